@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { CliError } from './output.ts';
+import { registerRegionsCommand } from './regions-command.ts';
+import { registerSchemasCommands } from './schemas-command.ts';
+
+// `mx … | head` closes stdout early; that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const program = new Command('mx')
+  .description('migration-exchange: operate the inter-agency exchange (contract, local cloud, views)')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerSchemasCommands(program);
+registerRegionsCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof CliError) {
+    process.stderr.write(`mx: ${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  throw error;
+}

@@ -1,0 +1,157 @@
+/**
+ * The one declaration of who talks to whom. The CDK stack builds rules,
+ * queues, functions and tables from it; the embedded local cloud builds the
+ * same routing from it. Adding a subscription is one entry here plus its
+ * handler module. Nothing in this file imports AWS code.
+ */
+import { SOURCES, type Source } from '../schemas/define.ts';
+
+export type Ministry = 'interior' | 'labour' | 'foreign-affairs' | 'border-service';
+export const MINISTRIES: readonly Ministry[] = ['interior', 'labour', 'foreign-affairs', 'border-service'];
+
+export interface Agency {
+  /** Short id used for credentials and IAM roles. */
+  readonly id: Ministry;
+  readonly name: string;
+  /** The EventBridge `source` values this agency may publish under. */
+  readonly sources: readonly Source[];
+}
+
+export const AGENCIES: readonly Agency[] = [
+  { id: 'foreign-affairs', name: 'Ministry of Foreign Affairs', sources: [SOURCES.foreignAffairs] },
+  { id: 'border-service', name: 'National Security Committee, Border Service', sources: [SOURCES.borderService] },
+  { id: 'interior', name: 'Ministry of Internal Affairs', sources: [SOURCES.interior] },
+  { id: 'labour', name: 'Ministry of Labour and Social Protection of the Population', sources: [SOURCES.foreignLabour, SOURCES.qandas] },
+];
+
+export function agencyForSource(source: string): Agency | undefined {
+  return AGENCIES.find((a) => (a.sources as readonly string[]).includes(source));
+}
+
+export type AttributeType = 'S' | 'N';
+export interface KeySpec {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+export interface TableSpec {
+  /** Construct id of the table: part of its CloudFormation logical id, so never rename it. */
+  readonly id: string;
+  readonly description: string;
+  readonly partitionKey: KeySpec;
+  readonly sortKey?: KeySpec;
+  readonly indexes?: readonly { readonly name: string; readonly partitionKey: KeySpec; readonly sortKey?: KeySpec }[];
+}
+
+/** Where a data flow's lawfulness comes from (act and article) — X-Road asks the same of each service. */
+export interface LegalBasis {
+  readonly act: string;
+  readonly article: string;
+}
+
+/** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
+export type EventPattern = Record<string, unknown>;
+
+export interface DeliverySpec {
+  /** SQS → Lambda batch size. */
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  /** Receives before a message is parked on the DLQ. */
+  readonly maxReceiveCount: number;
+  readonly handlerTimeoutSeconds: number;
+}
+
+export interface SubscriptionSpec {
+  /** Stable name: construct ids, queue names in the local cloud and metrics derive from it. */
+  readonly name: string;
+  readonly description: string;
+  readonly pattern: EventPattern;
+  /** Handler module (relative to the repository root) exporting `handler`. */
+  readonly handler: string;
+  /** Id of the table this subscription owns (and is the only writer of). */
+  readonly table: string;
+  readonly legalBasis: LegalBasis;
+  readonly purpose: string;
+  readonly delivery: DeliverySpec;
+  /** Sources the handler may publish reactions under. */
+  readonly publishes?: readonly Source[];
+}
+
+export const DEFAULT_DELIVERY: DeliverySpec = {
+  batchSize: 25,
+  maxBatchingWindowSeconds: 1,
+  maxReceiveCount: 5,
+  handlerTimeoutSeconds: 30,
+};
+
+/**
+ * SQS visibility timeout for a subscription's queue: AWS advises at least six
+ * times the function timeout plus the batching window
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html).
+ */
+export function visibilityTimeoutSeconds(delivery: DeliverySpec): number {
+  return delivery.handlerTimeoutSeconds * 6 + delivery.maxBatchingWindowSeconds;
+}
+
+export const TABLES: readonly TableSpec[] = [
+  {
+    id: 'ExchangeLog',
+    description: 'Every accepted event, once, for replay, lineage and audit.',
+    partitionKey: { name: 'eventId', type: 'S' },
+    indexes: [
+      { name: 'bySubject', partitionKey: { name: 'subject', type: 'S' }, sortKey: { name: 'occurredAt', type: 'S' } },
+      { name: 'byDay', partitionKey: { name: 'day', type: 'S' }, sortKey: { name: 'logPosition', type: 'S' } },
+    ],
+  },
+];
+
+const ALL_SOURCES = Object.values(SOURCES);
+
+export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
+  {
+    name: 'exchange-log',
+    description: 'Appends every accepted event to the exchange log.',
+    pattern: { source: [...ALL_SOURCES] },
+    handler: 'functions/exchange-log/handler.ts',
+    table: 'ExchangeLog',
+    legalBasis: {
+      act: 'Law No. 418-V "On Informatization" (24 November 2015)',
+      article: 'Art. 40: integration of state information systems and the record of their exchanges',
+    },
+    purpose: 'Keep an audit trail of every inter-agency message so views can be rebuilt and every record traced to its events.',
+    delivery: { ...DEFAULT_DELIVERY, batchSize: 100, maxBatchingWindowSeconds: 1 },
+  },
+];
+
+export interface Topology {
+  readonly busName: string;
+  readonly agencies: readonly Agency[];
+  readonly tables: readonly TableSpec[];
+  readonly subscriptions: readonly SubscriptionSpec[];
+}
+
+export const TOPOLOGY: Topology = {
+  busName: 'migration-exchange',
+  agencies: AGENCIES,
+  tables: TABLES,
+  subscriptions: SUBSCRIPTIONS,
+};
+
+/** Fails fast on a topology that cannot be deployed (dangling table, duplicate names). */
+export function checkTopology(topology: Topology): void {
+  const problems: string[] = [];
+  const tableIds = new Set(topology.tables.map((t) => t.id));
+  const names = new Set<string>();
+  for (const sub of topology.subscriptions) {
+    if (names.has(sub.name)) problems.push(`subscription name ${sub.name} is used twice`);
+    names.add(sub.name);
+    if (!/^[a-z][a-z0-9-]{1,40}$/.test(sub.name)) problems.push(`subscription name ${sub.name} must be lower-case kebab-case`);
+    if (!tableIds.has(sub.table)) problems.push(`subscription ${sub.name} owns unknown table ${sub.table}; tables: ${[...tableIds].join(', ')}`);
+    if (sub.delivery.batchSize < 1 || sub.delivery.batchSize > 10_000) problems.push(`subscription ${sub.name}: batchSize must be 1-10000`);
+    if (sub.delivery.batchSize > 10 && sub.delivery.maxBatchingWindowSeconds < 1) {
+      problems.push(`subscription ${sub.name}: a batchSize above 10 needs maxBatchingWindowSeconds >= 1 (SQS event source rule)`);
+    }
+  }
+  const owners = topology.subscriptions.map((s) => s.table);
+  for (const id of tableIds) if (owners.filter((o) => o === id).length > 1) problems.push(`table ${id} has more than one owning subscription`);
+  if (problems.length) throw new Error(`invalid topology:\n- ${problems.join('\n- ')}`);
+}

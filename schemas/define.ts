@@ -1,0 +1,46 @@
+import * as z from 'zod';
+import { Meta } from './envelope.ts';
+
+export const SOURCES = {
+  foreignAffairs: 'kz.foreign-affairs.berkut',
+  borderService: 'kz.border-service.berkut',
+  interior: 'kz.interior.berkut',
+  foreignLabour: 'kz.labour.foreign-labour',
+  qandas: 'kz.labour.qandas',
+} as const;
+export type Source = (typeof SOURCES)[keyof typeof SOURCES];
+
+export interface EventDefinition<D extends z.ZodType = z.ZodType> {
+  readonly source: Source;
+  readonly detailType: string;
+  readonly schemaVersion: number;
+  readonly description: string;
+  /** Whether `data.person` is present (the event is about one person). */
+  readonly aboutPerson: boolean;
+  readonly data: D;
+  /** `{ meta, data }` exactly as it travels in EventBridge's `detail`. */
+  readonly detail: z.ZodObject<{ meta: typeof Meta; data: D }>;
+  /** A realistic `data` that parses; examples double as test fixtures. */
+  readonly example: z.input<D>;
+}
+
+export function defineEvent<D extends z.ZodType>(def: {
+  source: Source;
+  detailType: string;
+  schemaVersion?: number;
+  description: string;
+  data: D;
+  example: z.input<D>;
+}): EventDefinition<D> {
+  const schemaVersion = def.schemaVersion ?? 1;
+  const meta = Meta.extend({ schemaVersion: z.literal(schemaVersion, { error: `expected schemaVersion ${schemaVersion}` }) });
+  const shape = def.data instanceof z.ZodObject ? (def.data.shape as Record<string, unknown>) : {};
+  return {
+    ...def,
+    schemaVersion,
+    aboutPerson: 'person' in shape,
+    detail: z.object({ meta, data: def.data }).strict() as unknown as EventDefinition<D>['detail'],
+  };
+}
+
+export type DataOf<E> = E extends EventDefinition<infer D> ? z.infer<D> : never;

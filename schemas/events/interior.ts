@@ -1,0 +1,181 @@
+import * as z from 'zod';
+import { defineEvent, SOURCES } from '../define.ts';
+import { Holder, PersonRef } from '../person.ts';
+import { Iin, IsoDate, RegionCode } from '../primitives.ts';
+
+const untilNotBeforeFrom = <T extends { validFrom: string; validUntil?: string | undefined }>(d: T) =>
+  d.validUntil === undefined || d.validUntil >= d.validFrom;
+
+export const StayRegistered = defineEvent({
+  source: SOURCES.interior,
+  detailType: 'StayRegistered',
+  description: 'The migration police registered a foreigner\u2019s temporary stay at an address.',
+  data: z
+    .object({
+      person: PersonRef,
+      registrationNumber: z.string().min(4).max(32),
+      region: RegionCode,
+      validFrom: IsoDate,
+      validUntil: IsoDate,
+      purpose: z.enum(['work', 'study', 'private', 'tourism', 'business', 'family', 'repatriation', 'medical']),
+    })
+    .strict()
+    .refine(untilNotBeforeFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' }),
+  example: {
+    person: { citizenship: 'CHN', documentNumber: 'EA1234567' },
+    registrationNumber: 'R-75-2021-000123',
+    region: 'KZ-75',
+    validFrom: '2021-02-03',
+    validUntil: '2022-01-31',
+    purpose: 'work',
+  },
+});
+
+/** Article of the Code of Administrative Offences (mostly 496, 517, 518, 519). */
+export const AdministrativeOffenceRecorded = defineEvent({
+  source: SOURCES.interior,
+  detailType: 'AdministrativeOffenceRecorded',
+  description: 'A foreigner was held administratively liable for breaking migration law.',
+  data: z
+    .object({
+      person: PersonRef,
+      offenceId: z.string().min(4).max(32),
+      article: z.string().regex(/^\d{3}(\.\d+)?$/, { error: 'an article of the Code of Administrative Offences, e.g. 517 or 517.1' }),
+      region: RegionCode,
+      committedOn: IsoDate,
+      penalty: z
+        .object({
+          kind: z.enum(['warning', 'fine', 'expulsion']),
+          fineMci: z.number().positive().optional(),
+        })
+        .strict()
+        .refine((p) => p.kind !== 'fine' || p.fineMci !== undefined, { path: ['fineMci'], error: 'a fine needs fineMci' }),
+    })
+    .strict(),
+  example: {
+    person: { citizenship: 'UZB', documentNumber: 'FA7654321' },
+    offenceId: 'AO-2021-0004567',
+    article: '517',
+    region: 'KZ-75',
+    committedOn: '2021-05-20',
+    penalty: { kind: 'fine', fineMci: 10 },
+  },
+});
+
+export const DeportationOrdered = defineEvent({
+  source: SOURCES.interior,
+  detailType: 'DeportationOrdered',
+  description: 'A court or the migration police ordered a foreigner expelled; an entry ban follows.',
+  data: z
+    .object({
+      person: PersonRef,
+      orderNumber: z.string().min(4).max(32),
+      orderedOn: IsoDate,
+      region: RegionCode,
+      basis: z.enum(['court-expulsion', 'administrative-expulsion', 'readmission']),
+      entryBanUntil: IsoDate,
+    })
+    .strict()
+    .refine((d) => d.entryBanUntil > d.orderedOn, { path: ['entryBanUntil'], error: 'entryBanUntil must be after orderedOn' }),
+  example: {
+    person: { citizenship: 'UZB', documentNumber: 'FA7654321' },
+    orderNumber: 'DO-2021-000321',
+    orderedOn: '2021-05-28',
+    region: 'KZ-75',
+    basis: 'court-expulsion',
+    entryBanUntil: '2026-05-28',
+  },
+});
+
+export const ResidencePermitIssued = defineEvent({
+  source: SOURCES.interior,
+  detailType: 'ResidencePermitIssued',
+  description: 'A foreigner received a temporary or permanent residence permit.',
+  data: z
+    .object({
+      person: PersonRef,
+      holder: Holder.optional(),
+      permitNumber: z.string().min(4).max(32),
+      kind: z.enum(['temporary', 'permanent']),
+      region: RegionCode,
+      validFrom: IsoDate,
+      validUntil: IsoDate.optional(),
+      basis: z.enum(['qandas', 'work', 'family', 'study', 'investment', 'humanitarian']),
+      /** Cause that triggered a one-window registration, if any. */
+      qandasId: z.string().optional(),
+    })
+    .strict()
+    .refine(untilNotBeforeFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' }),
+  example: {
+    person: { citizenship: 'UZB', documentNumber: 'FA1111111', iin: '900101300017' },
+    permitNumber: 'RP-19-2021-000045',
+    kind: 'permanent',
+    region: 'KZ-19',
+    validFrom: '2021-04-02',
+    basis: 'qandas',
+    qandasId: 'Q-2021-000101',
+  },
+});
+
+export const CitizenshipGranted = defineEvent({
+  source: SOURCES.interior,
+  detailType: 'CitizenshipGranted',
+  description: 'A foreigner became a citizen of Kazakhstan (presidential decree or simplified procedure).',
+  data: z
+    .object({
+      /** The identity the person held as a foreigner. */
+      person: PersonRef,
+      iin: Iin,
+      grantedOn: IsoDate,
+      procedure: z.enum(['general', 'simplified-qandas', 'restoration']),
+      decreeNumber: z.string().min(1).max(32),
+    })
+    .strict(),
+  example: {
+    person: { citizenship: 'UZB', documentNumber: 'FA1111111' },
+    iin: '900101300017',
+    grantedOn: '2021-11-05',
+    procedure: 'simplified-qandas',
+    decreeNumber: 'PD-2021-1234',
+  },
+});
+
+export const OverstayDetected = defineEvent({
+  source: SOURCES.interior,
+  detailType: 'OverstayDetected',
+  description: 'A foreigner\u2019s permitted stay ended and no exit was recorded.',
+  data: z
+    .object({
+      person: PersonRef,
+      stayValidUntil: IsoDate,
+      detectedOn: IsoDate,
+      daysOverstayed: z.number().int().positive(),
+      basis: z.enum(['visa', 'stay-registration', 'visa-free-limit']),
+    })
+    .strict(),
+  example: {
+    person: { citizenship: 'CHN', documentNumber: 'EA1234567' },
+    stayValidUntil: '2022-01-31',
+    detectedOn: '2022-02-03',
+    daysOverstayed: 3,
+    basis: 'visa',
+  },
+});
+
+export const ForeignerRecordClosed = defineEvent({
+  source: SOURCES.interior,
+  detailType: 'ForeignerRecordClosed',
+  description: 'Berkut closed a person\u2019s foreigner record (citizenship, departure for good, death).',
+  data: z
+    .object({
+      person: PersonRef,
+      closedOn: IsoDate,
+      reason: z.enum(['citizenship', 'departed', 'deceased']),
+    })
+    .strict(),
+  example: {
+    person: { citizenship: 'UZB', documentNumber: 'FA1111111' },
+    closedOn: '2021-11-05',
+    reason: 'citizenship',
+  },
+});

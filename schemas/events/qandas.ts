@@ -1,0 +1,95 @@
+import * as z from 'zod';
+import { defineEvent, SOURCES } from '../define.ts';
+import { Holder, PersonRef } from '../person.ts';
+import { CountryCode, IsoDate, Month, RegionCode, Year } from '../primitives.ts';
+
+const QandasId = z.string().regex(/^Q-\d{4}-\d{6}$/, { error: 'a qandas id looks like Q-<year>-<6 digits>' });
+
+export const QandasStatusGranted = defineEvent({
+  source: SOURCES.qandas,
+  detailType: 'QandasStatusGranted',
+  description: 'An ethnic Kazakh received qandas (repatriate) status.',
+  data: z
+    .object({
+      person: PersonRef,
+      holder: Holder,
+      qandasId: QandasId,
+      grantedOn: IsoDate,
+      /** Country the family came from (usually also the citizenship). */
+      originCountry: CountryCode,
+      settlementRegion: RegionCode,
+      familyMembers: z.number().int().min(1).max(30),
+      /** Whether the grant counts against the regional quota (decided by the qandas system). */
+      inQuota: z.boolean(),
+    })
+    .strict(),
+  example: {
+    person: { citizenship: 'UZB', documentNumber: 'FA1111111' },
+    holder: { surname: 'NURMATOV', givenNames: 'AIBEK', birthDate: '1990-01-01', sex: 'M' },
+    qandasId: 'Q-2021-000101',
+    grantedOn: '2021-03-30',
+    originCountry: 'UZB',
+    settlementRegion: 'KZ-19',
+    familyMembers: 4,
+    inQuota: false,
+  },
+});
+
+export const QandasQuotaSet = defineEvent({
+  source: SOURCES.qandas,
+  detailType: 'QandasQuotaSet',
+  description: 'The regional quota for resettling qandas into a region was set for a year.',
+  data: z.object({ year: Year, region: RegionCode, quota: z.number().int().nonnegative() }).strict(),
+  example: { year: 2021, region: 'KZ-59', quota: 250 },
+});
+
+export const ResettlementSubsidyPaid = defineEvent({
+  source: SOURCES.qandas,
+  detailType: 'ResettlementSubsidyPaid',
+  description: 'A subsidy under the Enbek programme was paid to a qandas family in the quota.',
+  data: z
+    .object({
+      person: PersonRef,
+      qandasId: QandasId,
+      kind: z.enum(['relocation', 'rent']),
+      /** The month a rent payment covers. */
+      period: Month.optional(),
+      familyMembers: z.number().int().min(1).max(30),
+      mciUnits: z.number().positive(),
+      mciYear: Year,
+      amountKzt: z.number().int().positive(),
+      paidOn: IsoDate,
+    })
+    .strict()
+    .refine((d) => d.kind !== 'rent' || d.period !== undefined, { path: ['period'], error: 'a rent payment needs the month it covers' }),
+  example: {
+    person: { citizenship: 'UZB', documentNumber: 'FA2222222' },
+    qandasId: 'Q-2021-000102',
+    kind: 'relocation',
+    familyMembers: 3,
+    mciUnits: 105,
+    mciYear: 2021,
+    amountKzt: 306285,
+    paidOn: '2021-04-15',
+  },
+});
+
+export const QandasStatusClosed = defineEvent({
+  source: SOURCES.qandas,
+  detailType: 'QandasStatusClosed',
+  description: 'A qandas record was closed, normally because the person became a citizen.',
+  data: z
+    .object({
+      person: PersonRef,
+      qandasId: QandasId,
+      closedOn: IsoDate,
+      reason: z.enum(['citizenship', 'departed', 'revoked']),
+    })
+    .strict(),
+  example: {
+    person: { citizenship: 'UZB', documentNumber: 'FA1111111' },
+    qandasId: 'Q-2021-000101',
+    closedOn: '2021-11-05',
+    reason: 'citizenship',
+  },
+});

@@ -1,0 +1,12 @@
+export * from './define.ts';
+export * from './envelope.ts';
+export * from './person.ts';
+export * from './primitives.ts';
+export * from './catalog.ts';
+export * from './validate.ts';
+export * from './entries.ts';
+export * from './reference/regions.ts';
+export * from './reference/mci.ts';
+export * from './reference/countries.ts';
+export * from './reference/identity-numbers.ts';
+export * as events from './events/all.ts';

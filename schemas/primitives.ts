@@ -1,0 +1,36 @@
+import * as z from 'zod';
+import { isCountryCode } from './reference/countries.ts';
+import { hasValidCheckDigit } from './reference/identity-numbers.ts';
+import { REGION_CODES } from './reference/regions.ts';
+
+export const IsoDate = z.iso.date({ error: 'expected a date as YYYY-MM-DD' });
+export const IsoDateTime = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with offset, e.g. 2021-03-01T09:30:00Z' });
+
+export const CountryCode = z
+  .string({ error: 'expected an ISO 3166-1 alpha-3 country code, e.g. UZB' })
+  .refine(isCountryCode, { error: (issue) => `unknown ISO 3166-1 alpha-3 country code ${JSON.stringify(issue.input)}` });
+
+export const RegionCode = z.enum(REGION_CODES, {
+  error: (issue) => `unknown ISO 3166-2:KZ region code ${JSON.stringify(issue.input)}; expected one of ${REGION_CODES.join(', ')}`,
+});
+
+function twelveDigitNumber(kind: 'IIN' | 'BIN') {
+  return z
+    .string({ error: `expected an ${kind}: 12 digits as a string` })
+    .regex(/^\d{12}$/, { error: `an ${kind} is exactly 12 digits`, abort: true })
+    .refine(hasValidCheckDigit, { error: `${kind} check digit does not match` });
+}
+
+/** Individual identification number of a citizen or resident. */
+export const Iin = twelveDigitNumber('IIN');
+/** Business identification number of an employer. */
+export const Bin = twelveDigitNumber('BIN');
+
+/** Passport or travel document number as printed (Latin letters and digits). */
+export const DocumentNumber = z
+  .string({ error: 'expected a travel document number' })
+  .regex(/^[A-Z0-9]{5,20}$/, { error: 'a document number is 5-20 upper-case Latin letters or digits' });
+
+export const PositiveInt = z.number().int().positive();
+export const Year = z.number().int().min(1991).max(2100);
+export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'expected a month as YYYY-MM' });

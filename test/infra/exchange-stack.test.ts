@@ -1,0 +1,194 @@
+import { statSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ExchangeStack } from '../../infra/stacks/exchange-stack.ts';
+import { checkTopology, TOPOLOGY, visibilityTimeoutSeconds, type Topology } from '../../infra/topology.ts';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+
+let template: Template;
+let resources: Resources;
+let assemblyDir: string;
+
+beforeAll(() => {
+  const app = new App({ context: { stage: 'test' } });
+  const stack = new ExchangeStack(app, 'MxTest', { topology: TOPOLOGY, retainData: false, archiveRetentionDays: 30 });
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Resources;
+  assemblyDir = app.synth().directory;
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const logicalIdOf = (ref: unknown) => (ref as { Ref?: string; 'Fn::GetAtt'?: [string, string] }).Ref ?? (ref as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+
+describe('rules equal the topology', () => {
+  it('has one rule per subscription, on the exchange bus, with exactly its pattern', () => {
+    const [busId] = ofType('AWS::Events::EventBus')[0]!;
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => ({ bus: logicalIdOf(r.Properties.EventBusName), pattern: r.Properties.EventPattern }));
+    expect(rules).toHaveLength(TOPOLOGY.subscriptions.length);
+    expect(rules).toEqual(expect.arrayContaining(TOPOLOGY.subscriptions.map((s) => ({ bus: busId, pattern: s.pattern }))));
+  });
+
+  it('targets each rule at its own queue, with the DLQ as the target dead-letter config', () => {
+    for (const [, rule] of ofType('AWS::Events::Rule')) {
+      const [target] = rule.Properties.Targets;
+      const queue = resources[logicalIdOf(target.Arn)]!;
+      expect(queue.Type).toBe('AWS::SQS::Queue');
+      expect(logicalIdOf(target.DeadLetterConfig.Arn)).toBe(logicalIdOf(queue.Properties.RedrivePolicy.deadLetterTargetArn));
+    }
+  });
+});
+
+describe('queue → DLQ → Lambda wiring', () => {
+  it.each(TOPOLOGY.subscriptions.map((s) => [s.name, s] as const))('%s: queue redrives to a DLQ after maxReceiveCount', (name, spec) => {
+    const queueId = Object.keys(resources).find((id) => id.startsWith(`Sub${name.replace(/-/g, '')}Queue`) && resources[id]!.Type === 'AWS::SQS::Queue')!;
+    const queue = resources[queueId]!.Properties;
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetters/), 'Arn'] }, maxReceiveCount: spec.delivery.maxReceiveCount });
+    expect(queue.VisibilityTimeout).toBe(visibilityTimeoutSeconds(spec.delivery));
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      BatchSize: spec.delivery.batchSize,
+      MaximumBatchingWindowInSeconds: spec.delivery.maxBatchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('lets only EventBridge rules of this stack send to the queues', () => {
+    for (const [, policy] of ofType('AWS::SQS::QueuePolicy')) {
+      const sends = policy.Properties.PolicyDocument.Statement.filter((s: { Action: string }) => s.Action === 'sqs:SendMessage' || (Array.isArray(s.Action) && s.Action.includes('sqs:SendMessage')));
+      for (const statement of sends) {
+        expect(statement.Principal).toEqual({ Service: 'events.amazonaws.com' });
+        expect(statement.Condition.ArnEquals['aws:SourceArn']).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Rule/), 'Arn'] });
+      }
+    }
+  });
+});
+
+describe('functions', () => {
+  it('run on nodejs22.x, ESM, with only their own table in the environment', () => {
+    const functions = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties.Handler === 'index.handler');
+    expect(functions).toHaveLength(TOPOLOGY.subscriptions.length);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+      expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: expect.any(String) });
+    }
+  });
+
+  it('may touch only their own table and their own queue (least privilege)', () => {
+    for (const spec of TOPOLOGY.subscriptions) {
+      const prefix = `Sub${spec.name.replace(/-/g, '')}`;
+      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${prefix}HandlerServiceRoleDefaultPolicy`))!;
+      const tableId = Object.keys(resources).find((id) => id.startsWith(spec.table) && resources[id]!.Type === 'AWS::DynamoDB::Table');
+      const queueId = Object.keys(resources).find((id) => id.startsWith(`${prefix}Queue`) && resources[id]!.Type === 'AWS::SQS::Queue');
+      const touched = new Set<string>();
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        for (const resource of [statement.Resource].flat()) {
+          const id = resource['Fn::GetAtt']?.[0] ?? resource['Fn::Join']?.[1]?.[0]?.['Fn::GetAtt']?.[0] ?? resource.Ref;
+          touched.add(id);
+          expect(String(statement.Action)).not.toMatch(/\*/);
+        }
+      }
+      expect([...touched].sort()).toEqual([queueId, tableId].sort());
+    }
+  });
+});
+
+describe('event bus and publishing rights', () => {
+  it('lets each agency principal PutEvents only with its own events:source', () => {
+    const policies = ofType('AWS::Events::EventBusPolicy').map(([, p]) => p.Properties.Statement);
+    expect(policies).toHaveLength(TOPOLOGY.agencies.length);
+    for (const agency of TOPOLOGY.agencies) {
+      const statement = policies.find((s) => s.Sid === `cdk-PublishAs-${agency.id}`);
+      expect(statement).toMatchObject({
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Condition: { StringEquals: { 'events:source': [...agency.sources] } },
+        Principal: { AWS: { 'Fn::GetAtt': [expect.stringContaining(`Publisher${agency.id.replace(/-/g, '')}`), 'Arn'] } },
+      });
+    }
+  });
+
+  it('gives each publisher role an identity policy with the same source condition', () => {
+    for (const agency of TOPOLOGY.agencies) {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp(`Publisher${agency.id.replace(/-/g, '')}`) }],
+        PolicyDocument: {
+          Statement: [{ Action: 'events:PutEvents', Effect: 'Allow', Condition: { StringEquals: { 'events:source': [...agency.sources] } }, Resource: Match.anyValue() }],
+        },
+      });
+    }
+  });
+
+  it('archives the bus with the configured retention', () => {
+    template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 30, SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ExchangeBus'), 'Arn'] } });
+  });
+});
+
+describe('tables', () => {
+  it('are classic on-demand AWS::DynamoDB::Table resources with generated names', () => {
+    expect(ofType('AWS::DynamoDB::GlobalTable')).toHaveLength(0);
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(TOPOLOGY.tables.length);
+    for (const [, table] of tables) {
+      expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(table.Properties.TableName).toBeUndefined();
+    }
+  });
+
+  it('keep their logical ids, so a deploy never replaces a table holding data', () => {
+    // Pinned on purpose: changing one means CloudFormation deletes and recreates the table.
+    const ids = ofType('AWS::DynamoDB::Table').map(([id]) => id).sort();
+    expect(ids).toEqual(['ExchangeLog67A07214']);
+    expect(Object.keys(resources)).toContain('ExchangeBus94E8AFB9');
+  });
+
+  it('declare the keys and indexes of the topology', () => {
+    for (const spec of TOPOLOGY.tables) {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [{ AttributeName: spec.partitionKey.name, KeyType: 'HASH' }, ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' }] : [])],
+        GlobalSecondaryIndexes: (spec.indexes ?? []).map((index) => Match.objectLike({ IndexName: index.name })),
+      });
+    }
+  });
+});
+
+describe('topology checks', () => {
+  const broken = (change: (t: { subscriptions: any[]; tables: any[] }) => void): Topology => {
+    const copy = structuredClone({ ...TOPOLOGY }) as unknown as { subscriptions: any[]; tables: any[] };
+    change(copy);
+    return copy as unknown as Topology;
+  };
+
+  it('refuses a subscription that owns an unknown table, naming both', () => {
+    expect(() => checkTopology(broken((t) => (t.subscriptions[0].table = 'Nope')))).toThrow(/subscription exchange-log owns unknown table Nope/);
+  });
+
+  it('refuses duplicate names and oversize batches without a batching window', () => {
+    expect(() => checkTopology(broken((t) => t.subscriptions.push({ ...t.subscriptions[0], table: 'ExchangeLog' })))).toThrow(/used twice/);
+    expect(() =>
+      checkTopology(broken((t) => (t.subscriptions[0].delivery = { ...t.subscriptions[0].delivery, batchSize: 50, maxBatchingWindowSeconds: 0 }))),
+    ).toThrow(/maxBatchingWindowSeconds/);
+  });
+});
+
+describe('bundles', () => {
+  it('are minified ESM with the AWS SDK left external; sizes are printed', () => {
+    const sizes: Record<string, number> = {};
+    for (const entry of readdirSync(assemblyDir)) {
+      const file = path.join(assemblyDir, entry, 'index.mjs');
+      try {
+        sizes[entry] = statSync(file).size;
+      } catch {
+        continue;
+      }
+    }
+    expect(Object.keys(sizes).length).toBeGreaterThanOrEqual(TOPOLOGY.subscriptions.length);
+    for (const [asset, bytes] of Object.entries(sizes)) {
+      console.log(`lambda bundle ${asset}: ${(bytes / 1024).toFixed(1)} KB`);
+      // A hard ceiling that catches an accidentally bundled SDK (which alone is several MB).
+      expect(bytes).toBeLessThan(400 * 1024);
+    }
+  });
+});
