@@ -1,0 +1,299 @@
+/**
+ * EventBridge event patterns: validation with AWS's error reasons, and a
+ * compiled matcher. Semantics follow AWS's documentation and the
+ * AWS-recorded conformance cases in shared/conformance:
+ * - a pattern's leaves are arrays of alternatives; every field must match;
+ * - an event array matches if any element matches;
+ * - keys are joined with dots on both sides ("a.b" matches a → b);
+ * - `$or` takes alternative sub-patterns.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ */
+import { BlockList, isIP } from 'node:net';
+
+export class InvalidEventPatternError extends Error {
+  constructor(readonly reason: string) {
+    super(`Event pattern is not valid. Reason: ${reason}`);
+    this.name = 'InvalidEventPatternError';
+  }
+}
+
+type Leaf = string | number | boolean | null;
+type ValueTest = (value: Leaf) => boolean;
+
+/** One alternative in a field's array. `exists` is kept apart: it tests presence, not a value. */
+type Alternative = { kind: 'value'; test: ValueTest } | { kind: 'exists'; present: boolean };
+
+interface FieldMatcher {
+  readonly segments: readonly string[];
+  readonly alternatives: readonly Alternative[];
+}
+
+interface CompiledNode {
+  readonly fields: readonly FieldMatcher[];
+  /** Each entry is one `$or`: at least one of its branches must match. */
+  readonly ors: readonly (readonly CompiledNode[])[];
+}
+
+export interface CompiledPattern {
+  matches(event: unknown): boolean;
+}
+
+const MAX_WILDCARDS = 5;
+
+const fail = (reason: string): never => {
+  throw new InvalidEventPatternError(reason);
+};
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Parses and validates a pattern (a JSON string or an object) and compiles it. */
+export function compilePattern(pattern: unknown): CompiledPattern {
+  let parsed = pattern;
+  if (typeof pattern === 'string') {
+    try {
+      parsed = JSON.parse(pattern);
+    } catch (error) {
+      fail(`Filter is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (!isPlainObject(parsed)) fail('Filter is not an object');
+  const root = compileNode(parsed as Record<string, unknown>, []);
+  if (root.fields.length === 0 && root.ors.length === 0) fail('Empty objects are not allowed');
+  return { matches: (event) => matchNode(root, event) };
+}
+
+function compileNode(node: Record<string, unknown>, prefix: readonly string[]): CompiledNode {
+  const fields: FieldMatcher[] = [];
+  const ors: CompiledNode[][] = [];
+  const visit = (obj: Record<string, unknown>, path: readonly string[]) => {
+    for (const [key, value] of Object.entries(obj)) {
+      if (key === '$or') {
+        if (!Array.isArray(value) || value.length < 2) fail('$or must be an array of at least two objects');
+        ors.push(
+          (value as unknown[]).map((branch) => {
+            if (!isPlainObject(branch)) fail('$or must contain objects');
+            return compileNode(branch as Record<string, unknown>, path);
+          }),
+        );
+        continue;
+      }
+      const segments = [...path, ...key.split('.')];
+      if (Array.isArray(value)) {
+        if (value.length === 0) fail('Empty arrays are not allowed');
+        fields.push({ segments, alternatives: value.map(compileAlternative) });
+      } else if (isPlainObject(value)) {
+        visit(value, segments);
+      } else {
+        fail(`"${key}" must be an object or an array`);
+      }
+    }
+  };
+  visit(node, prefix);
+  return { fields, ors };
+}
+
+function compileAlternative(spec: unknown): Alternative {
+  if (spec === null || typeof spec === 'string' || typeof spec === 'number' || typeof spec === 'boolean') {
+    return { kind: 'value', test: equalsLiteral(spec) };
+  }
+  if (!isPlainObject(spec)) fail('Match value must be String, number, true, false, or null');
+  const entries = Object.entries(spec as Record<string, unknown>);
+  if (entries.length !== 1) fail('Only one key allowed in match expression');
+  const [operator, operand] = entries[0]!;
+  switch (operator) {
+    case 'exists':
+      if (typeof operand !== 'boolean') fail('exists match pattern must be either true or false.');
+      return { kind: 'exists', present: operand as boolean };
+    case 'prefix':
+      return { kind: 'value', test: stringOperator('prefix', operand, true) };
+    case 'suffix':
+      return { kind: 'value', test: stringOperator('suffix', operand, true) };
+    case 'equals-ignore-case': {
+      if (typeof operand !== 'string') fail('equals-ignore-case match pattern must be a string');
+      const lower = (operand as string).toLowerCase();
+      return { kind: 'value', test: (v) => typeof v === 'string' && v.toLowerCase() === lower };
+    }
+    case 'wildcard':
+      return { kind: 'value', test: wildcardTest(operand) };
+    case 'numeric':
+      return { kind: 'value', test: numericTest(operand) };
+    case 'cidr':
+      return { kind: 'value', test: cidrTest(operand) };
+    case 'anything-but':
+      return { kind: 'value', test: anythingBut(operand) };
+    default:
+      return fail(`Unrecognized match type ${operator}`);
+  }
+}
+
+function equalsLiteral(expected: Leaf): ValueTest {
+  if (typeof expected === 'number') return (v) => typeof v === 'number' && v === expected;
+  return (v) => v === expected;
+}
+
+/** prefix/suffix with a string, or with `{ "equals-ignore-case": string }`. */
+function stringOperator(kind: 'prefix' | 'suffix', operand: unknown, allowIgnoreCase: boolean): ValueTest {
+  let ignoreCase = false;
+  let text = operand;
+  if (allowIgnoreCase && isPlainObject(operand)) {
+    const keys = Object.keys(operand);
+    if (keys.length !== 1 || keys[0] !== 'equals-ignore-case') fail(`Unsupported ${kind} pattern: ${JSON.stringify(operand)}`);
+    ignoreCase = true;
+    text = operand['equals-ignore-case'];
+  }
+  if (typeof text !== 'string') fail(`${kind} match pattern must be a string, ignore-case object`);
+  const needle = ignoreCase ? (text as string).toLowerCase() : (text as string);
+  return kind === 'prefix'
+    ? (v) => typeof v === 'string' && (ignoreCase ? v.toLowerCase() : v).startsWith(needle)
+    : (v) => typeof v === 'string' && (ignoreCase ? v.toLowerCase() : v).endsWith(needle);
+}
+
+function wildcardTest(operand: unknown): ValueTest {
+  if (typeof operand !== 'string') fail('wildcard match pattern must be a string');
+  const text = operand as string;
+  // AWS reports the position of the second star.
+  if (text.includes('**')) fail(`Consecutive wildcard characters at pos ${text.indexOf('**') + 1}`);
+  if ((text.match(/\*/g)?.length ?? 0) > MAX_WILDCARDS) {
+    fail('Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character');
+  }
+  const escaped = text.replace(/\\\*/g, '\u0000').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\u0000/g, '\\*');
+  const regex = new RegExp(`^${escaped}$`, 's');
+  return (v) => typeof v === 'string' && regex.test(v);
+}
+
+const NUMERIC_OPERATORS = new Set(['<', '<=', '=', '>', '>=']);
+
+function numericTest(operand: unknown): ValueTest {
+  if (!Array.isArray(operand) || operand.length === 0) fail('Value of numeric must be an array.');
+  const ops = operand as unknown[];
+  const checks: ValueTest[] = [];
+  let lower = false;
+  let upper = false;
+  for (let i = 0; i < ops.length; i += 2) {
+    const op = ops[i];
+    if (typeof op !== 'string' || !NUMERIC_OPERATORS.has(op)) fail(`Unrecognized numeric range operator: ${String(op)}`);
+    if (i + 1 >= ops.length || typeof ops[i + 1] !== 'number') fail(`Value of ${String(op)} must be numeric`);
+    const bound = ops[i + 1] as number;
+    if (op === '=') {
+      if (ops.length !== 2) fail('Bad numeric range operator: =');
+      checks.push((v) => v === bound);
+      continue;
+    }
+    const isLower = op === '>' || op === '>=';
+    if ((isLower && lower) || (!isLower && upper)) fail(`Bad numeric range operator: ${op}`);
+    if (isLower) lower = true;
+    else upper = true;
+    checks.push(
+      op === '<' ? (v) => (v as number) < bound : op === '<=' ? (v) => (v as number) <= bound : op === '>' ? (v) => (v as number) > bound : (v) => (v as number) >= bound,
+    );
+  }
+  return (v) => typeof v === 'number' && checks.every((check) => check(v));
+}
+
+function cidrTest(operand: unknown): ValueTest {
+  if (typeof operand !== 'string') fail('prefix match pattern must be a string');
+  const parts = (operand as string).split('/');
+  if (parts.length !== 2) fail("Malformed CIDR, one '/' required");
+  const [address, maskText] = parts as [string, string];
+  if (!/^\d+$/.test(maskText)) fail('Malformed CIDR, mask bits must be an integer');
+  const family = isIP(address);
+  if (family === 0) fail(`Nonstandard IP address: ${address}`);
+  const mask = Number(maskText);
+  if (mask > (family === 4 ? 32 : 128)) fail(`Malformed CIDR, mask bits must be between 0 and ${family === 4 ? 32 : 128}`);
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  const list = new BlockList();
+  list.addSubnet(address!, mask, type);
+  return (v) => typeof v === 'string' && isIP(v) === family && list.check(v, type);
+}
+
+function anythingBut(operand: unknown): ValueTest {
+  if (isPlainObject(operand)) {
+    const keys = Object.keys(operand);
+    if (keys.length !== 1) fail('Only one key allowed in anything-but match expression');
+    const [kind] = keys as [string];
+    const inner = operand[kind];
+    const list = Array.isArray(inner) ? inner : [inner];
+    if (list.length === 0) fail(`Empty arrays are not allowed`);
+    let tests: ValueTest[];
+    switch (kind) {
+      case 'prefix':
+      case 'suffix':
+        if (isPlainObject(inner)) fail('Value of anything-but must be an array or single string/number value.');
+        tests = list.map((text) => {
+          if (typeof text !== 'string') fail('prefix/suffix match pattern must be a string');
+          if (text === '') fail('Null prefix/suffix not allowed');
+          return stringOperator(kind, text, false);
+        });
+        break;
+      case 'wildcard':
+        tests = list.map(wildcardTest);
+        break;
+      case 'equals-ignore-case':
+        tests = list.map((text) => {
+          if (typeof text !== 'string') fail('Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.');
+          const lower = (text as string).toLowerCase();
+          return (v: Leaf) => typeof v === 'string' && v.toLowerCase() === lower;
+        });
+        break;
+      default:
+        return fail(`Unsupported anything-but pattern: ${kind}`);
+    }
+    return (v) => !tests.some((test) => test(v));
+  }
+  if (!Array.isArray(operand) && typeof operand !== 'string' && typeof operand !== 'number') {
+    fail('Value of anything-but must be an array or single string/number value.');
+  }
+  const list = Array.isArray(operand) ? operand : [operand];
+  if (list.length === 0) fail('Empty arrays are not allowed');
+  for (const item of list) {
+    if (typeof item !== 'string' && typeof item !== 'number') {
+      fail('Inside anything but list, start|null|boolean is not supported.');
+    }
+  }
+  const excluded = list.map((item) => equalsLiteral(item as Leaf));
+  return (v) => !excluded.some((test) => test(v));
+}
+
+/** The leaf values found at a path; objects and arrays of objects are not leaves. */
+function collectLeaves(value: unknown, segments: readonly string[], index: number, out: Leaf[]): void {
+  if (Array.isArray(value)) {
+    for (const element of value) collectLeaves(element, segments, index, out);
+    return;
+  }
+  if (index === segments.length) {
+    if (!isPlainObject(value)) out.push(value as Leaf);
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  // Event keys may themselves contain dots: "a.b" in the event stands for a → b.
+  let key = segments[index]!;
+  for (let end = index + 1; ; end++) {
+    if (Object.hasOwn(value, key)) collectLeaves(value[key], segments, end, out);
+    if (end >= segments.length) break;
+    key = `${key}.${segments[end]}`;
+  }
+}
+
+function matchField(field: FieldMatcher, event: unknown): boolean {
+  const leaves: Leaf[] = [];
+  collectLeaves(event, field.segments, 0, leaves);
+  for (const alternative of field.alternatives) {
+    if (alternative.kind === 'exists') {
+      if (alternative.present === leaves.length > 0) return true;
+    } else if (leaves.some(alternative.test)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function matchNode(node: CompiledNode, event: unknown): boolean {
+  for (const field of node.fields) if (!matchField(field, event)) return false;
+  for (const branches of node.ors) if (!branches.some((branch) => matchNode(branch, event))) return false;
+  return true;
+}
+
+/** Validates without keeping the compiled form (for PutRule-like checks). */
+export function validatePattern(pattern: unknown): void {
+  compilePattern(pattern);
+}
