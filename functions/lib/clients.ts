@@ -1,29 +1,40 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 
 /*
- * One client per module scope, reused across invocations. The endpoint comes
- * from AWS_ENDPOINT_URL when set (LocalStack, the embedded cloud), so handler
- * code is the same on every target.
+ * One client per process, created on first use and reused across invocations.
+ * The endpoint comes from AWS_ENDPOINT_URL when set (LocalStack), so handler
+ * code is the same on every target. The embedded cloud runs many functions in
+ * one process, each with its own credentials: it binds their clients for the
+ * duration of an invocation with `withClients`.
  */
-let documentClient: DynamoDBDocumentClient | undefined;
-let eventBridge: EventBridgeClient | undefined;
+export interface Clients {
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly events: EventBridgeClient;
+}
+
+const scoped = new AsyncLocalStorage<Clients>();
+let defaults: Clients | undefined;
+
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+function defaultClients(): Clients {
+  defaults ??= { dynamo: documentClient(new DynamoDBClient({})), events: new EventBridgeClient({}) };
+  return defaults;
+}
 
 export function dynamo(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return documentClient;
+  return (scoped.getStore() ?? defaultClients()).dynamo;
 }
 
 export function events(): EventBridgeClient {
-  eventBridge ??= new EventBridgeClient({});
-  return eventBridge;
+  return (scoped.getStore() ?? defaultClients()).events;
 }
 
-/** Lets the embedded cloud hand in clients bound to its own endpoint and credentials. */
-export function useClients(clients: { dynamo?: DynamoDBDocumentClient; events?: EventBridgeClient }): void {
-  if (clients.dynamo) documentClient = clients.dynamo;
-  if (clients.events) eventBridge = clients.events;
+export function withClients<T>(clients: Clients, fn: () => Promise<T>): Promise<T> {
+  return scoped.run(clients, fn);
 }

@@ -1,5 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './output.ts';
+import { registerCloudCommands } from './cloud-command.ts';
+import { registerCredentialsCommand } from './credentials-command.ts';
+import { registerDlqCommands } from './dlq-command.ts';
+import { registerPublishCommand } from './publish-command.ts';
 import { registerRegionsCommand } from './regions-command.ts';
 import { registerSchemasCommands } from './schemas-command.ts';
 
@@ -16,6 +20,10 @@ const program = new Command('mx')
 
 registerSchemasCommands(program);
 registerRegionsCommand(program);
+registerCloudCommands(program);
+registerCredentialsCommand(program);
+registerPublishCommand(program);
+registerDlqCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,7 +6,8 @@ import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+import { REPO_ROOT } from '../paths.ts';
+export { REPO_ROOT };
 
 export interface ExchangeFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
   /** Handler module, relative to the repository root (as the topology names it). */

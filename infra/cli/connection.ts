@@ -1,0 +1,50 @@
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { readCredentials, type CloudCredentials } from '../local/credentials.ts';
+import { CliError } from './output.ts';
+
+export const DEFAULT_PORT = 4566;
+
+export interface ConnectionOptions {
+  endpoint?: string;
+  dataDir?: string;
+}
+
+/** Adds the flags every command that talks to a running cloud shares. */
+export function withConnectionOptions(command: Command): Command {
+  return command
+    .option('--endpoint <url>', 'cloud endpoint (default: AWS_ENDPOINT_URL, else http://127.0.0.1:4566)')
+    .option('--data-dir <dir>', 'local cloud data dir holding credentials.json (default: MX_DATA_DIR, else ./.mx)');
+}
+
+export function resolveDataDir(flag?: string): string {
+  return path.resolve(flag ?? process.env.MX_DATA_DIR ?? '.mx');
+}
+
+export function resolveEndpoint(flag?: string): string {
+  return (flag ?? process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${DEFAULT_PORT}`).replace(/\/$/, '');
+}
+
+export interface Connection {
+  readonly endpoint: string;
+  readonly dataDir: string;
+  readonly credentials: CloudCredentials;
+}
+
+export async function connect(options: ConnectionOptions): Promise<Connection> {
+  const dataDir = resolveDataDir(options.dataDir);
+  const credentials = await readCredentials(dataDir);
+  if (!credentials) {
+    throw new CliError(`no local cloud credentials in ${dataDir}: start the cloud with \`npm start\` (or pass --data-dir / MX_DATA_DIR)`);
+  }
+  return { endpoint: resolveEndpoint(options.endpoint), dataDir, credentials };
+}
+
+export function sdkConfig(connection: Connection, keys: { accessKeyId: string; secretAccessKey: string }) {
+  return {
+    endpoint: connection.endpoint,
+    region: connection.credentials.region,
+    credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey },
+    maxAttempts: 1,
+  };
+}

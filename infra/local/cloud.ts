@@ -1,0 +1,255 @@
+/**
+ * The embedded local cloud: one process, one loopback port, the real AWS wire
+ * protocols (EventBridge and SQS over JSON, DynamoDB through dynalite), SigV4
+ * checked on every call, and the topology's subscriptions delivered to their
+ * handlers in-process. See DESIGN.md §5.
+ */
+import { mkdir } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { documentClient, withClients, type Clients } from '../../functions/lib/clients.ts';
+import { REPO_ROOT } from '../paths.ts';
+import { agencyForSource, checkTopology, TOPOLOGY, visibilityTimeoutSeconds, type TableSpec, type Topology } from '../topology.ts';
+import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
+import { keyring, loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
+import { Delivery } from './delivery.ts';
+import { LocalDynamo } from './dynamodb.ts';
+import { LocalEventBridge } from './eventbridge.ts';
+import { loadHandler } from './handlers.ts';
+import { MAX_REQUEST_BYTES } from './put-events.ts';
+import { QueueStore } from './queue-store.ts';
+import { Queues } from './queues.ts';
+import { AuthError, verifySignature } from './sigv4.ts';
+import { LocalSqs } from './sqs.ts';
+
+export interface CloudOptions {
+  readonly port: number;
+  readonly host?: string;
+  readonly dataDir: string;
+  readonly inMemory?: boolean;
+  readonly topology?: Topology;
+  /** How long a failed message stays hidden before its retry. Lambda would use the queue's visibility timeout. */
+  readonly retryDelayMs?: number;
+  /** Concurrent batches per subscription. */
+  readonly concurrency?: number;
+  readonly log?: (message: string) => void;
+}
+
+export const queueName = (subscription: string) => `mx-${subscription}`;
+export const deadLetterQueueName = (subscription: string) => `mx-${subscription}-dlq`;
+
+const TARGET_PREFIXES = { events: 'AWSEvents.', dynamodb: 'DynamoDB_20120810.', sqs: 'AmazonSQS.' } as const;
+/** dynalite's own request limit; DynamoDB's is 16 MB for BatchWriteItem. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export class LocalCloud {
+  endpoint = '';
+  private server?: Server;
+  private readonly deliveries: Delivery[] = [];
+  private keys = new Map<string, { secret: string; principal: Principal }>();
+  readonly topology: Topology;
+  credentials!: CloudCredentials;
+  private store!: QueueStore;
+  queues!: Queues;
+  eventBridge!: LocalEventBridge;
+  private sqs!: LocalSqs;
+  private dynamo!: LocalDynamo;
+  private readonly log: (message: string) => void;
+  private readonly clients: { dispose(): void }[] = [];
+
+  private constructor(private readonly options: CloudOptions) {
+    this.topology = options.topology ?? TOPOLOGY;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  static async start(options: CloudOptions): Promise<LocalCloud> {
+    const cloud = new LocalCloud(options);
+    try {
+      await cloud.boot();
+    } catch (error) {
+      await cloud.stop().catch(() => undefined);
+      throw error;
+    }
+    return cloud;
+  }
+
+  private async boot(): Promise<void> {
+    checkTopology(this.topology);
+    const { dataDir, inMemory = false } = this.options;
+    await mkdir(dataDir, { recursive: true });
+    this.credentials = await loadOrCreateCredentials(dataDir);
+    this.keys = keyring(this.credentials);
+    const region = this.credentials.region;
+
+    this.store = await QueueStore.open(inMemory ? undefined : path.join(dataDir, 'queues'));
+    this.queues = new Queues(this.store);
+    const retryDelayMs = this.options.retryDelayMs ?? 1000;
+    for (const sub of this.topology.subscriptions) {
+      this.queues.define({ name: deadLetterQueueName(sub.name), visibilityTimeoutMs: visibilityTimeoutSeconds(sub.delivery) * 1000 });
+      this.queues.define({
+        name: queueName(sub.name),
+        visibilityTimeoutMs: retryDelayMs,
+        deadLetter: { queue: deadLetterQueueName(sub.name), maxReceiveCount: sub.delivery.maxReceiveCount },
+      });
+    }
+    this.eventBridge = new LocalEventBridge(this.topology, this.queues, region, queueName);
+    this.sqs = new LocalSqs(this.queues, region, () => this.endpoint);
+
+    this.dynamo = new LocalDynamo(inMemory ? undefined : path.join(dataDir, 'dynamodb'));
+    await this.dynamo.start();
+
+    this.server = createServer((req, res) => void this.route(req, res));
+    this.server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.options.port, this.options.host ?? '127.0.0.1', () => resolve());
+    });
+    const address = this.server.address() as AddressInfo;
+    this.endpoint = `http://${address.address}:${address.port}`;
+
+    await this.createTables();
+    const restored = await this.queues.restore();
+    if (restored) this.log(`restored ${restored} queued message(s) from ${dataDir}`);
+    await this.startDeliveries();
+  }
+
+  /** SDK clients bound to this cloud, with the given key pair (default: the platform's). */
+  clientConfig(keys: KeyPair = this.credentials.platform) {
+    return {
+      endpoint: this.endpoint,
+      region: this.credentials.region,
+      credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey },
+    };
+  }
+
+  tableName(spec: TableSpec): string {
+    return spec.id;
+  }
+
+  private async createTables(): Promise<void> {
+    const client = new DynamoDBClient(this.clientConfig());
+    try {
+      for (const spec of this.topology.tables) {
+        try {
+          await client.send(new DescribeTableCommand({ TableName: this.tableName(spec) }));
+          continue;
+        } catch (error) {
+          if (!(error instanceof ResourceNotFoundException)) throw error;
+        }
+        const keys = [spec.partitionKey, ...(spec.sortKey ? [spec.sortKey] : []), ...(spec.indexes ?? []).flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])])];
+        const attributes = [...new Map(keys.map((k) => [k.name, k])).values()];
+        await client.send(
+          new CreateTableCommand({
+            TableName: this.tableName(spec),
+            BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: attributes.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+            KeySchema: [{ AttributeName: spec.partitionKey.name, KeyType: 'HASH' }, ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' as const }] : [])],
+            ...(spec.indexes?.length
+              ? {
+                  GlobalSecondaryIndexes: spec.indexes.map((index) => ({
+                    IndexName: index.name,
+                    KeySchema: [
+                      { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+                      ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
+                    ],
+                    Projection: { ProjectionType: 'ALL' as const },
+                  })),
+                }
+              : {}),
+          }),
+        );
+      }
+    } finally {
+      client.destroy();
+    }
+  }
+
+  private async startDeliveries(): Promise<void> {
+    const region = this.credentials.region;
+    for (const sub of this.topology.subscriptions) {
+      const table = this.topology.tables.find((t) => t.id === sub.table)!;
+      const publisher = sub.publishes?.[0] ? agencyForSource(sub.publishes[0]) : undefined;
+      const eventsKeys = publisher ? this.credentials.agencies[publisher.id] : this.credentials.platform;
+      const dynamoClient = new DynamoDBClient(this.clientConfig());
+      const eventsClient = new EventBridgeClient(this.clientConfig(eventsKeys));
+      this.clients.push({ dispose: () => (dynamoClient.destroy(), eventsClient.destroy()) });
+      const clients: Clients = { dynamo: documentClient(dynamoClient), events: eventsClient };
+      const handler = await loadHandler(REPO_ROOT, sub.handler, sub.name, {
+        TABLE_NAME: this.tableName(table),
+        PERSON_KEY_SECRET: this.credentials.personKeySecret,
+        SUBSCRIPTION: sub.name,
+        EVENT_BUS_NAME: this.topology.busName,
+        POWERTOOLS_SERVICE_NAME: sub.name,
+        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+        AWS_REGION: region,
+      });
+      const delivery = new Delivery({
+        spec: sub,
+        queue: queueName(sub.name),
+        queueArn: this.sqs.arn(queueName(sub.name)),
+        region,
+        handler,
+        queues: this.queues,
+        concurrency: this.options.concurrency ?? 4,
+        scope: (fn) => withClients(clients, fn),
+        log: this.log,
+      });
+      delivery.start();
+      this.deliveries.push(delivery);
+    }
+  }
+
+  deliveryStats() {
+    return this.topology.subscriptions.map((sub, i) => ({ subscription: sub.name, ...this.deliveries[i]?.stats }));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const service = (Object.keys(TARGET_PREFIXES) as (keyof typeof TARGET_PREFIXES)[]).find((s) => target.startsWith(TARGET_PREFIXES[s]));
+    const contentType = service === 'events' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
+    try {
+      if (req.method === 'GET' && (req.url === '/_mx/health' || req.url === '/_localstack/health')) {
+        sendJson(res, 200, { status: 'running', services: { events: 'running', dynamodb: 'running', sqs: 'running' } }, 'application/json');
+        return;
+      }
+      if (!service || req.method !== 'POST') throw new AwsError('UnknownOperationException', `no service answers ${req.method} ${req.url} with X-Amz-Target ${target || '(none)'}`, 404);
+      const body = await readBody(req, service === 'events' ? MAX_REQUEST_BYTES + 64 * 1024 : MAX_BODY_BYTES);
+      const principal = await this.authenticate(req, body);
+      const operation = target.slice(TARGET_PREFIXES[service].length);
+      if (service === 'dynamodb') {
+        if (principal.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call DynamoDB ${operation} on the local cloud`);
+        this.dynamo.handle({ headers: req.headers, method: req.method, url: req.url ?? '/', body }, res);
+        return;
+      }
+      if (service === 'sqs' && principal.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call SQS ${operation}`);
+      const payload = parseJsonBody(body);
+      const result = service === 'events' ? await this.eventBridge.handle(operation, payload, principal) : await this.sqs.handle(operation, payload);
+      sendJson(res, 200, result, contentType);
+    } catch (error) {
+      if (error instanceof AwsError) return sendAwsError(res, error, contentType);
+      if (error instanceof AuthError) return sendAwsError(res, new AwsError(error.code, error.message, error.code === 'MissingAuthenticationTokenException' ? 403 : 400), contentType);
+      this.log(`internal error: ${(error as Error).stack ?? String(error)}`);
+      sendAwsError(res, new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500), contentType);
+    }
+  }
+
+  private async authenticate(req: IncomingMessage, body: Buffer): Promise<Principal> {
+    const caller = await verifySignature({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, (id) => this.keys.get(id)?.secret);
+    return this.keys.get(caller.accessKeyId)!.principal;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.deliveries.map((d) => d.stop()));
+    this.queues?.close();
+    for (const client of this.clients) client.dispose();
+    if (this.server) {
+      this.server.closeAllConnections();
+      await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    }
+    await this.dynamo?.close().catch(() => undefined);
+    await this.store?.close();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The event source mapping of the local cloud: polls a subscription's queue,
+ * invokes its handler in-process with a Lambda-shaped SQS batch, deletes what
+ * succeeded and fails the rest (ReportBatchItemFailures semantics), so the
+ * queue retries them and dead-letters them after maxReceiveCount.
+ */
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SubscriptionSpec } from '../topology.ts';
+import { lambdaContext, sqsEvent } from './lambda-context.ts';
+import type { Queues } from './queues.ts';
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface DeliveryOptions {
+  readonly spec: SubscriptionSpec;
+  readonly queue: string;
+  readonly queueArn: string;
+  readonly region: string;
+  readonly handler: SqsHandler;
+  readonly queues: Queues;
+  /** Batches in flight at once (Lambda would scale out; here it bounds memory). */
+  readonly concurrency: number;
+  /** Runs the invocation inside the subscription's own client scope. */
+  readonly scope: <T>(fn: () => Promise<T>) => Promise<T>;
+  readonly log: (message: string) => void;
+}
+
+export interface DeliveryStats {
+  invocations: number;
+  delivered: number;
+  failed: number;
+  deadLettered: number;
+}
+
+export class Delivery {
+  readonly stats: DeliveryStats = { invocations: 0, delivered: 0, failed: 0, deadLettered: 0 };
+  private readonly abort = new AbortController();
+  private readonly workers: Promise<void>[] = [];
+
+  constructor(private readonly options: DeliveryOptions) {}
+
+  start(): void {
+    for (let i = 0; i < this.options.concurrency; i++) this.workers.push(this.work());
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await Promise.all(this.workers);
+  }
+
+  private async work(): Promise<void> {
+    const { queues, queue, spec } = this.options;
+    while (!this.abort.signal.aborted) {
+      await queues.whenVisible(queue, this.abort.signal);
+      if (this.abort.signal.aborted) return;
+      const batch = await queues.receive(queue, spec.delivery.batchSize);
+      if (batch.length === 0) continue;
+      const failures = await this.invoke(batch);
+      const failedIds = new Set(failures.keys());
+      await queues.delete(queue, batch.filter((m) => !failedIds.has(m.id)).map((m) => m.id));
+      if (failures.size > 0) {
+        const moved = await queues.fail(queue, [...failures].map(([id, error]) => ({ id, error })));
+        this.stats.failed += failures.size;
+        this.stats.deadLettered += moved.length;
+        if (moved.length) this.options.log(`${spec.name}: ${moved.length} message(s) dead-lettered after ${spec.delivery.maxReceiveCount} receives`);
+      }
+      this.stats.delivered += batch.length - failures.size;
+    }
+  }
+
+  /** Returns the failed message ids with the reason each failed. */
+  private async invoke(batch: Parameters<typeof sqsEvent>[0]): Promise<Map<string, string>> {
+    const { spec, handler, queueArn, region } = this.options;
+    const timeoutMs = spec.delivery.handlerTimeoutSeconds * 1000;
+    const event = sqsEvent(batch, queueArn, region);
+    const context = lambdaContext(spec.name, region, timeoutMs);
+    this.stats.invocations += 1;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Task timed out after ${spec.delivery.handlerTimeoutSeconds} seconds`)), timeoutMs);
+      });
+      const response = await Promise.race([this.options.scope(() => Promise.resolve(handler(event, context))), timeout]);
+      const failures = new Map<string, string>();
+      for (const item of response?.batchItemFailures ?? []) {
+        failures.set(item.itemIdentifier, `reported as failed by ${spec.name} (batchItemFailures)`);
+      }
+      return failures;
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      this.options.log(`${spec.name}: invocation failed: ${reason}`);
+      return new Map(batch.map((m) => [m.id, reason]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

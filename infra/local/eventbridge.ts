@@ -1,0 +1,173 @@
+/**
+ * The local EventBridge: buses and rules built from the topology, PutEvents
+ * with publishing rights per agency, TestEventPattern and the read-only
+ * describe/list calls. Matching events become messages on the rules' queues,
+ * persisted before PutEvents answers.
+ */
+import type { BusEvent } from '../../schemas/envelope.ts';
+import type { Topology } from '../topology.ts';
+import { AwsError, validationError } from './aws-protocol.ts';
+import type { Principal } from './credentials.ts';
+import { compilePattern, InvalidEventPatternError, type CompiledPattern } from './event-pattern.ts';
+import { checkRequest, toBusEvent } from './put-events.ts';
+import type { Queues } from './queues.ts';
+
+export const ACCOUNT = '000000000000';
+
+export interface LocalRule {
+  readonly name: string;
+  readonly busName: string;
+  readonly pattern: string;
+  readonly compiled: CompiledPattern;
+  readonly description: string;
+  readonly queue: string;
+}
+
+type Body = Record<string, unknown>;
+
+export class LocalEventBridge {
+  readonly buses: ReadonlySet<string>;
+  readonly rules: readonly LocalRule[];
+  /** Called with each accepted event (after it is durable); used for metrics. */
+  onAccepted?: (events: readonly BusEvent[]) => void;
+
+  constructor(
+    topology: Topology,
+    private readonly queues: Queues,
+    readonly region: string,
+    queueNameOf: (subscription: string) => string,
+  ) {
+    this.buses = new Set(['default', topology.busName]);
+    this.rules = topology.subscriptions.map((sub) => ({
+      name: sub.name,
+      busName: topology.busName,
+      pattern: JSON.stringify(sub.pattern),
+      compiled: compilePattern(sub.pattern),
+      description: sub.description,
+      queue: queueNameOf(sub.name),
+    }));
+  }
+
+  busArn(name: string): string {
+    return `arn:aws:events:${this.region}:${ACCOUNT}:event-bus/${name}`;
+  }
+
+  ruleArn(rule: LocalRule): string {
+    return `arn:aws:events:${this.region}:${ACCOUNT}:rule/${rule.busName}/${rule.name}`;
+  }
+
+  queueArn(queue: string): string {
+    return `arn:aws:sqs:${this.region}:${ACCOUNT}:${queue}`;
+  }
+
+  async handle(operation: string, body: Body, principal: Principal): Promise<unknown> {
+    switch (operation) {
+      case 'PutEvents':
+        return this.putEvents(body, principal);
+      case 'TestEventPattern':
+        return this.testEventPattern(body);
+      case 'ListEventBuses':
+        return { EventBuses: [...this.buses].filter((n) => n.startsWith(String(body.NamePrefix ?? ''))).map((Name) => ({ Name, Arn: this.busArn(Name) })) };
+      case 'DescribeEventBus':
+        return this.describeEventBus(body);
+      case 'ListRules':
+        return this.listRules(body);
+      case 'DescribeRule':
+        return this.describeRule(body);
+      case 'ListTargetsByRule': {
+        const rule = this.findRule(body);
+        return { Targets: [{ Id: 'Target0', Arn: this.queueArn(rule.queue) }] };
+      }
+      default:
+        throw new AwsError('UnknownOperationException', `The local cloud does not implement EventBridge ${operation}`);
+    }
+  }
+
+  /** Publishes already-built events (used by PutEvents and by replays): persists every matching queue message in one write. */
+  async publish(events: readonly { event: BusEvent; busName: string }[]): Promise<void> {
+    const messages = [];
+    for (const { event, busName } of events) {
+      let body: string | undefined;
+      for (const rule of this.rules) {
+        if (rule.busName !== busName || !rule.compiled.matches(event)) continue;
+        body ??= JSON.stringify(event);
+        messages.push(...this.queues.prepare(rule.queue, [body]));
+      }
+    }
+    await this.queues.send(messages);
+    this.onAccepted?.(events.map((e) => e.event));
+  }
+
+  private async putEvents(body: Body, principal: Principal) {
+    if (principal.kind === 'operator') {
+      throw new AwsError('AccessDeniedException', 'operators may read views but not publish events');
+    }
+    const entries = checkRequest(body);
+    const now = new Date();
+    const outcomes = entries.map((entry) => {
+      const outcome = toBusEvent(entry ?? {}, { account: ACCOUNT, region: this.region, now, buses: this.buses });
+      if (outcome.ok && principal.kind === 'agency' && !principal.sources.includes(outcome.event.source)) {
+        return {
+          ok: false as const,
+          ErrorCode: 'NotAuthorizedForSourceException',
+          ErrorMessage: `Not authorized for the source ${outcome.event.source}: agency ${principal.id} may publish only ${principal.sources.join(', ')}`,
+        };
+      }
+      return outcome;
+    });
+    await this.publish(outcomes.filter((o) => o.ok));
+    return {
+      FailedEntryCount: outcomes.filter((o) => !o.ok).length,
+      Entries: outcomes.map((o) => (o.ok ? { EventId: o.event.id } : { ErrorCode: o.ErrorCode, ErrorMessage: o.ErrorMessage })),
+    };
+  }
+
+  private testEventPattern(body: Body) {
+    if (typeof body.EventPattern !== 'string') throw validationError("1 validation error detected: Value null at 'eventPattern' failed to satisfy constraint: Member must not be null");
+    if (typeof body.Event !== 'string') throw validationError("1 validation error detected: Value null at 'event' failed to satisfy constraint: Member must not be null");
+    let compiled: CompiledPattern;
+    try {
+      compiled = compilePattern(body.EventPattern);
+    } catch (error) {
+      if (error instanceof InvalidEventPatternError) throw new AwsError('InvalidEventPatternException', error.message);
+      throw error;
+    }
+    let event: unknown;
+    try {
+      event = JSON.parse(body.Event);
+    } catch {
+      throw validationError('Parameter Event is not valid.');
+    }
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) throw validationError('Parameter Event is not valid.');
+    return { Result: compiled.matches(event) };
+  }
+
+  private describeEventBus(body: Body) {
+    const name = typeof body.Name === 'string' && body.Name ? body.Name.replace(/^arn:.*:event-bus\//, '') : 'default';
+    if (!this.buses.has(name)) throw new AwsError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
+    return { Name: name, Arn: this.busArn(name) };
+  }
+
+  private listRules(body: Body) {
+    const busName = typeof body.EventBusName === 'string' && body.EventBusName ? body.EventBusName : 'default';
+    if (!this.buses.has(busName)) throw new AwsError('ResourceNotFoundException', `Event bus ${busName} does not exist.`);
+    const prefix = typeof body.NamePrefix === 'string' ? body.NamePrefix : '';
+    return { Rules: this.rules.filter((r) => r.busName === busName && r.name.startsWith(prefix)).map((r) => this.describe(r)) };
+  }
+
+  private describeRule(body: Body) {
+    return { ...this.describe(this.findRule(body)), CreatedBy: ACCOUNT };
+  }
+
+  private describe(rule: LocalRule) {
+    return { Name: rule.name, Arn: this.ruleArn(rule), EventPattern: rule.pattern, State: 'ENABLED', Description: rule.description, EventBusName: rule.busName };
+  }
+
+  private findRule(body: Body): LocalRule {
+    const busName = typeof body.EventBusName === 'string' && body.EventBusName ? body.EventBusName : 'default';
+    const name = String(body.Name ?? body.Rule ?? '');
+    const rule = this.rules.find((r) => r.name === name && r.busName === busName);
+    if (!rule) throw new AwsError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus ${busName}.`);
+    return rule;
+  }
+}

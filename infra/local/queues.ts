@@ -1,0 +1,246 @@
+/**
+ * SQS semantics for the local cloud's subscription queues: at-least-once
+ * delivery, a visibility timeout per receive, a receive count, redrive to a
+ * dead-letter queue after maxReceiveCount, and redrive back. Every state
+ * change is written to the QueueStore before it takes effect.
+ */
+import { randomUUID } from 'node:crypto';
+import type { QueueStore, StoreOp, StoredMessage } from './queue-store.ts';
+
+export interface QueueConfig {
+  readonly name: string;
+  /** Dead-letter queue name and the receives allowed before a message moves there. */
+  readonly deadLetter?: { readonly queue: string; readonly maxReceiveCount: number };
+  readonly visibilityTimeoutMs: number;
+}
+
+interface QueueState {
+  readonly config: QueueConfig;
+  /** Visible messages in arrival order (a deque: `head` is the first live index). */
+  ready: StoredMessage[];
+  head: number;
+  readonly inFlight: Map<string, { message: StoredMessage; timer: NodeJS.Timeout }>;
+  readonly listeners: Set<() => void>;
+}
+
+export interface QueueStats {
+  readonly name: string;
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly deadLetterQueue?: string;
+}
+
+export class QueueNotFoundError extends Error {
+  constructor(name: string, known: readonly string[]) {
+    super(`queue ${name} does not exist; queues: ${known.join(', ')}`);
+    this.name = 'QueueNotFoundError';
+  }
+}
+
+export class Queues {
+  private readonly queues = new Map<string, QueueState>();
+  private seq = 0;
+
+  constructor(private readonly store: QueueStore) {}
+
+  define(config: QueueConfig): void {
+    this.queues.set(config.name, { config, ready: [], head: 0, inFlight: new Map(), listeners: new Set() });
+  }
+
+  names(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.queues.has(name);
+  }
+
+  /** Restores stored messages after a start: everything becomes visible again (SQS would redeliver after the timeout too). */
+  async restore(): Promise<number> {
+    const messages = await this.store.loadAll();
+    messages.sort((a, b) => a.seq - b.seq);
+    for (const message of messages) {
+      this.seq = Math.max(this.seq, message.seq);
+      const state = this.queues.get(message.queue);
+      if (state) state.ready.push(message);
+    }
+    for (const state of this.queues.values()) this.notify(state);
+    return messages.length;
+  }
+
+  /** Builds the messages to send; `commit` them with `send`. Split so PutEvents can persist all queues in one batch. */
+  prepare(queue: string, bodies: readonly string[]): StoredMessage[] {
+    this.state(queue);
+    const now = Date.now();
+    return bodies.map((body) => ({ id: randomUUID(), queue, seq: ++this.seq, body, sentAt: now, receiveCount: 0 }));
+  }
+
+  /** Persists messages (in one write) and then makes them visible. */
+  async send(messages: readonly StoredMessage[]): Promise<void> {
+    await this.store.write(messages.map((message) => ({ type: 'put', message })));
+    const touched = new Set<QueueState>();
+    for (const message of messages) {
+      const state = this.state(message.queue);
+      state.ready.push(message);
+      touched.add(state);
+    }
+    for (const state of touched) this.notify(state);
+  }
+
+  visibleCount(queue: string): number {
+    const state = this.state(queue);
+    return state.ready.length - state.head;
+  }
+
+  /** Resolves when the queue has visible messages (at once if it has). */
+  whenVisible(queue: string, signal?: AbortSignal): Promise<void> {
+    const state = this.state(queue);
+    if (state.ready.length > state.head) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        state.listeners.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      state.listeners.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Receives up to `max` messages: counts the receive (persisted) and hides them for the visibility timeout. */
+  async receive(queue: string, max: number): Promise<StoredMessage[]> {
+    const state = this.state(queue);
+    const batch: StoredMessage[] = [];
+    while (batch.length < max && state.head < state.ready.length) {
+      const message = state.ready[state.head]!;
+      state.ready[state.head++] = undefined as unknown as StoredMessage;
+      message.receiveCount += 1;
+      batch.push(message);
+    }
+    this.compact(state);
+    for (const message of batch) {
+      const timer = setTimeout(() => this.reappear(state, message.id), state.config.visibilityTimeoutMs);
+      timer.unref();
+      state.inFlight.set(message.id, { message, timer });
+    }
+    await this.store.write(batch.map((message) => ({ type: 'put', message })));
+    return batch;
+  }
+
+  /** Deletes handled messages. */
+  async delete(queue: string, ids: readonly string[]): Promise<void> {
+    const state = this.state(queue);
+    const ops: StoreOp[] = [];
+    for (const id of ids) {
+      const entry = state.inFlight.get(id);
+      if (!entry) continue;
+      clearTimeout(entry.timer);
+      state.inFlight.delete(id);
+      ops.push({ type: 'del', queue, seq: entry.message.seq });
+    }
+    await this.store.write(ops);
+  }
+
+  /**
+   * Records failed deliveries. A message that has used up its receives moves
+   * to the dead-letter queue with the error; the others reappear when their
+   * visibility timeout ends.
+   */
+  async fail(queue: string, failures: readonly { id: string; error: string }[]): Promise<string[]> {
+    const state = this.state(queue);
+    const deadLetter = state.config.deadLetter;
+    if (!deadLetter) return [];
+    const moved: StoredMessage[] = [];
+    const ops: StoreOp[] = [];
+    for (const { id, error } of failures) {
+      const entry = state.inFlight.get(id);
+      if (!entry) continue;
+      entry.message.error = error;
+      if (entry.message.receiveCount < deadLetter.maxReceiveCount) continue;
+      clearTimeout(entry.timer);
+      state.inFlight.delete(id);
+      const parked: StoredMessage = { ...entry.message, queue: deadLetter.queue, seq: ++this.seq, sourceQueue: queue, deadLetteredAt: Date.now() };
+      ops.push({ type: 'del', queue, seq: entry.message.seq }, { type: 'put', message: parked });
+      moved.push(parked);
+    }
+    await this.store.write(ops);
+    const dlq = moved.length ? this.state(deadLetter.queue) : undefined;
+    if (dlq) {
+      dlq.ready.push(...moved);
+      this.notify(dlq);
+    }
+    return moved.map((m) => m.id);
+  }
+
+  /** Visible messages of a queue without receiving them (for `mx dlq list`). */
+  peek(queue: string, max = 1000): StoredMessage[] {
+    const state = this.state(queue);
+    return [...state.ready.slice(state.head, state.head + max), ...[...state.inFlight.values()].map((e) => e.message)].slice(0, max);
+  }
+
+  /** Moves every message of a dead-letter queue back to the queue it came from, with a fresh receive count. */
+  async redrive(deadLetterQueue: string): Promise<number> {
+    const state = this.state(deadLetterQueue);
+    const messages = state.ready.slice(state.head);
+    const ops: StoreOp[] = [];
+    const back: StoredMessage[] = [];
+    for (const message of messages) {
+      const target = message.sourceQueue;
+      if (!target || !this.queues.has(target)) continue;
+      const { error: _error, sourceQueue: _source, deadLetteredAt: _at, ...rest } = message;
+      const fresh: StoredMessage = { ...rest, queue: target, seq: ++this.seq, receiveCount: 0 };
+      ops.push({ type: 'del', queue: deadLetterQueue, seq: message.seq }, { type: 'put', message: fresh });
+      back.push(fresh);
+    }
+    await this.store.write(ops);
+    const movedIds = new Set(back.map((m) => m.id));
+    state.ready = state.ready.slice(state.head).filter((m) => !movedIds.has(m.id));
+    state.head = 0;
+    for (const message of back) this.state(message.queue).ready.push(message);
+    for (const name of new Set(back.map((m) => m.queue))) this.notify(this.state(name));
+    return back.length;
+  }
+
+  stats(): QueueStats[] {
+    return [...this.queues.values()].map((state) => ({
+      name: state.config.name,
+      visible: state.ready.length - state.head,
+      inFlight: state.inFlight.size,
+      ...(state.config.deadLetter ? { deadLetterQueue: state.config.deadLetter.queue } : {}),
+    }));
+  }
+
+  /** Stops all visibility timers (on shutdown). */
+  close(): void {
+    for (const state of this.queues.values()) {
+      for (const { timer } of state.inFlight.values()) clearTimeout(timer);
+      for (const listener of [...state.listeners]) listener();
+    }
+  }
+
+  private reappear(state: QueueState, id: string): void {
+    const entry = state.inFlight.get(id);
+    if (!entry) return;
+    state.inFlight.delete(id);
+    state.ready.push(entry.message);
+    this.notify(state);
+  }
+
+  private notify(state: QueueState): void {
+    if (state.ready.length <= state.head) return;
+    for (const listener of [...state.listeners]) listener();
+  }
+
+  private compact(state: QueueState): void {
+    if (state.head > 1024 && state.head * 2 > state.ready.length) {
+      state.ready = state.ready.slice(state.head);
+      state.head = 0;
+    }
+  }
+
+  private state(name: string): QueueState {
+    const state = this.queues.get(name);
+    if (!state) throw new QueueNotFoundError(name, this.names());
+    return state;
+  }
+}
