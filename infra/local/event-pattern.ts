@@ -141,7 +141,7 @@ function stringOperator(kind: 'prefix' | 'suffix', operand: unknown, allowIgnore
     ignoreCase = true;
     text = operand['equals-ignore-case'];
   }
-  if (typeof text !== 'string') fail(`${kind} match pattern must be a string, ignore-case object`);
+  if (typeof text !== 'string') fail(`${kind} match pattern must be a string`);
   const needle = ignoreCase ? (text as string).toLowerCase() : (text as string);
   return kind === 'prefix'
     ? (v) => typeof v === 'string' && (ignoreCase ? v.toLowerCase() : v).startsWith(needle)

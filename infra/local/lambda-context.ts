@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { StoredMessage } from './queue-store.ts';
 
@@ -35,7 +35,7 @@ export function sqsEvent(messages: readonly StoredMessage[], queueArn: string, r
         ApproximateFirstReceiveTimestamp: String(Date.now()),
       },
       messageAttributes: {},
-      md5OfBody: '',
+      md5OfBody: createHash('md5').update(m.body).digest('hex'),
       eventSource: 'aws:sqs',
       eventSourceARN: queueArn,
       awsRegion: region,

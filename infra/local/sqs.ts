@@ -3,6 +3,7 @@
  * subscription queues: list them, read their depth, peek at dead letters and
  * redrive them (StartMessageMoveTask), so `mx dlq` uses the real SQS client.
  */
+import { createHash } from 'node:crypto';
 import { AwsError } from './aws-protocol.ts';
 import type { Queues } from './queues.ts';
 import { ACCOUNT } from './eventbridge.ts';
@@ -62,6 +63,8 @@ export class LocalSqs {
       MessageId: m.id,
       ReceiptHandle: `${m.id}:${m.receiveCount}`,
       Body: m.body,
+      // The SDK verifies this checksum on every received message.
+      MD5OfBody: createHash('md5').update(m.body).digest('hex'),
       Attributes: { ApproximateReceiveCount: String(m.receiveCount), SentTimestamp: String(m.sentAt) },
       MessageAttributes: {
         ...(m.error ? { 'mx-error': { DataType: 'String', StringValue: m.error } } : {}),

@@ -1,0 +1,96 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { documentClient } from '../../functions/lib/clients.ts';
+import { LocalCloud, type CloudOptions } from '../../infra/local/cloud.ts';
+import type { KeyPair } from '../../infra/local/credentials.ts';
+import type { Ministry } from '../../infra/topology.ts';
+
+export const MX = path.resolve(import.meta.dirname, '../../infra/bin/mx.mjs');
+
+export interface TestCloud {
+  readonly cloud: LocalCloud;
+  readonly dataDir: string;
+  readonly endpoint: string;
+  events(agency: Ministry): EventBridgeClient;
+  eventsWith(keys: KeyPair): EventBridgeClient;
+  platformEvents(): EventBridgeClient;
+  dynamo(): DynamoDBClient;
+  doc(): ReturnType<typeof documentClient>;
+  sqs(): SQSClient;
+  mx(...args: string[]): Promise<{ stdout: string; stderr: string }>;
+  stop(): Promise<void>;
+}
+
+const run = promisify(execFile);
+
+/** Starts a local cloud in this process on a free port with a fresh temp data dir. */
+export async function startTestCloud(options: Partial<CloudOptions> = {}): Promise<TestCloud> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'mx-cloud-')));
+  const cloud = await LocalCloud.start({ port: 0, dataDir, retryDelayMs: 50, ...options });
+  const clients: { destroy(): void }[] = [];
+  const track = <T extends { destroy(): void }>(client: T) => (clients.push(client), client);
+  const config = (keys: KeyPair) => ({ ...cloud.clientConfig(keys), maxAttempts: 1 });
+  return {
+    cloud,
+    dataDir,
+    endpoint: cloud.endpoint,
+    events: (agency) => track(new EventBridgeClient(config(cloud.credentials.agencies[agency]))),
+    eventsWith: (keys) => track(new EventBridgeClient(config(keys))),
+    platformEvents: () => track(new EventBridgeClient(config(cloud.credentials.platform))),
+    dynamo: () => track(new DynamoDBClient(config(cloud.credentials.platform))),
+    doc: () => documentClient(track(new DynamoDBClient(config(cloud.credentials.platform)))),
+    sqs: () => track(new SQSClient(config(cloud.credentials.platform))),
+    mx: (...args) => run(process.execPath, [MX, ...args], { env: { ...process.env, AWS_ENDPOINT_URL: cloud.endpoint, MX_DATA_DIR: dataDir } }),
+    async stop() {
+      for (const client of clients) client.destroy();
+      await cloud.stop();
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after the timeout with the last error. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, { timeoutMs = 10_000, intervalMs = 25, what = 'condition' } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Starts `mx cloud start` as a child process and resolves with its endpoint once it is ready. */
+export async function spawnCloud(dataDir: string, port = 0): Promise<{ child: ChildProcess; endpoint: string }> {
+  const child = spawn(process.execPath, [MX, 'cloud', 'start', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`cloud did not start within 30 s:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /endpoint\s+(http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`cloud exited with ${code}:\n${output}`));
+    });
+  });
+  return { child, endpoint };
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { latestDefinition } from '../../schemas/catalog.ts';
+import { exampleEntry } from '../../schemas/entries.ts';
+import { DEFAULT_DELIVERY, TOPOLOGY, type Topology } from '../../infra/topology.ts';
+import { startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
+
+const MAX_RECEIVES = 3;
+const TEST_TOPOLOGY: Topology = {
+  ...TOPOLOGY,
+  tables: [...TOPOLOGY.tables, { id: 'FlakyTable', description: 'test', partitionKey: { name: 'id', type: 'S' } }],
+  subscriptions: [
+    ...TOPOLOGY.subscriptions,
+    {
+      name: 'flaky',
+      description: 'A test subscription that fails on demand.',
+      pattern: { source: ['kz.interior.berkut'], 'detail-type': ['AdministrativeOffenceRecorded'] },
+      handler: 'test/fixtures/flaky-handler.ts',
+      table: 'FlakyTable',
+      legalBasis: { act: 'test', article: 'test' },
+      purpose: 'test delivery semantics',
+      delivery: { ...DEFAULT_DELIVERY, batchSize: 10, maxReceiveCount: MAX_RECEIVES },
+    },
+  ],
+};
+
+const state = globalThis as { mxFailDocuments?: Set<string>; mxThrow?: string };
+let env: TestCloud;
+let interior: EventBridgeClient;
+
+beforeAll(async () => {
+  env = await startTestCloud({ topology: TEST_TOPOLOGY });
+  interior = env.events('interior');
+});
+afterAll(() => env.stop());
+afterEach(() => {
+  state.mxFailDocuments = undefined;
+  state.mxThrow = undefined;
+});
+
+function offence(documentNumber: string) {
+  const definition = latestDefinition('AdministrativeOffenceRecorded')!;
+  const entry = exampleEntry(definition, TOPOLOGY.busName);
+  const detail = JSON.parse(entry.Detail);
+  detail.data.person.documentNumber = documentNumber;
+  return { ...entry, Detail: JSON.stringify(detail) };
+}
+
+const docsIn = async () => ((await env.doc().send(new ScanCommand({ TableName: 'FlakyTable' }))).Items ?? []).map((i) => i.doc as string);
+
+describe('delivery through the queue', () => {
+  it('fails only the reported messages of a batch, retries them, and dead-letters them after maxReceiveCount with the reason', async () => {
+    // Prepare
+    const good = `G${randomUUID().slice(0, 8).toUpperCase()}`;
+    const bad = `B${randomUUID().slice(0, 8).toUpperCase()}`;
+    state.mxFailDocuments = new Set([bad]);
+    // Act
+    const out = await interior.send(new PutEventsCommand({ Entries: [offence(good), offence(bad)] }));
+    expect(out.FailedEntryCount).toBe(0);
+    // Assess: the good one is stored once; the bad one ends in the DLQ after exactly MAX_RECEIVES receives.
+    await waitFor(async () => ((await docsIn()).includes(good) ? true : undefined), { what: 'good message handled' });
+    const letters = await waitFor(
+      async () => {
+        const list = JSON.parse((await env.mx('dlq', 'list', '--json')).stdout) as { queue: string; receiveCount: number; error: string; detailType: string }[];
+        return list.length > 0 ? list : undefined;
+      },
+      { what: 'dead letter' },
+    );
+    expect(letters).toEqual([
+      expect.objectContaining({ queue: 'mx-flaky-dlq', receiveCount: MAX_RECEIVES, detailType: 'AdministrativeOffenceRecorded', error: expect.stringMatching(/reported as failed by flaky/) }),
+    ]);
+    expect((await docsIn()).filter((d) => d === good)).toHaveLength(1);
+    expect((await docsIn()).includes(bad)).toBe(false);
+
+    // Redrive after the fault is fixed: the message is delivered.
+    state.mxFailDocuments = undefined;
+    const { stdout } = await env.mx('dlq', 'redrive', 'mx-flaky-dlq');
+    expect(stdout).toMatch(/redrove 1 message\(s\) from mx-flaky-dlq/);
+    await waitFor(async () => ((await docsIn()).includes(bad) ? true : undefined), { what: 'redriven message handled' });
+    expect(JSON.parse((await env.mx('dlq', 'list', '--json')).stdout)).toEqual([]);
+  });
+
+  it('retries a whole batch when the handler throws, and parks it with the error', async () => {
+    state.mxThrow = 'database on fire';
+    const doc = `T${randomUUID().slice(0, 8).toUpperCase()}`;
+    await interior.send(new PutEventsCommand({ Entries: [offence(doc)] }));
+    const letters = await waitFor(
+      async () => {
+        const list = JSON.parse((await env.mx('dlq', 'list', '--json')).stdout) as { error: string; receiveCount: number }[];
+        return list.length > 0 ? list : undefined;
+      },
+      { what: 'dead letter after throw' },
+    );
+    expect(letters).toEqual([expect.objectContaining({ receiveCount: MAX_RECEIVES, error: 'Error: database on fire' })]);
+    // The exchange log subscription is independent: it logged the same event once.
+    expect(env.cloud.deliveryStats().find((s) => s.subscription === 'exchange-log')!.deadLettered).toBe(0);
+    state.mxThrow = undefined;
+    await env.mx('dlq', 'redrive', 'flaky');
+    await waitFor(async () => ((await docsIn()).includes(doc) ? true : undefined), { what: 'handled after redrive' });
+  });
+
+  it('refuses to redrive something that is not a dead-letter queue, naming it', async () => {
+    await expect(env.mx('dlq', 'redrive', 'mx-flaky')).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/mx-flaky is not a dead-letter queue/) });
+    await expect(env.mx('dlq', 'redrive', 'nothing')).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/no dead-letter queue mx-nothing-dlq/) });
+  });
+});
