@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../paths.ts';
 import { agencyForSource, checkTopology, TOPOLOGY, visibilityTimeoutSeconds, type TableSpec, type Topology } from '../topology.ts';
 import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
 import { keyring, loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
-import { Delivery } from './delivery.ts';
+import { Delivery, type DeliveryOptions } from './delivery.ts';
 import { LocalDynamo } from './dynamodb.ts';
 import { LocalEventBridge } from './eventbridge.ts';
 import { loadHandler } from './handlers.ts';
@@ -23,6 +23,7 @@ import { MAX_REQUEST_BYTES } from './put-events.ts';
 import { QueueStore } from './queue-store.ts';
 import { Queues } from './queues.ts';
 import { AuthError, verifySignature } from './sigv4.ts';
+import { BufferedResponse, InProcessHttpHandler, type RawRequest } from './in-process-http.ts';
 import { LocalSqs } from './sqs.ts';
 
 export interface CloudOptions {
@@ -36,6 +37,7 @@ export interface CloudOptions {
   /** Concurrent batches per subscription. */
   readonly concurrency?: number;
   readonly log?: (message: string) => void;
+  readonly onDelivered?: DeliveryOptions['onDelivered'];
 }
 
 export const queueName = (subscription: string) => `mx-${subscription}`;
@@ -173,8 +175,9 @@ export class LocalCloud {
       const table = this.topology.tables.find((t) => t.id === sub.table)!;
       const publisher = sub.publishes?.[0] ? agencyForSource(sub.publishes[0]) : undefined;
       const eventsKeys = publisher ? this.credentials.agencies[publisher.id] : this.credentials.platform;
-      const dynamoClient = new DynamoDBClient(this.clientConfig());
-      const eventsClient = new EventBridgeClient(this.clientConfig(eventsKeys));
+      const requestHandler = new InProcessHttpHandler(this.dispatch);
+      const dynamoClient = new DynamoDBClient({ ...this.clientConfig(), requestHandler });
+      const eventsClient = new EventBridgeClient({ ...this.clientConfig(eventsKeys), requestHandler });
       this.clients.push({ dispose: () => (dynamoClient.destroy(), eventsClient.destroy()) });
       const clients: Clients = { dynamo: documentClient(dynamoClient), events: eventsClient };
       const handler = await loadHandler(REPO_ROOT, sub.handler, sub.name, {
@@ -196,6 +199,7 @@ export class LocalCloud {
         concurrency: this.options.concurrency ?? 4,
         scope: (fn) => withClients(clients, fn),
         log: this.log,
+        ...(this.options.onDelivered ? { onDelivered: this.options.onDelivered } : {}),
       });
       delivery.start();
       this.deliveries.push(delivery);
@@ -207,37 +211,52 @@ export class LocalCloud {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const service = (Object.keys(TARGET_PREFIXES) as (keyof typeof TARGET_PREFIXES)[]).find((s) => target.startsWith(TARGET_PREFIXES[s]));
-    const contentType = service === 'events' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
+    let body: Buffer;
     try {
       if (req.method === 'GET' && (req.url === '/_mx/health' || req.url === '/_localstack/health')) {
         sendJson(res, 200, { status: 'running', services: { events: 'running', dynamodb: 'running', sqs: 'running' } }, 'application/json');
         return;
       }
-      if (!service || req.method !== 'POST') throw new AwsError('UnknownOperationException', `no service answers ${req.method} ${req.url} with X-Amz-Target ${target || '(none)'}`, 404);
-      const body = await readBody(req, service === 'events' ? MAX_REQUEST_BYTES + 64 * 1024 : MAX_BODY_BYTES);
-      const principal = await this.authenticate(req, body);
+      const target = String(req.headers['x-amz-target'] ?? '');
+      body = await readBody(req, target.startsWith(TARGET_PREFIXES.events) ? MAX_REQUEST_BYTES + 64 * 1024 : MAX_BODY_BYTES);
+    } catch (error) {
+      if (error instanceof AwsError) return sendAwsError(res, error);
+      throw error;
+    }
+    await this.dispatch({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, res as unknown as BufferedResponse);
+  }
+
+  /** Serves one request whose body is already read; the HTTP server and in-process clients both come through here. */
+  private readonly dispatch = async (request: RawRequest, res: BufferedResponse): Promise<void> => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const service = (Object.keys(TARGET_PREFIXES) as (keyof typeof TARGET_PREFIXES)[]).find((s) => target.startsWith(TARGET_PREFIXES[s]));
+    const contentType = service === 'events' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
+    const out = res as unknown as ServerResponse;
+    try {
+      if (!service || request.method !== 'POST') {
+        throw new AwsError('UnknownOperationException', `no service answers ${request.method} ${request.url} with X-Amz-Target ${target || '(none)'}`, 404);
+      }
+      const principal = await this.authenticate(request);
       const operation = target.slice(TARGET_PREFIXES[service].length);
       if (service === 'dynamodb') {
         if (principal.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call DynamoDB ${operation} on the local cloud`);
-        this.dynamo.handle({ headers: req.headers, method: req.method, url: req.url ?? '/', body }, res);
+        this.dynamo.handle(request, out);
         return;
       }
       if (service === 'sqs' && principal.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call SQS ${operation}`);
-      const payload = parseJsonBody(body);
+      const payload = parseJsonBody(request.body);
       const result = service === 'events' ? await this.eventBridge.handle(operation, payload, principal) : await this.sqs.handle(operation, payload);
-      sendJson(res, 200, result, contentType);
+      sendJson(out, 200, result, contentType);
     } catch (error) {
-      if (error instanceof AwsError) return sendAwsError(res, error, contentType);
-      if (error instanceof AuthError) return sendAwsError(res, new AwsError(error.code, error.message, error.code === 'MissingAuthenticationTokenException' ? 403 : 400), contentType);
+      if (error instanceof AwsError) return sendAwsError(out, error, contentType);
+      if (error instanceof AuthError) return sendAwsError(out, new AwsError(error.code, error.message, error.code === 'MissingAuthenticationTokenException' ? 403 : 400), contentType);
       this.log(`internal error: ${(error as Error).stack ?? String(error)}`);
-      sendAwsError(res, new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500), contentType);
+      sendAwsError(out, new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500), contentType);
     }
-  }
+  };
 
-  private async authenticate(req: IncomingMessage, body: Buffer): Promise<Principal> {
-    const caller = await verifySignature({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, (id) => this.keys.get(id)?.secret);
+  private async authenticate(request: RawRequest): Promise<Principal> {
+    const caller = await verifySignature(request, (id) => this.keys.get(id)?.secret);
     return this.keys.get(caller.accessKeyId)!.principal;
   }
 

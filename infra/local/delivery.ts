@@ -8,6 +8,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SubscriptionSpec } from '../topology.ts';
 import { lambdaContext, sqsEvent } from './lambda-context.ts';
 import type { Queues } from './queues.ts';
+import type { StoredMessage } from './queue-store.ts';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -23,6 +24,8 @@ export interface DeliveryOptions {
   /** Runs the invocation inside the subscription's own client scope. */
   readonly scope: <T>(fn: () => Promise<T>) => Promise<T>;
   readonly log: (message: string) => void;
+  /** Called after a batch's successful messages are deleted (their handler's writes are committed). */
+  readonly onDelivered?: (subscription: string, messages: readonly StoredMessage[]) => void;
 }
 
 export interface DeliveryStats {
@@ -57,7 +60,9 @@ export class Delivery {
       if (batch.length === 0) continue;
       const failures = await this.invoke(batch);
       const failedIds = new Set(failures.keys());
-      await queues.delete(queue, batch.filter((m) => !failedIds.has(m.id)).map((m) => m.id));
+      const succeeded = batch.filter((m) => !failedIds.has(m.id));
+      await queues.delete(queue, succeeded.map((m) => m.id));
+      this.options.onDelivered?.(spec.name, succeeded);
       if (failures.size > 0) {
         const moved = await queues.fail(queue, [...failures].map(([id, error]) => ({ id, error })));
         this.stats.failed += failures.size;
@@ -69,7 +74,7 @@ export class Delivery {
   }
 
   /** Returns the failed message ids with the reason each failed. */
-  private async invoke(batch: Parameters<typeof sqsEvent>[0]): Promise<Map<string, string>> {
+  private async invoke(batch: readonly StoredMessage[]): Promise<Map<string, string>> {
     const { spec, handler, queueArn, region } = this.options;
     const timeoutMs = spec.delivery.handlerTimeoutSeconds * 1000;
     const event = sqsEvent(batch, queueArn, region);
