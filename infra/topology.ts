@@ -74,6 +74,8 @@ export interface SubscriptionSpec {
   readonly delivery: DeliverySpec;
   /** Sources the handler may publish reactions under. */
   readonly publishes?: readonly Source[];
+  /** Extra configuration for the handler (never secrets). */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_DELIVERY: DeliverySpec = {
@@ -102,9 +104,51 @@ export const TABLES: readonly TableSpec[] = [
       { name: 'byDay', partitionKey: { name: 'day', type: 'S' }, sortKey: { name: 'logPosition', type: 'S' } },
     ],
   },
+  { id: 'BerkutRegistry', description: 'Berkut: visas, crossings, stays, offences, deportations, residence and citizenship.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+  { id: 'ForeignLabourRegistry', description: 'Foreign Labour Force system: permits and quotas.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+  { id: 'QandasRegistry', description: 'Qandas database: statuses, quotas and subsidies.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+  { id: 'InteriorView', description: 'Ministry of Internal Affairs view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+  { id: 'LabourView', description: 'Ministry of Labour view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+  { id: 'ForeignAffairsView', description: 'Ministry of Foreign Affairs view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+  { id: 'BorderServiceView', description: 'Border Service view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
 ];
 
 const ALL_SOURCES = Object.values(SOURCES);
+
+const MIGRATION_LAW = 'Law No. 477-IV "On Population Migration" (22 July 2011)';
+const PERSONAL_DATA_LAW = 'Law No. 94-V "On Personal Data and Their Protection" (21 May 2013)';
+const PROJECTOR = 'functions/projector/handler.ts';
+const PROJECTION_DELIVERY: DeliverySpec = { ...DEFAULT_DELIVERY, batchSize: 100, maxBatchingWindowSeconds: 1 };
+
+/** The detail-types a ministry view is entitled to receive (those that build the kinds its declaration keeps). */
+export const VIEW_DETAIL_TYPES: Readonly<Record<Ministry, readonly string[]>> = {
+  interior: [
+    'VisaIssued', 'VisaRevoked', 'BorderCrossingRecorded', 'EntryDenied', 'StayRegistered', 'AdministrativeOffenceRecorded',
+    'DeportationOrdered', 'ResidencePermitIssued', 'CitizenshipGranted', 'OverstayDetected', 'ForeignerRecordClosed',
+    'WorkPermitIssued', 'WorkPermitExtended', 'WorkPermitRevoked', 'QandasStatusGranted', 'QandasStatusClosed',
+  ],
+  labour: [
+    'WorkPermitIssued', 'WorkPermitExtended', 'WorkPermitRevoked', 'LabourQuotaSet', 'QandasStatusGranted', 'QandasStatusClosed',
+    'QandasQuotaSet', 'ResettlementSubsidyPaid', 'ResidencePermitIssued', 'DeportationOrdered', 'VisaIssued', 'VisaRevoked', 'CitizenshipGranted',
+  ],
+  'foreign-affairs': ['VisaIssued', 'VisaRevoked', 'DeportationOrdered', 'EntryDenied', 'CitizenshipGranted'],
+  'border-service': ['BorderCrossingRecorded', 'EntryDenied', 'VisaIssued', 'VisaRevoked', 'DeportationOrdered', 'OverstayDetected'],
+};
+
+const VIEW_PURPOSES: Readonly<Record<Ministry, { purpose: string; article: string }>> = {
+  interior: { purpose: 'Migration control: registration of stay, offences, deportations, residence and citizenship of foreigners.', article: 'Art. 9: competence of the internal affairs bodies in migration' },
+  labour: { purpose: 'Labour immigration and ethnic repatriation: permits, quotas, qandas status and resettlement support.', article: 'Art. 10: competence of the authorised body for migration of the population' },
+  'foreign-affairs': { purpose: 'Visa administration and consular notice of deportations of foreign nationals.', article: 'Art. 11: competence of the foreign affairs bodies in migration' },
+  'border-service': { purpose: 'Border control: crossings, entry bans and refusals of entry.', article: 'Art. 12: competence of the Border Service of the National Security Committee' },
+};
+
+const TABLE_IDS: Readonly<Record<Ministry, string>> = {
+  interior: 'InteriorView',
+  labour: 'LabourView',
+  'foreign-affairs': 'ForeignAffairsView',
+  'border-service': 'BorderServiceView',
+};
+export const viewTableId = (ministry: Ministry) => TABLE_IDS[ministry];
 
 export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
   {
@@ -120,6 +164,61 @@ export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
     purpose: 'Keep an audit trail of every inter-agency message so views can be rebuilt and every record traced to its events.',
     delivery: { ...DEFAULT_DELIVERY, batchSize: 100, maxBatchingWindowSeconds: 1 },
   },
+  {
+    name: 'berkut',
+    description: 'Berkut keeps its registry of everything its three agencies publish and registers qandas for residence (one window).',
+    pattern: { $or: [{ source: [SOURCES.foreignAffairs, SOURCES.borderService, SOURCES.interior] }, { source: [SOURCES.qandas], 'detail-type': ['QandasStatusGranted'] }] },
+    handler: PROJECTOR,
+    table: 'BerkutRegistry',
+    legalBasis: { act: MIGRATION_LAW, article: 'Art. 4-1: the unified information system of migration (Berkut); one-window registration of qandas' },
+    purpose: 'Keep Berkut, the system of record for visas, border crossings, stays and residence, in step with its agencies and grant qandas residence at once.',
+    delivery: PROJECTION_DELIVERY,
+    publishes: [SOURCES.interior],
+    environment: { TABLE_VIEW: 'berkut', REACTIONS: 'berkut' },
+  },
+  {
+    name: 'foreign-labour',
+    description: 'The Foreign Labour Force system keeps its registry and revokes permits after deportation, visa revocation or citizenship.',
+    pattern: {
+      $or: [
+        { source: [SOURCES.foreignLabour] },
+        { source: [SOURCES.interior], 'detail-type': ['DeportationOrdered', 'CitizenshipGranted'] },
+        { source: [SOURCES.foreignAffairs], 'detail-type': ['VisaRevoked'] },
+      ],
+    },
+    handler: PROJECTOR,
+    table: 'ForeignLabourRegistry',
+    legalBasis: { act: MIGRATION_LAW, article: 'Art. 38: grounds for revoking a permit for labour immigration' },
+    purpose: 'Keep the permit registry and end permits that may no longer be used.',
+    delivery: PROJECTION_DELIVERY,
+    publishes: [SOURCES.foreignLabour],
+    environment: { TABLE_VIEW: 'foreign-labour', REACTIONS: 'foreign-labour' },
+  },
+  {
+    name: 'qandas',
+    description: 'The qandas database keeps its registry and closes a qandas record when the person becomes a citizen.',
+    pattern: { $or: [{ source: [SOURCES.qandas] }, { source: [SOURCES.interior], 'detail-type': ['CitizenshipGranted'] }] },
+    handler: PROJECTOR,
+    table: 'QandasRegistry',
+    legalBasis: { act: MIGRATION_LAW, article: 'Art. 20-1: qandas status and its termination' },
+    purpose: 'Keep the qandas registry and close statuses that citizenship ends.',
+    delivery: PROJECTION_DELIVERY,
+    publishes: [SOURCES.qandas],
+    environment: { TABLE_VIEW: 'qandas', REACTIONS: 'qandas' },
+  },
+  ...MINISTRIES.map(
+    (ministry): SubscriptionSpec => ({
+      name: `view-${ministry}`,
+      description: `Projects the events the ${ministry} ministry is entitled to into its consolidated view.`,
+      pattern: { 'detail-type': [...VIEW_DETAIL_TYPES[ministry]], source: [...ALL_SOURCES] },
+      handler: PROJECTOR,
+      table: TABLE_IDS[ministry],
+      legalBasis: { act: `${MIGRATION_LAW}; ${PERSONAL_DATA_LAW}`, article: VIEW_PURPOSES[ministry].article },
+      purpose: VIEW_PURPOSES[ministry].purpose,
+      delivery: PROJECTION_DELIVERY,
+      environment: { TABLE_VIEW: ministry },
+    }),
+  ),
 ];
 
 export interface Topology {

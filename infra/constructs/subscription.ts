@@ -57,7 +57,7 @@ export class Subscription extends Construct {
       handlerModule: spec.handler,
       description: `${spec.name}: ${spec.purpose}`.slice(0, 256),
       timeout: Duration.seconds(spec.delivery.handlerTimeoutSeconds),
-      environment: { ...props.environment, SUBSCRIPTION: spec.name },
+      environment: { ...props.environment, ...spec.environment, SUBSCRIPTION: spec.name },
     }).bindTable(props.table);
 
     this.handler.addEventSource(

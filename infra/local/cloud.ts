@@ -188,6 +188,7 @@ export class LocalCloud {
         POWERTOOLS_SERVICE_NAME: sub.name,
         POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
         AWS_REGION: region,
+        ...sub.environment,
       });
       const delivery = new Delivery({
         spec: sub,

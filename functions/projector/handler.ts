@@ -1,0 +1,95 @@
+/**
+ * One handler for every projection: a system's registry or a ministry's view
+ * (TABLE_VIEW names which, see domain/views.ts). It folds a batch of events
+ * into the records they touch, with optimistic concurrency, and then runs the
+ * system's reactions (REACTIONS), publishing them under the system's source.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { validateDetail } from '../../schemas/validate.ts';
+import type { BusEvent, Detail } from '../../schemas/envelope.ts';
+import type { EventData } from '../domain/records.ts';
+import { findTableView } from '../domain/views.ts';
+import { dynamo, events } from '../lib/clients.ts';
+import { requireEnv } from '../lib/env.ts';
+import { putEntries } from '../lib/publisher.ts';
+import { sqsBatchHandler, type DeliveredEvent } from '../lib/sqs-batch.ts';
+import { findReactions } from '../systems/reactions.ts';
+import { planWrites, recordKey, touches, type ValidEvent } from './plan.ts';
+import { loadRecords, storeRecord } from './store.ts';
+import { registryReader } from './registry-reader.ts';
+
+const logger = new Logger({ serviceName: 'projector' });
+const tableName = requireEnv('TABLE_NAME');
+const secret = requireEnv('PERSON_KEY_SECRET');
+const viewName = requireEnv('TABLE_VIEW');
+const view = findTableView(viewName);
+if (!view) throw new Error(`TABLE_VIEW ${viewName} is not a declared view or registry`);
+const reactions = process.env.REACTIONS ? findReactions(process.env.REACTIONS) : undefined;
+const busName = process.env.EVENT_BUS_NAME;
+const MAX_CONFLICT_RETRIES = 8;
+
+function validEvents(delivered: readonly DeliveredEvent[]): ValidEvent[] {
+  const valid: ValidEvent[] = [];
+  for (const { messageId, event } of delivered) {
+    const result = validateDetail(event.source, event['detail-type'], event.detail);
+    if (result.ok) valid.push({ messageId, bus: { ...event, detail: result.detail } as BusEvent<Detail<EventData>> });
+    // Contract breaches are recorded with their issues by the exchange log; a projection cannot use them.
+    else logger.warn('skipping an event that breaks the contract', { busEventId: event.id, issues: result.issues });
+  }
+  return valid;
+}
+
+/** Folds events into records; returns the message ids whose records could not be stored. */
+async function project(batch: readonly ValidEvent[]): Promise<Set<string>> {
+  const failed = new Set<string>();
+  let pending = touches(view!, batch, secret);
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    const existing = await loadRecords(dynamo(), tableName, pending);
+    const writes = planWrites(pending, existing);
+    const results = await Promise.all(writes.map((w) => storeRecord(dynamo(), tableName, w)));
+    const conflicted = new Set(writes.filter((_, i) => !results[i]).map((w) => recordKey(w.record.pk, w.record.sk)));
+    pending = pending.filter((t) => conflicted.has(recordKey(t.pk, t.sk)));
+    if (pending.length > 0 && attempt >= MAX_CONFLICT_RETRIES) {
+      for (const touch of pending) for (const id of touch.messageIds) failed.add(id);
+      logger.warn('records still conflicting after retries; their messages will be redelivered', { records: pending.length });
+      break;
+    }
+  }
+  return failed;
+}
+
+/** Runs the system's reactions to the batch's causes; returns the causes' message ids whose reactions were not published. */
+async function react(batch: readonly ValidEvent[]): Promise<Set<string>> {
+  const failed = new Set<string>();
+  if (!reactions || !busName) return failed;
+  const reader = registryReader(dynamo(), tableName);
+  for (const cause of batch) {
+    if (!reactions.triggers.has(cause.bus['detail-type'])) continue;
+    try {
+      const entries = await reactions.react(cause.bus, reader, { secret, busName });
+      if (entries.length === 0) continue;
+      const results = await putEntries(events(), entries);
+      const refused = results.filter((r) => !r.eventId);
+      if (refused.length) throw new Error(refused.map((r) => `${r.entry.DetailType}: ${r.errorCode} ${r.errorMessage ?? ''}`).join('; '));
+    } catch (error) {
+      logger.error('reaction failed; the cause will be redelivered', { cause: cause.bus.detail.meta.eventId, error: error as Error });
+      failed.add(cause.messageId);
+    }
+  }
+  return failed;
+}
+
+export async function processBatch(delivered: readonly DeliveredEvent[]): Promise<string[]> {
+  const batch = validEvents(delivered);
+  const failed = await project(batch);
+  // A cause whose projection failed is retried whole; its reactions wait for that retry.
+  for (const id of await react(batch.filter((e) => !failed.has(e.messageId)))) failed.add(id);
+  return [...failed];
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger))
+  .handler(sqsBatchHandler(processBatch));

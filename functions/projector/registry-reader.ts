@@ -1,0 +1,35 @@
+import { QueryCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { aliasPk, personPk } from '../domain/records.ts';
+import type { StoredRecord } from './plan.ts';
+
+/** Read access to a projection table, by person. */
+export interface RecordReader {
+  personRecords(personKey: string): Promise<StoredRecord[]>;
+  record(pk: string, sk: string): Promise<StoredRecord | undefined>;
+  /** The person key an IIN-only identity is filed under (its alias), or the key itself. */
+  resolveAlias(iinKey: string): Promise<string>;
+}
+
+export function registryReader(client: DynamoDBDocumentClient, table: string): RecordReader {
+  return {
+    async personRecords(personKey) {
+      const items: StoredRecord[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personPk(personKey) }, ExclusiveStartKey }),
+        );
+        items.push(...((page.Items ?? []) as StoredRecord[]));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return items;
+    },
+    async record(pk, sk) {
+      return (await client.send(new GetCommand({ TableName: table, Key: { pk, sk } }))).Item as StoredRecord | undefined;
+    },
+    async resolveAlias(iinKey) {
+      const alias = (await client.send(new GetCommand({ TableName: table, Key: { pk: aliasPk(iinKey), sk: 'alias' } }))).Item as StoredRecord | undefined;
+      return (alias?.state.personKey as string | undefined) ?? iinKey;
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The exchanges between systems: how each system reacts to other agencies'
+ * events, publishing its own events with `causationId` set to the cause.
+ * Reaction ids are derived from the cause, so a redelivered cause yields the
+ * same reaction event (one reaction, however often the cause arrives).
+ */
+import type { z } from 'zod';
+import { latestDefinition } from '../../schemas/catalog.ts';
+import type { EventDefinition } from '../../schemas/define.ts';
+import type { BusEvent, Detail } from '../../schemas/envelope.ts';
+import type { PutEventsEntry } from '../../schemas/entries.ts';
+import type { PersonRef } from '../../schemas/person.ts';
+import type { EventData } from '../domain/records.ts';
+import { deterministicUuid } from '../lib/ids.ts';
+import { personKey } from '../lib/person-key.ts';
+import { buildEntry } from '../lib/publisher.ts';
+import type { RecordReader } from '../projector/registry-reader.ts';
+
+export interface ReactionContext {
+  readonly secret: string;
+  readonly busName: string;
+}
+
+export interface SystemReactions {
+  readonly triggers: ReadonlySet<string>;
+  react(cause: BusEvent<Detail<EventData>>, registry: RecordReader, context: ReactionContext): Promise<PutEventsEntry[]>;
+}
+
+function reaction<D extends z.ZodType>(cause: BusEvent<Detail<EventData>>, detailType: string, discriminator: string, data: z.input<D>, busName: string): PutEventsEntry {
+  const definition = latestDefinition(detailType) as EventDefinition<D>;
+  const { meta } = cause.detail;
+  return buildEntry(
+    definition,
+    data,
+    {
+      eventId: deterministicUuid(`${meta.eventId}:${detailType}:${discriminator}`),
+      causationId: meta.eventId,
+      correlationId: meta.correlationId,
+      occurredAt: meta.occurredAt,
+    },
+    busName,
+  );
+}
+
+const personOf = (cause: BusEvent<Detail<EventData>>) => cause.detail.data.person as PersonRef;
+
+/** A deportation, a revoked visa or citizenship ends a foreigner's active work permits. */
+const PERMIT_ENDING: Readonly<Record<string, { date: string; reason: 'deportation' | 'visa-revoked' | 'citizenship' }>> = {
+  DeportationOrdered: { date: 'orderedOn', reason: 'deportation' },
+  VisaRevoked: { date: 'revokedOn', reason: 'visa-revoked' },
+  CitizenshipGranted: { date: 'grantedOn', reason: 'citizenship' },
+};
+
+const foreignLabour: SystemReactions = {
+  triggers: new Set(Object.keys(PERMIT_ENDING)),
+  async react(cause, registry, { secret, busName }) {
+    const rule = PERMIT_ENDING[cause['detail-type']]!;
+    const on = cause.detail.data[rule.date] as string;
+    const records = await registry.personRecords(personKey(personOf(cause), secret));
+    return records
+      .filter((r) => r.kind === 'permit' && r.state.status === 'active' && String(r.state.validUntil) >= on)
+      .map((permit) =>
+        reaction(cause, 'WorkPermitRevoked', String(permit.state.permitNumber), {
+          person: personOf(cause),
+          permitNumber: permit.state.permitNumber,
+          revokedOn: on,
+          reason: rule.reason,
+        }, busName),
+      );
+  },
+};
+
+const qandas: SystemReactions = {
+  triggers: new Set(['CitizenshipGranted']),
+  async react(cause, registry, { secret, busName }) {
+    const records = await registry.personRecords(personKey(personOf(cause), secret));
+    return records
+      .filter((r) => r.kind === 'qandas' && r.state.status === 'active')
+      .map((record) =>
+        reaction(cause, 'QandasStatusClosed', String(record.state.qandasId), {
+          person: personOf(cause),
+          qandasId: record.state.qandasId,
+          closedOn: cause.detail.data.grantedOn,
+          reason: 'citizenship',
+        }, busName),
+      );
+  },
+};
+
+/** Residence permit number for a one-window qandas registration: region digits, year, qandas serial. */
+export function qandasResidencePermitNumber(qandasId: string, region: string): string {
+  const [, year, serial] = /^Q-(\d{4})-(\d{6})$/.exec(qandasId) ?? [];
+  return `RP-${region.slice(3)}-${year}-Q${serial}`;
+}
+
+const berkut: SystemReactions = {
+  triggers: new Set(['QandasStatusGranted', 'CitizenshipGranted']),
+  async react(cause, registry, { secret, busName }) {
+    const data = cause.detail.data;
+    if (cause['detail-type'] === 'CitizenshipGranted') {
+      const profile = await registry.record(`p#${personKey(personOf(cause), secret)}`, 'profile');
+      if (profile?.state.foreignerRecord === 'closed') return [];
+      return [reaction(cause, 'ForeignerRecordClosed', 'citizenship', { person: personOf(cause), closedOn: data.grantedOn, reason: 'citizenship' }, busName)];
+    }
+    // One window: a qandas status is also the application for permanent residence.
+    const permitNumber = qandasResidencePermitNumber(String(data.qandasId), String(data.settlementRegion));
+    const records = await registry.personRecords(personKey(personOf(cause), secret));
+    if (records.some((r) => r.kind === 'residence' && r.state.permitNumber === permitNumber)) return [];
+    return [
+      reaction(cause, 'ResidencePermitIssued', permitNumber, {
+        person: personOf(cause),
+        permitNumber,
+        kind: 'permanent',
+        region: data.settlementRegion,
+        validFrom: data.grantedOn,
+        basis: 'qandas',
+        qandasId: data.qandasId,
+      }, busName),
+    ];
+  },
+};
+
+const REACTIONS: Readonly<Record<string, SystemReactions>> = { berkut, 'foreign-labour': foreignLabour, qandas };
+
+export function findReactions(system: string): SystemReactions {
+  const found = REACTIONS[system];
+  if (!found) throw new Error(`no reactions for system ${system}; systems: ${Object.keys(REACTIONS).join(', ')}`);
+  return found;
+}
