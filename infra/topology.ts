@@ -221,11 +221,33 @@ export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
   ),
 ];
 
+/** An agency system's command API: who may call it, the registry it decides against, what it publishes. */
+export interface CommandApiSpec {
+  readonly system: 'berkut' | 'foreign-labour' | 'qandas';
+  readonly handler: string;
+  readonly table: string;
+  readonly agencies: readonly Ministry[];
+  readonly publishes: readonly Source[];
+}
+
+export const COMMAND_APIS: readonly CommandApiSpec[] = [
+  {
+    system: 'berkut',
+    handler: 'functions/command-api/handler.ts',
+    table: 'BerkutRegistry',
+    agencies: ['foreign-affairs', 'border-service', 'interior'],
+    publishes: [SOURCES.foreignAffairs, SOURCES.borderService, SOURCES.interior],
+  },
+  { system: 'foreign-labour', handler: 'functions/command-api/handler.ts', table: 'ForeignLabourRegistry', agencies: ['labour'], publishes: [SOURCES.foreignLabour] },
+  { system: 'qandas', handler: 'functions/command-api/handler.ts', table: 'QandasRegistry', agencies: ['labour'], publishes: [SOURCES.qandas] },
+];
+
 export interface Topology {
   readonly busName: string;
   readonly agencies: readonly Agency[];
   readonly tables: readonly TableSpec[];
   readonly subscriptions: readonly SubscriptionSpec[];
+  readonly commandApis: readonly CommandApiSpec[];
 }
 
 export const TOPOLOGY: Topology = {
@@ -233,6 +255,7 @@ export const TOPOLOGY: Topology = {
   agencies: AGENCIES,
   tables: TABLES,
   subscriptions: SUBSCRIPTIONS,
+  commandApis: COMMAND_APIS,
 };
 
 /** Fails fast on a topology that cannot be deployed (dangling table, duplicate names). */

@@ -17,8 +17,8 @@ import { requireEnv } from '../lib/env.ts';
 import { putEntries } from '../lib/publisher.ts';
 import { sqsBatchHandler, type DeliveredEvent } from '../lib/sqs-batch.ts';
 import { findReactions } from '../systems/reactions.ts';
-import { planWrites, recordKey, touches, type ValidEvent } from './plan.ts';
-import { loadRecords, storeRecord } from './store.ts';
+import type { ValidEvent } from './plan.ts';
+import { projectEvents } from './project.ts';
 import { registryReader } from './registry-reader.ts';
 
 const logger = new Logger({ serviceName: 'projector' });
@@ -29,7 +29,6 @@ const view = findTableView(viewName);
 if (!view) throw new Error(`TABLE_VIEW ${viewName} is not a declared view or registry`);
 const reactions = process.env.REACTIONS ? findReactions(process.env.REACTIONS) : undefined;
 const busName = process.env.EVENT_BUS_NAME;
-const MAX_CONFLICT_RETRIES = 8;
 
 function validEvents(delivered: readonly DeliveredEvent[]): ValidEvent[] {
   const valid: ValidEvent[] = [];
@@ -40,25 +39,6 @@ function validEvents(delivered: readonly DeliveredEvent[]): ValidEvent[] {
     else logger.warn('skipping an event that breaks the contract', { busEventId: event.id, issues: result.issues });
   }
   return valid;
-}
-
-/** Folds events into records; returns the message ids whose records could not be stored. */
-async function project(batch: readonly ValidEvent[]): Promise<Set<string>> {
-  const failed = new Set<string>();
-  let pending = touches(view!, batch, secret);
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    const existing = await loadRecords(dynamo(), tableName, pending);
-    const writes = planWrites(pending, existing);
-    const results = await Promise.all(writes.map((w) => storeRecord(dynamo(), tableName, w)));
-    const conflicted = new Set(writes.filter((_, i) => !results[i]).map((w) => recordKey(w.record.pk, w.record.sk)));
-    pending = pending.filter((t) => conflicted.has(recordKey(t.pk, t.sk)));
-    if (pending.length > 0 && attempt >= MAX_CONFLICT_RETRIES) {
-      for (const touch of pending) for (const id of touch.messageIds) failed.add(id);
-      logger.warn('records still conflicting after retries; their messages will be redelivered', { records: pending.length });
-      break;
-    }
-  }
-  return failed;
 }
 
 /** Runs the system's reactions to the batch's causes; returns the causes' message ids whose reactions were not published. */
@@ -84,7 +64,8 @@ async function react(batch: readonly ValidEvent[]): Promise<Set<string>> {
 
 export async function processBatch(delivered: readonly DeliveredEvent[]): Promise<string[]> {
   const batch = validEvents(delivered);
-  const failed = await project(batch);
+  const failed = await projectEvents(dynamo(), tableName, view!, secret, batch);
+  if (failed.size) logger.warn('records still conflicting after retries; their messages will be redelivered', { messages: failed.size });
   // A cause whose projection failed is retried whole; its reactions wait for that retry.
   for (const id of await react(batch.filter((e) => !failed.has(e.messageId)))) failed.add(id);
   return [...failed];

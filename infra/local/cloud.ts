@@ -15,7 +15,8 @@ import { REPO_ROOT } from '../paths.ts';
 import { agencyForSource, checkTopology, TOPOLOGY, visibilityTimeoutSeconds, type TableSpec, type Topology } from '../topology.ts';
 import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
 import { keyring, loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
-import { Delivery, type DeliveryOptions } from './delivery.ts';
+import { Delivery, type DeliveryOptions, type SqsHandler } from './delivery.ts';
+import { CommandApi } from './command-api.ts';
 import { LocalDynamo } from './dynamodb.ts';
 import { LocalEventBridge } from './eventbridge.ts';
 import { loadHandler } from './handlers.ts';
@@ -61,6 +62,7 @@ export class LocalCloud {
   private dynamo!: LocalDynamo;
   private readonly log: (message: string) => void;
   private readonly clients: { dispose(): void }[] = [];
+  private commands?: CommandApi;
 
   private constructor(private readonly options: CloudOptions) {
     this.topology = options.topology ?? TOPOLOGY;
@@ -116,6 +118,15 @@ export class LocalCloud {
     const restored = await this.queues.restore();
     if (restored) this.log(`restored ${restored} queued message(s) from ${dataDir}`);
     await this.startDeliveries();
+    this.commands = await CommandApi.load(this.topology, {
+      region,
+      secret: this.credentials.personKeySecret,
+      requestHandler: new InProcessHttpHandler(this.dispatch),
+      clientConfig: (keys) => this.clientConfig(keys),
+      credentials: this.credentials,
+      tableName: (id) => id,
+      authenticate: (request) => this.authenticate(request),
+    });
   }
 
   /** SDK clients bound to this cloud, with the given key pair (default: the platform's). */
@@ -180,7 +191,7 @@ export class LocalCloud {
       const eventsClient = new EventBridgeClient({ ...this.clientConfig(eventsKeys), requestHandler });
       this.clients.push({ dispose: () => (dynamoClient.destroy(), eventsClient.destroy()) });
       const clients: Clients = { dynamo: documentClient(dynamoClient), events: eventsClient };
-      const handler = await loadHandler(REPO_ROOT, sub.handler, sub.name, {
+      const handler = await loadHandler<SqsHandler>(REPO_ROOT, sub.handler, sub.name, {
         TABLE_NAME: this.tableName(table),
         PERSON_KEY_SECRET: this.credentials.personKeySecret,
         SUBSCRIPTION: sub.name,
@@ -224,6 +235,10 @@ export class LocalCloud {
       if (error instanceof AwsError) return sendAwsError(res, error);
       throw error;
     }
+    if (req.url?.startsWith('/commands/') && this.commands) {
+      await this.commands.serve({ method: req.method ?? 'GET', url: req.url, headers: req.headers, body }, res);
+      return;
+    }
     await this.dispatch({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, res as unknown as BufferedResponse);
   }
 
@@ -256,13 +271,14 @@ export class LocalCloud {
     }
   };
 
-  private async authenticate(request: RawRequest): Promise<Principal> {
+  private async authenticate(request: RawRequest): Promise<Principal & { service: string }> {
     const caller = await verifySignature(request, (id) => this.keys.get(id)?.secret);
-    return this.keys.get(caller.accessKeyId)!.principal;
+    return { ...this.keys.get(caller.accessKeyId)!.principal, service: caller.service };
   }
 
   async stop(): Promise<void> {
     await Promise.all(this.deliveries.map((d) => d.stop()));
+    this.commands?.dispose();
     this.queues?.close();
     for (const client of this.clients) client.dispose();
     if (this.server) {

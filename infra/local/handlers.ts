@@ -6,14 +6,13 @@
  */
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
-import type { SqsHandler } from './delivery.ts';
 
-export async function loadHandler(repoRoot: string, modulePath: string, subscription: string, env: Record<string, string>): Promise<SqsHandler> {
+export async function loadHandler<H extends (...args: never[]) => unknown>(repoRoot: string, modulePath: string, subscription: string, env: Record<string, string>): Promise<H> {
   const url = `${pathToFileURL(path.join(repoRoot, modulePath)).href}?subscription=${encodeURIComponent(subscription)}`;
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   try {
-    const module = (await import(url)) as { handler?: SqsHandler };
+    const module = (await import(url)) as { handler?: H };
     if (typeof module.handler !== 'function') throw new Error(`${modulePath} does not export a handler function`);
     return module.handler;
   } finally {

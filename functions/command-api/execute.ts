@@ -1,0 +1,107 @@
+/**
+ * Runs commands for one system: validate, decide against the registry,
+ * publish the resulting events under the agency's source, and fold them into
+ * the registry at once, so the next command sees them (the registry's own
+ * subscription folds the same events again as a no-op).
+ */
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { Ministry } from '../../infra/topology.ts';
+import type { BusEvent, Detail } from '../../schemas/envelope.ts';
+import type { PutEventsEntry } from '../../schemas/entries.ts';
+import { issuesFrom, EventValidationError } from '../../schemas/validate.ts';
+import type { EventData } from '../domain/records.ts';
+import { REGISTRIES, type SystemName } from '../domain/views.ts';
+import { buildEntry, putEntries } from '../lib/publisher.ts';
+import { projectEvents } from '../projector/project.ts';
+import type { ValidEvent } from '../projector/plan.ts';
+import { Refusal } from '../systems/command.ts';
+import { findCommand, SYSTEM_COMMANDS } from '../systems/catalog.ts';
+import { registryPorts } from './ports.ts';
+
+export interface CommandRequest {
+  readonly command: string;
+  readonly input: unknown;
+  /** When the act happened (domain time); defaults to now. */
+  readonly occurredAt?: string;
+  readonly correlationId?: string;
+}
+
+export type CommandResult =
+  | { readonly command: string; readonly ok: true; readonly events: { detailType: string; eventId: string }[] }
+  | { readonly command: string; readonly ok: false; readonly status: number; readonly error: { code: string; message: string; field?: string; issues?: { path: string; message: string }[] } };
+
+export interface ExecuteContext {
+  readonly system: SystemName;
+  readonly agency: Ministry;
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly events: EventBridgeClient;
+  readonly table: string;
+  readonly busName: string;
+  readonly secret: string;
+}
+
+function refused(command: string, status: number, code: string, message: string, extra: { field?: string; issues?: { path: string; message: string }[] } = {}): CommandResult {
+  return { command, ok: false, status, error: { code, message, ...extra } };
+}
+
+export async function executeCommand(request: CommandRequest, context: ExecuteContext): Promise<CommandResult> {
+  const name = String(request?.command ?? '');
+  const definition = findCommand(context.system, name);
+  if (!definition) {
+    const known = SYSTEM_COMMANDS[context.system].map((c) => c.name).join(', ');
+    return refused(name, 400, 'unknown-command', `${context.system} has no command ${JSON.stringify(name)}; commands: ${known}`, { field: 'command' });
+  }
+  if (definition.agency !== context.agency) {
+    return refused(name, 403, 'not-your-command', `${name} is issued by ${definition.agency}, not ${context.agency}`);
+  }
+  const parsed = definition.input.safeParse(request.input);
+  if (!parsed.success) {
+    const issues = issuesFrom(parsed.error, 'input');
+    return refused(name, 400, 'invalid-input', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { field: issues[0]?.path, issues });
+  }
+  const registry = registryPorts(context.dynamo, context.table, context.secret);
+  const reserved: string[] = [];
+  const ports = { ...registry, reserve: async (counter: string, limit: number) => (await registry.reserve(counter, limit)) && (reserved.push(counter), true) };
+  let entries: PutEventsEntry[];
+  try {
+    const planned = await definition.decide(parsed.data, ports);
+    const correlationId = request.correlationId ?? randomUUID();
+    entries = planned.map((p) => buildEntry(p.definition, p.data as never, { correlationId, ...(request.occurredAt ? { occurredAt: request.occurredAt } : {}) }, context.busName));
+  } catch (error) {
+    await Promise.all(reserved.map((c) => registry.release(c)));
+    if (error instanceof Refusal) return refused(name, error.status, error.code, error.message, error.field ? { field: `input.${error.field}` } : {});
+    if (error instanceof EventValidationError) return refused(name, 422, 'invalid-event', error.message, { issues: [...error.issues] });
+    throw error;
+  }
+  if (entries.length === 0) return { command: name, ok: true, events: [] };
+  const results = await putEntries(context.events, entries).catch(async (error: unknown) => {
+    // Nothing was published: give back what the command reserved.
+    await Promise.all(reserved.map((c) => registry.release(c)));
+    throw error;
+  });
+  const failures = results.filter((r) => !r.eventId);
+  if (failures.length) throw new Error(`EventBridge refused ${failures.length} event(s): ${failures.map((f) => `${f.errorCode} ${f.errorMessage ?? ''}`).join('; ')}`);
+  const published: ValidEvent[] = results.map((r, i) => ({
+    messageId: `command:${i}`,
+    bus: {
+      version: '0',
+      id: r.eventId!,
+      source: r.entry.Source,
+      'detail-type': r.entry.DetailType,
+      account: '',
+      time: new Date().toISOString(),
+      region: '',
+      resources: [],
+      detail: JSON.parse(r.entry.Detail) as Detail<EventData>,
+    } satisfies BusEvent<Detail<EventData>>,
+  }));
+  // Best effort: if this fails the registry's subscription still folds the events.
+  await projectEvents(context.dynamo, context.table, REGISTRIES[context.system], context.secret, published).catch(() => undefined);
+  return {
+    command: name,
+    ok: true,
+    events: published.map((p) => ({ detailType: p.bus['detail-type'], eventId: p.bus.detail.meta.eventId })),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The command API of one agency system (API Gateway REST, IAM-authorised):
+ * POST /commands/<system> with `{ command, input }`, or `{ commands: [...] }`
+ * for up to 100 commands run in order. Refusals are 4xx naming the rule;
+ * internals never reach the caller.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Ministry } from '../../infra/topology.ts';
+import type { SystemName } from '../domain/views.ts';
+import { dynamo, events } from '../lib/clients.ts';
+import { requireEnv } from '../lib/env.ts';
+import { SYSTEMS } from '../systems/catalog.ts';
+import { executeCommand, type CommandRequest, type CommandResult } from './execute.ts';
+
+const logger = new Logger({ serviceName: 'command-api' });
+const system = requireEnv('SYSTEM') as SystemName;
+if (!SYSTEMS.includes(system)) throw new Error(`SYSTEM must be one of ${SYSTEMS.join(', ')}, got ${system}`);
+const table = requireEnv('TABLE_NAME');
+const busName = requireEnv('EVENT_BUS_NAME');
+const secret = requireEnv('PERSON_KEY_SECRET');
+/** IAM role name → agency, for the roles API Gateway's IAM authorisation lets through. */
+const agencyRoles = JSON.parse(requireEnv('AGENCY_ROLES')) as Record<string, Ministry>;
+export const MAX_COMMANDS = 100;
+
+const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const problem = (statusCode: number, code: string, message: string) => json(statusCode, { error: { code, message } });
+
+/** The agency behind the caller's IAM identity (an assumed agency role). */
+export function agencyOf(userArn: string | null | undefined, roles: Record<string, Ministry>): Ministry | undefined {
+  const role = /:assumed-role\/([^/]+)\//.exec(userArn ?? '')?.[1] ?? /:role\/(.+)$/.exec(userArn ?? '')?.[1];
+  return role ? roles[role] : undefined;
+}
+
+export async function handleCommands(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const agency = agencyOf(event.requestContext?.identity?.userArn, agencyRoles);
+  if (!agency) return problem(403, 'not-an-agency', 'only agency principals may issue commands');
+  let body: unknown;
+  try {
+    body = JSON.parse(event.body ?? '');
+  } catch {
+    return problem(400, 'invalid-json', 'the request body must be JSON: { "command", "input" } or { "commands": [...] }');
+  }
+  const context = { system, agency, dynamo: dynamo(), events: events(), table, busName, secret };
+  const batch = (body as { commands?: unknown })?.commands;
+  if (batch !== undefined) {
+    if (!Array.isArray(batch) || batch.length === 0 || batch.length > MAX_COMMANDS) {
+      return problem(400, 'invalid-batch', `commands must be an array of 1-${MAX_COMMANDS} commands`);
+    }
+    const results: CommandResult[] = [];
+    for (const request of batch as CommandRequest[]) results.push(await executeCommand(request, context));
+    return json(200, { failedCount: results.filter((r) => !r.ok).length, results });
+  }
+  const result = await executeCommand(body as CommandRequest, context);
+  return json(result.ok ? 201 : result.status, result);
+}
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => {
+    try {
+      return await handleCommands(event);
+    } catch (error) {
+      logger.error('command failed', { error: error as Error });
+      return problem(500, 'internal', 'the command could not be completed; nothing was refused, retry it');
+    }
+  });

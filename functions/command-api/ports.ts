@@ -1,0 +1,60 @@
+import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { CommandPorts } from '../systems/command.ts';
+import type { StoredRecord } from '../projector/plan.ts';
+import { registryReader } from '../projector/registry-reader.ts';
+import { personKey } from '../lib/person-key.ts';
+
+const COUNTER_PK = 'counter';
+
+/** The command side's access to its own registry table. */
+export function registryPorts(client: DynamoDBDocumentClient, table: string, secret: string): CommandPorts {
+  const reader = registryReader(client, table);
+  return {
+    async personRecords(person) {
+      const key = person.citizenship && person.documentNumber ? personKey(person, secret) : await reader.resolveAlias(personKey(person, secret));
+      return reader.personRecords(key);
+    },
+    record: (pk, sk) => reader.record(pk, sk),
+    async reserve(counter, limit) {
+      if (limit <= 0) return false;
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: COUNTER_PK, sk: counter },
+            UpdateExpression: 'ADD used :one',
+            ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
+            ExpressionAttributeValues: { ':one': 1, ':limit': limit },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+    async release(counter) {
+      await client.send(new UpdateCommand({ TableName: table, Key: { pk: COUNTER_PK, sk: counter }, UpdateExpression: 'ADD used :minus', ExpressionAttributeValues: { ':minus': -1 } }));
+    },
+    async scan(kinds) {
+      const items: StoredRecord[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      const names = Object.fromEntries(kinds.map((k, i) => [`:k${i}`, k]));
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: `#kind IN (${Object.keys(names).join(', ')})`,
+            ExpressionAttributeNames: { '#kind': 'kind' },
+            ExpressionAttributeValues: names,
+            ExclusiveStartKey,
+          }),
+        );
+        items.push(...((page.Items ?? []) as StoredRecord[]));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return items;
+    },
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * Berkut's commands, issued by the officials of its three agencies:
+ * visas (MFA), border crossings and refusals (Border Service), and stays,
+ * offences, deportations, residence and citizenship (Interior).
+ */
+import * as z from 'zod';
+import { events } from '../../../schemas/index.ts';
+import { PersonRef, Holder } from '../../../schemas/person.ts';
+import { IsoDate, Iin, RegionCode } from '../../../schemas/primitives.ts';
+import { visaRequired } from '../../../schemas/reference/visa-regime.ts';
+import { defineCommand, entryBanOn, event, ofKind, Refusal, type CommandDefinition } from '../command.ts';
+import type { StoredRecord } from '../../projector/plan.ts';
+
+const addYears = (date: string, years: number) => `${Number(date.slice(0, 4)) + years}${date.slice(4, 10)}`;
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000);
+
+export const issueVisa = defineCommand({
+  name: 'issue-visa',
+  system: 'berkut',
+  agency: 'foreign-affairs',
+  description: 'Issue a visa to a foreigner.',
+  input: events.VisaIssued.data,
+  async decide(input, ports) {
+    const records = await ports.personRecords(input.person);
+    const ban = entryBanOn(records, input.validFrom);
+    if (ban) throw new Refusal('entry-ban', `the person is banned from entry until ${ban.state.entryBanUntil} (deportation order ${ban.state.orderNumber})`);
+    if (ofKind(records, 'visa').some((v) => v.state.visaNumber === input.visaNumber)) {
+      throw new Refusal('visa-number-taken', `visa ${input.visaNumber} is already recorded for this person`, 409, 'visaNumber');
+    }
+    return [event(events.VisaIssued, input)];
+  },
+});
+
+export const revokeVisa = defineCommand({
+  name: 'revoke-visa',
+  system: 'berkut',
+  agency: 'foreign-affairs',
+  description: 'Annul a visa before its expiry.',
+  input: events.VisaRevoked.data,
+  async decide(input, ports) {
+    const visa = ofKind(await ports.personRecords(input.person), 'visa').find((v) => v.state.visaNumber === input.visaNumber);
+    if (!visa) throw new Refusal('visa-not-found', `no visa ${input.visaNumber} is recorded for this person`, 404, 'visaNumber');
+    if (visa.state.status === 'revoked') throw new Refusal('visa-already-revoked', `visa ${input.visaNumber} was revoked on ${visa.state.revokedOn}`);
+    return [event(events.VisaRevoked, input)];
+  },
+});
+
+export const recordCrossing = defineCommand({
+  name: 'record-crossing',
+  system: 'berkut',
+  agency: 'border-service',
+  description: 'Record an entry or exit at a border checkpoint.',
+  input: events.BorderCrossingRecorded.data,
+  async decide(input, ports) {
+    if (input.direction === 'exit') return [event(events.BorderCrossingRecorded, input)];
+    const records = await ports.personRecords(input.person);
+    const ban = entryBanOn(records, input.crossedAt);
+    if (ban) throw new Refusal('entry-ban', `the person is banned from entry until ${ban.state.entryBanUntil}; record an entry denial instead`);
+    const day = input.crossedAt.slice(0, 10);
+    if (input.visaNumber) {
+      const visa = ofKind(records, 'visa').find((v) => v.state.visaNumber === input.visaNumber);
+      if (!visa || visa.state.status !== 'issued' || String(visa.state.validFrom) > day || String(visa.state.validUntil) < day) {
+        throw new Refusal('visa-not-valid', `visa ${input.visaNumber} is not valid on ${day}`, 409, 'visaNumber');
+      }
+    } else if (visaRequired(input.person.citizenship) && !ofKind(records, 'residence').length && !input.person.iin) {
+      throw new Refusal('visa-required', `citizens of ${input.person.citizenship} need a visa to enter`, 409, 'visaNumber');
+    }
+    return [event(events.BorderCrossingRecorded, input)];
+  },
+});
+
+export const denyEntry = defineCommand({
+  name: 'deny-entry',
+  system: 'berkut',
+  agency: 'border-service',
+  description: 'Record a refusal of entry at a checkpoint.',
+  input: events.EntryDenied.data,
+  async decide(input) {
+    return [event(events.EntryDenied, input)];
+  },
+});
+
+export const registerStay = defineCommand({
+  name: 'register-stay',
+  system: 'berkut',
+  agency: 'interior',
+  description: 'Register a foreigner\u2019s temporary stay at an address.',
+  input: events.StayRegistered.data,
+  async decide(input, ports) {
+    const records = await ports.personRecords(input.person);
+    const ban = entryBanOn(records, input.validFrom);
+    if (ban) throw new Refusal('entry-ban', `the person is under an entry ban until ${ban.state.entryBanUntil}`);
+    return [event(events.StayRegistered, input)];
+  },
+});
+
+export const recordOffence = defineCommand({
+  name: 'record-offence',
+  system: 'berkut',
+  agency: 'interior',
+  description: 'Record an administrative offence against migration law.',
+  input: events.AdministrativeOffenceRecorded.data,
+  async decide(input, ports) {
+    const records = await ports.personRecords(input.person);
+    if (ofKind(records, 'offence').some((o) => o.state.offenceId === input.offenceId)) {
+      throw new Refusal('offence-already-recorded', `offence ${input.offenceId} is already recorded`, 409, 'offenceId');
+    }
+    return [event(events.AdministrativeOffenceRecorded, input)];
+  },
+});
+
+export const orderDeportation = defineCommand({
+  name: 'order-deportation',
+  system: 'berkut',
+  agency: 'interior',
+  description: 'Order a foreigner\u2019s expulsion; an entry ban (five years unless stated) follows.',
+  input: z
+    .object({
+      person: PersonRef,
+      orderNumber: z.string().min(4).max(32),
+      orderedOn: IsoDate,
+      region: RegionCode,
+      basis: events.DeportationOrdered.data.shape.basis,
+      entryBanUntil: IsoDate.optional(),
+    })
+    .strict(),
+  async decide(input, ports) {
+    const records = await ports.personRecords(input.person);
+    if (ofKind(records, 'citizenship').length) throw new Refusal('citizen', 'a citizen of Kazakhstan cannot be deported');
+    if (ofKind(records, 'deportation').some((d) => d.state.orderNumber === input.orderNumber)) {
+      throw new Refusal('order-number-taken', `deportation order ${input.orderNumber} already exists`, 409, 'orderNumber');
+    }
+    return [event(events.DeportationOrdered, { ...input, entryBanUntil: input.entryBanUntil ?? addYears(input.orderedOn, 5) })];
+  },
+});
+
+export const issueResidencePermit = defineCommand({
+  name: 'issue-residence-permit',
+  system: 'berkut',
+  agency: 'interior',
+  description: 'Issue a temporary or permanent residence permit.',
+  input: events.ResidencePermitIssued.data,
+  async decide(input, ports) {
+    const records = await ports.personRecords(input.person);
+    const ban = entryBanOn(records, input.validFrom);
+    if (ban) throw new Refusal('entry-ban', `the person is under an entry ban until ${ban.state.entryBanUntil}`);
+    return [event(events.ResidencePermitIssued, input)];
+  },
+});
+
+export const grantCitizenship = defineCommand({
+  name: 'grant-citizenship',
+  system: 'berkut',
+  agency: 'interior',
+  description: 'Grant citizenship (by decree, or the simplified procedure for qandas).',
+  input: z
+    .object({
+      person: PersonRef,
+      iin: Iin,
+      grantedOn: IsoDate,
+      procedure: events.CitizenshipGranted.data.shape.procedure,
+      decreeNumber: z.string().min(1).max(32),
+      holder: Holder.optional(),
+    })
+    .strict(),
+  async decide(input, ports) {
+    const records = await ports.personRecords(input.person);
+    if (ofKind(records, 'citizenship').length) throw new Refusal('already-citizen', 'the person is already a citizen');
+    if (entryBanOn(records, input.grantedOn)) throw new Refusal('entry-ban', 'a person under a deportation order cannot be granted citizenship');
+    if (!ofKind(records, 'residence').length) {
+      throw new Refusal('no-residence', 'citizenship needs a residence permit first (for qandas it comes with the status: one window)', 422);
+    }
+    const { holder: _holder, ...data } = input;
+    return [event(events.CitizenshipGranted, data)];
+  },
+});
+
+/**
+ * The scheduled check: a foreigner whose permitted stay (visa or stay
+ * registration) ended before `asOf`, who has not left since and has no
+ * residence or citizenship, has overstayed.
+ */
+export const runOverstayCheck = defineCommand({
+  name: 'run-overstay-check',
+  system: 'berkut',
+  agency: 'interior',
+  description: 'Raise OverstayDetected for stays that ended with no exit recorded.',
+  input: z.object({ asOf: IsoDate }).strict(),
+  async decide(input, ports) {
+    const byPerson = new Map<string, StoredRecord[]>();
+    for (const record of await ports.scan(['profile', 'crossing', 'visa', 'stay', 'residence', 'citizenship', 'overstay'])) {
+      const list = byPerson.get(record.pk) ?? [];
+      list.push(record);
+      byPerson.set(record.pk, list);
+    }
+    const raised = [];
+    for (const records of byPerson.values()) {
+      const profile = ofKind(records, 'profile')[0];
+      const person = (profile?.state ?? {}) as { citizenship?: string; documentNumber?: string };
+      if (!person.citizenship || !person.documentNumber || profile!.state.citizen || profile!.state.foreignerRecord === 'closed') continue;
+      if (ofKind(records, 'residence').length || ofKind(records, 'citizenship').length) continue;
+      const crossings = ofKind(records, 'crossing').sort((a, b) => String(a.state.crossedAt).localeCompare(String(b.state.crossedAt)));
+      const last = crossings.at(-1);
+      if (!last || last.state.direction !== 'entry') continue;
+      const entered = String(last.state.crossedAt).slice(0, 10);
+      const permits = [
+        ...ofKind(records, 'visa').filter((v) => v.state.status === 'issued').map((v) => ({ until: String(v.state.validUntil), basis: 'visa' as const })),
+        ...ofKind(records, 'stay').map((s) => ({ until: String(s.state.validUntil), basis: 'stay-registration' as const })),
+      ].filter((p) => p.until >= entered);
+      const latest = permits.sort((a, b) => a.until.localeCompare(b.until)).at(-1);
+      if (!latest || latest.until >= input.asOf) continue;
+      if (ofKind(records, 'overstay').some((o) => o.state.stayValidUntil === latest.until)) continue;
+      raised.push(
+        event(events.OverstayDetected, {
+          person: { citizenship: person.citizenship, documentNumber: person.documentNumber },
+          stayValidUntil: latest.until,
+          detectedOn: input.asOf,
+          daysOverstayed: daysBetween(latest.until, input.asOf),
+          basis: latest.basis,
+        }),
+      );
+    }
+    return raised;
+  },
+});
+
+export const BERKUT_COMMANDS: readonly CommandDefinition[] = [
+  issueVisa, revokeVisa, recordCrossing, denyEntry, registerStay, recordOffence, orderDeportation, issueResidencePermit, grantCitizenship, runOverstayCheck,
+] as unknown as CommandDefinition[];

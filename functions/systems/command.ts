@@ -1,0 +1,67 @@
+/**
+ * The command side of the agency systems. A command is what an official does
+ * (issue a visa, grant qandas status); the system validates it, checks it
+ * against its rules and its registry, and either refuses it with the rule
+ * that stops it or records it as events under the agency's own source.
+ * `decide` is pure apart from the ports it is handed, so rules are tested
+ * without any server.
+ */
+import type { z } from 'zod';
+import type { EventDefinition } from '../../schemas/define.ts';
+import type { Ministry } from '../../infra/topology.ts';
+import type { StoredRecord } from '../projector/plan.ts';
+import type { SystemName } from '../domain/views.ts';
+
+/** A refusal names the rule (a stable code) and says why in words. */
+export class Refusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: 400 | 403 | 404 | 409 | 422 = 409,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'Refusal';
+  }
+}
+
+export interface PlannedEvent {
+  readonly definition: EventDefinition;
+  readonly data: unknown;
+}
+
+export interface CommandPorts {
+  /** The person's records in the system's registry. */
+  personRecords(person: { citizenship?: string; documentNumber?: string; iin?: string }): Promise<StoredRecord[]>;
+  record(pk: string, sk: string): Promise<StoredRecord | undefined>;
+  /** Atomically takes one unit of a counter if it stays within `limit`; false when the limit is reached. */
+  reserve(counter: string, limit: number): Promise<boolean>;
+  /** Returns a reserved unit (when a command fails after reserving). */
+  release(counter: string): Promise<void>;
+  /** All registry records of the given kinds (for scheduled checks). */
+  scan(kinds: readonly string[]): Promise<StoredRecord[]>;
+}
+
+export interface CommandDefinition<I extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly system: SystemName;
+  /** The agency whose officials issue it (and under whose source its events go). */
+  readonly agency: Ministry;
+  readonly description: string;
+  readonly input: I;
+  decide(input: z.infer<I>, ports: CommandPorts): Promise<PlannedEvent[]>;
+}
+
+export function defineCommand<I extends z.ZodType>(def: CommandDefinition<I>): CommandDefinition<I> {
+  return def;
+}
+
+export const event = <D extends z.ZodType>(definition: EventDefinition<D>, data: z.input<D>): PlannedEvent => ({ definition, data });
+
+/** Records of a kind among a person's records. */
+export const ofKind = (records: readonly StoredRecord[], kind: string) => records.filter((r) => r.kind === kind);
+
+/** An entry ban in force on a date (from a deportation order), if any. */
+export function entryBanOn(records: readonly StoredRecord[], date: string): StoredRecord | undefined {
+  return ofKind(records, 'deportation').find((r) => String(r.state.orderedOn) <= date.slice(0, 10) && String(r.state.entryBanUntil) >= date.slice(0, 10));
+}

@@ -1,0 +1,74 @@
+/** The Foreign Labour Force system's commands: quotas and work permits. */
+import { events } from '../../../schemas/index.ts';
+import { QUOTA_PK } from '../../domain/records.ts';
+import { defineCommand, event, ofKind, Refusal, type CommandDefinition } from '../command.ts';
+
+export const labourQuotaCounter = (year: number, region: string, category: string) => `labour#${year}#${region}#${category}`;
+
+export const setLabourQuota = defineCommand({
+  name: 'set-labour-quota',
+  system: 'foreign-labour',
+  agency: 'labour',
+  description: 'Set the quota of foreign labour for a region, year and permit category.',
+  input: events.LabourQuotaSet.data,
+  async decide(input) {
+    return [event(events.LabourQuotaSet, input)];
+  },
+});
+
+export const issueWorkPermit = defineCommand({
+  name: 'issue-work-permit',
+  system: 'foreign-labour',
+  agency: 'labour',
+  description: 'Issue an LEA permit to an employer for a foreigner, or a permit for work for an individual.',
+  input: events.WorkPermitIssued.data,
+  async decide(input, ports) {
+    const records = await ports.personRecords(input.person);
+    if (ofKind(records, 'permit').some((p) => p.state.permitNumber === input.permitNumber)) {
+      throw new Refusal('permit-number-taken', `permit ${input.permitNumber} already exists`, 409, 'permitNumber');
+    }
+    if (input.kind === 'lea-employer') {
+      const year = Number(input.validFrom.slice(0, 4));
+      const quota = await ports.record(QUOTA_PK, `labour#${year}#${input.region}#${input.category}`);
+      if (!quota) throw new Refusal('no-quota', `no labour quota is set for ${input.region}, category ${input.category}, ${year}`, 409, 'region');
+      const limit = Number(quota.state.quota);
+      if (!(await ports.reserve(labourQuotaCounter(year, input.region, input.category), limit))) {
+        throw new Refusal('quota-exhausted', `the ${year} quota of ${limit} for ${input.region}, category ${input.category} is exhausted`, 409, 'region');
+      }
+    }
+    return [event(events.WorkPermitIssued, input)];
+  },
+});
+
+export const extendWorkPermit = defineCommand({
+  name: 'extend-work-permit',
+  system: 'foreign-labour',
+  agency: 'labour',
+  description: 'Extend an active work permit.',
+  input: events.WorkPermitExtended.data,
+  async decide(input, ports) {
+    const permit = ofKind(await ports.personRecords(input.person), 'permit').find((p) => p.state.permitNumber === input.permitNumber);
+    if (!permit) throw new Refusal('permit-not-found', `no permit ${input.permitNumber} for this person`, 404, 'permitNumber');
+    if (permit.state.status !== 'active') throw new Refusal('permit-not-active', `permit ${input.permitNumber} was revoked on ${permit.state.revokedOn}`);
+    if (input.validUntil <= String(permit.state.validUntil)) {
+      throw new Refusal('not-an-extension', `the new end ${input.validUntil} is not after the current end ${permit.state.validUntil}`, 422, 'validUntil');
+    }
+    return [event(events.WorkPermitExtended, input)];
+  },
+});
+
+export const revokeWorkPermit = defineCommand({
+  name: 'revoke-work-permit',
+  system: 'foreign-labour',
+  agency: 'labour',
+  description: 'Revoke a work permit.',
+  input: events.WorkPermitRevoked.data,
+  async decide(input, ports) {
+    const permit = ofKind(await ports.personRecords(input.person), 'permit').find((p) => p.state.permitNumber === input.permitNumber);
+    if (!permit) throw new Refusal('permit-not-found', `no permit ${input.permitNumber} for this person`, 404, 'permitNumber');
+    if (permit.state.status !== 'active') throw new Refusal('permit-not-active', `permit ${input.permitNumber} is already revoked`);
+    return [event(events.WorkPermitRevoked, input)];
+  },
+});
+
+export const FOREIGN_LABOUR_COMMANDS: readonly CommandDefinition[] = [setLabourQuota, issueWorkPermit, extendWorkPermit, revokeWorkPermit] as unknown as CommandDefinition[];
