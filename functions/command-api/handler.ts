@@ -1,8 +1,9 @@
 /**
  * The command API of one agency system (API Gateway REST, IAM-authorised):
  * POST /commands/<system> with `{ command, input }`, or `{ commands: [...] }`
- * for up to 100 commands run in order. Refusals are 4xx naming the rule;
- * internals never reach the caller.
+ * for up to 100 commands, run in order unless `"ordered": false` says they
+ * are independent (about different people), when they run concurrently.
+ * Refusals are 4xx naming the rule; internals never reach the caller.
  */
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -24,6 +25,7 @@ const secret = requireEnv('PERSON_KEY_SECRET');
 /** IAM role name → agency, for the roles API Gateway's IAM authorisation lets through. */
 const agencyRoles = JSON.parse(requireEnv('AGENCY_ROLES')) as Record<string, Ministry>;
 export const MAX_COMMANDS = 100;
+const UNORDERED_CONCURRENCY = 16;
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const problem = (statusCode: number, code: string, message: string) => json(statusCode, { error: { code, message } });
@@ -49,8 +51,17 @@ export async function handleCommands(event: APIGatewayProxyEvent): Promise<APIGa
     if (!Array.isArray(batch) || batch.length === 0 || batch.length > MAX_COMMANDS) {
       return problem(400, 'invalid-batch', `commands must be an array of 1-${MAX_COMMANDS} commands`);
     }
-    const results: CommandResult[] = [];
-    for (const request of batch as CommandRequest[]) results.push(await executeCommand(request, context));
+    const requests = batch as CommandRequest[];
+    const results: CommandResult[] = new Array(requests.length);
+    const ordered = (body as { ordered?: unknown }).ordered !== false;
+    let next = 0;
+    const worker = async () => {
+      while (next < requests.length) {
+        const i = next++;
+        results[i] = await executeCommand(requests[i]!, context);
+      }
+    };
+    await Promise.all(Array.from({ length: ordered ? 1 : UNORDERED_CONCURRENCY }, worker));
     return json(200, { failedCount: results.filter((r) => !r.ok).length, results });
   }
   const result = await executeCommand(body as CommandRequest, context);

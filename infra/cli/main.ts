@@ -5,6 +5,7 @@ import { registerCredentialsCommand } from './credentials-command.ts';
 import { registerDlqCommands } from './dlq-command.ts';
 import { registerPublishCommand } from './publish-command.ts';
 import { registerRegionsCommand } from './regions-command.ts';
+import { registerSimulateCommand } from './simulate-command.ts';
 import { registerSchemasCommands } from './schemas-command.ts';
 
 // `mx … | head` closes stdout early; that is not an error.
@@ -24,6 +25,7 @@ registerCloudCommands(program);
 registerCredentialsCommand(program);
 registerPublishCommand(program);
 registerDlqCommands(program);
+registerSimulateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

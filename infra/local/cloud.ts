@@ -33,7 +33,11 @@ export interface CloudOptions {
   readonly dataDir: string;
   readonly inMemory?: boolean;
   readonly topology?: Topology;
-  /** How long a failed message stays hidden before its retry. Lambda would use the queue's visibility timeout. */
+  /**
+   * How long a failed message stays hidden before its retry. In AWS it would
+   * wait out the queue's visibility timeout (minutes); handlers here run
+   * in-process, so a failure is known at once and retried sooner.
+   */
   readonly retryDelayMs?: number;
   /** Concurrent batches per subscription. */
   readonly concurrency?: number;
@@ -95,7 +99,8 @@ export class LocalCloud {
       this.queues.define({ name: deadLetterQueueName(sub.name), visibilityTimeoutMs: visibilityTimeoutSeconds(sub.delivery) * 1000 });
       this.queues.define({
         name: queueName(sub.name),
-        visibilityTimeoutMs: retryDelayMs,
+        visibilityTimeoutMs: visibilityTimeoutSeconds(sub.delivery) * 1000,
+        retryDelayMs,
         deadLetter: { queue: deadLetterQueueName(sub.name), maxReceiveCount: sub.delivery.maxReceiveCount },
       });
     }
@@ -208,7 +213,7 @@ export class LocalCloud {
         region,
         handler,
         queues: this.queues,
-        concurrency: this.options.concurrency ?? 4,
+        concurrency: this.options.concurrency ?? 2,
         scope: (fn) => withClients(clients, fn),
         log: this.log,
         ...(this.options.onDelivered ? { onDelivered: this.options.onDelivered } : {}),
@@ -216,6 +221,19 @@ export class LocalCloud {
       delivery.start();
       this.deliveries.push(delivery);
     }
+  }
+
+  /** Liveness plus queue depths: the simulator and tests wait for `pending` to reach 0. */
+  health() {
+    const queues = this.queues.stats();
+    return {
+      status: 'running',
+      services: { events: 'running', dynamodb: 'running', sqs: 'running' },
+      pending: queues.filter((q) => !q.name.endsWith('-dlq')).reduce((n, q) => n + q.visible + q.inFlight, 0),
+      deadLetters: queues.filter((q) => q.name.endsWith('-dlq')).reduce((n, q) => n + q.visible + q.inFlight, 0),
+      queues,
+      deliveries: this.deliveryStats(),
+    };
   }
 
   deliveryStats() {
@@ -226,7 +244,7 @@ export class LocalCloud {
     let body: Buffer;
     try {
       if (req.method === 'GET' && (req.url === '/_mx/health' || req.url === '/_localstack/health')) {
-        sendJson(res, 200, { status: 'running', services: { events: 'running', dynamodb: 'running', sqs: 'running' } }, 'application/json');
+        sendJson(res, 200, this.health(), 'application/json');
         return;
       }
       const target = String(req.headers['x-amz-target'] ?? '');

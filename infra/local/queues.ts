@@ -12,6 +12,8 @@ export interface QueueConfig {
   /** Dead-letter queue name and the receives allowed before a message moves there. */
   readonly deadLetter?: { readonly queue: string; readonly maxReceiveCount: number };
   readonly visibilityTimeoutMs: number;
+  /** How soon a failed message is visible again (a ChangeMessageVisibility after the failure); default: the visibility timeout. */
+  readonly retryDelayMs?: number;
 }
 
 interface QueueState {
@@ -162,6 +164,9 @@ export class Queues {
       entry.message.error = error;
       if (entry.message.receiveCount < deadLetter.maxReceiveCount) {
         ops.push({ type: 'put', message: entry.message });
+        clearTimeout(entry.timer);
+        entry.timer = setTimeout(() => this.reappear(state, id), state.config.retryDelayMs ?? state.config.visibilityTimeoutMs);
+        entry.timer.unref();
         continue;
       }
       clearTimeout(entry.timer);

@@ -1,0 +1,126 @@
+/**
+ * Sends a simulation plan through the agency systems' command APIs, as their
+ * officials would: setup first, then each quarter in rounds (the n-th command
+ * of every person's script; a person's commands stay in order, different
+ * people's go in parallel batches of up to 100), then the Interior's
+ * scheduled overstay check. Between quarters it waits for the exchange to
+ * settle, so that reactions (one-window residence, revocations) are in the
+ * registries before later commands depend on them.
+ */
+import type { Ministry } from '../topology.ts';
+import type { CloudCredentials } from '../local/credentials.ts';
+import { signedFetch } from '../../functions/lib/signed-fetch.ts';
+import type { CommandResult } from '../../functions/command-api/execute.ts';
+import type { PlannedCommand, SimulationPlan } from './plan.ts';
+
+export interface RunOptions {
+  readonly api: string;
+  readonly credentials: CloudCredentials;
+  readonly concurrency?: number;
+  /** Resolves when queued deliveries are done (undefined: do not wait). */
+  readonly settle?: () => Promise<void>;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface SimulationSummary {
+  year: number;
+  scale: number;
+  seed: number;
+  commands: { sent: number; accepted: number; refused: number; byCommand: Record<string, { accepted: number; refused: number }>; refusals: Record<string, number> };
+  events: { produced: number; byDetailType: Record<string, number> };
+  seconds: number;
+}
+
+const BATCH = 100;
+
+export async function runPlan(plan: SimulationPlan, options: RunOptions): Promise<SimulationSummary> {
+  const started = Date.now();
+  const summary: SimulationSummary = {
+    year: plan.year,
+    scale: plan.scale,
+    seed: plan.seed,
+    commands: { sent: 0, accepted: 0, refused: 0, byCommand: {}, refusals: {} },
+    events: { produced: 0, byDetailType: {} },
+    seconds: 0,
+  };
+  const total = plan.setup.length + plan.scripts.reduce((n, s) => n + s.length, 0) + plan.overstayChecks.length;
+  const record = (planned: PlannedCommand, result: CommandResult) => {
+    summary.commands.sent += 1;
+    const entry = (summary.commands.byCommand[planned.command] ??= { accepted: 0, refused: 0 });
+    if (result.ok) {
+      summary.commands.accepted += 1;
+      entry.accepted += 1;
+      for (const e of result.events) {
+        summary.events.produced += 1;
+        summary.events.byDetailType[e.detailType] = (summary.events.byDetailType[e.detailType] ?? 0) + 1;
+      }
+    } else {
+      summary.commands.refused += 1;
+      entry.refused += 1;
+      const key = `${planned.command}: ${result.error.code}`;
+      summary.commands.refusals[key] = (summary.commands.refusals[key] ?? 0) + 1;
+    }
+    options.onProgress?.(summary.commands.sent, total);
+  };
+
+  const send = async (group: readonly PlannedCommand[]) => {
+    const { system, agency } = group[0]!;
+    const response = await signedFetch(`${options.api}/commands/${system}`, {
+      method: 'POST',
+      // A round's commands are about different people, so the system may run them concurrently.
+      body: JSON.stringify({ ordered: false, commands: group.map((c) => ({ command: c.command, input: c.input, occurredAt: c.occurredAt })) }),
+      keys: options.credentials.agencies[agency as Ministry],
+      region: options.credentials.region,
+    });
+    const body = (await response.json()) as { results?: CommandResult[]; error?: { message: string } };
+    if (!response.ok || !body.results) throw new Error(`command API ${system} answered ${response.status}: ${body.error?.message ?? JSON.stringify(body)}`);
+    body.results.forEach((result, i) => record(group[i]!, result));
+  };
+
+  /** Sends independent commands: grouped by system and agency, in batches, several at once. */
+  const sendAll = async (commands: readonly PlannedCommand[]) => {
+    const groups = new Map<string, PlannedCommand[]>();
+    for (const c of commands) {
+      const key = `${c.system}|${c.agency}`;
+      groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    const batches: PlannedCommand[][] = [];
+    for (const group of groups.values()) for (let i = 0; i < group.length; i += BATCH) batches.push(group.slice(i, i + BATCH));
+    let next = 0;
+    const workers = Array.from({ length: options.concurrency ?? 4 }, async () => {
+      while (next < batches.length) await send(batches[next++]!);
+    });
+    await Promise.all(workers);
+  };
+
+  for (const c of plan.setup) await sendAll([c]);
+  let from = '';
+  for (const checkDay of plan.overstayChecks) {
+    const until = `${checkDay}T23:59:59Z`;
+    const phase = plan.scripts.map((script) => script.filter((c) => c.occurredAt > from && c.occurredAt <= until));
+    for (let round = 0; ; round++) {
+      const commands = phase.map((s) => s[round]).filter((c): c is PlannedCommand => c !== undefined);
+      if (commands.length === 0) break;
+      await sendAll(commands);
+    }
+    await options.settle?.();
+    await sendAll([{ system: 'berkut', agency: 'interior', command: 'run-overstay-check', input: { asOf: checkDay }, occurredAt: `${checkDay}T23:00:00Z` }]);
+    await options.settle?.();
+    from = until;
+  }
+  summary.seconds = Math.round((Date.now() - started) / 100) / 10;
+  return summary;
+}
+
+/** Waits until the local cloud reports no pending deliveries (its health endpoint). */
+export async function settleLocalCloud(endpoint: string, timeoutMs = 30 * 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${endpoint}/_mx/health`).catch(() => undefined);
+    const health = response?.ok ? ((await response.json()) as { pending?: number }) : undefined;
+    if (health?.pending === undefined) return; // not the embedded cloud: nothing to wait on
+    if (health.pending === 0) return;
+    if (Date.now() > deadline) throw new Error(`the exchange did not settle within ${timeoutMs / 1000} s (${health.pending} deliveries pending)`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
