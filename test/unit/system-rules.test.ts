@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import type { Refusal } from '../../functions/systems/command.ts';
+import * as berkut from '../../functions/systems/berkut/commands.ts';
+import * as labour from '../../functions/systems/foreign-labour/commands.ts';
+import * as qandas from '../../functions/systems/qandas/commands.ts';
+import { mciFor } from '../../schemas/reference/mci.ts';
+import { MemoryRegistry } from '../fixtures/memory-registry.ts';
+
+const worker = { citizenship: 'CHN', documentNumber: 'EA1234567' };
+const uzbek = { citizenship: 'UZB', documentNumber: 'FA7654321' };
+const holder = { surname: 'WANG', givenNames: 'LEI', birthDate: '1988-04-12', sex: 'M' as const };
+
+async function refusal(promise: Promise<unknown>): Promise<Pick<Refusal, 'code' | 'status' | 'message'>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Refusal;
+  }
+  throw new Error('expected the command to be refused');
+}
+
+describe('Berkut rules', () => {
+  const visa = { person: worker, holder, visaNumber: 'KZ0000001', visaType: 'work', entries: 'multiple', validFrom: '2021-02-01', validUntil: '2021-12-31', issuedIn: 'CHN' };
+  const crossing = (at: string, visaNumber?: string) => ({ person: worker, direction: 'entry', checkpoint: 'KZ-ALA-AIR', crossedAt: at, ...(visaNumber ? { visaNumber } : {}) });
+
+  it('lets a visa holder enter while the visa is valid', async () => {
+    const registry = new MemoryRegistry('berkut');
+    await registry.run(berkut.issueVisa, visa);
+    const events = await registry.run(berkut.recordCrossing, crossing('2021-02-03T06:00:00Z', 'KZ0000001'));
+    expect(events.map((e) => e.definition.detailType)).toEqual(['BorderCrossingRecorded']);
+  });
+
+  it('refuses an entry on a visa that is not valid that day', async () => {
+    const registry = new MemoryRegistry('berkut');
+    await registry.run(berkut.issueVisa, visa);
+    expect(await refusal(registry.run(berkut.recordCrossing, crossing('2022-01-05T06:00:00Z', 'KZ0000001')))).toMatchObject({
+      code: 'visa-not-valid',
+      message: 'visa KZ0000001 is not valid on 2022-01-05',
+    });
+  });
+
+  it('refuses a visa-required national with no visa, but lets a visa-free one in', async () => {
+    const registry = new MemoryRegistry('berkut');
+    expect(await refusal(registry.run(berkut.recordCrossing, crossing('2021-02-03T06:00:00Z')))).toMatchObject({ code: 'visa-required' });
+    expect(await registry.run(berkut.recordCrossing, { ...crossing('2021-02-03T06:00:00Z'), person: uzbek })).toHaveLength(1);
+  });
+
+  it('brings an entry ban with a deportation, refusing entry, visas and stays until it ends', async () => {
+    const registry = new MemoryRegistry('berkut');
+    const [deportation] = await registry.run(berkut.orderDeportation, { person: uzbek, orderNumber: 'DO-1', orderedOn: '2021-05-28', region: 'KZ-75', basis: 'court-expulsion' });
+    expect(deportation!.data).toMatchObject({ entryBanUntil: '2026-05-28' });
+    expect(await refusal(registry.run(berkut.recordCrossing, { ...crossing('2021-07-01T06:00:00Z'), person: uzbek }))).toMatchObject({ code: 'entry-ban' });
+    expect(await refusal(registry.run(berkut.issueVisa, { ...visa, person: uzbek, validFrom: '2021-08-01' }))).toMatchObject({ code: 'entry-ban', message: expect.stringMatching(/until 2026-05-28 \(deportation order DO-1\)/) });
+    expect(await refusal(registry.run(berkut.registerStay, { person: uzbek, registrationNumber: 'R-0001', region: 'KZ-75', validFrom: '2021-07-01', validUntil: '2021-08-01', purpose: 'work' }))).toMatchObject({ code: 'entry-ban' });
+    // Exits are always allowed.
+    expect(await registry.run(berkut.recordCrossing, { ...crossing('2021-05-30T06:00:00Z'), person: uzbek, direction: 'exit' })).toHaveLength(1);
+  });
+
+  it('revokes a visa once, and only one that exists', async () => {
+    const registry = new MemoryRegistry('berkut');
+    expect(await refusal(registry.run(berkut.revokeVisa, { person: worker, visaNumber: 'KZ0000001', revokedOn: '2021-03-01', reason: 'security' }))).toMatchObject({ code: 'visa-not-found', status: 404 });
+    await registry.run(berkut.issueVisa, visa, '2021-01-20T09:00:00Z');
+    await registry.run(berkut.revokeVisa, { person: worker, visaNumber: 'KZ0000001', revokedOn: '2021-03-01', reason: 'security' }, '2021-03-01T09:00:00Z');
+    expect(await refusal(registry.run(berkut.revokeVisa, { person: worker, visaNumber: 'KZ0000001', revokedOn: '2021-03-02', reason: 'security' }))).toMatchObject({ code: 'visa-already-revoked' });
+  });
+
+  it('grants citizenship only with residence, once, and never to a deportee', async () => {
+    const registry = new MemoryRegistry('berkut');
+    const grant = { person: uzbek, iin: '900101300017', grantedOn: '2021-09-01', procedure: 'general', decreeNumber: 'D-1' };
+    expect(await refusal(registry.run(berkut.grantCitizenship, grant))).toMatchObject({ code: 'no-residence', status: 422 });
+    await registry.run(berkut.issueResidencePermit, { person: uzbek, permitNumber: 'RP-1', kind: 'permanent', region: 'KZ-19', validFrom: '2021-04-01', basis: 'family' });
+    await registry.run(berkut.grantCitizenship, grant);
+    expect(await refusal(registry.run(berkut.grantCitizenship, grant))).toMatchObject({ code: 'already-citizen' });
+    expect(await refusal(registry.run(berkut.orderDeportation, { person: uzbek, orderNumber: 'DO-9', orderedOn: '2021-10-01', region: 'KZ-75', basis: 'court-expulsion' }))).toMatchObject({ code: 'citizen' });
+  });
+
+  it('finds a citizen by IIN alone after citizenship (alias)', async () => {
+    const registry = new MemoryRegistry('berkut');
+    await registry.run(berkut.issueResidencePermit, { person: uzbek, permitNumber: 'RP-1', kind: 'permanent', region: 'KZ-19', validFrom: '2021-04-01', basis: 'family' });
+    await registry.run(berkut.grantCitizenship, { person: uzbek, iin: '900101300017', grantedOn: '2021-09-01', procedure: 'general', decreeNumber: 'D-1' });
+    const records = await registry.personRecords({ iin: '900101300017' });
+    expect(records.map((r) => r.kind).sort()).toEqual(['citizenship', 'profile', 'residence']);
+  });
+
+  it('raises OverstayDetected for a stay that ended without an exit, once', async () => {
+    const registry = new MemoryRegistry('berkut');
+    await registry.run(berkut.issueVisa, { ...visa, validUntil: '2021-03-01' });
+    await registry.run(berkut.recordCrossing, crossing('2021-02-03T06:00:00Z', 'KZ0000001'), '2021-02-03T06:00:00Z');
+    const [overstay] = await registry.run(berkut.runOverstayCheck, { asOf: '2021-03-31' }, '2021-03-31T23:00:00Z');
+    expect(overstay!.data).toEqual({ person: worker, stayValidUntil: '2021-03-01', detectedOn: '2021-03-31', daysOverstayed: 30, basis: 'visa' });
+    expect(await registry.run(berkut.runOverstayCheck, { asOf: '2021-06-30' })).toEqual([]);
+  });
+
+  it('raises nothing for someone who left', async () => {
+    const registry = new MemoryRegistry('berkut');
+    await registry.run(berkut.issueVisa, { ...visa, validUntil: '2021-03-01' });
+    await registry.run(berkut.recordCrossing, crossing('2021-02-03T06:00:00Z', 'KZ0000001'), '2021-02-03T06:00:00Z');
+    await registry.run(berkut.recordCrossing, { ...crossing('2021-02-20T06:00:00Z'), direction: 'exit' }, '2021-02-20T06:00:00Z');
+    expect(await registry.run(berkut.runOverstayCheck, { asOf: '2021-03-31' })).toEqual([]);
+  });
+});
+
+describe('Foreign Labour Force rules', () => {
+  const permit = (n: number, extra: Record<string, unknown> = {}) => ({
+    person: { citizenship: 'TUR', documentNumber: `U${String(n).padStart(7, '0')}` },
+    permitNumber: `WP-23-2021-${String(n).padStart(6, '0')}`,
+    kind: 'lea-employer',
+    employerBin: '990909400012',
+    category: '3',
+    region: 'KZ-23',
+    occupation: 'Welder',
+    validFrom: '2021-03-01',
+    validUntil: '2022-02-28',
+    ...extra,
+  });
+
+  it('needs a quota for the region and category, and stops when it is used up', async () => {
+    const registry = new MemoryRegistry('foreign-labour');
+    expect(await refusal(registry.run(labour.issueWorkPermit, permit(1)))).toMatchObject({ code: 'no-quota', message: 'no labour quota is set for KZ-23, category 3, 2021' });
+    await registry.run(labour.setLabourQuota, { year: 2021, region: 'KZ-23', category: '3', quota: 2 });
+    await registry.run(labour.issueWorkPermit, permit(1));
+    await registry.run(labour.issueWorkPermit, permit(2));
+    expect(await refusal(registry.run(labour.issueWorkPermit, permit(3)))).toMatchObject({ code: 'quota-exhausted', message: 'the 2021 quota of 2 for KZ-23, category 3 is exhausted' });
+  });
+
+  it('needs no quota for a permit for work for an individual, and no employer', async () => {
+    const registry = new MemoryRegistry('foreign-labour');
+    const { employerBin: _bin, ...individual } = permit(4, { kind: 'individual', category: '4' });
+    expect(await registry.run(labour.issueWorkPermit, individual)).toHaveLength(1);
+  });
+
+  it('refuses an LEA permit without a valid employer BIN (contract)', () => {
+    expect(labour.issueWorkPermit.input.safeParse({ ...permit(5), employerBin: '990909400013' }).success).toBe(false);
+  });
+
+  it('extends only an active permit, and only forward', async () => {
+    const registry = new MemoryRegistry('foreign-labour');
+    await registry.run(labour.setLabourQuota, { year: 2021, region: 'KZ-23', category: '3', quota: 5 });
+    await registry.run(labour.issueWorkPermit, permit(1));
+    const base = { person: permit(1).person, permitNumber: permit(1).permitNumber, extendedOn: '2022-01-10' };
+    expect(await refusal(registry.run(labour.extendWorkPermit, { ...base, validUntil: '2022-01-31' }))).toMatchObject({ code: 'not-an-extension', status: 422 });
+    expect(await registry.run(labour.extendWorkPermit, { ...base, validUntil: '2023-02-28' })).toHaveLength(1);
+    await registry.run(labour.revokeWorkPermit, { person: base.person, permitNumber: base.permitNumber, revokedOn: '2022-02-01', reason: 'violation' }, '2022-02-01T09:00:00Z');
+    expect(await refusal(registry.run(labour.extendWorkPermit, { ...base, validUntil: '2024-02-28' }))).toMatchObject({ code: 'permit-not-active' });
+  });
+});
+
+describe('qandas rules', () => {
+  const grant = (n: number, region: string) => ({
+    person: { citizenship: 'UZB', documentNumber: `Q${String(n).padStart(7, '0')}` },
+    holder: { ...holder, surname: 'NURMATOV' },
+    qandasId: `Q-2021-${String(n).padStart(6, '0')}`,
+    grantedOn: '2021-03-30',
+    originCountry: 'UZB',
+    settlementRegion: region,
+    familyMembers: 4,
+  });
+
+  it('counts a grant against the quota only in a quota region with room left', async () => {
+    const registry = new MemoryRegistry('qandas');
+    await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 1 });
+    const inQuota = await registry.run(qandas.grantQandasStatus, grant(1, 'KZ-59'));
+    const full = await registry.run(qandas.grantQandasStatus, grant(2, 'KZ-59'));
+    const elsewhere = await registry.run(qandas.grantQandasStatus, grant(3, 'KZ-19'));
+    expect([inQuota, full, elsewhere].map(([e]) => (e!.data as { inQuota: boolean }).inQuota)).toEqual([true, false, false]);
+  });
+
+  it('sets quotas only for the five quota regions', async () => {
+    const registry = new MemoryRegistry('qandas');
+    expect(await refusal(registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-75', quota: 10 }))).toMatchObject({ code: 'not-a-quota-region', status: 422 });
+  });
+
+  it('pays relocation once at 35 MCI per family member, at that year\u2019s MCI', async () => {
+    const registry = new MemoryRegistry('qandas');
+    await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 1 });
+    await registry.run(qandas.grantQandasStatus, grant(1, 'KZ-59'));
+    const pay = { person: grant(1, 'KZ-59').person, qandasId: 'Q-2021-000001', kind: 'relocation', paidOn: '2021-04-06' };
+    const [paid] = await registry.run(qandas.paySubsidy, pay);
+    expect(paid!.data).toMatchObject({ mciUnits: 140, mciYear: 2021, amountKzt: 140 * mciFor(2021), familyMembers: 4 });
+    expect(await refusal(registry.run(qandas.paySubsidy, pay))).toMatchObject({ code: 'relocation-already-paid' });
+  });
+
+  it('pays rent of 15-30 MCI a month for a year, once a month, and nothing outside the quota', async () => {
+    const registry = new MemoryRegistry('qandas');
+    await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 1 });
+    await registry.run(qandas.grantQandasStatus, grant(1, 'KZ-59'));
+    await registry.run(qandas.grantQandasStatus, grant(2, 'KZ-19'));
+    const rent = (period: string, rentMci = 20) => ({ person: grant(1, 'KZ-59').person, qandasId: 'Q-2021-000001', kind: 'rent', period, paidOn: `${period}-05`, rentMci });
+    const [paid] = await registry.run(qandas.paySubsidy, rent('2021-04'));
+    expect(paid!.data).toMatchObject({ mciUnits: 20, amountKzt: 20 * mciFor(2021), period: '2021-04' });
+    expect(await refusal(registry.run(qandas.paySubsidy, rent('2021-04')))).toMatchObject({ code: 'rent-already-paid' });
+    expect(await refusal(registry.run(qandas.paySubsidy, rent('2022-03')))).toMatchObject({ code: 'rent-period-over' });
+    expect(qandas.paySubsidy.input.safeParse(rent('2021-05', 31)).success).toBe(false);
+    expect(await refusal(registry.run(qandas.paySubsidy, { ...rent('2021-05'), person: grant(2, 'KZ-19').person, qandasId: 'Q-2021-000002' }))).toMatchObject({ code: 'not-in-quota' });
+  });
+
+  it('refuses a second active status for the same person', async () => {
+    const registry = new MemoryRegistry('qandas');
+    await registry.run(qandas.grantQandasStatus, grant(1, 'KZ-19'));
+    expect(await refusal(registry.run(qandas.grantQandasStatus, { ...grant(1, 'KZ-19'), qandasId: 'Q-2021-000099' }))).toMatchObject({ code: 'already-qandas' });
+  });
+});
