@@ -111,6 +111,7 @@ export const TABLES: readonly TableSpec[] = [
   { id: 'LabourView', description: 'Ministry of Labour view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
   { id: 'ForeignAffairsView', description: 'Ministry of Foreign Affairs view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
   { id: 'BorderServiceView', description: 'Border Service view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+  { id: 'AccessLedger', description: 'Append-only record of every read of a person\u2019s data: who, which ministry, when, why.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
 ];
 
 const ALL_SOURCES = Object.values(SOURCES);
@@ -242,12 +243,28 @@ export const COMMAND_APIS: readonly CommandApiSpec[] = [
   { system: 'qandas', handler: 'functions/command-api/handler.ts', table: 'QandasRegistry', agencies: ['labour'], publishes: [SOURCES.qandas] },
 ];
 
+/** A ministry's query API over its view; reads are written to the access ledger. */
+export interface QueryApiSpec {
+  readonly ministry: Ministry;
+  readonly handler: string;
+  readonly table: string;
+  readonly ledger: string;
+}
+
+export const QUERY_APIS: readonly QueryApiSpec[] = MINISTRIES.map((ministry) => ({
+  ministry,
+  handler: 'functions/query-api/handler.ts',
+  table: TABLE_IDS[ministry],
+  ledger: 'AccessLedger',
+}));
+
 export interface Topology {
   readonly busName: string;
   readonly agencies: readonly Agency[];
   readonly tables: readonly TableSpec[];
   readonly subscriptions: readonly SubscriptionSpec[];
   readonly commandApis: readonly CommandApiSpec[];
+  readonly queryApis: readonly QueryApiSpec[];
 }
 
 export const TOPOLOGY: Topology = {
@@ -256,6 +273,7 @@ export const TOPOLOGY: Topology = {
   tables: TABLES,
   subscriptions: SUBSCRIPTIONS,
   commandApis: COMMAND_APIS,
+  queryApis: QUERY_APIS,
 };
 
 /** Fails fast on a topology that cannot be deployed (dangling table, duplicate names). */

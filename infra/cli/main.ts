@@ -6,6 +6,7 @@ import { registerDlqCommands } from './dlq-command.ts';
 import { registerPublishCommand } from './publish-command.ts';
 import { registerRegionsCommand } from './regions-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
+import { registerViewCommands } from './view-command.ts';
 import { registerSchemasCommands } from './schemas-command.ts';
 
 // `mx … | head` closes stdout early; that is not an error.
@@ -26,6 +27,7 @@ registerCredentialsCommand(program);
 registerPublishCommand(program);
 registerDlqCommands(program);
 registerSimulateCommand(program);
+registerViewCommands(program);
 
 try {
   await program.parseAsync(process.argv);

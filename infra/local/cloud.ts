@@ -16,7 +16,7 @@ import { agencyForSource, checkTopology, TOPOLOGY, visibilityTimeoutSeconds, typ
 import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
 import { keyring, loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
 import { Delivery, type DeliveryOptions, type SqsHandler } from './delivery.ts';
-import { CommandApi } from './command-api.ts';
+import { RestApi } from './rest-api.ts';
 import { LocalDynamo } from './dynamodb.ts';
 import { LocalEventBridge } from './eventbridge.ts';
 import { loadHandler } from './handlers.ts';
@@ -66,7 +66,7 @@ export class LocalCloud {
   private dynamo!: LocalDynamo;
   private readonly log: (message: string) => void;
   private readonly clients: { dispose(): void }[] = [];
-  private commands?: CommandApi;
+  private restApi?: RestApi;
 
   private constructor(private readonly options: CloudOptions) {
     this.topology = options.topology ?? TOPOLOGY;
@@ -123,7 +123,7 @@ export class LocalCloud {
     const restored = await this.queues.restore();
     if (restored) this.log(`restored ${restored} queued message(s) from ${dataDir}`);
     await this.startDeliveries();
-    this.commands = await CommandApi.load(this.topology, {
+    this.restApi = await RestApi.load(this.topology, {
       region,
       secret: this.credentials.personKeySecret,
       requestHandler: new InProcessHttpHandler(this.dispatch),
@@ -253,8 +253,8 @@ export class LocalCloud {
       if (error instanceof AwsError) return sendAwsError(res, error);
       throw error;
     }
-    if (req.url?.startsWith('/commands/') && this.commands) {
-      await this.commands.serve({ method: req.method ?? 'GET', url: req.url, headers: req.headers, body }, res);
+    if (req.url && this.restApi?.handles(req.url)) {
+      await this.restApi.serve({ method: req.method ?? 'GET', url: req.url, headers: req.headers, body }, res);
       return;
     }
     await this.dispatch({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, res as unknown as BufferedResponse);
@@ -296,7 +296,7 @@ export class LocalCloud {
 
   async stop(): Promise<void> {
     await Promise.all(this.deliveries.map((d) => d.stop()));
-    this.commands?.dispose();
+    this.restApi?.dispose();
     this.queues?.close();
     for (const client of this.clients) client.dispose();
     if (this.server) {

@@ -1,0 +1,113 @@
+/**
+ * The query API of one ministry's view (API Gateway REST, IAM-authorised,
+ * one role per ministry): GET /api/views/<ministry>/stats, /person, /lineage.
+ * Person reads need a purpose and are written to the access ledger before
+ * anything is returned. Bad parameters are 400s naming the parameter;
+ * internals never reach the caller.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { MINISTRIES, type Ministry } from '../../infra/topology.ts';
+import { CountryCode, DocumentNumber, Iin, IsoDate } from '../../schemas/primitives.ts';
+import { computeStats, periodOf } from '../domain/stats.ts';
+import { dynamo } from '../lib/clients.ts';
+import { requireEnv } from '../lib/env.ts';
+import { personKey } from '../lib/person-key.ts';
+import { recordAccess } from './ledger.ts';
+import { allRecords, personRecords, toDossier, toLineage } from './queries.ts';
+
+const logger = new Logger({ serviceName: 'query-api' });
+const ministry = requireEnv('MINISTRY') as Ministry;
+if (!MINISTRIES.includes(ministry)) throw new Error(`MINISTRY must be one of ${MINISTRIES.join(', ')}`);
+const table = requireEnv('TABLE_NAME');
+const ledgerTable = requireEnv('LEDGER_TABLE');
+const secret = requireEnv('PERSON_KEY_SECRET');
+
+export class BadRequest extends Error {
+  constructor(
+    readonly parameter: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+function param(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const value = event.queryStringParameters?.[name];
+  return value === undefined || value === null || value === '' ? undefined : value;
+}
+
+function parsePeriod(event: APIGatewayProxyEvent) {
+  const year = param(event, 'year');
+  const asOf = param(event, 'asOf');
+  if (year !== undefined && asOf !== undefined) throw new BadRequest('year', 'give year or asOf, not both');
+  if (year !== undefined && !/^\d{4}$/.test(year)) throw new BadRequest('year', `year must be a four-digit year, got ${JSON.stringify(year)}`);
+  if (asOf !== undefined && !IsoDate.safeParse(asOf).success) throw new BadRequest('asOf', `asOf must be a date as YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
+  return periodOf({ ...(year ? { year: Number(year) } : {}), ...(asOf ? { asOf } : {}) });
+}
+
+/** The person asked about: IIN, or citizenship + document number. */
+function identity(event: APIGatewayProxyEvent): { key: string; viaIin: boolean } {
+  const iin = param(event, 'iin');
+  const citizenship = param(event, 'citizenship')?.toUpperCase();
+  const document = param(event, 'document')?.toUpperCase();
+  if (iin !== undefined) {
+    const parsed = Iin.safeParse(iin);
+    if (!parsed.success) throw new BadRequest('iin', `iin: ${parsed.error.issues[0]!.message}`);
+    return { key: personKey({ iin }, secret), viaIin: true };
+  }
+  if (citizenship === undefined && document === undefined) throw new BadRequest('iin', 'name the person: iin, or citizenship and document');
+  if (citizenship === undefined || !CountryCode.safeParse(citizenship).success) throw new BadRequest('citizenship', `citizenship must be an ISO 3166-1 alpha-3 code, got ${JSON.stringify(citizenship ?? null)}`);
+  if (document === undefined || !DocumentNumber.safeParse(document).success) throw new BadRequest('document', `document must be a travel document number (5-20 letters or digits), got ${JSON.stringify(document ?? null)}`);
+  return { key: personKey({ citizenship, documentNumber: document }, secret), viaIin: false };
+}
+
+function purposeOf(event: APIGatewayProxyEvent): string {
+  const purpose = param(event, 'purpose')?.trim();
+  if (!purpose || purpose.length < 5) throw new BadRequest('purpose', 'a person read needs a purpose (at least 5 characters), e.g. purpose=visa application 123');
+  if (purpose.length > 300) throw new BadRequest('purpose', 'purpose is at most 300 characters');
+  return purpose;
+}
+
+export async function route(event: APIGatewayProxyEvent, operator: string): Promise<APIGatewayProxyResult> {
+  const match = /^\/api\/views\/([a-z-]+)\/([a-z]+)\/?$/.exec(event.path);
+  if (!match) throw new BadRequest('path', `no route ${event.httpMethod} ${event.path}`, 404);
+  const [, pathMinistry, resource] = match;
+  if (pathMinistry !== ministry) throw new BadRequest('ministry', `this API serves the ${ministry} view`, 403);
+  if (event.httpMethod !== 'GET') throw new BadRequest('method', `${event.httpMethod} is not allowed; views are read-only`, 405);
+  switch (resource) {
+    case 'stats':
+      return json(200, computeStats(ministry, await allRecords(dynamo(), table), parsePeriod(event)));
+    case 'person':
+    case 'lineage': {
+      const who = identity(event);
+      const purpose = purposeOf(event);
+      const { personKey: key, records } = await personRecords(dynamo(), table, who.key, who.viaIin);
+      // The read is recorded before the data leaves, whether or not anything is found.
+      const access = await recordAccess(dynamo(), ledgerTable, { personKey: key, ministry, operator, purpose, what: resource });
+      if (records.length === 0) throw new BadRequest('person', `the ${ministry} view holds no records for this person`, 404);
+      const body = resource === 'person' ? toDossier(key, records) : toLineage(key, records);
+      return json(200, { ministry, ...body, access });
+    }
+    default:
+      throw new BadRequest('path', `no route ${event.httpMethod} ${event.path}; routes: stats, person, lineage`, 404);
+  }
+}
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => {
+    const operator = event.requestContext?.identity?.userArn ?? 'unknown';
+    try {
+      return await route(event, operator);
+    } catch (error) {
+      if (error instanceof BadRequest) return json(error.status, { error: { code: error.status === 400 ? 'bad-parameter' : error.status === 404 ? 'not-found' : 'forbidden', parameter: error.parameter, message: error.message } });
+      logger.error('query failed', { error: error as Error });
+      return json(500, { error: { code: 'internal', message: 'the query could not be answered; retry later' } });
+    }
+  });

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The access ledger: who read a person's data, for which ministry, when and
+ * why (Estonia's Data Tracker question). Append-only: entries are written
+ * once under a fresh key and the query functions may only put, never update
+ * or delete.
+ */
+export interface LedgerEntry {
+  readonly personKey: string;
+  readonly readAt: string;
+  readonly ministry: string;
+  readonly operator: string;
+  readonly purpose: string;
+  readonly what: string;
+}
+
+export async function recordAccess(client: DynamoDBDocumentClient, table: string, entry: Omit<LedgerEntry, 'readAt'>): Promise<LedgerEntry> {
+  const full = { ...entry, readAt: new Date().toISOString() };
+  await client.send(
+    new PutCommand({
+      TableName: table,
+      Item: { pk: entry.personKey, sk: `${full.readAt}#${randomUUID()}`, ...full },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  return full;
+}
+
+export async function readLedger(client: DynamoDBDocumentClient, table: string, personKey: string): Promise<LedgerEntry[]> {
+  const entries: LedgerEntry[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personKey }, ExclusiveStartKey }));
+    for (const item of page.Items ?? []) entries.push({ personKey: item.personKey, readAt: item.readAt, ministry: item.ministry, operator: item.operator, purpose: item.purpose, what: item.what });
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return entries;
+}

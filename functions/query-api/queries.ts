@@ -1,0 +1,65 @@
+/**
+ * Reads over one ministry's view: stats, a person's dossier and its lineage.
+ * The view already holds only what the ministry may see; these functions
+ * shape it for the caller.
+ */
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StoredRecord } from '../projector/plan.ts';
+import { registryReader } from '../projector/registry-reader.ts';
+
+/** Every record of a view, for aggregates (a Scan: views are read by operators, not on a hot path). */
+export async function allRecords(client: DynamoDBDocumentClient, table: string, withEvents = false): Promise<StoredRecord[]> {
+  const items: StoredRecord[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: table,
+        ...(withEvents ? {} : { ProjectionExpression: 'pk, sk, #kind, #state', ExpressionAttributeNames: { '#kind': 'kind', '#state': 'state' } }),
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as StoredRecord[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+export interface Dossier {
+  readonly personKey: string;
+  readonly profile: Record<string, unknown>;
+  readonly records: { kind: string; key: string; state: Record<string, unknown> }[];
+}
+
+export interface Lineage {
+  readonly personKey: string;
+  readonly events: { eventId: string; type: string; source: string; occurredAt: string; causationId?: string; records: string[] }[];
+}
+
+export async function personRecords(client: DynamoDBDocumentClient, table: string, key: string, viaIin: boolean): Promise<{ personKey: string; records: StoredRecord[] }> {
+  const reader = registryReader(client, table);
+  const personKey = viaIin ? await reader.resolveAlias(key) : key;
+  return { personKey, records: await reader.personRecords(personKey) };
+}
+
+export function toDossier(personKey: string, records: readonly StoredRecord[]): Dossier {
+  const profile = records.find((r) => r.kind === 'profile')?.state ?? {};
+  return {
+    personKey,
+    profile,
+    records: records.filter((r) => r.kind !== 'profile').map((r) => ({ kind: r.kind, key: r.sk.slice(r.kind.length + 1), state: r.state })),
+  };
+}
+
+/** The events that built a person's records, oldest first, with the records each one touched. */
+export function toLineage(personKey: string, records: readonly StoredRecord[]): Lineage {
+  const byId = new Map<string, Lineage['events'][number]>();
+  for (const record of records) {
+    for (const event of record.events) {
+      const entry = byId.get(event.id) ?? { eventId: event.id, type: event.type, source: event.source, occurredAt: event.occurredAt, ...(event.causationId ? { causationId: event.causationId } : {}), records: [] };
+      entry.records.push(record.sk);
+      byId.set(event.id, entry);
+    }
+  }
+  return { personKey, events: [...byId.values()].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.eventId.localeCompare(b.eventId)) };
+}

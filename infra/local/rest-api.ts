@@ -1,0 +1,170 @@
+/**
+ * The REST APIs of the CDK app (API Gateway v1 with IAM authorisation) on the
+ * local cloud: the agency systems' command APIs (POST /commands/<system>) and
+ * the ministries' query APIs (GET /api/views/<ministry>/...). Requests are
+ * SigV4-signed for service `execute-api`; the same handler modules as in
+ * Lambda run in-process with an API Gateway proxy event.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { documentClient, withClients, type Clients } from '../../functions/lib/clients.ts';
+import { REPO_ROOT } from '../paths.ts';
+import type { Ministry, Topology } from '../topology.ts';
+import type { CloudCredentials, KeyPair, Principal } from './credentials.ts';
+import { loadHandler } from './handlers.ts';
+import type { InProcessHttpHandler, RawRequest } from './in-process-http.ts';
+import { AuthError } from './sigv4.ts';
+
+type ApiHandler = (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult>;
+
+export interface RestApiOptions {
+  readonly region: string;
+  readonly secret: string;
+  readonly requestHandler: InProcessHttpHandler;
+  readonly clientConfig: (keys: KeyPair) => { endpoint: string; region: string; credentials: KeyPair };
+  readonly credentials: CloudCredentials;
+  readonly tableName: (id: string) => string;
+  readonly authenticate: (request: RawRequest) => Promise<Principal & { service: string }>;
+}
+
+/** The IAM role names the local cloud presents as callers (the CDK app creates roles per agency and per ministry). */
+export const agencyRoleName = (agency: Ministry) => `mx-agency-${agency}`;
+export const operatorRoleName = (ministry: Ministry) => `mx-operator-${ministry}`;
+
+interface Route {
+  readonly pattern: RegExp;
+  readonly method: 'GET' | 'POST';
+  readonly resource: string;
+  /** Which principals may call it; a string is the refusal. */
+  readonly allow: (principal: Principal) => true | string;
+  readonly handler: ApiHandler;
+  readonly clients: (principal: Principal) => Clients;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': randomUUID() });
+  res.end(text);
+}
+
+function callerArn(principal: Principal): string {
+  if (principal.kind === 'agency') return `arn:aws:sts::000000000000:assumed-role/${agencyRoleName(principal.id)}/local`;
+  if (principal.kind === 'operator') return `arn:aws:sts::000000000000:assumed-role/${operatorRoleName(principal.ministry)}/local`;
+  return 'arn:aws:iam::000000000000:root';
+}
+
+export class RestApi {
+  private constructor(
+    private readonly routes: readonly Route[],
+    private readonly options: RestApiOptions,
+    private readonly disposables: { destroy(): void }[],
+  ) {}
+
+  static async load(topology: Topology, options: RestApiOptions): Promise<RestApi> {
+    const disposables: { destroy(): void }[] = [];
+    const dynamo = new DynamoDBClient({ ...options.clientConfig({ ...options.credentials.platform }), requestHandler: options.requestHandler });
+    disposables.push(dynamo);
+    const agencyClients = new Map<Ministry, Clients>();
+    for (const agency of topology.agencies) {
+      const events = new EventBridgeClient({ ...options.clientConfig({ ...options.credentials.agencies[agency.id] }), requestHandler: options.requestHandler });
+      disposables.push(events);
+      agencyClients.set(agency.id, { dynamo: documentClient(dynamo), events });
+    }
+    const platformEvents = new EventBridgeClient({ ...options.clientConfig({ ...options.credentials.platform }), requestHandler: options.requestHandler });
+    disposables.push(platformEvents);
+    const readOnly: Clients = { dynamo: documentClient(dynamo), events: platformEvents };
+    const common = { PERSON_KEY_SECRET: options.secret, AWS_REGION: options.region, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' };
+
+    const routes: Route[] = [];
+    const roles = Object.fromEntries(topology.agencies.map((a) => [agencyRoleName(a.id), a.id]));
+    for (const spec of topology.commandApis) {
+      const handler = await loadHandler<ApiHandler>(REPO_ROOT, spec.handler, `command-${spec.system}`, {
+        ...common,
+        SYSTEM: spec.system,
+        TABLE_NAME: options.tableName(spec.table),
+        EVENT_BUS_NAME: topology.busName,
+        AGENCY_ROLES: JSON.stringify(roles),
+        POWERTOOLS_SERVICE_NAME: `command-${spec.system}`,
+      });
+      routes.push({
+        pattern: new RegExp(`^/commands/${spec.system}/?$`),
+        method: 'POST',
+        resource: '/commands/{system}',
+        allow: (p) => (p.kind === 'agency' && spec.agencies.includes(p.id) ? true : `${p.kind === 'agency' ? p.id : 'this caller'} may not issue ${spec.system} commands; ${spec.system} serves ${spec.agencies.join(', ')}`),
+        handler,
+        clients: (p) => agencyClients.get((p as { id: Ministry }).id)!,
+      });
+    }
+    for (const spec of topology.queryApis) {
+      const handler = await loadHandler<ApiHandler>(REPO_ROOT, spec.handler, `query-${spec.ministry}`, {
+        ...common,
+        MINISTRY: spec.ministry,
+        TABLE_NAME: options.tableName(spec.table),
+        LEDGER_TABLE: options.tableName(spec.ledger),
+        POWERTOOLS_SERVICE_NAME: `query-${spec.ministry}`,
+      });
+      routes.push({
+        pattern: new RegExp(`^/api/views/${spec.ministry}/[a-z]+/?$`),
+        method: 'GET',
+        resource: `/api/views/${spec.ministry}/{resource}`,
+        allow: (p) => (p.kind === 'operator' && p.ministry === spec.ministry ? true : `only ${spec.ministry} operators may read the ${spec.ministry} view`),
+        handler,
+        clients: () => readOnly,
+      });
+    }
+    return new RestApi(routes, options, disposables);
+  }
+
+  handles(url: string): boolean {
+    return url.startsWith('/commands/') || url.startsWith('/api/');
+  }
+
+  async serve(request: RawRequest, res: ServerResponse): Promise<void> {
+    const url = new URL(request.url, 'http://local');
+    const route = this.routes.find((r) => r.pattern.test(url.pathname));
+    if (!route) return send(res, 404, { error: { code: 'not-found', message: `no API route ${request.method} ${url.pathname}` } });
+    let principal: Principal & { service: string };
+    try {
+      principal = await this.options.authenticate(request);
+    } catch (error) {
+      if (error instanceof AuthError) {
+        // API Gateway answers 403 to an unsigned request; 401 says more plainly what is missing.
+        const status = error.code === 'MissingAuthenticationTokenException' ? 401 : 403;
+        return send(res, status, { error: { code: error.code, message: error.message } });
+      }
+      throw error;
+    }
+    if (principal.service !== 'execute-api') {
+      return send(res, 403, { error: { code: 'InvalidSignatureException', message: `sign API requests for service execute-api, not ${principal.service}` } });
+    }
+    const allowed = route.allow(principal);
+    if (allowed !== true) return send(res, 403, { error: { code: 'forbidden', message: allowed } });
+    if (request.method !== route.method) return send(res, 405, { error: { code: 'method-not-allowed', message: `${route.resource} takes ${route.method}` } });
+    const query: Record<string, string> = {};
+    url.searchParams.forEach((value, key) => (query[key] = value));
+    const event = {
+      body: request.body.length ? request.body.toString('utf8') : null,
+      headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
+      multiValueHeaders: {},
+      httpMethod: request.method,
+      isBase64Encoded: false,
+      path: url.pathname,
+      pathParameters: null,
+      queryStringParameters: Object.keys(query).length ? query : null,
+      multiValueQueryStringParameters: null,
+      stageVariables: null,
+      resource: route.resource,
+      requestContext: { identity: { userArn: callerArn(principal) } },
+    } as unknown as APIGatewayProxyEvent;
+    const context = { functionName: route.resource, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 };
+    const result = await withClients(route.clients(principal), () => route.handler(event, context));
+    send(res, result.statusCode, result.body);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.destroy();
+  }
+}
