@@ -7,6 +7,7 @@ import { registerPublishCommand } from './publish-command.ts';
 import { registerRegionsCommand } from './regions-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerViewCommands } from './view-command.ts';
+import { registerPlatformCommands } from './platform-commands.ts';
 import { registerSchemasCommands } from './schemas-command.ts';
 
 // `mx … | head` closes stdout early; that is not an error.
@@ -28,6 +29,7 @@ registerPublishCommand(program);
 registerDlqCommands(program);
 registerSimulateCommand(program);
 registerViewCommands(program);
+registerPlatformCommands(program);
 
 try {
   await program.parseAsync(process.argv);
