@@ -48,3 +48,12 @@ export function sdkConfig(connection: Connection, keys: { accessKeyId: string; s
     maxAttempts: 1,
   };
 }
+
+/** The physical table behind a topology table id on the local cloud (a replay may have switched it). */
+export async function physicalTable(endpoint: string, id: string): Promise<string> {
+  type Health = { tables?: Record<string, string> };
+  const health: Health = await fetch(`${endpoint}/_mx/health`)
+    .then((r) => (r.ok ? (r.json() as Promise<Health>) : {}))
+    .catch(() => ({}));
+  return health.tables?.[id] ?? id;
+}

@@ -8,6 +8,7 @@ import { registerRegionsCommand } from './regions-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerViewCommands } from './view-command.ts';
 import { registerPlatformCommands } from './platform-commands.ts';
+import { registerReplayCommand } from './replay-command.ts';
 import { registerSchemasCommands } from './schemas-command.ts';
 
 // `mx … | head` closes stdout early; that is not an error.
@@ -30,6 +31,7 @@ registerDlqCommands(program);
 registerSimulateCommand(program);
 registerViewCommands(program);
 registerPlatformCommands(program);
+registerReplayCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -11,7 +11,7 @@ import { findContradictions, groupByPerson } from '../../functions/domain/contra
 import { readLedger } from '../../functions/query-api/ledger.ts';
 import { allRecords, personRecords, toLineage } from '../../functions/query-api/queries.ts';
 import { MINISTRIES, viewTableId } from '../topology.ts';
-import { connect, sdkConfig, withConnectionOptions, type Connection } from './connection.ts';
+import { connect, physicalTable, sdkConfig, withConnectionOptions, type Connection } from './connection.ts';
 import { CliError, printJson, printTable } from './output.ts';
 import { personParams, withPersonOptions } from './view-command.ts';
 
@@ -43,7 +43,7 @@ export function registerPlatformCommands(program: Command): void {
         const events = new Map<string, { eventId: string; type: string; source: string; occurredAt: string; causationId?: string; views: string[] }>();
         let resolved = who.key;
         for (const ministry of MINISTRIES) {
-          const { personKey: key, records } = await personRecords(client, viewTableId(ministry), who.key, who.viaIin);
+          const { personKey: key, records } = await personRecords(client, await physicalTable(connection.endpoint, viewTableId(ministry)), who.key, who.viaIin);
           if (records.length) resolved = key;
           for (const { records: touched, ...event } of toLineage(key, records).events) {
             const entry = events.get(event.eventId) ?? { ...event, views: [] };
@@ -52,7 +52,7 @@ export function registerPlatformCommands(program: Command): void {
           }
         }
         // Events that reached no view still belong to the trail (the exchange log keeps them all).
-        const logged = await client.send(new QueryCommand({ TableName: 'ExchangeLog', IndexName: 'bySubject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': resolved } }));
+        const logged = await client.send(new QueryCommand({ TableName: await physicalTable(connection.endpoint, 'ExchangeLog'), IndexName: 'bySubject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': resolved } }));
         for (const row of logged.Items ?? []) {
           if (!events.has(row.eventId)) events.set(row.eventId, { eventId: row.eventId, type: row.detailType, source: row.source, occurredAt: row.occurredAt, ...(row.causationId ? { causationId: row.causationId } : {}), views: [] });
         }
@@ -76,8 +76,10 @@ export function registerPlatformCommands(program: Command): void {
   ).action(async (opts: { asOf?: string; json?: boolean; endpoint?: string; dataDir?: string }) => {
     const on = opts.asOf ?? new Date().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) throw new CliError(`--as-of must be YYYY-MM-DD, got ${JSON.stringify(on)}`);
-    await withDynamo(opts, async (client) => {
-      const [labour, interior, foreignAffairs] = await Promise.all(['labour', 'interior', 'foreign-affairs'].map((m) => allRecords(client, viewTableId(m as never))));
+    await withDynamo(opts, async (client, connection) => {
+      const [labour, interior, foreignAffairs] = await Promise.all(
+        (['labour', 'interior', 'foreign-affairs'] as const).map(async (m) => allRecords(client, await physicalTable(connection.endpoint, viewTableId(m)))),
+      );
       const found = findContradictions({ labour: groupByPerson(labour!), interior: groupByPerson(interior!), foreignAffairs: groupByPerson(foreignAffairs!) }, on);
       if (opts.json) return printJson(found);
       printTable(found, ['personKey', 'rule', 'message']);
@@ -91,11 +93,11 @@ export function registerPlatformCommands(program: Command): void {
         let key = who.key;
         if (who.viaIin) {
           for (const ministry of MINISTRIES) {
-            const resolved = await personRecords(client, viewTableId(ministry), who.key, true);
+            const resolved = await personRecords(client, await physicalTable(connection.endpoint, viewTableId(ministry)), who.key, true);
             if (resolved.records.length) key = resolved.personKey;
           }
         }
-        const entries = await readLedger(client, 'AccessLedger', key);
+        const entries = await readLedger(client, await physicalTable(connection.endpoint, 'AccessLedger'), key);
         if (opts.json) return printJson(entries);
         printTable(entries, ['readAt', 'ministry', 'what', 'purpose', 'operator']);
       });

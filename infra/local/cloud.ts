@@ -4,7 +4,7 @@
  * checked on every call, and the topology's subscriptions delivered to their
  * handlers in-process. See DESIGN.md §5.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -12,7 +12,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFo
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { documentClient, withClients, type Clients } from '../../functions/lib/clients.ts';
 import { REPO_ROOT } from '../paths.ts';
-import { agencyForSource, checkTopology, TOPOLOGY, visibilityTimeoutSeconds, type TableSpec, type Topology } from '../topology.ts';
+import { agencyForSource, checkTopology, TOPOLOGY, visibilityTimeoutSeconds, type SubscriptionSpec, type TableSpec, type Topology } from '../topology.ts';
 import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
 import { keyring, loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
 import { Delivery, type DeliveryOptions, type SqsHandler } from './delivery.ts';
@@ -56,6 +56,7 @@ export class LocalCloud {
   endpoint = '';
   private server?: Server;
   private readonly deliveries: Delivery[] = [];
+  private readonly tableOverrides = new Map<string, string>();
   private keys = new Map<string, { secret: string; principal: Principal }>();
   readonly topology: Topology;
   credentials!: CloudCredentials;
@@ -89,6 +90,10 @@ export class LocalCloud {
     const { dataDir, inMemory = false } = this.options;
     await mkdir(dataDir, { recursive: true });
     this.credentials = await loadOrCreateCredentials(dataDir);
+    if (!inMemory) {
+      const saved = await readFile(this.overridesFile, 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => ({}));
+      for (const [id, physical] of Object.entries(saved)) this.tableOverrides.set(id, physical);
+    }
     this.keys = keyring(this.credentials);
     const region = this.credentials.region;
 
@@ -123,13 +128,17 @@ export class LocalCloud {
     const restored = await this.queues.restore();
     if (restored) this.log(`restored ${restored} queued message(s) from ${dataDir}`);
     await this.startDeliveries();
-    this.restApi = await RestApi.load(this.topology, {
-      region,
+    this.restApi = await this.loadRestApi();
+  }
+
+  private loadRestApi(): Promise<RestApi> {
+    return RestApi.load(this.topology, {
+      region: this.credentials.region,
       secret: this.credentials.personKeySecret,
       requestHandler: new InProcessHttpHandler(this.dispatch),
       clientConfig: (keys) => this.clientConfig(keys),
       credentials: this.credentials,
-      tableName: (id) => id,
+      tableName: (id) => this.tableName(id),
       authenticate: (request) => this.authenticate(request),
     });
   }
@@ -143,8 +152,37 @@ export class LocalCloud {
     };
   }
 
-  tableName(spec: TableSpec): string {
-    return spec.id;
+  /** The physical table behind a topology table id (a replayed view may have been switched to a rebuilt table). */
+  tableName(spec: TableSpec | string): string {
+    const id = typeof spec === 'string' ? spec : spec.id;
+    return this.tableOverrides.get(id) ?? id;
+  }
+
+  private get overridesFile(): string {
+    return path.join(this.options.dataDir, 'tables.json');
+  }
+
+  /**
+   * Points a topology table at another physical table (after `mx replay`):
+   * the owning subscription and the APIs reload their handlers with the new
+   * TABLE_NAME, and the choice survives restarts.
+   */
+  async switchTable(id: string, physical: string): Promise<void> {
+    if (!this.topology.tables.some((t) => t.id === id)) throw new AwsError('ValidationException', `no table ${id} in the topology`);
+    const client = new DynamoDBClient({ ...this.clientConfig(), requestHandler: new InProcessHttpHandler(this.dispatch) });
+    try {
+      await client.send(new DescribeTableCommand({ TableName: physical }));
+    } finally {
+      client.destroy();
+    }
+    this.tableOverrides.set(id, physical);
+    await writeFile(this.overridesFile, `${JSON.stringify(Object.fromEntries(this.tableOverrides), null, 2)}\n`);
+    for (const [i, sub] of this.topology.subscriptions.entries()) {
+      if (sub.table === id) this.deliveries[i]!.setHandler(await this.loadSubscriptionHandler(sub));
+    }
+    this.restApi?.dispose();
+    this.restApi = await this.loadRestApi();
+    this.log(`table ${id} now served by ${physical}`);
   }
 
   private async createTables(): Promise<void> {
@@ -185,6 +223,19 @@ export class LocalCloud {
     }
   }
 
+  private loadSubscriptionHandler(sub: SubscriptionSpec): Promise<SqsHandler> {
+    return loadHandler<SqsHandler>(REPO_ROOT, sub.handler, sub.name, {
+      TABLE_NAME: this.tableName(sub.table),
+      PERSON_KEY_SECRET: this.credentials.personKeySecret,
+      SUBSCRIPTION: sub.name,
+      EVENT_BUS_NAME: this.topology.busName,
+      POWERTOOLS_SERVICE_NAME: sub.name,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      AWS_REGION: this.credentials.region,
+      ...sub.environment,
+    });
+  }
+
   private async startDeliveries(): Promise<void> {
     const region = this.credentials.region;
     for (const sub of this.topology.subscriptions) {
@@ -196,16 +247,7 @@ export class LocalCloud {
       const eventsClient = new EventBridgeClient({ ...this.clientConfig(eventsKeys), requestHandler });
       this.clients.push({ dispose: () => (dynamoClient.destroy(), eventsClient.destroy()) });
       const clients: Clients = { dynamo: documentClient(dynamoClient), events: eventsClient };
-      const handler = await loadHandler<SqsHandler>(REPO_ROOT, sub.handler, sub.name, {
-        TABLE_NAME: this.tableName(table),
-        PERSON_KEY_SECRET: this.credentials.personKeySecret,
-        SUBSCRIPTION: sub.name,
-        EVENT_BUS_NAME: this.topology.busName,
-        POWERTOOLS_SERVICE_NAME: sub.name,
-        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-        AWS_REGION: region,
-        ...sub.environment,
-      });
+      const handler = await this.loadSubscriptionHandler(sub);
       const delivery = new Delivery({
         spec: sub,
         queue: queueName(sub.name),
@@ -233,6 +275,7 @@ export class LocalCloud {
       deadLetters: queues.filter((q) => q.name.endsWith('-dlq')).reduce((n, q) => n + q.visible + q.inFlight, 0),
       queues,
       deliveries: this.deliveryStats(),
+      tables: Object.fromEntries(this.topology.tables.map((t) => [t.id, this.tableName(t)])),
     };
   }
 
@@ -252,6 +295,10 @@ export class LocalCloud {
     } catch (error) {
       if (error instanceof AwsError) return sendAwsError(res, error);
       throw error;
+    }
+    if (req.url === '/_mx/admin/tables' && req.method === 'POST') {
+      await this.switchTableRequest({ method: req.method, url: req.url, headers: req.headers, body }, res);
+      return;
     }
     if (req.url && this.restApi?.handles(req.url)) {
       await this.restApi.serve({ method: req.method ?? 'GET', url: req.url, headers: req.headers, body }, res);
@@ -288,6 +335,23 @@ export class LocalCloud {
       sendAwsError(out, new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500), contentType);
     }
   };
+
+  /** POST /_mx/admin/tables { "table", "physicalName" }: the platform re-points a table (used by mx replay). */
+  private async switchTableRequest(request: RawRequest, res: ServerResponse): Promise<void> {
+    try {
+      const principal = await this.authenticate(request);
+      if (principal.kind !== 'platform') throw new AwsError('AccessDeniedException', 'only the platform principal may switch tables', 403);
+      const body = parseJsonBody(request.body);
+      if (typeof body.table !== 'string' || typeof body.physicalName !== 'string') throw new AwsError('ValidationException', 'give table and physicalName');
+      await this.switchTable(body.table, body.physicalName);
+      sendJson(res, 200, { table: body.table, physicalName: body.physicalName }, 'application/json');
+    } catch (error) {
+      if (error instanceof AwsError) return sendAwsError(res, error, 'application/json');
+      if (error instanceof AuthError) return sendAwsError(res, new AwsError(error.code, error.message, 403), 'application/json');
+      if ((error as Error).name === 'ResourceNotFoundException') return sendAwsError(res, new AwsError('ResourceNotFoundException', (error as Error).message), 'application/json');
+      throw error;
+    }
+  }
 
   private async authenticate(request: RawRequest): Promise<Principal & { service: string }> {
     const caller = await verifySignature(request, (id) => this.keys.get(id)?.secret);

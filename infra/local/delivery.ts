@@ -40,7 +40,16 @@ export class Delivery {
   private readonly abort = new AbortController();
   private readonly workers: Promise<void>[] = [];
 
-  constructor(private readonly options: DeliveryOptions) {}
+  private handler: SqsHandler;
+
+  constructor(private readonly options: DeliveryOptions) {
+    this.handler = options.handler;
+  }
+
+  /** Re-points delivery at another instance of the handler (a view switched to a rebuilt table). */
+  setHandler(handler: SqsHandler): void {
+    this.handler = handler;
+  }
 
   start(): void {
     for (let i = 0; i < this.options.concurrency; i++) this.workers.push(this.work());
@@ -75,7 +84,8 @@ export class Delivery {
 
   /** Returns the failed message ids with the reason each failed. */
   private async invoke(batch: readonly StoredMessage[]): Promise<Map<string, string>> {
-    const { spec, handler, queueArn, region } = this.options;
+    const { spec, queueArn, region } = this.options;
+    const handler = this.handler;
     const timeoutMs = spec.delivery.handlerTimeoutSeconds * 1000;
     const event = sqsEvent(batch, queueArn, region);
     const context = lambdaContext(spec.name, region, timeoutMs);

@@ -4,11 +4,14 @@
  * set while the module initialises, so module-scope configuration
  * (`requireEnv('TABLE_NAME')`) reads that subscription's values.
  */
+import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 
 export async function loadHandler<H extends (...args: never[]) => unknown>(repoRoot: string, modulePath: string, subscription: string, env: Record<string, string>): Promise<H> {
-  const url = `${pathToFileURL(path.join(repoRoot, modulePath)).href}?subscription=${encodeURIComponent(subscription)}`;
+  // The configuration is part of the URL: a handler re-pointed at another table is a fresh module instance.
+  const config = createHash('sha1').update(JSON.stringify(env)).digest('hex').slice(0, 12);
+  const url = `${pathToFileURL(path.join(repoRoot, modulePath)).href}?subscription=${encodeURIComponent(subscription)}&config=${config}`;
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   try {
