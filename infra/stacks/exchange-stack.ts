@@ -4,6 +4,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ExchangeBus } from '../constructs/exchange-bus.ts';
 import { Subscription } from '../constructs/subscription.ts';
+import { ExchangeApi } from '../constructs/exchange-api.ts';
 import { checkTopology, type KeySpec, type Topology } from '../topology.ts';
 
 export interface ExchangeStackProps extends StackProps {
@@ -53,18 +54,27 @@ export class ExchangeStack extends Stack {
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
 
+    // Resolved by CloudFormation at deploy time from Secrets Manager.
+    const secretEnvironment = { PERSON_KEY_SECRET: personKeySecret.secretValue.unsafeUnwrap() };
     for (const spec of props.topology.subscriptions) {
       new Subscription(this, `Sub-${spec.name}`, {
         spec,
         bus: exchange.bus,
         table: tables.get(spec.table)!,
-        environment: {
-          // Resolved by CloudFormation at deploy time from Secrets Manager.
-          PERSON_KEY_SECRET: personKeySecret.secretValue.unsafeUnwrap(),
-          POWERTOOLS_SERVICE_NAME: spec.name,
-        },
+        environment: { ...secretEnvironment, POWERTOOLS_SERVICE_NAME: spec.name },
       });
     }
+
+    const api = new ExchangeApi(this, 'Apis', {
+      commandApis: props.topology.commandApis,
+      queryApis: props.topology.queryApis,
+      tables,
+      bus: exchange.bus,
+      publisherRoles: exchange.publisherRoles,
+      environment: secretEnvironment,
+    });
+    new CfnOutput(this, 'ApiUrl', { value: api.api.url });
+    for (const [ministry, role] of api.operatorRoles) new CfnOutput(this, `OperatorRole${ministry.replace(/-/g, '')}`, { value: role.roleArn });
 
     new CfnOutput(this, 'EventBusName', { value: exchange.bus.eventBusName });
     new CfnOutput(this, 'EventBusArn', { value: exchange.bus.eventBusArn });

@@ -69,7 +69,7 @@ describe('queue → DLQ → Lambda wiring', () => {
 describe('functions', () => {
   it('run on nodejs22.x, ESM, with only their own table in the environment', () => {
     const functions = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties.Handler === 'index.handler');
-    expect(functions).toHaveLength(TOPOLOGY.subscriptions.length);
+    expect(functions).toHaveLength(TOPOLOGY.subscriptions.length + TOPOLOGY.commandApis.length + TOPOLOGY.queryApis.length);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
       expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: expect.any(String) });
@@ -122,7 +122,7 @@ describe('event bus and publishing rights', () => {
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: Match.stringLikeRegexp(`Publisher${agency.id.replace(/-/g, '')}`) }],
         PolicyDocument: {
-          Statement: [{ Action: 'events:PutEvents', Effect: 'Allow', Condition: { StringEquals: { 'events:source': [...agency.sources] } }, Resource: Match.anyValue() }],
+          Statement: Match.arrayWith([{ Action: 'events:PutEvents', Effect: 'Allow', Condition: { StringEquals: { 'events:source': [...agency.sources] } }, Resource: Match.anyValue() }]),
         },
       });
     }
@@ -148,6 +148,7 @@ describe('tables', () => {
     // Pinned on purpose: changing one means CloudFormation deletes and recreates the table.
     const ids = ofType('AWS::DynamoDB::Table').map(([id]) => id).sort();
     expect(ids).toEqual([
+      'AccessLedger527E570D',
       'BerkutRegistry8C5554C1',
       'BorderServiceView4DD28849',
       'ExchangeLog67A07214',
@@ -166,6 +167,39 @@ describe('tables', () => {
         KeySchema: [{ AttributeName: spec.partitionKey.name, KeyType: 'HASH' }, ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' }] : [])],
         GlobalSecondaryIndexes: spec.indexes?.length ? spec.indexes.map((index) => Match.objectLike({ IndexName: index.name })) : Match.absent(),
       });
+    }
+  });
+});
+
+describe('REST API', () => {
+  it('authorises every method with IAM', () => {
+    const methods = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS');
+    expect(methods.length).toBe(TOPOLOGY.commandApis.length + TOPOLOGY.queryApis.length);
+    for (const [, method] of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+  });
+
+  it('lets each ministry\u2019s operator role invoke only its own view', () => {
+    for (const ministry of ['interior', 'labour', 'foreign-affairs', 'border-service']) {
+      const compact = ministry.replace(/-/g, '');
+      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`ApisOperator${compact}`))!;
+      const statements = policy.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown }[];
+      expect(statements).toHaveLength(1);
+      expect(statements[0]!.Action).toBe('execute-api:Invoke');
+      expect(JSON.stringify(statements[0]!.Resource)).toContain(`/GET/api/views/${ministry}/*`);
+    }
+  });
+
+  it('lets query functions only append to the access ledger, and command functions publish only their systems\u2019 sources', () => {
+    const ledgerId = Object.keys(resources).find((id) => id.startsWith('AccessLedger'))!;
+    for (const spec of TOPOLOGY.queryApis) {
+      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`ApisQueries${spec.ministry.replace(/-/g, '')}`))!;
+      const onLedger = (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).filter((st) => JSON.stringify(st.Resource).includes(ledgerId));
+      expect(onLedger).toEqual([{ Action: 'dynamodb:PutItem', Effect: 'Allow', Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] } }]);
+    }
+    for (const spec of TOPOLOGY.commandApis) {
+      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`ApisCommands${spec.system.replace(/-/g, '')}`))!;
+      const publish = (policy.Properties.PolicyDocument.Statement as { Action: string; Condition?: unknown }[]).filter((st) => st.Action === 'events:PutEvents');
+      expect(publish).toEqual([expect.objectContaining({ Condition: { StringEquals: { 'events:source': [...spec.publishes] } } })]);
     }
   });
 });
