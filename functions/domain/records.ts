@@ -155,7 +155,9 @@ export function foldRecord(kind: RecordKind, events: readonly AppliedEvent[]): R
     }
     if (kind === 'profile' || kind === 'alias') {
       const person = event.data.person as PersonRef | undefined;
-      state = { ...state, ...(person ?? {}), ...pickProfile(data), ...(STATUS_BY_TYPE[event.type] ?? {}) };
+      // A profile takes flags about the person (citizen, record closed), not the status of a permit or visa.
+      const flags = event.type === 'ForeignerRecordClosed' || event.type === 'CitizenshipGranted' ? STATUS_BY_TYPE[event.type] : {};
+      state = { ...state, ...(person ?? {}), ...pickProfile(data), ...flags };
     } else {
       state = { ...state, ...data, ...(STATUS_BY_TYPE[event.type] ?? {}) };
       const person = event.data.person as PersonRef | undefined;

@@ -15,7 +15,7 @@ import { computeStats, periodOf } from '../domain/stats.ts';
 import { dynamo } from '../lib/clients.ts';
 import { requireEnv } from '../lib/env.ts';
 import { personKey } from '../lib/person-key.ts';
-import { recordAccess } from './ledger.ts';
+import { readLedger, recordAccess } from './ledger.ts';
 import { allRecords, personRecords, toDossier, toLineage } from './queries.ts';
 
 const logger = new Logger({ serviceName: 'query-api' });
@@ -94,8 +94,14 @@ export async function route(event: APIGatewayProxyEvent, operator: string): Prom
       const body = resource === 'person' ? toDossier(key, records) : toLineage(key, records);
       return json(200, { ministry, ...body, access });
     }
+    case 'accesses': {
+      // Who has read this person's data (every ministry): the Data Tracker view of the ledger.
+      const who = identity(event);
+      const { personKey: key } = await personRecords(dynamo(), table, who.key, who.viaIin);
+      return json(200, { ministry, personKey: key, accesses: await readLedger(dynamo(), ledgerTable, key) });
+    }
     default:
-      throw new BadRequest('path', `no route ${event.httpMethod} ${event.path}; routes: stats, person, lineage`, 404);
+      throw new BadRequest('path', `no route ${event.httpMethod} ${event.path}; routes: stats, person, lineage, accesses`, 404);
   }
 }
 

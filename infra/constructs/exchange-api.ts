@@ -68,8 +68,8 @@ export class ExchangeApi extends Construct {
         environment: { ...props.environment, MINISTRY: spec.ministry, TABLE_NAME: view.tableName, LEDGER_TABLE: ledger.tableName },
       });
       view.grantReadData(fn);
-      // Append-only: a query function may add ledger entries, never change or remove them.
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [ledger.tableArn] }));
+      // Append-only: a query function may add and read ledger entries, never change or remove them.
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [ledger.tableArn] }));
       const resource = views.addResource(spec.ministry).addResource('{resource}');
       const method = resource.addMethod('GET', new LambdaIntegration(fn));
       operatorRoles.get(spec.ministry)!.addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [method.methodArn] }));

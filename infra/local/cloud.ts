@@ -17,6 +17,8 @@ import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws
 import { keyring, loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
 import { Delivery, type DeliveryOptions, type SqsHandler } from './delivery.ts';
 import { RestApi } from './rest-api.ts';
+import { serveConsole } from './console.ts';
+import { listDeadLetters } from './dead-letters.ts';
 import { LocalDynamo } from './dynamodb.ts';
 import { LocalEventBridge } from './eventbridge.ts';
 import { loadHandler } from './handlers.ts';
@@ -57,6 +59,8 @@ export class LocalCloud {
   private server?: Server;
   private readonly deliveries: Delivery[] = [];
   private readonly tableOverrides = new Map<string, string>();
+  /** Receipt times of accepted events in the last minute (events per minute on the console). */
+  private acceptedTimes: number[] = [];
   private keys = new Map<string, { secret: string; principal: Principal }>();
   readonly topology: Topology;
   credentials!: CloudCredentials;
@@ -110,6 +114,11 @@ export class LocalCloud {
       });
     }
     this.eventBridge = new LocalEventBridge(this.topology, this.queues, region, queueName);
+    this.eventBridge.onAccepted = (events) => {
+      const now = Date.now();
+      for (let i = 0; i < events.length; i++) this.acceptedTimes.push(now);
+      if (this.acceptedTimes.length > 100_000 || (this.acceptedTimes[0] ?? now) < now - 60_000) this.acceptedTimes = this.acceptedTimes.filter((t) => t > now - 60_000);
+    };
     this.sqs = new LocalSqs(this.queues, region, () => this.endpoint);
 
     this.dynamo = new LocalDynamo(inMemory ? undefined : path.join(dataDir, 'dynamodb'));
@@ -140,7 +149,31 @@ export class LocalCloud {
       credentials: this.credentials,
       tableName: (id) => this.tableName(id),
       authenticate: (request) => this.authenticate(request),
+      exchange: {
+        health: () => this.exchangeHealth(),
+        deadLetters: () => listDeadLetters(this.queues, this.topology.subscriptions.map((s) => deadLetterQueueName(s.name))),
+        redrive: (queue) => this.queues.redrive(queue),
+      },
     });
+  }
+
+  /** What the console's exchange page shows: per-subscription depths, dead letters, throughput and lag. */
+  exchangeHealth() {
+    const health = this.health();
+    const now = Date.now();
+    const oldest = this.topology.subscriptions.map((s) => this.queues.oldestSentAt(queueName(s.name))).filter((t): t is number => t !== undefined);
+    return {
+      pending: health.pending,
+      deadLetters: health.deadLetters,
+      eventsPerMinute: this.acceptedTimes.filter((t) => t > now - 60_000).length,
+      lagSeconds: oldest.length ? Math.round((now - Math.min(...oldest)) / 100) / 10 : 0,
+      subscriptions: this.topology.subscriptions.map((s, i) => {
+        const queue = health.queues.find((q) => q.name === queueName(s.name))!;
+        const dlq = health.queues.find((q) => q.name === deadLetterQueueName(s.name))!;
+        const stats = this.deliveries[i]?.stats;
+        return { subscription: s.name, visible: queue.visible, inFlight: queue.inFlight, deadLetters: dlq.visible + dlq.inFlight, delivered: stats?.delivered ?? 0, failed: stats?.failed ?? 0 };
+      }),
+    };
   }
 
   /** SDK clients bound to this cloud, with the given key pair (default: the platform's). */
@@ -296,6 +329,7 @@ export class LocalCloud {
       if (error instanceof AwsError) return sendAwsError(res, error);
       throw error;
     }
+    if (req.method === 'GET' && req.url && (await serveConsole(req.url, res))) return;
     if (req.url === '/_mx/admin/tables' && req.method === 'POST') {
       await this.switchTableRequest({ method: req.method, url: req.url, headers: req.headers, body }, res);
       return;

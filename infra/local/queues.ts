@@ -213,6 +213,15 @@ export class Queues {
     return back.length;
   }
 
+  /** When the oldest message still waiting in a queue was sent (undefined: the queue is empty). */
+  oldestSentAt(queue: string): number | undefined {
+    const state = this.state(queue);
+    let oldest: number | undefined;
+    for (let i = state.head; i < state.ready.length; i++) oldest = Math.min(oldest ?? Infinity, state.ready[i]!.sentAt);
+    for (const { message } of state.inFlight.values()) oldest = Math.min(oldest ?? Infinity, message.sentAt);
+    return oldest;
+  }
+
   stats(): QueueStats[] {
     return [...this.queues.values()].map((state) => ({
       name: state.config.name,

@@ -28,6 +28,12 @@ export interface RestApiOptions {
   readonly credentials: CloudCredentials;
   readonly tableName: (id: string) => string;
   readonly authenticate: (request: RawRequest) => Promise<Principal & { service: string }>;
+  /** The exchange's own state, for the console's exchange page (built into the local cloud, not a Lambda). */
+  readonly exchange: {
+    health(): unknown;
+    deadLetters(): unknown[];
+    redrive(queue: string): Promise<number>;
+  };
 }
 
 /** The IAM role names the local cloud presents as callers (the CDK app creates roles per agency and per ministry). */
@@ -115,6 +121,31 @@ export class RestApi {
         clients: () => readOnly,
       });
     }
+    const operators = (p: Principal): true | string => (p.kind === 'operator' || p.kind === 'platform' ? true : 'only operators may inspect the exchange');
+    const builtIn = (handle: (event: APIGatewayProxyEvent) => Promise<unknown> | unknown): ApiHandler => async (event) => {
+      try {
+        return { statusCode: 200, body: JSON.stringify(await handle(event)) };
+      } catch (error) {
+        return { statusCode: 400, body: JSON.stringify({ error: { code: 'bad-request', message: (error as Error).message } }) };
+      }
+    };
+    const exchange = options.exchange;
+    routes.push(
+      { pattern: /^\/api\/exchange\/health\/?$/, method: 'GET', resource: '/api/exchange/health', allow: operators, handler: builtIn(() => exchange.health()), clients: () => readOnly },
+      { pattern: /^\/api\/exchange\/dead-letters\/?$/, method: 'GET', resource: '/api/exchange/dead-letters', allow: operators, handler: builtIn(() => ({ deadLetters: exchange.deadLetters() })), clients: () => readOnly },
+      {
+        pattern: /^\/api\/exchange\/dead-letters\/redrive\/?$/,
+        method: 'POST',
+        resource: '/api/exchange/dead-letters/redrive',
+        allow: operators,
+        handler: builtIn(async (event) => {
+          const queue = event.queryStringParameters?.queue;
+          if (!queue || !queue.endsWith('-dlq')) throw new Error('queue must name a dead-letter queue (mx-<subscription>-dlq)');
+          return { queue, redriven: await exchange.redrive(queue) };
+        }),
+        clients: () => readOnly,
+      },
+    );
     return new RestApi(routes, options, disposables);
   }
 

@@ -189,12 +189,12 @@ describe('REST API', () => {
     }
   });
 
-  it('lets query functions only append to the access ledger, and command functions publish only their systems\u2019 sources', () => {
+  it('lets query functions only append to and read the access ledger, and command functions publish only their systems\u2019 sources', () => {
     const ledgerId = Object.keys(resources).find((id) => id.startsWith('AccessLedger'))!;
     for (const spec of TOPOLOGY.queryApis) {
       const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`ApisQueries${spec.ministry.replace(/-/g, '')}`))!;
       const onLedger = (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).filter((st) => JSON.stringify(st.Resource).includes(ledgerId));
-      expect(onLedger).toEqual([{ Action: 'dynamodb:PutItem', Effect: 'Allow', Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] } }]);
+      expect(onLedger).toEqual([{ Action: ['dynamodb:PutItem', 'dynamodb:Query'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] } }]);
     }
     for (const spec of TOPOLOGY.commandApis) {
       const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`ApisCommands${spec.system.replace(/-/g, '')}`))!;
