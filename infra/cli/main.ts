@@ -9,6 +9,7 @@ import { registerSimulateCommand } from './simulate-command.ts';
 import { registerViewCommands } from './view-command.ts';
 import { registerPlatformCommands } from './platform-commands.ts';
 import { registerReplayCommand } from './replay-command.ts';
+import { registerSmokeCommand } from './smoke-command.ts';
 import { registerSchemasCommands } from './schemas-command.ts';
 
 // `mx … | head` closes stdout early; that is not an error.
@@ -32,6 +33,7 @@ registerSimulateCommand(program);
 registerViewCommands(program);
 registerPlatformCommands(program);
 registerReplayCommand(program);
+registerSmokeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

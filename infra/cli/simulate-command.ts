@@ -34,7 +34,10 @@ export function registerSimulateCommand(program: Command): void {
       throw new CliError((error as Error).message);
     }
     const connection = await connect(opts);
-    const bar = new SingleBar({ format: 'simulating {bar} {percentage}% | {value}/{total} commands | {eta_formatted} left', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+    const bar = new SingleBar(
+      { format: 'simulating {bar} {percentage}% | {value}/{total} commands | {eta_formatted} left', stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 },
+      Presets.shades_classic,
+    );
     bar.start(1, 0);
     let summary;
     try {

@@ -139,6 +139,14 @@ describe('across the views', () => {
   });
 });
 
+describe('mx smoke', () => {
+  it('publishes one event per agency and sees each in its ministry\u2019s view', async () => {
+    const out = JSON.parse((await env.mx('smoke', '--json')).stdout) as { ok: boolean; checks: { view: string }[] };
+    expect(out.ok).toBe(true);
+    expect(out.checks.map((c) => c.view)).toEqual(['foreign-affairs', 'border-service', 'interior', 'labour']);
+  });
+});
+
 describe('query API', () => {
   const url = (ministry: string, resource: string, query = '') => `${env.endpoint}/api/views/${ministry}/${resource}${query ? `?${query}` : ''}`;
   const asOperator = (ministry: Ministry, target: string) => signedFetchAs(env.cloud.credentials.operators[ministry], target);
