@@ -4,6 +4,7 @@ import type { CommandPorts } from '../systems/command.ts';
 import type { StoredRecord } from '../projector/plan.ts';
 import { registryReader } from '../projector/registry-reader.ts';
 import { personKey } from '../lib/person-key.ts';
+import { allPages } from '../lib/paginate.ts';
 
 const COUNTER_PK = 'counter';
 
@@ -37,12 +38,10 @@ export function registryPorts(client: DynamoDBDocumentClient, table: string, sec
     async release(counter) {
       await client.send(new UpdateCommand({ TableName: table, Key: { pk: COUNTER_PK, sk: counter }, UpdateExpression: 'ADD used :minus', ExpressionAttributeValues: { ':minus': -1 } }));
     },
-    async scan(kinds) {
-      const items: StoredRecord[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
+    scan(kinds) {
       const names = Object.fromEntries(kinds.map((k, i) => [`:k${i}`, k]));
-      do {
-        const page = await client.send(
+      return allPages<StoredRecord>((ExclusiveStartKey) =>
+        client.send(
           new ScanCommand({
             TableName: table,
             FilterExpression: `#kind IN (${Object.keys(names).join(', ')})`,
@@ -50,11 +49,8 @@ export function registryPorts(client: DynamoDBDocumentClient, table: string, sec
             ExpressionAttributeValues: names,
             ExclusiveStartKey,
           }),
-        );
-        items.push(...((page.Items ?? []) as StoredRecord[]));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return items;
+        ),
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 import { QueryCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { aliasPk, personPk } from '../domain/records.ts';
 import type { StoredRecord } from './plan.ts';
+import { allPages } from '../lib/paginate.ts';
 
 /** Read access to a projection table, by person. */
 export interface RecordReader {
@@ -12,17 +13,10 @@ export interface RecordReader {
 
 export function registryReader(client: DynamoDBDocumentClient, table: string): RecordReader {
   return {
-    async personRecords(personKey) {
-      const items: StoredRecord[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personPk(personKey) }, ExclusiveStartKey }),
-        );
-        items.push(...((page.Items ?? []) as StoredRecord[]));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return items;
+    personRecords(personKey) {
+      return allPages<StoredRecord>((ExclusiveStartKey) =>
+        client.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personPk(personKey) }, ExclusiveStartKey })),
+      );
     },
     async record(pk, sk) {
       return (await client.send(new GetCommand({ TableName: table, Key: { pk, sk } }))).Item as StoredRecord | undefined;

@@ -5,34 +5,24 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { BusEvent, Detail } from '../../schemas/envelope.ts';
+import type { Detail } from '../../schemas/envelope.ts';
 import { compilePattern } from '../../infra/local/event-pattern.ts';
 import type { EventData } from '../domain/records.ts';
 import type { TableView } from '../domain/views.ts';
 import type { StoredRecord, ValidEvent } from './plan.ts';
 import { recordKey } from './plan.ts';
 import { projectEvents } from './project.ts';
-
-interface LogRow {
-  eventId: string;
-  busEventId: string;
-  source: string;
-  detailType: string;
-  time: string;
-  occurredAt: string;
-  detail: string;
-  valid: boolean;
-}
+import { allPages } from '../lib/paginate.ts';
+import type { LogEntry } from '../exchange-log/log-entry.ts';
 
 /** Valid logged events received at or after `since` (ISO time), as bus events. */
 export async function loggedEvents(client: DynamoDBDocumentClient, logTable: string, since = ''): Promise<ValidEvent[]> {
-  const events: ValidEvent[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: logTable, ExclusiveStartKey }));
-    for (const row of (page.Items ?? []) as LogRow[]) {
-      if (!row.valid || row.time < since) continue;
-      const bus: BusEvent<Detail<EventData>> = {
+  const rows = await allPages<LogEntry>((ExclusiveStartKey) => client.send(new ScanCommand({ TableName: logTable, ExclusiveStartKey })));
+  const events = rows
+    .filter((row) => row.valid && row.time >= since)
+    .map((row): ValidEvent => ({
+      messageId: row.eventId,
+      bus: {
         version: '0',
         id: row.busEventId,
         source: row.source,
@@ -42,11 +32,8 @@ export async function loggedEvents(client: DynamoDBDocumentClient, logTable: str
         region: '',
         resources: [],
         detail: JSON.parse(row.detail) as Detail<EventData>,
-      };
-      events.push({ messageId: row.eventId, bus });
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+      },
+    }));
   return events.sort((a, b) => a.bus.detail.meta.occurredAt.localeCompare(b.bus.detail.meta.occurredAt));
 }
 

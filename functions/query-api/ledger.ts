@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { allPages } from '../lib/paginate.ts';
 
 /**
  * The access ledger: who read a person's data, for which ministry, when and
@@ -29,12 +30,8 @@ export async function recordAccess(client: DynamoDBDocumentClient, table: string
 }
 
 export async function readLedger(client: DynamoDBDocumentClient, table: string, personKey: string): Promise<LedgerEntry[]> {
-  const entries: LedgerEntry[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personKey }, ExclusiveStartKey }));
-    for (const item of page.Items ?? []) entries.push({ personKey: item.personKey, readAt: item.readAt, ministry: item.ministry, operator: item.operator, purpose: item.purpose, what: item.what });
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return entries;
+  const items = await allPages<LedgerEntry>((ExclusiveStartKey) =>
+    client.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personKey }, ExclusiveStartKey })),
+  );
+  return items.map(({ personKey: key, readAt, ministry, operator, purpose, what }) => ({ personKey: key, readAt, ministry, operator, purpose, what }));
 }

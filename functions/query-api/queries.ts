@@ -6,23 +6,19 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoredRecord } from '../projector/plan.ts';
 import { registryReader } from '../projector/registry-reader.ts';
+import { allPages } from '../lib/paginate.ts';
 
 /** Every record of a view, for aggregates (a Scan: views are read by operators, not on a hot path). */
 export async function allRecords(client: DynamoDBDocumentClient, table: string, withEvents = false): Promise<StoredRecord[]> {
-  const items: StoredRecord[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
+  return allPages<StoredRecord>((ExclusiveStartKey) =>
+    client.send(
       new ScanCommand({
         TableName: table,
         ...(withEvents ? {} : { ProjectionExpression: 'pk, sk, #kind, #state', ExpressionAttributeNames: { '#kind': 'kind', '#state': 'state' } }),
         ExclusiveStartKey,
       }),
-    );
-    items.push(...((page.Items ?? []) as StoredRecord[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
+    ),
+  );
 }
 
 export interface Dossier {

@@ -1,7 +1,13 @@
 /** The Foreign Labour Force system's commands: quotas and work permits. */
 import { events } from '../../../schemas/index.ts';
 import { QUOTA_PK } from '../../domain/records.ts';
-import { defineCommand, event, ofKind, Refusal, type CommandDefinition } from '../command.ts';
+import { defineCommand, event, ofKind, Refusal, type CommandDefinition, type CommandPorts } from '../command.ts';
+
+async function existingPermit(ports: CommandPorts, person: { citizenship?: string; documentNumber?: string; iin?: string }, permitNumber: string) {
+  const permit = ofKind(await ports.personRecords(person), 'permit').find((p) => p.state.permitNumber === permitNumber);
+  if (!permit) throw new Refusal('permit-not-found', `no permit ${permitNumber} for this person`, 404, 'permitNumber');
+  return permit;
+}
 
 export const labourQuotaCounter = (year: number, region: string, category: string) => `labour#${year}#${region}#${category}`;
 
@@ -47,8 +53,7 @@ export const extendWorkPermit = defineCommand({
   description: 'Extend an active work permit.',
   input: events.WorkPermitExtended.data,
   async decide(input, ports) {
-    const permit = ofKind(await ports.personRecords(input.person), 'permit').find((p) => p.state.permitNumber === input.permitNumber);
-    if (!permit) throw new Refusal('permit-not-found', `no permit ${input.permitNumber} for this person`, 404, 'permitNumber');
+    const permit = await existingPermit(ports, input.person, input.permitNumber);
     if (permit.state.status !== 'active') throw new Refusal('permit-not-active', `permit ${input.permitNumber} was revoked on ${permit.state.revokedOn}`);
     if (input.validUntil <= String(permit.state.validUntil)) {
       throw new Refusal('not-an-extension', `the new end ${input.validUntil} is not after the current end ${permit.state.validUntil}`, 422, 'validUntil');
@@ -64,8 +69,7 @@ export const revokeWorkPermit = defineCommand({
   description: 'Revoke a work permit.',
   input: events.WorkPermitRevoked.data,
   async decide(input, ports) {
-    const permit = ofKind(await ports.personRecords(input.person), 'permit').find((p) => p.state.permitNumber === input.permitNumber);
-    if (!permit) throw new Refusal('permit-not-found', `no permit ${input.permitNumber} for this person`, 404, 'permitNumber');
+    const permit = await existingPermit(ports, input.person, input.permitNumber);
     if (permit.state.status !== 'active') throw new Refusal('permit-not-active', `permit ${input.permitNumber} is already revoked`);
     return [event(events.WorkPermitRevoked, input)];
   },
