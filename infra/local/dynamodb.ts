@@ -1,47 +1,71 @@
 /**
  * DynamoDB for the local cloud: dynalite (a real implementation of the
- * DynamoDB API on LevelDB), called in-process with the request the local
- * cloud already read and verified, so no second HTTP hop is needed.
+ * DynamoDB API on LevelDB), running in a worker thread and handed the
+ * requests the local cloud has already read and verified — no second HTTP
+ * hop, and its CPU work off the main event loop.
  */
-import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 
-const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
-
-type RequestListener = (req: EventEmitter & { headers: IncomingHttpHeaders; method: string; url: string }, res: ServerResponse) => void;
+interface Reply {
+  id: number;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 export class LocalDynamo {
-  private readonly server: Server;
-  private readonly listener: RequestListener;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, ServerResponse>();
+  private nextId = 0;
+  private readonly ready: Promise<void>;
+  private closed?: Promise<void>;
 
   /** `path` undefined keeps the data in memory. */
   constructor(path: string | undefined) {
-    this.server = dynalite({ ...(path ? { path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    this.listener = this.server.listeners('request')[0] as RequestListener;
-  }
-
-  handle(request: { headers: IncomingHttpHeaders; method: string; url: string; body: Buffer }, res: ServerResponse): void {
-    const req = Object.assign(new EventEmitter(), { headers: request.headers, method: request.method, url: request.url });
-    this.listener(req, res);
-    if (request.body.length > 0) req.emit('data', request.body);
-    req.emit('end');
-  }
-
-  /**
-   * dynalite only closes its LevelDB store through server.close(), which
-   * needs a listening server; it listens on an unused loopback port for that.
-   */
-  async start(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
+    this.worker = new Worker(new URL('./dynamodb-worker.mjs', import.meta.url), { workerData: { path } });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('error', reject);
+      const onReady = (message: { type?: string }) => {
+        if (message.type === 'ready') {
+          this.worker.off('message', onReady);
+          resolve();
+        }
+      };
+      this.worker.on('message', onReady);
+    });
+    this.worker.on('message', (message: Reply & { type?: string }) => {
+      if (message.type) return;
+      const res = this.pending.get(message.id);
+      if (!res) return;
+      this.pending.delete(message.id);
+      res.statusCode = message.status;
+      for (const [name, value] of Object.entries(message.headers)) res.setHeader(name, value);
+      res.end(message.body);
     });
   }
 
+  start(): Promise<void> {
+    return this.ready;
+  }
+
+  handle(request: { headers: IncomingHttpHeaders; method: string; url: string; body: Buffer }, res: ServerResponse): void {
+    const id = this.nextId++;
+    this.pending.set(id, res);
+    this.worker.postMessage({ id, headers: request.headers, method: request.method, url: request.url, body: request.body });
+  }
+
   close(): Promise<void> {
-    return new Promise((resolve, reject) => this.server.close((error?: Error) => (error ? reject(error) : resolve())));
+    this.closed ??= new Promise<void>((resolve) => {
+      const done = (message: { type?: string }) => {
+        if (message.type === 'closed') {
+          this.worker.off('message', done);
+          void this.worker.terminate().then(() => resolve());
+        }
+      };
+      this.worker.on('message', done);
+      this.worker.postMessage({ type: 'close' });
+    });
+    return this.closed;
   }
 }

@@ -198,7 +198,9 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     const region = regions[i]!;
     const category = categories[i]!;
     quotaNeed[`${region}#${category}`] = (quotaNeed[`${region}#${category}`] ?? 0) + 1;
-    const validFrom = plan.fate === 'expired' ? random.dayBetween(`${y}-01-15`, `${y}-03-31`) : random.dayBetween(`${y}-01-15`, `${y}-11-20`);
+    // Revoked permits start early enough that the revocation (October-November) always comes after them.
+    const latestStart = plan.fate === 'expired' ? `${y}-03-31` : plan.fate === 'visa-revoked' ? `${y}-09-15` : `${y}-11-20`;
+    const validFrom = random.dayBetween(`${y}-01-15`, latestStart);
     const validUntil = plan.fate === 'expired' ? addDays(validFrom, 150) : addDays(validFrom, 364);
     const arrive = addDays(validFrom, -random.int(3, 14));
     const script: PlannedCommand[] = [];
@@ -213,7 +215,7 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     script.push(cmd('foreign-labour', 'labour', 'issue-work-permit', validFrom, { person, holder, permitNumber: number, kind: 'lea-employer', employerBin: ids.bin(i % 200), category, region, occupation: 'Engineer', validFrom, validUntil }));
     if (plan.fate === 'visa-revoked') {
       const on = random.dayBetween(`${y}-10-01`, `${y}-11-25`);
-      if (on > validFrom) script.push(cmd('berkut', 'foreign-affairs', 'revoke-visa', on, { person, visaNumber: visa!, revokedOn: on, reason: 'purpose-changed' }));
+      script.push(cmd('berkut', 'foreign-affairs', 'revoke-visa', on, { person, visaNumber: visa!, revokedOn: on, reason: 'purpose-changed' }));
     } else if (plan.fate === 'counted' && validFrom < `${y}-11-01` && random.chance(ASSUMPTIONS.leaExtensionShare)) {
       script.push(cmd('foreign-labour', 'labour', 'extend-work-permit', `${y}-11-15`, { person, permitNumber: number, extendedOn: `${y}-11-15`, validUntil: addDays(validUntil, 365) }));
     }
