@@ -18,11 +18,23 @@ interface Job {
   clients: number;
   batches: number;
   intervalMs: number;
+  /** Keeps people of separate runs apart. */
+  seed: number;
 }
 
 const job = workerData as Job;
 const definition = latestDefinition('StayRegistered')!;
-const batchOf10 = () => Array.from({ length: 10 }, () => exampleEntry(definition, job.busName));
+let serial = 0;
+/** Ten stays of ten different people: one person's records would serialise every write on one item. */
+const batchOf10 = () =>
+  Array.from({ length: 10 }, () => {
+    const entry = exampleEntry(definition, job.busName);
+    const detail = JSON.parse(entry.Detail) as { data: { person: { documentNumber: string }; registrationNumber: string } };
+    serial += 1;
+    detail.data.person.documentNumber = `B${job.seed}${String(serial).padStart(8, '0')}`;
+    detail.data.registrationNumber = `R-BENCH-${job.seed}-${serial}`;
+    return { ...entry, Detail: JSON.stringify(detail) };
+  });
 const clients = Array.from({ length: job.clients }, () => new EventBridgeClient({ endpoint: job.endpoint, region: job.region, credentials: { ...job.credentials } }));
 // Sent-at times are reported on the shared clock (performance.timeOrigin + now).
 const now = () => performance.timeOrigin + performance.now();

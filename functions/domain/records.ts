@@ -45,6 +45,16 @@ export interface RecordRef {
 export type EventData = Record<string, unknown> & { person?: PersonRef };
 
 export const personPk = (personKey: string) => `p#${personKey}`;
+
+/** Events that establish or change who a person is (identity, particulars, citizenship, closure). */
+export const PROFILE_EVENTS: ReadonlySet<string> = new Set([
+  'VisaIssued', 'QandasStatusGranted', 'ResidencePermitIssued', 'CitizenshipGranted', 'WorkPermitIssued', 'ForeignerRecordClosed', 'QandasStatusClosed', 'DeportationOrdered',
+]);
+
+/** Who a record is about: the person reference of the first event that built it. */
+export function personOfRecord(events: readonly AppliedEvent[]): PersonRef | undefined {
+  return events.find((e) => e.data.person !== undefined)?.data.person as PersonRef | undefined;
+}
 export const aliasPk = (aliasKey: string) => `a#${aliasKey}`;
 export const QUOTA_PK = 'quota';
 
@@ -61,7 +71,9 @@ export function recordRefs(type: string, data: EventData, personKey: string | un
   if (type === 'QandasQuotaSet') return [ref(QUOTA_PK, `qandas#${data.year}#${data.region}`, 'qandas-quota')];
   if (!personKey) return refs;
   const pk = personPk(personKey);
-  refs.push(ref(pk, 'profile', 'profile'));
+  // The profile holds identity and particulars; only events that carry them touch it (a crossing or an
+  // offence would only rewrite it), which halves the writes for the most frequent events.
+  if (PROFILE_EVENTS.has(type) || data.holder !== undefined) refs.push(ref(pk, 'profile', 'profile'));
   if (iinKey && iinKey !== personKey) refs.push(ref(aliasPk(iinKey), 'alias', 'alias'));
   switch (type) {
     case 'VisaIssued':

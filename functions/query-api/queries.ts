@@ -7,6 +7,7 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { StoredRecord } from '../projector/plan.ts';
 import { registryReader } from '../projector/registry-reader.ts';
 import { allPages } from '../lib/paginate.ts';
+import { personOfRecord } from '../domain/records.ts';
 
 /** Every record of a view, for aggregates (a Scan: views are read by operators, not on a hot path). */
 export async function allRecords(client: DynamoDBDocumentClient, table: string, withEvents = false): Promise<StoredRecord[]> {
@@ -39,7 +40,8 @@ export async function personRecords(client: DynamoDBDocumentClient, table: strin
 }
 
 export function toDossier(personKey: string, records: readonly StoredRecord[]): Dossier {
-  const profile = records.find((r) => r.kind === 'profile')?.state ?? {};
+  // Someone known only from crossings or offences has no profile record: name them by the person reference the view keeps.
+  const profile = records.find((r) => r.kind === 'profile')?.state ?? { ...personOfRecord(records.flatMap((r) => r.events)) };
   return {
     personKey,
     profile,

@@ -10,6 +10,7 @@ import { IsoDate, Iin, RegionCode } from '../../../schemas/primitives.ts';
 import { visaRequired } from '../../../schemas/reference/visa-regime.ts';
 import { defineCommand, entryBanOn, event, ofKind, Refusal, type CommandDefinition } from '../command.ts';
 import type { StoredRecord } from '../../projector/plan.ts';
+import { personOfRecord } from '../../domain/records.ts';
 
 const addYears = (date: string, years: number) => `${Number(date.slice(0, 4)) + years}${date.slice(4, 10)}`;
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000);
@@ -196,8 +197,8 @@ export const runOverstayCheck = defineCommand({
     const raised = [];
     for (const records of byPerson.values()) {
       const profile = ofKind(records, 'profile')[0];
-      const person = (profile?.state ?? {}) as { citizenship?: string; documentNumber?: string };
-      if (!person.citizenship || !person.documentNumber || profile!.state.citizen || profile!.state.foreignerRecord === 'closed') continue;
+      const person = personOfRecord(records.flatMap((r) => r.events)) ?? {};
+      if (!person.citizenship || !person.documentNumber || profile?.state.citizen || profile?.state.foreignerRecord === 'closed') continue;
       if (ofKind(records, 'residence').length || ofKind(records, 'citizenship').length) continue;
       const crossings = ofKind(records, 'crossing').sort((a, b) => String(a.state.crossedAt).localeCompare(String(b.state.crossedAt)));
       const last = crossings.at(-1);
