@@ -59,5 +59,20 @@ export function toLineage(personKey: string, records: readonly StoredRecord[]): 
       byId.set(event.id, entry);
     }
   }
-  return { personKey, events: [...byId.values()].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.eventId.localeCompare(b.eventId)) };
+  return { personKey, events: inCausalOrder([...byId.values()]) };
+}
+
+/**
+ * Oldest first; a reaction carries its cause's time, so among events of the
+ * same moment a cause comes before what it caused.
+ */
+export function inCausalOrder<E extends { eventId: string; occurredAt: string; causationId?: string }>(events: readonly E[]): E[] {
+  const byId = new Map(events.map((e) => [e.eventId, e]));
+  const depth = (e: E, seen = new Set<string>()): number => {
+    const cause = e.causationId ? byId.get(e.causationId) : undefined;
+    if (!cause || seen.has(e.eventId)) return 0;
+    seen.add(e.eventId);
+    return depth(cause, seen) + 1;
+  };
+  return [...events].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || depth(a) - depth(b) || a.eventId.localeCompare(b.eventId));
 }

@@ -9,7 +9,7 @@ import { documentClient } from '../../functions/lib/clients.ts';
 import { personKey } from '../../functions/lib/person-key.ts';
 import { findContradictions, groupByPerson } from '../../functions/domain/contradictions.ts';
 import { readLedger } from '../../functions/query-api/ledger.ts';
-import { allRecords, personRecords, toLineage } from '../../functions/query-api/queries.ts';
+import { allRecords, inCausalOrder, personRecords, toLineage } from '../../functions/query-api/queries.ts';
 import { MINISTRIES, viewTableId } from '../topology.ts';
 import { connect, physicalTable, sdkConfig, withConnectionOptions, type Connection } from './connection.ts';
 import { CliError, printJson, printTable } from './output.ts';
@@ -56,7 +56,7 @@ export function registerPlatformCommands(program: Command): void {
         for (const row of logged.Items ?? []) {
           if (!events.has(row.eventId)) events.set(row.eventId, { eventId: row.eventId, type: row.detailType, source: row.source, occurredAt: row.occurredAt, ...(row.causationId ? { causationId: row.causationId } : {}), views: [] });
         }
-        const trail = [...events.values()].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+        const trail = inCausalOrder([...events.values()]);
         if (trail.length === 0) throw new CliError('no events about this person in any view or in the exchange log');
         if (opts.json) return printJson({ personKey: resolved, events: trail });
         for (const e of trail) {

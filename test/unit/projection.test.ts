@@ -87,3 +87,16 @@ describe('projection under real delivery', () => {
     expect(events.some((e) => e.bus['detail-type'] === 'WorkPermitIssued')).toBe(true);
   });
 });
+
+describe('lineage order', () => {
+  it('puts a cause before its reaction when both carry the same time', async () => {
+    const { inCausalOrder } = await import('../../functions/query-api/queries.ts');
+    const at = '2021-06-01T09:00:00Z';
+    const events = [
+      { eventId: 'a-reaction', occurredAt: at, causationId: 'z-cause' },
+      { eventId: 'z-cause', occurredAt: at },
+      { eventId: 'earlier', occurredAt: '2021-02-01T09:00:00Z' },
+    ];
+    expect(inCausalOrder(events).map((e) => e.eventId)).toEqual(['earlier', 'z-cause', 'a-reaction']);
+  });
+});
