@@ -68,10 +68,30 @@ export async function handleCommands(event: APIGatewayProxyEvent): Promise<APIGa
   return json(result.ok ? 201 : result.status, result);
 }
 
+/** EventBridge Scheduler/rule invocations carry no caller: they run the system's scheduled check as its agency. */
+interface ScheduledEvent {
+  readonly source: 'aws.events';
+  readonly 'detail-type': 'Scheduled Event';
+  readonly time: string;
+}
+const isScheduled = (event: unknown): event is ScheduledEvent => (event as ScheduledEvent | null)?.['detail-type'] === 'Scheduled Event';
+
+/** The Interior's daily overstay check (Berkut only). */
+export async function runScheduledCheck(event: ScheduledEvent): Promise<CommandResult> {
+  if (system !== 'berkut') throw new Error(`${system} has no scheduled check`);
+  const asOf = event.time.slice(0, 10);
+  return executeCommand({ command: 'run-overstay-check', input: { asOf } }, { system, agency: 'interior', dynamo: dynamo(), events: events(), table, busName, secret });
+}
+
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
     try {
+      if (isScheduled(event)) {
+        const result = await runScheduledCheck(event);
+        logger.info('scheduled check done', { result });
+        return json(result.ok ? 200 : result.status, result);
+      }
       return await handleCommands(event);
     } catch (error) {
       logger.error('command failed', { error: error as Error });

@@ -1,7 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { AuthorizationType, LambdaIntegration, MethodLoggingLevel, RestApi, EndpointType } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { AccountRootPrincipal, PolicyStatement, Role, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { MINISTRIES, type CommandApiSpec, type Ministry, type QueryApiSpec } from '../topology.ts';
@@ -49,6 +50,10 @@ export class ExchangeApi extends Construct {
         new PolicyStatement({ actions: ['events:PutEvents'], resources: [props.bus.eventBusArn], conditions: { StringEquals: { 'events:source': [...spec.publishes] } } }),
       );
       const method = commands.addResource(spec.system).addMethod('POST', new LambdaIntegration(fn));
+      if (spec.system === 'berkut') {
+        // The Interior's scheduled check: every night, raise OverstayDetected for stays that ended with no exit.
+        new Rule(this, 'OverstayCheck', { description: 'Daily overstay check of the Berkut registry', schedule: Schedule.cron({ hour: '1', minute: '30' }), targets: [new LambdaFunction(fn)] });
+      }
       for (const agency of spec.agencies) {
         props.publisherRoles.get(agency)!.addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [method.methodArn] }));
       }

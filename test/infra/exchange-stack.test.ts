@@ -26,13 +26,15 @@ const logicalIdOf = (ref: unknown) => (ref as { Ref?: string; 'Fn::GetAtt'?: [st
 describe('rules equal the topology', () => {
   it('has one rule per subscription, on the exchange bus, with exactly its pattern', () => {
     const [busId] = ofType('AWS::Events::EventBus')[0]!;
-    const rules = ofType('AWS::Events::Rule').map(([, r]) => ({ bus: logicalIdOf(r.Properties.EventBusName), pattern: r.Properties.EventPattern }));
+    const rules = ofType('AWS::Events::Rule')
+      .filter(([, r]) => r.Properties.EventPattern)
+      .map(([, r]) => ({ bus: logicalIdOf(r.Properties.EventBusName), pattern: r.Properties.EventPattern }));
     expect(rules).toHaveLength(TOPOLOGY.subscriptions.length);
     expect(rules).toEqual(expect.arrayContaining(TOPOLOGY.subscriptions.map((s) => ({ bus: busId, pattern: s.pattern }))));
   });
 
   it('targets each rule at its own queue, with the DLQ as the target dead-letter config', () => {
-    for (const [, rule] of ofType('AWS::Events::Rule')) {
+    for (const [, rule] of ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern)) {
       const [target] = rule.Properties.Targets;
       const queue = resources[logicalIdOf(target.Arn)]!;
       expect(queue.Type).toBe('AWS::SQS::Queue');
@@ -168,6 +170,14 @@ describe('tables', () => {
         GlobalSecondaryIndexes: spec.indexes?.length ? spec.indexes.map((index) => Match.objectLike({ IndexName: index.name })) : Match.absent(),
       });
     }
+  });
+});
+
+describe('scheduled check', () => {
+  it('runs the Berkut command function every night for the overstay check', () => {
+    const [, rule] = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression)!;
+    expect(rule.Properties.ScheduleExpression).toBe('cron(30 1 * * ? *)');
+    expect(logicalIdOf(rule.Properties.Targets[0].Arn)).toMatch(/^ApisCommandsberkut/);
   });
 });
 
