@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { documentClient } from '../../functions/lib/clients.ts';
 import { MINISTRY_VIEWS } from '../../functions/domain/views.ts';
 import { allRecords } from '../../functions/query-api/queries.ts';
-import { differences, loggedEvents, replayInto } from '../../functions/projector/replay.ts';
+import { differences, loggedEvents, replayInto } from '../replay.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { MINISTRIES, TOPOLOGY, viewTableId, type Ministry } from '../topology.ts';
 import { connect, physicalTable, sdkConfig, withConnectionOptions } from './connection.ts';

@@ -1,19 +1,19 @@
 /**
  * Rebuilding a projection from the exchange log: the log's events that the
  * table's subscription pattern matches, folded with the same code the
- * projector runs. Used by `mx replay`.
+ * projector runs. Used by `mx replay` (an operator tool, so it lives with the CLI, not in a Lambda).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Detail } from '../../schemas/envelope.ts';
-import { compilePattern } from '../../infra/local/event-pattern.ts';
-import type { EventData } from '../domain/records.ts';
-import type { TableView } from '../domain/views.ts';
-import type { StoredRecord, ValidEvent } from './plan.ts';
-import { recordKey } from './plan.ts';
-import { projectEvents } from './project.ts';
-import { allPages } from '../lib/paginate.ts';
-import type { LogEntry } from '../exchange-log/log-entry.ts';
+import type { Detail } from '../schemas/envelope.ts';
+import { compilePattern } from './local/event-pattern.ts';
+import type { EventData } from '../functions/domain/records.ts';
+import type { TableView } from '../functions/domain/views.ts';
+import type { StoredRecord, ValidEvent } from '../functions/projector/plan.ts';
+import { recordKey } from '../functions/projector/plan.ts';
+import { projectEvents } from '../functions/projector/project.ts';
+import { allPages } from '../functions/lib/paginate.ts';
+import type { LogEntry } from '../functions/exchange-log/log-entry.ts';
 
 /** Valid logged events received at or after `since` (ISO time), as bus events. */
 export async function loggedEvents(client: DynamoDBDocumentClient, logTable: string, since = ''): Promise<ValidEvent[]> {
