@@ -272,7 +272,6 @@ export class LocalCloud {
   private async startDeliveries(): Promise<void> {
     const region = this.credentials.region;
     for (const sub of this.topology.subscriptions) {
-      const table = this.topology.tables.find((t) => t.id === sub.table)!;
       const publisher = sub.publishes?.[0] ? agencyForSource(sub.publishes[0]) : undefined;
       const eventsKeys = publisher ? this.credentials.agencies[publisher.id] : this.credentials.platform;
       const requestHandler = new InProcessHttpHandler(this.dispatch);
