@@ -6,6 +6,20 @@ import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
+
+// dynalite 4 turns abstract-level iterators into streams and, when a stream
+// ends, calls iterator.return() — which abstract-level 3 iterators do not
+// have (they have close()). Unclosed iterators pin LevelDB's old table files,
+// so a data dir grew to 19 GB in a long simulation. Give them return().
+const { AbstractIterator, AbstractKeyIterator, AbstractValueIterator } = require('abstract-level');
+for (const Iterator of [AbstractIterator, AbstractKeyIterator, AbstractValueIterator]) {
+  if (typeof Iterator.prototype.return !== 'function') {
+    Iterator.prototype.return = function closeOnReturn() {
+      return this.close().then(() => ({ done: true, value: undefined }));
+    };
+  }
+}
+
 const dynalite = require('dynalite');
 const server = dynalite({ ...(workerData.path ? { path: workerData.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 const listener = server.listeners('request')[0];
