@@ -52,7 +52,8 @@ export function registerSimulateCommand(program: Command): void {
         },
       });
     } catch (error) {
-      throw new CliError(`simulation stopped: ${(error as Error).message}`);
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new CliError(`simulation stopped: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
     } finally {
       bar.stop();
     }

@@ -32,6 +32,23 @@ export interface SimulationSummary {
 }
 
 const BATCH = 100;
+const NETWORK_ATTEMPTS = 3;
+
+/**
+ * Retries a request whose connection failed before any answer (fetch's
+ * "fetch failed", e.g. a reused keep-alive socket the server had closed).
+ * HTTP errors are answers and are not retried.
+ */
+async function withRetries(request: () => Promise<Response>): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      if (attempt >= NETWORK_ATTEMPTS || !(error instanceof TypeError)) throw error;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
 
 export async function runPlan(plan: SimulationPlan, options: RunOptions): Promise<SimulationSummary> {
   const started = Date.now();
@@ -65,13 +82,15 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
 
   const send = async (group: readonly PlannedCommand[]) => {
     const { system, agency } = group[0]!;
-    const response = await signedFetch(`${options.api}/commands/${system}`, {
-      method: 'POST',
-      // A round's commands are about different people, so the system may run them concurrently.
-      body: JSON.stringify({ ordered: false, commands: group.map((c) => ({ command: c.command, input: c.input, occurredAt: c.occurredAt })) }),
-      keys: options.credentials.agencies[agency as Ministry],
-      region: options.credentials.region,
-    });
+    const request = () =>
+      signedFetch(`${options.api}/commands/${system}`, {
+        method: 'POST',
+        // A round's commands are about different people, so the system may run them concurrently.
+        body: JSON.stringify({ ordered: false, commands: group.map((c) => ({ command: c.command, input: c.input, occurredAt: c.occurredAt })) }),
+        keys: options.credentials.agencies[agency as Ministry],
+        region: options.credentials.region,
+      });
+    const response = await withRetries(request);
     const body = (await response.json()) as { results?: CommandResult[]; error?: { message: string } };
     if (!response.ok || !body.results) throw new Error(`command API ${system} answered ${response.status}: ${body.error?.message ?? JSON.stringify(body)}`);
     body.results.forEach((result, i) => record(group[i]!, result));
