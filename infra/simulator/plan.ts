@@ -266,7 +266,8 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     // Deportees are spread over the offenders so that some hold permits (the exchange revokes them).
     if (deported < deportations && i % Math.max(1, Math.floor(offenders / deportations)) === 0) {
       deported += 1;
-      const orderedOn = addDays(lastOffence, random.int(3, 15));
+      // Ordered within the year, so the year's figure holds every planned deportation.
+      const orderedOn = [addDays(lastOffence, random.int(3, 15)), `${y}-12-31`].sort()[0]!;
       script.push(cmd('berkut', 'interior', 'order-deportation', orderedOn, { person, orderNumber: `DO-${y}-${String(deported).padStart(6, '0')}`, orderedOn, region, basis: 'court-expulsion' }));
       script.push(exit(person, random.time(addDays(orderedOn, 2))));
       if (returning < returningDeportees && addDays(orderedOn, 40) < `${y}-12-28`) {
