@@ -65,3 +65,9 @@ export const ofKind = (records: readonly StoredRecord[], kind: string) => record
 export function entryBanOn(records: readonly StoredRecord[], date: string): StoredRecord | undefined {
   return ofKind(records, 'deportation').find((r) => String(r.state.orderedOn) <= date.slice(0, 10) && String(r.state.entryBanUntil) >= date.slice(0, 10));
 }
+
+/** Refuses an act on a day the person is banned from entry. */
+export function refuseIfBanned(records: readonly StoredRecord[], date: string): void {
+  const ban = entryBanOn(records, date);
+  if (ban) throw new Refusal('entry-ban', `the person is under an entry ban until ${ban.state.entryBanUntil}`);
+}

@@ -8,7 +8,7 @@ import { events } from '../../../schemas/index.ts';
 import { PersonRef, Holder } from '../../../schemas/person.ts';
 import { IsoDate, Iin, RegionCode } from '../../../schemas/primitives.ts';
 import { visaRequired } from '../../../schemas/reference/visa-regime.ts';
-import { defineCommand, entryBanOn, event, ofKind, Refusal, type CommandDefinition } from '../command.ts';
+import { defineCommand, entryBanOn, event, ofKind, Refusal, refuseIfBanned, type CommandDefinition } from '../command.ts';
 import type { StoredRecord } from '../../projector/plan.ts';
 import { personOfRecord } from '../../domain/records.ts';
 
@@ -88,9 +88,7 @@ export const registerStay = defineCommand({
   description: 'Register a foreigner\u2019s temporary stay at an address.',
   input: events.StayRegistered.data,
   async decide(input, ports) {
-    const records = await ports.personRecords(input.person);
-    const ban = entryBanOn(records, input.validFrom);
-    if (ban) throw new Refusal('entry-ban', `the person is under an entry ban until ${ban.state.entryBanUntil}`);
+    refuseIfBanned(await ports.personRecords(input.person), input.validFrom);
     return [event(events.StayRegistered, input)];
   },
 });
@@ -142,9 +140,7 @@ export const issueResidencePermit = defineCommand({
   description: 'Issue a temporary or permanent residence permit.',
   input: events.ResidencePermitIssued.data,
   async decide(input, ports) {
-    const records = await ports.personRecords(input.person);
-    const ban = entryBanOn(records, input.validFrom);
-    if (ban) throw new Refusal('entry-ban', `the person is under an entry ban until ${ban.state.entryBanUntil}`);
+    refuseIfBanned(await ports.personRecords(input.person), input.validFrom);
     return [event(events.ResidencePermitIssued, input)];
   },
 });
