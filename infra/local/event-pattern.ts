@@ -292,8 +292,3 @@ function matchNode(node: CompiledNode, event: unknown): boolean {
   for (const branches of node.ors) if (!branches.some((branch) => matchNode(branch, event))) return false;
   return true;
 }
-
-/** Validates without keeping the compiled form (for PutRule-like checks). */
-export function validatePattern(pattern: unknown): void {
-  compilePattern(pattern);
-}

@@ -89,11 +89,6 @@ export class Queues {
     for (const state of touched) this.notify(state);
   }
 
-  visibleCount(queue: string): number {
-    const state = this.state(queue);
-    return state.ready.length - state.head;
-  }
-
   /** Resolves when the queue has visible messages (at once if it has). */
   whenVisible(queue: string, signal?: AbortSignal): Promise<void> {
     const state = this.state(queue);

@@ -55,4 +55,3 @@ export function regionExistsOn(code: string, isoDate: string): boolean {
   return !region.establishedOn || isoDate.slice(0, 10) >= region.establishedOn;
 }
 
-export const QANDAS_QUOTA_REGIONS = REGIONS.filter((r) => r.qandasQuotaRegion).map((r) => r.code);

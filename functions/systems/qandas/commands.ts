@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { events } from '../../../schemas/index.ts';
 import { PersonRef, Holder } from '../../../schemas/person.ts';
 import { CountryCode, IsoDate, Month, RegionCode } from '../../../schemas/primitives.ts';
-import { mciFor, UnknownMciYearError } from '../../../schemas/reference/mci.ts';
+import { mciFor, mciToTenge, UnknownMciYearError } from '../../../schemas/reference/mci.ts';
 import { findRegion } from '../../../schemas/reference/regions.ts';
 import { QUOTA_PK } from '../../domain/records.ts';
 import { defineCommand, event, ofKind, Refusal, type CommandDefinition } from '../command.ts';
@@ -89,9 +89,8 @@ export const paySubsidy = defineCommand({
     const subsidies = ofKind(records, 'subsidy').filter((s) => s.state.qandasId === input.qandasId);
     const members = Number(status.state.familyMembers);
     const year = Number(input.paidOn.slice(0, 4));
-    let mci: number;
     try {
-      mci = mciFor(year);
+      mciFor(year); // an unknown year is a refusal naming paidOn, not an internal error later
     } catch (error) {
       if (error instanceof UnknownMciYearError) throw new Refusal('unknown-mci', error.message, 422, 'paidOn');
       throw error;
@@ -99,13 +98,13 @@ export const paySubsidy = defineCommand({
     if (input.kind === 'relocation') {
       if (subsidies.some((s) => s.state.kind === 'relocation')) throw new Refusal('relocation-already-paid', 'the relocation subsidy is paid once per family');
       const units = RELOCATION_MCI_PER_MEMBER * members;
-      return [event(events.ResettlementSubsidyPaid, { person: input.person, qandasId: input.qandasId, kind: 'relocation', familyMembers: members, mciUnits: units, mciYear: year, amountKzt: units * mci, paidOn: input.paidOn })];
+      return [event(events.ResettlementSubsidyPaid, { person: input.person, qandasId: input.qandasId, kind: 'relocation', familyMembers: members, mciUnits: units, mciYear: year, amountKzt: mciToTenge(units, year), paidOn: input.paidOn })];
     }
     const granted = String(status.state.grantedOn).slice(0, 7);
     const monthsSince = (Number(input.period!.slice(0, 4)) - Number(granted.slice(0, 4))) * 12 + Number(input.period!.slice(5, 7)) - Number(granted.slice(5, 7));
     if (monthsSince < 0 || monthsSince >= RENT_MONTHS) throw new Refusal('rent-period-over', `rent is paid for ${RENT_MONTHS} months from ${granted}; ${input.period} is outside that`, 409, 'period');
     if (subsidies.some((s) => s.state.kind === 'rent' && s.state.period === input.period)) throw new Refusal('rent-already-paid', `rent for ${input.period} is already paid`, 409, 'period');
-    return [event(events.ResettlementSubsidyPaid, { person: input.person, qandasId: input.qandasId, kind: 'rent', period: input.period, familyMembers: members, mciUnits: input.rentMci!, mciYear: year, amountKzt: Math.round(input.rentMci! * mci), paidOn: input.paidOn })];
+    return [event(events.ResettlementSubsidyPaid, { person: input.person, qandasId: input.qandasId, kind: 'rent', period: input.period, familyMembers: members, mciUnits: input.rentMci!, mciYear: year, amountKzt: mciToTenge(input.rentMci!, year), paidOn: input.paidOn })];
   },
 });
 
