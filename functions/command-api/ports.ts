@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { CommandPorts } from '../systems/command.ts';
 import type { StoredRecord } from '../projector/plan.ts';
 import { registryReader } from '../projector/registry-reader.ts';
-import { personKey } from '../lib/person-key.ts';
+import { lookupKey } from '../lib/person-key.ts';
 import { allPages } from '../lib/paginate.ts';
 
 const COUNTER_PK = 'counter';
@@ -13,8 +13,7 @@ export function registryPorts(client: DynamoDBDocumentClient, table: string, sec
   const reader = registryReader(client, table);
   return {
     async personRecords(person) {
-      const key = person.citizenship && person.documentNumber ? personKey(person, secret) : await reader.resolveAlias(personKey(person, secret));
-      return reader.personRecords(key);
+      return (await reader.findPerson(lookupKey(person, secret))).records;
     },
     record: (pk, sk) => reader.record(pk, sk),
     async reserve(counter, limit) {

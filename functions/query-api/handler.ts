@@ -14,9 +14,10 @@ import { CountryCode, DocumentNumber, Iin, IsoDate } from '../../schemas/primiti
 import { computeStats, periodOf } from '../domain/stats.ts';
 import { dynamo } from '../lib/clients.ts';
 import { requireEnv } from '../lib/env.ts';
-import { personKey } from '../lib/person-key.ts';
+import { lookupKey, type PersonLookup } from '../lib/person-key.ts';
 import { readLedger, recordAccess } from './ledger.ts';
-import { allRecords, personRecords, toDossier, toLineage } from './queries.ts';
+import { allRecords, toDossier, toLineage } from './queries.ts';
+import { registryReader } from '../projector/registry-reader.ts';
 
 const logger = new Logger({ serviceName: 'query-api' });
 const ministry = requireEnv('MINISTRY') as Ministry;
@@ -52,19 +53,19 @@ function parsePeriod(event: APIGatewayProxyEvent) {
 }
 
 /** The person asked about: IIN, or citizenship + document number. */
-function identity(event: APIGatewayProxyEvent): { key: string; viaIin: boolean } {
+function identity(event: APIGatewayProxyEvent): PersonLookup {
   const iin = param(event, 'iin');
   const citizenship = param(event, 'citizenship')?.toUpperCase();
   const document = param(event, 'document')?.toUpperCase();
   if (iin !== undefined) {
     const parsed = Iin.safeParse(iin);
     if (!parsed.success) throw new BadRequest('iin', `iin: ${parsed.error.issues[0]!.message}`);
-    return { key: personKey({ iin }, secret), viaIin: true };
+    return lookupKey({ iin }, secret);
   }
   if (citizenship === undefined && document === undefined) throw new BadRequest('iin', 'name the person: iin, or citizenship and document');
   if (citizenship === undefined || !CountryCode.safeParse(citizenship).success) throw new BadRequest('citizenship', `citizenship must be an ISO 3166-1 alpha-3 code, got ${JSON.stringify(citizenship ?? null)}`);
   if (document === undefined || !DocumentNumber.safeParse(document).success) throw new BadRequest('document', `document must be a travel document number (5-20 letters or digits), got ${JSON.stringify(document ?? null)}`);
-  return { key: personKey({ citizenship, documentNumber: document }, secret), viaIin: false };
+  return lookupKey({ citizenship, documentNumber: document }, secret);
 }
 
 function purposeOf(event: APIGatewayProxyEvent): string {
@@ -87,7 +88,7 @@ export async function route(event: APIGatewayProxyEvent, operator: string): Prom
     case 'lineage': {
       const who = identity(event);
       const purpose = purposeOf(event);
-      const { personKey: key, records } = await personRecords(dynamo(), table, who.key, who.viaIin);
+      const { personKey: key, records } = await registryReader(dynamo(), table).findPerson(who);
       // The read is recorded before the data leaves, whether or not anything is found.
       const access = await recordAccess(dynamo(), ledgerTable, { personKey: key, ministry, operator, purpose, what: resource });
       if (records.length === 0) throw new BadRequest('person', `the ${ministry} view holds no records for this person`, 404);
@@ -97,7 +98,7 @@ export async function route(event: APIGatewayProxyEvent, operator: string): Prom
     case 'accesses': {
       // Who has read this person's data (every ministry): the Data Tracker view of the ledger.
       const who = identity(event);
-      const { personKey: key } = await personRecords(dynamo(), table, who.key, who.viaIin);
+      const { personKey: key } = await registryReader(dynamo(), table).findPerson(who);
       return json(200, { ministry, personKey: key, accesses: await readLedger(dynamo(), ledgerTable, key) });
     }
     default:

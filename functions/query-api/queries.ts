@@ -5,7 +5,6 @@
  */
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoredRecord } from '../projector/plan.ts';
-import { registryReader } from '../projector/registry-reader.ts';
 import { allPages } from '../lib/paginate.ts';
 import { personOfRecord } from '../domain/records.ts';
 
@@ -31,12 +30,6 @@ export interface Dossier {
 export interface Lineage {
   readonly personKey: string;
   readonly events: { eventId: string; type: string; source: string; occurredAt: string; causationId?: string; records: string[] }[];
-}
-
-export async function personRecords(client: DynamoDBDocumentClient, table: string, key: string, viaIin: boolean): Promise<{ personKey: string; records: StoredRecord[] }> {
-  const reader = registryReader(client, table);
-  const personKey = viaIin ? await reader.resolveAlias(key) : key;
-  return { personKey, records: await reader.personRecords(personKey) };
 }
 
 export function toDossier(personKey: string, records: readonly StoredRecord[]): Dossier {

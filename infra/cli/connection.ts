@@ -49,11 +49,14 @@ export function sdkConfig(connection: Connection, keys: { accessKeyId: string; s
   };
 }
 
-/** The physical table behind a topology table id on the local cloud (a replay may have switched it). */
-export async function physicalTable(endpoint: string, id: string): Promise<string> {
+/**
+ * The physical tables behind topology table ids on the local cloud (a replay
+ * may have switched one), read once per command from its health endpoint.
+ */
+export async function physicalTables(endpoint: string): Promise<(id: string) => string> {
   type Health = { tables?: Record<string, string> };
   const health: Health = await fetch(`${endpoint}/_mx/health`)
     .then((r) => (r.ok ? (r.json() as Promise<Health>) : {}))
     .catch(() => ({}));
-  return health.tables?.[id] ?? id;
+  return (id) => health.tables?.[id] ?? id;
 }

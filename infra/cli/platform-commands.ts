@@ -6,12 +6,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { documentClient } from '../../functions/lib/clients.ts';
-import { personKey } from '../../functions/lib/person-key.ts';
+import { lookupKey, type PersonLookup } from '../../functions/lib/person-key.ts';
 import { findContradictions, groupByPerson } from '../../functions/domain/contradictions.ts';
 import { readLedger } from '../../functions/query-api/ledger.ts';
-import { allRecords, inCausalOrder, personRecords, toLineage } from '../../functions/query-api/queries.ts';
+import { allRecords, inCausalOrder, toLineage } from '../../functions/query-api/queries.ts';
+import { registryReader } from '../../functions/projector/registry-reader.ts';
 import { MINISTRIES, viewTableId } from '../topology.ts';
-import { connect, physicalTable, sdkConfig, withConnectionOptions, type Connection } from './connection.ts';
+import { connect, physicalTables, sdkConfig, withConnectionOptions, type Connection } from './connection.ts';
 import { CliError, printJson, printTable } from './output.ts';
 import { personParams, withPersonOptions } from './view-command.ts';
 
@@ -28,11 +29,9 @@ async function withDynamo<T>(opts: { endpoint?: string; dataDir?: string }, fn: 
   }
 }
 
-function keyOf(opts: { iin?: string; citizenship?: string; document?: string }, secret: string): { key: string; viaIin: boolean } {
+function keyOf(opts: { iin?: string; citizenship?: string; document?: string }, secret: string): PersonLookup {
   const params = personParams(opts);
-  return params.iin
-    ? { key: personKey({ iin: params.iin }, secret), viaIin: true }
-    : { key: personKey({ citizenship: params.citizenship!.toUpperCase(), documentNumber: params.document!.toUpperCase() }, secret), viaIin: false };
+  return lookupKey(params.iin ? { iin: params.iin } : { citizenship: params.citizenship!.toUpperCase(), documentNumber: params.document!.toUpperCase() }, secret);
 }
 
 export function registerPlatformCommands(program: Command): void {
@@ -40,10 +39,11 @@ export function registerPlatformCommands(program: Command): void {
     async (opts: { iin?: string; citizenship?: string; document?: string; json?: boolean; endpoint?: string; dataDir?: string }) => {
       await withDynamo(opts, async (client, connection) => {
         const who = keyOf(opts, connection.credentials.personKeySecret);
+        const table = await physicalTables(connection.endpoint);
         const events = new Map<string, { eventId: string; type: string; source: string; occurredAt: string; causationId?: string; views: string[] }>();
         let resolved = who.key;
         for (const ministry of MINISTRIES) {
-          const { personKey: key, records } = await personRecords(client, await physicalTable(connection.endpoint, viewTableId(ministry)), who.key, who.viaIin);
+          const { personKey: key, records } = await registryReader(client, table(viewTableId(ministry))).findPerson(who);
           if (records.length) resolved = key;
           for (const { records: touched, ...event } of toLineage(key, records).events) {
             const entry = events.get(event.eventId) ?? { ...event, views: [] };
@@ -52,7 +52,7 @@ export function registerPlatformCommands(program: Command): void {
           }
         }
         // Events that reached no view still belong to the trail (the exchange log keeps them all).
-        const logged = await client.send(new QueryCommand({ TableName: await physicalTable(connection.endpoint, 'ExchangeLog'), IndexName: 'bySubject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': resolved } }));
+        const logged = await client.send(new QueryCommand({ TableName: table('ExchangeLog'), IndexName: 'bySubject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': resolved } }));
         for (const row of logged.Items ?? []) {
           if (!events.has(row.eventId)) events.set(row.eventId, { eventId: row.eventId, type: row.detailType, source: row.source, occurredAt: row.occurredAt, ...(row.causationId ? { causationId: row.causationId } : {}), views: [] });
         }
@@ -77,9 +77,8 @@ export function registerPlatformCommands(program: Command): void {
     const on = opts.asOf ?? new Date().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) throw new CliError(`--as-of must be YYYY-MM-DD, got ${JSON.stringify(on)}`);
     await withDynamo(opts, async (client, connection) => {
-      const [labour, interior, foreignAffairs] = await Promise.all(
-        (['labour', 'interior', 'foreign-affairs'] as const).map(async (m) => allRecords(client, await physicalTable(connection.endpoint, viewTableId(m)))),
-      );
+      const table = await physicalTables(connection.endpoint);
+      const [labour, interior, foreignAffairs] = await Promise.all((['labour', 'interior', 'foreign-affairs'] as const).map((m) => allRecords(client, table(viewTableId(m)))));
       const found = findContradictions({ labour: groupByPerson(labour!), interior: groupByPerson(interior!), foreignAffairs: groupByPerson(foreignAffairs!) }, on);
       if (opts.json) return printJson(found);
       printTable(found, ['personKey', 'rule', 'message']);
@@ -90,14 +89,15 @@ export function registerPlatformCommands(program: Command): void {
     async (opts: { iin?: string; citizenship?: string; document?: string; json?: boolean; endpoint?: string; dataDir?: string }) => {
       await withDynamo(opts, async (client, connection) => {
         const who = keyOf(opts, connection.credentials.personKeySecret);
+        const table = await physicalTables(connection.endpoint);
         let key = who.key;
         if (who.viaIin) {
           for (const ministry of MINISTRIES) {
-            const resolved = await personRecords(client, await physicalTable(connection.endpoint, viewTableId(ministry)), who.key, true);
+            const resolved = await registryReader(client, table(viewTableId(ministry))).findPerson(who);
             if (resolved.records.length) key = resolved.personKey;
           }
         }
-        const entries = await readLedger(client, await physicalTable(connection.endpoint, 'AccessLedger'), key);
+        const entries = await readLedger(client, table('AccessLedger'), key);
         if (opts.json) return printJson(entries);
         printTable(entries, ['readAt', 'ministry', 'what', 'purpose', 'operator']);
       });

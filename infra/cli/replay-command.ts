@@ -6,7 +6,7 @@ import { allRecords } from '../../functions/query-api/queries.ts';
 import { differences, loggedEvents, replayInto } from '../replay.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { MINISTRIES, TOPOLOGY, viewTableId, type Ministry } from '../topology.ts';
-import { connect, physicalTable, sdkConfig, withConnectionOptions } from './connection.ts';
+import { connect, physicalTables, sdkConfig, withConnectionOptions } from './connection.ts';
 import { CliError, printJson } from './output.ts';
 
 export function registerReplayCommand(program: Command): void {
@@ -26,7 +26,7 @@ export function registerReplayCommand(program: Command): void {
       const id = viewTableId(ministry);
       const subscription = TOPOLOGY.subscriptions.find((s) => s.table === id)!;
       const spec = TOPOLOGY.tables.find((t) => t.id === id)!;
-      const live = await physicalTable(connection.endpoint, id);
+      const live = (await physicalTables(connection.endpoint))(id);
       const fresh = `${id}-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}`;
       await raw.send(
         new CreateTableCommand({
