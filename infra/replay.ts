@@ -13,6 +13,7 @@ import type { StoredRecord, ValidEvent } from '../functions/projector/plan.ts';
 import { recordKey } from '../functions/projector/plan.ts';
 import { projectEvents } from '../functions/projector/project.ts';
 import { allPages } from '../functions/lib/paginate.ts';
+import { rebuiltBusEvent } from '../functions/lib/bus-event.ts';
 import type { LogEntry } from '../functions/exchange-log/log-entry.ts';
 
 /** Valid logged events received at or after `since` (ISO time), as bus events. */
@@ -22,17 +23,7 @@ export async function loggedEvents(client: DynamoDBDocumentClient, logTable: str
     .filter((row) => row.valid && row.time >= since)
     .map((row): ValidEvent => ({
       messageId: row.eventId,
-      bus: {
-        version: '0',
-        id: row.busEventId,
-        source: row.source,
-        'detail-type': row.detailType,
-        account: '',
-        time: row.time,
-        region: '',
-        resources: [],
-        detail: JSON.parse(row.detail) as Detail<EventData>,
-      },
+      bus: rebuiltBusEvent({ id: row.busEventId, source: row.source, detailType: row.detailType, time: row.time, detail: JSON.parse(row.detail) as Detail<EventData> }),
     }));
   return events.sort((a, b) => a.bus.detail.meta.occurredAt.localeCompare(b.bus.detail.meta.occurredAt));
 }

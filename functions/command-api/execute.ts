@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Ministry } from '../../infra/topology.ts';
-import type { BusEvent, Detail } from '../../schemas/envelope.ts';
+import type { Detail } from '../../schemas/envelope.ts';
+import { rebuiltBusEvent } from '../lib/bus-event.ts';
 import type { PutEventsEntry } from '../../schemas/entries.ts';
 import { issuesFrom, EventValidationError } from '../../schemas/validate.ts';
 import type { EventData } from '../domain/records.ts';
@@ -85,17 +86,7 @@ export async function executeCommand(request: CommandRequest, context: ExecuteCo
   if (failures.length) throw new Error(`EventBridge refused ${failures.length} event(s): ${failures.map((f) => `${f.errorCode} ${f.errorMessage ?? ''}`).join('; ')}`);
   const published: ValidEvent[] = results.map((r, i) => ({
     messageId: `command:${i}`,
-    bus: {
-      version: '0',
-      id: r.eventId!,
-      source: r.entry.Source,
-      'detail-type': r.entry.DetailType,
-      account: '',
-      time: new Date().toISOString(),
-      region: '',
-      resources: [],
-      detail: JSON.parse(r.entry.Detail) as Detail<EventData>,
-    } satisfies BusEvent<Detail<EventData>>,
+    bus: rebuiltBusEvent({ id: r.eventId!, source: r.entry.Source, detailType: r.entry.DetailType, time: new Date().toISOString(), detail: JSON.parse(r.entry.Detail) as Detail<EventData> }),
   }));
   // Best effort: if this fails the registry's subscription still folds the events.
   await projectEvents(context.dynamo, context.table, REGISTRIES[context.system], context.secret, published).catch(() => undefined);

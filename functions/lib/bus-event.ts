@@ -15,3 +15,12 @@ export function busEventFromRecord(record: SQSRecord): BusEvent {
   }
   return event as BusEvent;
 }
+
+/**
+ * An event in the shape a target receives, rebuilt from what this platform
+ * keeps of it (a published entry, a log row). Account and region are not
+ * kept and stay empty; no consumer reads them.
+ */
+export function rebuiltBusEvent<D>(fields: { id: string; source: string; detailType: string; time: string; detail: D }): BusEvent<D> {
+  return { version: '0', id: fields.id, source: fields.source, 'detail-type': fields.detailType, account: '', time: fields.time, region: '', resources: [], detail: fields.detail };
+}

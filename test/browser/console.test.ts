@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { newMeta, toEntry } from '../../schemas/entries.ts';
 import { TOPOLOGY, type Ministry } from '../../infra/topology.ts';
-import { startTestCloud, waitFor, type TestCloud } from '../integration/cloud-harness.ts';
+import { settled, startTestCloud, type TestCloud } from '../integration/cloud-harness.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../output/screenshots');
 let env: TestCloud;
@@ -30,7 +30,7 @@ async function seed(): Promise<void> {
     entry('WorkPermitIssued', { person, permitNumber: `WP-23-2021-70000${i}`, kind: 'lea-employer', employerBin: '990909400012', category: '3', region: 'KZ-23', occupation: 'Engineer', validFrom: '2021-02-01', validUntil: '2022-01-31' }, '2021-02-01T09:00:00Z'),
   );
   await labour.send(new PutEventsCommand({ Entries: [entry('QandasQuotaSet', { year: 2021, region: 'KZ-59', quota: 250 }, '2021-01-05T09:00:00Z'), ...grants, ...permits] }));
-  await waitFor(async () => (env.cloud.health().pending === 0 ? true : undefined), { what: 'settled' });
+  await settled(env);
 }
 
 async function signIn(ministry: Ministry, keysOf: Ministry = ministry): Promise<void> {

@@ -71,6 +71,11 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, { timeoutM
   }
 }
 
+/** Waits until every queued delivery of an in-process cloud is done. */
+export function settled(env: TestCloud): Promise<true> {
+  return waitFor(async () => (env.cloud.health().pending === 0 ? true : undefined), { what: 'the exchange to settle' });
+}
+
 /** Starts `mx cloud start` as a child process and resolves with its endpoint once it is ready. */
 export async function spawnCloud(dataDir: string, port = 0): Promise<{ child: ChildProcess; endpoint: string }> {
   const child = spawn(process.execPath, [MX, 'cloud', 'start', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });

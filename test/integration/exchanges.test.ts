@@ -5,7 +5,7 @@ import { personKey } from '../../functions/lib/person-key.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { toEntry, newMeta, type PutEventsEntry } from '../../schemas/entries.ts';
 import { TOPOLOGY, type Ministry } from '../../infra/topology.ts';
-import { startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
+import { settled, startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
 
 let env: TestCloud;
 beforeAll(async () => {
@@ -69,7 +69,7 @@ describe('exchanges between the systems', () => {
 
     // The same cause delivered again: still one reaction event, one revocation in the registry.
     await publish('interior', order);
-    await waitFor(async () => (env.cloud.health().pending === 0 ? true : undefined), { what: 'settled' });
+    await settled(env);
     expect(await reactionsTo(causeId!)).toHaveLength(1);
     const record = await registryPermit(person, 'WP-75-2021-000101');
     expect(record!.state).toMatchObject({ status: 'revoked', revocationReason: 'deportation' });
@@ -115,9 +115,9 @@ describe('across the views', () => {
     const person = someone('UZB');
     // The order comes first; the permit is issued afterwards, so no reaction revokes it.
     await publish('interior', entry('DeportationOrdered', { person, orderNumber: 'DO-T-0002', orderedOn: '2021-04-01', region: 'KZ-75', basis: 'court-expulsion', entryBanUntil: '2026-04-01' }, '2021-04-01T09:00:00Z'));
-    await waitFor(async () => (env.cloud.health().pending === 0 ? true : undefined), { what: 'settled' });
+    await settled(env);
     await publish('labour', entry('WorkPermitIssued', { ...permit(person, 105, '2021-05-01'), kind: 'individual', employerBin: undefined }, '2021-05-01T09:00:00Z'));
-    await waitFor(async () => (env.cloud.health().pending === 0 ? true : undefined), { what: 'settled' });
+    await settled(env);
     const found = JSON.parse((await env.mx('contradictions', '--as-of', '2021-08-01', '--json')).stdout) as { personKey: string; rule: string; views: string[]; message: string }[];
     const key = personKey(person, env.cloud.credentials.personKeySecret);
     expect(found.filter((c) => c.personKey === key)).toEqual([
@@ -131,7 +131,7 @@ describe('across the views', () => {
     await waitFor(async () => registryPermit(person, 'WP-75-2021-000106'), { what: 'permit in the registry' });
     const [orderId] = await publish('interior', entry('DeportationOrdered', { person, orderNumber: 'DO-T-0003', orderedOn: '2021-06-01', region: 'KZ-75', basis: 'court-expulsion', entryBanUntil: '2026-06-01' }, '2021-06-01T09:00:00Z'));
     await waitForReactions(orderId!);
-    await waitFor(async () => (env.cloud.health().pending === 0 ? true : undefined), { what: 'settled' });
+    await settled(env);
     const trace = JSON.parse((await env.mx('trace', '--citizenship', person.citizenship, '--document', person.documentNumber, '--json')).stdout) as { events: { type: string; causationId?: string; eventId: string; views: string[] }[] };
     expect(trace.events.map((e) => e.type)).toEqual(['WorkPermitIssued', 'DeportationOrdered', 'WorkPermitRevoked']);
     expect(trace.events[2]!.causationId).toBe(orderId);
@@ -189,7 +189,7 @@ describe('query API', () => {
     const person = someone('TUR');
     await publish('labour', entry('WorkPermitIssued', permit(person, 104), '2021-02-01T09:00:00Z'));
     await publish('interior', entry('AdministrativeOffenceRecorded', { person, offenceId: 'AO-T-000104', article: '517', region: 'KZ-75', committedOn: '2021-03-01', penalty: { kind: 'fine', fineMci: 10 } }, '2021-03-01T09:00:00Z'));
-    await waitFor(async () => (env.cloud.health().pending === 0 ? true : undefined), { what: 'settled' });
+    await settled(env);
     const query = `citizenship=${person.citizenship}&document=${person.documentNumber}&purpose=permit review 104`;
     const labour = (await (await asOperator('labour', url('labour', 'person', query))).json()) as { records: { kind: string; state: Record<string, unknown> }[]; access: object };
     expect(labour.records.map((r) => r.kind)).toEqual(['permit']);
