@@ -15,16 +15,18 @@ import { projectEvents } from '../functions/projector/project.ts';
 import { allPages } from '../functions/lib/paginate.ts';
 import { rebuiltBusEvent } from '../functions/lib/bus-event.ts';
 import type { LogEntry } from '../functions/exchange-log/log-entry.ts';
+import { loadDetail } from '../functions/exchange-log/store.ts';
 
 /** Valid logged events received at or after `since` (ISO time), as bus events. */
 export async function loggedEvents(client: DynamoDBDocumentClient, logTable: string, since = ''): Promise<ValidEvent[]> {
   const rows = await allPages<LogEntry>((ExclusiveStartKey) => client.send(new ScanCommand({ TableName: logTable, ExclusiveStartKey })));
-  const events = rows
-    .filter((row) => row.valid && row.time >= since)
-    .map((row): ValidEvent => ({
-      messageId: row.eventId,
-      bus: rebuiltBusEvent({ id: row.busEventId, source: row.source, detailType: row.detailType, time: row.time, detail: JSON.parse(row.detail) as Detail<EventData> }),
-    }));
+  const events: ValidEvent[] = [];
+  for (const row of rows) {
+    // Part rows, breaches and id conflicts are not events to fold.
+    if (row.valid !== true || row.time < since) continue;
+    const detail = JSON.parse(await loadDetail(client, logTable, row)) as Detail<EventData>;
+    events.push({ messageId: row.pk, bus: rebuiltBusEvent({ id: row.busEventId, source: row.source, detailType: row.detailType, time: row.time, detail }) });
+  }
   return events.sort((a, b) => a.bus.detail.meta.occurredAt.localeCompare(b.bus.detail.meta.occurredAt));
 }
 

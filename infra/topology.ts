@@ -98,10 +98,13 @@ export const TABLES: readonly TableSpec[] = [
   {
     id: 'ExchangeLog',
     description: 'Every accepted event, once, for replay, lineage and audit.',
-    partitionKey: { name: 'eventId', type: 'S' },
+    // `<source>#<eventId>`: producers choose event ids, so a source's ids must never address another source's rows.
+    partitionKey: { name: 'pk', type: 'S' },
     indexes: [
       { name: 'bySubject', partitionKey: { name: 'subject', type: 'S' }, sortKey: { name: 'occurredAt', type: 'S' } },
       { name: 'byDay', partitionKey: { name: 'day', type: 'S' }, sortKey: { name: 'logPosition', type: 'S' } },
+      // Sparse: only contract breaches and id conflicts carry breachSource.
+      { name: 'breaches', partitionKey: { name: 'breachSource', type: 'S' }, sortKey: { name: 'logPosition', type: 'S' } },
     ],
   },
   { id: 'BerkutRegistry', description: 'Berkut: visas, crossings, stays, offences, deportations, residence and citizenship.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },

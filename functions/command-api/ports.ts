@@ -1,5 +1,5 @@
 import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
 import type { CommandPorts } from '../systems/command.ts';
 import type { StoredRecord } from '../projector/plan.ts';
 import { registryReader } from '../projector/registry-reader.ts';
@@ -30,7 +30,7 @@ export function registryPorts(client: DynamoDBDocumentClient, table: string, sec
         );
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+        if (isConditionalCheckFailed(error)) return false;
         throw error;
       }
     },

@@ -2,41 +2,72 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SOURCES } from '../../schemas/define.ts';
 import { dynamo } from '../lib/clients.ts';
 import { requireEnv } from '../lib/env.ts';
-import { putAll } from '../lib/batch-write.ts';
-import { sqsBatchHandler, type DeliveredEvent } from '../lib/sqs-batch.ts';
-import { isReplay, toLogEntry, type LogEntry } from './log-entry.ts';
+import { mapConcurrent } from '../lib/limit.ts';
+import { reasonOf, sqsBatchHandler, type BatchFailure, type DeliveredEvent } from '../lib/sqs-batch.ts';
+import { isReplay, toLogWrite, type LogWrite } from './log-entry.ts';
+import { appendOnce } from './store.ts';
 
 const logger = new Logger({ serviceName: 'exchange-log' });
+/** `ContractBreaches` is what the CDK stack's breach alarm watches (namespace MigrationExchange, dimension service). */
+const metrics = new Metrics({ namespace: 'MigrationExchange', serviceName: 'exchange-log' });
 const tableName = requireEnv('TABLE_NAME');
 const personKeySecret = requireEnv('PERSON_KEY_SECRET');
+const KNOWN_SOURCES: readonly string[] = Object.values(SOURCES);
+/** Conditional puts in flight per batch: one row per request, written once each. */
+const CONCURRENCY = 16;
 
 /**
- * Appends a batch of bus events to the exchange log. Writes are plain puts
- * keyed by event id: a redelivered event rewrites the same row, so the log is
- * idempotent without a conditional write per item.
+ * Appends a batch of bus events to the exchange log, each row written once
+ * (conditional on its key being free). A row that cannot be written fails
+ * only the messages that carry it, with its own reason; the others are
+ * logged and deleted from the queue.
  */
-export async function appendToLog(delivered: readonly DeliveredEvent[]): Promise<string[]> {
-  const byEventId = new Map<string, { entry: LogEntry; messageIds: string[] }>();
+export async function appendToLog(delivered: readonly DeliveredEvent[]): Promise<BatchFailure[]> {
+  const writes = new Map<string, { write: LogWrite; messageIds: string[] }>();
+  const failures: BatchFailure[] = [];
   for (const { messageId, event } of delivered) {
     if (isReplay(event)) continue;
-    const entry = toLogEntry(event, personKeySecret);
-    if (!entry.valid) logger.warn('event breaks the contract; logged with its issues', { eventId: entry.eventId, issues: entry.issues });
-    const slot = byEventId.get(entry.eventId);
+    let write: LogWrite;
+    try {
+      write = toLogWrite(event, personKeySecret, KNOWN_SOURCES);
+    } catch (error) {
+      failures.push({ messageId, reason: `cannot build a log row: ${reasonOf(error)}` });
+      continue;
+    }
+    // Two copies of one event in a batch (a redelivery) are one row; a different event under the same key is an id conflict.
+    const key = `${write.entry.pk}\u0000${write.entry.digest}`;
+    const slot = writes.get(key);
     if (slot) slot.messageIds.push(messageId);
-    else byEventId.set(entry.eventId, { entry, messageIds: [messageId] });
+    else writes.set(key, { write, messageIds: [messageId] });
   }
-  const entries = [...byEventId.values()].map((s) => s.entry as unknown as Record<string, unknown>);
-  try {
-    const { failed } = await putAll(dynamo(), tableName, entries, (item) => String(item.eventId));
-    return failed.flatMap((item) => byEventId.get(String(item.eventId))!.messageIds);
-  } catch (error) {
-    logger.error('exchange log write failed; the whole batch will be retried', { error: error as Error });
-    return delivered.map((d) => d.messageId);
+  let breaches = 0;
+  await mapConcurrent([...writes.values()], CONCURRENCY, async ({ write, messageIds }) => {
+    try {
+      const outcome = await appendOnce(dynamo(), tableName, write, KNOWN_SOURCES);
+      if (outcome === 'appended' && write.entry.breach) {
+        breaches += 1;
+        logger.warn('event breaks the contract; logged with its issues', { pk: write.entry.pk, issues: write.entry.issues });
+      }
+      if (outcome === 'conflict-recorded') {
+        breaches += 1;
+        logger.warn('a second, different event under an id already logged; kept apart as an id conflict', { pk: write.entry.pk, busEventId: write.entry.busEventId });
+      }
+    } catch (error) {
+      for (const messageId of messageIds) failures.push({ messageId, reason: `exchange log write failed: ${reasonOf(error)}` });
+    }
+  });
+  // Published only when there is something to count: an empty flush per batch would only add log noise.
+  if (breaches > 0) {
+    metrics.addMetric('ContractBreaches', MetricUnit.Count, breaches);
+    metrics.publishStoredMetrics();
   }
+  return failures;
 }
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
-  .handler(sqsBatchHandler(appendToLog));
+  .handler(sqsBatchHandler(appendToLog, logger));

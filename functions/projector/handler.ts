@@ -15,7 +15,7 @@ import { findTableView } from '../domain/views.ts';
 import { dynamo, events } from '../lib/clients.ts';
 import { requireEnv } from '../lib/env.ts';
 import { putEntries } from '../lib/publisher.ts';
-import { sqsBatchHandler, type DeliveredEvent } from '../lib/sqs-batch.ts';
+import { reasonOf, sqsBatchHandler, type BatchFailure, type DeliveredEvent } from '../lib/sqs-batch.ts';
 import { findReactions } from '../systems/reactions.ts';
 import type { ValidEvent } from './plan.ts';
 import { projectEvents } from './project.ts';
@@ -36,14 +36,14 @@ function validEvents(delivered: readonly DeliveredEvent[]): ValidEvent[] {
     const result = validateDetail(event.source, event['detail-type'], event.detail);
     if (result.ok) valid.push({ messageId, bus: { ...event, detail: result.detail } as BusEvent<Detail<EventData>> });
     // Contract breaches are recorded with their issues by the exchange log; a projection cannot use them.
-    else logger.warn('skipping an event that breaks the contract', { busEventId: event.id, issues: result.issues });
+    else logger.debug('skipping an event that breaks the contract', { busEventId: event.id, issues: result.issues });
   }
   return valid;
 }
 
-/** Runs the system's reactions to the batch's causes; returns the causes' message ids whose reactions were not published. */
-async function react(batch: readonly ValidEvent[]): Promise<Set<string>> {
-  const failed = new Set<string>();
+/** Runs the system's reactions to the batch's causes; returns the causes whose reactions were not published, with why. */
+async function react(batch: readonly ValidEvent[]): Promise<Map<string, string>> {
+  const failed = new Map<string, string>();
   if (!reactions || !busName) return failed;
   const reader = registryReader(dynamo(), tableName);
   for (const cause of batch) {
@@ -56,21 +56,20 @@ async function react(batch: readonly ValidEvent[]): Promise<Set<string>> {
       if (refused.length) throw new Error(refused.map((r) => `${r.entry.DetailType}: ${r.errorCode} ${r.errorMessage ?? ''}`).join('; '));
     } catch (error) {
       logger.error('reaction failed; the cause will be redelivered', { cause: cause.bus.detail.meta.eventId, error: error as Error });
-      failed.add(cause.messageId);
+      failed.set(cause.messageId, `reaction to ${cause.bus['detail-type']} failed: ${reasonOf(error)}`);
     }
   }
   return failed;
 }
 
-export async function processBatch(delivered: readonly DeliveredEvent[]): Promise<string[]> {
+export async function processBatch(delivered: readonly DeliveredEvent[]): Promise<BatchFailure[]> {
   const batch = validEvents(delivered);
   const failed = await projectEvents(dynamo(), tableName, view!, secret, batch);
-  if (failed.size) logger.warn('records still conflicting after retries; their messages will be redelivered', { messages: failed.size });
   // A cause whose projection failed is retried whole; its reactions wait for that retry.
-  for (const id of await react(batch.filter((e) => !failed.has(e.messageId)))) failed.add(id);
-  return [...failed];
+  for (const [id, reason] of await react(batch.filter((e) => !failed.has(e.messageId)))) failed.set(id, reason);
+  return [...failed].map(([messageId, reason]) => ({ messageId, reason }));
 }
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
-  .handler(sqsBatchHandler(processBatch));
+  .handler(sqsBatchHandler(processBatch, logger));

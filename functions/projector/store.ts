@@ -1,5 +1,5 @@
 import { BatchGetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
 import { recordKey, type PlannedWrite, type StoredRecord } from './plan.ts';
 
 const MAX_GET = 100;
@@ -38,7 +38,7 @@ export async function storeRecord(client: DynamoDBDocumentClient, table: string,
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionalCheckFailed(error)) return false;
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './output.ts';
+import { registerBreachesCommand } from './breaches-command.ts';
 import { registerCloudCommands } from './cloud-command.ts';
 import { registerCredentialsCommand } from './credentials-command.ts';
 import { registerDlqCommands } from './dlq-command.ts';
@@ -29,6 +30,7 @@ registerCloudCommands(program);
 registerCredentialsCommand(program);
 registerPublishCommand(program);
 registerDlqCommands(program);
+registerBreachesCommand(program);
 registerSimulateCommand(program);
 registerViewCommands(program);
 registerPlatformCommands(program);

@@ -264,6 +264,8 @@ export class LocalCloud {
       EVENT_BUS_NAME: this.topology.busName,
       POWERTOOLS_SERVICE_NAME: sub.name,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // EMF metrics would only be printed here; the local cloud shows breaches and dead letters itself.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       AWS_REGION: this.credentials.region,
       ...sub.environment,
     });

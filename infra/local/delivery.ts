@@ -88,7 +88,8 @@ export class Delivery {
     const handler = this.handler;
     const timeoutMs = spec.delivery.handlerTimeoutSeconds * 1000;
     const event = sqsEvent(batch, queueArn, region);
-    const context = lambdaContext(spec.name, region, timeoutMs);
+    const reasons = new Map<string, string>();
+    const context = lambdaContext(spec.name, region, timeoutMs, reasons);
     this.stats.invocations += 1;
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -98,7 +99,7 @@ export class Delivery {
       const response = await Promise.race([this.options.scope(() => Promise.resolve(handler(event, context))), timeout]);
       const failures = new Map<string, string>();
       for (const item of response?.batchItemFailures ?? []) {
-        failures.set(item.itemIdentifier, `reported as failed by ${spec.name} (batchItemFailures)`);
+        failures.set(item.itemIdentifier, reasons.get(item.itemIdentifier) ?? `reported as failed by ${spec.name} (batchItemFailures)`);
       }
       return failures;
     } catch (error) {

@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { StoredMessage } from './queue-store.ts';
+import { FAILURE_REASONS } from '../../functions/lib/sqs-batch.ts';
 
-/** A Lambda context as the runtime passes it, for a function invoked in-process. */
-export function lambdaContext(functionName: string, region: string, timeoutMs: number): Context {
+/** A Lambda context as the runtime passes it, for a function invoked in-process; `reasons` collects why messages failed. */
+export function lambdaContext(functionName: string, region: string, timeoutMs: number, reasons?: Map<string, string>): Context {
   const deadline = Date.now() + timeoutMs;
   return {
+    ...(reasons ? { [FAILURE_REASONS]: reasons } : {}),
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',

@@ -2,9 +2,10 @@ import * as z from 'zod';
 import { defineEvent, SOURCES } from '../define.ts';
 import { PersonRef } from '../person.ts';
 import { IsoDateTime } from '../primitives.ts';
+import { VisaNumber } from './foreign-affairs.ts';
 
 /** Border checkpoint code, e.g. "KZ-ALA-AIR" (airport) or "KZ-KHORGOS-ROAD". */
-export const Checkpoint = z.string().regex(/^KZ-[A-Z0-9]+-(AIR|ROAD|RAIL|SEA)$/, {
+export const Checkpoint = z.string().max(40, { error: 'a checkpoint code is at most 40 characters', abort: true }).regex(/^KZ-[A-Z0-9]+-(AIR|ROAD|RAIL|SEA)$/, {
   error: 'a checkpoint code looks like KZ-<PLACE>-<AIR|ROAD|RAIL|SEA>',
 });
 
@@ -19,7 +20,7 @@ export const BorderCrossingRecorded = defineEvent({
       checkpoint: Checkpoint,
       crossedAt: IsoDateTime,
       /** Visa the person entered on; absent for visa-free entry and exits. */
-      visaNumber: z.string().optional(),
+      visaNumber: VisaNumber.optional(),
     })
     .strict(),
   example: {

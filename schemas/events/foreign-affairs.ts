@@ -10,7 +10,7 @@ export const VisaType = z.enum([
 ]);
 export type VisaType = z.infer<typeof VisaType>;
 
-const VisaNumber = z.string().regex(/^[A-Z0-9]{6,12}$/, { error: 'a visa number is 6-12 upper-case Latin letters or digits' });
+export const VisaNumber = z.string().max(12, { error: 'a visa number is 6-12 upper-case Latin letters or digits', abort: true }).regex(/^[A-Z0-9]{6,12}$/, { error: 'a visa number is 6-12 upper-case Latin letters or digits' });
 
 /** @example see `example` */
 export const VisaIssued = defineEvent({

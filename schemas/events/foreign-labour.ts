@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { defineEvent, SOURCES } from '../define.ts';
 import { Holder, PersonRef } from '../person.ts';
-import { Bin, IsoDate, RegionCode, Year } from '../primitives.ts';
+import { Bin, IsoDate, QuotaSize, RegionCode, Year } from '../primitives.ts';
 
 /**
  * Categories of LEA permits (Rules for issuing permits to employers, Order
@@ -18,7 +18,7 @@ export type LabourCategory = z.infer<typeof LabourCategory>;
  */
 export const WorkPermitKind = z.enum(['lea-employer', 'individual']);
 
-const PermitNumber = z.string().regex(/^WP-\d{2}-\d{4}-\d{6}$/, { error: 'a permit number looks like WP-<region>-<year>-<6 digits>' });
+const PermitNumber = z.string().max(17, { error: 'a permit number looks like WP-<region>-<year>-<6 digits>', abort: true }).regex(/^WP-\d{2}-\d{4}-\d{6}$/, { error: 'a permit number looks like WP-<region>-<year>-<6 digits>' });
 
 export const WorkPermitIssued = defineEvent({
   source: SOURCES.foreignLabour,
@@ -103,7 +103,7 @@ export const LabourQuotaSet = defineEvent({
       year: Year,
       region: RegionCode,
       category: LabourCategory,
-      quota: z.number().int().nonnegative(),
+      quota: QuotaSize,
     })
     .strict(),
   example: { year: 2021, region: 'KZ-75', category: '3', quota: 1200 },

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { defineEvent, SOURCES } from '../define.ts';
 import { Holder, PersonRef } from '../person.ts';
-import { Iin, IsoDate, RegionCode } from '../primitives.ts';
+import { Iin, IsoDate, MciAmount, RegionCode, RegistryNumber } from '../primitives.ts';
+import { QandasId } from './qandas-id.ts';
 
 const untilNotBeforeFrom = <T extends { validFrom: string; validUntil?: string | undefined }>(d: T) =>
   d.validUntil === undefined || d.validUntil >= d.validFrom;
@@ -13,7 +14,7 @@ export const StayRegistered = defineEvent({
   data: z
     .object({
       person: PersonRef,
-      registrationNumber: z.string().min(4).max(32),
+      registrationNumber: RegistryNumber(),
       region: RegionCode,
       validFrom: IsoDate,
       validUntil: IsoDate,
@@ -39,14 +40,14 @@ export const AdministrativeOffenceRecorded = defineEvent({
   data: z
     .object({
       person: PersonRef,
-      offenceId: z.string().min(4).max(32),
-      article: z.string().regex(/^\d{3}(\.\d+)?$/, { error: 'an article of the Code of Administrative Offences, e.g. 517 or 517.1' }),
+      offenceId: RegistryNumber(),
+      article: z.string().max(12, { error: 'an article of the Code of Administrative Offences, e.g. 517 or 517.1', abort: true }).regex(/^\d{3}(\.\d+)?$/, { error: 'an article of the Code of Administrative Offences, e.g. 517 or 517.1' }),
       region: RegionCode,
       committedOn: IsoDate,
       penalty: z
         .object({
           kind: z.enum(['warning', 'fine', 'expulsion']),
-          fineMci: z.number().positive().optional(),
+          fineMci: MciAmount.optional(),
         })
         .strict()
         .refine((p) => p.kind !== 'fine' || p.fineMci !== undefined, { path: ['fineMci'], error: 'a fine needs fineMci' }),
@@ -69,7 +70,7 @@ export const DeportationOrdered = defineEvent({
   data: z
     .object({
       person: PersonRef,
-      orderNumber: z.string().min(4).max(32),
+      orderNumber: RegistryNumber(),
       orderedOn: IsoDate,
       region: RegionCode,
       basis: z.enum(['court-expulsion', 'administrative-expulsion', 'readmission']),
@@ -95,14 +96,14 @@ export const ResidencePermitIssued = defineEvent({
     .object({
       person: PersonRef,
       holder: Holder.optional(),
-      permitNumber: z.string().min(4).max(32),
+      permitNumber: RegistryNumber(),
       kind: z.enum(['temporary', 'permanent']),
       region: RegionCode,
       validFrom: IsoDate,
       validUntil: IsoDate.optional(),
       basis: z.enum(['qandas', 'work', 'family', 'study', 'investment', 'humanitarian']),
       /** Cause that triggered a one-window registration, if any. */
-      qandasId: z.string().optional(),
+      qandasId: QandasId.optional(),
     })
     .strict()
     .refine(untilNotBeforeFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' }),
@@ -128,7 +129,7 @@ export const CitizenshipGranted = defineEvent({
       iin: Iin,
       grantedOn: IsoDate,
       procedure: z.enum(['general', 'simplified-qandas', 'restoration']),
-      decreeNumber: z.string().min(1).max(32),
+      decreeNumber: RegistryNumber(1),
     })
     .strict(),
   example: {
@@ -149,7 +150,7 @@ export const OverstayDetected = defineEvent({
       person: PersonRef,
       stayValidUntil: IsoDate,
       detectedOn: IsoDate,
-      daysOverstayed: z.number().int().positive(),
+      daysOverstayed: z.number().int().positive().max(36_600, { error: 'at most 100 years' }),
       basis: z.enum(['visa', 'stay-registration', 'visa-free-limit']),
     })
     .strict(),

@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import { defineEvent, SOURCES } from '../define.ts';
 import { Holder, PersonRef } from '../person.ts';
-import { CountryCode, IsoDate, Month, RegionCode, Year } from '../primitives.ts';
+import { CountryCode, IsoDate, MciAmount, Month, QuotaSize, RegionCode, TengeAmount, Year } from '../primitives.ts';
+import { QandasId } from './qandas-id.ts';
 
-const QandasId = z.string().regex(/^Q-\d{4}-\d{6}$/, { error: 'a qandas id looks like Q-<year>-<6 digits>' });
+export { QandasId };
 
 export const QandasStatusGranted = defineEvent({
   source: SOURCES.qandas,
@@ -39,7 +40,7 @@ export const QandasQuotaSet = defineEvent({
   source: SOURCES.qandas,
   detailType: 'QandasQuotaSet',
   description: 'The regional quota for resettling qandas into a region was set for a year.',
-  data: z.object({ year: Year, region: RegionCode, quota: z.number().int().nonnegative() }).strict(),
+  data: z.object({ year: Year, region: RegionCode, quota: QuotaSize }).strict(),
   example: { year: 2021, region: 'KZ-59', quota: 250 },
 });
 
@@ -55,9 +56,9 @@ export const ResettlementSubsidyPaid = defineEvent({
       /** The month a rent payment covers. */
       period: Month.optional(),
       familyMembers: z.number().int().min(1).max(30),
-      mciUnits: z.number().positive(),
+      mciUnits: MciAmount,
       mciYear: Year,
-      amountKzt: z.number().int().positive(),
+      amountKzt: TengeAmount,
       paidOn: IsoDate,
     })
     .strict()

@@ -4,6 +4,7 @@ import { CreateTableCommand, DeleteTableCommand, ListTablesCommand, ResourceNotF
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logKey } from '../../functions/exchange-log/log-entry.ts';
 import { documentClient } from '../../functions/lib/clients.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
@@ -43,14 +44,14 @@ describe('DynamoDB through dynalite', () => {
 
   it('answers UnknownOperationException for the transaction API, which dynalite does not implement', async () => {
     // The projectors are written without transactions for this reason (see README, gotchas).
-    await expect(env.doc().send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: 'ExchangeLog', Item: { eventId: 'tx' } } }] }))).rejects.toMatchObject({
+    await expect(env.doc().send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: 'ExchangeLog', Item: { pk: 'tx' } } }] }))).rejects.toMatchObject({
       name: 'UnknownOperationException',
     });
   });
 
   it('is closed to agency credentials', async () => {
     const agency = documentClient(new DynamoDBClient({ ...env.cloud.clientConfig({ ...env.cloud.credentials.agencies.labour }), maxAttempts: 1 }));
-    await expect(agency.send(new GetCommand({ TableName: 'ExchangeLog', Key: { eventId: 'x' } }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(agency.send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: 'x' } }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });
 
@@ -69,7 +70,7 @@ describe('mx publish', () => {
         { index: 1, source: 'kz.labour.foreign-labour', detailType: 'LabourQuotaSet', eventId: expect.any(String) },
       ],
     });
-    await waitFor(async () => (await env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { eventId: JSON.parse(entries[1]!.Detail).meta.eventId } }))).Item, { what: 'published event logged' });
+    await waitFor(async () => (await env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey(entries[1]!.Source, JSON.parse(entries[1]!.Detail).meta.eventId) } }))).Item, { what: 'published event logged' });
   });
 
   it('exits non-zero and names the failure for a foreign source or a contract violation', async () => {

@@ -5,6 +5,7 @@ import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
 import { loadConformanceCases } from '../fixtures/conformance.ts';
+import { logKey } from '../../functions/exchange-log/log-entry.ts';
 import { startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
 
 let env: TestCloud;
@@ -17,8 +18,8 @@ beforeAll(async () => {
 afterAll(() => env.stop());
 
 const entry = (detailType: string) => exampleEntry(latestDefinition(detailType)!, TOPOLOGY.busName);
-const logged = (eventId: string) =>
-  waitFor(async () => (await env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { eventId } }))).Item, { what: `log row ${eventId}` });
+const logged = (eventId: string, source = 'kz.foreign-affairs.berkut') =>
+  waitFor(async () => (await env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey(source, eventId) } }))).Item, { what: `log row ${eventId}` });
 
 describe('PutEvents', () => {
   it('accepts an agency event and delivers it through rule → queue → handler to the exchange log', async () => {
@@ -77,7 +78,7 @@ describe('PutEvents', () => {
     const marker = entry('VisaIssued');
     await fa.send(new PutEventsCommand({ Entries: [marker] }));
     await logged(JSON.parse(marker.Detail).meta.eventId);
-    const refused = await env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { eventId: JSON.parse(foreign.Detail).meta.eventId } }));
+    const refused = await env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey(foreign.Source, JSON.parse(foreign.Detail).meta.eventId) } }));
     expect(refused.Item).toBeUndefined();
     expect(env.cloud.deliveryStats()[0]!.delivered).toBeGreaterThan(before);
   });

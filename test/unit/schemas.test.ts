@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { CATALOG, findDefinition } from '../../schemas/catalog.ts';
 import { newMeta } from '../../schemas/entries.ts';
@@ -157,5 +158,30 @@ describe('envelope', () => {
     expect(() => parseDetail(visa.source, visa.detailType, null)).toThrow(
       expect.objectContaining({ issues: [{ path: 'detail', message: expect.stringMatching(/expected object/) }] }),
     );
+  });
+});
+
+describe('bounds', () => {
+  type Node = { type?: string | string[]; maxLength?: number; maximum?: number; exclusiveMaximum?: number; enum?: unknown[]; const?: unknown; format?: string; properties?: Record<string, Node>; items?: Node; anyOf?: Node[]; oneOf?: Node[]; allOf?: Node[] };
+  /** Every path to a string or number in a JSON Schema that has no upper bound. */
+  function unbounded(node: Node, path: string, out: string[]): string[] {
+    if (node.enum || node.const !== undefined) return out;
+    const types = [node.type ?? []].flat();
+    if (types.includes('string') && node.maxLength === undefined && !['date', 'date-time', 'uuid'].includes(node.format ?? '')) out.push(`${path} (string)`);
+    if ((types.includes('number') || types.includes('integer')) && node.maximum === undefined && node.exclusiveMaximum === undefined) out.push(`${path} (number)`);
+    for (const [key, child] of Object.entries(node.properties ?? {})) unbounded(child, `${path}.${key}`, out);
+    if (node.items) unbounded(node.items, `${path}[]`, out);
+    for (const child of [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])]) unbounded(child, path, out);
+    return out;
+  }
+
+  it('gives every string a maximum length and every number a finite maximum, so a pathological value is refused at the door', () => {
+    const problems = CATALOG.flatMap((d) => unbounded(z.toJSONSchema(d.detail, { io: 'input', unrepresentable: 'any' }) as Node, `${d.detailType}.detail`, []));
+    expect(problems).toEqual([]);
+  });
+
+  it('refuses the values that once parked good events: a fine of 1e300 MCI and a 450 kB visa number', () => {
+    expect(issuesFor('AdministrativeOffenceRecorded', (d) => (d.penalty = { kind: 'fine', fineMci: 1e300 }))).toContainEqual({ path: 'detail.data.penalty.fineMci', message: 'at most 100,000 MCI' });
+    expect(issuesFor('VisaIssued', (d) => (d.visaNumber = 'A'.repeat(450_000))).map((i) => i.path)).toContain('detail.data.visaNumber');
   });
 });

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { events } from '../../../schemas/index.ts';
 import { PersonRef, Holder } from '../../../schemas/person.ts';
-import { IsoDate, Iin, RegionCode } from '../../../schemas/primitives.ts';
+import { IsoDate, Iin, RegionCode, RegistryNumber } from '../../../schemas/primitives.ts';
 import { visaRequired } from '../../../schemas/reference/visa-regime.ts';
 import { defineCommand, entryBanOn, event, ofKind, Refusal, refuseIfBanned, type CommandDefinition } from '../command.ts';
 import type { StoredRecord } from '../../projector/plan.ts';
@@ -116,7 +116,7 @@ export const orderDeportation = defineCommand({
   input: z
     .object({
       person: PersonRef,
-      orderNumber: z.string().min(4).max(32),
+      orderNumber: RegistryNumber(),
       orderedOn: IsoDate,
       region: RegionCode,
       basis: events.DeportationOrdered.data.shape.basis,
@@ -156,7 +156,7 @@ export const grantCitizenship = defineCommand({
       iin: Iin,
       grantedOn: IsoDate,
       procedure: events.CitizenshipGranted.data.shape.procedure,
-      decreeNumber: z.string().min(1).max(32),
+      decreeNumber: RegistryNumber(1),
       holder: Holder.optional(),
     })
     .strict(),

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { events } from '../../../schemas/index.ts';
 import { PersonRef, Holder } from '../../../schemas/person.ts';
 import { CountryCode, IsoDate, Month, RegionCode } from '../../../schemas/primitives.ts';
+import { QandasId } from '../../../schemas/events/qandas-id.ts';
 import { mciFor, mciToTenge, UnknownMciYearError } from '../../../schemas/reference/mci.ts';
 import { findRegion } from '../../../schemas/reference/regions.ts';
 import { QUOTA_PK } from '../../domain/records.ts';
@@ -42,7 +43,7 @@ export const grantQandasStatus = defineCommand({
     .object({
       person: PersonRef,
       holder: Holder,
-      qandasId: z.string().regex(/^Q-\d{4}-\d{6}$/, { error: 'a qandas id looks like Q-<year>-<6 digits>' }),
+      qandasId: QandasId,
       grantedOn: IsoDate,
       originCountry: CountryCode,
       settlementRegion: RegionCode,
@@ -72,7 +73,7 @@ export const paySubsidy = defineCommand({
   input: z
     .object({
       person: PersonRef,
-      qandasId: z.string(),
+      qandasId: QandasId,
       kind: z.enum(['relocation', 'rent']),
       period: Month.optional(),
       paidOn: IsoDate,

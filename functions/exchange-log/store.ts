@@ -1,0 +1,45 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
+import { gunzipSync } from 'node:zlib';
+import { partKey, toConflictWrite, type LogEntry, type LogPart, type LogWrite } from './log-entry.ts';
+
+/** What appending one event did: a new row, a redelivery of a row already there, or a different event under a taken id. */
+export type AppendOutcome = 'appended' | 'already-logged' | 'conflict-recorded' | 'conflict-already-recorded';
+
+/** Puts a row only if its key is free; false if it is taken. Part rows go first, so a visible row is always whole. */
+async function putOnce(client: DynamoDBDocumentClient, table: string, write: LogWrite): Promise<boolean> {
+  for (const part of write.parts) await client.send(new PutCommand({ TableName: table, Item: part }));
+  try {
+    await client.send(new PutCommand({ TableName: table, Item: write.entry, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Appends an event to the log, once: rows are never overwritten. A
+ * redelivered event (same digest) is a no-op; a different event under an
+ * id its source already used is kept as an id conflict beside the first.
+ */
+export async function appendOnce(client: DynamoDBDocumentClient, table: string, write: LogWrite, knownSources: readonly string[]): Promise<AppendOutcome> {
+  if (await putOnce(client, table, write)) return 'appended';
+  const existing = (await client.send(new GetCommand({ TableName: table, Key: { pk: write.entry.pk }, ConsistentRead: true }))).Item as LogEntry | undefined;
+  if (!existing) throw new Error(`log row ${write.entry.pk} was taken but cannot be read back`);
+  if (existing.digest === write.entry.digest) return 'already-logged';
+  return (await putOnce(client, table, toConflictWrite(write, existing, knownSources))) ? 'conflict-recorded' : 'conflict-already-recorded';
+}
+
+/** A row's detail as the producer sent it, whichever way it was stored (inline, compressed, or in parts). */
+export async function loadDetail(client: DynamoDBDocumentClient, table: string, row: LogEntry): Promise<string> {
+  if (row.detail !== undefined) return row.detail;
+  if (row.detailGzip) return gunzipSync(row.detailGzip).toString('utf8');
+  const parts: Uint8Array[] = [];
+  for (let part = 0; part < (row.detailParts ?? 0); part++) {
+    const item = (await client.send(new GetCommand({ TableName: table, Key: { pk: partKey(row.pk, row.digest, part) } }))).Item as LogPart | undefined;
+    if (!item) throw new Error(`log row ${row.pk} is missing detail part ${part}`);
+    parts.push(item.data);
+  }
+  return gunzipSync(Buffer.concat(parts)).toString('utf8');
+}
