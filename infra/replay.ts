@@ -7,7 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Detail } from '../schemas/envelope.ts';
 import { compilePattern } from './local/event-pattern.ts';
-import type { EventData } from '../functions/domain/records.ts';
+import type { EventData } from '../functions/domain/projections.ts';
 import type { TableView } from '../functions/domain/views.ts';
 import type { StoredRecord, ValidEvent } from '../functions/projector/plan.ts';
 import { recordKey } from '../functions/projector/plan.ts';

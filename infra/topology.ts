@@ -2,9 +2,11 @@
  * The one declaration of who talks to whom. The CDK stack builds rules,
  * queues, functions and tables from it; the embedded local cloud builds the
  * same routing from it. Adding a subscription is one entry here plus its
- * handler module. Nothing in this file imports AWS code.
+ * handler module. Nothing in this file imports AWS code (the view declarations it
+ * derives subscriptions from are pure domain code).
  */
 import { SOURCES, type Source } from '../schemas/define.ts';
+import { detailTypesFor, MINISTRY_VIEWS } from '../functions/domain/views.ts';
 
 export type Ministry = 'interior' | 'labour' | 'foreign-affairs' | 'border-service';
 export const MINISTRIES: readonly Ministry[] = ['interior', 'labour', 'foreign-affairs', 'border-service'];
@@ -107,7 +109,14 @@ export const TABLES: readonly TableSpec[] = [
       { name: 'breaches', partitionKey: { name: 'breachSource', type: 'S' }, sortKey: { name: 'logPosition', type: 'S' } },
     ],
   },
-  { id: 'BerkutRegistry', description: 'Berkut: visas, crossings, stays, offences, deportations, residence and citizenship.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+  {
+    id: 'BerkutRegistry',
+    description: 'Berkut: visas, crossings, stays, offences, deportations, residence and citizenship.',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    // Sparse: visas and stay registrations by the day they end, so the overstay check reads candidates, not the registry.
+    indexes: [{ name: 'byEnd', partitionKey: { name: 'endsMonth', type: 'S' }, sortKey: { name: 'endsOn', type: 'S' } }],
+  },
   { id: 'ForeignLabourRegistry', description: 'Foreign Labour Force system: permits and quotas.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
   { id: 'QandasRegistry', description: 'Qandas database: statuses, quotas and subsidies.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
   { id: 'InteriorView', description: 'Ministry of Internal Affairs view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
@@ -124,20 +133,13 @@ const PERSONAL_DATA_LAW = 'Law No. 94-V "On Personal Data and Their Protection" 
 const PROJECTOR = 'functions/projector/handler.ts';
 const PROJECTION_DELIVERY: DeliverySpec = { ...DEFAULT_DELIVERY, batchSize: 100, maxBatchingWindowSeconds: 1 };
 
-/** The detail-types a ministry view is entitled to receive (those that build the kinds its declaration keeps). */
-export const VIEW_DETAIL_TYPES: Readonly<Record<Ministry, readonly string[]>> = {
-  interior: [
-    'VisaIssued', 'VisaRevoked', 'BorderCrossingRecorded', 'EntryDenied', 'StayRegistered', 'AdministrativeOffenceRecorded',
-    'DeportationOrdered', 'ResidencePermitIssued', 'CitizenshipGranted', 'OverstayDetected', 'ForeignerRecordClosed',
-    'WorkPermitIssued', 'WorkPermitExtended', 'WorkPermitRevoked', 'QandasStatusGranted', 'QandasStatusClosed',
-  ],
-  labour: [
-    'WorkPermitIssued', 'WorkPermitExtended', 'WorkPermitRevoked', 'LabourQuotaSet', 'QandasStatusGranted', 'QandasStatusClosed',
-    'QandasQuotaSet', 'ResettlementSubsidyPaid', 'ResidencePermitIssued', 'DeportationOrdered', 'VisaIssued', 'VisaRevoked', 'CitizenshipGranted',
-  ],
-  'foreign-affairs': ['VisaIssued', 'VisaRevoked', 'DeportationOrdered', 'EntryDenied', 'CitizenshipGranted'],
-  'border-service': ['BorderCrossingRecorded', 'EntryDenied', 'VisaIssued', 'VisaRevoked', 'DeportationOrdered', 'OverstayDetected'],
-};
+/**
+ * The detail-types a ministry view receives: derived from the kinds and
+ * fields its declaration keeps (functions/domain/views.ts), never restated.
+ */
+export const VIEW_DETAIL_TYPES: Readonly<Record<Ministry, readonly string[]>> = Object.fromEntries(
+  MINISTRIES.map((m) => [m, detailTypesFor(MINISTRY_VIEWS[m])]),
+) as unknown as Record<Ministry, readonly string[]>;
 
 const VIEW_PURPOSES: Readonly<Record<Ministry, { purpose: string; article: string }>> = {
   interior: { purpose: 'Migration control: registration of stay, offences, deportations, residence and citizenship of foreigners.', article: 'Art. 9: competence of the internal affairs bodies in migration' },

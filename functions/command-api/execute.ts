@@ -12,12 +12,12 @@ import type { Detail } from '../../schemas/envelope.ts';
 import { rebuiltBusEvent } from '../lib/bus-event.ts';
 import type { PutEventsEntry } from '../../schemas/entries.ts';
 import { issuesFrom, EventValidationError } from '../../schemas/validate.ts';
-import type { EventData } from '../domain/records.ts';
+import type { EventData } from '../domain/projections.ts';
 import { REGISTRIES, type SystemName } from '../domain/views.ts';
 import { buildEntry, putEntries } from '../lib/publisher.ts';
-import { projectEvents } from '../projector/project.ts';
+import { KnownRecords, projectEvents } from '../projector/project.ts';
 import type { ValidEvent } from '../projector/plan.ts';
-import { Refusal } from '../systems/command.ts';
+import { Refusal, type CommandPorts } from '../systems/command.ts';
 import { findCommand, SYSTEM_COMMANDS } from '../systems/catalog.ts';
 import { registryPorts } from './ports.ts';
 
@@ -62,16 +62,26 @@ export async function executeCommand(request: CommandRequest, context: ExecuteCo
     const issues = issuesFrom(parsed.error, 'input');
     return refused(name, 400, 'invalid-input', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { field: issues[0]?.path, issues });
   }
-  const registry = registryPorts(context.dynamo, context.table, context.secret);
-  const reserved: string[] = [];
-  const ports = { ...registry, reserve: async (counter: string, limit: number) => (await registry.reserve(counter, limit)) && (reserved.push(counter), true) };
+  // What deciding reads is what folding the command's events needs: read once.
+  const known = new KnownRecords();
+  const registry = registryPorts(context.dynamo, context.table, context.secret, known);
+  const reserved: { quota: string; amount: number }[] = [];
+  const giveBack = () => Promise.all(reserved.map((r) => registry.release(r.quota, r.amount)));
+  const ports: CommandPorts = {
+    ...registry,
+    async reserve(quota, amount = 1) {
+      const reservation = await registry.reserve(quota, amount);
+      if (reservation === 'reserved') reserved.push({ quota, amount });
+      return reservation;
+    },
+  };
   let entries: PutEventsEntry[];
   try {
     const planned = await definition.decide(parsed.data, ports);
     const correlationId = request.correlationId ?? randomUUID();
     entries = planned.map((p) => buildEntry(p.definition, p.data as never, { correlationId, ...(request.occurredAt ? { occurredAt: request.occurredAt } : {}) }, context.busName));
   } catch (error) {
-    await Promise.all(reserved.map((c) => registry.release(c)));
+    await giveBack();
     if (error instanceof Refusal) return refused(name, error.status, error.code, error.message, error.field ? { field: `input.${error.field}` } : {});
     if (error instanceof EventValidationError) return refused(name, 422, 'invalid-event', error.message, { issues: [...error.issues] });
     throw error;
@@ -79,7 +89,7 @@ export async function executeCommand(request: CommandRequest, context: ExecuteCo
   if (entries.length === 0) return { command: name, ok: true, events: [] };
   const results = await putEntries(context.events, entries).catch(async (error: unknown) => {
     // Nothing was published: give back what the command reserved.
-    await Promise.all(reserved.map((c) => registry.release(c)));
+    await giveBack();
     throw error;
   });
   const failures = results.filter((r) => !r.eventId);
@@ -89,7 +99,7 @@ export async function executeCommand(request: CommandRequest, context: ExecuteCo
     bus: rebuiltBusEvent({ id: r.eventId!, source: r.entry.Source, detailType: r.entry.DetailType, time: new Date().toISOString(), detail: JSON.parse(r.entry.Detail) as Detail<EventData> }),
   }));
   // Best effort: if this fails the registry's subscription still folds the events.
-  await projectEvents(context.dynamo, context.table, REGISTRIES[context.system], context.secret, published).catch(() => undefined);
+  await projectEvents(context.dynamo, context.table, REGISTRIES[context.system], context.secret, published, known).catch(() => undefined);
   return {
     command: name,
     ok: true,

@@ -1,11 +1,9 @@
 /**
- * The aggregates each ministry works with, computed from its view's records.
- * Counting from records (not from counters kept beside them) means a stat can
- * never be counted twice: records are keyed by natural ids and deduplicated
- * by event id, whatever the delivery did.
+ * The figures each ministry works with, read from the counters its projector
+ * keeps (aggregates.ts) — never from its records. Pure: the query API fetches
+ * the buckets a ministry's figures need and hands them here.
  */
 import type { Ministry } from '../../infra/topology.ts';
-import type { StoredRecord } from '../projector/plan.ts';
 
 export interface Period {
   /** First and last day counted (inclusive, YYYY-MM-DD). */
@@ -24,191 +22,146 @@ export function periodOf(options: { year?: number; asOf?: string }, today = new 
   return { from: `${year}-01-01`, to: last, asOf: last < today ? last : today };
 }
 
-type Counts = Record<string, number>;
-const bump = (counts: Counts, key: unknown, by = 1) => {
-  const k = String(key ?? 'unknown');
-  counts[k] = (counts[k] ?? 0) + by;
-};
-const sorted = (counts: Counts): Counts => Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
-const day = (value: unknown) => String(value ?? '').slice(0, 10);
-const within = (value: unknown, period: Period) => {
-  const d = day(value);
-  return d >= period.from && d <= period.to;
-};
-const month = (value: unknown) => String(value ?? '').slice(0, 7);
+export type Counters = Readonly<Record<string, number>>;
 
-/** A permit in force on a day: started, not ended, not revoked by then. */
-export function permitActiveOn(state: Record<string, unknown>, on: string): boolean {
-  if (day(state.validFrom) > on || day(state.validUntil) < on) return false;
-  return !(state.status === 'revoked' && day(state.revokedOn) <= on);
+/** A period's counters: summed, and month by month (a partial month counts its days in the period). */
+export interface PeriodCounters {
+  readonly total: Counters;
+  readonly months: Readonly<Record<string, Counters>>;
 }
 
-function labourStats(records: readonly StoredRecord[], period: Period) {
-  const qandas = { granted: 0, byOrigin: {} as Counts, bySettlementRegion: {} as Counts, byMonth: {} as Counts, quota: 0, quotaByRegion: {} as Counts, grantedInQuota: 0, closed: 0 };
-  const subsidies = { paid: 0, amountKzt: 0, byKind: {} as Counts };
-  const lea = { active: 0, activeByCountry: {} as Counts, activeByRegion: {} as Counts, activeByCategory: {} as Counts, issued: 0, revoked: 0 };
-  const individual = { active: 0, activeByCountry: {} as Counts, issued: 0, revoked: 0 };
+/** Which counter families a ministry's figures read, as period sums or as running balances. */
+export const STATS_FAMILIES: Readonly<Record<Ministry, { readonly period: readonly string[]; readonly balance: readonly string[] }>> = {
+  labour: { period: ['qandas', 'subsidies', 'permits'], balance: ['permits-active'] },
+  interior: { period: ['offences', 'deportations', 'interior'], balance: ['presence'] },
+  'foreign-affairs': { period: ['visas'], balance: [] },
+  'border-service': { period: ['crossings'], balance: [] },
+};
+
+export interface StatsInput {
+  readonly period: Readonly<Record<string, PeriodCounters>>;
+  readonly balance: Readonly<Record<string, Counters>>;
+}
+
+const EMPTY: PeriodCounters = { total: {}, months: {} };
+const n = (counters: Counters, name: string) => counters[name] ?? 0;
+const sorted = (counts: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+
+/** `by:KEY` counters as `{ KEY: n }`, zeros dropped. */
+function breakdown(counters: Counters, by: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const prefix = `${by}:`;
+  for (const [name, value] of Object.entries(counters)) if (name.startsWith(prefix) && value !== 0) out[name.slice(prefix.length)] = value;
+  return sorted(out);
+}
+
+/** One counter month by month, zero months left out. */
+function byMonth(months: PeriodCounters['months'], name: string, label: (month: string) => string = (m) => m): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [month, counters] of Object.entries(months)) if (n(counters, name) !== 0) out[label(month)] = n(counters, name);
+  return sorted(out);
+}
+
+function labourStats(input: StatsInput, period: Period) {
+  const qandas = input.period.qandas ?? EMPTY;
+  const subsidies = input.period.subsidies ?? EMPTY;
+  const permits = input.period.permits ?? EMPTY;
+  const active = input.balance['permits-active'] ?? {};
+  const q = qandas.total;
   const quotaUse: Record<string, { quota: number; issued: number }> = {};
-  const year = Number(period.from.slice(0, 4));
-  for (const { kind, state } of records) {
-    if (kind === 'qandas' && within(state.grantedOn, period)) {
-      qandas.granted += 1;
-      bump(qandas.byOrigin, state.originCountry);
-      bump(qandas.bySettlementRegion, state.settlementRegion);
-      bump(qandas.byMonth, month(state.grantedOn));
-      if (state.inQuota === true) qandas.grantedInQuota += 1;
-    }
-    if (kind === 'qandas' && state.status === 'closed' && within(state.closedOn, period)) qandas.closed += 1;
-    if (kind === 'qandas-quota' && Number(state.year) === year) {
-      qandas.quota += Number(state.quota);
-      bump(qandas.quotaByRegion, state.region, Number(state.quota));
-    }
-    if (kind === 'subsidy' && within(state.paidOn, period)) {
-      subsidies.paid += 1;
-      subsidies.amountKzt += Number(state.amountKzt ?? 0);
-      bump(subsidies.byKind, state.kind);
-    }
-    if (kind === 'labour-quota' && Number(state.year) === year) {
-      const key = `${state.region}#${state.category}`;
-      (quotaUse[key] ??= { quota: 0, issued: 0 }).quota += Number(state.quota);
-    }
-    if (kind === 'permit') {
-      const target = state.kind === 'lea-employer' ? lea : individual;
-      if (within(state.validFrom, period)) target.issued += 1;
-      if (state.status === 'revoked' && within(state.revokedOn, period)) target.revoked += 1;
-      if (state.kind === 'lea-employer' && Number(day(state.validFrom).slice(0, 4)) === year) {
-        (quotaUse[`${state.region}#${state.category}`] ??= { quota: 0, issued: 0 }).issued += 1;
-      }
-      if (permitActiveOn(state, period.asOf)) {
-        target.active += 1;
-        bump(target.activeByCountry, state.citizenship);
-        if (target === lea) {
-          bump(lea.activeByRegion, state.region);
-          bump(lea.activeByCategory, state.category);
-        }
-      }
-    }
-  }
+  for (const [key, value] of Object.entries(breakdown(permits.total, 'quotaUse.quota'))) (quotaUse[key] ??= { quota: 0, issued: 0 }).quota = value;
+  for (const [key, value] of Object.entries(breakdown(permits.total, 'quotaUse.issued'))) (quotaUse[key] ??= { quota: 0, issued: 0 }).issued = value;
   return {
-    qandas: { ...qandas, byOrigin: sorted(qandas.byOrigin), bySettlementRegion: sorted(qandas.bySettlementRegion), byMonth: sorted(qandas.byMonth), quotaByRegion: sorted(qandas.quotaByRegion) },
-    subsidies: { ...subsidies, byKind: sorted(subsidies.byKind) },
+    qandas: {
+      granted: n(q, 'granted'),
+      people: n(q, 'people'),
+      byOrigin: breakdown(q, 'byOrigin'),
+      bySettlementRegion: breakdown(q, 'bySettlementRegion'),
+      byMonth: byMonth(qandas.months, 'granted'),
+      /** The quota is a number of people: what counts against it is people, shown beside the statuses. */
+      quota: n(q, 'quota'),
+      quotaByRegion: breakdown(q, 'quotaByRegion'),
+      grantedInQuota: n(q, 'grantedInQuota'),
+      peopleInQuota: n(q, 'peopleInQuota'),
+      closed: n(q, 'closed'),
+    },
+    subsidies: { paid: n(subsidies.total, 'paid'), amountKzt: n(subsidies.total, 'amountKzt'), byKind: breakdown(subsidies.total, 'byKind') },
     workPermits: {
       activeOn: period.asOf,
-      active: lea.active,
-      activeByCountry: sorted(lea.activeByCountry),
-      activeByRegion: sorted(lea.activeByRegion),
-      activeByCategory: sorted(lea.activeByCategory),
-      issued: lea.issued,
-      revoked: lea.revoked,
-      individual: { active: individual.active, activeByCountry: sorted(individual.activeByCountry), issued: individual.issued, revoked: individual.revoked },
+      active: n(active, 'lea'),
+      activeByCountry: breakdown(active, 'lea.byCountry'),
+      activeByRegion: breakdown(active, 'lea.byRegion'),
+      activeByCategory: breakdown(active, 'lea.byCategory'),
+      issued: n(permits.total, 'lea.issued'),
+      revoked: n(permits.total, 'lea.revoked'),
+      individual: {
+        active: n(active, 'individual'),
+        activeByCountry: breakdown(active, 'individual.byCountry'),
+        issued: n(permits.total, 'individual.issued'),
+        revoked: n(permits.total, 'individual.revoked'),
+      },
       quotaUse: Object.fromEntries(Object.entries(quotaUse).sort(([a], [b]) => a.localeCompare(b))),
     },
   };
 }
 
-function interiorStats(records: readonly StoredRecord[], period: Period) {
-  const offencesByCitizenship: Counts = {};
-  const offencesByMonth: Counts = {};
-  const offencesByArticle: Counts = {};
-  const deportationsByCitizenship: Counts = {};
-  let offences = 0;
-  let deportations = 0;
-  let overstays = 0;
-  let stays = 0;
-  const lastCrossing = new Map<string, { at: string; direction: unknown; citizenship: unknown }>();
-  const citizens = new Set<string>();
-  for (const record of records) {
-    const { kind, state } = record;
-    if (kind === 'offence' && within(state.committedOn, period)) {
-      offences += 1;
-      bump(offencesByCitizenship, state.citizenship);
-      bump(offencesByMonth, month(state.committedOn));
-      bump(offencesByArticle, state.article);
-    }
-    if (kind === 'deportation' && within(state.orderedOn, period)) {
-      deportations += 1;
-      bump(deportationsByCitizenship, state.citizenship);
-    }
-    if (kind === 'overstay' && within(state.detectedOn, period)) overstays += 1;
-    if (kind === 'stay' && within(state.validFrom, period)) stays += 1;
-    if (kind === 'citizenship') citizens.add(record.pk);
-    if (kind === 'crossing' && day(state.crossedAt) <= period.asOf) {
-      const last = lastCrossing.get(record.pk);
-      if (!last || String(state.crossedAt) > last.at) lastCrossing.set(record.pk, { at: String(state.crossedAt), direction: state.direction, citizenship: state.citizenship });
-    }
-  }
-  const peopleInCountryByCitizenship: Counts = {};
-  let peopleInCountry = 0;
-  for (const [pk, last] of lastCrossing) {
-    if (last.direction !== 'entry' || citizens.has(pk)) continue;
-    peopleInCountry += 1;
-    bump(peopleInCountryByCitizenship, last.citizenship);
-  }
+function interiorStats(input: StatsInput, period: Period) {
+  const offences = input.period.offences ?? EMPTY;
+  const deportations = input.period.deportations ?? EMPTY;
+  const interior = input.period.interior ?? EMPTY;
+  const presence = input.balance.presence ?? {};
   return {
-    offences,
-    offencesByCitizenship: sorted(offencesByCitizenship),
-    offencesByMonth: sorted(offencesByMonth),
-    offencesByArticle: sorted(offencesByArticle),
-    deportations,
-    deportationsByCitizenship: sorted(deportationsByCitizenship),
-    overstays,
-    staysRegistered: stays,
-    peopleInCountry: { on: period.asOf, total: peopleInCountry, byCitizenship: sorted(peopleInCountryByCitizenship) },
+    offences: n(offences.total, 'offences'),
+    /** Distinct people held liable in the period (counted on their first offence of the year). */
+    offenders: n(offences.total, 'offenders'),
+    offencesByCitizenship: breakdown(offences.total, 'byCitizenship'),
+    offendersByCitizenship: breakdown(offences.total, 'offendersByCitizenship'),
+    offencesByMonth: byMonth(offences.months, 'offences'),
+    offencesByArticle: breakdown(offences.total, 'byArticle'),
+    deportations: n(deportations.total, 'deportations'),
+    deportationsByCitizenship: breakdown(deportations.total, 'byCitizenship'),
+    overstays: n(interior.total, 'overstays'),
+    staysRegistered: n(interior.total, 'staysRegistered'),
+    peopleInCountry: { on: period.asOf, total: n(presence, 'inCountry'), byCitizenship: breakdown(presence, 'byCitizenship') },
   };
 }
 
-function foreignAffairsStats(records: readonly StoredRecord[], period: Period) {
-  const byType: Counts = {};
-  const byCitizenship: Counts = {};
-  const byMonth: Counts = {};
-  let issued = 0;
-  let revoked = 0;
-  let consularNotices = 0;
-  for (const record of records) {
-    const { kind, state } = record;
-    // A visa counts in the month it starts (the registry does not carry the day of issue).
-    if (kind === 'visa' && within(state.validFrom, period)) {
-      issued += 1;
-      bump(byType, state.visaType);
-      bump(byCitizenship, state.citizenship);
-      bump(byMonth, month(state.validFrom));
-    }
-    if (kind === 'visa' && state.status === 'revoked' && within(state.revokedOn, period)) revoked += 1;
-    if (kind === 'deportation' && within(state.orderedOn, period)) consularNotices += 1;
-  }
-  return { visas: { issued, byType: sorted(byType), byCitizenship: sorted(byCitizenship), byMonth: sorted(byMonth), revoked }, deportationsNeedingConsularNotice: consularNotices };
+function foreignAffairsStats(input: StatsInput) {
+  const visas = input.period.visas ?? EMPTY;
+  return {
+    visas: {
+      issued: n(visas.total, 'issued'),
+      byType: breakdown(visas.total, 'byType'),
+      byCitizenship: breakdown(visas.total, 'byCitizenship'),
+      byMonth: byMonth(visas.months, 'issued'),
+      revoked: n(visas.total, 'revoked'),
+    },
+    deportationsNeedingConsularNotice: n(visas.total, 'consularNotices'),
+  };
 }
 
-function borderStats(records: readonly StoredRecord[], period: Period) {
-  const byCheckpoint: Counts = {};
-  const byMonth: Counts = {};
-  const deniedByReason: Counts = {};
-  let entry = 0;
-  let exit = 0;
-  let entryDenied = 0;
-  for (const { kind, state } of records) {
-    if (kind === 'crossing' && within(state.crossedAt, period)) {
-      if (state.direction === 'entry') entry += 1;
-      else exit += 1;
-      bump(byCheckpoint, `${state.checkpoint} ${state.direction}`);
-      bump(byMonth, `${month(state.crossedAt)} ${state.direction}`);
-    }
-    if (kind === 'denial' && within(state.deniedAt, period)) {
-      entryDenied += 1;
-      bump(deniedByReason, state.reason);
-    }
-  }
-  return { crossings: { entry, exit, byCheckpoint: sorted(byCheckpoint), byMonth: sorted(byMonth) }, entryDenied, entryDeniedByReason: sorted(deniedByReason) };
+function borderStats(input: StatsInput) {
+  const crossings = input.period.crossings ?? EMPTY;
+  return {
+    crossings: {
+      entry: n(crossings.total, 'entry'),
+      exit: n(crossings.total, 'exit'),
+      byCheckpoint: breakdown(crossings.total, 'byCheckpoint'),
+      byMonth: sorted({ ...byMonth(crossings.months, 'entry', (m) => `${m} entry`), ...byMonth(crossings.months, 'exit', (m) => `${m} exit`) }),
+    },
+    entryDenied: n(crossings.total, 'denied'),
+    entryDeniedByReason: breakdown(crossings.total, 'deniedByReason'),
+  };
 }
 
-export function computeStats(ministry: Ministry, records: readonly StoredRecord[], period: Period): Record<string, unknown> {
+export function computeStats(ministry: Ministry, input: StatsInput, period: Period): Record<string, unknown> {
   const figures =
     ministry === 'labour'
-      ? labourStats(records, period)
+      ? labourStats(input, period)
       : ministry === 'interior'
-        ? interiorStats(records, period)
+        ? interiorStats(input, period)
         : ministry === 'foreign-affairs'
-          ? foreignAffairsStats(records, period)
-          : borderStats(records, period);
+          ? foreignAffairsStats(input)
+          : borderStats(input);
   return { ministry, period, ...figures };
 }

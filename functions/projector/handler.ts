@@ -10,7 +10,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { validateDetail } from '../../schemas/validate.ts';
 import type { BusEvent, Detail } from '../../schemas/envelope.ts';
-import type { EventData } from '../domain/records.ts';
+import type { EventData } from '../domain/projections.ts';
 import { findTableView } from '../domain/views.ts';
 import { dynamo, events } from '../lib/clients.ts';
 import { requireEnv } from '../lib/env.ts';

@@ -1,25 +1,53 @@
 /**
- * Pure planning for a projection batch: which records the events touch, and
- * what those records become. No I/O: the handler loads and stores.
+ * Pure planning for a projection batch: which records the events touch,
+ * what those records become, and how the table's counters move with them.
+ * No I/O: the handler loads and stores.
  */
 import type { BusEvent, Detail } from '../../schemas/envelope.ts';
 import type { PersonRef } from '../../schemas/person.ts';
-import { foldRecord, mergeEvents, recordRefs, type AppliedEvent, type EventData, type RecordKind } from '../domain/records.ts';
+import { contributions, difference, type CounterDelta } from '../domain/aggregates.ts';
+import { foldState, KIND_RULES, mergeEvents, type AppliedEvent } from '../domain/fold.ts';
+import { aliasPk, fragmentOf, personPk, projectionOf, QUOTA_PK, type EventData } from '../domain/projections.ts';
+import type { RecordKind, StateOf } from '../domain/record-states.ts';
 import { minimise, type TableView } from '../domain/views.ts';
 import { personKey } from '../lib/person-key.ts';
 
-export interface StoredRecord {
+export type { EventData } from '../domain/projections.ts';
+
+/** A stored record of one kind, its state typed by that kind's schema. */
+export interface RecordOf<K extends RecordKind> {
   pk: string;
   sk: string;
-  kind: RecordKind;
+  kind: K;
+  /** 1 for a new record; every change adds one (optimistic concurrency). */
   version: number;
-  state: Record<string, unknown>;
+  state: StateOf<K>;
+  /** The events that built the record (one for a single-event record), with the fields they set that this table keeps. */
   events: AppliedEvent[];
+  /** Berkut's index of when a permitted stay ends (visas, stay registrations), for the overstay check. */
+  endsMonth?: string;
+  endsOn?: string;
+}
+
+/** Any stored record; narrow it by `kind` to read its state. */
+export type StoredRecord = { [K in RecordKind]: RecordOf<K> }[RecordKind];
+
+/** The records of one kind, typed. */
+export function ofKind<K extends RecordKind>(records: readonly StoredRecord[], kind: K): RecordOf<K>[] {
+  return records.filter((r): r is StoredRecord & RecordOf<K> => r.kind === kind) as RecordOf<K>[];
 }
 
 export interface ValidEvent {
   readonly messageId: string;
   readonly bus: BusEvent<Detail<EventData>>;
+}
+
+export interface Touch {
+  readonly pk: string;
+  readonly sk: string;
+  readonly kind: RecordKind;
+  readonly events: AppliedEvent[];
+  readonly messageIds: Set<string>;
 }
 
 export interface PlannedWrite {
@@ -28,68 +56,89 @@ export interface PlannedWrite {
   readonly expectedVersion: number;
   /** Messages whose events this write carries: if it fails, they are retried. */
   readonly messageIds: ReadonlySet<string>;
+  /** How the table's counters move with this change. */
+  readonly deltas: readonly CounterDelta[];
 }
 
 export const recordKey = (pk: string, sk: string) => `${pk}\u0000${sk}`;
 
-interface Touch {
-  pk: string;
-  sk: string;
-  kind: RecordKind;
-  events: AppliedEvent[];
-  messageIds: Set<string>;
-}
-
-/** The person keys an event is filed under: its own, and the one its IIN alone would give. */
-export function keysOf(data: EventData, type: string, secret: string): { personKey?: string; iinKey?: string } {
+/** The person keys an event is filed under: its own, and the one an IIN it links the person to would give. */
+export function keysOf(data: EventData, detailType: string, secret: string): { personKey?: string; iinKey?: string } {
   const person = data.person as PersonRef | undefined;
   if (!person) return {};
   const own = personKey(person, secret);
-  const iin = type === 'CitizenshipGranted' ? (data.iin as string | undefined) : person.iin;
+  const iin = projectionOf(detailType)?.linksIin?.(data);
   return { personKey: own, ...(iin ? { iinKey: personKey({ iin }, secret) } : {}) };
 }
 
 /** Groups a batch's events by the records of this table they touch, each event minimised for that record. */
 export function touches(view: TableView, events: readonly ValidEvent[], secret: string): Touch[] {
   const byKey = new Map<string, Touch>();
+  const touch = (pk: string, sk: string, kind: RecordKind, applied: AppliedEvent, messageId: string) => {
+    const k = recordKey(pk, sk);
+    const entry = byKey.get(k) ?? { pk, sk, kind, events: [], messageIds: new Set<string>() };
+    entry.events.push(applied);
+    entry.messageIds.add(messageId);
+    byKey.set(k, entry);
+  };
   for (const { messageId, bus } of events) {
+    const projection = projectionOf(bus['detail-type']);
+    if (!projection) continue;
     const { meta, data } = bus.detail;
-    const type = bus['detail-type'];
-    const { personKey: key, iinKey } = keysOf(data, type, secret);
-    for (const ref of recordRefs(type, data, key, iinKey)) {
-      const kept = ref.kind === 'alias' ? minimise(view, 'alias', { personKey: key }) : minimise(view, ref.kind, data);
+    const { personKey: key, iinKey } = keysOf(data, bus['detail-type'], secret);
+    const applied = (set: Record<string, unknown>): AppliedEvent => ({
+      id: meta.eventId,
+      type: bus['detail-type'],
+      source: bus.source,
+      occurredAt: meta.occurredAt,
+      ...(meta.causationId ? { causationId: meta.causationId } : {}),
+      set,
+    });
+    for (const t of projection.touches) {
+      if (t.partition === 'person' && !key) continue;
+      const kept = minimise(view, t.kind, fragmentOf(t, data));
       if (!kept) continue;
-      const applied: AppliedEvent = {
-        id: meta.eventId,
-        type,
-        source: bus.source,
-        occurredAt: meta.occurredAt,
-        ...(meta.causationId ? { causationId: meta.causationId } : {}),
-        data: kept,
-      };
-      const k = recordKey(ref.pk, ref.sk);
-      const touch = byKey.get(k) ?? { pk: ref.pk, sk: ref.sk, kind: ref.kind, events: [], messageIds: new Set<string>() };
-      touch.events.push(applied);
-      touch.messageIds.add(messageId);
-      byKey.set(k, touch);
+      touch(t.partition === 'quota' ? QUOTA_PK : personPk(key!), t.sk(data), t.kind, applied(kept), messageId);
+    }
+    if (key && iinKey && iinKey !== key) {
+      const kept = minimise(view, 'alias', { personKey: key });
+      if (kept) touch(aliasPk(iinKey), 'alias', 'alias', applied(kept), messageId);
     }
   }
   return [...byKey.values()];
 }
 
-/** What each touched record becomes; records the batch does not change are left out. */
-export function planWrites(touched: readonly Touch[], existing: ReadonlyMap<string, StoredRecord>): PlannedWrite[] {
+/** Keys a table indexes a record under (only Berkut's registry: when a permitted stay ends). */
+function indexAttributes(view: TableView, kind: RecordKind, state: Record<string, unknown>): { endsMonth?: string; endsOn?: string } {
+  if (view.name !== 'berkut' || (kind !== 'visa' && kind !== 'stay') || typeof state.validUntil !== 'string') return {};
+  if (kind === 'visa' && state.status === 'revoked') return {};
+  return { endsMonth: state.validUntil.slice(0, 7), endsOn: state.validUntil };
+}
+
+/**
+ * What each touched record becomes, and how the counters move; records the
+ * batch does not change are left out. `existing` holds what was read: a
+ * record, or undefined for a key known to be free. A single-event record not
+ * in it is assumed free (written blind; the write is conditional).
+ */
+export function planWrites(view: TableView, touched: readonly Touch[], existing: ReadonlyMap<string, StoredRecord | undefined>): PlannedWrite[] {
   const writes: PlannedWrite[] = [];
   for (const touch of touched) {
     const current = existing.get(recordKey(touch.pk, touch.sk));
-    const events = mergeEvents(current?.events ?? [], touch.events);
+    const events = mergeEvents(touch.kind, current?.events ?? [], touch.events);
     if (!events) continue;
-    const state = touch.kind === 'alias' ? { personKey: events.at(-1)!.data.personKey } : foldRecord(touch.kind, events);
+    const state = foldState(touch.kind, events) as Record<string, unknown>;
+    const before = current ? contributions(view.name, current.kind, current.state) : [];
+    const after = contributions(view.name, touch.kind, state);
     writes.push({
-      record: { pk: touch.pk, sk: touch.sk, kind: touch.kind, version: (current?.version ?? 0) + 1, state, events },
+      record: { pk: touch.pk, sk: touch.sk, kind: touch.kind, version: (current?.version ?? 0) + 1, state, events, ...indexAttributes(view, touch.kind, state) } as StoredRecord,
       expectedVersion: current?.version ?? 0,
       messageIds: touch.messageIds,
+      deltas: difference(before, after),
     });
   }
   return writes;
 }
+
+/** Whether a kind's records must be read before they are written. */
+export const mustRead = (kind: RecordKind) => KIND_RULES[kind].evolving;

@@ -1,5 +1,5 @@
 import { QueryCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { aliasPk, personPk } from '../domain/records.ts';
+import { aliasPk, personPk } from '../domain/projections.ts';
 import type { StoredRecord } from './plan.ts';
 import { allPages } from '../lib/paginate.ts';
 import type { PersonLookup } from '../lib/person-key.ts';
@@ -7,6 +7,8 @@ import type { PersonLookup } from '../lib/person-key.ts';
 /** Read access to a projection table, by person. */
 export interface RecordReader {
   personRecords(personKey: string): Promise<StoredRecord[]>;
+  /** Every record of one partition (a person's `p#…`). */
+  partition(pk: string): Promise<StoredRecord[]>;
   record(pk: string, sk: string): Promise<StoredRecord | undefined>;
   /** The person key an IIN-only identity is filed under (its alias), or the key itself. */
   resolveAlias(iinKey: string): Promise<string>;
@@ -16,17 +18,20 @@ export interface RecordReader {
 
 export function registryReader(client: DynamoDBDocumentClient, table: string): RecordReader {
   const reader: RecordReader = {
-    personRecords(personKey) {
+    partition(pk) {
       return allPages<StoredRecord>((ExclusiveStartKey) =>
-        client.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personPk(personKey) }, ExclusiveStartKey })),
+        client.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey })),
       );
     },
+    personRecords(personKey) {
+      return reader.partition(personPk(personKey));
+    },
     async record(pk, sk) {
-      return (await client.send(new GetCommand({ TableName: table, Key: { pk, sk } }))).Item as StoredRecord | undefined;
+      return (await client.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item as StoredRecord | undefined;
     },
     async resolveAlias(iinKey) {
-      const alias = (await client.send(new GetCommand({ TableName: table, Key: { pk: aliasPk(iinKey), sk: 'alias' } }))).Item as StoredRecord | undefined;
-      return (alias?.state.personKey as string | undefined) ?? iinKey;
+      const alias = await reader.record(aliasPk(iinKey), 'alias');
+      return alias?.kind === 'alias' ? alias.state.personKey : iinKey;
     },
     async findPerson(lookup) {
       const personKey = lookup.viaIin ? await reader.resolveAlias(lookup.key) : lookup.key;

@@ -16,7 +16,8 @@ import { dynamo } from '../lib/clients.ts';
 import { requireEnv } from '../lib/env.ts';
 import { lookupKey, type PersonLookup } from '../lib/person-key.ts';
 import { readLedger, recordAccess } from './ledger.ts';
-import { allRecords, toDossier, toLineage } from './queries.ts';
+import { toDossier, toLineage } from './queries.ts';
+import { readStatsInput } from './aggregate-reader.ts';
 import { registryReader } from '../projector/registry-reader.ts';
 
 const logger = new Logger({ serviceName: 'query-api' });
@@ -82,8 +83,10 @@ export async function route(event: APIGatewayProxyEvent, operator: string): Prom
   if (pathMinistry !== ministry) throw new BadRequest('ministry', `this API serves the ${ministry} view`, 403);
   if (event.httpMethod !== 'GET') throw new BadRequest('method', `${event.httpMethod} is not allowed; views are read-only`, 405);
   switch (resource) {
-    case 'stats':
-      return json(200, computeStats(ministry, await allRecords(dynamo(), table), parsePeriod(event)));
+    case 'stats': {
+      const period = parsePeriod(event);
+      return json(200, computeStats(ministry, await readStatsInput(dynamo(), table, ministry, period), period));
+    }
     case 'person':
     case 'lineage': {
       const who = identity(event);

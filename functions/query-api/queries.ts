@@ -6,7 +6,6 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoredRecord } from '../projector/plan.ts';
 import { allPages } from '../lib/paginate.ts';
-import { personOfRecord } from '../domain/records.ts';
 
 /** Every record of a view, for aggregates (a Scan: views are read by operators, not on a hot path). */
 export async function allRecords(client: DynamoDBDocumentClient, table: string, withEvents = false): Promise<StoredRecord[]> {
@@ -34,7 +33,7 @@ export interface Lineage {
 
 export function toDossier(personKey: string, records: readonly StoredRecord[]): Dossier {
   // Someone known only from crossings or offences has no profile record: name them by the person reference the view keeps.
-  const profile = records.find((r) => r.kind === 'profile')?.state ?? { ...personOfRecord(records.flatMap((r) => r.events)) };
+  const profile = records.find((r) => r.kind === 'profile')?.state ?? { ...records.map((r) => (r.state as { person?: object }).person).find((p) => p !== undefined) };
   return {
     personKey,
     profile,

@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import type { EventDefinition } from '../../schemas/define.ts';
 import type { Ministry } from '../../infra/topology.ts';
-import type { StoredRecord } from '../projector/plan.ts';
+import { ofKind, type RecordOf, type StoredRecord } from '../projector/plan.ts';
 import type { SystemName } from '../domain/views.ts';
 
 /** A refusal names the rule (a stable code) and says why in words. */
@@ -34,13 +34,20 @@ export interface CommandPorts {
   /** The person's records in the system's registry. */
   personRecords(person: { citizenship?: string; documentNumber?: string; iin?: string }): Promise<StoredRecord[]>;
   record(pk: string, sk: string): Promise<StoredRecord | undefined>;
-  /** Atomically takes one unit of a counter if it stays within `limit`; false when the limit is reached. */
-  reserve(counter: string, limit: number): Promise<boolean>;
-  /** Returns a reserved unit (when a command fails after reserving). */
-  release(counter: string): Promise<void>;
-  /** All registry records of the given kinds (for scheduled checks). */
-  scan(kinds: readonly string[]): Promise<StoredRecord[]>;
+  /**
+   * Takes `amount` free places of a quota (named by its record's key, e.g.
+   * `labour#2021#KZ-75#3`) in one conditional update.
+   */
+  reserve(quota: string, amount?: number): Promise<Reservation>;
+  /** Gives places back (when a command fails after reserving). */
+  release(quota: string, amount?: number): Promise<void>;
+  /** The people whose permitted stay (a visa, a stay registration) ended on a day in [from, until): the overstay check's candidates, from an index. */
+  staysEnding(from: string, until: string): Promise<string[]>;
+  /** Every record of a person by their partition key. */
+  partition(pk: string): Promise<StoredRecord[]>;
 }
+
+export type Reservation = 'reserved' | 'exhausted' | 'no-quota';
 
 export interface CommandDefinition<I extends z.ZodType = z.ZodType> {
   readonly name: string;
@@ -58,11 +65,11 @@ export function defineCommand<I extends z.ZodType>(def: CommandDefinition<I>): C
 
 export const event = <D extends z.ZodType>(definition: EventDefinition<D>, data: z.input<D>): PlannedEvent => ({ definition, data });
 
-/** Records of a kind among a person's records. */
-export const ofKind = (records: readonly StoredRecord[], kind: string) => records.filter((r) => r.kind === kind);
+/** Records of a kind among a person's records, their state typed. */
+export { ofKind };
 
 /** An entry ban in force on a date (from a deportation order), if any. */
-export function entryBanOn(records: readonly StoredRecord[], date: string): StoredRecord | undefined {
+export function entryBanOn(records: readonly StoredRecord[], date: string): RecordOf<'deportation'> | undefined {
   return ofKind(records, 'deportation').find((r) => String(r.state.orderedOn) <= date.slice(0, 10) && String(r.state.entryBanUntil) >= date.slice(0, 10));
 }
 

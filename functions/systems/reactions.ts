@@ -10,7 +10,8 @@ import type { EventDefinition } from '../../schemas/define.ts';
 import type { BusEvent, Detail } from '../../schemas/envelope.ts';
 import type { PutEventsEntry } from '../../schemas/entries.ts';
 import type { PersonRef } from '../../schemas/person.ts';
-import type { EventData } from '../domain/records.ts';
+import type { EventData } from '../domain/projections.ts';
+import { ofKind } from '../projector/plan.ts';
 import { deterministicUuid } from '../lib/ids.ts';
 import { personKey } from '../lib/person-key.ts';
 import { buildEntry } from '../lib/publisher.ts';
@@ -57,8 +58,8 @@ const foreignLabour: SystemReactions = {
     const rule = PERMIT_ENDING[cause['detail-type']]!;
     const on = cause.detail.data[rule.date] as string;
     const records = await registry.personRecords(personKey(personOf(cause), secret));
-    return records
-      .filter((r) => r.kind === 'permit' && r.state.status === 'active' && String(r.state.validUntil) >= on)
+    return ofKind(records, 'permit')
+      .filter((r) => r.state.status === 'active' && String(r.state.validUntil) >= on)
       .map((permit) =>
         reaction(cause, 'WorkPermitRevoked', String(permit.state.permitNumber), {
           person: personOf(cause),
@@ -74,8 +75,8 @@ const qandas: SystemReactions = {
   triggers: new Set(['CitizenshipGranted']),
   async react(cause, registry, { secret, busName }) {
     const records = await registry.personRecords(personKey(personOf(cause), secret));
-    return records
-      .filter((r) => r.kind === 'qandas' && r.state.status === 'active')
+    return ofKind(records, 'qandas')
+      .filter((r) => r.state.status === 'active')
       .map((record) =>
         reaction(cause, 'QandasStatusClosed', String(record.state.qandasId), {
           person: personOf(cause),
@@ -99,13 +100,13 @@ const berkut: SystemReactions = {
     const data = cause.detail.data;
     if (cause['detail-type'] === 'CitizenshipGranted') {
       const profile = await registry.record(`p#${personKey(personOf(cause), secret)}`, 'profile');
-      if (profile?.state.foreignerRecord === 'closed') return [];
+      if (profile?.kind === 'profile' && profile.state.foreignerRecord === 'closed') return [];
       return [reaction(cause, 'ForeignerRecordClosed', 'citizenship', { person: personOf(cause), closedOn: data.grantedOn, reason: 'citizenship' }, busName)];
     }
     // One window: a qandas status is also the application for permanent residence.
     const permitNumber = qandasResidencePermitNumber(String(data.qandasId), String(data.settlementRegion));
     const records = await registry.personRecords(personKey(personOf(cause), secret));
-    if (records.some((r) => r.kind === 'residence' && r.state.permitNumber === permitNumber)) return [];
+    if (ofKind(records, 'residence').some((r) => r.state.permitNumber === permitNumber)) return [];
     return [
       reaction(cause, 'ResidencePermitIssued', permitNumber, {
         person: personOf(cause),

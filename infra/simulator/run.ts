@@ -114,6 +114,8 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
 
   for (const c of plan.setup) await sendAll([c]);
   let from = '';
+  // The checks run quarterly here, so each catches up on the stays that ended since the last one.
+  let checkedUntil = `${plan.year - 1}-12-31`;
   for (const checkDay of plan.overstayChecks) {
     const until = `${checkDay}T23:59:59Z`;
     const phase = plan.scripts.map((script) => script.filter((c) => c.occurredAt > from && c.occurredAt <= until));
@@ -123,8 +125,9 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
       await sendAll(commands);
     }
     await options.settle?.();
-    await sendAll([{ system: 'berkut', agency: 'interior', command: 'run-overstay-check', input: { asOf: checkDay }, occurredAt: `${checkDay}T23:00:00Z` }]);
+    await sendAll([{ system: 'berkut', agency: 'interior', command: 'run-overstay-check', input: { asOf: checkDay, since: checkedUntil }, occurredAt: `${checkDay}T23:00:00Z` }]);
     await options.settle?.();
+    checkedUntil = checkDay;
     from = until;
   }
   summary.seconds = Math.round((Date.now() - started) / 100) / 10;

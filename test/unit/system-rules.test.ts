@@ -86,9 +86,18 @@ describe('Berkut rules', () => {
     const registry = new MemoryRegistry('berkut');
     await registry.run(berkut.issueVisa, { ...visa, validUntil: '2021-03-01' });
     await registry.run(berkut.recordCrossing, crossing('2021-02-03T06:00:00Z', 'KZ0000001'), '2021-02-03T06:00:00Z');
-    const [overstay] = await registry.run(berkut.runOverstayCheck, { asOf: '2021-03-31' }, '2021-03-31T23:00:00Z');
+    const [overstay] = await registry.run(berkut.runOverstayCheck, { asOf: '2021-03-31', since: '2021-01-01' }, '2021-03-31T23:00:00Z');
     expect(overstay!.data).toEqual({ person: worker, stayValidUntil: '2021-03-01', detectedOn: '2021-03-31', daysOverstayed: 30, basis: 'visa' });
-    expect(await registry.run(berkut.runOverstayCheck, { asOf: '2021-06-30' })).toEqual([]);
+    expect(await registry.run(berkut.runOverstayCheck, { asOf: '2021-06-30', since: '2021-01-01' })).toEqual([]);
+  });
+
+  it('finds, day by day, the stays that ended the day before (from the index of when stays end)', async () => {
+    const registry = new MemoryRegistry('berkut');
+    await registry.run(berkut.issueVisa, { ...visa, validUntil: '2021-03-01' });
+    await registry.run(berkut.recordCrossing, crossing('2021-02-03T06:00:00Z', 'KZ0000001'), '2021-02-03T06:00:00Z');
+    expect(await registry.run(berkut.runOverstayCheck, { asOf: '2021-03-01' })).toEqual([]);
+    expect((await registry.run(berkut.runOverstayCheck, { asOf: '2021-03-02' })).map((e) => e.definition.detailType)).toEqual(['OverstayDetected']);
+    expect(await registry.run(berkut.runOverstayCheck, { asOf: '2021-03-03' })).toEqual([]);
   });
 
   it('raises nothing for someone who left', async () => {
@@ -96,7 +105,7 @@ describe('Berkut rules', () => {
     await registry.run(berkut.issueVisa, { ...visa, validUntil: '2021-03-01' });
     await registry.run(berkut.recordCrossing, crossing('2021-02-03T06:00:00Z', 'KZ0000001'), '2021-02-03T06:00:00Z');
     await registry.run(berkut.recordCrossing, { ...crossing('2021-02-20T06:00:00Z'), direction: 'exit' }, '2021-02-20T06:00:00Z');
-    expect(await registry.run(berkut.runOverstayCheck, { asOf: '2021-03-31' })).toEqual([]);
+    expect(await registry.run(berkut.runOverstayCheck, { asOf: '2021-03-31', since: '2021-01-01' })).toEqual([]);
   });
 });
 
@@ -156,13 +165,15 @@ describe('qandas rules', () => {
     familyMembers: 4,
   });
 
-  it('counts a grant against the quota only in a quota region with room left', async () => {
+  it('counts the people of a grant against the quota, only in a quota region with room left for the whole family', async () => {
     const registry = new MemoryRegistry('qandas');
-    await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 1 });
+    await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 6 });
     const inQuota = await registry.run(qandas.grantQandasStatus, grant(1, 'KZ-59'));
-    const full = await registry.run(qandas.grantQandasStatus, grant(2, 'KZ-59'));
-    const elsewhere = await registry.run(qandas.grantQandasStatus, grant(3, 'KZ-19'));
-    expect([inQuota, full, elsewhere].map(([e]) => (e!.data as { inQuota: boolean }).inQuota)).toEqual([true, false, false]);
+    const tooBig = await registry.run(qandas.grantQandasStatus, grant(2, 'KZ-59'));
+    const fits = await registry.run(qandas.grantQandasStatus, { ...grant(3, 'KZ-59'), familyMembers: 2 });
+    const full = await registry.run(qandas.grantQandasStatus, { ...grant(4, 'KZ-59'), familyMembers: 1 });
+    const elsewhere = await registry.run(qandas.grantQandasStatus, grant(5, 'KZ-19'));
+    expect([inQuota, tooBig, fits, full, elsewhere].map(([e]) => (e!.data as { inQuota: boolean }).inQuota)).toEqual([true, false, true, false, false]);
   });
 
   it('sets quotas only for the five quota regions', async () => {
@@ -172,7 +183,7 @@ describe('qandas rules', () => {
 
   it('pays relocation once at 35 MCI per family member, at that year\u2019s MCI', async () => {
     const registry = new MemoryRegistry('qandas');
-    await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 1 });
+    await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 4 });
     await registry.run(qandas.grantQandasStatus, grant(1, 'KZ-59'));
     const pay = { person: grant(1, 'KZ-59').person, qandasId: 'Q-2021-000001', kind: 'relocation', paidOn: '2021-04-06' };
     const [paid] = await registry.run(qandas.paySubsidy, pay);
@@ -182,7 +193,7 @@ describe('qandas rules', () => {
 
   it('pays rent of 15-30 MCI a month for a year, once a month, and nothing outside the quota', async () => {
     const registry = new MemoryRegistry('qandas');
-    await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 1 });
+    await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 4 });
     await registry.run(qandas.grantQandasStatus, grant(1, 'KZ-59'));
     await registry.run(qandas.grantQandasStatus, grant(2, 'KZ-19'));
     const rent = (period: string, rentMci = 20) => ({ person: grant(1, 'KZ-59').person, qandasId: 'Q-2021-000001', kind: 'rent', period, paidOn: `${period}-05`, rentMci });

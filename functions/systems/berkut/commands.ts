@@ -10,7 +10,6 @@ import { IsoDate, Iin, RegionCode, RegistryNumber } from '../../../schemas/primi
 import { visaRequired } from '../../../schemas/reference/visa-regime.ts';
 import { defineCommand, entryBanOn, event, ofKind, Refusal, refuseIfBanned, type CommandDefinition } from '../command.ts';
 import type { StoredRecord } from '../../projector/plan.ts';
-import { personOfRecord } from '../../domain/records.ts';
 
 const addYears = (date: string, years: number) => `${Number(date.slice(0, 4)) + years}${date.slice(4, 10)}`;
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000);
@@ -172,50 +171,68 @@ export const grantCitizenship = defineCommand({
   },
 });
 
+/** Who a person's records say they are (the profile, or any record that names them). */
+function identityOf(records: readonly StoredRecord[]): { citizenship?: string; documentNumber?: string } {
+  const profile = ofKind(records, 'profile')[0]?.state;
+  if (profile?.citizenship) return profile;
+  for (const record of records) {
+    const person = (record.state as { person?: { citizenship?: string; documentNumber?: string } }).person;
+    if (person?.citizenship) return person;
+  }
+  return {};
+}
+
 /**
- * The scheduled check: a foreigner whose permitted stay (visa or stay
- * registration) ended before `asOf`, who has not left since and has no
- * residence or citizenship, has overstayed.
+ * One person's overstay on a day, if any: a foreigner whose permitted stay
+ * (visa or stay registration) ended before `asOf`, who has not left since and
+ * has no residence or citizenship, and was not already reported for that end.
+ */
+export function overstayOf(records: readonly StoredRecord[], asOf: string) {
+  const person = identityOf(records);
+  const profile = ofKind(records, 'profile')[0]?.state;
+  if (!person.citizenship || !person.documentNumber || profile?.citizen || profile?.foreignerRecord === 'closed') return undefined;
+  if (ofKind(records, 'residence').length || ofKind(records, 'citizenship').length) return undefined;
+  const crossings = ofKind(records, 'crossing').sort((a, b) => String(a.state.crossedAt).localeCompare(String(b.state.crossedAt)));
+  const last = crossings.at(-1);
+  if (!last || last.state.direction !== 'entry') return undefined;
+  const entered = String(last.state.crossedAt).slice(0, 10);
+  const permits = [
+    ...ofKind(records, 'visa').filter((v) => v.state.status === 'issued').map((v) => ({ until: String(v.state.validUntil), basis: 'visa' as const })),
+    ...ofKind(records, 'stay').map((s) => ({ until: String(s.state.validUntil), basis: 'stay-registration' as const })),
+  ].filter((p) => p.until >= entered);
+  const latest = permits.sort((a, b) => a.until.localeCompare(b.until)).at(-1);
+  if (!latest || latest.until >= asOf) return undefined;
+  if (ofKind(records, 'overstay').some((o) => o.state.stayValidUntil === latest.until)) return undefined;
+  return {
+    person: { citizenship: person.citizenship, documentNumber: person.documentNumber },
+    stayValidUntil: latest.until,
+    detectedOn: asOf,
+    daysOverstayed: daysBetween(latest.until, asOf),
+    basis: latest.basis,
+  };
+}
+
+const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The scheduled check. Candidates come from Berkut's index of when permitted
+ * stays end (those that ended in [since, asOf)), never from a scan: a daily
+ * run looks at yesterday's ends; a catch-up run passes `since`.
  */
 export const runOverstayCheck = defineCommand({
   name: 'run-overstay-check',
   system: 'berkut',
   agency: 'interior',
   description: 'Raise OverstayDetected for stays that ended with no exit recorded.',
-  input: z.object({ asOf: IsoDate }).strict(),
+  input: z
+    .object({ asOf: IsoDate, since: IsoDate.optional() })
+    .strict()
+    .refine((i) => i.since === undefined || i.since <= i.asOf, { path: ['since'], error: 'since must not be after asOf' }),
   async decide(input, ports) {
-    const byPerson = new Map<string, StoredRecord[]>();
-    for (const record of await ports.scan(['profile', 'crossing', 'visa', 'stay', 'residence', 'citizenship', 'overstay'])) {
-      const list = byPerson.get(record.pk) ?? [];
-      list.push(record);
-      byPerson.set(record.pk, list);
-    }
     const raised = [];
-    for (const records of byPerson.values()) {
-      const profile = ofKind(records, 'profile')[0];
-      const person = personOfRecord(records.flatMap((r) => r.events)) ?? {};
-      if (!person.citizenship || !person.documentNumber || profile?.state.citizen || profile?.state.foreignerRecord === 'closed') continue;
-      if (ofKind(records, 'residence').length || ofKind(records, 'citizenship').length) continue;
-      const crossings = ofKind(records, 'crossing').sort((a, b) => String(a.state.crossedAt).localeCompare(String(b.state.crossedAt)));
-      const last = crossings.at(-1);
-      if (!last || last.state.direction !== 'entry') continue;
-      const entered = String(last.state.crossedAt).slice(0, 10);
-      const permits = [
-        ...ofKind(records, 'visa').filter((v) => v.state.status === 'issued').map((v) => ({ until: String(v.state.validUntil), basis: 'visa' as const })),
-        ...ofKind(records, 'stay').map((s) => ({ until: String(s.state.validUntil), basis: 'stay-registration' as const })),
-      ].filter((p) => p.until >= entered);
-      const latest = permits.sort((a, b) => a.until.localeCompare(b.until)).at(-1);
-      if (!latest || latest.until >= input.asOf) continue;
-      if (ofKind(records, 'overstay').some((o) => o.state.stayValidUntil === latest.until)) continue;
-      raised.push(
-        event(events.OverstayDetected, {
-          person: { citizenship: person.citizenship, documentNumber: person.documentNumber },
-          stayValidUntil: latest.until,
-          detectedOn: input.asOf,
-          daysOverstayed: daysBetween(latest.until, input.asOf),
-          basis: latest.basis,
-        }),
-      );
+    for (const pk of await ports.staysEnding(input.since ?? dayBefore(input.asOf), input.asOf)) {
+      const overstay = overstayOf(await ports.partition(pk), input.asOf);
+      if (overstay) raised.push(event(events.OverstayDetected, overstay));
     }
     return raised;
   },

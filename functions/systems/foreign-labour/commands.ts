@@ -1,6 +1,6 @@
 /** The Foreign Labour Force system's commands: quotas and work permits. */
 import { events } from '../../../schemas/index.ts';
-import { QUOTA_PK } from '../../domain/records.ts';
+import { QUOTA_PK } from '../../domain/projections.ts';
 import { defineCommand, event, ofKind, Refusal, type CommandDefinition, type CommandPorts } from '../command.ts';
 
 async function existingPermit(ports: CommandPorts, person: { citizenship?: string; documentNumber?: string; iin?: string }, permitNumber: string) {
@@ -35,11 +35,13 @@ export const issueWorkPermit = defineCommand({
     }
     if (input.kind === 'lea-employer') {
       const year = Number(input.validFrom.slice(0, 4));
-      const quota = await ports.record(QUOTA_PK, `labour#${year}#${input.region}#${input.category}`);
-      if (!quota) throw new Refusal('no-quota', `no labour quota is set for ${input.region}, category ${input.category}, ${year}`, 409, 'region');
-      const limit = Number(quota.state.quota);
-      if (!(await ports.reserve(labourQuotaCounter(year, input.region, input.category), limit))) {
-        throw new Refusal('quota-exhausted', `the ${year} quota of ${limit} for ${input.region}, category ${input.category} is exhausted`, 409, 'region');
+      const quota = labourQuotaCounter(year, input.region, input.category);
+      const reservation = await ports.reserve(quota);
+      if (reservation === 'no-quota') throw new Refusal('no-quota', `no labour quota is set for ${input.region}, category ${input.category}, ${year}`, 409, 'region');
+      if (reservation === 'exhausted') {
+        const set = await ports.record(QUOTA_PK, quota);
+        const limit = set?.kind === 'labour-quota' ? ` of ${set.state.quota}` : '';
+        throw new Refusal('quota-exhausted', `the ${year} quota${limit} for ${input.region}, category ${input.category} is exhausted`, 409, 'region');
       }
     }
     return [event(events.WorkPermitIssued, input)];

@@ -11,7 +11,6 @@ import { CountryCode, IsoDate, Month, RegionCode } from '../../../schemas/primit
 import { QandasId } from '../../../schemas/events/qandas-id.ts';
 import { mciFor, mciToTenge, UnknownMciYearError } from '../../../schemas/reference/mci.ts';
 import { findRegion } from '../../../schemas/reference/regions.ts';
-import { QUOTA_PK } from '../../domain/records.ts';
 import { defineCommand, event, ofKind, Refusal, type CommandDefinition } from '../command.ts';
 
 export const RELOCATION_MCI_PER_MEMBER = 35;
@@ -58,8 +57,8 @@ export const grantQandasStatus = defineCommand({
     let inQuota = false;
     const year = Number(input.grantedOn.slice(0, 4));
     if (findRegion(input.settlementRegion)?.qandasQuotaRegion) {
-      const quota = await ports.record(QUOTA_PK, `qandas#${year}#${input.settlementRegion}`);
-      inQuota = quota !== undefined && (await ports.reserve(qandasQuotaCounter(year, input.settlementRegion), Number(quota.state.quota)));
+      // The quota counts people: the whole family takes places, or none of it does.
+      inQuota = (await ports.reserve(qandasQuotaCounter(year, input.settlementRegion), input.familyMembers)) === 'reserved';
     }
     return [event(events.QandasStatusGranted, { ...input, inQuota })];
   },
