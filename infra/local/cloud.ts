@@ -121,7 +121,7 @@ export class LocalCloud {
     };
     this.sqs = new LocalSqs(this.queues, region, () => this.endpoint);
 
-    this.dynamo = new LocalDynamo(inMemory ? undefined : path.join(dataDir, 'dynamodb'));
+    this.dynamo = new LocalDynamo(inMemory ? undefined : path.join(dataDir, 'dynamodb'), { log: this.log });
     await this.dynamo.start();
 
     this.server = createServer((req, res) => void this.route(req, res));
@@ -305,6 +305,7 @@ export class LocalCloud {
     return {
       status: 'running',
       services: { events: 'running', dynamodb: 'running', sqs: 'running' },
+      dynamodb: { backend: this.dynamo.backend, detail: this.dynamo.description },
       pending: queues.filter((q) => !q.name.endsWith('-dlq')).reduce((n, q) => n + q.visible + q.inFlight, 0),
       deadLetters: queues.filter((q) => q.name.endsWith('-dlq')).reduce((n, q) => n + q.visible + q.inFlight, 0),
       queues,

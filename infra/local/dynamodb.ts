@@ -1,71 +1,101 @@
 /**
- * DynamoDB for the local cloud: dynalite (a real implementation of the
- * DynamoDB API on LevelDB), running in a worker thread and handed the
- * requests the local cloud has already read and verified — no second HTTP
- * hop, and its CPU work off the main event loop.
+ * DynamoDB for the local cloud: dynoxide (native, SQLite) where its platform
+ * package installed, else dynalite (LevelDB, in a worker thread); both speak
+ * the full API the platform uses, transactions included (dynalite's are
+ * added in dynalite-transactions.mjs). `MX_DYNAMODB=dynalite|dynoxide`
+ * forces one. See dynamodb-backends.ts for the rule and its reasons.
  */
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { Worker } from 'node:worker_threads';
+import { mkdirSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import * as path from 'node:path';
+import { DYNOXIDE_FILE, DynaliteWorker, selectBackend, storedBackends, type BackendName, type DynamoBackend } from './dynamodb-backends.ts';
+import { DynoxideServer, locateDynoxide, type DynamoRequest } from './dynoxide.ts';
 
-interface Reply {
-  id: number;
-  status: number;
-  headers: Record<string, string>;
-  body: string;
+export interface LocalDynamoOptions {
+  /** Where the one line naming the backend (and any fallback) goes. */
+  readonly log?: (message: string) => void;
+  /** Defaults to MX_DYNAMODB. */
+  readonly backend?: string;
 }
 
 export class LocalDynamo {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, ServerResponse>();
-  private nextId = 0;
-  private readonly ready: Promise<void>;
-  private closed?: Promise<void>;
+  private current?: DynamoBackend;
+  private readonly log: (message: string) => void;
 
-  /** `path` undefined keeps the data in memory. */
-  constructor(path: string | undefined) {
-    this.worker = new Worker(new URL('./dynamodb-worker.mjs', import.meta.url), { workerData: { path } });
-    this.ready = new Promise((resolve, reject) => {
-      this.worker.once('error', reject);
-      const onReady = (message: { type?: string }) => {
-        if (message.type === 'ready') {
-          this.worker.off('message', onReady);
-          resolve();
-        }
-      };
-      this.worker.on('message', onReady);
-    });
-    this.worker.on('message', (message: Reply & { type?: string }) => {
-      if (message.type) return;
-      const res = this.pending.get(message.id);
-      if (!res) return;
-      this.pending.delete(message.id);
-      res.statusCode = message.status;
-      for (const [name, value] of Object.entries(message.headers)) res.setHeader(name, value);
-      res.end(message.body);
-    });
+  /** `dir` undefined keeps the data in memory. */
+  constructor(
+    private readonly dir: string | undefined,
+    private readonly options: LocalDynamoOptions = {},
+  ) {
+    this.log = options.log ?? (() => undefined);
   }
 
-  start(): Promise<void> {
-    return this.ready;
+  /** Which implementation serves requests (after start()). */
+  get backend(): BackendName {
+    return this.backendOrThrow().name;
   }
 
-  handle(request: { headers: IncomingHttpHeaders; method: string; url: string; body: Buffer }, res: ServerResponse): void {
-    const id = this.nextId++;
-    this.pending.set(id, res);
-    this.worker.postMessage({ id, headers: request.headers, method: request.method, url: request.url, body: request.body });
+  /** e.g. `dynoxide 1.2.1 (SQLite …/dynoxide.sqlite, pid 123 on 127.0.0.1:40123)`. */
+  get description(): string {
+    return this.backendOrThrow().description;
   }
 
-  close(): Promise<void> {
-    this.closed ??= new Promise<void>((resolve) => {
-      const done = (message: { type?: string }) => {
-        if (message.type === 'closed') {
-          this.worker.off('message', done);
-          void this.worker.terminate().then(() => resolve());
-        }
-      };
-      this.worker.on('message', done);
-      this.worker.postMessage({ type: 'close' });
+  /** CPU the backend used outside this process, in ms (dynoxide's process; 0 for dynalite's thread). */
+  childCpuMs(): number {
+    return this.current?.cpuMs() ?? 0;
+  }
+
+  /** dynoxide's server pid, when it is the backend. */
+  get childPid(): number | undefined {
+    return this.current instanceof DynoxideServer ? this.current.pid : undefined;
+  }
+
+  async start(): Promise<void> {
+    const located = locateDynoxide();
+    const selection = selectBackend({
+      forced: this.options.backend ?? process.env.MX_DYNAMODB,
+      dynoxide: 'missing' in located ? { ok: false, reason: located.missing } : { ok: true },
+      stored: storedBackends(this.dir),
     });
-    return this.closed;
+    if ('refuse' in selection) throw new Error(`local DynamoDB: ${selection.refuse}`);
+    if (selection.backend === 'dynalite') {
+      await this.use(new DynaliteWorker(this.dir));
+      this.log(`DynamoDB: ${this.description}; ${selection.reason}`);
+      return;
+    }
+    if ('missing' in located) throw new Error(`local DynamoDB: ${located.missing}`); // selectBackend already refused this
+    if (this.dir) mkdirSync(this.dir, { recursive: true });
+    const dynoxide = new DynoxideServer({ ...located, dbPath: this.dir ? path.join(this.dir, DYNOXIDE_FILE) : undefined, log: (m) => this.log(m) });
+    try {
+      await this.use(dynoxide);
+      this.log(`DynamoDB: ${this.description}`);
+    } catch (error) {
+      if (!selection.fallback) throw error;
+      await this.use(new DynaliteWorker(this.dir));
+      this.log(`DynamoDB: ${this.description}; dynoxide did not start, so dynalite serves instead: ${(error as Error).message}`);
+    }
+  }
+
+  private async use(backend: DynamoBackend): Promise<void> {
+    try {
+      await backend.start();
+    } catch (error) {
+      await backend.close().catch(() => undefined);
+      throw error;
+    }
+    this.current = backend;
+  }
+
+  private backendOrThrow(): DynamoBackend {
+    if (!this.current) throw new Error('LocalDynamo: start() first');
+    return this.current;
+  }
+
+  handle(request: DynamoRequest, res: ServerResponse): void {
+    this.backendOrThrow().handle(request, res);
+  }
+
+  async close(): Promise<void> {
+    await this.current?.close();
   }
 }
