@@ -93,7 +93,7 @@ const LABOUR: Contributors = {
   subsidy: (s) => [...counted('subsidies', s.paidOn, 'paid', { byKind: s.kind }), ...on('subsidies', s.paidOn, 'amountKzt', s.amountKzt ?? 0)],
   permit: (s) => {
     const kind = s.kind === 'lea-employer' ? 'lea' : 'individual';
-    const breakdowns = kind === 'lea' ? { byCountry: citizenshipOf(s), byRegion: s.region, byCategory: s.category } : { byCountry: citizenshipOf(s) };
+    const breakdowns = kind === 'lea' ? { 'lea.byCountry': citizenshipOf(s), 'lea.byRegion': s.region, 'lea.byCategory': s.category } : { 'individual.byCountry': citizenshipOf(s) };
     return [
       ...on('permits', s.validFrom, `${kind}.issued`),
       ...(s.status === 'revoked' ? on('permits', s.revokedOn, `${kind}.revoked`) : []),

@@ -65,6 +65,8 @@ interface KindRule {
   /** Built from many events over time (read before write, versioned) rather than from one. */
   readonly evolving: boolean;
   readonly fold: Fold;
+  /** Kept only to count from (where a person was, their offences in a year): not a record of the register shown in a dossier. */
+  readonly derived?: boolean;
 }
 
 const single: KindRule = { evolving: false, fold: merge };
@@ -87,8 +89,8 @@ export const KIND_RULES: Readonly<Record<RecordKind, KindRule>> = {
   subsidy: single,
   'labour-quota': evolving,
   'qandas-quota': evolving,
-  presence: { evolving: true, fold: presence },
-  offender: { evolving: true, fold: offender },
+  presence: { evolving: true, fold: presence, derived: true },
+  offender: { evolving: true, fold: offender, derived: true },
 };
 
 /**

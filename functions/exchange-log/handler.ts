@@ -9,7 +9,7 @@ import { requireEnv } from '../lib/env.ts';
 import { mapConcurrent } from '../lib/limit.ts';
 import { reasonOf, sqsBatchHandler, type BatchFailure, type DeliveredEvent } from '../lib/sqs-batch.ts';
 import { isReplay, toLogWrite, type LogWrite } from './log-entry.ts';
-import { appendOnce } from './store.ts';
+import { appendOnce, recordDays } from './store.ts';
 
 const logger = new Logger({ serviceName: 'exchange-log' });
 /** `ContractBreaches` is what the CDK stack's breach alarm watches (namespace MigrationExchange, dimension service). */
@@ -19,6 +19,8 @@ const personKeySecret = requireEnv('PERSON_KEY_SECRET');
 const KNOWN_SOURCES: readonly string[] = Object.values(SOURCES);
 /** Conditional puts in flight per batch: one row per request, written once each. */
 const CONCURRENCY = 16;
+/** Days this instance has already listed (the list is a set, so another instance listing them again is harmless). */
+const listedDays = new Set<string>();
 
 /**
  * Appends a batch of bus events to the exchange log, each row written once
@@ -45,6 +47,14 @@ export async function appendToLog(delivered: readonly DeliveredEvent[]): Promise
     else writes.set(key, { write, messageIds: [messageId] });
   }
   let breaches = 0;
+  // A day is listed before its rows are written: a replay may then look at a day with nothing yet, never miss one.
+  const newDays = [...new Set([...writes.values()].map((w) => w.write.entry.day))].filter((d) => !listedDays.has(d));
+  try {
+    await recordDays(dynamo(), tableName, newDays);
+    for (const d of newDays) listedDays.add(d);
+  } catch (error) {
+    return delivered.map((d) => ({ messageId: d.messageId, reason: `cannot list the log's days: ${reasonOf(error)}` }));
+  }
   await mapConcurrent([...writes.values()], CONCURRENCY, async ({ write, messageIds }) => {
     try {
       const outcome = await appendOnce(dynamo(), tableName, write, KNOWN_SOURCES);

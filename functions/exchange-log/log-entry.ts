@@ -64,6 +64,8 @@ const MAX_ISSUES = 20;
 const MAX_ISSUE_MESSAGE = 500;
 
 export const logKey = (source: string, eventId: string) => `${source}#${eventId}`;
+/** The item listing the days the log has rows for, so a replay reads it day by day through the byDay index. */
+export const LOG_DAYS_KEY = '#days';
 export const partKey = (pk: string, digest: string, part: number) => `${pk}#part#${digest.slice(0, 16)}#${part}`;
 export const conflictKey = (entry: Pick<LogEntry, 'pk' | 'busEventId'>) => `conflict#${entry.pk}#${entry.busEventId}`;
 

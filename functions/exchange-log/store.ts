@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
 import { gunzipSync } from 'node:zlib';
-import { partKey, toConflictWrite, type LogEntry, type LogPart, type LogWrite } from './log-entry.ts';
+import { LOG_DAYS_KEY, partKey, toConflictWrite, type LogEntry, type LogPart, type LogWrite } from './log-entry.ts';
 
 /** What appending one event did: a new row, a redelivery of a row already there, or a different event under a taken id. */
 export type AppendOutcome = 'appended' | 'already-logged' | 'conflict-recorded' | 'conflict-already-recorded';
@@ -42,4 +42,10 @@ export async function loadDetail(client: DynamoDBDocumentClient, table: string, 
     parts.push(item.data);
   }
   return gunzipSync(Buffer.concat(parts)).toString('utf8');
+}
+
+/** Adds days to the log's list of days (a string set: adding a day twice is a no-op). */
+export async function recordDays(client: DynamoDBDocumentClient, table: string, days: readonly string[]): Promise<void> {
+  if (days.length === 0) return;
+  await client.send(new UpdateCommand({ TableName: table, Key: { pk: LOG_DAYS_KEY }, UpdateExpression: 'ADD #days :days', ExpressionAttributeNames: { '#days': 'days' }, ExpressionAttributeValues: { ':days': new Set(days) } }));
 }

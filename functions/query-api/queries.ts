@@ -6,6 +6,7 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoredRecord } from '../projector/plan.ts';
 import { allPages } from '../lib/paginate.ts';
+import { KIND_RULES } from '../domain/fold.ts';
 
 /** Every record of a view, for aggregates (a Scan: views are read by operators, not on a hot path). */
 export async function allRecords(client: DynamoDBDocumentClient, table: string, withEvents = false): Promise<StoredRecord[]> {
@@ -37,7 +38,7 @@ export function toDossier(personKey: string, records: readonly StoredRecord[]): 
   return {
     personKey,
     profile,
-    records: records.filter((r) => r.kind !== 'profile').map((r) => ({ kind: r.kind, key: r.sk.slice(r.kind.length + 1), state: r.state })),
+    records: records.filter((r) => r.kind !== 'profile' && !KIND_RULES[r.kind].derived).map((r) => ({ kind: r.kind, key: r.sk.slice(r.kind.length + 1), state: r.state })),
   };
 }
 

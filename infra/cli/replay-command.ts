@@ -2,7 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { documentClient } from '../../functions/lib/clients.ts';
 import { MINISTRY_VIEWS } from '../../functions/domain/views.ts';
-import { allRecords } from '../../functions/query-api/queries.ts';
+import { tableDefinition } from '../table-definition.ts';
 import { differences, loggedEvents, replayInto } from '../replay.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { MINISTRIES, TOPOLOGY, viewTableId, type Ministry } from '../topology.ts';
@@ -28,18 +28,14 @@ export function registerReplayCommand(program: Command): void {
       const spec = TOPOLOGY.tables.find((t) => t.id === id)!;
       const live = (await physicalTables(connection.endpoint))(id);
       const fresh = `${id}-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}`;
-      await raw.send(
-        new CreateTableCommand({
-          TableName: fresh,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [spec.partitionKey, spec.sortKey!].map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
-          KeySchema: [{ AttributeName: spec.partitionKey.name, KeyType: 'HASH' }, { AttributeName: spec.sortKey!.name, KeyType: 'RANGE' }],
-        }),
-      );
+      await raw.send(new CreateTableCommand(tableDefinition(spec, fresh)));
       const started = new Date(Date.now() - 60_000).toISOString();
       const secret = connection.credentials.personKeySecret;
-      const replayed = await replayInto(client, fresh, MINISTRY_VIEWS[ministry], secret, subscription.pattern, await loggedEvents(client, 'ExchangeLog'));
-      const diff = differences(await allRecords(client, live, true), await allRecords(client, fresh, true));
+      const log = (await physicalTables(connection.endpoint))('ExchangeLog');
+      const progress = process.stderr.isTTY ? (n: number) => process.stderr.write(`\rreplayed ${n} event(s)`) : () => undefined;
+      const replayed = await replayInto(client, fresh, MINISTRY_VIEWS[ministry], secret, subscription.pattern, loggedEvents(client, log), progress);
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      const diff = await differences(client, live, fresh);
       if (diff.length > 0) {
         throw new CliError(`the rebuilt ${fresh} differs from the live ${live} in ${diff.length} record(s), e.g. ${diff.slice(0, 3).join('; ')}; not switching (is the exchange still settling?)`);
       }
@@ -52,7 +48,7 @@ export function registerReplayCommand(program: Command): void {
       });
       if (!response.ok) throw new CliError(`switching to ${fresh} failed: ${response.status} ${await response.text()}`);
       // Events that arrived while rebuilding: fold them in again (idempotent) now that the projector writes to the new table.
-      const tail = await replayInto(client, fresh, MINISTRY_VIEWS[ministry], secret, subscription.pattern, await loggedEvents(client, 'ExchangeLog', started));
+      const tail = await replayInto(client, fresh, MINISTRY_VIEWS[ministry], secret, subscription.pattern, loggedEvents(client, log, started));
       const result = { ministry, previousTable: live, table: fresh, eventsReplayed: replayed, tailReplayed: tail, identical: true };
       if (opts.json) return printJson(result);
       process.stdout.write(`rebuilt the ${ministry} view from ${replayed} logged events into ${fresh}; identical to ${live}; switched\n`);
