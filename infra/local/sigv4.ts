@@ -24,7 +24,6 @@ import {
   getPayloadHash,
   getSigningKey,
 } from '@smithy/signature-v4';
-import type { HeaderBag } from '@smithy/types';
 
 export interface SignedRequest {
   readonly method: string;
@@ -50,6 +49,9 @@ export class AuthError extends Error {
     this.name = 'AuthError';
   }
 }
+
+/** Header name to value, as @smithy/signature-v4 canonicalises them. */
+type HeaderBag = Record<string, string>;
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const MAX_SKEW_MS = 15 * 60 * 1000;

@@ -40,16 +40,17 @@ const logged = (eventId: string) => env.doc().send(new GetCommand({ TableName: '
 
 describe('a captured PutEvents replayed with another body', () => {
   it('is refused, and the forged event never reaches the log, while the genuine replay is accepted', async () => {
-    // Capture exactly what the SDK puts on the wire, after its signer ran.
+    // Capture exactly what the SDK puts on the wire.
     const client = env.events('foreign-affairs');
     let captured: Captured | undefined;
-    client.middlewareStack.addRelativeTo(
+    // Deserialize is the innermost step: its middleware sees the request after the signer ran.
+    client.middlewareStack.add(
       (next) => async (args) => {
         const request = args.request as { path: string; headers: Record<string, string>; body: string | Uint8Array };
         captured = { path: request.path, headers: { ...request.headers }, body: typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body) };
         return next(args);
       },
-      { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'captureSignedRequest' },
+      { step: 'deserialize', name: 'captureSignedRequest' },
     );
     const entry = exampleEntry(latestDefinition('VisaIssued')!, TOPOLOGY.busName);
     expect((await client.send(new PutEventsCommand({ Entries: [entry] }))).FailedEntryCount).toBe(0);
