@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -90,6 +91,50 @@ describe('verifySignature accepts what real signers send', () => {
   ];
   it.each(accepted)('%s', async (_, make) => {
     await expect(verify(await make())).resolves.toEqual({ accessKeyId: KEYS.accessKeyId, region: 'us-east-1', service: expect.any(String) });
+  });
+});
+
+describe('verifySignature agrees with AWS\u2019s published SigV4 test suite', () => {
+  // aws-sig-v4-test-suite: credentials AKIDEXAMPLE, 2015-08-30T12:36:00Z, us-east-1, service "service";
+  // host and x-amz-date signed, empty body.
+  const SUITE_NOW = new Date('2015-08-30T12:36:00Z');
+  const suiteSecret = (id: string) => (id === 'AKIDEXAMPLE' ? 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' : undefined);
+  const vectors: [string, string, string, Record<string, string>, string][] = [
+    ['get-vanilla', 'GET', '/', {}, '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31'],
+    ['post-vanilla', 'POST', '/', {}, '5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b'],
+    ['get-vanilla-query-order-key-case', 'GET', '/?Param2=value2&Param1=value1', {}, 'b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500'],
+    ['get-vanilla-utf8-query', 'GET', '/?%E1%88%B4=bar', {}, '2cdec8eed098649ff3a119c94853b13c643bcf08f8b0a1d91e12c9027818dd04'],
+    ['get-unreserved', 'GET', '/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', {}, '07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f'],
+    ['post-header-key-sort', 'POST', '/', { 'my-header1': 'value1' }, 'c5410059b04c1ee005303aed430f6e6645f61f4dc9e1461ec8f8916fdf18852c'],
+  ];
+  it.each(vectors)('%s', async (_, method, url, extra, signature) => {
+    const signedHeaders = ['host', ...Object.keys(extra), 'x-amz-date'].join(';');
+    const request: SignedRequest = {
+      method,
+      url,
+      headers: { host: 'example.amazonaws.com', 'x-amz-date': '20150830T123600Z', ...extra, authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=${signedHeaders}, Signature=${signature}` },
+      body: Buffer.alloc(0),
+    };
+    await expect(verifySignature(request, suiteSecret, SUITE_NOW)).resolves.toEqual({ accessKeyId: 'AKIDEXAMPLE', region: 'us-east-1', service: 'service' });
+  });
+
+  it('accepts a request that signs Date rather than X-Amz-Date, as SigV4 allows', async () => {
+    // Signed by hand, step by step as the AWS guide describes, independently of @smithy/signature-v4.
+    const date = 'Wed, 01 Dec 2021 10:00:00 GMT';
+    const body = '{"Entries":[]}';
+    const canonical = ['POST', '/', '', 'content-type:application/x-amz-json-1.1', `date:${date}`, 'host:127.0.0.1:4566', '', 'content-type;date;host', createHash('sha256').update(body).digest('hex')].join('\n');
+    const scope = '20211201/us-east-1/events/aws4_request';
+    const toSign = ['AWS4-HMAC-SHA256', '20211201T100000Z', scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+    const key = ['20211201', 'us-east-1', 'events', 'aws4_request'].reduce<Buffer | string>((k, part) => createHmac('sha256', k).update(part).digest(), `AWS4${KEYS.secretAccessKey}`);
+    const signature = createHmac('sha256', key).update(toSign).digest('hex');
+    const request: SignedRequest = {
+      method: 'POST',
+      url: '/',
+      headers: { host: '127.0.0.1:4566', date, 'content-type': 'application/x-amz-json-1.1', authorization: `AWS4-HMAC-SHA256 Credential=${KEYS.accessKeyId}/${scope}, SignedHeaders=content-type;date;host, Signature=${signature}` },
+      body: Buffer.from(body),
+    };
+    await expect(verify(request)).resolves.toMatchObject({ service: 'events' });
+    await expect(verify({ ...request, body: Buffer.from('{"Entries":{}}') })).rejects.toMatchObject({ code: 'InvalidSignatureException' });
   });
 });
 
