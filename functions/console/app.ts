@@ -132,7 +132,7 @@ async function people(): Promise<void> {
       const base = `/api/views/${session!.ministry}`;
       const dossier = await api(`${base}/person`, { ...who, purpose: value('purpose') });
       const lineage = await api(`${base}/lineage`, { ...who, purpose: `${value('purpose')} (lineage)` });
-      const accesses = await api(`${base}/accesses`, who);
+      const accesses = await api(`${base}/accesses`, { ...who, purpose: `${value('purpose')} (accesses)` });
       target.innerHTML = `
         <div class="card" id="dossier"><h2>Dossier · ${esc(session!.ministry)} view</h2>
           <table><tbody>${Object.entries(dossier.profile).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'object' ? JSON.stringify(v) : v)}</td></tr>`).join('')}</tbody></table>

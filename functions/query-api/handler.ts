@@ -1,8 +1,8 @@
 /**
  * The query API of one ministry's view (API Gateway REST, IAM-authorised,
- * one role per ministry): GET /api/views/<ministry>/stats, /person, /lineage.
- * Person reads need a purpose and are written to the access ledger before
- * anything is returned. Bad parameters are 400s naming the parameter;
+ * one role per ministry): GET /api/views/<ministry>/stats, /person, /lineage,
+ * /accesses. Person reads (and reads of who read a person) need a purpose and
+ * are written to the access ledger before anything is returned. Bad parameters are 400s naming the parameter;
  * internals never reach the caller.
  */
 import middy from '@middy/core';
@@ -16,6 +16,7 @@ import { dynamo } from '../lib/clients.ts';
 import { requireEnv } from '../lib/env.ts';
 import { lookupKey, type PersonLookup } from '../lib/person-key.ts';
 import { readLedger, recordAccess } from './ledger.ts';
+import { checkPurpose } from './purpose.ts';
 import { toDossier, toLineage } from './queries.ts';
 import { readStatsInput } from './aggregate-reader.ts';
 import { registryReader } from '../projector/registry-reader.ts';
@@ -70,10 +71,9 @@ function identity(event: APIGatewayProxyEvent): PersonLookup {
 }
 
 function purposeOf(event: APIGatewayProxyEvent): string {
-  const purpose = param(event, 'purpose')?.trim();
-  if (!purpose || purpose.length < 5) throw new BadRequest('purpose', 'a person read needs a purpose (at least 5 characters), e.g. purpose=visa application 123');
-  if (purpose.length > 300) throw new BadRequest('purpose', 'purpose is at most 300 characters');
-  return purpose;
+  const checked = checkPurpose(event.queryStringParameters?.purpose ?? undefined);
+  if (!checked.ok) throw new BadRequest('purpose', checked.message);
+  return checked.purpose;
 }
 
 export async function route(event: APIGatewayProxyEvent, operator: string): Promise<APIGatewayProxyResult> {
@@ -99,10 +99,13 @@ export async function route(event: APIGatewayProxyEvent, operator: string): Prom
       return json(200, { ministry, ...body, access });
     }
     case 'accesses': {
-      // Who has read this person's data (every ministry): the Data Tracker view of the ledger.
+      // Who in this ministry has read this person's data: a ministry's own reads only (another's
+      // reads name its operators and purposes), and this read is itself a read of the person.
       const who = identity(event);
+      const purpose = purposeOf(event);
       const { personKey: key } = await registryReader(dynamo(), table).findPerson(who);
-      return json(200, { ministry, personKey: key, accesses: await readLedger(dynamo(), ledgerTable, key) });
+      await recordAccess(dynamo(), ledgerTable, { personKey: key, ministry, operator, purpose, what: resource });
+      return json(200, { ministry, personKey: key, accesses: await readLedger(dynamo(), ledgerTable, key, { ministry }) });
     }
     default:
       throw new BadRequest('path', `no route ${event.httpMethod} ${event.path}; routes: stats, person, lineage, accesses`, 404);

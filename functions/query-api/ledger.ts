@@ -29,9 +29,19 @@ export async function recordAccess(client: DynamoDBDocumentClient, table: string
   return full;
 }
 
-export async function readLedger(client: DynamoDBDocumentClient, table: string, personKey: string): Promise<LedgerEntry[]> {
+/** A person's ledger, oldest first; with `ministry`, only that ministry's reads (filtered by DynamoDB, so others' never leave the table). */
+export async function readLedger(client: DynamoDBDocumentClient, table: string, personKey: string, scope: { ministry?: string } = {}): Promise<LedgerEntry[]> {
+  const byMinistry = scope.ministry === undefined ? {} : { FilterExpression: '#ministry = :ministry', ExpressionAttributeNames: { '#ministry': 'ministry' } };
   const items = await allPages<LedgerEntry>((ExclusiveStartKey) =>
-    client.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personKey }, ExclusiveStartKey })),
+    client.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': personKey, ...(scope.ministry === undefined ? {} : { ':ministry': scope.ministry }) },
+        ...byMinistry,
+        ExclusiveStartKey,
+      }),
+    ),
   );
   return items.map(({ personKey: key, readAt, ministry, operator, purpose, what }) => ({ personKey: key, readAt, ministry, operator, purpose, what }));
 }
