@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
-import { ExchangeStack } from '../stacks/exchange-stack.ts';
+import { DEFAULT_API_RATE_LIMIT, ExchangeStack } from '../stacks/exchange-stack.ts';
 import { TOPOLOGY } from '../topology.ts';
 
 // Context and environment are read once here and passed down as typed props.
@@ -11,11 +11,24 @@ const archiveRetentionDays = Number(app.node.tryGetContext('archiveRetentionDays
 if (!Number.isInteger(archiveRetentionDays) || archiveRetentionDays < 0) {
   throw new Error(`context archiveRetentionDays must be a whole number of days >= 0 (0 = keep forever), got ${archiveRetentionDays}`);
 }
+const alarmEmail = app.node.tryGetContext('alarmEmail') as string | undefined;
+if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(alarmEmail))) {
+  throw new Error(`context alarmEmail must be an e-mail address for the alarm topic, got ${JSON.stringify(alarmEmail)}`);
+}
+// -c waf=false for LocalStack, whose free tier has no WAFv2.
+const waf = String(app.node.tryGetContext('waf') ?? 'true');
+if (waf !== 'true' && waf !== 'false') throw new Error(`context waf must be true or false, got ${JSON.stringify(waf)}`);
+const rateLimitPerFiveMinutes = Number(app.node.tryGetContext('apiRateLimit') ?? DEFAULT_API_RATE_LIMIT);
+if (!Number.isInteger(rateLimitPerFiveMinutes) || rateLimitPerFiveMinutes < 10) {
+  throw new Error(`context apiRateLimit must be a whole number of requests per client IP per 5 minutes, at least 10 (WAF's minimum), got ${rateLimitPerFiveMinutes}`);
+}
 
 new ExchangeStack(app, `MigrationExchange-${stage}`, {
   topology: TOPOLOGY,
   retainData,
   archiveRetentionDays,
+  ...(alarmEmail ? { alarmEmail } : {}),
+  firewall: waf === 'true' ? { rateLimitPerFiveMinutes } : false,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: 'migration-exchange: inter-agency migration data exchange (EventBridge, SQS, Lambda, DynamoDB)',
 });

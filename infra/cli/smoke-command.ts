@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { Command } from 'commander';
 import { putEntries } from '../../functions/lib/publisher.ts';
-import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
-import type { CloudCredentials } from '../local/credentials.ts';
 import { TOPOLOGY, type Ministry } from '../topology.ts';
-import { connect, sdkConfig, withConnectionOptions, type Connection } from './connection.ts';
+import { apiUrl, regionOfApiUrl } from './api-url.ts';
+import { connect, withConnectionOptions } from './connection.ts';
 import { CliError, printJson } from './output.ts';
+import { fetchSigned } from './signed-request.ts';
+import { eventBridgeConfig, identitiesFromFile, identitiesFromLocalCloud, identitiesFromOnePrincipal, type SmokeIdentities } from './smoke-identities.ts';
 
 /** One event per agency, and the ministry view that must show its person. */
 const CHECKS: readonly { agency: Ministry; detailType: string; view: Ministry }[] = [
@@ -18,13 +20,54 @@ const CHECKS: readonly { agency: Ministry; detailType: string; view: Ministry }[
   { agency: 'labour', detailType: 'WorkPermitIssued', view: 'labour' },
 ];
 
-async function viewHas(connection: Connection, api: string, check: (typeof CHECKS)[number], person: { citizenship?: string; documentNumber?: string }, eventId: string): Promise<boolean> {
-  const query = new URLSearchParams({ citizenship: person.citizenship!, document: person.documentNumber!, purpose: 'mx smoke: deployment check' });
-  const response = await signedFetch(`${api}/api/views/${check.view}/lineage?${query}`, { keys: connection.credentials.operators[check.view], region: connection.credentials.region });
+interface SmokeOptions {
+  api?: string;
+  credentials?: string;
+  defaultCredentials?: boolean;
+  region?: string;
+  bus?: string;
+  timeout: string;
+  json?: boolean;
+  endpoint?: string;
+  dataDir?: string;
+}
+
+async function viewHas(identities: SmokeIdentities, api: string, check: (typeof CHECKS)[number], person: { citizenship?: string; documentNumber?: string }, eventId: string): Promise<boolean> {
+  const url = apiUrl(api, `api/views/${check.view}/lineage`, { citizenship: person.citizenship, document: person.documentNumber, purpose: 'mx smoke: deployment check' });
+  const response = await fetchSigned(url, { credentials: identities.operators[check.view], region: identities.region });
   if (response.status === 404) return false;
   if (!response.ok) throw new CliError(`${check.view} view answered ${response.status}: ${await response.text()}`);
   const body = (await response.json()) as { events: { eventId: string }[] };
   return body.events.some((e) => e.eventId === eventId);
+}
+
+/** Who signs, and where to: the local cloud by default; a deployment with a credentials file or the default chain. */
+async function resolveTarget(opts: SmokeOptions): Promise<{ identities: SmokeIdentities; api: string; bus: string; local: boolean }> {
+  if (opts.credentials && opts.defaultCredentials) throw new CliError('pass either --credentials <file> or --default-credentials, not both');
+  if (!opts.credentials && !opts.defaultCredentials) {
+    const connection = await connect(opts);
+    return { identities: identitiesFromLocalCloud(connection.credentials, connection.endpoint), api: opts.api ?? connection.endpoint, bus: opts.bus ?? TOPOLOGY.busName, local: true };
+  }
+  let identities: SmokeIdentities;
+  if (opts.credentials) {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(opts.credentials, 'utf8'));
+    } catch (error) {
+      throw new CliError(`cannot read --credentials ${opts.credentials}: ${(error as Error).message}`);
+    }
+    const region = opts.region ?? (opts.api ? regionOfApiUrl(opts.api) : undefined);
+    identities = identitiesFromFile(json, opts.credentials, { ...(region ? { region } : {}), ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
+  } else {
+    const region = opts.region ?? (opts.api ? regionOfApiUrl(opts.api) : undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (!region) throw new CliError('--default-credentials needs a region: pass --region, an execute-api --api URL, or set AWS_REGION');
+    identities = identitiesFromOnePrincipal(defaultProvider(), region, opts.endpoint);
+  }
+  const api = opts.api ?? identities.endpoint;
+  if (!api) throw new CliError('pass --api <ApiUrl stack output> (the stage included) to smoke a deployment');
+  // On AWS the bus name is generated; the default is the local cloud's.
+  if (!opts.bus && !identities.endpoint) throw new CliError('pass --bus <EventBusName stack output> to smoke a deployment');
+  return { identities, api, bus: opts.bus ?? TOPOLOGY.busName, local: false };
 }
 
 export function registerSmokeCommand(program: Command): void {
@@ -32,28 +75,30 @@ export function registerSmokeCommand(program: Command): void {
     program
       .command('smoke')
       .description('publish one event per agency and wait until each ministry\u2019s view shows it (AWS, LocalStack or the local cloud)')
-      .option('--api <url>', 'query API base URL (default: the endpoint; on AWS the ApiUrl stack output without the stage path)')
-      .option('--credentials <file>', 'credentials JSON in the shape of `mx credentials --json` (default: the local cloud\u2019s)')
-      .option('--bus <name>', 'event bus name', TOPOLOGY.busName)
+      .option('--api <url>', 'command/query API base URL: on AWS the ApiUrl stack output, stage included (default: the endpoint)')
+      .option('--credentials <file>', 'per-agency and per-operator keys in the shape of `mx credentials --json`; temporary keys carry "sessionToken"')
+      .option('--default-credentials', 'sign everything as the one principal the AWS SDK finds (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, AWS_PROFILE, SSO, instance role)')
+      .option('--region <region>', 'signing region (default: the credentials file, else the execute-api host of --api, else AWS_REGION)')
+      .option('--bus <name>', `event bus name (default on the local cloud: ${TOPOLOGY.busName}; on AWS the EventBusName stack output)`)
       .option('--timeout <seconds>', 'how long to wait for the views', '60')
       .option('--json', 'print JSON'),
-  ).action(async (opts: { api?: string; credentials?: string; bus: string; timeout: string; json?: boolean; endpoint?: string; dataDir?: string }) => {
-    let connection: Connection;
-    if (opts.credentials) {
-      const credentials = JSON.parse(await readFile(opts.credentials, 'utf8')) as CloudCredentials & { endpoint?: string };
-      connection = { endpoint: (opts.endpoint ?? credentials.endpoint ?? '').replace(/\/$/, ''), dataDir: '', credentials };
-    } else connection = await connect(opts);
-    const api = (opts.api ?? connection.endpoint).replace(/\/$/, '');
+  ).action(async (opts: SmokeOptions) => {
+    const { identities, api, bus, local } = await resolveTarget(opts);
     const deadline = Date.now() + Number(opts.timeout) * 1000;
     const results = [];
     for (const check of CHECKS) {
-      const entry = exampleEntry(latestDefinition(check.detailType)!, opts.bus);
-      const client = new EventBridgeClient(sdkConfig(connection, connection.credentials.agencies[check.agency]));
+      const entry = exampleEntry(latestDefinition(check.detailType)!, bus);
+      // One attempt against the local cloud (a stopped cloud should fail fast); the SDK's retries against AWS.
+      const client = new EventBridgeClient({ ...eventBridgeConfig(identities, check.agency), ...(local ? { maxAttempts: 1 } : {}) });
       const started = Date.now();
-      const [result] = await putEntries(client, [entry]).finally(() => client.destroy());
+      const [result] = await putEntries(client, [entry])
+        .catch((error: Error) => {
+          throw new CliError(`${check.agency} could not publish to the bus ${bus}: ${error.name}: ${error.message}${local ? '' : ' (on a deployment, --bus is the EventBusName stack output)'}`);
+        })
+        .finally(() => client.destroy());
       if (!result?.eventId) throw new CliError(`${check.agency} could not publish ${check.detailType}: ${result?.errorCode} ${result?.errorMessage ?? ''}`);
       const detail = JSON.parse(entry.Detail) as { meta: { eventId: string }; data: { person: { citizenship?: string; documentNumber?: string } } };
-      while (!(await viewHas(connection, api, check, detail.data.person, detail.meta.eventId))) {
+      while (!(await viewHas(identities, api, check, detail.data.person, detail.meta.eventId))) {
         if (Date.now() > deadline) throw new CliError(`${check.detailType} from ${check.agency} did not reach the ${check.view} view within ${opts.timeout} s`);
         await new Promise((r) => setTimeout(r, 250));
       }

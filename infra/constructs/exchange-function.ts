@@ -1,13 +1,32 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 
 import { REPO_ROOT } from '../paths.ts';
 export { REPO_ROOT };
+
+/**
+ * The newest Node.js runtime this CDK knows, pinned rather than `NODEJS_LATEST`
+ * so a CDK upgrade never moves the functions to a new runtime unreviewed; when
+ * CDK learns a newer one, cdk-nag's AwsSolutions-L1 fails the infra tests and
+ * this line is the one to change. Node.js 24 drops callback-style handlers
+ * (https://aws.amazon.com/blogs/compute/node-js-24-runtime-now-available-in-aws-lambda/):
+ * every handler here is a middy async handler of (event, context).
+ */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+
+/** esbuild's target for a Lambda Node.js runtime (`nodejs24.x` → `node24`), so syntax is never lowered for an older Node than runs it. */
+export function esbuildTarget(runtime: Runtime): string {
+  const major = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
+  if (!major) throw new Error(`ExchangeFunction runs on a nodejsNN.x runtime, got ${runtime.name}`);
+  return `node${major}`;
+}
 
 export interface ExchangeFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
   /** Handler module, relative to the repository root (as the topology names it). */
@@ -15,19 +34,26 @@ export interface ExchangeFunctionProps extends Omit<NodejsFunctionProps, 'entry'
 }
 
 /**
- * The team's Lambda defaults in one place: Node 22 on arm64, ESM bundled and
- * minified by the local esbuild (no Docker), AWS SDK v3 left to the runtime,
- * source maps on, logs kept a month.
+ * The team's Lambda defaults in one place: the newest Node runtime on arm64,
+ * ESM bundled and minified by the local esbuild (no Docker), AWS SDK v3 left
+ * to the runtime, source maps on, logs kept a month, and a role of its own
+ * that may write only its own log group.
  */
 export class ExchangeFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ExchangeFunctionProps) {
     const { handlerModule, environment, bundling, ...rest } = props;
+    const runtime = rest.runtime ?? LAMBDA_RUNTIME;
+    // An explicit log group (instead of the deprecated logRetention custom resource) keeps retention in the template.
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    // Not the default role: it carries AWSLambdaBasicExecutionRole, which may create and write every log group in the
+    // account (AwsSolutions-IAM4). This one gets only CreateLogStream/PutLogEvents on the function's own group, below.
+    const role = rest.role ?? new Role(scope, `${id}ServiceRole`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     super(scope, id, {
-      // An explicit log group (instead of the deprecated logRetention custom resource) keeps retention in the template.
-      logGroup: new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+      logGroup,
+      role,
       entry: path.join(REPO_ROOT, handlerModule),
       handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
+      runtime,
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(30),
@@ -36,7 +62,7 @@ export class ExchangeFunction extends NodejsFunction {
       environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: esbuildTarget(runtime),
         minify: true,
         sourceMap: true,
         sourcesContent: false,
@@ -47,12 +73,29 @@ export class ExchangeFunction extends NodejsFunction {
       },
       ...rest,
     });
+    logGroup.grantWrite(this);
   }
 
   /** Sets TABLE_NAME and grants read/write in one call, so the two cannot drift apart. */
   bindTable(table: ITable, envName = 'TABLE_NAME'): this {
     this.addEnvironment(envName, table.tableName);
     table.grantReadWriteData(this);
+    const cfnTable = table instanceof Table ? (table.node.defaultChild as CfnResource) : undefined;
+    if (cfnTable && this.role) {
+      // grantReadWriteData adds `<table>/index/*` when the table has global secondary indexes.
+      NagSuppressions.addResourceSuppressions(
+        this.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason:
+              "Query access to the global secondary indexes of the one table this function owns: index ARNs exist only under the table's index/* path, and nothing outside that table is granted.",
+            appliesTo: [`Resource::<${Stack.of(table).resolve(cfnTable.logicalId) as string}.Arn>/index/*`],
+          },
+        ],
+        true,
+      );
+    }
     return this;
   }
 }

@@ -1,7 +1,9 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { CONTRACT_BREACH_METRIC, ExchangeAlarms } from '../constructs/exchange-alarms.ts';
 import { ExchangeBus } from '../constructs/exchange-bus.ts';
 import { Subscription } from '../constructs/subscription.ts';
 import { ExchangeApi } from '../constructs/exchange-api.ts';
@@ -12,11 +14,21 @@ export interface ExchangeStackProps extends StackProps {
   /** Keep tables and the archive when the stack is deleted (production). */
   readonly retainData: boolean;
   readonly archiveRetentionDays: number;
+  /** An address the alarm topic notifies (context `alarmEmail`). */
+  readonly alarmEmail?: string;
+  /**
+   * The WAF web ACL on the API stage, with its per-IP limit of requests per 5 minutes
+   * (default: on, {@link DEFAULT_API_RATE_LIMIT}); `false` deploys none (LocalStack's free tier has no WAFv2).
+   */
+  readonly firewall?: { readonly rateLimitPerFiveMinutes: number } | false;
 }
+
+/** Requests per client IP per 5 minutes: ~67/s, room for an agency's batch uploads behind one NAT address. */
+export const DEFAULT_API_RATE_LIMIT = 20_000;
 
 const attributeType = (key: KeySpec) => ({ name: key.name, type: key.type === 'N' ? AttributeType.NUMBER : AttributeType.STRING });
 
-/** The whole exchange: bus, tables and one Subscription per topology entry. The stack only composes. */
+/** The whole exchange: bus, tables, one Subscription per topology entry, the APIs and their alarms. The stack only composes. */
 export class ExchangeStack extends Stack {
   constructor(scope: Construct, id: string, props: ExchangeStackProps) {
     super(scope, id, props);
@@ -53,16 +65,27 @@ export class ExchangeStack extends Stack {
       description: 'HMAC key that turns identities into pseudonymous person keys',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
+    NagSuppressions.addResourceSuppressions(personKeySecret, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          "The HMAC key behind every personKey must never rotate on a schedule: a new key changes every person's key and orphans every record in every view and the access ledger. It changes only in a planned re-keying with a full replay of the exchange log.",
+      },
+    ]);
+    const alarms = new ExchangeAlarms(this, 'Alarms', { email: props.alarmEmail });
 
     // Resolved by CloudFormation at deploy time from Secrets Manager.
     const secretEnvironment = { PERSON_KEY_SECRET: personKeySecret.secretValue.unsafeUnwrap() };
     for (const spec of props.topology.subscriptions) {
-      new Subscription(this, `Sub-${spec.name}`, {
+      const subscription = new Subscription(this, `Sub-${spec.name}`, {
         spec,
         bus: exchange.bus,
         table: tables.get(spec.table)!,
-        environment: { ...secretEnvironment, POWERTOOLS_SERVICE_NAME: spec.name },
+        // Powertools Metrics reads its namespace and `service` dimension from these (the contract-breach metric among them).
+        environment: { ...secretEnvironment, POWERTOOLS_SERVICE_NAME: spec.name, POWERTOOLS_METRICS_NAMESPACE: CONTRACT_BREACH_METRIC.namespace },
       });
+      alarms.watchDeadLetters(`Sub-${spec.name}`, subscription.deadLetterQueue, `subscription ${spec.name}`);
+      alarms.watchFunction(`Sub-${spec.name}`, subscription.handler, `The ${spec.name} subscription handler`);
     }
 
     const api = new ExchangeApi(this, 'Apis', {
@@ -72,8 +95,17 @@ export class ExchangeStack extends Stack {
       bus: exchange.bus,
       publisherRoles: exchange.publisherRoles,
       environment: secretEnvironment,
+      retainData: props.retainData,
+      ...(props.firewall === false ? {} : { firewall: props.firewall ?? { rateLimitPerFiveMinutes: DEFAULT_API_RATE_LIMIT } }),
     });
-    new CfnOutput(this, 'ApiUrl', { value: api.api.url });
+    for (const [name, fn] of api.functions) alarms.watchFunction(name, fn, `The ${name} API function`);
+    alarms.watchDeadLetters('ScheduledCheck', api.scheduledCheckDeadLetters, 'the nightly overstay check');
+
+    new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the command and query APIs, stage included' });
+    new CfnOutput(this, 'ApiAccessLogGroup', { value: api.accessLogs.logGroupName, description: 'One JSON line per API request: caller ARN, request id, resource, status' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
+    new CfnOutput(this, 'ContractBreachMetricName', { value: CONTRACT_BREACH_METRIC.metricName, description: `Namespace ${CONTRACT_BREACH_METRIC.namespace}, dimension service=${CONTRACT_BREACH_METRIC.service}` });
+    new CfnOutput(this, 'ContractBreachMetricNamespace', { value: CONTRACT_BREACH_METRIC.namespace });
     for (const [ministry, role] of api.operatorRoles) new CfnOutput(this, `OperatorRole${ministry.replace(/-/g, '')}`, { value: role.roleArn });
 
     new CfnOutput(this, 'EventBusName', { value: exchange.bus.eventBusName });

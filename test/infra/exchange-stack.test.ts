@@ -4,9 +4,10 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExchangeStack } from '../../infra/stacks/exchange-stack.ts';
+import { LAMBDA_RUNTIME } from '../../infra/constructs/exchange-function.ts';
 import { checkTopology, TOPOLOGY, visibilityTimeoutSeconds, type Topology } from '../../infra/topology.ts';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
 
 let template: Template;
 let resources: Resources;
@@ -62,25 +63,28 @@ describe('queue → DLQ → Lambda wiring', () => {
       const sends = policy.Properties.PolicyDocument.Statement.filter((s: { Action: string }) => s.Action === 'sqs:SendMessage' || (Array.isArray(s.Action) && s.Action.includes('sqs:SendMessage')));
       for (const statement of sends) {
         expect(statement.Principal).toEqual({ Service: 'events.amazonaws.com' });
-        expect(statement.Condition.ArnEquals['aws:SourceArn']).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Rule/), 'Arn'] });
+        expect(statement.Condition.ArnEquals['aws:SourceArn']).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+        expect(resources[logicalIdOf(statement.Condition.ArnEquals['aws:SourceArn'])]!.Type).toBe('AWS::Events::Rule');
       }
     }
   });
 });
 
 describe('functions', () => {
-  it('run on nodejs22.x, ESM, with only their own table in the environment', () => {
+  it('run on the newest Node.js runtime CDK knows (cdk-nag AwsSolutions-L1), ESM, with only their own table in the environment', () => {
     const functions = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties.Handler === 'index.handler');
     expect(functions).toHaveLength(TOPOLOGY.subscriptions.length + TOPOLOGY.commandApis.length + TOPOLOGY.queryApis.length);
+    expect(LAMBDA_RUNTIME.name).toBe('nodejs24.x');
     for (const [, fn] of functions) {
-      expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+      expect(fn.Properties.Runtime).toBe(LAMBDA_RUNTIME.name);
       expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: expect.any(String) });
     }
   });
 
-  it('may touch only their own table and their own queue (least privilege)', () => {
+  it('may touch only their own table, their own queue and their own log group (least privilege)', () => {
     for (const spec of TOPOLOGY.subscriptions) {
       const prefix = `Sub${spec.name.replace(/-/g, '')}`;
+      const logGroupId = Object.keys(resources).find((id) => id.startsWith(`${prefix}HandlerLogs`) && resources[id]!.Type === 'AWS::Logs::LogGroup');
       const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${prefix}HandlerServiceRoleDefaultPolicy`))!;
       const tableId = Object.keys(resources).find((id) => id.startsWith(spec.table) && resources[id]!.Type === 'AWS::DynamoDB::Table');
       const queueId = Object.keys(resources).find((id) => id.startsWith(`${prefix}Queue`) && resources[id]!.Type === 'AWS::SQS::Queue');
@@ -99,8 +103,26 @@ describe('functions', () => {
           expect(String(statement.Action)).not.toMatch(/\*/);
         }
       }
-      expect([...touched].sort()).toEqual([queueId, tableId].sort());
+      expect([...touched].sort()).toEqual([queueId, tableId, logGroupId].sort());
     }
+  });
+
+  it('have roles of their own with no AWS managed policy, writing only their own log group (AwsSolutions-IAM4)', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    for (const [id, fn] of functions) {
+      const roleId = logicalIdOf(fn.Properties.Role);
+      expect(resources[roleId]!.Properties.ManagedPolicyArns, id).toBeUndefined();
+      const logGroupId = logicalIdOf(fn.Properties.LoggingConfig.LogGroup);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: roleId }],
+        PolicyDocument: { Statement: Match.arrayWith([{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } }]) },
+      });
+      // Lambda starts only once the role's policy is attached, so its first log lines are not refused.
+      expect(resources[id]!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${roleId.replace(/[0-9A-F]{8}$/, '')}DefaultPolicy`))]));
+    }
+    // The one managed policy left: API Gateway's account-level logging role (suppressed in cdk-nag with its reason).
+    const managed = ofType('AWS::IAM::Role').filter(([, r]) => r.Properties.ManagedPolicyArns);
+    expect(managed.map(([id]) => id)).toEqual([expect.stringMatching(/^ApisApiCloudWatchRole/)]);
   });
 });
 
