@@ -15,6 +15,7 @@ import { dynamo, events } from '../lib/clients.ts';
 import { requireEnv } from '../lib/env.ts';
 import { SYSTEMS } from '../systems/catalog.ts';
 import { executeCommand, type CommandRequest, type CommandResult } from './execute.ts';
+import { mapConcurrent } from '../lib/limit.ts';
 
 const logger = new Logger({ serviceName: 'command-api' });
 const system = requireEnv('SYSTEM') as SystemName;
@@ -51,17 +52,8 @@ export async function handleCommands(event: APIGatewayProxyEvent): Promise<APIGa
     if (!Array.isArray(batch) || batch.length === 0 || batch.length > MAX_COMMANDS) {
       return problem(400, 'invalid-batch', `commands must be an array of 1-${MAX_COMMANDS} commands`);
     }
-    const requests = batch as CommandRequest[];
-    const results: CommandResult[] = new Array(requests.length);
     const ordered = (body as { ordered?: unknown }).ordered !== false;
-    let next = 0;
-    const worker = async () => {
-      while (next < requests.length) {
-        const i = next++;
-        results[i] = await executeCommand(requests[i]!, context);
-      }
-    };
-    await Promise.all(Array.from({ length: ordered ? 1 : UNORDERED_CONCURRENCY }, worker));
+    const results = await mapConcurrent(batch as CommandRequest[], ordered ? 1 : UNORDERED_CONCURRENCY, (request) => executeCommand(request, context));
     return json(200, { failedCount: results.filter((r) => !r.ok).length, results });
   }
   const result = await executeCommand(body as CommandRequest, context);
@@ -86,12 +78,14 @@ export async function runScheduledCheck(event: ScheduledEvent): Promise<CommandR
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
+    if (isScheduled(event)) {
+      // No caller to answer: a failed check must fail the invocation, so the rule's retries and dead-letter queue see it.
+      const result = await runScheduledCheck(event);
+      logger.info('scheduled check done', { result });
+      if (!result.ok) throw new Error(`scheduled check refused: ${result.error.code}: ${result.error.message}`);
+      return json(200, result);
+    }
     try {
-      if (isScheduled(event)) {
-        const result = await runScheduledCheck(event);
-        logger.info('scheduled check done', { result });
-        return json(result.ok ? 200 : result.status, result);
-      }
       return await handleCommands(event);
     } catch (error) {
       logger.error('command failed', { error: error as Error });

@@ -71,10 +71,10 @@ describe('queue → DLQ → Lambda wiring', () => {
 });
 
 describe('functions', () => {
-  it('run on the newest Node.js runtime CDK knows (cdk-nag AwsSolutions-L1), ESM, with only their own table in the environment', () => {
+  it('run on the nodejs22.x runtime the platform targets, ESM, with only their own table in the environment', () => {
     const functions = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties.Handler === 'index.handler');
     expect(functions).toHaveLength(TOPOLOGY.subscriptions.length + TOPOLOGY.commandApis.length + TOPOLOGY.queryApis.length);
-    expect(LAMBDA_RUNTIME.name).toBe('nodejs24.x');
+    expect(LAMBDA_RUNTIME.name).toBe('nodejs22.x');
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe(LAMBDA_RUNTIME.name);
       expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: expect.any(String) });
