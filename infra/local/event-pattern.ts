@@ -10,9 +10,9 @@
  *
  * Patterns and events come from callers (TestEventPattern, PutRule), so neither
  * compiling nor matching may cost more than linear time in what was sent, or
- * recurse as deep as it is nested: compiling keeps an explicit stack, matching
- * walks the event once (pattern-paths.ts) and decides the `$or` tree bottom-up,
- * and no operator uses a regular expression (wildcard.ts).
+ * recurse as deep as it is nested: compiling and deciding `$or`s keep explicit
+ * stacks, matching walks the event once (pattern-paths.ts), and no operator
+ * uses a regular expression (wildcard.ts).
  */
 import { BlockList, isIP } from 'node:net';
 import { isPlainObject, PathTrie, type Leaf } from './pattern-paths.ts';
@@ -68,7 +68,8 @@ export function compilePattern(pattern: unknown): CompiledPattern {
   const conjunctions = compileConjunctions(parsed as Record<string, unknown>, trie);
   const root = conjunctions[0]!;
   if (root.fields.length === 0 && root.ors.length === 0) fail('Empty objects are not allowed');
-  return { matches: (event) => matchConjunctions(conjunctions, trie.collectLeaves(event)) };
+  const leaves = trie.seal();
+  return { matches: (event) => matchConjunctions(conjunctions, leaves.collect(event)) };
 }
 
 /** A pattern object being compiled: its entries, how far we are, where it sits and which conjunction it feeds. */
@@ -92,8 +93,7 @@ interface OrFrame {
 /**
  * Compiles depth-first in document order, like the recursive descent it
  * replaces, so the first invalid part still decides the error; but with a stack
- * of its own. Conjunction 0 is the root, and every `$or` branch gets a higher
- * index than the conjunction holding the `$or`.
+ * of its own. Conjunction 0 is the root.
  */
 function compileConjunctions(pattern: Record<string, unknown>, trie: PathTrie): Conjunction[] {
   const conjunctions: Conjunction[] = [{ fields: [], ors: [] }];
@@ -312,14 +312,64 @@ function matchField(field: FieldMatcher, leaves: readonly Leaf[]): boolean {
 
 const NO_LEAVES: readonly Leaf[] = [];
 
-/** Decides every conjunction from the last to the first, so each `$or` branch is decided before the conjunction that holds it. */
+function fieldsHold(conjunction: Conjunction, leaves: readonly (Leaf[] | undefined)[]): boolean {
+  for (const field of conjunction.fields) if (!matchField(field, leaves[field.node] ?? NO_LEAVES)) return false;
+  return true;
+}
+
 function matchConjunctions(conjunctions: readonly Conjunction[], leaves: readonly (Leaf[] | undefined)[]): boolean {
-  const holds = new Uint8Array(conjunctions.length);
-  for (let index = conjunctions.length - 1; index >= 0; index--) {
-    const { fields, ors } = conjunctions[index]!;
-    holds[index] = Number(
-      fields.every((field) => matchField(field, leaves[field.node] ?? NO_LEAVES)) && ors.every((branches) => branches.some((branch) => holds[branch] === 1)),
-    );
+  const root = conjunctions[0]!;
+  if (!fieldsHold(root, leaves)) return false;
+  // The root's `$or`s are decided here, without a stack; deeper ones (rare) on orsHold's.
+  for (const group of root.ors) {
+    let held = false;
+    for (let i = 0; i < group.length && !held; i++) {
+      const branch = conjunctions[group[i]!]!;
+      held = fieldsHold(branch, leaves) && orsHold(branch, conjunctions, leaves);
+    }
+    if (!held) return false;
   }
-  return holds[0] === 1;
+  return true;
+}
+
+/** A conjunction whose fields hold, waiting on its `$or`s: which one, and which branch of it is being tried. */
+interface OrProgress {
+  readonly conjunction: Conjunction;
+  or: number;
+  branch: number;
+}
+
+/**
+ * Decides a conjunction's `$or`s (its fields hold): branch by branch until one
+ * holds, as a recursive descent would, but on a stack of its own (a caller may
+ * nest `$or`s as deep as it likes).
+ */
+function orsHold(conjunction: Conjunction, conjunctions: readonly Conjunction[], leaves: readonly (Leaf[] | undefined)[]): boolean {
+  if (conjunction.ors.length === 0) return true;
+  const stack: OrProgress[] = [{ conjunction, or: 0, branch: 0 }];
+  /** What the last branch decided, until the conjunction waiting on it takes it in. */
+  let decided: boolean | undefined;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (decided !== undefined) {
+      if (decided) {
+        top.or++;
+        top.branch = 0;
+      } else {
+        top.branch++;
+      }
+      decided = undefined;
+    }
+    const group = top.conjunction.ors[top.or];
+    if (group === undefined || top.branch === group.length) {
+      stack.pop();
+      decided = group === undefined;
+      continue;
+    }
+    const branch = conjunctions[group[top.branch]!]!;
+    if (!fieldsHold(branch, leaves)) decided = false;
+    else if (branch.ors.length === 0) decided = true;
+    else stack.push({ conjunction: branch, or: 0, branch: 0 });
+  }
+  return decided === true;
 }
