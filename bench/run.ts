@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: figures for the local cloud on this machine.
- *  1. pattern-matcher evaluations per second;
+ *  1. pattern-matcher evaluations per second, and the time of one evaluation
+ *     of issue 9's wildcard attacks as the value grows (never more than linear);
  *  2. end-to-end events/s from PutEvents (batches of 10, real SDK over HTTP)
  *     to the exchange-log handler's DynamoDB write committed, with the
  *     exchange log alone and with the whole topology (registries, views);
@@ -49,6 +50,29 @@ function benchMatcher(): void {
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(`pattern matcher: ${(evaluations / seconds / 1e6).toFixed(2)} M evaluations/s (${compiled.length} conformance patterns + ${topology.length} topology rules; ${matched} matches)`);
+}
+
+/** Issue 9, item 5: "*a*a*a*a*b" froze the cloud through a backtracking RegExp (200 characters: 30 s). */
+function benchWildcardAttack(): void {
+  // The trailing star stops the suffix check from refusing early: the matcher must scan the whole value.
+  for (const wildcard of ['*a*a*a*a*b', '*a*a*a*b*']) {
+    const pattern = compilePattern({ detail: { x: [{ wildcard }] } });
+    const figures: string[] = [];
+    let previous = 0;
+    for (const length of [200, 2_000, 20_000]) {
+      const event = { detail: { x: 'a'.repeat(length) } };
+      let evaluations = 0;
+      const started = process.hrtime.bigint();
+      while (process.hrtime.bigint() - started < 300_000_000n) {
+        for (let i = 0; i < 10; i++) pattern.matches(event);
+        evaluations += 10;
+      }
+      const micros = Number(process.hrtime.bigint() - started) / 1e3 / evaluations;
+      figures.push(`${length} chars ${micros.toFixed(2)} µs${previous ? ` (×${(micros / previous).toFixed(1)})` : ''}`);
+      previous = micros;
+    }
+    console.log(`wildcard attack "${wildcard}" against "a…a": ${figures.join(', ')} per evaluation`);
+  }
 }
 
 /** The delivery pipeline alone (exchange log only), and the whole platform (every registry and view). */
@@ -147,7 +171,10 @@ async function benchLatency(name: string, rate: number): Promise<void> {
 
 console.log(`migration-exchange bench on ${process.version}, ${(await import('node:os')).cpus().length} cores`);
 const only = args.get('only');
-if (!only || only === 'matcher') benchMatcher();
+if (!only || only === 'matcher') {
+  benchMatcher();
+  benchWildcardAttack();
+}
 for (const name of Object.keys(TOPOLOGIES)) {
   if (!only || only === 'throughput') await benchThroughput(name);
 }

@@ -1,14 +1,22 @@
 /**
  * EventBridge event patterns: validation with AWS's error reasons, and a
  * compiled matcher. Semantics follow AWS's documentation and the
- * AWS-recorded conformance cases in shared/conformance:
+ * AWS-recorded conformance cases vendored in test/fixtures/eventbridge-patterns:
  * - a pattern's leaves are arrays of alternatives; every field must match;
  * - an event array matches if any element matches;
  * - keys are joined with dots on both sides ("a.b" matches a → b);
  * - `$or` takes alternative sub-patterns.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ *
+ * Patterns and events come from callers (TestEventPattern, PutRule), so neither
+ * compiling nor matching may cost more than linear time in what was sent, or
+ * recurse as deep as it is nested: compiling and deciding `$or`s keep explicit
+ * stacks, matching walks the event once (pattern-paths.ts), and no operator
+ * uses a regular expression (wildcard.ts).
  */
 import { BlockList, isIP } from 'node:net';
+import { isPlainObject, PathTrie, type Leaf } from './pattern-paths.ts';
+import { compileWildcard } from './wildcard.ts';
 
 export class InvalidEventPatternError extends Error {
   constructor(readonly reason: string) {
@@ -17,21 +25,22 @@ export class InvalidEventPatternError extends Error {
   }
 }
 
-type Leaf = string | number | boolean | null;
 type ValueTest = (value: Leaf) => boolean;
 
 /** One alternative in a field's array. `exists` is kept apart: it tests presence, not a value. */
 type Alternative = { kind: 'value'; test: ValueTest } | { kind: 'exists'; present: boolean };
 
 interface FieldMatcher {
-  readonly segments: readonly string[];
+  /** The trie node whose leaves the field is tested against. */
+  readonly node: number;
   readonly alternatives: readonly Alternative[];
 }
 
-interface CompiledNode {
-  readonly fields: readonly FieldMatcher[];
-  /** Each entry is one `$or`: at least one of its branches must match. */
-  readonly ors: readonly (readonly CompiledNode[])[];
+/** A pattern object (the root or one `$or` branch): all its fields must match, and each of its `$or`s. */
+interface Conjunction {
+  readonly fields: FieldMatcher[];
+  /** Each entry is one `$or`: the indices of its branches, at least one of which must match. */
+  readonly ors: number[][];
 }
 
 export interface CompiledPattern {
@@ -44,8 +53,6 @@ const fail = (reason: string): never => {
   throw new InvalidEventPatternError(reason);
 };
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Parses and validates a pattern (a JSON string or an object) and compiles it. */
 export function compilePattern(pattern: unknown): CompiledPattern {
   let parsed = pattern;
@@ -57,39 +64,78 @@ export function compilePattern(pattern: unknown): CompiledPattern {
     }
   }
   if (!isPlainObject(parsed)) fail('Filter is not an object');
-  const root = compileNode(parsed as Record<string, unknown>, []);
+  const trie = new PathTrie();
+  const conjunctions = compileConjunctions(parsed as Record<string, unknown>, trie);
+  const root = conjunctions[0]!;
   if (root.fields.length === 0 && root.ors.length === 0) fail('Empty objects are not allowed');
-  return { matches: (event) => matchNode(root, event) };
+  const leaves = trie.seal();
+  return { matches: (event) => matchConjunctions(conjunctions, leaves.collect(event)) };
 }
 
-function compileNode(node: Record<string, unknown>, prefix: readonly string[]): CompiledNode {
-  const fields: FieldMatcher[] = [];
-  const ors: CompiledNode[][] = [];
-  const visit = (obj: Record<string, unknown>, path: readonly string[]) => {
-    for (const [key, value] of Object.entries(obj)) {
-      if (key === '$or') {
-        if (!Array.isArray(value) || value.length < 2) fail('$or must be an array of at least two objects');
-        ors.push(
-          (value as unknown[]).map((branch) => {
-            if (!isPlainObject(branch)) fail('$or must contain objects');
-            return compileNode(branch as Record<string, unknown>, path);
-          }),
-        );
+/** A pattern object being compiled: its entries, how far we are, where it sits and which conjunction it feeds. */
+interface ObjectFrame {
+  readonly kind: 'object';
+  readonly entries: [string, unknown][];
+  index: number;
+  readonly node: number;
+  readonly conjunction: number;
+}
+
+/** An `$or` being compiled: its branches, how far we are, and where its branch indices go. */
+interface OrFrame {
+  readonly kind: 'or';
+  readonly branches: unknown[];
+  index: number;
+  readonly node: number;
+  readonly group: number[];
+}
+
+/**
+ * Compiles depth-first in document order, like the recursive descent it
+ * replaces, so the first invalid part still decides the error; but with a stack
+ * of its own. Conjunction 0 is the root.
+ */
+function compileConjunctions(pattern: Record<string, unknown>, trie: PathTrie): Conjunction[] {
+  const conjunctions: Conjunction[] = [{ fields: [], ors: [] }];
+  const stack: (ObjectFrame | OrFrame)[] = [{ kind: 'object', entries: Object.entries(pattern), index: 0, node: PathTrie.ROOT, conjunction: 0 }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.kind === 'or') {
+      if (frame.index === frame.branches.length) {
+        stack.pop();
         continue;
       }
-      const segments = [...path, ...key.split('.')];
-      if (Array.isArray(value)) {
-        if (value.length === 0) fail('Empty arrays are not allowed');
-        fields.push({ segments, alternatives: value.map(compileAlternative) });
-      } else if (isPlainObject(value)) {
-        visit(value, segments);
-      } else {
-        fail(`"${key}" must be an object or an array`);
-      }
+      const branch = frame.branches[frame.index++];
+      if (!isPlainObject(branch)) fail('$or must contain objects');
+      frame.group.push(conjunctions.length);
+      stack.push({ kind: 'object', entries: Object.entries(branch as Record<string, unknown>), index: 0, node: frame.node, conjunction: conjunctions.length });
+      conjunctions.push({ fields: [], ors: [] });
+      continue;
     }
-  };
-  visit(node, prefix);
-  return { fields, ors };
+    if (frame.index === frame.entries.length) {
+      stack.pop();
+      continue;
+    }
+    const [key, value] = frame.entries[frame.index++]!;
+    if (key === '$or') {
+      if (!Array.isArray(value) || value.length < 2) fail('$or must be an array of at least two objects');
+      const group: number[] = [];
+      conjunctions[frame.conjunction]!.ors.push(group);
+      stack.push({ kind: 'or', branches: value as unknown[], index: 0, node: frame.node, group });
+      continue;
+    }
+    const node = trie.descend(frame.node, key);
+    if (Array.isArray(value)) {
+      if (value.length === 0) fail('Empty arrays are not allowed');
+      trie.markTested(node);
+      conjunctions[frame.conjunction]!.fields.push({ node, alternatives: value.map(compileAlternative) });
+    } else if (isPlainObject(value)) {
+      stack.push({ kind: 'object', entries: Object.entries(value), index: 0, node, conjunction: frame.conjunction });
+    } else {
+      fail(`"${key}" must be an object or an array`);
+    }
+  }
+  return conjunctions;
 }
 
 function compileAlternative(spec: unknown): Alternative {
@@ -153,12 +199,11 @@ function wildcardTest(operand: unknown): ValueTest {
   const text = operand as string;
   // AWS reports the position of the second star.
   if (text.includes('**')) fail(`Consecutive wildcard characters at pos ${text.indexOf('**') + 1}`);
-  if ((text.match(/\*/g)?.length ?? 0) > MAX_WILDCARDS) {
+  if (text.split('*').length - 1 > MAX_WILDCARDS) {
     fail('Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character');
   }
-  const escaped = text.replace(/\\\*/g, '\u0000').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\u0000/g, '\\*');
-  const regex = new RegExp(`^${escaped}$`, 's');
-  return (v) => typeof v === 'string' && regex.test(v);
+  const wildcard = compileWildcard(text);
+  return (v) => typeof v === 'string' && wildcard.matches(v);
 }
 
 const NUMERIC_OPERATORS = new Set(['<', '<=', '=', '>', '>=']);
@@ -254,29 +299,7 @@ function anythingBut(operand: unknown): ValueTest {
   return (v) => !excluded.some((test) => test(v));
 }
 
-/** The leaf values found at a path; objects and arrays of objects are not leaves. */
-function collectLeaves(value: unknown, segments: readonly string[], index: number, out: Leaf[]): void {
-  if (Array.isArray(value)) {
-    for (const element of value) collectLeaves(element, segments, index, out);
-    return;
-  }
-  if (index === segments.length) {
-    if (!isPlainObject(value)) out.push(value as Leaf);
-    return;
-  }
-  if (!isPlainObject(value)) return;
-  // Event keys may themselves contain dots: "a.b" in the event stands for a → b.
-  let key = segments[index]!;
-  for (let end = index + 1; ; end++) {
-    if (Object.hasOwn(value, key)) collectLeaves(value[key], segments, end, out);
-    if (end >= segments.length) break;
-    key = `${key}.${segments[end]}`;
-  }
-}
-
-function matchField(field: FieldMatcher, event: unknown): boolean {
-  const leaves: Leaf[] = [];
-  collectLeaves(event, field.segments, 0, leaves);
+function matchField(field: FieldMatcher, leaves: readonly Leaf[]): boolean {
   for (const alternative of field.alternatives) {
     if (alternative.kind === 'exists') {
       if (alternative.present === leaves.length > 0) return true;
@@ -287,8 +310,66 @@ function matchField(field: FieldMatcher, event: unknown): boolean {
   return false;
 }
 
-function matchNode(node: CompiledNode, event: unknown): boolean {
-  for (const field of node.fields) if (!matchField(field, event)) return false;
-  for (const branches of node.ors) if (!branches.some((branch) => matchNode(branch, event))) return false;
+const NO_LEAVES: readonly Leaf[] = [];
+
+function fieldsHold(conjunction: Conjunction, leaves: readonly (Leaf[] | undefined)[]): boolean {
+  for (const field of conjunction.fields) if (!matchField(field, leaves[field.node] ?? NO_LEAVES)) return false;
   return true;
+}
+
+function matchConjunctions(conjunctions: readonly Conjunction[], leaves: readonly (Leaf[] | undefined)[]): boolean {
+  const root = conjunctions[0]!;
+  if (!fieldsHold(root, leaves)) return false;
+  // The root's `$or`s are decided here, without a stack; deeper ones (rare) on orsHold's.
+  for (const group of root.ors) {
+    let held = false;
+    for (let i = 0; i < group.length && !held; i++) {
+      const branch = conjunctions[group[i]!]!;
+      held = fieldsHold(branch, leaves) && orsHold(branch, conjunctions, leaves);
+    }
+    if (!held) return false;
+  }
+  return true;
+}
+
+/** A conjunction whose fields hold, waiting on its `$or`s: which one, and which branch of it is being tried. */
+interface OrProgress {
+  readonly conjunction: Conjunction;
+  or: number;
+  branch: number;
+}
+
+/**
+ * Decides a conjunction's `$or`s (its fields hold): branch by branch until one
+ * holds, as a recursive descent would, but on a stack of its own (a caller may
+ * nest `$or`s as deep as it likes).
+ */
+function orsHold(conjunction: Conjunction, conjunctions: readonly Conjunction[], leaves: readonly (Leaf[] | undefined)[]): boolean {
+  if (conjunction.ors.length === 0) return true;
+  const stack: OrProgress[] = [{ conjunction, or: 0, branch: 0 }];
+  /** What the last branch decided, until the conjunction waiting on it takes it in. */
+  let decided: boolean | undefined;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (decided !== undefined) {
+      if (decided) {
+        top.or++;
+        top.branch = 0;
+      } else {
+        top.branch++;
+      }
+      decided = undefined;
+    }
+    const group = top.conjunction.ors[top.or];
+    if (group === undefined || top.branch === group.length) {
+      stack.pop();
+      decided = group === undefined;
+      continue;
+    }
+    const branch = conjunctions[group[top.branch]!]!;
+    if (!fieldsHold(branch, leaves)) decided = false;
+    else if (branch.ors.length === 0) decided = true;
+    else stack.push({ conjunction: branch, or: 0, branch: 0 });
+  }
+  return decided === true;
 }
