@@ -24,6 +24,7 @@ import { LocalEventBridge } from './eventbridge.ts';
 import { loadHandler } from './handlers.ts';
 import { createGuardedServer, DEFAULT_LIMITS, type ServerLimits } from './http-guard.ts';
 import { MAX_REQUEST_BYTES } from './put-events.ts';
+import { depthProblem } from './json-limits.ts';
 import { QueueStore } from './queue-store.ts';
 import { Queues } from './queues.ts';
 import { queueScope, type QueueScope } from './queue-scope.ts';
@@ -66,6 +67,12 @@ const MAX_SMALL_BODY_BYTES = 64 * 1024;
  */
 const IN_PROCESS_ENDPOINT = 'http://in-process.localhost';
 const PLATFORM: Principal = { kind: 'platform' };
+/**
+ * DynamoDB nests attribute values at most 32 levels deep
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-attributes);
+ * each level is two JSON levels (`{"M":{"name":…}}`), plus the request's own few.
+ */
+const MAX_DYNAMODB_JSON_DEPTH = 2 * 32 + 16;
 
 export class LocalCloud {
   endpoint = '';
@@ -388,6 +395,9 @@ export class LocalCloud {
       const operation = target.slice(TARGET_PREFIXES[service].length);
       if (service === 'dynamodb') {
         if (principal.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call DynamoDB ${operation} on the local cloud`);
+        // dynalite validates recursively in its worker: a deep enough body overflows its stack and leaves every later request unanswered.
+        const tooDeep = depthProblem(request.body.toString('utf8'), MAX_DYNAMODB_JSON_DEPTH);
+        if (tooDeep) throw new AwsError('ValidationException', `Nesting Levels have exceeded supported limits: the request body is ${tooDeep} (attribute values may nest 32 levels)`);
         this.dynamo.handle(request, out);
         return;
       }
