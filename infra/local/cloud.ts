@@ -396,7 +396,7 @@ export class LocalCloud {
       if (service === 'dynamodb') {
         if (principal.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call DynamoDB ${operation} on the local cloud`);
         // dynalite validates recursively in its worker: a deep enough body overflows its stack and leaves every later request unanswered.
-        const tooDeep = depthProblem(request.body.toString('utf8'), MAX_DYNAMODB_JSON_DEPTH);
+        const tooDeep = depthProblem(request.body, MAX_DYNAMODB_JSON_DEPTH);
         if (tooDeep) throw new AwsError('ValidationException', `Nesting Levels have exceeded supported limits: the request body is ${tooDeep} (attribute values may nest 32 levels)`);
         this.dynamo.handle(request, out);
         return;

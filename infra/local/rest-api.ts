@@ -238,7 +238,7 @@ export class RestApi {
     if (allowed !== true) return send(res, 403, { error: { code: 'forbidden', message: allowed } });
     if (request.method !== route.method) return send(res, 405, { error: { code: 'method-not-allowed', message: `${route.resource} takes ${route.method}` } });
     // Bounded before a handler parses it: its validation and logging recurse.
-    const tooDeep = request.body.length ? depthProblem(request.body.toString('utf8')) : undefined;
+    const tooDeep = depthProblem(request.body);
     if (tooDeep) return send(res, 400, { error: { code: 'bad-request', message: `the request body is ${tooDeep}` } });
     const query: Record<string, string> = {};
     url.searchParams.forEach((value, key) => (query[key] = value));

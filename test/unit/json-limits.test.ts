@@ -14,6 +14,12 @@ describe('jsonDepth', () => {
     expect(jsonDepth('{"a":"\\"[[[","b":["\\\\"]}')).toBe(2);
   });
 
+  it('scans UTF-8 bytes the same as the text', () => {
+    const text = '{"ключ":["қазақ [{", {"b":[]}]}';
+    expect(jsonDepth(Buffer.from(text))).toBe(jsonDepth(text));
+    expect(jsonDepth(Buffer.from(text))).toBe(4);
+  });
+
   it('stops scanning once past the bound', () => {
     expect(jsonDepth(`${'['.repeat(100)}`, 3)).toBe(4);
   });
