@@ -83,7 +83,6 @@ export function createGuardedServer(handle: RequestHandler, log: (message: strin
     {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
       // How often Node checks the two timeouts above (default 30 s, which would let a slow client stay four times longer).
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
     },
@@ -110,6 +109,10 @@ export function createGuardedServer(handle: RequestHandler, log: (message: strin
       pending.catch((error: unknown) => answerFailure(req, res, error, log));
     },
   );
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => onClientError(error, socket, log));
+  // Once listening, a server error (an accept that failed for lack of file descriptors) is logged, not thrown;
+  // before that, the caller's listen() handles it (a port in use).
+  server.once('listening', () => server.on('error', (error: NodeJS.ErrnoException) => log(`server error: ${error.code ?? ''} ${error.message}`)));
   return server;
 }

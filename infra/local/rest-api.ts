@@ -237,7 +237,7 @@ export class RestApi {
     const allowed = route.allow(principal);
     if (allowed !== true) return send(res, 403, { error: { code: 'forbidden', message: allowed } });
     if (request.method !== route.method) return send(res, 405, { error: { code: 'method-not-allowed', message: `${route.resource} takes ${route.method}` } });
-    // Bounded before a handler parses it: its validation and logging recurse.
+    // Bounded before a handler parses it, so nothing recursive behind it (validation, logging, the events it publishes) meets it.
     const tooDeep = depthProblem(request.body);
     if (tooDeep) return send(res, 400, { error: { code: 'bad-request', message: `the request body is ${tooDeep}` } });
     const query: Record<string, string> = {};
