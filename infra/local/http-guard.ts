@@ -26,6 +26,8 @@ export const DEFAULT_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestT
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+/** A log line stays one line, and short. */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').slice(0, 300);
 const describe = (req: IncomingMessage) => `${req.method ?? '?'} ${(req.url ?? '').slice(0, 200)} from ${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
 
 /**
@@ -47,7 +49,7 @@ export function requestTargetProblem(url: string | undefined): string | undefine
 /** Answers a failed request if its client can still hear it; never throws. */
 function answerFailure(req: IncomingMessage, res: ServerResponse, error: unknown, log: (message: string) => void): void {
   if (error instanceof ClientClosedError) {
-    log(`dropped ${describe(req)}: ${error.message}`);
+    log(`dropped ${describe(req)}: ${oneLine(error.message)}`);
     return;
   }
   if (!(error instanceof AwsError)) log(`internal error on ${describe(req)}: ${(error as Error)?.stack ?? String(error)}`);
@@ -63,7 +65,7 @@ function answerFailure(req: IncomingMessage, res: ServerResponse, error: unknown
 /** Malformed HTTP, oversized headers, timeouts: answered with a bare status line when the socket is still writable. */
 function onClientError(error: NodeJS.ErrnoException, socket: Socket, log: (message: string) => void): void {
   const code = error.code ?? 'unknown';
-  log(`dropped connection from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}: ${code}: ${error.message}`);
+  log(`dropped connection from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}: ${code}: ${oneLine(error.message)}`);
   if (code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
@@ -92,7 +94,7 @@ export function createGuardedServer(handle: RequestHandler, log: (message: strin
       res.once('finish', () => {
         if (res.statusCode < 400) return;
         const refusal = refusalOf(res);
-        log(`refused ${describe(req)}: ${res.statusCode}${refusal ? ` ${refusal.code}: ${refusal.message.slice(0, 300)}` : ''}`);
+        log(`refused ${describe(req)}: ${res.statusCode}${refusal ? ` ${refusal.code}: ${oneLine(refusal.message)}` : ''}`);
       });
       const problem = requestTargetProblem(req.url);
       if (problem) {
