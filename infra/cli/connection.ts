@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { readCredentials, type CloudCredentials } from '../local/credentials.ts';
+import { cloudHealth } from '../local/health-client.ts';
 import { CliError } from './output.ts';
 
 export const DEFAULT_PORT = 4566;
@@ -53,10 +54,7 @@ export function sdkConfig(connection: Connection, keys: { accessKeyId: string; s
  * The physical tables behind topology table ids on the local cloud (a replay
  * may have switched one), read once per command from its health endpoint.
  */
-export async function physicalTables(endpoint: string): Promise<(id: string) => string> {
-  type Health = { tables?: Record<string, string> };
-  const health: Health = await fetch(`${endpoint}/_mx/health`)
-    .then((r) => (r.ok ? (r.json() as Promise<Health>) : {}))
-    .catch(() => ({}));
-  return (id) => health.tables?.[id] ?? id;
+export async function physicalTables(connection: Connection): Promise<(id: string) => string> {
+  const health = await cloudHealth<{ tables: Record<string, string> }>(connection.endpoint, connection.credentials);
+  return (id) => health?.tables?.[id] ?? id;
 }

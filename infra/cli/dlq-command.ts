@@ -1,5 +1,13 @@
-import { GetQueueAttributesCommand, ListQueuesCommand, ReceiveMessageCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import type { Command } from 'commander';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  GetQueueAttributesCommand,
+  ListQueuesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+  type Message,
+} from '@aws-sdk/client-sqs';
+import { InvalidArgumentError, type Command } from 'commander';
 import { connect, sdkConfig, withConnectionOptions } from './connection.ts';
 import { CliError, printJson, printTable } from './output.ts';
 
@@ -14,6 +22,27 @@ export interface DeadLetter {
   detailType?: string;
   eventId?: string;
 }
+
+export interface DeadLetterQueue {
+  queue: string;
+  /** Messages in the queue when it was listed (visible and in flight). */
+  depth: number;
+  /** How many of them this listing shows (fewer than `depth` under --limit). */
+  listed: number;
+}
+
+export interface DeadLetterListing {
+  queues: DeadLetterQueue[];
+  messages: DeadLetter[];
+}
+
+/**
+ * How long a listed page stays hidden. Long enough to page through a deep
+ * queue before the first page reappears; if the listing dies before it gives
+ * the messages back, they are visible again after this, as on SQS.
+ */
+const LISTING_VISIBILITY_SECONDS = 120;
+const PAGE = 10;
 
 function describeBody(body: string | undefined): Pick<DeadLetter, 'source' | 'detailType' | 'eventId'> {
   try {
@@ -37,35 +66,104 @@ async function withSqs<T>(opts: { endpoint?: string; dataDir?: string }, fn: (sq
   }
 }
 
-export async function listDeadLetters(sqs: SQSClient): Promise<DeadLetter[]> {
-  const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'mx-' }));
-  const letters: DeadLetter[] = [];
-  for (const url of QueueUrls.filter((u) => u.endsWith('-dlq'))) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }));
-    for (const m of Messages) {
-      letters.push({
-        queue: url.split('/').pop()!,
-        messageId: m.MessageId!,
-        receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0),
-        error: m.MessageAttributes?.['mx-error']?.StringValue,
-        sourceQueue: m.MessageAttributes?.['mx-source-queue']?.StringValue,
-        deadLetteredAt: m.MessageAttributes?.['mx-dead-lettered-at']?.StringValue,
-        ...describeBody(m.Body),
-      });
+function toDeadLetter(queue: string, m: Message): DeadLetter {
+  const attribute = (name: string) => m.MessageAttributes?.[name]?.StringValue;
+  // The local cloud keeps the receives a message had before it was parked; SQS's own count goes on counting every listing.
+  const receives = attribute('mx-source-receive-count') ?? m.Attributes?.ApproximateReceiveCount ?? '0';
+  return {
+    queue,
+    messageId: m.MessageId!,
+    receiveCount: Number(receives),
+    error: attribute('mx-error'),
+    sourceQueue: attribute('mx-source-queue'),
+    deadLetteredAt: attribute('mx-dead-lettered-at'),
+    ...describeBody(m.Body),
+  };
+}
+
+/**
+ * Pages through one queue as SQS allows it: ReceiveMessage (10 at a time)
+ * with a visibility timeout, so each page hides what was read and the next
+ * receive returns the next messages; then ChangeMessageVisibilityBatch to 0
+ * gives every one back, also when listing fails half-way. SQS has no peek,
+ * so this works the same on AWS; there, each listing adds one to a message's
+ * ApproximateReceiveCount (harmless on a dead-letter queue, which no function
+ * consumes).
+ */
+async function pageThrough(sqs: SQSClient, url: string, limit: number): Promise<Message[]> {
+  const seen = new Map<string, Message>();
+  const receipts = new Map<string, string>();
+  try {
+    while (seen.size < limit) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: Math.min(PAGE, limit - seen.size),
+          VisibilityTimeout: LISTING_VISIBILITY_SECONDS,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      if (Messages.length === 0) break;
+      for (const m of Messages) {
+        // A message seen before (it reappeared during a very long listing) is not listed twice; its newest receipt is the one to give back.
+        if (!seen.has(m.MessageId!)) seen.set(m.MessageId!, m);
+        receipts.set(m.MessageId!, m.ReceiptHandle!);
+      }
+    }
+  } finally {
+    const handles = [...receipts.values()];
+    for (let i = 0; i < handles.length; i += PAGE) {
+      const entries = handles.slice(i, i + PAGE).map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle, VisibilityTimeout: 0 }));
+      await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: entries }));
     }
   }
-  return letters;
+  return [...seen.values()];
+}
+
+/** Every dead-letter queue with its depth (empty ones too), and up to `limitPerQueue` of each one's messages. */
+export async function listDeadLetters(sqs: SQSClient, limitPerQueue = Number.POSITIVE_INFINITY): Promise<DeadLetterListing> {
+  const urls: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'mx-', NextToken }));
+    urls.push(...(page.QueueUrls ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  const listing: DeadLetterListing = { queues: [], messages: [] };
+  for (const url of urls.filter((u) => u.endsWith('-dlq'))) {
+    const queue = url.split('/').pop()!;
+    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    const depth = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const messages = depth > 0 && limitPerQueue > 0 ? await pageThrough(sqs, url, limitPerQueue) : [];
+    listing.queues.push({ queue, depth, listed: messages.length });
+    listing.messages.push(...messages.map((m) => toDeadLetter(queue, m)));
+  }
+  return listing;
+}
+
+function parseLimit(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 0) throw new InvalidArgumentError(`--limit must be a whole number of messages (0 or more), got ${JSON.stringify(value)}`);
+  return limit;
 }
 
 export function registerDlqCommands(program: Command): void {
   const dlq = program.command('dlq').description('dead-lettered messages of the subscriptions');
-  withConnectionOptions(dlq.command('list').description('every dead letter with the error that parked it').option('--json', 'print JSON')).action(
-    async (opts: { json?: boolean; endpoint?: string; dataDir?: string }) => {
-      const letters = await withSqs(opts, listDeadLetters);
-      if (opts.json) return printJson(letters);
-      printTable(letters, ['queue', 'detailType', 'eventId', 'receiveCount', 'deadLetteredAt', 'error']);
-    },
-  );
+  withConnectionOptions(
+    dlq
+      .command('list')
+      .description('every dead-letter queue with its depth, and every dead letter with the error that parked it')
+      .option('--limit <n>', 'list at most n messages per queue (default: all)', parseLimit)
+      .option('--json', 'print JSON: { queues: [{ queue, depth, listed }], messages: [...] }'),
+  ).action(async (opts: { json?: boolean; limit?: number; endpoint?: string; dataDir?: string }) => {
+    const listing = await withSqs(opts, (sqs) => listDeadLetters(sqs, opts.limit));
+    if (opts.json) return printJson(listing);
+    printTable(listing.queues, ['queue', 'depth', 'listed']);
+    if (listing.messages.length === 0) return;
+    process.stdout.write('\n');
+    printTable(listing.messages, ['queue', 'detailType', 'eventId', 'receiveCount', 'deadLetteredAt', 'error']);
+  });
   withConnectionOptions(
     dlq
       .command('redrive')
@@ -78,9 +176,10 @@ export function registerDlqCommands(program: Command): void {
       const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: name }));
       const url = QueueUrls.find((u) => u.endsWith(`/${name}`));
       if (!url) throw new CliError(`no dead-letter queue ${name}; run \`mx dlq list\` to see them`);
-      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'] }));
+      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
       await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: Attributes.QueueArn! }));
-      process.stdout.write(`redrove ${Attributes.ApproximateNumberOfMessages ?? 0} message(s) from ${name}\n`);
+      const depth = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+      process.stdout.write(`redrove ${depth} message(s) from ${name}\n`);
     });
   });
 }

@@ -39,7 +39,7 @@ export function registerPlatformCommands(program: Command): void {
     async (opts: { iin?: string; citizenship?: string; document?: string; json?: boolean; endpoint?: string; dataDir?: string }) => {
       await withDynamo(opts, async (client, connection) => {
         const who = keyOf(opts, connection.credentials.personKeySecret);
-        const table = await physicalTables(connection.endpoint);
+        const table = await physicalTables(connection);
         const events = new Map<string, { eventId: string; type: string; source: string; occurredAt: string; causationId?: string; views: string[] }>();
         let resolved = who.key;
         for (const ministry of MINISTRIES) {
@@ -77,7 +77,7 @@ export function registerPlatformCommands(program: Command): void {
     const on = opts.asOf ?? new Date().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) throw new CliError(`--as-of must be YYYY-MM-DD, got ${JSON.stringify(on)}`);
     await withDynamo(opts, async (client, connection) => {
-      const table = await physicalTables(connection.endpoint);
+      const table = await physicalTables(connection);
       const [labour, interior, foreignAffairs] = await Promise.all((['labour', 'interior', 'foreign-affairs'] as const).map((m) => allRecords(client, table(viewTableId(m)))));
       const found = findContradictions({ labour: groupByPerson(labour!), interior: groupByPerson(interior!), foreignAffairs: groupByPerson(foreignAffairs!) }, on);
       if (opts.json) return printJson(found);
@@ -89,7 +89,7 @@ export function registerPlatformCommands(program: Command): void {
     async (opts: { iin?: string; citizenship?: string; document?: string; json?: boolean; endpoint?: string; dataDir?: string }) => {
       await withDynamo(opts, async (client, connection) => {
         const who = keyOf(opts, connection.credentials.personKeySecret);
-        const table = await physicalTables(connection.endpoint);
+        const table = await physicalTables(connection);
         let key = who.key;
         if (who.viaIin) {
           for (const ministry of MINISTRIES) {

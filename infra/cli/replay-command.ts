@@ -26,7 +26,7 @@ export function registerReplayCommand(program: Command): void {
       const id = viewTableId(ministry);
       const subscription = TOPOLOGY.subscriptions.find((s) => s.table === id)!;
       const spec = TOPOLOGY.tables.find((t) => t.id === id)!;
-      const live = (await physicalTables(connection.endpoint))(id);
+      const live = (await physicalTables(connection))(id);
       const fresh = `${id}-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}`;
       await raw.send(new CreateTableCommand(tableDefinition(spec, fresh)));
       const started = new Date(Date.now() - 60_000).toISOString();

@@ -45,7 +45,7 @@ export function registerSimulateCommand(program: Command): void {
         api: (opts.api ?? connection.endpoint).replace(/\/$/, ''),
         credentials: connection.credentials,
         concurrency,
-        settle: () => settleLocalCloud(connection.endpoint),
+        settle: () => settleLocalCloud(connection.endpoint, connection.credentials),
         onProgress: (done, total) => {
           bar.setTotal(total);
           bar.update(done);

@@ -5,7 +5,7 @@
  * handlers in-process. See DESIGN.md §5.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
@@ -22,9 +22,12 @@ import { listDeadLetters } from './dead-letters.ts';
 import { LocalDynamo } from './dynamodb.ts';
 import { LocalEventBridge } from './eventbridge.ts';
 import { loadHandler } from './handlers.ts';
+import { createGuardedServer, DEFAULT_LIMITS, type ServerLimits } from './http-guard.ts';
 import { MAX_REQUEST_BYTES } from './put-events.ts';
+import { depthProblem } from './json-limits.ts';
 import { QueueStore } from './queue-store.ts';
 import { Queues } from './queues.ts';
+import { queueScope, type QueueScope } from './queue-scope.ts';
 import { AuthError, verifySignature } from './sigv4.ts';
 import { BufferedResponse, InProcessHttpHandler, type RawRequest } from './in-process-http.ts';
 import { LocalSqs } from './sqs.ts';
@@ -45,6 +48,8 @@ export interface CloudOptions {
   readonly concurrency?: number;
   readonly log?: (message: string) => void;
   readonly onDelivered?: DeliveryOptions['onDelivered'];
+  /** HTTP timeouts (tests shorten them to watch a slow client being cut off). */
+  readonly http?: Partial<ServerLimits>;
 }
 
 export const queueName = (subscription: string) => `mx-${subscription}`;
@@ -53,6 +58,21 @@ export const deadLetterQueueName = (subscription: string) => `mx-${subscription}
 const TARGET_PREFIXES = { events: 'AWSEvents.', dynamodb: 'DynamoDB_20120810.', sqs: 'AmazonSQS.' } as const;
 /** dynalite's own request limit; DynamoDB's is 16 MB for BatchWriteItem. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Health, console and admin requests carry no payload worth more than this. */
+const MAX_SMALL_BODY_BYTES = 64 * 1024;
+/**
+ * In-process clients (the handlers', table creation) never open a socket, but
+ * the SDK needs an endpoint to build a request; before the server listens
+ * there is no real one.
+ */
+const IN_PROCESS_ENDPOINT = 'http://in-process.localhost';
+const PLATFORM: Principal = { kind: 'platform' };
+/**
+ * DynamoDB nests attribute values at most 32 levels deep
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-attributes);
+ * each level is two JSON levels (`{"M":{"name":…}}`), plus the request's own few.
+ */
+const MAX_DYNAMODB_JSON_DEPTH = 2 * 32 + 16;
 
 export class LocalCloud {
   endpoint = '';
@@ -101,6 +121,8 @@ export class LocalCloud {
     this.keys = keyring(this.credentials);
     const region = this.credentials.region;
 
+    // Nothing is served before the durable state is ready: the queues are
+    // restored, the tables exist and the deliveries run before the port opens.
     this.store = await QueueStore.open(inMemory ? undefined : path.join(dataDir, 'queues'));
     this.queues = new Queues(this.store);
     const retryDelayMs = this.options.retryDelayMs ?? 1000;
@@ -113,6 +135,8 @@ export class LocalCloud {
         deadLetter: { queue: deadLetterQueueName(sub.name), maxReceiveCount: sub.delivery.maxReceiveCount },
       });
     }
+    const restored = await this.queues.restore();
+    if (restored) this.log(`restored ${restored} queued message(s) from ${dataDir}`);
     this.eventBridge = new LocalEventBridge(this.topology, this.queues, region, queueName);
     this.eventBridge.onAccepted = (events) => {
       const now = Date.now();
@@ -123,21 +147,18 @@ export class LocalCloud {
 
     this.dynamo = new LocalDynamo(inMemory ? undefined : path.join(dataDir, 'dynamodb'), { log: this.log });
     await this.dynamo.start();
-
-    this.server = createServer((req, res) => void this.route(req, res));
-    this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.options.port, this.options.host ?? '127.0.0.1', () => resolve());
-    });
-    const address = this.server.address() as AddressInfo;
-    this.endpoint = `http://${address.address}:${address.port}`;
-
     await this.createTables();
-    const restored = await this.queues.restore();
-    if (restored) this.log(`restored ${restored} queued message(s) from ${dataDir}`);
     await this.startDeliveries();
     this.restApi = await this.loadRestApi();
+
+    const server = createGuardedServer((req, res) => this.route(req, res), this.log, { ...DEFAULT_LIMITS, ...this.options.http });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host ?? '127.0.0.1', () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    this.endpoint = `http://${address.address}:${address.port}`;
   }
 
   private loadRestApi(): Promise<RestApi> {
@@ -149,28 +170,33 @@ export class LocalCloud {
       credentials: this.credentials,
       tableName: (id) => this.tableName(id),
       authenticate: (request) => this.authenticate(request),
+      log: this.log,
       exchange: {
-        health: () => this.exchangeHealth(),
-        deadLetters: () => listDeadLetters(this.queues, this.topology.subscriptions.map((s) => deadLetterQueueName(s.name))),
+        scope: (principal) => queueScope(this.topology, principal),
+        health: (scope) => this.exchangeHealth(scope),
+        deadLetters: (scope) => listDeadLetters(this.queues, scope.subscriptions.map(deadLetterQueueName)),
         redrive: (queue) => this.queues.redrive(queue),
+        deadLetterQueueName,
       },
     });
   }
 
-  /** What the console's exchange page shows: per-subscription depths, dead letters, throughput and lag. */
-  exchangeHealth() {
-    const health = this.health();
+  /** What the console's exchange page shows for the subscriptions in scope: depths, dead letters, throughput and lag. */
+  exchangeHealth(scope: QueueScope = queueScope(this.topology, PLATFORM)) {
+    const health = this.health(scope);
     const now = Date.now();
-    const oldest = this.topology.subscriptions.map((s) => this.queues.oldestSentAt(queueName(s.name))).filter((t): t is number => t !== undefined);
+    const subscriptions = this.topology.subscriptions.filter((s) => scope.has(s.name));
+    const oldest = subscriptions.map((s) => this.queues.oldestSentAt(queueName(s.name))).filter((t): t is number => t !== undefined);
     return {
       pending: health.pending,
       deadLetters: health.deadLetters,
+      // The exchange's throughput as a whole: a count, naming no subscription.
       eventsPerMinute: this.acceptedTimes.filter((t) => t > now - 60_000).length,
       lagSeconds: oldest.length ? Math.round((now - Math.min(...oldest)) / 100) / 10 : 0,
-      subscriptions: this.topology.subscriptions.map((s, i) => {
+      subscriptions: subscriptions.map((s) => {
         const queue = health.queues.find((q) => q.name === queueName(s.name))!;
         const dlq = health.queues.find((q) => q.name === deadLetterQueueName(s.name))!;
-        const stats = this.deliveries[i]?.stats;
+        const stats = this.deliveries[this.topology.subscriptions.indexOf(s)]?.stats;
         return { subscription: s.name, visible: queue.visible, inFlight: queue.inFlight, deadLetters: dlq.visible + dlq.inFlight, delivered: stats?.delivered ?? 0, failed: stats?.failed ?? 0 };
       }),
     };
@@ -179,7 +205,7 @@ export class LocalCloud {
   /** SDK clients bound to this cloud, with the given key pair (default: the platform's). */
   clientConfig(keys: KeyPair = this.credentials.platform) {
     return {
-      endpoint: this.endpoint,
+      endpoint: this.endpoint || IN_PROCESS_ENDPOINT,
       region: this.credentials.region,
       credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey },
     };
@@ -218,8 +244,9 @@ export class LocalCloud {
     this.log(`table ${id} now served by ${physical}`);
   }
 
+  /** In-process, so it runs before the server listens. */
   private async createTables(): Promise<void> {
-    const client = new DynamoDBClient(this.clientConfig());
+    const client = new DynamoDBClient({ ...this.clientConfig(), requestHandler: new InProcessHttpHandler(this.dispatch) });
     try {
       for (const spec of this.topology.tables) {
         try {
@@ -299,9 +326,15 @@ export class LocalCloud {
     }
   }
 
-  /** Liveness plus queue depths: the simulator and tests wait for `pending` to reach 0. */
-  health() {
-    const queues = this.queues.stats();
+  /**
+   * Liveness plus queue depths of the subscriptions in scope (default: all):
+   * the simulator and tests wait for `pending` to reach 0.
+   */
+  health(scope: QueueScope = queueScope(this.topology, PLATFORM)) {
+    const names = new Set(scope.subscriptions.flatMap((s) => [queueName(s), deadLetterQueueName(s)]));
+    const queues = this.queues.stats().filter((q) => names.has(q.name));
+    const owned = new Set(this.topology.subscriptions.filter((s) => scope.has(s.name)).map((s) => s.table));
+    const everything = scope.subscriptions.length === this.topology.subscriptions.length;
     return {
       status: 'running',
       services: { events: 'running', dynamodb: 'running', sqs: 'running' },
@@ -309,8 +342,8 @@ export class LocalCloud {
       pending: queues.filter((q) => !q.name.endsWith('-dlq')).reduce((n, q) => n + q.visible + q.inFlight, 0),
       deadLetters: queues.filter((q) => q.name.endsWith('-dlq')).reduce((n, q) => n + q.visible + q.inFlight, 0),
       queues,
-      deliveries: this.deliveryStats(),
-      tables: Object.fromEntries(this.topology.tables.map((t) => [t.id, this.tableName(t)])),
+      deliveries: this.deliveryStats().filter((d) => scope.has(d.subscription)),
+      tables: Object.fromEntries(this.topology.tables.filter((t) => everything || owned.has(t.id)).map((t) => [t.id, this.tableName(t)])),
     };
   }
 
@@ -318,29 +351,37 @@ export class LocalCloud {
     return this.topology.subscriptions.map((sub, i) => ({ subscription: sub.name, ...this.deliveries[i]?.stats }));
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let body: Buffer;
+  /**
+   * GET /_mx/health (and LocalStack's /_localstack/health): liveness for
+   * anyone; queue, delivery and table details only for a signed platform or
+   * operator request, an operator's limited to its ministry's queues.
+   */
+  private async serveHealth(request: RawRequest, res: ServerResponse): Promise<void> {
+    const liveness = request.url.startsWith('/_localstack/') ? { status: 'running', services: { events: 'running', dynamodb: 'running', sqs: 'running' } } : { status: 'running' };
+    if (!request.headers.authorization) return sendJson(res, 200, liveness, 'application/json');
+    let principal: Principal;
     try {
-      if (req.method === 'GET' && (req.url === '/_mx/health' || req.url === '/_localstack/health')) {
-        sendJson(res, 200, this.health(), 'application/json');
-        return;
-      }
-      const target = String(req.headers['x-amz-target'] ?? '');
-      body = await readBody(req, target.startsWith(TARGET_PREFIXES.events) ? MAX_REQUEST_BYTES + 64 * 1024 : MAX_BODY_BYTES);
+      principal = await this.authenticate(request);
     } catch (error) {
-      if (error instanceof AwsError) return sendAwsError(res, error);
+      if (error instanceof AuthError) return sendAwsError(res, new AwsError(error.code, error.message, 403), 'application/json');
       throw error;
     }
-    if (req.method === 'GET' && req.url && (await serveConsole(req.url, res))) return;
-    if (req.url === '/_mx/admin/tables' && req.method === 'POST') {
-      await this.switchTableRequest({ method: req.method, url: req.url, headers: req.headers, body }, res);
-      return;
-    }
-    if (req.url && this.restApi?.handles(req.url)) {
-      await this.restApi.serve({ method: req.method ?? 'GET', url: req.url, headers: req.headers, body }, res);
-      return;
-    }
-    await this.dispatch({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, res as unknown as BufferedResponse);
+    if (principal.kind === 'agency') return sendJson(res, 200, liveness, 'application/json');
+    sendJson(res, 200, this.health(queueScope(this.topology, principal)), 'application/json');
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const small = method === 'GET' && !target;
+    const body = await readBody(req, small ? MAX_SMALL_BODY_BYTES : target.startsWith(TARGET_PREFIXES.events) ? MAX_REQUEST_BYTES + 64 * 1024 : MAX_BODY_BYTES);
+    const request: RawRequest = { method, url, headers: req.headers, body };
+    if (method === 'GET' && (url === '/_mx/health' || url === '/_localstack/health')) return this.serveHealth(request, res);
+    if (method === 'GET' && (await serveConsole(url, res))) return;
+    if (url === '/_mx/admin/tables' && method === 'POST') return this.switchTableRequest(request, res);
+    if (this.restApi?.handles(url)) return this.restApi.serve(request, res);
+    await this.dispatch(request, res as unknown as BufferedResponse);
   }
 
   /** Serves one request whose body is already read; the HTTP server and in-process clients both come through here. */
@@ -357,6 +398,9 @@ export class LocalCloud {
       const operation = target.slice(TARGET_PREFIXES[service].length);
       if (service === 'dynamodb') {
         if (principal.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call DynamoDB ${operation} on the local cloud`);
+        // dynalite validates recursively in its worker: a deep enough body overflows its stack and leaves every later request unanswered.
+        const tooDeep = depthProblem(request.body, MAX_DYNAMODB_JSON_DEPTH);
+        if (tooDeep) throw new AwsError('ValidationException', `Nesting Levels have exceeded supported limits: the request body is ${tooDeep} (attribute values may nest 32 levels)`);
         this.dynamo.handle(request, out);
         return;
       }

@@ -1,8 +1,9 @@
 /**
  * Serves the operator console: the page, and its script bundled for the
  * browser by esbuild on first request (so the console needs no build step
- * and always matches the sources).
+ * and always matches the sources), under a strict Content-Security-Policy.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import * as path from 'node:path';
@@ -27,14 +28,56 @@ function bundleApp(): Promise<string> {
   return bundle;
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+/** The hash of each inline `<style>` block: CSP allows exactly these, so an injected one does not apply. */
+export function inlineStyleHashes(html: string): string[] {
+  return [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
+}
+
+/**
+ * The console's policy: its own script only (no inline script, no eval), API
+ * calls to this origin only, no plugins, frames, forms posting elsewhere or
+ * base-URI tricks, and no framing by other sites. Inline `style="…"`
+ * attributes stay allowed (style-src-attr): the console sets a few, and an
+ * attribute can neither run script nor, with img-src/connect-src held to
+ * this origin, send anything anywhere.
+ */
+export function contentSecurityPolicy(html: string): string {
+  const styles = inlineStyleHashes(html).join(' ');
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    `style-src 'self' ${styles}`,
+    `style-src-elem 'self' ${styles}`,
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/** Headers every console response carries; the page adds its CSP. */
+export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+function send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...CONSOLE_HEADERS, ...extra, 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
 export async function serveConsole(url: string, res: ServerResponse): Promise<boolean> {
   if (url === '/' || url === '/index.html') {
-    send(res, 200, 'text/html; charset=utf-8', await readFile(path.join(CONSOLE_DIR, 'index.html'), 'utf8'));
+    const html = await readFile(path.join(CONSOLE_DIR, 'index.html'), 'utf8');
+    send(res, 200, 'text/html; charset=utf-8', html, { 'content-security-policy': contentSecurityPolicy(html) });
     return true;
   }
   if (url === '/console/app.js') {

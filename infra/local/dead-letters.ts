@@ -11,7 +11,11 @@ export interface DeadLetterSummary {
   eventId?: string;
 }
 
-/** Dead letters without their bodies: what failed and why, never the personal data inside. */
+/**
+ * Dead letters without their bodies: what failed and why, never the personal
+ * data inside. `names` are the dead-letter queues the caller may see; the
+ * receive count is the one from the queue a message was parked from.
+ */
 export function listDeadLetters(queues: Queues, names: readonly string[]): DeadLetterSummary[] {
   return names.flatMap((queue) =>
     queues.peek(queue).map((m) => {
@@ -24,7 +28,7 @@ export function listDeadLetters(queues: Queues, names: readonly string[]): DeadL
       return {
         queue,
         messageId: m.id,
-        receiveCount: m.receiveCount,
+        receiveCount: m.sourceReceiveCount ?? m.receiveCount,
         ...(m.error ? { error: m.error } : {}),
         ...(m.deadLetteredAt ? { deadLetteredAt: new Date(m.deadLetteredAt).toISOString() } : {}),
         ...(event.source ? { source: event.source } : {}),

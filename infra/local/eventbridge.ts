@@ -9,6 +9,7 @@ import type { Topology } from '../topology.ts';
 import { AwsError, validationError } from './aws-protocol.ts';
 import type { Principal } from './credentials.ts';
 import { compilePattern, InvalidEventPatternError, type CompiledPattern } from './event-pattern.ts';
+import { depthProblem, MAX_JSON_DEPTH, parseBoundedJson } from './json-limits.ts';
 import { checkRequest, toBusEvent } from './put-events.ts';
 import type { Queues } from './queues.ts';
 
@@ -24,6 +25,13 @@ export interface LocalRule {
 }
 
 type Body = Record<string, unknown>;
+
+/**
+ * Calls that describe the exchange's routing (every rule's pattern and
+ * target): the platform's. Agencies publish and test patterns; they need not
+ * see who receives what.
+ */
+const PLATFORM_ONLY = new Set(['ListRules', 'DescribeRule', 'ListTargetsByRule']);
 
 export class LocalEventBridge {
   readonly buses: ReadonlySet<string>;
@@ -61,6 +69,10 @@ export class LocalEventBridge {
   }
 
   async handle(operation: string, body: Body, principal: Principal): Promise<unknown> {
+    if (PLATFORM_ONLY.has(operation) && principal.kind !== 'platform') {
+      const who = principal.kind === 'agency' ? `agency ${principal.id}` : `the ${principal.ministry} operator`;
+      throw new AwsError('AccessDeniedException', `${who} is not authorized to perform events:${operation}: the rules and their targets are the platform's`);
+    }
     switch (operation) {
       case 'PutEvents':
         return this.putEvents(body, principal);
@@ -125,6 +137,9 @@ export class LocalEventBridge {
   private testEventPattern(body: Body) {
     if (typeof body.EventPattern !== 'string') throw validationError("1 validation error detected: Value null at 'eventPattern' failed to satisfy constraint: Member must not be null");
     if (typeof body.Event !== 'string') throw validationError("1 validation error detected: Value null at 'event' failed to satisfy constraint: Member must not be null");
+    // Both are bounded before anything recursive (the compiler, the matcher) sees them.
+    const patternTooDeep = depthProblem(body.EventPattern);
+    if (patternTooDeep) throw new AwsError('InvalidEventPatternException', `Event pattern is not valid. Reason: the pattern is ${patternTooDeep}`);
     let compiled: CompiledPattern;
     try {
       compiled = compilePattern(body.EventPattern);
@@ -132,12 +147,11 @@ export class LocalEventBridge {
       if (error instanceof InvalidEventPatternError) throw new AwsError('InvalidEventPatternException', error.message);
       throw error;
     }
-    let event: unknown;
-    try {
-      event = JSON.parse(body.Event);
-    } catch {
-      throw validationError('Parameter Event is not valid.');
+    const parsed = parseBoundedJson(body.Event);
+    if (!parsed.ok) {
+      throw validationError(parsed.reason === 'too-deep' ? `Parameter Event is not valid. Reason: the event is ${parsed.problem} (at most ${MAX_JSON_DEPTH})` : 'Parameter Event is not valid.');
     }
+    const event = parsed.value;
     if (typeof event !== 'object' || event === null || Array.isArray(event)) throw validationError('Parameter Event is not valid.');
     return { Result: compiled.matches(event) };
   }

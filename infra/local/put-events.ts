@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BusEvent } from '../../schemas/envelope.ts';
 import { validationError } from './aws-protocol.ts';
+import { depthProblem, MAX_JSON_DEPTH } from './json-limits.ts';
 
 export const MAX_ENTRIES = 10;
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -65,6 +66,9 @@ export function toBusEvent(entry: RawEntry, context: { account: string; region: 
   if (typeof entry.Source !== 'string' || entry.Source === '') return invalid('Source', 'Source is a required argument.');
   if (typeof entry.DetailType !== 'string' || entry.DetailType === '') return invalid('DetailType', 'DetailType is a required argument.');
   if (typeof entry.Detail !== 'string' || entry.Detail === '') return invalid('Detail', 'Detail is a required argument.');
+  // Bounded before it is parsed: the rules' matcher and the queue message's JSON.stringify both recurse.
+  const tooDeep = depthProblem(entry.Detail);
+  if (tooDeep) return { ok: false, ErrorCode: 'MalformedDetail', ErrorMessage: `Detail is malformed: ${tooDeep}; PutEvents processes nested JSON up to ${MAX_JSON_DEPTH} levels.` };
   let detail: unknown;
   try {
     detail = JSON.parse(entry.Detail);

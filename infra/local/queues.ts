@@ -42,6 +42,7 @@ export class QueueNotFoundError extends Error {
 export class Queues {
   private readonly queues = new Map<string, QueueState>();
   private seq = 0;
+  private restored = false;
 
   constructor(private readonly store: QueueStore) {}
 
@@ -57,21 +58,30 @@ export class Queues {
     return this.queues.has(name);
   }
 
-  /** Restores stored messages after a start: everything becomes visible again (SQS would redeliver after the timeout too). */
+  /**
+   * Restores stored messages after a start: everything becomes visible again
+   * (SQS would redeliver after the timeout too). Must finish before the first
+   * message is sent: new messages take seqs above any a previous run used.
+   */
   async restore(): Promise<number> {
+    if (this.restored) throw new Error('queues are already restored');
     const messages = await this.store.loadAll();
     messages.sort((a, b) => a.seq - b.seq);
+    const highestStored = messages.length ? messages[messages.length - 1]!.seq : 0;
     for (const message of messages) {
-      this.seq = Math.max(this.seq, message.seq);
       const state = this.queues.get(message.queue);
       if (state) state.ready.push(message);
     }
+    this.seq = (await this.store.startRun(highestStored)) - 1;
+    this.restored = true;
     for (const state of this.queues.values()) this.notify(state);
     return messages.length;
   }
 
   /** Builds the messages to send; `commit` them with `send`. Split so PutEvents can persist all queues in one batch. */
   prepare(queue: string, bodies: readonly string[]): StoredMessage[] {
+    // A message sent before the stored ones are back could take the key of an undelivered one.
+    if (!this.restored) throw new Error('queues are not restored yet: nothing may be sent before restore() finishes');
     this.state(queue);
     const now = Date.now();
     return bodies.map((body) => ({ id: randomUUID(), queue, seq: ++this.seq, body, sentAt: now, receiveCount: 0 }));
@@ -110,8 +120,9 @@ export class Queues {
    * (`fail`), which saves a write per batch on the hot path; after a crash a
    * message may therefore be received once more than counted (at least once).
    */
-  async receive(queue: string, max: number): Promise<StoredMessage[]> {
+  async receive(queue: string, max: number, visibilityTimeoutMs?: number): Promise<StoredMessage[]> {
     const state = this.state(queue);
+    const hideFor = visibilityTimeoutMs ?? state.config.visibilityTimeoutMs;
     const batch: StoredMessage[] = [];
     while (batch.length < max && state.head < state.ready.length) {
       const message = state.ready[state.head]!;
@@ -120,12 +131,27 @@ export class Queues {
       batch.push(message);
     }
     this.compact(state);
-    for (const message of batch) {
-      const timer = setTimeout(() => this.reappear(state, message.id), state.config.visibilityTimeoutMs);
-      timer.unref();
-      state.inFlight.set(message.id, { message, timer });
-    }
+    for (const message of batch) state.inFlight.set(message.id, { message, timer: this.hide(state, message.id, hideFor) });
     return batch;
+  }
+
+  /**
+   * SQS ChangeMessageVisibility: hides a received message for another
+   * `timeoutMs` from now, or makes it visible again at once (0). The receive
+   * it refers to must be the message's latest (`receiveCount`), as a receipt
+   * handle is only good for the receive that issued it.
+   */
+  changeVisibility(queue: string, id: string, receiveCount: number, timeoutMs: number): boolean {
+    const state = this.state(queue);
+    const entry = state.inFlight.get(id);
+    if (!entry || entry.message.receiveCount !== receiveCount) return false;
+    clearTimeout(entry.timer);
+    if (timeoutMs <= 0) {
+      this.reappear(state, id);
+      return true;
+    }
+    entry.timer = this.hide(state, id, timeoutMs);
+    return true;
   }
 
   /** Deletes handled messages. */
@@ -166,7 +192,14 @@ export class Queues {
       }
       clearTimeout(entry.timer);
       state.inFlight.delete(id);
-      const parked: StoredMessage = { ...entry.message, queue: deadLetter.queue, seq: ++this.seq, sourceQueue: queue, deadLetteredAt: Date.now() };
+      const parked: StoredMessage = {
+        ...entry.message,
+        queue: deadLetter.queue,
+        seq: ++this.seq,
+        sourceQueue: queue,
+        deadLetteredAt: Date.now(),
+        sourceReceiveCount: entry.message.receiveCount,
+      };
       ops.push({ type: 'del', queue, seq: entry.message.seq }, { type: 'put', message: parked });
       moved.push(parked);
     }
@@ -185,16 +218,21 @@ export class Queues {
     return [...state.ready.slice(state.head, state.head + max), ...[...state.inFlight.values()].map((e) => e.message)].slice(0, max);
   }
 
-  /** Moves every message of a dead-letter queue back to the queue it came from, with a fresh receive count. */
+  /**
+   * Moves every message of a dead-letter queue back to the queue it came
+   * from, with a fresh receive count. Messages someone has received from the
+   * dead-letter queue (an operator paging through it) move too: nothing
+   * consumes a dead-letter queue, so a hidden dead letter is only being looked at.
+   */
   async redrive(deadLetterQueue: string): Promise<number> {
     const state = this.state(deadLetterQueue);
-    const messages = state.ready.slice(state.head);
+    const messages = [...state.ready.slice(state.head), ...[...state.inFlight.values()].map((e) => e.message)];
     const ops: StoreOp[] = [];
     const back: StoredMessage[] = [];
     for (const message of messages) {
       const target = message.sourceQueue;
       if (!target || !this.queues.has(target)) continue;
-      const { error: _error, sourceQueue: _source, deadLetteredAt: _at, ...rest } = message;
+      const { error: _error, sourceQueue: _source, deadLetteredAt: _at, sourceReceiveCount: _count, ...rest } = message;
       const fresh: StoredMessage = { ...rest, queue: target, seq: ++this.seq, receiveCount: 0 };
       ops.push({ type: 'del', queue: deadLetterQueue, seq: message.seq }, { type: 'put', message: fresh });
       back.push(fresh);
@@ -203,6 +241,12 @@ export class Queues {
     const movedIds = new Set(back.map((m) => m.id));
     state.ready = state.ready.slice(state.head).filter((m) => !movedIds.has(m.id));
     state.head = 0;
+    for (const id of movedIds) {
+      const entry = state.inFlight.get(id);
+      if (!entry) continue;
+      clearTimeout(entry.timer);
+      state.inFlight.delete(id);
+    }
     for (const message of back) this.state(message.queue).ready.push(message);
     for (const name of new Set(back.map((m) => m.queue))) this.notify(this.state(name));
     return back.length;
@@ -232,6 +276,12 @@ export class Queues {
       for (const { timer } of state.inFlight.values()) clearTimeout(timer);
       for (const listener of [...state.listeners]) listener();
     }
+  }
+
+  private hide(state: QueueState, id: string, ms: number): NodeJS.Timeout {
+    const timer = setTimeout(() => this.reappear(state, id), ms);
+    timer.unref();
+    return timer;
   }
 
   private reappear(state: QueueState, id: string): void {

@@ -16,9 +16,14 @@ import type { Ministry, Topology } from '../topology.ts';
 import type { CloudCredentials, KeyPair, Principal } from './credentials.ts';
 import { loadHandler } from './handlers.ts';
 import type { InProcessHttpHandler, RawRequest } from './in-process-http.ts';
+import { noteRefusal } from './aws-protocol.ts';
+import { depthProblem } from './json-limits.ts';
+import type { QueueScope } from './queue-scope.ts';
 import { AuthError } from './sigv4.ts';
 
 type ApiHandler = (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult>;
+/** A route's handler: a Lambda handler, or a built-in one that also sees who is calling. */
+type RouteHandler = (event: APIGatewayProxyEvent, context: unknown, principal: Principal) => Promise<APIGatewayProxyResult>;
 
 export interface RestApiOptions {
   readonly region: string;
@@ -28,12 +33,18 @@ export interface RestApiOptions {
   readonly credentials: CloudCredentials;
   readonly tableName: (id: string) => string;
   readonly authenticate: (request: RawRequest) => Promise<Principal & { service: string }>;
-  /** The exchange's own state, for the console's exchange page (built into the local cloud, not a Lambda). */
+  /**
+   * The exchange's own state, for the console's exchange page (built into the
+   * local cloud, not a Lambda), each call limited to the caller's scope.
+   */
   readonly exchange: {
-    health(): unknown;
-    deadLetters(): unknown[];
+    scope(principal: Principal): QueueScope;
+    health(scope: QueueScope): unknown;
+    deadLetters(scope: QueueScope): unknown[];
     redrive(queue: string): Promise<number>;
+    deadLetterQueueName(subscription: string): string;
   };
+  readonly log?: (message: string) => void;
 }
 
 /** The IAM role names the local cloud presents as callers (the CDK app creates roles per agency and per ministry). */
@@ -46,15 +57,49 @@ interface Route {
   readonly resource: string;
   /** Which principals may call it; a string is the refusal. */
   readonly allow: (principal: Principal) => true | string;
-  readonly handler: ApiHandler;
+  readonly handler: RouteHandler;
   readonly clients: (principal: Principal) => Clients;
+}
+
+/** A refusal of a built-in route, with its status. */
+class ApiRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': randomUUID() });
+  const error = status >= 400 ? errorOf(text) : undefined;
+  if (error) noteRefusal(res, error.code, error.message);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+    // API Gateway names its own refusals in this header; the handlers' are named in their body.
+    ...(error ? { 'x-amzn-errortype': error.code } : {}),
+  });
   res.end(text);
 }
+
+function errorOf(text: string): { code: string; message: string } | undefined {
+  try {
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown }; message?: unknown };
+    if (body.error) return { code: String(body.error.code ?? 'error'), message: String(body.error.message ?? '') };
+    return { code: 'error', message: String(body.message ?? '') };
+  } catch {
+    return { code: 'error', message: text.slice(0, 200) };
+  }
+}
+
+const lambda =
+  (handler: ApiHandler): RouteHandler =>
+  (event, context) =>
+    handler(event, context);
 
 function callerArn(principal: Principal): string {
   if (principal.kind === 'agency') return `arn:aws:sts::000000000000:assumed-role/${agencyRoleName(principal.id)}/local`;
@@ -100,7 +145,7 @@ export class RestApi {
         method: 'POST',
         resource: '/commands/{system}',
         allow: (p) => (p.kind === 'agency' && spec.agencies.includes(p.id) ? true : `${p.kind === 'agency' ? p.id : 'this caller'} may not issue ${spec.system} commands; ${spec.system} serves ${spec.agencies.join(', ')}`),
-        handler,
+        handler: lambda(handler),
         clients: (p) => agencyClients.get((p as { id: Ministry }).id)!,
       });
     }
@@ -117,34 +162,52 @@ export class RestApi {
         method: 'GET',
         resource: `/api/views/${spec.ministry}/{resource}`,
         allow: (p) => (p.kind === 'operator' && p.ministry === spec.ministry ? true : `only ${spec.ministry} operators may read the ${spec.ministry} view`),
-        handler,
+        handler: lambda(handler),
         clients: () => readOnly,
       });
     }
+    // Operators see and act on their own ministry's queues only (queue-scope.ts); the platform on all.
     const operators = (p: Principal): true | string => (p.kind === 'operator' || p.kind === 'platform' ? true : 'only operators may inspect the exchange');
-    const builtIn = (handle: (event: APIGatewayProxyEvent) => Promise<unknown> | unknown): ApiHandler => async (event) => {
-      try {
-        return { statusCode: 200, body: JSON.stringify(await handle(event)) };
-      } catch (error) {
-        return { statusCode: 400, body: JSON.stringify({ error: { code: 'bad-request', message: (error as Error).message } }) };
-      }
-    };
+    const builtIn =
+      (handle: (event: APIGatewayProxyEvent, principal: Principal) => Promise<unknown> | unknown): RouteHandler =>
+      async (event, _context, principal) => {
+        try {
+          return { statusCode: 200, body: JSON.stringify(await handle(event, principal)) };
+        } catch (error) {
+          const refusal = error instanceof ApiRefusal ? error : new ApiRefusal(400, 'bad-request', (error as Error).message);
+          return { statusCode: refusal.status, body: JSON.stringify({ error: { code: refusal.code, message: refusal.message } }) };
+        }
+      };
     const exchange = options.exchange;
+    const redrive = async (event: APIGatewayProxyEvent, principal: Principal) => {
+      const queue = event.queryStringParameters?.queue;
+      const subscription = topology.subscriptions.find((s) => exchange.deadLetterQueueName(s.name) === queue);
+      if (!queue || !subscription) throw new ApiRefusal(400, 'bad-request', `queue must name a dead-letter queue (mx-<subscription>-dlq), got ${JSON.stringify(queue ?? null)}`);
+      const scope = exchange.scope(principal);
+      if (!scope.has(subscription.name)) {
+        const own = scope.subscriptions.map((s) => exchange.deadLetterQueueName(s)).join(', ') || 'none';
+        throw new ApiRefusal(403, 'forbidden', `${principal.kind === 'operator' ? `the ${principal.ministry} operator` : 'this caller'} may not redrive ${queue}; its dead-letter queues: ${own}`);
+      }
+      return { queue, redriven: await exchange.redrive(queue) };
+    };
     routes.push(
-      { pattern: /^\/api\/exchange\/health\/?$/, method: 'GET', resource: '/api/exchange/health', allow: operators, handler: builtIn(() => exchange.health()), clients: () => readOnly },
-      { pattern: /^\/api\/exchange\/dead-letters\/?$/, method: 'GET', resource: '/api/exchange/dead-letters', allow: operators, handler: builtIn(() => ({ deadLetters: exchange.deadLetters() })), clients: () => readOnly },
       {
-        pattern: /^\/api\/exchange\/dead-letters\/redrive\/?$/,
-        method: 'POST',
-        resource: '/api/exchange/dead-letters/redrive',
+        pattern: /^\/api\/exchange\/health\/?$/,
+        method: 'GET',
+        resource: '/api/exchange/health',
         allow: operators,
-        handler: builtIn(async (event) => {
-          const queue = event.queryStringParameters?.queue;
-          if (!queue || !queue.endsWith('-dlq')) throw new Error('queue must name a dead-letter queue (mx-<subscription>-dlq)');
-          return { queue, redriven: await exchange.redrive(queue) };
-        }),
+        handler: builtIn((_event, principal) => exchange.health(exchange.scope(principal))),
         clients: () => readOnly,
       },
+      {
+        pattern: /^\/api\/exchange\/dead-letters\/?$/,
+        method: 'GET',
+        resource: '/api/exchange/dead-letters',
+        allow: operators,
+        handler: builtIn((_event, principal) => ({ deadLetters: exchange.deadLetters(exchange.scope(principal)) })),
+        clients: () => readOnly,
+      },
+      { pattern: /^\/api\/exchange\/dead-letters\/redrive\/?$/, method: 'POST', resource: '/api/exchange/dead-letters/redrive', allow: operators, handler: builtIn(redrive), clients: () => readOnly },
     );
     return new RestApi(routes, options, disposables);
   }
@@ -174,6 +237,9 @@ export class RestApi {
     const allowed = route.allow(principal);
     if (allowed !== true) return send(res, 403, { error: { code: 'forbidden', message: allowed } });
     if (request.method !== route.method) return send(res, 405, { error: { code: 'method-not-allowed', message: `${route.resource} takes ${route.method}` } });
+    // Bounded before a handler parses it, so nothing recursive behind it (validation, logging, the events it publishes) meets it.
+    const tooDeep = depthProblem(request.body);
+    if (tooDeep) return send(res, 400, { error: { code: 'bad-request', message: `the request body is ${tooDeep}` } });
     const query: Record<string, string> = {};
     url.searchParams.forEach((value, key) => (query[key] = value));
     const event = {
@@ -191,7 +257,14 @@ export class RestApi {
       requestContext: { identity: { userArn: callerArn(principal) } },
     } as unknown as APIGatewayProxyEvent;
     const context = { functionName: route.resource, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 };
-    const result = await withClients(route.clients(principal), () => route.handler(event, context));
+    let result: APIGatewayProxyResult;
+    try {
+      result = await withClients(route.clients(principal), () => route.handler(event, context, principal));
+    } catch (error) {
+      // What API Gateway answers when the function fails; the cause stays in the log.
+      this.options.log?.(`${route.resource}: handler failed: ${(error as Error)?.stack ?? String(error)}`);
+      return send(res, 502, { message: 'Internal server error' });
+    }
     send(res, result.statusCode, result.body);
   }
 

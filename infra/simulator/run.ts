@@ -9,6 +9,7 @@
  */
 import type { Ministry } from '../topology.ts';
 import type { CloudCredentials } from '../local/credentials.ts';
+import { cloudHealth } from '../local/health-client.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import type { CommandResult } from '../../functions/command-api/execute.ts';
 import type { PlannedCommand, SimulationPlan } from './plan.ts';
@@ -134,12 +135,11 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
   return summary;
 }
 
-/** Waits until the local cloud reports no pending deliveries (its health endpoint). */
-export async function settleLocalCloud(endpoint: string, timeoutMs = 30 * 60_000): Promise<void> {
+/** Waits until the local cloud reports no pending deliveries (its health endpoint, read as the platform). */
+export async function settleLocalCloud(endpoint: string, credentials: Pick<CloudCredentials, 'platform' | 'region'>, timeoutMs = 30 * 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await fetch(`${endpoint}/_mx/health`).catch(() => undefined);
-    const health = response?.ok ? ((await response.json()) as { pending?: number }) : undefined;
+    const health = await cloudHealth<{ pending: number }>(endpoint, credentials);
     if (health?.pending === undefined) return; // not the embedded cloud: nothing to wait on
     if (health.pending === 0) return;
     if (Date.now() > deadline) throw new Error(`the exchange did not settle within ${timeoutMs / 1000} s (${health.pending} deliveries pending)`);

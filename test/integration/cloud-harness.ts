@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -76,11 +77,34 @@ export function settled(env: TestCloud): Promise<true> {
   return waitFor(async () => (env.cloud.health().pending === 0 ? true : undefined), { what: 'the exchange to settle' });
 }
 
-/** Starts `mx cloud start` as a child process and resolves with its endpoint once it is ready. */
-export async function spawnCloud(dataDir: string, port = 0): Promise<{ child: ChildProcess; endpoint: string }> {
+/** A free loopback port (bound and released at once), for a cloud that must come back on the same port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface CloudProcess {
+  readonly child: ChildProcess;
+  /** Resolves with the endpoint once the cloud prints that it is ready; rejects if it exits first. */
+  readonly ready: Promise<string>;
+  /** Everything the process wrote so far (stdout and stderr). */
+  output(): string;
+  /** Resolves when the process has exited (at once if it already has). */
+  exited(): Promise<void>;
+}
+
+/** Starts `mx cloud start` as a child process without waiting for it (a test may race it). */
+export function startCloudProcess(dataDir: string, port = 0): CloudProcess {
   const child = spawn(process.execPath, [MX, 'cloud', 'start', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const endpoint = await new Promise<string>((resolve, reject) => {
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`cloud did not start within 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -92,10 +116,17 @@ export async function spawnCloud(dataDir: string, port = 0): Promise<{ child: Ch
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`cloud exited with ${code}:\n${output}`));
+      reject(new Error(`cloud exited with ${code ?? signal}:\n${output}`));
     });
   });
-  return { child, endpoint };
+  ready.catch(() => undefined);
+  return { child, ready, output: () => output, exited: () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : exit) };
+}
+
+/** Starts `mx cloud start` as a child process and resolves with its endpoint once it is ready. */
+export async function spawnCloud(dataDir: string, port = 0): Promise<{ child: ChildProcess; endpoint: string }> {
+  const started = startCloudProcess(dataDir, port);
+  return { child: started.child, endpoint: await started.ready };
 }

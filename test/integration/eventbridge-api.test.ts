@@ -121,23 +121,24 @@ describe('authentication', () => {
 });
 
 describe('describe and list calls', () => {
-  it('lists the buses and the topology\u2019s rules with their targets', async () => {
+  it('lists the buses and, for the platform, the topology\u2019s rules with their targets', async () => {
     const buses = await fa.send(new ListEventBusesCommand({}));
     expect(buses.EventBuses!.map((b) => b.Name).sort()).toEqual(['default', TOPOLOGY.busName]);
     const bus = await fa.send(new DescribeEventBusCommand({ Name: TOPOLOGY.busName }));
     expect(bus.Arn).toBe(`arn:aws:events:us-east-1:000000000000:event-bus/${TOPOLOGY.busName}`);
-    const rules = await fa.send(new ListRulesCommand({ EventBusName: TOPOLOGY.busName }));
+    const platform = env.platformEvents();
+    const rules = await platform.send(new ListRulesCommand({ EventBusName: TOPOLOGY.busName }));
     expect(rules.Rules!.map((r) => ({ name: r.Name, pattern: JSON.parse(r.EventPattern!) }))).toEqual(
       TOPOLOGY.subscriptions.map((s) => ({ name: s.name, pattern: s.pattern })),
     );
-    const rule = await fa.send(new DescribeRuleCommand({ Name: 'exchange-log', EventBusName: TOPOLOGY.busName }));
+    const rule = await platform.send(new DescribeRuleCommand({ Name: 'exchange-log', EventBusName: TOPOLOGY.busName }));
     expect(rule).toMatchObject({ Name: 'exchange-log', State: 'ENABLED', EventBusName: TOPOLOGY.busName });
-    const targets = await fa.send(new ListTargetsByRuleCommand({ Rule: 'exchange-log', EventBusName: TOPOLOGY.busName }));
+    const targets = await platform.send(new ListTargetsByRuleCommand({ Rule: 'exchange-log', EventBusName: TOPOLOGY.busName }));
     expect(targets.Targets).toEqual([{ Id: 'Target0', Arn: 'arn:aws:sqs:us-east-1:000000000000:mx-exchange-log' }]);
   });
 
   it('answers ResourceNotFoundException for an unknown rule or bus', async () => {
-    await expect(fa.send(new DescribeRuleCommand({ Name: 'nope', EventBusName: TOPOLOGY.busName }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(env.platformEvents().send(new DescribeRuleCommand({ Name: 'nope', EventBusName: TOPOLOGY.busName }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     await expect(fa.send(new DescribeEventBusCommand({ Name: 'nope' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });

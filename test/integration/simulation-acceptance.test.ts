@@ -25,7 +25,7 @@ const stats = async (ministry: Ministry, query: string) => {
 beforeAll(async () => {
   env = await startTestCloud({ retryDelayMs: 200 });
   plan = planYear(2021, SCALE, 2021);
-  summary = await runPlan(plan, { api: env.endpoint, credentials: env.cloud.credentials, settle: () => settleLocalCloud(env.endpoint) });
+  summary = await runPlan(plan, { api: env.endpoint, credentials: env.cloud.credentials, settle: () => settleLocalCloud(env.endpoint, env.cloud.credentials) });
 }, 300_000);
 afterAll(() => env.stop());
 
