@@ -25,7 +25,7 @@ export function registerBreachesCommand(program: Command): void {
     const connection = await connect(opts);
     const raw = new DynamoDBClient(sdkConfig(connection, connection.credentials.platform));
     try {
-      const table = await physicalTables(connection.endpoint);
+      const table = await physicalTables(connection);
       const result = await listBreaches(documentClient(raw), table('ExchangeLog'), { ...(opts.source ? { partitions: [opts.source] } : {}), limit });
       if (opts.json) return printJson(result);
       process.stdout.write(`${result.count} breach(es)${result.count > result.breaches.length ? `, newest ${result.breaches.length} shown` : ''}\n`);

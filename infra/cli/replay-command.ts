@@ -31,7 +31,7 @@ export function registerReplayCommand(program: Command): void {
       await raw.send(new CreateTableCommand(tableDefinition(spec, fresh)));
       const started = new Date(Date.now() - 60_000).toISOString();
       const secret = connection.credentials.personKeySecret;
-      const log = (await physicalTables(connection.endpoint))('ExchangeLog');
+      const log = (await physicalTables(connection))('ExchangeLog');
       const progress = process.stderr.isTTY ? (n: number) => process.stderr.write(`\rreplayed ${n} event(s)`) : () => undefined;
       const replayed = await replayInto(client, fresh, MINISTRY_VIEWS[ministry], secret, subscription.pattern, loggedEvents(client, log), progress);
       if (process.stderr.isTTY) process.stderr.write('\n');

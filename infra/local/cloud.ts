@@ -12,6 +12,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFo
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { documentClient, withClients, type Clients } from '../../functions/lib/clients.ts';
 import { REPO_ROOT } from '../paths.ts';
+import { tableDefinition } from '../table-definition.ts';
 import { agencyForSource, checkTopology, TOPOLOGY, visibilityTimeoutSeconds, type SubscriptionSpec, type TableSpec, type Topology } from '../topology.ts';
 import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
 import { keyring, loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
@@ -255,28 +256,7 @@ export class LocalCloud {
         } catch (error) {
           if (!(error instanceof ResourceNotFoundException)) throw error;
         }
-        const keys = [spec.partitionKey, ...(spec.sortKey ? [spec.sortKey] : []), ...(spec.indexes ?? []).flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])])];
-        const attributes = [...new Map(keys.map((k) => [k.name, k])).values()];
-        await client.send(
-          new CreateTableCommand({
-            TableName: this.tableName(spec),
-            BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: attributes.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
-            KeySchema: [{ AttributeName: spec.partitionKey.name, KeyType: 'HASH' }, ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' as const }] : [])],
-            ...(spec.indexes?.length
-              ? {
-                  GlobalSecondaryIndexes: spec.indexes.map((index) => ({
-                    IndexName: index.name,
-                    KeySchema: [
-                      { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
-                      ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
-                    ],
-                    Projection: { ProjectionType: 'ALL' as const },
-                  })),
-                }
-              : {}),
-          }),
-        );
+        await client.send(new CreateTableCommand(tableDefinition(spec, this.tableName(spec))));
       }
     } finally {
       client.destroy();
