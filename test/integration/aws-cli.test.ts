@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logKey } from '../../functions/exchange-log/log-entry.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
@@ -71,7 +72,8 @@ async function curl(keys: KeyPair, ...args: string[]): Promise<{ status: number;
   }
 }
 
-const logged = (eventId: string) => env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { eventId } })).then((out) => out.Item);
+/** The log row of a visa the MFA published (the log is keyed by source and event id). */
+const logged = (eventId: string) => env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey('kz.foreign-affairs.berkut', eventId) } })).then((out) => out.Item);
 
 describe('the AWS CLI against the local cloud', () => {
   it('publishes with aws events put-events as an agency, and the event is logged', async () => {

@@ -7,6 +7,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logKey } from '../../functions/exchange-log/log-entry.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
@@ -36,7 +37,8 @@ function forge(body: string, from: string, to: string): string {
 }
 
 const replay = (captured: Captured, body: string) => fetch(`${env.endpoint}${captured.path}`, { method: 'POST', headers: captured.headers, body });
-const logged = (eventId: string) => env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { eventId } })).then((out) => out.Item);
+/** The log row of a visa the MFA published (the log is keyed by source and event id). */
+const logged = (eventId: string) => env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey('kz.foreign-affairs.berkut', eventId) } })).then((out) => out.Item);
 
 describe('a captured PutEvents replayed with another body', () => {
   it('is refused, and the forged event never reaches the log, while the genuine replay is accepted', async () => {
