@@ -150,7 +150,8 @@ async function people(): Promise<void> {
 }
 
 async function exchange(): Promise<void> {
-  app.innerHTML = '<div id="health"><p class="empty">Loading exchange health…</p></div><div class="card"><h2>Dead letters</h2><div id="letters"></div></div>';
+  app.innerHTML =
+    '<div id="health"><p class="empty">Loading exchange health…</p></div><div class="card"><h2>Dead letters</h2><div id="letters"></div></div><div class="card"><h2>Contract breaches</h2><div id="breaches"></div></div>';
   const health = document.getElementById('health')!;
   try {
     const h = await api('/api/exchange/health');
@@ -182,6 +183,18 @@ async function exchange(): Promise<void> {
     }
   };
   await load();
+  const breaches = document.getElementById('breaches')!;
+  try {
+    const { count, breaches: list } = await api('/api/exchange/breaches', { limit: '20' });
+    breaches.innerHTML = count
+      ? `<p>${count} accepted event(s) of your agency's sources broke the contract or reused an event id${count > list.length ? `; the newest ${list.length} are shown` : ''}. They are kept in the exchange log, never applied.</p>
+        <table><thead><tr><th>Received</th><th>Source</th><th>Event</th><th>Breach</th><th>First problem</th></tr></thead><tbody>${list
+          .map((b: Json) => `<tr><td>${esc(b.receivedAt)}</td><td>${esc(b.source)}</td><td>${esc(b.detailType)}<br><code>${esc(b.eventId)}</code></td><td>${esc(b.breach)}</td><td>${esc(b.issues[0] ? `${b.issues[0].path}: ${b.issues[0].message}` : '')}${b.issueCount > 1 ? ` (+${b.issueCount - 1} more)` : ''}</td></tr>`)
+          .join('')}</tbody></table>`
+      : '<p class="empty">No contract breaches: every accepted event of your sources matched its schema.</p>';
+  } catch (error) {
+    showError(breaches, error);
+  }
 }
 
 const PAGES: Record<string, () => Promise<void>> = { dashboard, people, exchange };

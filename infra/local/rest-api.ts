@@ -18,6 +18,7 @@ import { loadHandler } from './handlers.ts';
 import type { InProcessHttpHandler, RawRequest } from './in-process-http.ts';
 import { noteRefusal } from './aws-protocol.ts';
 import { depthProblem } from './json-limits.ts';
+import { BREACH_PARTITIONS, listBreaches } from '../../functions/exchange-log/breaches.ts';
 import type { QueueScope } from './queue-scope.ts';
 import { AuthError } from './sigv4.ts';
 
@@ -100,6 +101,13 @@ const lambda =
   (handler: ApiHandler): RouteHandler =>
   (event, context) =>
     handler(event, context);
+
+/** The breaches partitions a caller may read: an agency's own sources, an operator its ministry's agency's, the platform all. */
+export function breachPartitionsFor(topology: Topology, principal: Principal): string[] {
+  if (principal.kind === 'platform') return [...BREACH_PARTITIONS];
+  if (principal.kind === 'agency') return [...principal.sources];
+  return [...(topology.agencies.find((a) => a.id === principal.ministry)?.sources ?? [])];
+}
 
 function callerArn(principal: Principal): string {
   if (principal.kind === 'agency') return `arn:aws:sts::000000000000:assumed-role/${agencyRoleName(principal.id)}/local`;
@@ -208,6 +216,25 @@ export class RestApi {
         clients: () => readOnly,
       },
       { pattern: /^\/api\/exchange\/dead-letters\/redrive\/?$/, method: 'POST', resource: '/api/exchange/dead-letters/redrive', allow: operators, handler: builtIn(redrive), clients: () => readOnly },
+      {
+        pattern: /^\/api\/exchange\/breaches\/?$/,
+        method: 'GET',
+        resource: '/api/exchange/breaches',
+        // The agency that sent them sees its own; a ministry's operator those of its agency's sources; the platform all.
+        allow: () => true,
+        handler: builtIn(async (event, principal) => {
+          const allowed = breachPartitionsFor(topology, principal);
+          const asked = event.queryStringParameters?.source;
+          if (asked !== undefined && !allowed.includes(asked)) {
+            throw new ApiRefusal(403, 'forbidden', `this caller may read the breaches of ${allowed.join(', ') || 'no source'}, not ${JSON.stringify(asked)}`);
+          }
+          const limitText = event.queryStringParameters?.limit ?? '50';
+          const limit = Number(limitText);
+          if (!/^\d{1,5}$/.test(limitText) || limit < 1 || limit > 1000) throw new ApiRefusal(400, 'bad-parameter', `limit must be a whole number from 1 to 1000, got ${JSON.stringify(limitText)}`);
+          return listBreaches(readOnly.dynamo, options.tableName('ExchangeLog'), { partitions: asked ? [asked] : allowed, limit });
+        }),
+        clients: () => readOnly,
+      },
     );
     return new RestApi(routes, options, disposables);
   }

@@ -29,7 +29,10 @@ async function seed(): Promise<void> {
   const permits = [worker, { citizenship: 'TUR', documentNumber: 'U7000002' }].map((person, i) =>
     entry('WorkPermitIssued', { person, permitNumber: `WP-23-2021-70000${i}`, kind: 'lea-employer', employerBin: '990909400012', category: '3', region: 'KZ-23', occupation: 'Engineer', validFrom: '2021-02-01', validUntil: '2022-01-31' }, '2021-02-01T09:00:00Z'),
   );
-  await labour.send(new PutEventsCommand({ Entries: [entry('QandasQuotaSet', { year: 2021, region: 'KZ-59', quota: 250 }, '2021-01-05T09:00:00Z'), ...grants, ...permits] }));
+  // A permit whose employer BIN fails its check digit: accepted by the bus, logged as a contract breach.
+  const definition = latestDefinition('WorkPermitIssued')!;
+  const breach = toEntry(definition, { meta: newMeta(definition), data: { ...(definition.example as object), employerBin: '990909400013' } } as never, TOPOLOGY.busName);
+  await labour.send(new PutEventsCommand({ Entries: [entry('QandasQuotaSet', { year: 2021, region: 'KZ-59', quota: 250 }, '2021-01-05T09:00:00Z'), ...grants, ...permits, breach] }));
   await settled(env);
 }
 
@@ -91,11 +94,14 @@ describe('operator console', () => {
     expect(await page.textContent('[role=alert]')).toMatch(/Give the purpose of the look-up/);
   });
 
-  it('shows exchange health and an empty dead-letter state', async () => {
+  it('shows exchange health, an empty dead-letter state and the contract breaches of the ministry\u2019s sources', async () => {
     await page.click('#nav button[data-page=exchange]');
     await page.waitForSelector('[data-tile="Deliveries pending"]');
     expect(await page.textContent('#letters')).toContain('No dead letters');
     expect(await page.textContent('#health')).toContain('view-labour');
+    await page.waitForSelector('#breaches table');
+    expect(await page.textContent('#breaches')).toMatch(/1 accepted event\(s\) of your agency's sources broke the contract/);
+    expect(await page.textContent('#breaches')).toContain('detail.data.employerBin: BIN check digit does not match');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'exchange-health.png'), fullPage: true });
   });
 

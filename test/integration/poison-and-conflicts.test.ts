@@ -81,6 +81,12 @@ describe('poison events', () => {
     const cli = JSON.parse((await env.mx('breaches', '--source', 'kz.interior.berkut', '--json')).stdout);
     expect(cli.count).toBe(2);
     expect(cli.breaches.map((b: { detailType: string }) => b.detailType)).toEqual(['AdministrativeOffenceRecorded', 'AdministrativeOffenceRecorded']);
+    // Through the exchange API, the agency that sent them sees its own breaches and no one else's.
+    const interior = JSON.parse((await env.mx('breaches', '--as', 'interior', '--json')).stdout);
+    expect(interior).toMatchObject({ count: 2 });
+    const mfa = JSON.parse((await env.mx('breaches', '--as', 'foreign-affairs', '--json')).stdout);
+    expect(mfa.breaches.map((b: { detailType: string }) => b.detailType)).toEqual(['VisaIssued']);
+    await expect(env.mx('breaches', '--as', 'foreign-affairs', '--source', 'kz.interior.berkut')).rejects.toMatchObject({ stderr: expect.stringMatching(/may read the breaches of kz\.foreign-affairs\.berkut, not "kz\.interior\.berkut"/) });
   });
 
   it('fail only the record DynamoDB cannot store, never its neighbours, and say why', async () => {
