@@ -63,15 +63,18 @@ export async function executeCommand(request: CommandRequest, context: ExecuteCo
     return refused(name, 400, 'invalid-input', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { field: issues[0]?.path, issues });
   }
   const registry = registryPorts(context.dynamo, context.table, context.secret);
-  const reserved: string[] = [];
-  const ports = { ...registry, reserve: async (counter: string, limit: number) => (await registry.reserve(counter, limit)) && (reserved.push(counter), true) };
+  const reserved: { counter: string; amount: number }[] = [];
+  const ports = {
+    ...registry,
+    reserve: async (counter: string, limit: number, amount = 1) => (await registry.reserve(counter, limit, amount)) && (reserved.push({ counter, amount }), true),
+  };
   let entries: PutEventsEntry[];
   try {
     const planned = await definition.decide(parsed.data, ports);
     const correlationId = request.correlationId ?? randomUUID();
     entries = planned.map((p) => buildEntry(p.definition, p.data as never, { correlationId, ...(request.occurredAt ? { occurredAt: request.occurredAt } : {}) }, context.busName));
   } catch (error) {
-    await Promise.all(reserved.map((c) => registry.release(c)));
+    await Promise.all(reserved.map((r) => registry.release(r.counter, r.amount)));
     if (error instanceof Refusal) return refused(name, error.status, error.code, error.message, error.field ? { field: `input.${error.field}` } : {});
     if (error instanceof EventValidationError) return refused(name, 422, 'invalid-event', error.message, { issues: [...error.issues] });
     throw error;
@@ -79,7 +82,7 @@ export async function executeCommand(request: CommandRequest, context: ExecuteCo
   if (entries.length === 0) return { command: name, ok: true, events: [] };
   const results = await putEntries(context.events, entries).catch(async (error: unknown) => {
     // Nothing was published: give back what the command reserved.
-    await Promise.all(reserved.map((c) => registry.release(c)));
+    await Promise.all(reserved.map((r) => registry.release(r.counter, r.amount)));
     throw error;
   });
   const failures = results.filter((r) => !r.eventId);

@@ -16,16 +16,19 @@ export function registryPorts(client: DynamoDBDocumentClient, table: string, sec
       return (await reader.findPerson(lookupKey(person, secret))).records;
     },
     record: (pk, sk) => reader.record(pk, sk),
-    async reserve(counter, limit) {
-      if (limit <= 0) return false;
+    async reserve(counter, limit, amount = 1) {
+      if (!(Number.isInteger(amount) && amount >= 1)) throw new RangeError(`a reservation takes a whole number of units >= 1, got ${amount}`);
+      // Checked here, not only in the condition: on a counter never used, attribute_not_exists(used) would let any amount in.
+      if (amount > limit) return false;
       try {
         await client.send(
           new UpdateCommand({
             TableName: table,
             Key: { pk: COUNTER_PK, sk: counter },
-            UpdateExpression: 'ADD used :one',
-            ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
-            ExpressionAttributeValues: { ':one': 1, ':limit': limit },
+            UpdateExpression: 'ADD used :n',
+            // used + n <= limit, written as used <= limit - n: condition expressions have no arithmetic.
+            ConditionExpression: 'attribute_not_exists(used) OR used <= :limitMinusN',
+            ExpressionAttributeValues: { ':n': amount, ':limitMinusN': limit - amount },
           }),
         );
         return true;
@@ -34,8 +37,8 @@ export function registryPorts(client: DynamoDBDocumentClient, table: string, sec
         throw error;
       }
     },
-    async release(counter) {
-      await client.send(new UpdateCommand({ TableName: table, Key: { pk: COUNTER_PK, sk: counter }, UpdateExpression: 'ADD used :minus', ExpressionAttributeValues: { ':minus': -1 } }));
+    async release(counter, amount = 1) {
+      await client.send(new UpdateCommand({ TableName: table, Key: { pk: COUNTER_PK, sk: counter }, UpdateExpression: 'ADD used :minus', ExpressionAttributeValues: { ':minus': -amount } }));
     },
     scan(kinds) {
       const names = Object.fromEntries(kinds.map((k, i) => [`:k${i}`, k]));

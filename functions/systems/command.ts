@@ -34,10 +34,13 @@ export interface CommandPorts {
   /** The person's records in the system's registry. */
   personRecords(person: { citizenship?: string; documentNumber?: string; iin?: string }): Promise<StoredRecord[]>;
   record(pk: string, sk: string): Promise<StoredRecord | undefined>;
-  /** Atomically takes one unit of a counter if it stays within `limit`; false when the limit is reached. */
-  reserve(counter: string, limit: number): Promise<boolean>;
-  /** Returns a reserved unit (when a command fails after reserving). */
-  release(counter: string): Promise<void>;
+  /**
+   * Atomically takes `amount` units of a counter (one conditional update) if
+   * the counter stays within `limit`; false, taking nothing, when they do not fit.
+   */
+  reserve(counter: string, limit: number, amount?: number): Promise<boolean>;
+  /** Gives back reserved units (when a command fails after reserving). */
+  release(counter: string, amount?: number): Promise<void>;
   /** All registry records of the given kinds (for scheduled checks). */
   scan(kinds: readonly string[]): Promise<StoredRecord[]>;
 }

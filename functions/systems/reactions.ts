@@ -14,6 +14,7 @@ import type { EventData } from '../domain/records.ts';
 import { deterministicUuid } from '../lib/ids.ts';
 import { personKey } from '../lib/person-key.ts';
 import { buildEntry } from '../lib/publisher.ts';
+import type { StoredRecord } from '../projector/plan.ts';
 import type { RecordReader } from '../projector/registry-reader.ts';
 
 export interface ReactionContext {
@@ -44,10 +45,14 @@ function reaction<D extends z.ZodType>(cause: BusEvent<Detail<EventData>>, detai
 
 const personOf = (cause: BusEvent<Detail<EventData>>) => cause.detail.data.person as PersonRef;
 
-/** A deportation, a revoked visa or citizenship ends a foreigner's active work permits. */
-const PERMIT_ENDING: Readonly<Record<string, { date: string; reason: 'deportation' | 'visa-revoked' | 'citizenship' }>> = {
+/**
+ * A deportation or citizenship ends all of a foreigner's active work permits;
+ * a revoked visa ends only the permits issued on that visa (`visaNumber`), so
+ * a worker's other permits, and those of workers who need no visa, stand.
+ */
+const PERMIT_ENDING: Readonly<Record<string, { date: string; reason: 'deportation' | 'visa-revoked' | 'citizenship'; dependsOn?: (cause: EventData) => (permit: StoredRecord) => boolean }>> = {
   DeportationOrdered: { date: 'orderedOn', reason: 'deportation' },
-  VisaRevoked: { date: 'revokedOn', reason: 'visa-revoked' },
+  VisaRevoked: { date: 'revokedOn', reason: 'visa-revoked', dependsOn: (cause) => (permit) => permit.state.visaNumber === cause.visaNumber },
   CitizenshipGranted: { date: 'grantedOn', reason: 'citizenship' },
 };
 
@@ -56,9 +61,10 @@ const foreignLabour: SystemReactions = {
   async react(cause, registry, { secret, busName }) {
     const rule = PERMIT_ENDING[cause['detail-type']]!;
     const on = cause.detail.data[rule.date] as string;
+    const affected = rule.dependsOn?.(cause.detail.data) ?? (() => true);
     const records = await registry.personRecords(personKey(personOf(cause), secret));
     return records
-      .filter((r) => r.kind === 'permit' && r.state.status === 'active' && String(r.state.validUntil) >= on)
+      .filter((r) => r.kind === 'permit' && r.state.status === 'active' && String(r.state.validUntil) >= on && affected(r))
       .map((permit) =>
         reaction(cause, 'WorkPermitRevoked', String(permit.state.permitNumber), {
           person: personOf(cause),

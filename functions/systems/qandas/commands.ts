@@ -38,7 +38,7 @@ export const grantQandasStatus = defineCommand({
   name: 'grant-qandas-status',
   system: 'qandas',
   agency: 'labour',
-  description: 'Grant qandas status; the grant counts against the quota only when the family settles in a quota region with room left.',
+  description: 'Grant qandas status; the family counts against the quota (in people) only when it settles in a quota region with room left for all of it.',
   input: z
     .object({
       person: PersonRef,
@@ -59,7 +59,8 @@ export const grantQandasStatus = defineCommand({
     const year = Number(input.grantedOn.slice(0, 4));
     if (findRegion(input.settlementRegion)?.qandasQuotaRegion) {
       const quota = await ports.record(QUOTA_PK, `qandas#${year}#${input.settlementRegion}`);
-      inQuota = quota !== undefined && (await ports.reserve(qandasQuotaCounter(year, input.settlementRegion), Number(quota.state.quota)));
+      // The quota is of people: the whole family takes its places at once, or (not fitting) settles outside the quota.
+      inQuota = quota !== undefined && (await ports.reserve(qandasQuotaCounter(year, input.settlementRegion), Number(quota.state.quota), input.familyMembers));
     }
     return [event(events.QandasStatusGranted, { ...input, inQuota })];
   },
