@@ -133,21 +133,24 @@ const DOCUMENT_SHAPES: Readonly<Record<string, { readonly prefixes: readonly str
 
 /**
  * Unique travel document numbers per citizenship, in that country's shape.
- * The n-th number of a country is a fixed permutation of n (an odd
- * multiplier prime to 10 is a bijection on d-digit numbers), so numbers look
- * scattered yet never repeat.
+ * The n-th number of a country is a permutation of n (a multiplier prime to
+ * 10, plus an offset drawn per country from the seed, is a bijection on
+ * d-digit numbers), so numbers look scattered yet never repeat.
  */
 export class DocumentNumbers {
-  private readonly issued = new Map<string, number>();
+  private readonly issued = new Map<string, { count: number; offset: number }>();
+
+  constructor(private readonly random: Random) {}
 
   next(citizenship: string): string {
-    const n = this.issued.get(citizenship) ?? 0;
-    this.issued.set(citizenship, n + 1);
     const shape = DOCUMENT_SHAPES[citizenship] ?? { prefixes: [citizenship.slice(0, 2)], digits: 7 };
     const modulus = 10 ** shape.digits;
+    let country = this.issued.get(citizenship);
+    if (!country) this.issued.set(citizenship, (country = { count: 0, offset: this.random.int(0, modulus - 1) }));
+    const n = country.count++;
     const serial = Math.floor(n / shape.prefixes.length);
     if (serial >= modulus) throw new RangeError(`more than ${modulus * shape.prefixes.length} ${citizenship} documents`);
-    const digits = (serial * 7_919 + 104_729) % modulus;
+    const digits = (serial * 7_919 + country.offset) % modulus;
     return `${shape.prefixes[n % shape.prefixes.length]}${String(digits).padStart(shape.digits, '0')}`;
   }
 }

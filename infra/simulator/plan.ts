@@ -121,7 +121,7 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
   if (!(scale > 0 && scale <= 1)) throw new Error(`--scale must be in (0, 1], got ${scale}`);
   const random = new Random(seed);
   const ids = new Identities();
-  const documents = new DocumentNumbers();
+  const documents = new DocumentNumbers(random);
   const y = String(year);
   const yearEnd = `${y}-12-31`;
   const contradictionsOn = SEED_2021.leaActiveOn;

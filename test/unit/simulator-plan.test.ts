@@ -139,7 +139,7 @@ describe('simulated people', () => {
  * figures the ministries' views then hold are the plan's targets.
  */
 describe('a simulated year through the exchange in memory', () => {
-  const SCALE = 0.02;
+  const SCALE = 0.01;
   let plan: SimulationPlan;
   let platform: MemoryPlatform;
   const records = (table: { records: Map<string, StoredRecord> }, kind: string) => [...table.records.values()].filter((r) => r.kind === kind);
