@@ -78,7 +78,7 @@ type Contributor<K extends RecordKind> = (state: StateOf<K>) => CounterDelta[];
 type Contributors = { readonly [K in RecordKind]?: Contributor<K> };
 
 /** Families whose counters are running balances (summed over all history), not period counts. */
-export const BALANCE_FAMILIES: ReadonlySet<string> = new Set(['permits-active', 'presence']);
+export const BALANCE_FAMILIES: ReadonlySet<string> = new Set(['permits-active', 'patents-active', 'presence']);
 
 const citizenshipOf = (state: { person?: { citizenship?: string | undefined } | undefined }) => state.person?.citizenship;
 
@@ -111,6 +111,11 @@ const INTERIOR: Contributors = {
   deportation: (s) => counted('deportations', s.orderedOn, 'deportations', { byCitizenship: citizenshipOf(s) }),
   overstay: (s) => on('interior', s.detectedOn, 'overstays'),
   stay: (s) => on('interior', s.validFrom, 'staysRegistered'),
+  patent: (s) => [
+    ...on('patents', s.validFrom, 'issued'),
+    // In force from validFrom through validUntil.
+    ...interval('patents-active', s.validFrom, s.validUntil ? nextDay(day(s.validUntil)) : undefined, 'active', { byCountry: citizenshipOf(s) }),
+  ],
   presence: (s) => (s.stays ?? []).flatMap(([from, until]) => interval('presence', from, until, 'inCountry', { byCitizenship: s.citizenship })),
 };
 

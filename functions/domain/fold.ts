@@ -87,6 +87,7 @@ export const KIND_RULES: Readonly<Record<RecordKind, KindRule>> = {
   permit: evolving,
   qandas: evolving,
   subsidy: single,
+  patent: single,
   'labour-quota': evolving,
   'qandas-quota': evolving,
   presence: { evolving: true, fold: presence, derived: true },

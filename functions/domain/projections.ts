@@ -119,6 +119,10 @@ const PROJECTIONS: readonly Projection[] = [
     touches: [profile({ foreignerRecordClosedOn: 'closedOn', foreignerRecordClosureReason: 'reason' }, { foreignerRecord: 'closed' })],
   },
   {
+    detailType: 'WorkPatentIssued',
+    touches: [profile({ holder: 'holder' }), record('patent', (d) => `patent#${d.patentNumber}`, same('person', 'patentNumber', 'region', 'validFrom', 'validUntil', 'paidMonths', 'feeMci'))],
+  },
+  {
     detailType: 'WorkPermitIssued',
     touches: [
       profile({ holder: 'holder' }),

@@ -147,6 +147,12 @@ export const SubsidyState = z
   .partial()
   .strict();
 
+/** An Interior "patent": the right to work for individuals for the months paid in advance (until 2022). */
+export const PatentState = z
+  .object({ person: Person, patentNumber: z.string(), region: z.string(), validFrom: Day, validUntil: Day, paidMonths: z.number(), feeMci: z.number() })
+  .partial()
+  .strict();
+
 export const LabourQuotaState = z.object({ year: z.number(), region: z.string(), category: z.string(), quota: z.number() }).partial().strict();
 export const QandasQuotaState = z.object({ year: z.number(), region: z.string(), quota: z.number() }).partial().strict();
 
@@ -183,6 +189,7 @@ export const RECORD_STATES = {
   permit: PermitState,
   qandas: QandasState,
   subsidy: SubsidyState,
+  patent: PatentState,
   'labour-quota': LabourQuotaState,
   'qandas-quota': QandasQuotaState,
   presence: PresenceState,

@@ -33,7 +33,7 @@ export interface PeriodCounters {
 /** Which counter families a ministry's figures read, as period sums or as running balances. */
 export const STATS_FAMILIES: Readonly<Record<Ministry, { readonly period: readonly string[]; readonly balance: readonly string[] }>> = {
   labour: { period: ['qandas', 'subsidies', 'permits'], balance: ['permits-active'] },
-  interior: { period: ['offences', 'deportations', 'interior'], balance: ['presence'] },
+  interior: { period: ['offences', 'deportations', 'interior', 'patents'], balance: ['presence', 'patents-active'] },
   'foreign-affairs': { period: ['visas'], balance: [] },
   'border-service': { period: ['crossings'], balance: [] },
 };
@@ -110,6 +110,8 @@ function interiorStats(input: StatsInput, period: Period) {
   const deportations = input.period.deportations ?? EMPTY;
   const interior = input.period.interior ?? EMPTY;
   const presence = input.balance.presence ?? {};
+  const patents = input.period.patents ?? EMPTY;
+  const activePatents = input.balance['patents-active'] ?? {};
   return {
     offences: n(offences.total, 'offences'),
     /** Distinct people held liable in the period (counted on their first offence of the year). */
@@ -123,6 +125,8 @@ function interiorStats(input: StatsInput, period: Period) {
     overstays: n(interior.total, 'overstays'),
     staysRegistered: n(interior.total, 'staysRegistered'),
     peopleInCountry: { on: period.asOf, total: n(presence, 'inCountry'), byCitizenship: breakdown(presence, 'byCitizenship') },
+    /** Permits to work for individuals ("patents"), issued by the Interior until 2022. */
+    patents: { issued: n(patents.total, 'issued'), activeOn: period.asOf, active: n(activePatents, 'active'), activeByCountry: breakdown(activePatents, 'byCountry') },
   };
 }
 

@@ -41,6 +41,8 @@ export const MINISTRY_VIEWS: Readonly<Record<Ministry, TableView>> = {
       qandas: ['person', 'qandasId', 'grantedOn', 'settlementRegion'],
       presence: 'all',
       offender: 'all',
+      // Until 2022 the Interior issued the permits to work for individuals ("patents").
+      patent: 'all',
     },
   },
   labour: {
@@ -103,6 +105,7 @@ export const REGISTRIES: Readonly<Record<SystemName, TableView>> = {
       residence: 'all',
       citizenship: 'all',
       overstay: 'all',
+      patent: 'all',
     },
   },
   'foreign-labour': { name: 'foreign-labour', kinds: { profile: 'all', alias: 'all', permit: 'all', 'labour-quota': 'all' } },

@@ -11,6 +11,7 @@ import { aliasPk, fragmentOf, personPk, projectionOf, QUOTA_PK, type EventData }
 import type { RecordKind, StateOf } from '../domain/record-states.ts';
 import { minimise, type TableView } from '../domain/views.ts';
 import { personKey } from '../lib/person-key.ts';
+import { VISA_FREE_STAY_DAYS } from '../domain/stay-rules.ts';
 
 export type { EventData } from '../domain/projections.ts';
 
@@ -108,11 +109,28 @@ export function touches(view: TableView, events: readonly ValidEvent[], secret: 
   return [...byKey.values()];
 }
 
-/** Keys a table indexes a record under (only Berkut's registry: when a permitted stay ends). */
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day.slice(0, 10)}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * When a ground to stay ends, as Berkut's overstay check counts it: a visa on
+ * its expiry (or its revocation, if earlier), a registered stay on its end, an
+ * entry on the last day a visa-free stay could last.
+ */
+function groundEnds(kind: RecordKind, state: Record<string, unknown>): string | undefined {
+  if (kind === 'visa' && typeof state.validUntil === 'string') {
+    const revoked = state.status === 'revoked' && typeof state.revokedOn === 'string' ? state.revokedOn : undefined;
+    return revoked !== undefined && revoked < state.validUntil ? revoked : state.validUntil;
+  }
+  if (kind === 'stay' && typeof state.validUntil === 'string') return state.validUntil;
+  if (kind === 'crossing' && state.direction === 'entry' && typeof state.crossedAt === 'string') return addDays(state.crossedAt, VISA_FREE_STAY_DAYS);
+  return undefined;
+}
+
+/** Keys a table indexes a record under (only Berkut's registry: when a ground to stay ends, for the overstay check). */
 function indexAttributes(view: TableView, kind: RecordKind, state: Record<string, unknown>): { endsMonth?: string; endsOn?: string } {
-  if (view.name !== 'berkut' || (kind !== 'visa' && kind !== 'stay') || typeof state.validUntil !== 'string') return {};
-  if (kind === 'visa' && state.status === 'revoked') return {};
-  return { endsMonth: state.validUntil.slice(0, 7), endsOn: state.validUntil };
+  if (view.name !== 'berkut') return {};
+  const ends = groundEnds(kind, state);
+  return ends === undefined ? {} : { endsMonth: ends.slice(0, 7), endsOn: ends };
 }
 
 /**

@@ -15,6 +15,7 @@ import { ofKind } from '../projector/plan.ts';
 import { deterministicUuid } from '../lib/ids.ts';
 import { personKey } from '../lib/person-key.ts';
 import { buildEntry } from '../lib/publisher.ts';
+import type { RecordOf } from '../projector/plan.ts';
 import type { RecordReader } from '../projector/registry-reader.ts';
 
 export interface ReactionContext {
@@ -45,10 +46,14 @@ function reaction<D extends z.ZodType>(cause: BusEvent<Detail<EventData>>, detai
 
 const personOf = (cause: BusEvent<Detail<EventData>>) => cause.detail.data.person as PersonRef;
 
-/** A deportation, a revoked visa or citizenship ends a foreigner's active work permits. */
-const PERMIT_ENDING: Readonly<Record<string, { date: string; reason: 'deportation' | 'visa-revoked' | 'citizenship' }>> = {
+/**
+ * A deportation or citizenship ends all of a foreigner's active work permits;
+ * a revoked visa ends only the permits issued on that visa (`visaNumber`), so
+ * a worker's other permits, and those of workers who need no visa, stand.
+ */
+const PERMIT_ENDING: Readonly<Record<string, { date: string; reason: 'deportation' | 'visa-revoked' | 'citizenship'; dependsOn?: (cause: EventData) => (permit: RecordOf<'permit'>) => boolean }>> = {
   DeportationOrdered: { date: 'orderedOn', reason: 'deportation' },
-  VisaRevoked: { date: 'revokedOn', reason: 'visa-revoked' },
+  VisaRevoked: { date: 'revokedOn', reason: 'visa-revoked', dependsOn: (cause) => (permit) => permit.state.visaNumber === cause.visaNumber },
   CitizenshipGranted: { date: 'grantedOn', reason: 'citizenship' },
 };
 
@@ -57,9 +62,10 @@ const foreignLabour: SystemReactions = {
   async react(cause, registry, { secret, busName }) {
     const rule = PERMIT_ENDING[cause['detail-type']]!;
     const on = cause.detail.data[rule.date] as string;
+    const affected = rule.dependsOn?.(cause.detail.data) ?? (() => true);
     const records = await registry.personRecords(personKey(personOf(cause), secret));
     return ofKind(records, 'permit')
-      .filter((r) => r.state.status === 'active' && String(r.state.validUntil) >= on)
+      .filter((r) => r.state.status === 'active' && String(r.state.validUntil) >= on && affected(r))
       .map((permit) =>
         reaction(cause, 'WorkPermitRevoked', String(permit.state.permitNumber), {
           person: personOf(cause),

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { defineEvent, SOURCES } from '../define.ts';
 import { Holder, PersonRef } from '../person.ts';
 import { Bin, IsoDate, QuotaSize, RegionCode, Year } from '../primitives.ts';
+import { VisaNumber } from './foreign-affairs.ts';
 
 /**
  * Categories of LEA permits (Rules for issuing permits to employers, Order
@@ -13,8 +14,9 @@ export type LabourCategory = z.infer<typeof LabourCategory>;
 
 /**
  * `lea-employer`: a permit of the local executive authority to an employer to
- * hire this foreigner. `individual`: a permit for work for an individual
- * (the labour-migrant permit that replaced the "patent" from 2022).
+ * hire this foreigner. `individual`: a permit for work for an individual,
+ * which Labour issues from 2022 (until then it was the Interior's "patent",
+ * WorkPatentIssued).
  */
 export const WorkPermitKind = z.enum(['lea-employer', 'individual']);
 
@@ -37,6 +39,12 @@ export const WorkPermitIssued = defineEvent({
       occupation: z.string().min(2).max(120),
       validFrom: IsoDate,
       validUntil: IsoDate,
+      /**
+       * The work visa the permit depends on, for a foreigner who needs one
+       * (optional: EAEU and CIS visa-free workers hold none; v1 events have none).
+       * Revoking that visa revokes this permit, and only that visa does.
+       */
+      visaNumber: VisaNumber.optional(),
     })
     .strict()
     .refine((d) => d.validUntil >= d.validFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' })
@@ -51,6 +59,7 @@ export const WorkPermitIssued = defineEvent({
     occupation: 'Drilling engineer',
     validFrom: '2021-02-01',
     validUntil: '2022-01-31',
+    visaNumber: 'KZ0012345',
   },
 });
 

@@ -180,3 +180,64 @@ export const ForeignerRecordClosed = defineEvent({
     reason: 'citizenship',
   },
 });
+
+/**
+ * The end of a period of `months` months from `date`, as the Civil Code
+ * counts it: the corresponding day of the last month, or that month's last
+ * day when it has no such day (31 January + 1 month ends on 28 February).
+ */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  first.setUTCDate(Math.min(d, lastDay));
+  return first.toISOString().slice(0, 10);
+}
+
+const PatentNumber = z
+  .string()
+  .max(17, { error: 'a patent number looks like PT-<region>-<year>-<6 digits>', abort: true })
+  .regex(/^PT-\d{2}-\d{4}-\d{6}$/, { error: 'a patent number looks like PT-<region>-<year>-<6 digits>' });
+
+/** The longest a patent runs: it is issued (and prolonged) for 1 to 12 months. */
+export const PATENT_MAX_MONTHS = 12;
+
+/**
+ * A permit to a labour immigrant, the "patent": until 2022 the migration
+ * police (Interior) issued it to a foreigner who entered visa-free to work
+ * for individuals (household work), for the months paid in advance as
+ * individual income tax (in MCI a month). From 2022 Labour issues permits for
+ * work for individuals instead (WorkPermitIssued, kind `individual`).
+ */
+export const WorkPatentIssued = defineEvent({
+  source: SOURCES.interior,
+  detailType: 'WorkPatentIssued',
+  description: 'The migration police issued a labour immigrant a permit ("patent") to work for individuals, for the months paid in advance.',
+  data: z
+    .object({
+      person: PersonRef,
+      holder: Holder.optional(),
+      patentNumber: PatentNumber,
+      /** Where the immigrant works (and is registered). */
+      region: RegionCode,
+      validFrom: IsoDate,
+      validUntil: IsoDate,
+      /** Months paid in advance; the patent runs for these months (to the corresponding day of the last one). */
+      paidMonths: z.number().int().min(1).max(PATENT_MAX_MONTHS, { error: `a patent is issued for 1-${PATENT_MAX_MONTHS} months` }),
+      /** The advance income tax paid for those months, in MCI of the year of payment. */
+      feeMci: MciAmount,
+    })
+    .strict()
+    .refine((d) => d.validUntil >= d.validFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' })
+    .refine((d) => d.validUntil <= addMonths(d.validFrom, d.paidMonths), { path: ['validUntil'], error: 'a patent runs no longer than the months paid (validUntil at most validFrom + paidMonths)' }),
+  example: {
+    person: { citizenship: 'UZB', documentNumber: 'FA7654321' },
+    holder: { surname: 'ERGASHEVA', givenNames: 'DILNOZA', birthDate: '1991-03-08', sex: 'F' },
+    patentNumber: 'PT-75-2021-004512',
+    region: 'KZ-75',
+    validFrom: '2021-04-12',
+    validUntil: '2021-07-12',
+    paidMonths: 3,
+    feeMci: 6,
+  },
+});

@@ -76,9 +76,9 @@ describe('exchanges between the systems', () => {
     expect(record!.events.filter((e: { type: string }) => e.type === 'WorkPermitRevoked')).toHaveLength(1);
   });
 
-  it('a revoked visa revokes the work permits it supported', async () => {
+  it('a revoked visa revokes the work permits issued on it', async () => {
     const person = someone('CHN');
-    await publish('labour', entry('WorkPermitIssued', permit(person, 102), '2021-02-01T09:00:00Z'));
+    await publish('labour', entry('WorkPermitIssued', { ...permit(person, 102), visaNumber: 'KZ9990001' }, '2021-02-01T09:00:00Z'));
     await waitFor(async () => registryPermit(person, 'WP-75-2021-000102'), { what: 'permit in the registry' });
     const [causeId] = await publish('foreign-affairs', entry('VisaRevoked', { person, visaNumber: 'KZ9990001', revokedOn: '2021-07-01', reason: 'purpose-changed' }, '2021-07-01T09:00:00Z'));
     const [reaction] = await waitForReactions(causeId!);

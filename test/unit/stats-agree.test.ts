@@ -114,6 +114,10 @@ function interior(events: readonly ValidEvent[], p: Period) {
   const present = [...last.entries()].filter(([id, d]) => d.direction === 'entry' && !citizens.has(id)).map(([, d]) => d);
   const presentByCitizenship: Counts = {};
   for (const d of present) bump(presentByCitizenship, d.person.citizenship);
+  const patents = of(events, 'WorkPatentIssued');
+  const activePatents = patents.filter((d) => day(d.validFrom) <= p.asOf && day(d.validUntil) >= p.asOf);
+  const patentsByCountry: Counts = {};
+  for (const d of activePatents) bump(patentsByCountry, d.person.citizenship);
   return {
     offences: offences.length,
     offenders: offenders.size,
@@ -126,6 +130,7 @@ function interior(events: readonly ValidEvent[], p: Period) {
     overstays: of(events, 'OverstayDetected').filter((d) => within(d.detectedOn, p)).length,
     staysRegistered: of(events, 'StayRegistered').filter((d) => within(d.validFrom, p)).length,
     peopleInCountry: { on: p.asOf, total: present.length, byCitizenship: clean(presentByCitizenship) },
+    patents: { issued: patents.filter((d) => within(d.validFrom, p)).length, activeOn: p.asOf, active: activePatents.length, activeByCountry: clean(patentsByCountry) },
   };
 }
 

@@ -3,8 +3,10 @@ import type { Refusal } from '../../functions/systems/command.ts';
 import * as berkut from '../../functions/systems/berkut/commands.ts';
 import * as labour from '../../functions/systems/foreign-labour/commands.ts';
 import * as qandas from '../../functions/systems/qandas/commands.ts';
+import { events as schemas } from '../../schemas/index.ts';
 import { mciFor } from '../../schemas/reference/mci.ts';
-import { MemoryRegistry } from '../fixtures/memory-registry.ts';
+import { findReactions } from '../../functions/systems/reactions.ts';
+import { busEventsOf, MemoryRegistry, SECRET } from '../fixtures/memory-registry.ts';
 
 const worker = { citizenship: 'CHN', documentNumber: 'EA1234567' };
 const uzbek = { citizenship: 'UZB', documentNumber: 'FA7654321' };
@@ -107,6 +109,83 @@ describe('Berkut rules', () => {
     await registry.run(berkut.recordCrossing, { ...crossing('2021-02-20T06:00:00Z'), direction: 'exit' }, '2021-02-20T06:00:00Z');
     expect(await registry.run(berkut.runOverstayCheck, { asOf: '2021-03-31', since: '2021-01-01' })).toEqual([]);
   });
+
+  describe('the overstay rule, one person at a time (detectOverstay)', () => {
+    const records = async (registry: MemoryRegistry, person = worker) => registry.personRecords(person);
+
+    it('takes the latest ground to stay: a registered stay that outlasts the visa keeps the person legal', async () => {
+      const registry = new MemoryRegistry('berkut');
+      await registry.run(berkut.issueVisa, { ...visa, validUntil: '2021-03-01' });
+      await registry.run(berkut.recordCrossing, crossing('2021-02-03T06:00:00Z', 'KZ0000001'), '2021-02-03T06:00:00Z');
+      await registry.run(berkut.registerStay, { person: worker, registrationNumber: 'R-0001', region: 'KZ-75', validFrom: '2021-02-05', validUntil: '2021-05-31', purpose: 'work' });
+      expect(berkut.detectOverstay(await records(registry), '2021-03-31')).toBeUndefined();
+      expect(berkut.detectOverstay(await records(registry), '2021-06-30')).toMatchObject({ stayValidUntil: '2021-05-31', basis: 'stay-registration', daysOverstayed: 30 });
+    });
+
+    it('ends a revoked visa on its revocation: a visitor who stays on is found', async () => {
+      const registry = new MemoryRegistry('berkut');
+      await registry.run(berkut.issueVisa, visa, '2021-01-20T09:00:00Z');
+      await registry.run(berkut.recordCrossing, crossing('2021-02-03T06:00:00Z', 'KZ0000001'), '2021-02-03T06:00:00Z');
+      await registry.run(berkut.revokeVisa, { person: worker, visaNumber: 'KZ0000001', revokedOn: '2021-03-10', reason: 'security' }, '2021-03-10T09:00:00Z');
+      expect(berkut.detectOverstay(await records(registry), '2021-03-31')).toEqual({ person: worker, stayValidUntil: '2021-03-10', detectedOn: '2021-03-31', daysOverstayed: 21, basis: 'visa' });
+    });
+
+    it('holds a visa-free national with neither visa nor registration to the visa-free period', async () => {
+      const registry = new MemoryRegistry('berkut');
+      await registry.run(berkut.recordCrossing, { ...crossing('2021-01-10T06:00:00Z'), person: uzbek }, '2021-01-10T06:00:00Z');
+      expect(berkut.detectOverstay(await records(registry, uzbek), '2021-03-31')).toBeUndefined();
+      expect(berkut.detectOverstay(await records(registry, uzbek), '2021-06-30')).toMatchObject({ stayValidUntil: '2021-04-10', basis: 'visa-free-limit', daysOverstayed: 81 });
+    });
+
+    it('reports a ground once, however often the check runs, and again only for a new one', async () => {
+      const registry = new MemoryRegistry('berkut');
+      await registry.run(berkut.issueVisa, { ...visa, validUntil: '2021-03-01' });
+      await registry.run(berkut.recordCrossing, crossing('2021-02-03T06:00:00Z', 'KZ0000001'), '2021-02-03T06:00:00Z');
+      expect(await registry.run(berkut.runOverstayCheck, { asOf: '2021-03-31', since: '2021-01-01' }, '2021-03-31T23:00:00Z')).toHaveLength(1);
+      expect(await registry.run(berkut.runOverstayCheck, { asOf: '2021-06-30', since: '2021-01-01' }, '2021-06-30T23:00:00Z')).toEqual([]);
+      await registry.run(berkut.registerStay, { person: worker, registrationNumber: 'R-0002', region: 'KZ-75', validFrom: '2021-07-01', validUntil: '2021-08-31', purpose: 'work' });
+      const [again] = await registry.run(berkut.runOverstayCheck, { asOf: '2021-09-30', since: '2021-06-30' }, '2021-09-30T23:00:00Z');
+      expect(again!.data).toMatchObject({ stayValidUntil: '2021-08-31', basis: 'stay-registration' });
+    });
+  });
+});
+
+describe('patents (Interior, until 2022)', () => {
+  const patent = (extra: Record<string, unknown> = {}) => ({
+    person: uzbek,
+    holder: { surname: 'ERGASHEVA', givenNames: 'DILNOZA', birthDate: '1991-03-08', sex: 'F' },
+    patentNumber: 'PT-75-2021-000001',
+    region: 'KZ-75',
+    validFrom: '2021-01-31',
+    paidMonths: 3,
+    ...extra,
+  });
+
+  it('runs for the months paid (to the corresponding day, or the last of a shorter month), at 2 MCI a month', async () => {
+    const registry = new MemoryRegistry('berkut');
+    const [issued] = await registry.run(berkut.issuePatent, patent());
+    expect(issued!.definition.detailType).toBe('WorkPatentIssued');
+    expect(issued!.data).toMatchObject({ validFrom: '2021-01-31', validUntil: '2021-04-30', paidMonths: 3, feeMci: 6 });
+    const [year] = await registry.run(berkut.issuePatent, patent({ patentNumber: 'PT-75-2021-000002', validFrom: '2021-03-01', paidMonths: 12 }));
+    expect(year!.data).toMatchObject({ validUntil: '2022-03-01', feeMci: 24 });
+  });
+
+  it('is for visa-free foreigners outside the EAEU, adults, before 2022, not under an entry ban', async () => {
+    const registry = new MemoryRegistry('berkut');
+    expect(await refusal(registry.run(berkut.issuePatent, patent({ person: { citizenship: 'KGZ', documentNumber: 'AC1234567' } })))).toMatchObject({ code: 'eaeu-citizen', status: 422 });
+    expect(await refusal(registry.run(berkut.issuePatent, patent({ person: worker })))).toMatchObject({ code: 'visa-national' });
+    expect(await refusal(registry.run(berkut.issuePatent, patent({ validFrom: '2022-01-01' })))).toMatchObject({ code: 'patents-ended', message: expect.stringMatching(/Labour permit/) });
+    expect(await refusal(registry.run(berkut.issuePatent, patent({ holder: { ...patent().holder, birthDate: '2003-05-01' } })))).toMatchObject({ code: 'under-age' });
+    await registry.run(berkut.orderDeportation, { person: uzbek, orderNumber: 'DO-7', orderedOn: '2021-01-10', region: 'KZ-75', basis: 'court-expulsion' });
+    expect(await refusal(registry.run(berkut.issuePatent, patent()))).toMatchObject({ code: 'entry-ban' });
+  });
+
+  it('the contract refuses a patent longer than the months paid, or than 12 months', () => {
+    const data = { ...patent(), validUntil: '2021-05-01', feeMci: 6 };
+    expect(schemas.WorkPatentIssued.data.safeParse({ ...data, validUntil: '2021-04-30' }).success).toBe(true);
+    expect(schemas.WorkPatentIssued.data.safeParse(data).success).toBe(false);
+    expect(schemas.WorkPatentIssued.data.safeParse({ ...data, paidMonths: 13, validUntil: '2022-01-31' }).success).toBe(false);
+  });
 });
 
 describe('Foreign Labour Force rules', () => {
@@ -132,10 +211,39 @@ describe('Foreign Labour Force rules', () => {
     expect(await refusal(registry.run(labour.issueWorkPermit, permit(3)))).toMatchObject({ code: 'quota-exhausted', message: 'the 2021 quota of 2 for KZ-23, category 3 is exhausted' });
   });
 
-  it('needs no quota for a permit for work for an individual, and no employer', async () => {
+  it('needs no quota for a permit for work for an individual, and no employer (from 2022; before, it was an Interior patent)', async () => {
     const registry = new MemoryRegistry('foreign-labour');
-    const { employerBin: _bin, ...individual } = permit(4, { kind: 'individual', category: '4' });
+    const { employerBin: _bin, ...individual } = permit(4, { kind: 'individual', category: '4', validFrom: '2022-01-10', validUntil: '2022-07-09' });
     expect(await registry.run(labour.issueWorkPermit, individual)).toHaveLength(1);
+    expect(await refusal(registry.run(labour.issueWorkPermit, { ...individual, permitNumber: 'WP-23-2021-000044', validFrom: '2021-12-01' }))).toMatchObject({ code: 'patent-period', status: 422 });
+  });
+
+  describe('ends permits on other agencies\u2019 acts (the reaction)', () => {
+    const person = permit(1).person;
+    const onVisa = (n: number, visaNumber?: string) => permit(n, { person, permitNumber: `WP-23-2021-${String(n).padStart(6, '0')}`, ...(visaNumber ? { visaNumber } : {}) });
+    const revocations = async (registry: MemoryRegistry, definition: typeof schemas.VisaRevoked | typeof schemas.DeportationOrdered, data: unknown) => {
+      const [cause] = busEventsOf([{ definition, data }], '2021-09-16T09:00:00Z');
+      const entries = await findReactions('foreign-labour').react(cause!.bus, registry.reader(), { secret: SECRET, busName: 'bus' });
+      return entries.map((e) => JSON.parse(e.Detail).data as { permitNumber: string; reason: string });
+    };
+    const twoPermits = async () => {
+      const registry = new MemoryRegistry('foreign-labour');
+      await registry.run(labour.setLabourQuota, { year: 2021, region: 'KZ-23', category: '3', quota: 5 });
+      await registry.run(labour.issueWorkPermit, onVisa(1, 'KZ0000001'));
+      await registry.run(labour.issueWorkPermit, onVisa(2, 'KZ0000002'));
+      await registry.run(labour.issueWorkPermit, onVisa(3));
+      return registry;
+    };
+
+    it('a revoked visa revokes only the permits issued on that visa', async () => {
+      const revoked = await revocations(await twoPermits(), schemas.VisaRevoked, { person, visaNumber: 'KZ0000002', revokedOn: '2021-09-16', reason: 'purpose-changed' });
+      expect(revoked).toEqual([{ person, permitNumber: 'WP-23-2021-000002', revokedOn: '2021-09-16', reason: 'visa-revoked' }]);
+    });
+
+    it('a deportation revokes every active permit', async () => {
+      const revoked = await revocations(await twoPermits(), schemas.DeportationOrdered, { person, orderNumber: 'DO-1', orderedOn: '2021-09-16', region: 'KZ-23', basis: 'court-expulsion', entryBanUntil: '2026-09-16' });
+      expect(revoked.map((r) => r.permitNumber).sort()).toEqual(['WP-23-2021-000001', 'WP-23-2021-000002', 'WP-23-2021-000003']);
+    });
   });
 
   it('refuses an LEA permit without a valid employer BIN (contract)', () => {
@@ -165,7 +273,18 @@ describe('qandas rules', () => {
     familyMembers: 4,
   });
 
-  it('counts the people of a grant against the quota, only in a quota region with room left for the whole family', async () => {
+  it('counts people against the quota: a family takes its places at once, or settles outside the quota when it does not fit', async () => {
+    const registry = new MemoryRegistry('qandas');
+    await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 5 });
+    const family = async (n: number, members: number) => {
+      const [granted] = await registry.run(qandas.grantQandasStatus, { ...grant(n, 'KZ-59'), familyMembers: members });
+      return (granted!.data as { inQuota: boolean }).inQuota;
+    };
+    expect([await family(1, 4), await family(2, 2), await family(3, 1), await family(4, 1)]).toEqual([true, false, true, false]);
+    expect(registry.item('counter', qandas.qandasQuotaCounter(2021, 'KZ-59'))?.free).toBe(0);
+  });
+
+  it('counts a grant against the quota only in a quota region with room left', async () => {
     const registry = new MemoryRegistry('qandas');
     await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 6 });
     const inQuota = await registry.run(qandas.grantQandasStatus, grant(1, 'KZ-59'));

@@ -4,14 +4,17 @@
  * offences, deportations, residence and citizenship (Interior).
  */
 import * as z from 'zod';
-import { events } from '../../../schemas/index.ts';
+import { events, type DataOf } from '../../../schemas/index.ts';
+import { addMonths } from '../../../schemas/events/interior.ts';
 import { PersonRef, Holder } from '../../../schemas/person.ts';
 import { IsoDate, Iin, RegionCode, RegistryNumber } from '../../../schemas/primitives.ts';
 import { visaRequired } from '../../../schemas/reference/visa-regime.ts';
 import { defineCommand, entryBanOn, event, ofKind, Refusal, refuseIfBanned, type CommandDefinition } from '../command.ts';
 import type { StoredRecord } from '../../projector/plan.ts';
+import { VISA_FREE_STAY_DAYS } from '../../domain/stay-rules.ts';
 
 const addYears = (date: string, years: number) => `${Number(date.slice(0, 4)) + years}${date.slice(4, 10)}`;
+const addDays = (date: string, days: number) => new Date(Date.parse(date.slice(0, 10)) + days * 86_400_000).toISOString().slice(0, 10);
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000);
 
 export const issueVisa = defineCommand({
@@ -182,25 +185,39 @@ function identityOf(records: readonly StoredRecord[]): { citizenship?: string; d
   return {};
 }
 
+export { VISA_FREE_STAY_DAYS };
+
+type OverstayData = DataOf<typeof events.OverstayDetected>;
+type StayGround = { readonly until: string; readonly basis: OverstayData['basis'] };
+
 /**
- * One person's overstay on a day, if any: a foreigner whose permitted stay
- * (visa or stay registration) ended before `asOf`, who has not left since and
- * has no residence or citizenship, and was not already reported for that end.
+ * Whether one person has overstayed on `asOf`, from their Berkut records: a
+ * foreigner (no residence, not a citizen, record open) whose last crossing is
+ * an entry and whose latest ground to stay since that entry ended before
+ * `asOf`. Grounds: a visa (a revoked one ends on its revocation), a
+ * registered stay, and for a visa-free national with neither, the visa-free
+ * period from the entry. A ground already reported is not reported again.
+ * Pure, so the check can run per candidate person, however candidates are found.
  */
-export function overstayOf(records: readonly StoredRecord[], asOf: string) {
+export function detectOverstay(records: readonly StoredRecord[], asOf: string): OverstayData | undefined {
+  const profile = ofKind(records, 'profile')[0];
   const person = identityOf(records);
-  const profile = ofKind(records, 'profile')[0]?.state;
-  if (!person.citizenship || !person.documentNumber || profile?.citizen || profile?.foreignerRecord === 'closed') return undefined;
+  if (!person.citizenship || !person.documentNumber || profile?.state.citizen || profile?.state.foreignerRecord === 'closed') return undefined;
   if (ofKind(records, 'residence').length || ofKind(records, 'citizenship').length) return undefined;
-  const crossings = ofKind(records, 'crossing').sort((a, b) => String(a.state.crossedAt).localeCompare(String(b.state.crossedAt)));
-  const last = crossings.at(-1);
+  const last = ofKind(records, 'crossing')
+    .sort((a, b) => String(a.state.crossedAt).localeCompare(String(b.state.crossedAt)))
+    .at(-1);
   if (!last || last.state.direction !== 'entry') return undefined;
   const entered = String(last.state.crossedAt).slice(0, 10);
-  const permits = [
-    ...ofKind(records, 'visa').filter((v) => v.state.status === 'issued').map((v) => ({ until: String(v.state.validUntil), basis: 'visa' as const })),
-    ...ofKind(records, 'stay').map((s) => ({ until: String(s.state.validUntil), basis: 'stay-registration' as const })),
-  ].filter((p) => p.until >= entered);
-  const latest = permits.sort((a, b) => a.until.localeCompare(b.until)).at(-1);
+  const visas = ofKind(records, 'visa').map((v): StayGround => {
+    const until = String(v.state.validUntil);
+    const revokedOn = v.state.status === 'revoked' ? String(v.state.revokedOn) : undefined;
+    return { until: revokedOn && revokedOn < until ? revokedOn : until, basis: 'visa' };
+  });
+  const stays = ofKind(records, 'stay').map((s): StayGround => ({ until: String(s.state.validUntil), basis: 'stay-registration' }));
+  const grounds = [...visas, ...stays].filter((g) => g.until >= entered);
+  if (grounds.length === 0 && !visaRequired(person.citizenship)) grounds.push({ until: addDays(entered, VISA_FREE_STAY_DAYS), basis: 'visa-free-limit' });
+  const latest = grounds.sort((a, b) => a.until.localeCompare(b.until)).at(-1);
   if (!latest || latest.until >= asOf) return undefined;
   if (ofKind(records, 'overstay').some((o) => o.state.stayValidUntil === latest.until)) return undefined;
   return {
@@ -231,13 +248,55 @@ export const runOverstayCheck = defineCommand({
   async decide(input, ports) {
     const raised = [];
     for (const pk of await ports.staysEnding(input.since ?? dayBefore(input.asOf), input.asOf)) {
-      const overstay = overstayOf(await ports.partition(pk), input.asOf);
+      const overstay = detectOverstay(await ports.partition(pk), input.asOf);
       if (overstay) raised.push(event(events.OverstayDetected, overstay));
     }
     return raised;
   },
 });
 
+/** Patents' advance income tax: MCI a month (the Tax Code's base rate; regional coefficients are not modelled). */
+export const PATENT_MCI_PER_MONTH = 2;
+/** The citizens of the EAEU work in Kazakhstan without any permit (EAEU Treaty, art. 97). */
+export const EAEU_MEMBERS: ReadonlySet<string> = new Set(['ARM', 'BLR', 'KGZ', 'RUS']);
+/** From this day work for individuals needs Labour's permit, no longer the Interior's patent. */
+export const PATENTS_END = '2022-01-01';
+
+export const issuePatent = defineCommand({
+  name: 'issue-patent',
+  system: 'berkut',
+  agency: 'interior',
+  description: 'Issue a labour immigrant who entered visa-free a patent to work for individuals, for the 1-12 months paid in advance (until 2022).',
+  input: z
+    .object({
+      person: PersonRef,
+      holder: Holder.optional(),
+      patentNumber: events.WorkPatentIssued.data.shape.patentNumber,
+      region: RegionCode,
+      validFrom: IsoDate,
+      paidMonths: events.WorkPatentIssued.data.shape.paidMonths,
+    })
+    .strict(),
+  async decide(input, ports) {
+    const citizenship = input.person.citizenship;
+    if (!citizenship) throw new Refusal('not-a-foreigner', 'a patent is issued to a foreigner, identified by citizenship and document number', 422, 'person');
+    if (input.validFrom >= PATENTS_END) throw new Refusal('patents-ended', `from ${PATENTS_END} work for individuals needs a Labour permit (issue-work-permit, kind individual)`, 422, 'validFrom');
+    if (EAEU_MEMBERS.has(citizenship)) throw new Refusal('eaeu-citizen', `citizens of ${citizenship} (EAEU) work without a patent`, 422, 'person');
+    if (visaRequired(citizenship)) throw new Refusal('visa-national', `a patent is for foreigners who enter visa-free; citizens of ${citizenship} need a work visa and an LEA permit`, 422, 'person');
+    if (input.holder && addYears(input.holder.birthDate, 18) > input.validFrom) {
+      throw new Refusal('under-age', `a labour immigrant must be 18 or older; born ${input.holder.birthDate}`, 422, 'holder.birthDate');
+    }
+    const records = await ports.personRecords(input.person);
+    refuseIfBanned(records, input.validFrom);
+    if (ofKind(records, 'patent').some((p) => p.state.patentNumber === input.patentNumber)) {
+      throw new Refusal('patent-number-taken', `patent ${input.patentNumber} already exists`, 409, 'patentNumber');
+    }
+    const validUntil = addMonths(input.validFrom, input.paidMonths);
+    const feeMci = PATENT_MCI_PER_MONTH * input.paidMonths;
+    return [event(events.WorkPatentIssued, { ...input, validUntil, feeMci })];
+  },
+});
+
 export const BERKUT_COMMANDS: readonly CommandDefinition[] = [
-  issueVisa, revokeVisa, recordCrossing, denyEntry, registerStay, recordOffence, orderDeportation, issueResidencePermit, grantCitizenship, runOverstayCheck,
+  issueVisa, revokeVisa, recordCrossing, denyEntry, registerStay, recordOffence, orderDeportation, issueResidencePermit, grantCitizenship, runOverstayCheck, issuePatent,
 ] as unknown as CommandDefinition[];

@@ -1,6 +1,7 @@
 /** The Foreign Labour Force system's commands: quotas and work permits. */
 import { events } from '../../../schemas/index.ts';
 import { QUOTA_PK } from '../../domain/projections.ts';
+import { PATENTS_END } from '../berkut/commands.ts';
 import { defineCommand, event, ofKind, Refusal, type CommandDefinition, type CommandPorts } from '../command.ts';
 
 async function existingPermit(ports: CommandPorts, person: { citizenship?: string; documentNumber?: string; iin?: string }, permitNumber: string) {
@@ -32,6 +33,9 @@ export const issueWorkPermit = defineCommand({
     const records = await ports.personRecords(input.person);
     if (ofKind(records, 'permit').some((p) => p.state.permitNumber === input.permitNumber)) {
       throw new Refusal('permit-number-taken', `permit ${input.permitNumber} already exists`, 409, 'permitNumber');
+    }
+    if (input.kind === 'individual' && input.validFrom < PATENTS_END) {
+      throw new Refusal('patent-period', `until ${PATENTS_END} work for individuals is on an Interior patent (issue-patent), not a Labour permit`, 422, 'kind');
     }
     if (input.kind === 'lea-employer') {
       const year = Number(input.validFrom.slice(0, 4));

@@ -37,7 +37,7 @@ export const grantQandasStatus = defineCommand({
   name: 'grant-qandas-status',
   system: 'qandas',
   agency: 'labour',
-  description: 'Grant qandas status; the grant counts against the quota only when the family settles in a quota region with room left.',
+  description: 'Grant qandas status; the family counts against the quota (in people) only when it settles in a quota region with room left for all of it.',
   input: z
     .object({
       person: PersonRef,
