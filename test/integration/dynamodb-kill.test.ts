@@ -2,8 +2,9 @@
  * kill -9 of the cloud, on each DynamoDB backend: every write the cloud
  * acknowledged is there after a restart on the same data dir, the restart
  * picks the backend that holds the data, and dynoxide's server process dies
- * with the cloud and never listened anywhere but 127.0.0.1. Also: where
- * dynoxide is absent or broken, the cloud falls back to dynalite and says so.
+ * with the cloud and never listened anywhere but 127.0.0.1. Also: the cloud
+ * says which backend it runs, and where a preferred dynoxide is absent or
+ * broken, dynalite serves and the one log line says why.
  */
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
@@ -14,7 +15,8 @@ import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-
 import { afterAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/lib/clients.ts';
 import type { CloudCredentials } from '../../infra/local/credentials.ts';
-import type { BackendName } from '../../infra/local/dynamodb-backends.ts';
+import { PREFERRED_BACKEND, type BackendName } from '../../infra/local/dynamodb-backends.ts';
+import { LocalDynamo } from '../../infra/local/dynamodb.ts';
 import { locateDynoxide } from '../../infra/local/dynoxide.ts';
 import { spawnCloud, startTestCloud, waitFor } from './cloud-harness.ts';
 
@@ -151,44 +153,68 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
   });
 });
 
-describe('falling back to dynalite', () => {
-  async function startWith(binary: string) {
+describe('choosing the backend', () => {
+  it('names the backend the cloud runs in one log line and in its health', async () => {
     const lines: string[] = [];
-    const before = process.env.MX_DYNOXIDE_BIN;
-    process.env.MX_DYNOXIDE_BIN = binary;
+    const env = await startTestCloud({ log: (line) => lines.push(line) });
     try {
-      const env = await startTestCloud({ log: (line) => lines.push(line) });
-      return { env, lines };
-    } finally {
-      if (before === undefined) delete process.env.MX_DYNOXIDE_BIN;
-      else process.env.MX_DYNOXIDE_BIN = before;
-    }
-  }
-
-  it('serves with dynalite and says why in one line when the dynoxide binary is absent', async () => {
-    const { env, lines } = await startWith('/nonexistent/dynoxide');
-    try {
-      expect(env.cloud.health().dynamodb.backend).toBe('dynalite');
-      const dynamoLines = lines.filter((l) => l.startsWith('DynamoDB:'));
-      expect(dynamoLines).toHaveLength(1);
-      expect(dynamoLines[0]).toMatch(/^DynamoDB: dynalite .*dynoxide is not available: MX_DYNOXIDE_BIN=\/nonexistent\/dynoxide does not run/);
+      expect(env.cloud.health().dynamodb.backend).toBe(PREFERRED_BACKEND);
+      expect(lines.filter((l) => l.startsWith('DynamoDB:'))).toEqual([expect.stringMatching(new RegExp(`^DynamoDB: ${PREFERRED_BACKEND} .*the faster backend here`))]);
     } finally {
       await env.stop();
     }
   });
 
-  it('serves with dynalite when dynoxide is there but does not start, naming its error', async () => {
+  /** A started LocalDynamo that prefers dynoxide, with MX_DYNOXIDE_BIN pointing at `binary` (undefined: the installed package). */
+  async function preferringDynoxide(binary: string | undefined) {
+    const lines: string[] = [];
+    const dir = await mkdtemp(path.join(tmpdir(), 'mx-prefer-'));
+    dirs.push(dir);
+    const before = process.env.MX_DYNOXIDE_BIN;
+    if (binary === undefined) delete process.env.MX_DYNOXIDE_BIN;
+    else process.env.MX_DYNOXIDE_BIN = binary;
+    const dynamo = new LocalDynamo(path.join(dir, 'dynamodb'), { log: (line) => lines.push(line), prefer: 'dynoxide' });
+    try {
+      await dynamo.start();
+    } finally {
+      if (before === undefined) delete process.env.MX_DYNOXIDE_BIN;
+      else process.env.MX_DYNOXIDE_BIN = before;
+    }
+    return { dynamo, lines };
+  }
+
+  it('falls back to dynalite, saying why in one line, where a preferred dynoxide is absent', async () => {
+    const { dynamo, lines } = await preferringDynoxide('/nonexistent/dynoxide');
+    try {
+      expect(dynamo.backend).toBe('dynalite');
+      expect(lines).toEqual([expect.stringMatching(/^DynamoDB: dynalite .*dynoxide is not available: MX_DYNOXIDE_BIN=\/nonexistent\/dynoxide does not run/)]);
+    } finally {
+      await dynamo.close();
+    }
+  });
+
+  it('falls back to dynalite when a preferred dynoxide is there but does not start, naming its error', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'mx-broken-dynoxide-'));
     dirs.push(dir);
     const binary = path.join(dir, 'dynoxide');
     await writeFile(binary, '#!/bin/sh\nif [ "$1" = --version ]; then echo "dynoxide 0.0.0-broken"; exit 0; fi\necho "cannot open database" >&2\nexit 3\n');
     await chmod(binary, 0o755);
-    const { env, lines } = await startWith(binary);
+    const { dynamo, lines } = await preferringDynoxide(binary);
     try {
-      expect(env.cloud.health().dynamodb.backend).toBe('dynalite');
-      expect(lines.filter((l) => l.startsWith('DynamoDB:'))).toEqual([expect.stringMatching(/^DynamoDB: dynalite .*dynoxide did not start.*cannot open database/)]);
+      expect(dynamo.backend).toBe('dynalite');
+      expect(lines).toEqual([expect.stringMatching(/^DynamoDB: dynalite .*dynoxide did not start.*cannot open database/)]);
     } finally {
-      await env.stop();
+      await dynamo.close();
+    }
+  });
+
+  it.skipIf(!dynoxideHere)('serves with a preferred dynoxide where it runs', async () => {
+    const { dynamo, lines } = await preferringDynoxide(undefined);
+    try {
+      expect(dynamo.backend).toBe('dynoxide');
+      expect(lines).toEqual([expect.stringMatching(/^DynamoDB: dynoxide 1\.2\.1 \(SQLite .*dynoxide\.sqlite, pid \d+ on 127\.0\.0\.1:\d+\); the faster backend here/)]);
+    } finally {
+      await dynamo.close();
     }
   });
 });
