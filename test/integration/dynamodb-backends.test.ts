@@ -13,6 +13,9 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateDynoxide } from '../../infra/local/dynoxide.ts';
 import type { BackendName } from '../../infra/local/dynamodb-backends.ts';
@@ -31,6 +34,27 @@ async function cloudOn(backend: BackendName): Promise<TestCloud> {
     if (before === undefined) delete process.env.MX_DYNAMODB;
     else process.env.MX_DYNAMODB = before;
   }
+}
+
+/** A signed DynamoDB call with a body the SDK would never send. */
+async function rawCall(env: TestCloud, operation: string, body: string): Promise<{ status: number; type: string; message: string }> {
+  const url = new URL(env.endpoint);
+  const { credentials } = env.cloud;
+  const signer = new SignatureV4({ service: 'dynamodb', region: credentials.region, credentials: { ...credentials.platform }, sha256: Sha256 });
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${operation}` },
+    body,
+  });
+  const signed = await signer.sign(request);
+  const res = await fetch(env.endpoint, { method: 'POST', headers: signed.headers, body });
+  const text = await res.text();
+  const parsed = (text ? JSON.parse(text) : {}) as { __type?: string; message?: string; Message?: string };
+  return { status: res.status, type: parsed.__type ?? '', message: parsed.message ?? parsed.Message ?? '' };
 }
 
 const reasonCodes = (error: unknown) => (error as TransactionCanceledException).CancellationReasons?.map((r) => r.Code);
@@ -275,5 +299,32 @@ describe.each(BACKENDS)('DynamoDB on %s', (backend) => {
     expect((await doc.send(new GetCommand({ TableName: 'Conformance', Key: { pk: 'race', sk: 0 } }))).Item?.n).toBe(40);
     const log = await doc.send(new QueryCommand({ TableName: 'Conformance', IndexName: 'byKind', KeyConditionExpression: 'kind = :k', ExpressionAttributeValues: { ':k': 'race-log' } }));
     expect(log.Items).toHaveLength(20);
+  });
+  it('refuses malformed transaction requests with a 400 (never a 5xx), naming the problem', async () => {
+    const key = { pk: { S: 'bad' }, sk: { N: '1' } };
+    const bodies: [string, string][] = [
+      ['TransactWriteItems', 'not json'],
+      ['TransactWriteItems', '{}'],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [] })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: 'x' })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [{}] })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [{ Put: 5 }] })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [{ Put: { TableName: 'Conformance' } }] })],
+      // Not here: an item with both Put and Delete, which dynalite refuses and dynoxide 1.2.1 accepts (200), where DynamoDB refuses it.
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [{ ConditionCheck: { TableName: 'Conformance', Key: key } }] })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [{ Update: { TableName: 'Conformance', Key: key, UpdateExpression: 'SET #x = :y' } }] })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [{ Put: { TableName: 'Conformance', Item: { pk: { S: 'bad' } } } }] })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: Array.from({ length: 101 }, (_, i) => ({ Put: { TableName: 'Conformance', Item: { pk: { S: 'bad' }, sk: { N: String(i) } } } })) })],
+      ['TransactGetItems', JSON.stringify({ TransactItems: [{ Get: 5 }] })],
+      ['TransactGetItems', JSON.stringify({ TransactItems: [{ Get: { TableName: 'Conformance', Key: { pk: { S: 'bad' } } } }] })],
+    ];
+    for (const [operation, body] of bodies) {
+      const answer = await rawCall(env, operation, body);
+      expect({ body: body.slice(0, 80), status: answer.status }).toEqual({ body: body.slice(0, 80), status: 400 });
+      // dynoxide answers an invalid Update expression as a cancellation with a ValidationError reason; dynalite (like DynamoDB) as a ValidationException.
+      expect(answer.type).toMatch(/ValidationException|SerializationException|TransactionCanceledException/);
+      if (!answer.type.endsWith('SerializationException')) expect(answer.message).not.toBe('');
+    }
+    expect((await env.doc().send(new GetCommand({ TableName: 'Conformance', Key: { pk: 'bad', sk: 1 } }))).Item).toBeUndefined();
   });
 });
