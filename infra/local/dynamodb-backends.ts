@@ -37,18 +37,21 @@ export function storedBackends(dir: string | undefined): { dynalite: boolean; dy
 
 /**
  * The backend a fresh data dir gets, chosen by measurement (`npm run bench`,
- * this project's 2-core machine, dynoxide 1.2.1 against dynalite 4.0.0).
- * Per request dynoxide costs less CPU for Query (about 0.6×) and
- * TransactWriteItems (0.7×), the same for GetItem and a conditional
- * PutItem, and more for BatchWriteItem (1.7–1.9×, 0.4× the throughput): it
- * commits every item in its own SQLite transaction with synchronous=FULL,
- * an fsync each (0.6 ms on this disk), one writer at a time, and offers no
- * flag to relax that. End to end, whole topology (log, registries, views),
- * dynalite delivered ~620 events/s (median of 6 runs) against dynoxide's
- * ~520, in memory too (~690 against ~420–590). So dynalite stays the
- * default; `MX_DYNAMODB=dynoxide` selects dynoxide (stronger durability: an
- * answered write survives power loss, not only kill -9; closer conformance
- * to DynamoDB). Flip this when the figures turn.
+ * this project's shared 2-core machine, dynoxide 1.2.1 against dynalite
+ * 4.0.0, over several runs). CPU per request, cloud and dynoxide process
+ * together, dynoxide/dynalite: Query 0.5–0.6×, TransactWriteItems 0.65–0.8×,
+ * GetItem and a conditional PutItem about 1×, PutItem 1–1.25×,
+ * BatchWriteItem(25) 1.35–1.85× at about 0.4× the throughput: dynoxide
+ * commits each item of a batch in its own SQLite transaction with
+ * synchronous=FULL, an fsync each (0.6 ms on this disk), one writer at a
+ * time, and has no flag to relax that; and forwarding to a second process
+ * costs the cloud's event loop 0.05–0.5 ms more per request. End to end,
+ * whole topology (log, registries, views; `MX_DYNAMODB=… npm run bench --
+ * --only=throughput --events=5000`): dynalite median 620 events/s over 6
+ * runs, dynoxide 520; in memory 600 against 490 (4 runs). So dynalite stays
+ * the default, and `MX_DYNAMODB=dynoxide` selects dynoxide (stronger
+ * durability: an answered write survives power loss, not only kill -9;
+ * closer to DynamoDB). Flip this when the figures turn.
  */
 export const PREFERRED_BACKEND: BackendName = 'dynalite';
 
