@@ -6,6 +6,7 @@
  * says which backend it runs, and where a preferred dynoxide is absent or
  * broken, dynalite serves and the one log line says why.
  */
+import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import type { CloudCredentials } from '../../infra/local/credentials.ts';
 import { PREFERRED_BACKEND, type BackendName } from '../../infra/local/dynamodb-backends.ts';
 import { LocalDynamo } from '../../infra/local/dynamodb.ts';
 import { locateDynoxide } from '../../infra/local/dynoxide.ts';
+import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { spawnCloud, startTestCloud, waitFor } from './cloud-harness.ts';
 
 const dynoxideHere = !('missing' in locateDynoxide());
@@ -25,6 +27,7 @@ const BACKENDS: BackendName[] = dynoxideHere ? ['dynoxide', 'dynalite'] : ['dyna
 
 const dirs: string[] = [];
 afterAll(async () => {
+  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
@@ -32,8 +35,17 @@ interface Health {
   dynamodb: { backend: BackendName; detail: string };
 }
 
-async function health(endpoint: string): Promise<Health> {
-  return (await (await fetch(`${endpoint}/_mx/health`)).json()) as Health;
+/** The cloud's health as the platform sees it (an unsigned caller may be told only that it is alive). */
+async function health(endpoint: string, credentials: CloudCredentials): Promise<Health> {
+  return (await (await signedFetch(`${endpoint}/_mx/health`, { keys: credentials.platform, region: credentials.region })).json()) as Health;
+}
+
+/** Every cloud a test spawned, so none outlives a failed or timed-out test. */
+const spawned: ChildProcess[] = [];
+async function spawnTracked(dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
+  const cloud = await spawnCloud(dataDir);
+  spawned.push(cloud.child);
+  return cloud;
 }
 
 /** A pid that exists and is not a zombie waiting for a reaper. */
@@ -82,9 +94,9 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
     dirs.push(dataDir);
     const forced = process.env.MX_DYNAMODB;
     process.env.MX_DYNAMODB = backend;
-    const first = await spawnCloud(dataDir).finally(() => (forced === undefined ? delete process.env.MX_DYNAMODB : (process.env.MX_DYNAMODB = forced)));
+    const first = await spawnTracked(dataDir).finally(() => (forced === undefined ? delete process.env.MX_DYNAMODB : (process.env.MX_DYNAMODB = forced)));
     const credentials = JSON.parse(await readFile(path.join(dataDir, 'credentials.json'), 'utf8')) as CloudCredentials;
-    const before = await health(first.endpoint);
+    const before = await health(first.endpoint, credentials);
     expect(before.dynamodb.backend).toBe(backend);
     const serverPid = backend === 'dynoxide' ? Number(/pid (\d+)/.exec(before.dynamodb.detail)?.[1]) : undefined;
     if (serverPid !== undefined) {
@@ -130,9 +142,9 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
     if (serverPid !== undefined) await waitFor(async () => (alive(serverPid) ? undefined : true), { timeoutMs: 5000, what: `dynoxide (pid ${serverPid}) to exit` });
 
     // …and a restart without MX_DYNAMODB picks the backend holding the data and has every acknowledged write.
-    const second = await spawnCloud(dataDir);
+    const second = await spawnTracked(dataDir);
     try {
-      expect((await health(second.endpoint)).dynamodb.backend).toBe(backend);
+      expect((await health(second.endpoint, credentials)).dynamodb.backend).toBe(backend);
       const reader = platformClient(second.endpoint, credentials);
       const found = new Set<string>();
       for (let i = 0; i < acknowledged.length; i += 100) {
