@@ -11,7 +11,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/lib/clients.ts';
@@ -25,6 +25,7 @@ import { spawnCloud, startTestCloud, waitFor } from './cloud-harness.ts';
 const dynoxideHere = !('missing' in locateDynoxide());
 const BACKENDS: BackendName[] = dynoxideHere ? ['dynoxide', 'dynalite'] : ['dynalite'];
 
+const TABLE = 'KillLog';
 const dirs: string[] = [];
 afterAll(async () => {
   for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -106,6 +107,22 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
       expect(listening.filter((address) => !address.startsWith('0100007F:'))).toEqual([]); // 127.0.0.1 only
     }
 
+    // A table of the test's own: what is written is the test's business, not the topology's.
+    const raw = new DynamoDBClient({ endpoint: first.endpoint, region: credentials.region, credentials: { ...credentials.platform } });
+    await raw.send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'eventId', AttributeType: 'S' },
+          { AttributeName: 'subject', AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [{ IndexName: 'bySubject', KeySchema: [{ AttributeName: 'subject', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+      }),
+    );
+    raw.destroy();
+
     // Act: eight writers (every fifth write a two-item transaction), killed mid-flight.
     const doc = platformClient(first.endpoint, credentials);
     const acknowledged: string[] = [];
@@ -117,14 +134,14 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
             await doc.send(
               new TransactWriteCommand({
                 TransactItems: [
-                  { Put: { TableName: 'ExchangeLog', Item: { eventId: `${id}-a`, subject: id, occurredAt: '2021' }, ConditionExpression: 'attribute_not_exists(eventId)' } },
-                  { Put: { TableName: 'ExchangeLog', Item: { eventId: `${id}-b`, subject: id, occurredAt: '2021' } } },
+                  { Put: { TableName: TABLE, Item: { eventId: `${id}-a`, subject: id, occurredAt: '2021' }, ConditionExpression: 'attribute_not_exists(eventId)' } },
+                  { Put: { TableName: TABLE, Item: { eventId: `${id}-b`, subject: id, occurredAt: '2021' } } },
                 ],
               }),
             );
             acknowledged.push(`${id}-a`, `${id}-b`);
           } else {
-            await doc.send(new PutCommand({ TableName: 'ExchangeLog', Item: { eventId: id, n } }));
+            await doc.send(new PutCommand({ TableName: TABLE, Item: { eventId: id, n } }));
             acknowledged.push(id);
           }
         } catch {
@@ -150,9 +167,9 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
       for (let i = 0; i < acknowledged.length; i += 100) {
         let keys: Record<string, unknown>[] = acknowledged.slice(i, i + 100).map((eventId) => ({ eventId }));
         while (keys.length > 0) {
-          const out = await reader.send(new BatchGetCommand({ RequestItems: { ExchangeLog: { Keys: keys, ProjectionExpression: 'eventId' } } }));
-          for (const item of out.Responses?.ExchangeLog ?? []) found.add(item.eventId as string);
-          keys = out.UnprocessedKeys?.ExchangeLog?.Keys ?? [];
+          const out = await reader.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: keys, ProjectionExpression: 'eventId' } } }));
+          for (const item of out.Responses?.[TABLE] ?? []) found.add(item.eventId as string);
+          keys = out.UnprocessedKeys?.[TABLE]?.Keys ?? [];
         }
       }
       reader.destroy();
