@@ -5,7 +5,9 @@
  *  2. end-to-end events/s from PutEvents (batches of 10, real SDK over HTTP)
  *     to the exchange-log handler's DynamoDB write committed, with the
  *     exchange log alone and with the whole topology (registries, views);
- *  3. p50/p99 end-to-end latency at a fixed offered rate (--rate, --full-rate).
+ *  3. p50/p99 end-to-end latency at a fixed offered rate (--rate, --full-rate);
+ *  4. DynamoDB backends: dynoxide against dynalite per operation (--only=dynamodb,
+ *     --dynamodb-concurrency; --json prints this comparison as JSON).
  * Figures are printed, never asserted: timing belongs here, not in tests.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,6 +20,7 @@ import { LocalCloud } from '../infra/local/cloud.ts';
 import { compilePattern } from '../infra/local/event-pattern.ts';
 import { TOPOLOGY, type Topology } from '../infra/topology.ts';
 import { loadConformanceCases } from '../test/fixtures/conformance.ts';
+import { compareDynamoBackends, formatDynamoComparison } from './dynamodb.ts';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const EVENTS = Number(args.get('events') ?? 20_000);
@@ -181,4 +184,8 @@ for (const name of Object.keys(TOPOLOGIES)) {
 if (!only || only === 'latency') {
   await benchLatency('exchange log only', RATE);
   await benchLatency('full topology', FULL_RATE);
+}
+if (!only || only === 'dynamodb') {
+  const comparison = await compareDynamoBackends(Number(args.get('dynamodb-concurrency') ?? 16), (line) => console.log(line));
+  console.log(args.has('json') ? JSON.stringify({ dynamodb: comparison }) : formatDynamoComparison(comparison));
 }

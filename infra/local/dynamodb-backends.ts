@@ -1,10 +1,11 @@
 /**
  * The two DynamoDB implementations the local cloud can run, and the rule
- * that picks one. dynoxide (native, SQLite) is preferred where its platform
- * package installed; dynalite (JavaScript, LevelDB, in a worker thread) is
- * the fallback that installs everywhere. The choice sticks to a data dir:
- * tables live in one backend's files, and starting the other would show
- * empty tables as if the data were gone.
+ * that picks one: dynalite (JavaScript, LevelDB, in a worker thread; installs
+ * everywhere) and dynoxide (native, SQLite; where its optional platform
+ * package installed). A fresh data dir gets the one measured faster
+ * (PREFERRED_BACKEND); MX_DYNAMODB forces one. The choice then sticks to the
+ * data dir: tables live in one backend's files, and starting the other would
+ * show empty tables as if the data were gone.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -34,36 +35,69 @@ export function storedBackends(dir: string | undefined): { dynalite: boolean; dy
   return { dynalite: existsSync(path.join(dir, 'CURRENT')), dynoxide: existsSync(path.join(dir, DYNOXIDE_FILE)) };
 }
 
+/**
+ * The backend a fresh data dir gets, chosen by measurement (`npm run bench`,
+ * this project's shared 2-core machine, dynoxide 1.2.1 against dynalite
+ * 4.0.0, over several runs). CPU per request, cloud and dynoxide process
+ * together, dynoxide/dynalite: Query 0.5–0.6×, TransactWriteItems 0.65–0.8×,
+ * GetItem and a conditional PutItem about 1×, PutItem 1–1.25×,
+ * BatchWriteItem(25) 1.35–1.85× at about 0.4× the throughput: dynoxide
+ * commits each item of a batch in its own SQLite transaction with
+ * synchronous=FULL, an fsync each (0.6 ms on this disk), one writer at a
+ * time, and has no flag to relax that; and forwarding to a second process
+ * costs the cloud's event loop 0.05–0.5 ms more per request. End to end,
+ * whole topology (log, registries, views; `MX_DYNAMODB=… npm run bench --
+ * --only=throughput --events=5000`): dynalite median 620 events/s over 6
+ * runs, dynoxide 520; in memory 600 against 490 (4 runs). So dynalite stays
+ * the default, and `MX_DYNAMODB=dynoxide` selects dynoxide (stronger
+ * durability: an answered write survives power loss, not only kill -9;
+ * closer to DynamoDB). Flip this when the figures turn.
+ */
+export const PREFERRED_BACKEND: BackendName = 'dynalite';
+
 export type Selection =
-  | { readonly backend: 'dynoxide'; readonly fallback?: { readonly reason: string } }
-  | { readonly backend: 'dynalite'; readonly reason: string }
+  | { readonly backend: BackendName; readonly reason: string; readonly fallback?: false }
+  /** dynoxide is to be tried; if it then fails its health request, dynalite serves, for `reason`. */
+  | { readonly backend: 'dynoxide'; readonly reason: string; readonly fallback: true }
   | { readonly refuse: string };
 
-/**
- * The rule, apart from I/O. `forced` is MX_DYNAMODB; `dynoxide` is whether
- * its binary was found (a failed health request is handled by the caller
- * through `fallback`); `stored` is what the data dir already holds.
- */
-export function selectBackend(input: { forced: string | undefined; dynoxide: { ok: true } | { ok: false; reason: string }; stored: { dynalite: boolean; dynoxide: boolean } }): Selection {
-  const { forced, dynoxide, stored } = input;
+export interface SelectionInput {
+  /** MX_DYNAMODB. */
+  readonly forced: string | undefined;
+  readonly preferred: BackendName;
+  /** Whether dynoxide's binary was found (a failed health request is the caller's to handle, through `fallback`). */
+  readonly dynoxide: { readonly ok: true; readonly version: string } | { readonly ok: false; readonly reason: string };
+  /** What the data dir already holds. */
+  readonly stored: { readonly dynalite: boolean; readonly dynoxide: boolean };
+}
+
+/** The rule, apart from I/O. */
+export function selectBackend({ forced, preferred, dynoxide, stored }: SelectionInput): Selection {
   if (forced !== undefined && forced !== '' && !BACKEND_NAMES.includes(forced as BackendName)) {
     return { refuse: `MX_DYNAMODB must be one of ${BACKEND_NAMES.join(', ')}, got ${JSON.stringify(forced)}` };
   }
   if (forced === 'dynalite') return { backend: 'dynalite', reason: 'MX_DYNAMODB=dynalite' };
   if (forced === 'dynoxide') {
-    return dynoxide.ok ? { backend: 'dynoxide' } : { refuse: `MX_DYNAMODB=dynoxide, but dynoxide cannot run here: ${dynoxide.reason}` };
+    return dynoxide.ok ? { backend: 'dynoxide', reason: 'MX_DYNAMODB=dynoxide' } : { refuse: `MX_DYNAMODB=dynoxide, but dynoxide cannot run here: ${dynoxide.reason}` };
+  }
+  if (stored.dynoxide && !stored.dynalite) {
+    // Never swap the data's backend for the other's empty tables, not even as a fallback.
+    return dynoxide.ok
+      ? { backend: 'dynoxide', reason: "this data dir's tables are in dynoxide's SQLite file" }
+      : { refuse: `this data dir's tables are in dynoxide's SQLite file, but dynoxide cannot run here (${dynoxide.reason}); MX_DYNAMODB=dynalite starts dynalite without those tables` };
   }
   if (stored.dynalite && !stored.dynoxide) {
-    return { backend: 'dynalite', reason: "this data dir's tables are in dynalite's LevelDB (a fresh data dir gets dynoxide; MX_DYNAMODB=dynoxide starts it here, without these tables)" };
+    return { backend: 'dynalite', reason: "this data dir's tables are in dynalite's LevelDB" + (dynoxide.ok ? '; MX_DYNAMODB=dynoxide starts dynoxide here, without them' : '') };
   }
-  if (!dynoxide.ok) {
-    if (stored.dynoxide) {
-      return { refuse: `this data dir's tables are in dynoxide's SQLite file, but dynoxide cannot run here (${dynoxide.reason}); MX_DYNAMODB=dynalite starts dynalite without those tables` };
-    }
-    return { backend: 'dynalite', reason: `dynoxide is not available: ${dynoxide.reason}` };
+  if (preferred === 'dynoxide') {
+    return dynoxide.ok
+      ? { backend: 'dynoxide', reason: 'the faster backend here (npm run bench)', fallback: true }
+      : { backend: 'dynalite', reason: `dynoxide is not available: ${dynoxide.reason}` };
   }
-  // dynoxide found: if it then fails its health request, dynalite takes over unless the data is dynoxide's.
-  return stored.dynoxide ? { backend: 'dynoxide' } : { backend: 'dynoxide', fallback: { reason: 'dynoxide did not start' } };
+  return {
+    backend: 'dynalite',
+    reason: `the faster backend here (npm run bench)${dynoxide.ok ? `; MX_DYNAMODB=dynoxide selects dynoxide ${dynoxide.version}` : `; dynoxide is not available: ${dynoxide.reason}`}`,
+  };
 }
 
 interface WorkerReply {

@@ -1,21 +1,24 @@
 /**
- * DynamoDB for the local cloud: dynoxide (native, SQLite) where its platform
- * package installed, else dynalite (LevelDB, in a worker thread); both speak
- * the full API the platform uses, transactions included (dynalite's are
- * added in dynalite-transactions.mjs). `MX_DYNAMODB=dynalite|dynoxide`
- * forces one. See dynamodb-backends.ts for the rule and its reasons.
+ * DynamoDB for the local cloud: dynalite (LevelDB, in a worker thread) or
+ * dynoxide (native, SQLite, a child process; where its optional platform
+ * package installed). Both speak the full API the platform uses,
+ * transactions included (dynalite's are added in
+ * dynalite-transactions.mjs). `MX_DYNAMODB=dynalite|dynoxide` forces one;
+ * see dynamodb-backends.ts for the default, measured, and the rule.
  */
 import { mkdirSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import * as path from 'node:path';
-import { DYNOXIDE_FILE, DynaliteWorker, selectBackend, storedBackends, type BackendName, type DynamoBackend } from './dynamodb-backends.ts';
+import { DYNOXIDE_FILE, DynaliteWorker, PREFERRED_BACKEND, selectBackend, storedBackends, type BackendName, type DynamoBackend } from './dynamodb-backends.ts';
 import { DynoxideServer, locateDynoxide, type DynamoRequest } from './dynoxide.ts';
 
 export interface LocalDynamoOptions {
   /** Where the one line naming the backend (and any fallback) goes. */
   readonly log?: (message: string) => void;
-  /** Defaults to MX_DYNAMODB. */
+  /** Forces a backend; defaults to MX_DYNAMODB. */
   readonly backend?: string;
+  /** The backend a fresh data dir gets when none is forced; defaults to the measured PREFERRED_BACKEND. */
+  readonly prefer?: BackendName;
 }
 
 export class LocalDynamo {
@@ -54,7 +57,8 @@ export class LocalDynamo {
     const located = locateDynoxide();
     const selection = selectBackend({
       forced: this.options.backend ?? process.env.MX_DYNAMODB,
-      dynoxide: 'missing' in located ? { ok: false, reason: located.missing } : { ok: true },
+      preferred: this.options.prefer ?? PREFERRED_BACKEND,
+      dynoxide: 'missing' in located ? { ok: false, reason: located.missing } : { ok: true, version: located.version },
       stored: storedBackends(this.dir),
     });
     if ('refuse' in selection) throw new Error(`local DynamoDB: ${selection.refuse}`);
@@ -63,12 +67,12 @@ export class LocalDynamo {
       this.log(`DynamoDB: ${this.description}; ${selection.reason}`);
       return;
     }
-    if ('missing' in located) throw new Error(`local DynamoDB: ${located.missing}`); // selectBackend already refused this
+    if ('missing' in located) throw new Error(`local DynamoDB: ${located.missing}`); // selectBackend refused this already
     if (this.dir) mkdirSync(this.dir, { recursive: true });
     const dynoxide = new DynoxideServer({ ...located, dbPath: this.dir ? path.join(this.dir, DYNOXIDE_FILE) : undefined, log: (m) => this.log(m) });
     try {
       await this.use(dynoxide);
-      this.log(`DynamoDB: ${this.description}`);
+      this.log(`DynamoDB: ${this.description}; ${selection.reason}`);
     } catch (error) {
       if (!selection.fallback) throw error;
       await this.use(new DynaliteWorker(this.dir));

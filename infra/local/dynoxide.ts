@@ -122,6 +122,22 @@ function get(port: number, timeoutMs: number): Promise<{ status: number; body: s
   });
 }
 
+/**
+ * CPU time (user + system) a process has used, all its threads, in ms, from
+ * /proc — or one thread's, given its id; undefined where there is no such
+ * process or no /proc.
+ */
+export function processCpuMs(pid: number, thread?: number): number | undefined {
+  try {
+    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th (proc(5)), in clock ticks of 1/100 s.
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 function sendInternalError(res: DynamoResponse, message: string): void {
   const body = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message });
   res.statusCode = 500;
@@ -293,15 +309,7 @@ export class DynoxideServer {
   /** CPU time (user + system) the server process has used, in ms: it is a second process, which process.cpuUsage() does not see. */
   cpuMs(): number {
     const pid = this.running?.pid;
-    if (pid === undefined) return this.exitedCpuMs;
-    try {
-      // Fields after the command name: state is the 1st, utime the 12th, stime the 13th (proc(5)), in clock ticks of 1/100 s.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return this.exitedCpuMs + (Number(fields[11]) + Number(fields[12])) * 10;
-    } catch {
-      return this.exitedCpuMs;
-    }
+    return this.exitedCpuMs + (pid === undefined ? 0 : (processCpuMs(pid) ?? 0));
   }
 
   private killGroup(child: ChildProcess): void {

@@ -13,9 +13,13 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateDynoxide } from '../../infra/local/dynoxide.ts';
 import type { BackendName } from '../../infra/local/dynamodb-backends.ts';
+import { TABLES } from '../../infra/topology.ts';
 import { startTestCloud, type TestCloud } from './cloud-harness.ts';
 
 const dynoxideHere = !('missing' in locateDynoxide());
@@ -31,6 +35,27 @@ async function cloudOn(backend: BackendName): Promise<TestCloud> {
     if (before === undefined) delete process.env.MX_DYNAMODB;
     else process.env.MX_DYNAMODB = before;
   }
+}
+
+/** A signed DynamoDB call with a body the SDK would never send. */
+async function rawCall(env: TestCloud, operation: string, body: string): Promise<{ status: number; type: string; message: string }> {
+  const url = new URL(env.endpoint);
+  const { credentials } = env.cloud;
+  const signer = new SignatureV4({ service: 'dynamodb', region: credentials.region, credentials: { ...credentials.platform }, sha256: Sha256 });
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${operation}` },
+    body,
+  });
+  const signed = await signer.sign(request);
+  const res = await fetch(env.endpoint, { method: 'POST', headers: signed.headers, body });
+  const text = await res.text();
+  const parsed = (text ? JSON.parse(text) : {}) as { __type?: string; message?: string; Message?: string };
+  return { status: res.status, type: parsed.__type ?? '', message: parsed.message ?? parsed.Message ?? '' };
 }
 
 const reasonCodes = (error: unknown) => (error as TransactionCanceledException).CancellationReasons?.map((r) => r.Code);
@@ -64,6 +89,19 @@ describe.each(BACKENDS)('DynamoDB on %s', (backend) => {
         GlobalSecondaryIndexes: [{ IndexName: 'byKind', KeySchema: [{ AttributeName: 'kind', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
       }),
     );
+    // Shaped like the exchange log: one key, two GSIs.
+    await env.dynamo().send(
+      new CreateTableCommand({
+        TableName: 'Journal',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: ['id', 'subject', 'occurredAt', 'day', 'position'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          { IndexName: 'bySubject', KeySchema: [{ AttributeName: 'subject', KeyType: 'HASH' }, { AttributeName: 'occurredAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+          { IndexName: 'byDay', KeySchema: [{ AttributeName: 'day', KeyType: 'HASH' }, { AttributeName: 'position', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+        ],
+      }),
+    );
   });
   afterAll(() => env?.stop());
 
@@ -72,13 +110,17 @@ describe.each(BACKENDS)('DynamoDB on %s', (backend) => {
   });
 
   it('describes the tables the cloud created, with their GSIs', async () => {
-    const { Table } = await env.dynamo().send(new DescribeTableCommand({ TableName: 'ExchangeLog' }));
+    const spec = TABLES.find((t) => t.id === 'ExchangeLog')!;
+    const { Table } = await env.dynamo().send(new DescribeTableCommand({ TableName: env.cloud.tableName(spec) }));
     expect(Table?.TableStatus).toBe('ACTIVE');
-    expect(Table?.KeySchema).toEqual([{ AttributeName: 'eventId', KeyType: 'HASH' }]);
-    expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.KeySchema]).sort()).toEqual([
-      ['byDay', [{ AttributeName: 'day', KeyType: 'HASH' }, { AttributeName: 'logPosition', KeyType: 'RANGE' }]],
-      ['bySubject', [{ AttributeName: 'subject', KeyType: 'HASH' }, { AttributeName: 'occurredAt', KeyType: 'RANGE' }]],
-    ]);
+    expect(Table?.KeySchema).toEqual([{ AttributeName: spec.partitionKey.name, KeyType: 'HASH' }, ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' }] : [])]);
+    const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i.KeySchema]).sort();
+    expect(indexes.length).toBeGreaterThanOrEqual(2);
+    expect(indexes).toEqual(
+      (spec.indexes ?? [])
+        .map((i) => [i.name, [{ AttributeName: i.partitionKey.name, KeyType: 'HASH' }, ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' }] : [])]])
+        .sort(),
+    );
   });
 
   it('puts and gets, refuses a failed condition with ConditionalCheckFailedException, and ADDs', async () => {
@@ -157,17 +199,19 @@ describe.each(BACKENDS)('DynamoDB on %s', (backend) => {
       new TransactWriteCommand({
         TransactItems: [
           { ConditionCheck: { TableName: 'Conformance', Key: { pk: 'tx', sk: 1 }, ConditionExpression: '#s = :open', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':open': 'open' } } },
-          { Put: { TableName: 'ExchangeLog', Item: { eventId: 'tx-1', subject: 'person-1', occurredAt: '2021-05-01' }, ConditionExpression: 'attribute_not_exists(eventId)' } },
+          { Put: { TableName: 'Journal', Item: { id: 'tx-1', subject: 'person-1', occurredAt: '2021-05-01', day: '2021-05-01', position: '0001' }, ConditionExpression: 'attribute_not_exists(id)' } },
           { Update: { TableName: 'Conformance', Key: { pk: 'tx', sk: 3 }, UpdateExpression: 'ADD #c :one SET kind = :k', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':one': 1, ':k': 'tx' } } },
           { Delete: { TableName: 'Conformance', Key: { pk: 'tx', sk: 2 }, ConditionExpression: 'attribute_exists(pk)' } },
         ],
       }),
     );
-    expect((await doc.send(new GetCommand({ TableName: 'ExchangeLog', Key: { eventId: 'tx-1' } }))).Item).toEqual({ eventId: 'tx-1', subject: 'person-1', occurredAt: '2021-05-01' });
+    expect((await doc.send(new GetCommand({ TableName: 'Journal', Key: { id: 'tx-1' } }))).Item).toEqual({ id: 'tx-1', subject: 'person-1', occurredAt: '2021-05-01', day: '2021-05-01', position: '0001' });
     expect((await doc.send(new GetCommand({ TableName: 'Conformance', Key: { pk: 'tx', sk: 3 } }))).Item).toEqual({ pk: 'tx', sk: 3, count: 1, kind: 'tx' });
     expect((await doc.send(new GetCommand({ TableName: 'Conformance', Key: { pk: 'tx', sk: 2 } }))).Item).toBeUndefined();
-    const bySubject = await doc.send(new QueryCommand({ TableName: 'ExchangeLog', IndexName: 'bySubject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': 'person-1' } }));
-    expect(bySubject.Items?.map((i) => i.eventId)).toEqual(['tx-1']);
+    const bySubject = await doc.send(new QueryCommand({ TableName: 'Journal', IndexName: 'bySubject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': 'person-1' } }));
+    expect(bySubject.Items?.map((i) => i.id)).toEqual(['tx-1']);
+    const byDay = await doc.send(new QueryCommand({ TableName: 'Journal', IndexName: 'byDay', KeyConditionExpression: '#d = :d', ExpressionAttributeNames: { '#d': 'day' }, ExpressionAttributeValues: { ':d': '2021-05-01' } }));
+    expect(byDay.Items).toEqual([{ id: 'tx-1', day: '2021-05-01', position: '0001' }]);
     const byKind = await doc.send(new QueryCommand({ TableName: 'Conformance', IndexName: 'byKind', KeyConditionExpression: 'kind = :k', ExpressionAttributeValues: { ':k': 'doomed' } }));
     expect(byKind.Items).toEqual([]);
   });
@@ -224,17 +268,17 @@ describe.each(BACKENDS)('DynamoDB on %s', (backend) => {
   it('reads items as of one moment with TransactGetItems, in request order, absent ones empty', async () => {
     const doc = env.doc();
     await doc.send(new PutCommand({ TableName: 'Conformance', Item: { pk: 'get', sk: 1, v: 'a' } }));
-    await doc.send(new PutCommand({ TableName: 'ExchangeLog', Item: { eventId: 'get-1', subject: 's' } }));
+    await doc.send(new PutCommand({ TableName: 'Journal', Item: { id: 'get-1', subject: 's' } }));
     const { Responses } = await doc.send(
       new TransactGetCommand({
         TransactItems: [
-          { Get: { TableName: 'ExchangeLog', Key: { eventId: 'get-1' }, ProjectionExpression: 'eventId' } },
+          { Get: { TableName: 'Journal', Key: { id: 'get-1' }, ProjectionExpression: 'id' } },
           { Get: { TableName: 'Conformance', Key: { pk: 'get', sk: 2 } } },
           { Get: { TableName: 'Conformance', Key: { pk: 'get', sk: 1 } } },
         ],
       }),
     );
-    expect(Responses?.map((r) => r.Item)).toEqual([{ eventId: 'get-1' }, undefined, { pk: 'get', sk: 1, v: 'a' }]);
+    expect(Responses?.map((r) => r.Item)).toEqual([{ id: 'get-1' }, undefined, { pk: 'get', sk: 1, v: 'a' }]);
   });
 
   it('applies a transaction retried with the same ClientRequestToken once', async () => {
@@ -275,5 +319,32 @@ describe.each(BACKENDS)('DynamoDB on %s', (backend) => {
     expect((await doc.send(new GetCommand({ TableName: 'Conformance', Key: { pk: 'race', sk: 0 } }))).Item?.n).toBe(40);
     const log = await doc.send(new QueryCommand({ TableName: 'Conformance', IndexName: 'byKind', KeyConditionExpression: 'kind = :k', ExpressionAttributeValues: { ':k': 'race-log' } }));
     expect(log.Items).toHaveLength(20);
+  });
+  it('refuses malformed transaction requests with a 400 (never a 5xx), naming the problem', async () => {
+    const key = { pk: { S: 'bad' }, sk: { N: '1' } };
+    const bodies: [string, string][] = [
+      ['TransactWriteItems', 'not json'],
+      ['TransactWriteItems', '{}'],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [] })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: 'x' })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [{}] })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [{ Put: 5 }] })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [{ Put: { TableName: 'Conformance' } }] })],
+      // Not here: an item with both Put and Delete, which dynalite refuses and dynoxide 1.2.1 accepts (200), where DynamoDB refuses it.
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [{ ConditionCheck: { TableName: 'Conformance', Key: key } }] })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [{ Update: { TableName: 'Conformance', Key: key, UpdateExpression: 'SET #x = :y' } }] })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: [{ Put: { TableName: 'Conformance', Item: { pk: { S: 'bad' } } } }] })],
+      ['TransactWriteItems', JSON.stringify({ TransactItems: Array.from({ length: 101 }, (_, i) => ({ Put: { TableName: 'Conformance', Item: { pk: { S: 'bad' }, sk: { N: String(i) } } } })) })],
+      ['TransactGetItems', JSON.stringify({ TransactItems: [{ Get: 5 }] })],
+      ['TransactGetItems', JSON.stringify({ TransactItems: [{ Get: { TableName: 'Conformance', Key: { pk: { S: 'bad' } } } }] })],
+    ];
+    for (const [operation, body] of bodies) {
+      const answer = await rawCall(env, operation, body);
+      expect({ body: body.slice(0, 80), status: answer.status }).toEqual({ body: body.slice(0, 80), status: 400 });
+      // dynoxide answers an invalid Update expression as a cancellation with a ValidationError reason; dynalite (like DynamoDB) as a ValidationException.
+      expect(answer.type).toMatch(/ValidationException|SerializationException|TransactionCanceledException/);
+      if (!answer.type.endsWith('SerializationException')) expect(answer.message).not.toBe('');
+    }
+    expect((await env.doc().send(new GetCommand({ TableName: 'Conformance', Key: { pk: 'bad', sk: 1 } }))).Item).toBeUndefined();
   });
 });

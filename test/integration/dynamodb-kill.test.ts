@@ -2,27 +2,33 @@
  * kill -9 of the cloud, on each DynamoDB backend: every write the cloud
  * acknowledged is there after a restart on the same data dir, the restart
  * picks the backend that holds the data, and dynoxide's server process dies
- * with the cloud and never listened anywhere but 127.0.0.1. Also: where
- * dynoxide is absent or broken, the cloud falls back to dynalite and says so.
+ * with the cloud and never listened anywhere but 127.0.0.1. Also: the cloud
+ * says which backend it runs, and where a preferred dynoxide is absent or
+ * broken, dynalite serves and the one log line says why.
  */
+import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/lib/clients.ts';
 import type { CloudCredentials } from '../../infra/local/credentials.ts';
-import type { BackendName } from '../../infra/local/dynamodb-backends.ts';
+import { PREFERRED_BACKEND, type BackendName } from '../../infra/local/dynamodb-backends.ts';
+import { LocalDynamo } from '../../infra/local/dynamodb.ts';
 import { locateDynoxide } from '../../infra/local/dynoxide.ts';
+import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { spawnCloud, startTestCloud, waitFor } from './cloud-harness.ts';
 
 const dynoxideHere = !('missing' in locateDynoxide());
 const BACKENDS: BackendName[] = dynoxideHere ? ['dynoxide', 'dynalite'] : ['dynalite'];
 
+const TABLE = 'KillLog';
 const dirs: string[] = [];
 afterAll(async () => {
+  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
@@ -30,8 +36,17 @@ interface Health {
   dynamodb: { backend: BackendName; detail: string };
 }
 
-async function health(endpoint: string): Promise<Health> {
-  return (await (await fetch(`${endpoint}/_mx/health`)).json()) as Health;
+/** The cloud's health as the platform sees it (an unsigned caller may be told only that it is alive). */
+async function health(endpoint: string, credentials: CloudCredentials): Promise<Health> {
+  return (await (await signedFetch(`${endpoint}/_mx/health`, { keys: credentials.platform, region: credentials.region })).json()) as Health;
+}
+
+/** Every cloud a test spawned, so none outlives a failed or timed-out test. */
+const spawned: ChildProcess[] = [];
+async function spawnTracked(dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
+  const cloud = await spawnCloud(dataDir);
+  spawned.push(cloud.child);
+  return cloud;
 }
 
 /** A pid that exists and is not a zombie waiting for a reaper. */
@@ -80,9 +95,9 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
     dirs.push(dataDir);
     const forced = process.env.MX_DYNAMODB;
     process.env.MX_DYNAMODB = backend;
-    const first = await spawnCloud(dataDir).finally(() => (forced === undefined ? delete process.env.MX_DYNAMODB : (process.env.MX_DYNAMODB = forced)));
+    const first = await spawnTracked(dataDir).finally(() => (forced === undefined ? delete process.env.MX_DYNAMODB : (process.env.MX_DYNAMODB = forced)));
     const credentials = JSON.parse(await readFile(path.join(dataDir, 'credentials.json'), 'utf8')) as CloudCredentials;
-    const before = await health(first.endpoint);
+    const before = await health(first.endpoint, credentials);
     expect(before.dynamodb.backend).toBe(backend);
     const serverPid = backend === 'dynoxide' ? Number(/pid (\d+)/.exec(before.dynamodb.detail)?.[1]) : undefined;
     if (serverPid !== undefined) {
@@ -91,6 +106,22 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
       expect(listening.length).toBeGreaterThan(0);
       expect(listening.filter((address) => !address.startsWith('0100007F:'))).toEqual([]); // 127.0.0.1 only
     }
+
+    // A table of the test's own: what is written is the test's business, not the topology's.
+    const raw = new DynamoDBClient({ endpoint: first.endpoint, region: credentials.region, credentials: { ...credentials.platform } });
+    await raw.send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'eventId', AttributeType: 'S' },
+          { AttributeName: 'subject', AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [{ IndexName: 'bySubject', KeySchema: [{ AttributeName: 'subject', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+      }),
+    );
+    raw.destroy();
 
     // Act: eight writers (every fifth write a two-item transaction), killed mid-flight.
     const doc = platformClient(first.endpoint, credentials);
@@ -103,14 +134,14 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
             await doc.send(
               new TransactWriteCommand({
                 TransactItems: [
-                  { Put: { TableName: 'ExchangeLog', Item: { eventId: `${id}-a`, subject: id, occurredAt: '2021' }, ConditionExpression: 'attribute_not_exists(eventId)' } },
-                  { Put: { TableName: 'ExchangeLog', Item: { eventId: `${id}-b`, subject: id, occurredAt: '2021' } } },
+                  { Put: { TableName: TABLE, Item: { eventId: `${id}-a`, subject: id, occurredAt: '2021' }, ConditionExpression: 'attribute_not_exists(eventId)' } },
+                  { Put: { TableName: TABLE, Item: { eventId: `${id}-b`, subject: id, occurredAt: '2021' } } },
                 ],
               }),
             );
             acknowledged.push(`${id}-a`, `${id}-b`);
           } else {
-            await doc.send(new PutCommand({ TableName: 'ExchangeLog', Item: { eventId: id, n } }));
+            await doc.send(new PutCommand({ TableName: TABLE, Item: { eventId: id, n } }));
             acknowledged.push(id);
           }
         } catch {
@@ -128,17 +159,17 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
     if (serverPid !== undefined) await waitFor(async () => (alive(serverPid) ? undefined : true), { timeoutMs: 5000, what: `dynoxide (pid ${serverPid}) to exit` });
 
     // …and a restart without MX_DYNAMODB picks the backend holding the data and has every acknowledged write.
-    const second = await spawnCloud(dataDir);
+    const second = await spawnTracked(dataDir);
     try {
-      expect((await health(second.endpoint)).dynamodb.backend).toBe(backend);
+      expect((await health(second.endpoint, credentials)).dynamodb.backend).toBe(backend);
       const reader = platformClient(second.endpoint, credentials);
       const found = new Set<string>();
       for (let i = 0; i < acknowledged.length; i += 100) {
         let keys: Record<string, unknown>[] = acknowledged.slice(i, i + 100).map((eventId) => ({ eventId }));
         while (keys.length > 0) {
-          const out = await reader.send(new BatchGetCommand({ RequestItems: { ExchangeLog: { Keys: keys, ProjectionExpression: 'eventId' } } }));
-          for (const item of out.Responses?.ExchangeLog ?? []) found.add(item.eventId as string);
-          keys = out.UnprocessedKeys?.ExchangeLog?.Keys ?? [];
+          const out = await reader.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: keys, ProjectionExpression: 'eventId' } } }));
+          for (const item of out.Responses?.[TABLE] ?? []) found.add(item.eventId as string);
+          keys = out.UnprocessedKeys?.[TABLE]?.Keys ?? [];
         }
       }
       reader.destroy();
@@ -151,44 +182,68 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
   });
 });
 
-describe('falling back to dynalite', () => {
-  async function startWith(binary: string) {
+describe('choosing the backend', () => {
+  it('names the backend the cloud runs in one log line and in its health', async () => {
     const lines: string[] = [];
-    const before = process.env.MX_DYNOXIDE_BIN;
-    process.env.MX_DYNOXIDE_BIN = binary;
+    const env = await startTestCloud({ log: (line) => lines.push(line) });
     try {
-      const env = await startTestCloud({ log: (line) => lines.push(line) });
-      return { env, lines };
-    } finally {
-      if (before === undefined) delete process.env.MX_DYNOXIDE_BIN;
-      else process.env.MX_DYNOXIDE_BIN = before;
-    }
-  }
-
-  it('serves with dynalite and says why in one line when the dynoxide binary is absent', async () => {
-    const { env, lines } = await startWith('/nonexistent/dynoxide');
-    try {
-      expect(env.cloud.health().dynamodb.backend).toBe('dynalite');
-      const dynamoLines = lines.filter((l) => l.startsWith('DynamoDB:'));
-      expect(dynamoLines).toHaveLength(1);
-      expect(dynamoLines[0]).toMatch(/^DynamoDB: dynalite .*dynoxide is not available: MX_DYNOXIDE_BIN=\/nonexistent\/dynoxide does not run/);
+      expect(env.cloud.health().dynamodb.backend).toBe(PREFERRED_BACKEND);
+      expect(lines.filter((l) => l.startsWith('DynamoDB:'))).toEqual([expect.stringMatching(new RegExp(`^DynamoDB: ${PREFERRED_BACKEND} .*the faster backend here`))]);
     } finally {
       await env.stop();
     }
   });
 
-  it('serves with dynalite when dynoxide is there but does not start, naming its error', async () => {
+  /** A started LocalDynamo that prefers dynoxide, with MX_DYNOXIDE_BIN pointing at `binary` (undefined: the installed package). */
+  async function preferringDynoxide(binary: string | undefined) {
+    const lines: string[] = [];
+    const dir = await mkdtemp(path.join(tmpdir(), 'mx-prefer-'));
+    dirs.push(dir);
+    const before = process.env.MX_DYNOXIDE_BIN;
+    if (binary === undefined) delete process.env.MX_DYNOXIDE_BIN;
+    else process.env.MX_DYNOXIDE_BIN = binary;
+    const dynamo = new LocalDynamo(path.join(dir, 'dynamodb'), { log: (line) => lines.push(line), prefer: 'dynoxide' });
+    try {
+      await dynamo.start();
+    } finally {
+      if (before === undefined) delete process.env.MX_DYNOXIDE_BIN;
+      else process.env.MX_DYNOXIDE_BIN = before;
+    }
+    return { dynamo, lines };
+  }
+
+  it('falls back to dynalite, saying why in one line, where a preferred dynoxide is absent', async () => {
+    const { dynamo, lines } = await preferringDynoxide('/nonexistent/dynoxide');
+    try {
+      expect(dynamo.backend).toBe('dynalite');
+      expect(lines).toEqual([expect.stringMatching(/^DynamoDB: dynalite .*dynoxide is not available: MX_DYNOXIDE_BIN=\/nonexistent\/dynoxide does not run/)]);
+    } finally {
+      await dynamo.close();
+    }
+  });
+
+  it('falls back to dynalite when a preferred dynoxide is there but does not start, naming its error', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'mx-broken-dynoxide-'));
     dirs.push(dir);
     const binary = path.join(dir, 'dynoxide');
     await writeFile(binary, '#!/bin/sh\nif [ "$1" = --version ]; then echo "dynoxide 0.0.0-broken"; exit 0; fi\necho "cannot open database" >&2\nexit 3\n');
     await chmod(binary, 0o755);
-    const { env, lines } = await startWith(binary);
+    const { dynamo, lines } = await preferringDynoxide(binary);
     try {
-      expect(env.cloud.health().dynamodb.backend).toBe('dynalite');
-      expect(lines.filter((l) => l.startsWith('DynamoDB:'))).toEqual([expect.stringMatching(/^DynamoDB: dynalite .*dynoxide did not start.*cannot open database/)]);
+      expect(dynamo.backend).toBe('dynalite');
+      expect(lines).toEqual([expect.stringMatching(/^DynamoDB: dynalite .*dynoxide did not start.*cannot open database/)]);
     } finally {
-      await env.stop();
+      await dynamo.close();
+    }
+  });
+
+  it.skipIf(!dynoxideHere)('serves with a preferred dynoxide where it runs', async () => {
+    const { dynamo, lines } = await preferringDynoxide(undefined);
+    try {
+      expect(dynamo.backend).toBe('dynoxide');
+      expect(lines).toEqual([expect.stringMatching(/^DynamoDB: dynoxide 1\.2\.1 \(SQLite .*dynoxide\.sqlite, pid \d+ on 127\.0\.0\.1:\d+\); the faster backend here/)]);
+    } finally {
+      await dynamo.close();
     }
   });
 });
