@@ -19,6 +19,7 @@ import { Agent, request as httpRequest, type IncomingHttpHeaders, type IncomingM
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import type { DynamoBackend } from './dynamodb-backends.ts';
 
 /** The platform packages dynoxide publishes; package.json lists those npm can install here as optionalDependencies. */
 const PLATFORM_PACKAGES: Readonly<Record<string, string>> = {
@@ -162,7 +163,7 @@ export interface DynoxideOptions {
   readonly startTimeoutMs?: number;
 }
 
-export class DynoxideServer {
+export class DynoxideServer implements DynamoBackend {
   readonly name = 'dynoxide' as const;
   private running?: Running;
   private starting?: Promise<Running>;
