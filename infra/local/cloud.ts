@@ -8,12 +8,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { documentClient, withClients, type Clients } from '../../functions/lib/clients.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { tableDefinition } from '../table-definition.ts';
 import { agencyForSource, checkTopology, TOPOLOGY, visibilityTimeoutSeconds, type SubscriptionSpec, type TableSpec, type Topology } from '../topology.ts';
+import { DynamoMeter, type ItemLookup } from './dynamodb-meter.ts';
 import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
 import { keyring, loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
 import { Delivery, type DeliveryOptions, type SqsHandler } from './delivery.ts';
@@ -51,11 +52,15 @@ export interface CloudOptions {
   readonly onDelivered?: DeliveryOptions['onDelivered'];
   /** HTTP timeouts (tests shorten them to watch a slow client being cut off). */
   readonly http?: Partial<ServerLimits>;
+  /** Count DynamoDB requests and request units as AWS would bill them (`npm run bench`; costs a lookup per update). */
+  readonly meterDynamo?: boolean;
 }
 
 export const queueName = (subscription: string) => `mx-${subscription}`;
 export const deadLetterQueueName = (subscription: string) => `mx-${subscription}-dlq`;
 
+/** Marks the meter's own lookups, which AWS would not bill (they are not the platform's requests). */
+const UNMETERED_HEADER = 'x-mx-unmetered';
 const TARGET_PREFIXES = { events: 'AWSEvents.', dynamodb: 'DynamoDB_20120810.', sqs: 'AmazonSQS.' } as const;
 /** dynalite's own request limit; DynamoDB's is 16 MB for BatchWriteItem. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -90,6 +95,8 @@ export class LocalCloud {
   eventBridge!: LocalEventBridge;
   private sqs!: LocalSqs;
   private dynamo!: LocalDynamo;
+  /** Set when metering: what the platform has asked of DynamoDB so far. */
+  dynamoMeter?: DynamoMeter;
   private readonly log: (message: string) => void;
   private readonly clients: { dispose(): void }[] = [];
   private restApi?: RestApi;
@@ -147,6 +154,7 @@ export class LocalCloud {
     this.sqs = new LocalSqs(this.queues, region, () => this.endpoint);
 
     this.dynamo = new LocalDynamo(inMemory ? undefined : path.join(dataDir, 'dynamodb'), { log: this.log });
+    if (this.options.meterDynamo) this.dynamoMeter = new DynamoMeter(this.unmeteredLookup());
     await this.dynamo.start();
     await this.createTables();
     await this.startDeliveries();
@@ -204,6 +212,45 @@ export class LocalCloud {
   }
 
   /** SDK clients bound to this cloud, with the given key pair (default: the platform's). */
+  /** Reads an item for the meter without being metered itself (an update is billed at its resulting size). */
+  private unmeteredLookup(): ItemLookup {
+    let client: DynamoDBClient | undefined;
+    return async (table, key) => {
+      if (!client) {
+        client = new DynamoDBClient({ ...this.clientConfig(), requestHandler: new InProcessHttpHandler(this.dispatch) });
+        client.middlewareStack.add((next) => (args) => {
+          (args.request as { headers: Record<string, string> }).headers[UNMETERED_HEADER] = '1';
+          return next(args);
+        }, { step: 'build', name: 'unmetered' });
+        this.clients.push({ dispose: () => client!.destroy() });
+      }
+      return (await client.send(new GetItemCommand({ TableName: table, Key: key as never }))).Item as never;
+    };
+  }
+
+  /** A response that tells the meter what the request cost once DynamoDB has answered it. */
+  private metered(operation: string, request: RawRequest, out: ServerResponse): ServerResponse {
+    const meter = this.dynamoMeter!;
+    const tee = {
+      statusCode: 200,
+      setHeader: (name: string, value: string) => out.setHeader(name, value),
+      end: (body?: string | Buffer) => {
+        out.statusCode = tee.statusCode;
+        out.end(body);
+        const parse = (text: string | Buffer | undefined) => {
+          try {
+            return JSON.parse(String(text ?? '{}')) as Record<string, unknown>;
+          } catch {
+            return undefined;
+          }
+        };
+        const requestBody = parse(request.body) ?? {};
+        void meter.record(operation, requestBody, parse(body), tee.statusCode < 300).catch((error: unknown) => this.log(`dynamodb meter: ${(error as Error).message}`));
+      },
+    };
+    return tee as unknown as ServerResponse;
+  }
+
   clientConfig(keys: KeyPair = this.credentials.platform) {
     return {
       endpoint: this.endpoint || IN_PROCESS_ENDPOINT,
@@ -381,7 +428,8 @@ export class LocalCloud {
         // dynalite validates recursively in its worker: a deep enough body overflows its stack and leaves every later request unanswered.
         const tooDeep = depthProblem(request.body, MAX_DYNAMODB_JSON_DEPTH);
         if (tooDeep) throw new AwsError('ValidationException', `Nesting Levels have exceeded supported limits: the request body is ${tooDeep} (attribute values may nest 32 levels)`);
-        this.dynamo.handle(request, out);
+        if (this.dynamoMeter && request.headers[UNMETERED_HEADER] === undefined) this.dynamo.handle(request, this.metered(operation, request, out));
+        else this.dynamo.handle(request, out);
         return;
       }
       if (service === 'sqs' && principal.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call SQS ${operation}`);
