@@ -33,6 +33,7 @@ import { queueScope, type QueueScope } from './queue-scope.ts';
 import { AuthError, verifySignature } from './sigv4.ts';
 import { BufferedResponse, InProcessHttpHandler, type RawRequest } from './in-process-http.ts';
 import { LocalSqs } from './sqs.ts';
+import { isSqsQueryRequest, serveSqsQuery } from './sqs-query-server.ts';
 
 export interface CloudOptions {
   readonly port: number;
@@ -401,6 +402,8 @@ export class LocalCloud {
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     const target = String(req.headers['x-amz-target'] ?? '');
+    // SQS's older query protocol (form-encoded Action=…), which CLIs before botocore 1.31.81 still speak.
+    if (isSqsQueryRequest(method, url, req.headers)) return serveSqsQuery(req, res, { sqs: this.sqs, authenticate: (r) => this.authenticate(r), log: this.log });
     const small = method === 'GET' && !target;
     const body = await readBody(req, small ? MAX_SMALL_BODY_BYTES : target.startsWith(TARGET_PREFIXES.events) ? MAX_REQUEST_BYTES + 64 * 1024 : MAX_BODY_BYTES);
     const request: RawRequest = { method, url, headers: req.headers, body };
