@@ -1,13 +1,17 @@
 /**
- * `npm run bench`: figures for the local cloud on this machine.
- *  1. pattern-matcher evaluations per second, and the time of one evaluation
- *     of issue 9's wildcard attacks as the value grows (never more than linear);
- *  2. end-to-end events/s from PutEvents (batches of 10, real SDK over HTTP)
- *     to the exchange-log handler's DynamoDB write committed, with the
- *     exchange log alone and with the whole topology (registries, views);
- *  3. p50/p99 end-to-end latency at a fixed offered rate (--rate, --full-rate);
- *  4. DynamoDB backends: dynoxide against dynalite per operation (--only=dynamodb,
- *     --dynamodb-concurrency; --json prints this comparison as JSON).
+ * `npm run bench`: figures for the local cloud on this machine, printed as a
+ * table (and as JSON with --json). Sections (--only=<name>[,<name>]):
+ *  - matcher: pattern-matcher evaluations per second, and the time of one
+ *    evaluation of issue 9's wildcard attacks as the value grows (linear);
+ *  - throughput: end-to-end events/s from PutEvents (batches of 10, real SDK
+ *    over HTTP, agencies in their own thread) until every subscription has
+ *    delivered them, with the exchange log alone and with the whole topology;
+ *  - latency: p50/p99 end-to-end latency at a fixed offered rate (--rate, --full-rate);
+ *  - dynamodb: dynoxide against dynalite per operation (--dynamodb-concurrency);
+ *  - year: a simulated 2021 on a metered cloud at each --year-scales (default
+ *    0.01,0.05): its time, DynamoDB requests per command and per event, the
+ *    modelled AWS cost per million events, and stats latency per ministry;
+ *  - cli: how long `mx --help` takes to answer.
  * Figures are printed, never asserted: timing belongs here, not in tests.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,9 +22,10 @@ import { latestDefinition } from '../schemas/catalog.ts';
 import { exampleEntry } from '../schemas/entries.ts';
 import { LocalCloud } from '../infra/local/cloud.ts';
 import { compilePattern } from '../infra/local/event-pattern.ts';
-import { TOPOLOGY, type Topology } from '../infra/topology.ts';
+import { MINISTRIES, TOPOLOGY, type Topology } from '../infra/topology.ts';
 import { loadConformanceCases } from '../test/fixtures/conformance.ts';
 import { compareDynamoBackends, formatDynamoComparison } from './dynamodb.ts';
+import { benchYear, type YearFigures } from './year.ts';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const EVENTS = Number(args.get('events') ?? 20_000);
@@ -29,6 +34,14 @@ const RATE_SECONDS = Number(args.get('seconds') ?? 10);
 const CLIENTS = Number(args.get('clients') ?? 8);
 /** The whole platform does several writes per event; its latency is measured at a rate it sustains. */
 const FULL_RATE = Number(args.get('full-rate') ?? 200);
+
+/** Every figure of this run, for the closing table and --json. */
+const figures: { section: string; figure: string; value: string; note?: string }[] = [];
+const json: Record<string, unknown> = {};
+const report = (section: string, figure: string, value: string, note?: string) => {
+  figures.push({ section, figure, value, ...(note ? { note } : {}) });
+  if (!args.has('json')) console.log(`${figure}: ${value}${note ? ` (${note})` : ''}`);
+};
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -52,7 +65,8 @@ function benchMatcher(): void {
     }
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(`pattern matcher: ${(evaluations / seconds / 1e6).toFixed(2)} M evaluations/s (${compiled.length} conformance patterns + ${topology.length} topology rules; ${matched} matches)`);
+  json.matcherEvaluationsPerSecond = Math.round(evaluations / seconds);
+  report('matcher', 'pattern matcher', `${(evaluations / seconds / 1e6).toFixed(2)} M evaluations/s`, `${compiled.length} conformance patterns + ${topology.length} topology rules; ${matched} matches`);
 }
 
 /** Issue 9, item 5: "*a*a*a*a*b" froze the cloud through a backtracking RegExp (200 characters: 30 s). */
@@ -60,7 +74,7 @@ function benchWildcardAttack(): void {
   // The trailing star stops the suffix check from refusing early: the matcher must scan the whole value.
   for (const wildcard of ['*a*a*a*a*b', '*a*a*a*b*']) {
     const pattern = compilePattern({ detail: { x: [{ wildcard }] } });
-    const figures: string[] = [];
+    const steps: string[] = [];
     let previous = 0;
     for (const length of [200, 2_000, 20_000]) {
       const event = { detail: { x: 'a'.repeat(length) } };
@@ -71,17 +85,17 @@ function benchWildcardAttack(): void {
         evaluations += 10;
       }
       const micros = Number(process.hrtime.bigint() - started) / 1e3 / evaluations;
-      figures.push(`${length} chars ${micros.toFixed(2)} µs${previous ? ` (×${(micros / previous).toFixed(1)})` : ''}`);
+      steps.push(`${length} chars ${micros.toFixed(2)} µs${previous ? ` (×${(micros / previous).toFixed(1)})` : ''}`);
       previous = micros;
     }
-    console.log(`wildcard attack "${wildcard}" against "a…a": ${figures.join(', ')} per evaluation`);
+    report('matcher', `wildcard "${wildcard}" against "a…a"`, steps.join(', '), 'per evaluation; linear growth is ×10 per ×10');
   }
 }
 
 /** The delivery pipeline alone (exchange log only), and the whole platform (every registry and view). */
-const TOPOLOGIES: Readonly<Record<string, Topology>> = {
-  'exchange log only': { ...TOPOLOGY, subscriptions: TOPOLOGY.subscriptions.filter((s) => s.name === 'exchange-log') },
-  'full topology': TOPOLOGY,
+const TOPOLOGIES: Readonly<Record<string, { topology: Topology; events: 'stays' | 'mix' }>> = {
+  'exchange log only': { topology: { ...TOPOLOGY, subscriptions: TOPOLOGY.subscriptions.filter((s) => s.name === 'exchange-log') }, events: 'stays' },
+  'full topology': { topology: TOPOLOGY, events: 'mix' },
 };
 
 async function withCloud<T>(topology: Topology, fn: (cloud: LocalCloud, delivered: Map<string, number>) => Promise<T>): Promise<T> {
@@ -113,13 +127,15 @@ interface PublisherResult {
 }
 
 /** Runs the agencies in a worker thread and resolves with every acknowledged event id and its send time. */
-function publish(cloud: LocalCloud, mode: 'flood' | 'rate', batches: number, clients: number, intervalMs = 0): Promise<PublisherResult> {
+function publish(cloud: LocalCloud, events: 'stays' | 'mix', mode: 'flood' | 'rate', batches: number, clients: number, intervalMs = 0): Promise<PublisherResult> {
   const worker = new Worker(new URL('./publisher-worker.mjs', import.meta.url), {
     workerData: {
       mode,
+      events,
       endpoint: cloud.endpoint,
       region: cloud.credentials.region,
       credentials: cloud.credentials.agencies.interior,
+      agencies: Object.fromEntries(Object.entries(cloud.credentials.agencies).map(([id, keys]) => [id, { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }])),
       busName: TOPOLOGY.busName,
       clients,
       batches,
@@ -143,49 +159,110 @@ async function waitForAll(delivered: Map<string, number>, ids: readonly string[]
   }
 }
 
+/** When every subscription has delivered everything (nothing pending): the whole topology's end. */
+async function settledAt(cloud: LocalCloud, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (cloud.health().pending > 0) {
+    if (Date.now() > deadline) throw new Error(`${cloud.health().pending} deliveries still pending`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return wallClock();
+}
+
 async function benchThroughput(name: string): Promise<void> {
-  await withCloud(TOPOLOGIES[name]!, async (cloud, delivered) => {
+  const { topology, events } = TOPOLOGIES[name]!;
+  await withCloud(topology, async (cloud, delivered) => {
     const memoryBefore = process.memoryUsage().rss;
-    const result = await publish(cloud, 'flood', Math.ceil(EVENTS / 10), CLIENTS);
+    const result = await publish(cloud, events, 'flood', Math.ceil(EVENTS / 10), CLIENTS);
     const ids = result.sent.map(([id]) => id);
-    await waitForAll(delivered, ids, 120_000);
-    const done = Math.max(...ids.map((id) => delivered.get(id)!));
+    await waitForAll(delivered, ids, 300_000);
+    const done = await settledAt(cloud, 300_000);
     const seconds = (done - result.started) / 1000;
-    console.log(
-      `end-to-end, ${name}: ${ids.length} events in ${seconds.toFixed(2)} s = ${Math.round(ids.length / seconds)} events/s ` +
-        `(PutEvents acknowledged at ${Math.round(ids.length / ((result.ackedAt - result.started) / 1000))} events/s; ${CLIENTS} SDK clients in a publisher thread, batches of 10; ` +
-        `${result.failed} refused; cloud RSS +${Math.round((process.memoryUsage().rss - memoryBefore) / 1024 / 1024)} MB)`,
+    const rate = Math.round(ids.length / seconds);
+    ((json.throughput ??= {}) as Record<string, unknown>)[name] = { events: ids.length, seconds: Number(seconds.toFixed(2)), eventsPerSecond: rate };
+    report(
+      'throughput',
+      `end-to-end, ${name}`,
+      `${rate} events/s`,
+      `${ids.length} ${events === 'mix' ? 'mixed agency events' : 'stays'} until every subscription delivered them, ${seconds.toFixed(1)} s; acknowledged at ${Math.round(ids.length / ((result.ackedAt - result.started) / 1000))}/s; ${result.failed} refused; cloud RSS +${Math.round((process.memoryUsage().rss - memoryBefore) / 1024 / 1024)} MB`,
     );
   });
 }
 
 async function benchLatency(name: string, rate: number): Promise<void> {
-  await withCloud(TOPOLOGIES[name]!, async (cloud, delivered) => {
+  const { topology, events } = TOPOLOGIES[name]!;
+  await withCloud(topology, async (cloud, delivered) => {
     const batches = Math.round((rate * RATE_SECONDS) / 10);
-    const result = await publish(cloud, 'rate', batches, 4, 10_000 / rate);
+    const result = await publish(cloud, events, 'rate', batches, 4, 10_000 / rate);
     await waitForAll(delivered, result.sent.map(([id]) => id), 60_000);
     const latencies = result.sent.map(([id, t0]) => delivered.get(id)! - t0).sort((a, b) => a - b);
-    console.log(
-      `latency, ${name}, at ${rate} events/s for ${RATE_SECONDS} s (${latencies.length} events): p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
-        `p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms (PutEvents sent → handler write committed)`,
+    ((json.latency ??= {}) as Record<string, unknown>)[name] = { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    report(
+      'latency',
+      `latency, ${name}, at ${rate} events/s`,
+      `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+      `${latencies.length} events over ${RATE_SECONDS} s, PutEvents sent → exchange-log write committed; Lambda's one-second batching window applies`,
     );
   });
 }
 
-console.log(`migration-exchange bench on ${process.version}, ${(await import('node:os')).cpus().length} cores`);
-const only = args.get('only');
-if (!only || only === 'matcher') {
+function reportYear(year: YearFigures): void {
+  const scale = `scale ${year.scale}`;
+  report('year', `simulated 2021 at ${scale}`, `${year.seconds} s`, `${year.commands} commands, ${year.events} events accepted, metered cloud in this process, simulator in this process too`);
+  report('year', `DynamoDB requests per command, ${scale}`, String(year.dynamoRequestsPerCommand), `${year.dynamoRequestsPerEvent} per event; ${Object.entries(year.requestsByOperation).map(([op, n]) => `${op} ${n}`).join(', ')}`);
+  report('year', `request units per event, ${scale}`, `${year.writeUnitsPerEvent} write, ${year.readUnitsPerEvent} read`);
+  const cost = year.costPerMillionEvents;
+  report('year', `modelled AWS cost per million events, ${scale}`, `$${cost.total.toFixed(2)}`, `DynamoDB $${cost.dynamodb}, EventBridge $${cost.eventbridge}, SQS $${cost.sqs}, Lambda $${cost.lambda} (bench/cost-model.ts)`);
+  for (const [ministry, s] of Object.entries(year.stats)) report('year', `stats latency, ${ministry}, ${scale}`, `p50 ${s.p50} ms, p99 ${s.p99} ms`, `${s.samples} reads through the query API`);
+}
+
+async function benchCli(): Promise<void> {
+  const { execFileSync } = await import('node:child_process');
+  const mx = path.resolve(import.meta.dirname, '../infra/bin/mx.mjs');
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const started = performance.now();
+    execFileSync(process.execPath, [mx, '--help'], { stdio: 'ignore' });
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  json.cliHelpMs = { p50: Math.round(percentile(times, 50)), max: Math.round(times.at(-1)!) };
+  report('cli', 'mx --help', `median ${Math.round(percentile(times, 50))} ms`, `7 runs, max ${Math.round(times.at(-1)!)} ms`);
+}
+
+const sections = new Set((args.get('only') ?? 'matcher,throughput,latency,dynamodb,year,cli').split(','));
+if (!args.has('json')) console.log(`migration-exchange bench on ${process.version}, ${(await import('node:os')).cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`);
+if (sections.has('matcher')) {
   benchMatcher();
   benchWildcardAttack();
 }
-for (const name of Object.keys(TOPOLOGIES)) {
-  if (!only || only === 'throughput') await benchThroughput(name);
-}
-if (!only || only === 'latency') {
+if (sections.has('throughput')) for (const name of Object.keys(TOPOLOGIES)) await benchThroughput(name);
+if (sections.has('latency')) {
   await benchLatency('exchange log only', RATE);
   await benchLatency('full topology', FULL_RATE);
 }
-if (!only || only === 'dynamodb') {
-  const comparison = await compareDynamoBackends(Number(args.get('dynamodb-concurrency') ?? 16), (line) => console.log(line));
-  console.log(args.has('json') ? JSON.stringify({ dynamodb: comparison }) : formatDynamoComparison(comparison));
+if (sections.has('dynamodb')) {
+  const comparison = await compareDynamoBackends(Number(args.get('dynamodb-concurrency') ?? 16), (line) => (args.has('json') ? undefined : console.log(line)));
+  json.dynamodb = comparison;
+  if (!args.has('json')) console.log(formatDynamoComparison(comparison));
+}
+if (sections.has('year')) {
+  const years: YearFigures[] = [];
+  for (const scale of (args.get('year-scales') ?? '0.01,0.05').split(',').map(Number)) {
+    const year = await benchYear(scale, { log: (line) => (args.has('json') ? undefined : console.log(line)) });
+    years.push(year);
+    reportYear(year);
+  }
+  json.years = years;
+  if (years.length > 1) {
+    const [small, large] = [years[0]!, years.at(-1)!];
+    for (const ministry of MINISTRIES) report('year', `stats p99 growth, ${ministry}, scale ${small.scale} → ${large.scale}`, `×${(large.stats[ministry].p99 / small.stats[ministry].p99).toFixed(2)}`);
+  }
+}
+if (sections.has('cli')) await benchCli();
+if (args.has('json')) console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, figures, ...json }, null, 2));
+else {
+  console.log('\nsummary');
+  const width = Math.max(...figures.map((f) => f.figure.length));
+  for (const f of figures) console.log(`  ${f.figure.padEnd(width)}  ${f.value}`);
 }

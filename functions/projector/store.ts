@@ -60,15 +60,26 @@ function bucketUpdates(writes: readonly PlannedWrite[], shard: number): Map<stri
 export function chunkWrites(writes: readonly PlannedWrite[], shard: number): PlannedWrite[][] {
   const chunks: PlannedWrite[][] = [];
   let current: PlannedWrite[] = [];
-  const fits = (candidate: PlannedWrite[]) => {
-    const buckets = bucketUpdates(candidate, shard);
-    return candidate.length + buckets.size <= MAX_ACTIONS && [...buckets.values()].every((b) => b.counters.size <= MAX_COUNTERS_PER_ITEM);
+  // Counter names per bucket item in the current chunk, kept as writes join it (re-summing every time would be quadratic).
+  let buckets = new Map<string, Set<string>>();
+  const bucketsOf = (write: PlannedWrite) => {
+    const mine = new Map<string, Set<string>>();
+    for (const d of write.deltas) {
+      const key = bucketKey({ pk: d.pk, sk: d.sharded ? `${d.sk}#${shard}` : d.sk });
+      (mine.get(key) ?? mine.set(key, new Set()).get(key)!).add(d.counter);
+    }
+    return mine;
   };
   for (const write of writes) {
-    if (current.length > 0 && !fits([...current, write])) {
+    const mine = bucketsOf(write);
+    const merged = new Map(buckets);
+    for (const [key, names] of mine) merged.set(key, new Set([...(merged.get(key) ?? []), ...names]));
+    const fits = current.length + 1 + merged.size <= MAX_ACTIONS && [...mine.keys()].every((key) => merged.get(key)!.size <= MAX_COUNTERS_PER_ITEM);
+    if (current.length > 0 && !fits) {
       chunks.push(current);
       current = [];
-    }
+      buckets = mine;
+    } else buckets = merged;
     current.push(write);
   }
   if (current.length) chunks.push(current);

@@ -31,7 +31,7 @@ import { QueueStore } from './queue-store.ts';
 import { Queues } from './queues.ts';
 import { queueScope, type QueueScope } from './queue-scope.ts';
 import { AuthError, verifySignature } from './sigv4.ts';
-import { BufferedResponse, InProcessHttpHandler, type RawRequest } from './in-process-http.ts';
+import { BufferedResponse, InProcessHttpHandler, UNSIGNED, type RawRequest } from './in-process-http.ts';
 import { LocalSqs } from './sqs.ts';
 import { isSqsQueryRequest, serveSqsQuery } from './sqs-query-server.ts';
 
@@ -53,6 +53,8 @@ export interface CloudOptions {
   readonly onDelivered?: DeliveryOptions['onDelivered'];
   /** HTTP timeouts (tests shorten them to watch a slow client being cut off). */
   readonly http?: Partial<ServerLimits>;
+  /** Batching window of every subscription in ms (default: each subscription's own, as Lambda applies it). */
+  readonly batchingWindowMs?: number;
   /** Count DynamoDB requests and request units as AWS would bill them (`npm run bench`; costs a lookup per update). */
   readonly meterDynamo?: boolean;
 }
@@ -60,6 +62,15 @@ export interface CloudOptions {
 export const queueName = (subscription: string) => `mx-${subscription}`;
 export const deadLetterQueueName = (subscription: string) => `mx-${subscription}-dlq`;
 
+/**
+ * dynalite and dynoxide refuse a request without SigV4's headers, though
+ * neither checks the signature (the cloud has, or trusts an in-process
+ * caller). Unsigned in-process requests are handed over with well-formed ones.
+ */
+const BACKEND_AUTH_HEADERS = {
+  authorization: `AWS4-HMAC-SHA256 Credential=in-process/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+  'x-amz-date': '20200101T000000Z',
+};
 /** Marks the meter's own lookups, which AWS would not bill (they are not the platform's requests). */
 const UNMETERED_HEADER = 'x-mx-unmetered';
 const TARGET_PREFIXES = { events: 'AWSEvents.', dynamodb: 'DynamoDB_20120810.', sqs: 'AmazonSQS.' } as const;
@@ -175,8 +186,7 @@ export class LocalCloud {
     return RestApi.load(this.topology, {
       region: this.credentials.region,
       secret: this.credentials.personKeySecret,
-      requestHandler: new InProcessHttpHandler(this.dispatch),
-      clientConfig: (keys) => this.clientConfig(keys),
+      clientConfig: (keys) => this.inProcessConfig(keys),
       credentials: this.credentials,
       tableName: (id) => this.tableName(id),
       authenticate: (request) => this.authenticate(request),
@@ -218,7 +228,7 @@ export class LocalCloud {
     let client: DynamoDBClient | undefined;
     return async (table, key) => {
       if (!client) {
-        client = new DynamoDBClient({ ...this.clientConfig(), requestHandler: new InProcessHttpHandler(this.dispatch) });
+        client = new DynamoDBClient(this.inProcessConfig());
         client.middlewareStack.add((next) => (args) => {
           (args.request as { headers: Record<string, string> }).headers[UNMETERED_HEADER] = '1';
           return next(args);
@@ -252,6 +262,11 @@ export class LocalCloud {
     return tee as unknown as ServerResponse;
   }
 
+  /** SDK client configuration for code running inside the cloud: requests go straight to `dispatch`, as `keys`' principal, unsigned. */
+  inProcessConfig(keys: KeyPair = this.credentials.platform) {
+    return { ...this.clientConfig(keys), requestHandler: new InProcessHttpHandler(this.dispatch, keys.accessKeyId), signer: UNSIGNED };
+  }
+
   clientConfig(keys: KeyPair = this.credentials.platform) {
     return {
       endpoint: this.endpoint || IN_PROCESS_ENDPOINT,
@@ -277,7 +292,7 @@ export class LocalCloud {
    */
   async switchTable(id: string, physical: string): Promise<void> {
     if (!this.topology.tables.some((t) => t.id === id)) throw new AwsError('ValidationException', `no table ${id} in the topology`);
-    const client = new DynamoDBClient({ ...this.clientConfig(), requestHandler: new InProcessHttpHandler(this.dispatch) });
+    const client = new DynamoDBClient(this.inProcessConfig());
     try {
       await client.send(new DescribeTableCommand({ TableName: physical }));
     } finally {
@@ -295,7 +310,7 @@ export class LocalCloud {
 
   /** In-process, so it runs before the server listens. */
   private async createTables(): Promise<void> {
-    const client = new DynamoDBClient({ ...this.clientConfig(), requestHandler: new InProcessHttpHandler(this.dispatch) });
+    const client = new DynamoDBClient(this.inProcessConfig());
     try {
       for (const spec of this.topology.tables) {
         try {
@@ -331,9 +346,8 @@ export class LocalCloud {
     for (const sub of this.topology.subscriptions) {
       const publisher = sub.publishes?.[0] ? agencyForSource(sub.publishes[0]) : undefined;
       const eventsKeys = publisher ? this.credentials.agencies[publisher.id] : this.credentials.platform;
-      const requestHandler = new InProcessHttpHandler(this.dispatch);
-      const dynamoClient = new DynamoDBClient({ ...this.clientConfig(), requestHandler });
-      const eventsClient = new EventBridgeClient({ ...this.clientConfig(eventsKeys), requestHandler });
+      const dynamoClient = new DynamoDBClient(this.inProcessConfig());
+      const eventsClient = new EventBridgeClient(this.inProcessConfig(eventsKeys));
       this.clients.push({ dispose: () => (dynamoClient.destroy(), eventsClient.destroy()) });
       const clients: Clients = { dynamo: documentClient(dynamoClient), events: eventsClient };
       const handler = await this.loadSubscriptionHandler(sub);
@@ -345,6 +359,7 @@ export class LocalCloud {
         handler,
         queues: this.queues,
         concurrency: this.options.concurrency ?? 2,
+        ...(this.options.batchingWindowMs !== undefined ? { batchingWindowMs: this.options.batchingWindowMs } : {}),
         scope: (fn) => withClients(clients, fn),
         log: this.log,
         ...(this.options.onDelivered ? { onDelivered: this.options.onDelivered } : {}),
@@ -431,8 +446,9 @@ export class LocalCloud {
         // dynalite validates recursively in its worker: a deep enough body overflows its stack and leaves every later request unanswered.
         const tooDeep = depthProblem(request.body, MAX_DYNAMODB_JSON_DEPTH);
         if (tooDeep) throw new AwsError('ValidationException', `Nesting Levels have exceeded supported limits: the request body is ${tooDeep} (attribute values may nest 32 levels)`);
-        if (this.dynamoMeter && request.headers[UNMETERED_HEADER] === undefined) this.dynamo.handle(request, this.metered(operation, request, out));
-        else this.dynamo.handle(request, out);
+        const forwarded = request.inProcessCaller === undefined ? request : { ...request, headers: { ...request.headers, ...BACKEND_AUTH_HEADERS } };
+        if (this.dynamoMeter && request.headers[UNMETERED_HEADER] === undefined) this.dynamo.handle(forwarded, this.metered(operation, request, out));
+        else this.dynamo.handle(forwarded, out);
         return;
       }
       if (service === 'sqs' && principal.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call SQS ${operation}`);
@@ -465,6 +481,8 @@ export class LocalCloud {
   }
 
   private async authenticate(request: RawRequest): Promise<Principal & { service: string }> {
+    const trusted = request.inProcessCaller === undefined ? undefined : this.keys.get(request.inProcessCaller);
+    if (trusted) return { ...trusted.principal, service: 'in-process' };
     const caller = await verifySignature(request, (id) => this.keys.get(id)?.secret);
     return { ...this.keys.get(caller.accessKeyId)!.principal, service: caller.service };
   }

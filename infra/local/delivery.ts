@@ -24,6 +24,8 @@ export interface DeliveryOptions {
   /** Runs the invocation inside the subscription's own client scope. */
   readonly scope: <T>(fn: () => Promise<T>) => Promise<T>;
   readonly log: (message: string) => void;
+  /** The batching window in ms (default: the subscription's, as Lambda applies it; tests pass 0 to deliver at once). */
+  readonly batchingWindowMs?: number;
   /** Called after a batch's successful messages are deleted (their handler's writes are committed). */
   readonly onDelivered?: (subscription: string, messages: readonly StoredMessage[]) => void;
 }
@@ -34,6 +36,9 @@ export interface DeliveryStats {
   failed: number;
   deadLettered: number;
 }
+
+/** How often a filling batch looks for more messages. */
+const BATCH_POLL_MS = 10;
 
 export class Delivery {
   readonly stats: DeliveryStats = { invocations: 0, delivered: 0, failed: 0, deadLettered: 0 };
@@ -65,6 +70,7 @@ export class Delivery {
     while (!this.abort.signal.aborted) {
       await queues.whenVisible(queue, this.abort.signal);
       if (this.abort.signal.aborted) return;
+      await this.fillBatch();
       const batch = await queues.receive(queue, spec.delivery.batchSize);
       if (batch.length === 0) continue;
       const failures = await this.invoke(batch);
@@ -79,6 +85,21 @@ export class Delivery {
         if (moved.length) this.options.log(`${spec.name}: ${moved.length} message(s) dead-lettered after ${spec.delivery.maxReceiveCount} receives`);
       }
       this.stats.delivered += batch.length - failures.size;
+    }
+  }
+
+  /**
+   * Lambda's batching window: once a message is there, wait until a full
+   * batch is, or the window has passed, before invoking. Fewer, fuller batches
+   * are what make a projector write in bulk.
+   * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#sqs-batching-window
+   */
+  private async fillBatch(): Promise<void> {
+    const { queues, queue, spec } = this.options;
+    const windowMs = this.options.batchingWindowMs ?? spec.delivery.maxBatchingWindowSeconds * 1000;
+    const deadline = Date.now() + windowMs;
+    while (Date.now() < deadline && queues.visibleCount(queue) < spec.delivery.batchSize && !this.abort.signal.aborted) {
+      await new Promise((r) => setTimeout(r, Math.min(BATCH_POLL_MS, deadline - Date.now())));
     }
   }
 

@@ -99,6 +99,12 @@ export class Queues {
     for (const state of touched) this.notify(state);
   }
 
+  /** How many messages of a queue are visible (receivable) now. */
+  visibleCount(queue: string): number {
+    const state = this.state(queue);
+    return state.ready.length - state.head;
+  }
+
   /** Resolves when the queue has visible messages (at once if it has). */
   whenVisible(queue: string, signal?: AbortSignal): Promise<void> {
     const state = this.state(queue);

@@ -16,6 +16,7 @@ import type { Ministry, Topology } from '../topology.ts';
 import type { CloudCredentials, KeyPair, Principal } from './credentials.ts';
 import { loadHandler } from './handlers.ts';
 import type { InProcessHttpHandler, RawRequest } from './in-process-http.ts';
+import type { RequestSigner } from '@smithy/types';
 import { noteRefusal } from './aws-protocol.ts';
 import { depthProblem } from './json-limits.ts';
 import { BREACH_PARTITIONS, listBreaches } from '../../functions/exchange-log/breaches.ts';
@@ -29,8 +30,8 @@ type RouteHandler = (event: APIGatewayProxyEvent, context: unknown, principal: P
 export interface RestApiOptions {
   readonly region: string;
   readonly secret: string;
-  readonly requestHandler: InProcessHttpHandler;
-  readonly clientConfig: (keys: KeyPair) => { endpoint: string; region: string; credentials: KeyPair };
+  /** Configuration for SDK clients that reach the cloud in-process, as the principal whose keys they are given. */
+  readonly clientConfig: (keys: KeyPair) => { endpoint: string; region: string; credentials: KeyPair; requestHandler: InProcessHttpHandler; signer: RequestSigner };
   readonly credentials: CloudCredentials;
   readonly tableName: (id: string) => string;
   readonly authenticate: (request: RawRequest) => Promise<Principal & { service: string }>;
@@ -124,15 +125,15 @@ export class RestApi {
 
   static async load(topology: Topology, options: RestApiOptions): Promise<RestApi> {
     const disposables: { destroy(): void }[] = [];
-    const dynamo = new DynamoDBClient({ ...options.clientConfig({ ...options.credentials.platform }), requestHandler: options.requestHandler });
+    const dynamo = new DynamoDBClient(options.clientConfig({ ...options.credentials.platform }));
     disposables.push(dynamo);
     const agencyClients = new Map<Ministry, Clients>();
     for (const agency of topology.agencies) {
-      const events = new EventBridgeClient({ ...options.clientConfig({ ...options.credentials.agencies[agency.id] }), requestHandler: options.requestHandler });
+      const events = new EventBridgeClient(options.clientConfig({ ...options.credentials.agencies[agency.id] }));
       disposables.push(events);
       agencyClients.set(agency.id, { dynamo: documentClient(dynamo), events });
     }
-    const platformEvents = new EventBridgeClient({ ...options.clientConfig({ ...options.credentials.platform }), requestHandler: options.requestHandler });
+    const platformEvents = new EventBridgeClient(options.clientConfig({ ...options.credentials.platform }));
     disposables.push(platformEvents);
     const readOnly: Clients = { dynamo: documentClient(dynamo), events: platformEvents };
     const common = { PERSON_KEY_SECRET: options.secret, AWS_REGION: options.region, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' };

@@ -33,7 +33,8 @@ const run = promisify(execFile);
 /** Starts a local cloud in this process on a free port with a fresh temp data dir. */
 export async function startTestCloud(options: Partial<CloudOptions> = {}): Promise<TestCloud> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'mx-cloud-')));
-  const cloud = await LocalCloud.start({ port: 0, dataDir, retryDelayMs: 50, ...options });
+  // Deliveries go out at once: the tests wait for the exchange to settle, and Lambda's one-second batching window would only slow them.
+  const cloud = await LocalCloud.start({ port: 0, dataDir, retryDelayMs: 50, batchingWindowMs: 0, ...options });
   const clients: { destroy(): void }[] = [];
   const track = <T extends { destroy(): void }>(client: T) => (clients.push(client), client);
   const config = (keys: KeyPair) => ({ ...cloud.clientConfig(keys), maxAttempts: 1 });

@@ -145,3 +145,21 @@ describe('delivery through the queue', () => {
     expect(await depthOf()).toEqual({ visible: 0, hidden: 0 });
   });
 });
+
+describe('the batching window', () => {
+  it('gathers messages that arrive within the subscription\u2019s window into one invocation, as Lambda does', async () => {
+    // Prepare: a cloud that applies the topology's windows (one second for the flaky subscription).
+    const windowed = await startTestCloud({ topology: TEST_TOPOLOGY, batchingWindowMs: undefined });
+    try {
+      const agency = windowed.events('interior');
+      const invocations = () => windowed.cloud.deliveryStats().find((d) => d.subscription === 'flaky')!.invocations ?? 0;
+      // Act: six offences, one PutEvents each, a few milliseconds apart.
+      for (let i = 0; i < 6; i++) await agency.send(new PutEventsCommand({ Entries: [offence(`WIN${String(i).padStart(6, '0')}`)] }));
+      await waitFor(async () => ((windowed.cloud.deliveryStats().find((d) => d.subscription === 'flaky')!.delivered ?? 0) >= 6 ? true : undefined), { what: 'six deliveries' });
+      // Assess: one batch of six, not six batches of one.
+      expect(invocations()).toBe(1);
+    } finally {
+      await windowed.stop();
+    }
+  });
+});
