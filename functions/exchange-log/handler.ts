@@ -48,7 +48,7 @@ export async function appendToLog(delivered: readonly DeliveredEvent[]): Promise
   }
   let breaches = 0;
   // A day is listed before its rows are written: a replay may then look at a day with nothing yet, never miss one.
-  const newDays = [...new Set([...writes.values()].map((w) => w.write.entry.day))].filter((d) => !listedDays.has(d));
+  const newDays = [...new Set([...writes.values()].map((w) => w.write.entry.day))].filter((d): d is string => d !== undefined && !listedDays.has(d));
   try {
     await recordDays(dynamo(), tableName, newDays);
     for (const d of newDays) listedDays.add(d);

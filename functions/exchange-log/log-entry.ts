@@ -4,6 +4,7 @@ import type { BusEvent } from '../../schemas/envelope.ts';
 import { validateDetail, type FieldIssue } from '../../schemas/validate.ts';
 import type { PersonRef } from '../../schemas/person.ts';
 import { personKey } from '../lib/person-key.ts';
+import { isSmoke, smokeExpiry } from '../../schemas/entries.ts';
 
 /** Why a row is on the breaches list: it broke the contract, or reused an id its producer had already used for another event. */
 export type BreachKind = 'invalid' | 'id-conflict';
@@ -23,10 +24,12 @@ export interface LogEntry {
   /** Bus receipt time (EventBridge `time`). */
   time: string;
   occurredAt: string;
-  /** Partition for chronological replay: the UTC day of receipt. */
-  day: string;
+  /** Partition for chronological replay: the UTC day of receipt (absent for smoke traffic, which is never replayed). */
+  day?: string;
   /** Sort key within a day: receipt time then bus id, so a replay reads in bus order. */
-  logPosition: string;
+  logPosition?: string;
+  /** Smoke traffic only: when DynamoDB's TTL removes the row (epoch seconds). */
+  expiresAt?: number;
   subject?: string;
   correlationId?: string;
   causationId?: string;
@@ -106,6 +109,15 @@ function withDetail(entry: Omit<LogEntry, 'detail'>, detail: string): LogWrite {
  * index, so nothing that the bus accepted is ever lost silently.
  */
 export function toLogWrite(event: BusEvent, personKeySecret: string, knownSources: readonly string[]): LogWrite {
+  const write = logWrite(event, personKeySecret, knownSources);
+  if (!isSmoke(event)) return write;
+  // Smoke traffic is logged apart (its own key prefix, off the replay and breach indexes) and expires.
+  const { day: _day, logPosition: _position, breachSource: _breaches, ...entry } = write.entry;
+  const pk = `smoke#${entry.pk}`;
+  return { entry: { ...entry, pk, expiresAt: smokeExpiry(event.time) }, parts: write.parts.map((p, i) => ({ ...p, pk: partKey(pk, entry.digest, i), partOf: pk })) };
+}
+
+function logWrite(event: BusEvent, personKeySecret: string, knownSources: readonly string[]): LogWrite {
   const detail = JSON.stringify(event.detail ?? null);
   const digest = createHash('sha256').update(`${event.source}\u0000${event['detail-type']}\u0000${detail}`).digest('hex');
   const result = validateDetail(event.source, event['detail-type'], event.detail);

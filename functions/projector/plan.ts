@@ -4,6 +4,7 @@
  * No I/O: the handler loads and stores.
  */
 import type { BusEvent, Detail } from '../../schemas/envelope.ts';
+import { isSmoke, smokeExpiry } from '../../schemas/entries.ts';
 import type { PersonRef } from '../../schemas/person.ts';
 import { contributions, difference, type CounterDelta } from '../domain/aggregates.ts';
 import { foldState, KIND_RULES, mergeEvents, type AppliedEvent } from '../domain/fold.ts';
@@ -28,6 +29,8 @@ export interface RecordOf<K extends RecordKind> {
   /** Berkut's index of when a permitted stay ends (visas, stay registrations), for the overstay check. */
   endsMonth?: string;
   endsOn?: string;
+  /** Smoke traffic only: when DynamoDB's TTL removes the record (epoch seconds). */
+  expiresAt?: number;
 }
 
 /** Any stored record; narrow it by `kind` to read its state. */
@@ -49,6 +52,8 @@ export interface Touch {
   readonly kind: RecordKind;
   readonly events: AppliedEvent[];
   readonly messageIds: Set<string>;
+  /** Set when smoke traffic built the record: it expires then, and moves no counter. */
+  expiresAt?: number;
 }
 
 export interface PlannedWrite {
@@ -75,14 +80,17 @@ export function keysOf(data: EventData, detailType: string, secret: string): { p
 /** Groups a batch's events by the records of this table they touch, each event minimised for that record. */
 export function touches(view: TableView, events: readonly ValidEvent[], secret: string): Touch[] {
   const byKey = new Map<string, Touch>();
+  let expiresAt: number | undefined;
   const touch = (pk: string, sk: string, kind: RecordKind, applied: AppliedEvent, messageId: string) => {
     const k = recordKey(pk, sk);
-    const entry = byKey.get(k) ?? { pk, sk, kind, events: [], messageIds: new Set<string>() };
+    const entry: Touch = byKey.get(k) ?? { pk, sk, kind, events: [], messageIds: new Set<string>() };
     entry.events.push(applied);
     entry.messageIds.add(messageId);
+    if (expiresAt !== undefined) entry.expiresAt = expiresAt;
     byKey.set(k, entry);
   };
   for (const { messageId, bus } of events) {
+    expiresAt = isSmoke(bus) ? smokeExpiry(bus.time) : undefined;
     const projection = projectionOf(bus['detail-type']);
     if (!projection) continue;
     const { meta, data } = bus.detail;
@@ -146,10 +154,13 @@ export function planWrites(view: TableView, touched: readonly Touch[], existing:
     const events = mergeEvents(touch.kind, current?.events ?? [], touch.events);
     if (!events) continue;
     const state = foldState(touch.kind, events) as Record<string, unknown>;
-    const before = current ? contributions(view.name, current.kind, current.state) : [];
-    const after = contributions(view.name, touch.kind, state);
+    // Smoke traffic never moves a ministry's figures.
+    const expiresAt = touch.expiresAt ?? current?.expiresAt;
+    const counts = expiresAt === undefined;
+    const before = current && counts ? contributions(view.name, current.kind, current.state) : [];
+    const after = counts ? contributions(view.name, touch.kind, state) : [];
     writes.push({
-      record: { pk: touch.pk, sk: touch.sk, kind: touch.kind, version: (current?.version ?? 0) + 1, state, events, ...indexAttributes(view, touch.kind, state) } as StoredRecord,
+      record: { pk: touch.pk, sk: touch.sk, kind: touch.kind, version: (current?.version ?? 0) + 1, state, events, ...(counts ? indexAttributes(view, touch.kind, state) : { expiresAt }) } as StoredRecord,
       expectedVersion: current?.version ?? 0,
       messageIds: touch.messageIds,
       deltas: difference(before, after),

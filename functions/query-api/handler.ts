@@ -92,8 +92,10 @@ export async function route(event: APIGatewayProxyEvent, operator: string): Prom
       const who = identity(event);
       const purpose = purposeOf(event);
       const { personKey: key, records } = await registryReader(dynamo(), table).findPerson(who);
-      // The read is recorded before the data leaves, whether or not anything is found.
-      const access = await recordAccess(dynamo(), ledgerTable, { personKey: key, ministry, operator, purpose, what: resource });
+      // The read is recorded before the data leaves, whether or not anything is found. Only a read of
+      // nothing but smoke records (mx smoke's own, which expire) expires with them.
+      const smoke = records.length > 0 && records.every((r) => r.expiresAt !== undefined) ? Math.max(...records.map((r) => r.expiresAt!)) : undefined;
+      const access = await recordAccess(dynamo(), ledgerTable, { personKey: key, ministry, operator, purpose, what: resource }, smoke);
       if (records.length === 0) throw new BadRequest('person', `the ${ministry} view holds no records for this person`, 404);
       const body = resource === 'person' ? toDossier(key, records) : toLineage(key, records);
       return json(200, { ministry, ...body, access });

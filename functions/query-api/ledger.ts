@@ -17,12 +17,12 @@ export interface LedgerEntry {
   readonly what: string;
 }
 
-export async function recordAccess(client: DynamoDBDocumentClient, table: string, entry: Omit<LedgerEntry, 'readAt'>): Promise<LedgerEntry> {
+export async function recordAccess(client: DynamoDBDocumentClient, table: string, entry: Omit<LedgerEntry, 'readAt'>, expiresAt?: number): Promise<LedgerEntry> {
   const full = { ...entry, readAt: new Date().toISOString() };
   await client.send(
     new PutCommand({
       TableName: table,
-      Item: { pk: entry.personKey, sk: `${full.readAt}#${randomUUID()}`, ...full },
+      Item: { pk: entry.personKey, sk: `${full.readAt}#${randomUUID()}`, ...full, ...(expiresAt !== undefined ? { expiresAt } : {}) },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );

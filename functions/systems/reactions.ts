@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import type { EventDefinition } from '../../schemas/define.ts';
 import type { BusEvent, Detail } from '../../schemas/envelope.ts';
-import type { PutEventsEntry } from '../../schemas/entries.ts';
+import { isSmoke, SMOKE_RESOURCE, type PutEventsEntry } from '../../schemas/entries.ts';
 import type { PersonRef } from '../../schemas/person.ts';
 import type { EventData } from '../domain/projections.ts';
 import { ofKind } from '../projector/plan.ts';
@@ -31,7 +31,7 @@ export interface SystemReactions {
 function reaction<D extends z.ZodType>(cause: BusEvent<Detail<EventData>>, detailType: string, discriminator: string, data: z.input<D>, busName: string): PutEventsEntry {
   const definition = latestDefinition(detailType) as EventDefinition<D>;
   const { meta } = cause.detail;
-  return buildEntry(
+  const entry = buildEntry(
     definition,
     data,
     {
@@ -42,6 +42,8 @@ function reaction<D extends z.ZodType>(cause: BusEvent<Detail<EventData>>, detai
     },
     busName,
   );
+  // What smoke traffic causes is smoke traffic too.
+  return isSmoke(cause) ? { ...entry, Resources: [SMOKE_RESOURCE] } : entry;
 }
 
 const personOf = (cause: BusEvent<Detail<EventData>>) => cause.detail.data.person as PersonRef;

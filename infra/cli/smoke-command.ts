@@ -4,10 +4,13 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { Command } from 'commander';
 import { putEntries } from '../../functions/lib/publisher.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
-import { exampleEntry } from '../../schemas/entries.ts';
+import { randomBytes } from 'node:crypto';
+import { exampleEntry, SMOKE_RESOURCE } from '../../schemas/entries.ts';
+import type { PersonRef } from '../../schemas/person.ts';
+import { cleanUpSmoke } from './smoke-cleanup.ts';
 import { TOPOLOGY, type Ministry } from '../topology.ts';
 import { apiUrl, regionOfApiUrl } from './api-url.ts';
-import { connect, withConnectionOptions } from './connection.ts';
+import { connect, withConnectionOptions, type Connection } from './connection.ts';
 import { CliError, printJson } from './output.ts';
 import { fetchSigned } from './signed-request.ts';
 import { eventBridgeConfig, identitiesFromFile, identitiesFromLocalCloud, identitiesFromOnePrincipal, type SmokeIdentities } from './smoke-identities.ts';
@@ -42,11 +45,11 @@ async function viewHas(identities: SmokeIdentities, api: string, check: (typeof 
 }
 
 /** Who signs, and where to: the local cloud by default; a deployment with a credentials file or the default chain. */
-async function resolveTarget(opts: SmokeOptions): Promise<{ identities: SmokeIdentities; api: string; bus: string; local: boolean }> {
+async function resolveTarget(opts: SmokeOptions): Promise<{ identities: SmokeIdentities; api: string; bus: string; local?: Connection }> {
   if (opts.credentials && opts.defaultCredentials) throw new CliError('pass either --credentials <file> or --default-credentials, not both');
   if (!opts.credentials && !opts.defaultCredentials) {
     const connection = await connect(opts);
-    return { identities: identitiesFromLocalCloud(connection.credentials, connection.endpoint), api: opts.api ?? connection.endpoint, bus: opts.bus ?? TOPOLOGY.busName, local: true };
+    return { identities: identitiesFromLocalCloud(connection.credentials, connection.endpoint), api: opts.api ?? connection.endpoint, bus: opts.bus ?? TOPOLOGY.busName, local: connection };
   }
   let identities: SmokeIdentities;
   if (opts.credentials) {
@@ -67,7 +70,7 @@ async function resolveTarget(opts: SmokeOptions): Promise<{ identities: SmokeIde
   if (!api) throw new CliError('pass --api <ApiUrl stack output> (the stage included) to smoke a deployment');
   // On AWS the bus name is generated; the default is the local cloud's.
   if (!opts.bus && !identities.endpoint) throw new CliError('pass --bus <EventBusName stack output> to smoke a deployment');
-  return { identities, api, bus: opts.bus ?? TOPOLOGY.busName, local: false };
+  return { identities, api, bus: opts.bus ?? TOPOLOGY.busName };
 }
 
 export function registerSmokeCommand(program: Command): void {
@@ -86,8 +89,15 @@ export function registerSmokeCommand(program: Command): void {
     const { identities, api, bus, local } = await resolveTarget(opts);
     const deadline = Date.now() + Number(opts.timeout) * 1000;
     const results = [];
-    for (const check of CHECKS) {
-      const entry = exampleEntry(latestDefinition(check.detailType)!, bus);
+    // People of this run only, in the smoke namespace: nobody's records, and no ministry's figures, change.
+    const run = randomBytes(4).toString('hex').toUpperCase();
+    const people: PersonRef[] = [];
+    for (const [i, check] of CHECKS.entries()) {
+      const example = exampleEntry(latestDefinition(check.detailType)!, bus);
+      const smokeDetail = JSON.parse(example.Detail) as { data: { person: PersonRef } };
+      smokeDetail.data.person = { citizenship: smokeDetail.data.person.citizenship ?? 'UZB', documentNumber: `SMOKE${run}${i}` };
+      people.push(smokeDetail.data.person);
+      const entry = { ...example, Detail: JSON.stringify(smokeDetail), Resources: [SMOKE_RESOURCE] };
       // One attempt against the local cloud (a stopped cloud should fail fast); the SDK's retries against AWS.
       const client = new EventBridgeClient({ ...eventBridgeConfig(identities, check.agency), ...(local ? { maxAttempts: 1 } : {}) });
       const started = Date.now();
@@ -102,9 +112,12 @@ export function registerSmokeCommand(program: Command): void {
         if (Date.now() > deadline) throw new CliError(`${check.detailType} from ${check.agency} did not reach the ${check.view} view within ${opts.timeout} s`);
         await new Promise((r) => setTimeout(r, 250));
       }
-      results.push({ agency: check.agency, detailType: check.detailType, view: check.view, eventId: detail.meta.eventId, millis: Date.now() - started });
+      results.push({ agency: check.agency, detailType: check.detailType, view: check.view, eventId: detail.meta.eventId, person: detail.data.person, millis: Date.now() - started });
     }
-    if (opts.json) return printJson({ ok: true, checks: results });
+    // On AWS every table's TTL removes the smoke records within a day; the local cloud's DynamoDB has no TTL, so clean up now.
+    const removed = local ? await cleanUpSmoke(local, people, results.map((r) => ({ source: latestDefinition(r.detailType)!.source, eventId: r.eventId }))) : undefined;
+    if (opts.json) return printJson({ ok: true, checks: results, ...(removed !== undefined ? { removed } : {}) });
     for (const r of results) process.stdout.write(`ok  ${r.agency.padEnd(16)} ${r.detailType.padEnd(30)} → ${r.view} view in ${r.millis} ms\n`);
+    process.stdout.write(removed !== undefined ? `smoke records removed: ${removed}\n` : 'smoke records expire within a day (DynamoDB TTL on expiresAt)\n');
   });
 }

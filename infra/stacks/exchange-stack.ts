@@ -48,6 +48,8 @@ export class ExchangeStack extends Stack {
         encryption: TableEncryption.AWS_MANAGED,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        // Only smoke traffic (mx smoke) sets expiresAt: its records and log rows go away on their own.
+        timeToLiveAttribute: 'expiresAt',
       });
       for (const index of spec.indexes ?? []) {
         table.addGlobalSecondaryIndex({

@@ -193,6 +193,12 @@ describe('tables', () => {
       });
     }
   });
+
+  it('expire smoke traffic on their own (TTL on expiresAt, which only mx smoke\u2019s records carry)', () => {
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(TOPOLOGY.tables.length);
+    for (const [, table] of tables) expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
 });
 
 describe('scheduled check', () => {

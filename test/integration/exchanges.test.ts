@@ -1,5 +1,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { logKey } from '../../functions/exchange-log/log-entry.ts';
+import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { personKey } from '../../functions/lib/person-key.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
@@ -140,10 +142,38 @@ describe('across the views', () => {
 });
 
 describe('mx smoke', () => {
-  it('publishes one event per agency and sees each in its ministry\u2019s view', async () => {
-    const out = JSON.parse((await env.mx('smoke', '--json')).stdout) as { ok: boolean; checks: { view: string }[] };
+  const allStats = () =>
+    Promise.all(
+      (['interior', 'labour', 'foreign-affairs', 'border-service'] as const).map(async (m) => {
+        const response = await signedFetch(`${env.endpoint}/api/views/${m}/stats?year=2021`, { keys: env.cloud.credentials.operators[m], region: 'us-east-1' });
+        return response.json();
+      }),
+    );
+
+  it('publishes one event per agency, sees each in its ministry\u2019s view, changes no figure and leaves nothing behind', async () => {
+    // Prepare
+    await settled(env);
+    const before = await allStats();
+    // Act
+    const out = JSON.parse((await env.mx('smoke', '--json')).stdout) as { ok: boolean; removed: number; checks: { view: string; eventId: string; detailType: string; person: { citizenship: string; documentNumber: string } }[] };
+    await settled(env);
+    // Assess
     expect(out.ok).toBe(true);
     expect(out.checks.map((c) => c.view)).toEqual(['foreign-affairs', 'border-service', 'interior', 'labour']);
+    expect(out.removed).toBeGreaterThan(out.checks.length);
+    expect(await allStats()).toEqual(before);
+    for (const check of out.checks) {
+      expect(check.person.documentNumber).toMatch(/^SMOKE[0-9A-F]{8}\d$/);
+      const key = personKey(check.person, env.cloud.credentials.personKeySecret);
+      for (const table of ['InteriorView', 'LabourView', 'ForeignAffairsView', 'BorderServiceView', 'BerkutRegistry', 'ForeignLabourRegistry', 'AccessLedger']) {
+        const left = await env.doc().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': table === 'AccessLedger' ? key : `p#${key}` } }));
+        expect(left.Items, `${table} after smoke`).toEqual([]);
+      }
+      const source = latestDefinition(check.detailType)!.source;
+      for (const pk of [logKey(source, check.eventId), `smoke#${logKey(source, check.eventId)}`]) {
+        expect((await env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk } }))).Item).toBeUndefined();
+      }
+    }
   });
 });
 
