@@ -24,7 +24,11 @@ async function readInput(file: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** A JSON array of entries, or one entry per line (NDJSON); errors name the line. */
+/**
+ * One entry (a JSON object, pretty-printed or not: what `mx schemas example`
+ * prints), a JSON array of entries, or one entry per line (NDJSON); errors
+ * name the line.
+ */
 export function parseEntries(text: string): unknown[] {
   const trimmed = text.trim();
   if (trimmed === '') throw new CliError('no entries: the input is empty');
@@ -34,6 +38,13 @@ export function parseEntries(text: string): unknown[] {
     } catch (error) {
       throw new CliError(`input is not a valid JSON array: ${(error as Error).message}`);
     }
+  }
+  // A whole document that parses as one object is one entry; otherwise it is NDJSON, line by line.
+  try {
+    const whole = JSON.parse(trimmed) as unknown;
+    if (typeof whole === 'object' && whole !== null) return [whole];
+  } catch {
+    // not one document: read it as NDJSON below, which names the bad line
   }
   return trimmed.split('\n').flatMap((line, i) => {
     if (line.trim() === '') return [];
@@ -61,7 +72,7 @@ export function registerPublishCommand(program: Command): void {
   withConnectionOptions(
     program
       .command('publish')
-      .description('publish PutEvents entries (JSON array or NDJSON) as an agency; prints every entry\u2019s result')
+      .description('publish PutEvents entries (one JSON object, a JSON array, or NDJSON) as an agency; prints every entry\u2019s result')
       .argument('<file>', 'file with entries, or - for stdin')
       .requiredOption('--as <agency>', `agency whose credentials sign the request: ${TOPOLOGY.agencies.map((a) => a.id).join(', ')}`)
       .option('--no-validate', 'send entries even if they break the event contract (they will be logged as invalid)')

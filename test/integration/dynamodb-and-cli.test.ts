@@ -56,6 +56,13 @@ describe('DynamoDB on the local cloud', () => {
 describe('mx publish', () => {
   const entry = (detailType: string) => exampleEntry(latestDefinition(detailType)!, TOPOLOGY.busName);
 
+  it('publishes what `mx schemas example` prints, as the README shows (one pretty-printed JSON object)', async () => {
+    const file = path.join(env.dataDir, 'visa.json');
+    await writeFile(file, (await env.mx('schemas', 'example', 'VisaIssued', '--json')).stdout);
+    const out = JSON.parse((await env.mx('publish', '--as', 'foreign-affairs', file, '--json')).stdout);
+    expect(out).toMatchObject({ failedEntryCount: 0, entries: [{ index: 0, source: 'kz.foreign-affairs.berkut', detailType: 'VisaIssued', eventId: expect.any(String) }] });
+  });
+
   it('publishes NDJSON as an agency and prints each entry\u2019s result', async () => {
     const file = path.join(env.dataDir, 'entries.ndjson');
     const entries = [entry('WorkPermitIssued'), entry('LabourQuotaSet')];
