@@ -42,7 +42,7 @@ async function dirSizeMb(dir: string): Promise<number> {
 }
 
 /** Stats latency per ministry: `samples` reads alternating a whole year and an "as of" day, one at a time. */
-async function statsLatency(cloud: LocalCloud, samples: number): Promise<YearFigures['stats']> {
+export async function statsLatency(cloud: Pick<LocalCloud, 'endpoint' | 'credentials'>, samples: number): Promise<YearFigures['stats']> {
   const out = {} as YearFigures['stats'];
   for (const ministry of MINISTRIES) {
     const times: number[] = [];
