@@ -16,18 +16,13 @@ export interface RecordReader {
   findPerson(lookup: PersonLookup): Promise<{ personKey: string; records: StoredRecord[] }>;
 }
 
-export function registryReader(client: DynamoDBDocumentClient, table: string): RecordReader {
+/** A person-level reader over any store that can list a partition and get a record (DynamoDB, or a table in memory). */
+export function readerOver(store: Pick<RecordReader, 'partition' | 'record'>): RecordReader {
   const reader: RecordReader = {
-    partition(pk) {
-      return allPages<StoredRecord>((ExclusiveStartKey) =>
-        client.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey })),
-      );
-    },
+    partition: (pk) => store.partition(pk),
+    record: (pk, sk) => store.record(pk, sk),
     personRecords(personKey) {
-      return reader.partition(personPk(personKey));
-    },
-    async record(pk, sk) {
-      return (await client.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item as StoredRecord | undefined;
+      return store.partition(personPk(personKey));
     },
     async resolveAlias(iinKey) {
       const alias = await reader.record(aliasPk(iinKey), 'alias');
@@ -39,4 +34,18 @@ export function registryReader(client: DynamoDBDocumentClient, table: string): R
     },
   };
   return reader;
+}
+
+/** Reads a projection table in DynamoDB, strongly consistent (the command side must see its own writes). */
+export function registryReader(client: DynamoDBDocumentClient, table: string): RecordReader {
+  return readerOver({
+    partition(pk) {
+      return allPages<StoredRecord>((ExclusiveStartKey) =>
+        client.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey })),
+      );
+    },
+    async record(pk, sk) {
+      return (await client.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item as StoredRecord | undefined;
+    },
+  });
 }

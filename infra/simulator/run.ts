@@ -1,11 +1,9 @@
 /**
- * Sends a simulation plan through the agency systems' command APIs, as their
- * officials would: setup first, then each quarter in rounds (the n-th command
- * of every person's script; a person's commands stay in order, different
- * people's go in parallel batches of up to 100), then the Interior's
- * scheduled overstay check. Between quarters it waits for the exchange to
- * settle, so that reactions (one-window residence, revocations) are in the
- * registries before later commands depend on them.
+ * Sends a simulation plan through the agency systems' command APIs in the
+ * order of `schedule` (a round's commands are about different people and go
+ * in parallel batches of up to 100). Where the schedule settles, it waits
+ * for the exchange to, so that reactions (one-window residence, revocations)
+ * are in the registries before later commands depend on them.
  */
 import type { Ministry } from '../topology.ts';
 import type { CloudCredentials } from '../local/credentials.ts';
@@ -13,6 +11,7 @@ import { cloudHealth } from '../local/health-client.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import type { CommandResult } from '../../functions/command-api/execute.ts';
 import type { PlannedCommand, SimulationPlan } from './plan.ts';
+import { schedule } from './schedule.ts';
 
 export interface RunOptions {
   readonly api: string;
@@ -113,23 +112,9 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
     await Promise.all(workers);
   };
 
-  for (const c of plan.setup) await sendAll([c]);
-  let from = '';
-  // The checks run quarterly here, so each catches up on the stays that ended since the last one.
-  let checkedUntil = `${plan.year - 1}-12-31`;
-  for (const checkDay of plan.overstayChecks) {
-    const until = `${checkDay}T23:59:59Z`;
-    const phase = plan.scripts.map((script) => script.filter((c) => c.occurredAt > from && c.occurredAt <= until));
-    for (let round = 0; ; round++) {
-      const commands = phase.map((s) => s[round]).filter((c): c is PlannedCommand => c !== undefined);
-      if (commands.length === 0) break;
-      await sendAll(commands);
-    }
-    await options.settle?.();
-    await sendAll([{ system: 'berkut', agency: 'interior', command: 'run-overstay-check', input: { asOf: checkDay, since: checkedUntil }, occurredAt: `${checkDay}T23:00:00Z` }]);
-    await options.settle?.();
-    checkedUntil = checkDay;
-    from = until;
+  for (const step of schedule(plan)) {
+    if (step.kind === 'commands') await sendAll(step.commands);
+    else await options.settle?.();
   }
   summary.seconds = Math.round((Date.now() - started) / 100) / 10;
   return summary;

@@ -1,0 +1,34 @@
+import type { PlannedCommand, SimulationPlan } from './plan.ts';
+
+/**
+ * The order in which a plan is sent, as officials would act: the setup one
+ * command at a time, then each quarter in rounds (the n-th command of every
+ * person's script: one person's commands stay in order, different people's go
+ * together), then — once the exchange has settled — the Interior's scheduled
+ * overstay check, catching up on the stays that ended since the last one.
+ * The runner sends it over the command APIs; the in-memory exchange of the
+ * tests runs the same schedule.
+ */
+export type Step =
+  | { readonly kind: 'commands'; readonly commands: readonly PlannedCommand[] }
+  | { readonly kind: 'settle' };
+
+export function* schedule(plan: SimulationPlan): Generator<Step> {
+  for (const c of plan.setup) yield { kind: 'commands', commands: [c] };
+  let from = '';
+  let checkedUntil = `${plan.year - 1}-12-31`;
+  for (const checkDay of plan.overstayChecks) {
+    const until = `${checkDay}T23:59:59Z`;
+    const phase = plan.scripts.map((script) => script.filter((c) => c.occurredAt > from && c.occurredAt <= until));
+    for (let round = 0; ; round++) {
+      const commands = phase.map((s) => s[round]).filter((c): c is PlannedCommand => c !== undefined);
+      if (commands.length === 0) break;
+      yield { kind: 'commands', commands };
+    }
+    yield { kind: 'settle' };
+    yield { kind: 'commands', commands: [{ system: 'berkut', agency: 'interior', command: 'run-overstay-check', input: { asOf: checkDay, since: checkedUntil }, occurredAt: `${checkDay}T23:00:00Z` }] };
+    yield { kind: 'settle' };
+    checkedUntil = checkDay;
+    from = until;
+  }
+}
