@@ -6,6 +6,7 @@
  * schema), and unique per person number, so every figure can be traced to
  * the events behind it.
  */
+import { createHash } from 'node:crypto';
 import { deterministicUuid } from '../../functions/lib/ids.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import type { EventDefinition } from '../../schemas/define.ts';
@@ -23,6 +24,16 @@ const definition = (detailType: string): EventDefinition => {
   if (!found) throw new Error(`no event definition ${detailType}`);
   return found;
 };
+
+/**
+ * The seed of one random stream of a run (a person, a fuzzed request).
+ * xoroshiro128+ seeded with neighbouring integers starts out alike (the
+ * first draws of streams n, n+1, … cycle through the range), so the
+ * stream's name is hashed into its seed.
+ */
+export function streamSeed(...parts: readonly (string | number)[]): number {
+  return createHash('sha256').update(parts.join(':')).digest().readInt32LE(0);
+}
 
 /** A published entry and what the scenarios need to know about it. */
 export interface ChaosEvent {
@@ -61,9 +72,24 @@ export function rawEvent(detailType: string, data: unknown, eventId: string): Ch
  * own random stream comes from (seed, n), so a person's events do not depend
  * on which other people were generated, or in what order.
  */
-export function personEvents(seed: number, n: number): ChaosEvent[] {
+export function personEvents(seed: number, n: number): readonly ChaosEvent[] {
+  const key = `${seed}:${n}`;
+  let events = generated.get(key);
+  if (!events) {
+    events = generatePerson(seed, n);
+    // Bounded: the fuzzer asks about a few hundred people over and over; R1 walks through thousands once.
+    if (generated.size >= 20_000) generated.delete(generated.keys().next().value!);
+    generated.set(key, events);
+  }
+  return events;
+}
+
+/** Each person's events are generated once (schema parsing is what they cost). */
+const generated = new Map<string, readonly ChaosEvent[]>();
+
+function generatePerson(seed: number, n: number): ChaosEvent[] {
   if (n < 0 || n >= 1_000_000) throw new RangeError(`person numbers are 0-999999 (their registry numbers have six digits), got ${n}`);
-  const random = new Random(seed * 1_000_003 + n);
+  const random = new Random(streamSeed('person', seed, n));
   const id = (kind: string) => deterministicUuid(`chaos:${seed}:${n}:${kind}`);
   const person = { citizenship: random.pick(CITIZENSHIPS), documentNumber: `CX${digits(n, 7)}` };
   const validFrom = random.dayBetween('2021-01-01', '2021-11-30');
