@@ -164,6 +164,14 @@ export interface SnapshotDifference {
   readonly samples: string[];
 }
 
+/** Where two texts first differ, with a little context on each side. */
+function firstDifference(got: string, want: string): string {
+  let at = 0;
+  while (at < got.length && at < want.length && got[at] === want[at]) at++;
+  const from = Math.max(0, at - 60);
+  return `got …${got.slice(from, at + 120)}…, a clean delivery gives …${want.slice(from, at + 120)}…`;
+}
+
 export function compareSnapshots(actual: Snapshot, expected: Snapshot, maxSamples = 5): SnapshotDifference {
   const samples: string[] = [];
   const note = (text: string) => samples.length < maxSamples && samples.push(text);
@@ -179,7 +187,8 @@ export function compareSnapshots(actual: Snapshot, expected: Snapshot, maxSample
       recordsCompared += 1;
       if (want.records.get(k) === got.records.get(k)) continue;
       records += 1;
-      note(`${id} record ${k}: ${got.records.has(k) ? (want.records.has(k) ? 'differs' : 'not expected') : 'missing'}${got.records.has(k) && want.records.has(k) ? ` (got ${got.records.get(k)!.slice(0, 300)}, want ${want.records.get(k)!.slice(0, 300)})` : ''}`);
+      const [g, w] = [got.records.get(k), want.records.get(k)];
+      note(`${id} record ${k}: ${g === undefined ? 'missing' : w === undefined ? 'not expected' : `differs: ${firstDifference(g, w)}`}`);
     }
     for (const k of new Set([...want.counters.keys(), ...got.counters.keys()])) {
       const w = want.counters.get(k) ?? new Map<string, number>();
@@ -197,7 +206,7 @@ export function compareSnapshots(actual: Snapshot, expected: Snapshot, maxSample
   for (const [label, want] of expected.stats) {
     if (actual.stats.get(label) === want) continue;
     stats += 1;
-    note(`stats ${label} differ: got ${(actual.stats.get(label) ?? 'nothing').slice(0, 300)}, want ${want.slice(0, 300)}`);
+    note(`stats ${label} differ: ${firstDifference(actual.stats.get(label) ?? '', want)}`);
   }
   return { records, excess, missing, stats, recordsCompared, countersCompared, statsCompared: expected.stats.size, samples };
 }
