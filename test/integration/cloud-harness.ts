@@ -120,7 +120,8 @@ export function startCloudProcess(dataDir: string, port = 0, options: CloudProce
     const collect = (chunk: Buffer, stdout: boolean) => {
       const text = chunk.toString();
       output += text;
-      if (output.length > keep) output = output.slice(-keep);
+      // Trimmed in halves, not on every chunk: a fuzzing run's log arrives a line at a time.
+      if (output.length > 2 * keep) output = output.slice(-keep);
       options.onOutput?.(text);
       if (!stdout || endpoint) return;
       const match = /endpoint\s+(http:\/\/\S+)/.exec(output);
@@ -138,7 +139,7 @@ export function startCloudProcess(dataDir: string, port = 0, options: CloudProce
     });
   });
   ready.catch(() => undefined);
-  return { child, ready, output: () => output, exited: () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : exit) };
+  return { child, ready, output: () => (output.length > keep ? output.slice(-keep) : output), exited: () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : exit) };
 }
 
 /** Starts `mx cloud start` as a child process and resolves with its endpoint once it is ready. */
