@@ -78,7 +78,7 @@ export function personEvents(seed: number, n: number): readonly ChaosEvent[] {
   if (!events) {
     events = generatePerson(seed, n);
     // Bounded: the fuzzer asks about a few hundred people over and over; R1 walks through thousands once.
-    if (generated.size >= 20_000) generated.delete(generated.keys().next().value!);
+    if (generated.size >= 5_000) generated.delete(generated.keys().next().value!);
     generated.set(key, events);
   }
   return events;

@@ -102,6 +102,8 @@ export interface CloudProcess {
 }
 
 export interface CloudProcessOptions {
+  /** How long the cloud may take to open its port (default 30 s; restoring a deep backlog takes longer). */
+  readonly readyTimeoutMs?: number;
   /** Sees every chunk the process writes (stdout and stderr), e.g. to count log lines of a long run. */
   readonly onOutput?: (chunk: string) => void;
   /** How much of the output `output()` keeps (the latest); a fuzzing run logs a line per refused request. */
@@ -116,7 +118,8 @@ export function startCloudProcess(dataDir: string, port = 0, options: CloudProce
   let endpoint: string | undefined;
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cloud did not start within 30 s:\n${output}`)), 30_000);
+    const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+    const timer = setTimeout(() => reject(new Error(`cloud did not start within ${readyTimeoutMs / 1000} s:\n${output}`)), readyTimeoutMs);
     const collect = (chunk: Buffer, stdout: boolean) => {
       const text = chunk.toString();
       output += text;
@@ -153,7 +156,8 @@ export async function spawnCloud(dataDir: string, port = 0): Promise<{ child: Ch
  * sends `nextBatch()` with PutEvents and hands every acknowledged entry to
  * `onAcknowledged`. A refused connection (the port is not open yet, or the
  * process is gone) is retried after 2 ms until `stop()`: a publisher that
- * fires the instant the port answers. Returns how many calls failed so.
+ * fires the instant the port answers. `pace`, awaited after each answered
+ * call, holds the load to a rate. Returns how many calls failed.
  */
 export async function publishUntil(
   client: EventBridgeClient,
@@ -161,6 +165,7 @@ export async function publishUntil(
   onAcknowledged: (entry: PutEventsEntry) => void,
   stop: () => boolean,
   publishers = 12,
+  pace: () => Promise<void> = () => Promise.resolve(),
 ): Promise<{ failedCalls: number; refusedEntries: number }> {
   let failedCalls = 0;
   let refusedEntries = 0;
@@ -171,6 +176,7 @@ export async function publishUntil(
         try {
           const out = await client.send(new PutEventsCommand({ Entries: entries }));
           out.Entries!.forEach((e, i) => (e.EventId ? onAcknowledged(entries[i]!) : (refusedEntries += 1)));
+          await pace();
         } catch {
           failedCalls += 1;
           await new Promise((r) => setTimeout(r, 2));
