@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../../functions/lib/clients.ts';
 import { LocalCloud, type CloudOptions } from '../../infra/local/cloud.ts';
-import type { KeyPair } from '../../infra/local/credentials.ts';
+import type { CloudCredentials, KeyPair } from '../../infra/local/credentials.ts';
+import type { PutEventsEntry } from '../../schemas/entries.ts';
 import type { Ministry } from '../../infra/topology.ts';
 
 export const MX = path.resolve(import.meta.dirname, '../../infra/bin/mx.mjs');
@@ -94,40 +96,111 @@ export interface CloudProcess {
   readonly child: ChildProcess;
   /** Resolves with the endpoint once the cloud prints that it is ready; rejects if it exits first. */
   readonly ready: Promise<string>;
-  /** Everything the process wrote so far (stdout and stderr). */
+  /** What the process wrote so far (stdout and stderr; the last `keepOutputChars` of it). */
   output(): string;
   /** Resolves when the process has exited (at once if it already has). */
   exited(): Promise<void>;
 }
 
+export interface CloudProcessOptions {
+  /** How long the cloud may take to open its port (default 30 s; restoring a deep backlog takes longer). */
+  readonly readyTimeoutMs?: number;
+  /** Sees every chunk the process writes (stdout and stderr), e.g. to count log lines of a long run. */
+  readonly onOutput?: (chunk: string) => void;
+  /** How much of the output `output()` keeps (the latest); a fuzzing run logs a line per refused request. */
+  readonly keepOutputChars?: number;
+}
+
 /** Starts `mx cloud start` as a child process without waiting for it (a test may race it). */
-export function startCloudProcess(dataDir: string, port = 0): CloudProcess {
+export function startCloudProcess(dataDir: string, port = 0, options: CloudProcessOptions = {}): CloudProcess {
   const child = spawn(process.execPath, [MX, 'cloud', 'start', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = options.keepOutputChars ?? Number.POSITIVE_INFINITY;
   let output = '';
+  let endpoint: string | undefined;
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cloud did not start within 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+    const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+    const timer = setTimeout(() => reject(new Error(`cloud did not start within ${readyTimeoutMs / 1000} s:\n${output}`)), readyTimeoutMs);
+    const collect = (chunk: Buffer, stdout: boolean) => {
+      const text = chunk.toString();
+      output += text;
+      // Trimmed in halves, not on every chunk: a fuzzing run's log arrives a line at a time.
+      if (output.length > 2 * keep) output = output.slice(-keep);
+      options.onOutput?.(text);
+      if (!stdout || endpoint) return;
       const match = /endpoint\s+(http:\/\/\S+)/.exec(output);
       if (match) {
+        endpoint = match[1]!;
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(endpoint);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => collect(chunk, true));
+    child.stderr!.on('data', (chunk: Buffer) => collect(chunk, false));
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`cloud exited with ${code ?? signal}:\n${output}`));
     });
   });
   ready.catch(() => undefined);
-  return { child, ready, output: () => output, exited: () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : exit) };
+  return { child, ready, output: () => (output.length > keep ? output.slice(-keep) : output), exited: () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : exit) };
 }
 
 /** Starts `mx cloud start` as a child process and resolves with its endpoint once it is ready. */
 export async function spawnCloud(dataDir: string, port = 0): Promise<{ child: ChildProcess; endpoint: string }> {
   const started = startCloudProcess(dataDir, port);
   return { child: started.child, endpoint: await started.ready };
+}
+
+/**
+ * Publishes from `publishers` concurrent loops until `stop()` says so: each
+ * sends `nextBatch()` with PutEvents and hands every acknowledged entry to
+ * `onAcknowledged`. A refused connection (the port is not open yet, or the
+ * process is gone) is retried after 2 ms until `stop()`: a publisher that
+ * fires the instant the port answers. `pace`, awaited after each answered
+ * call, holds the load to a rate. Returns how many calls failed.
+ */
+export async function publishUntil(
+  client: EventBridgeClient,
+  nextBatch: () => PutEventsEntry[],
+  onAcknowledged: (entry: PutEventsEntry) => void,
+  stop: () => boolean,
+  publishers = 12,
+  pace: () => Promise<void> = () => Promise.resolve(),
+): Promise<{ failedCalls: number; refusedEntries: number }> {
+  let failedCalls = 0;
+  let refusedEntries = 0;
+  await Promise.all(
+    Array.from({ length: publishers }, async () => {
+      while (!stop()) {
+        const entries = nextBatch();
+        try {
+          const out = await client.send(new PutEventsCommand({ Entries: entries }));
+          out.Entries!.forEach((e, i) => (e.EventId ? onAcknowledged(entries[i]!) : (refusedEntries += 1)));
+          await pace();
+        } catch {
+          failedCalls += 1;
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      }
+    }),
+  );
+  return { failedCalls, refusedEntries };
+}
+
+/** The event ids of every exchange-log row (a Scan: for tests and the chaos bench, never a request path). */
+export async function loggedEventIds(endpoint: string, credentials: CloudCredentials): Promise<Set<string>> {
+  const client = documentClient(new DynamoDBClient({ endpoint, region: credentials.region, credentials: { ...credentials.platform }, maxAttempts: 1 }));
+  const ids = new Set<string>();
+  try {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(new ScanCommand({ TableName: 'ExchangeLog', ProjectionExpression: 'eventId', ExclusiveStartKey }));
+      for (const item of page.Items ?? []) ids.add(item.eventId as string);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  } finally {
+    client.destroy();
+  }
+  return ids;
 }

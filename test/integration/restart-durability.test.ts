@@ -1,16 +1,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/lib/clients.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
-import { exampleEntry } from '../../schemas/entries.ts';
+import { exampleEntry, type PutEventsEntry } from '../../schemas/entries.ts';
 import type { CloudCredentials } from '../../infra/local/credentials.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
-import { freePort, startCloudProcess, waitFor, type CloudProcess } from './cloud-harness.ts';
+import { freePort, loggedEventIds, publishUntil, startCloudProcess, waitFor, type CloudProcess } from './cloud-harness.ts';
 
 const dirs: string[] = [];
 const processes: CloudProcess[] = [];
@@ -22,44 +19,11 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-async function loggedEventIds(endpoint: string, credentials: CloudCredentials): Promise<Set<string>> {
-  const client = documentClient(new DynamoDBClient({ endpoint, region: credentials.region, credentials: { ...credentials.platform }, maxAttempts: 1 }));
-  const ids = new Set<string>();
-  try {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(new ScanCommand({ TableName: 'ExchangeLog', ProjectionExpression: 'eventId', ExclusiveStartKey }));
-      for (const item of page.Items ?? []) ids.add(item.eventId as string);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-  } finally {
-    client.destroy();
-  }
-  return ids;
-}
-
 const stay = latestDefinition('StayRegistered')!;
 
-/**
- * Publishes batches of ten from `publishers` concurrent loops until `stop()` says so, recording the
- * events each acknowledged. A refused connection (the port is not open yet, or the process is gone)
- * is retried after 2 ms until `stop()`: a publisher that fires the instant the port answers.
- */
-async function publishUntil(client: EventBridgeClient, acknowledged: string[], stop: () => boolean, publishers = 12): Promise<void> {
-  await Promise.all(
-    Array.from({ length: publishers }, async () => {
-      while (!stop()) {
-        const entries = Array.from({ length: 10 }, () => exampleEntry(stay, TOPOLOGY.busName));
-        try {
-          const out = await client.send(new PutEventsCommand({ Entries: entries }));
-          out.Entries!.forEach((e, i) => e.EventId && acknowledged.push(JSON.parse(entries[i]!.Detail).meta.eventId as string));
-        } catch {
-          await new Promise((r) => setTimeout(r, 2));
-        }
-      }
-    }),
-  );
-}
+/** Ten new stays per call, each with its own event id. */
+const stays = () => Array.from({ length: 10 }, () => exampleEntry(stay, TOPOLOGY.busName));
+const eventIdOf = (entry: PutEventsEntry) => JSON.parse(entry.Detail).meta.eventId as string;
 
 describe('restart durability', () => {
   it('keeps every event acknowledged the instant a restarted cloud answers, across a second kill -9', async () => {
@@ -75,7 +39,7 @@ describe('restart durability', () => {
     const client = new EventBridgeClient({ endpoint, region: credentials.region, credentials: { ...credentials.agencies.interior }, maxAttempts: 1 });
     const acknowledged: string[] = [];
     let killed = false;
-    const load = publishUntil(client, acknowledged, () => killed);
+    const load = publishUntil(client, stays, (e) => acknowledged.push(eventIdOf(e)), () => killed);
     await waitFor(async () => (acknowledged.length >= 3000 ? true : undefined), { timeoutMs: 30_000, intervalMs: 1, what: '3000 acknowledged events' });
     first.child.kill('SIGKILL');
     killed = true;
@@ -87,7 +51,7 @@ describe('restart durability', () => {
     const second = startCloudProcess(dataDir, port);
     processes.push(second);
     let secondKilled = false;
-    const early = publishUntil(client, acknowledged, () => secondKilled);
+    const early = publishUntil(client, stays, (e) => acknowledged.push(eventIdOf(e)), () => secondKilled);
     await waitFor(async () => (acknowledged.length >= beforeRestart + 1000 ? true : undefined), { timeoutMs: 30_000, intervalMs: 1, what: 'acknowledgements from the restarted cloud' });
     second.child.kill('SIGKILL');
     secondKilled = true;
