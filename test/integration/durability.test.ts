@@ -1,34 +1,19 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/lib/clients.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
 import type { CloudCredentials } from '../../infra/local/credentials.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
-import { spawnCloud, waitFor } from './cloud-harness.ts';
+import { loggedEventIds, spawnCloud, waitFor } from './cloud-harness.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-async function loggedEventIds(endpoint: string, credentials: CloudCredentials): Promise<Set<string>> {
-  const client = documentClient(new DynamoDBClient({ endpoint, region: credentials.region, credentials: { ...credentials.platform } }));
-  const ids = new Set<string>();
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: 'ExchangeLog', ProjectionExpression: 'eventId', ExclusiveStartKey }));
-    for (const item of page.Items ?? []) ids.add(item.eventId as string);
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  client.destroy();
-  return ids;
-}
 
 describe('durability', () => {
   it('delivers every acknowledged event after the process is killed with SIGKILL mid-flight', async () => {
