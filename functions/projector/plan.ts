@@ -13,6 +13,7 @@ import type { RecordKind, StateOf } from '../domain/record-states.ts';
 import { minimise, type TableView } from '../domain/views.ts';
 import { personKey } from '../lib/person-key.ts';
 import { VISA_FREE_STAY_DAYS } from '../domain/stay-rules.ts';
+import { visaRequired } from '../../schemas/reference/visa-regime.ts';
 
 export type { EventData } from '../domain/projections.ts';
 
@@ -130,7 +131,10 @@ function groundEnds(kind: RecordKind, state: Record<string, unknown>): string | 
     return revoked !== undefined && revoked < state.validUntil ? revoked : state.validUntil;
   }
   if (kind === 'stay' && typeof state.validUntil === 'string') return state.validUntil;
-  if (kind === 'crossing' && state.direction === 'entry' && typeof state.crossedAt === 'string') return addDays(state.crossedAt, VISA_FREE_STAY_DAYS);
+  // Only a visa-free national's entry is a ground of its own (a visa national stays on a visa or a registration).
+  if (kind === 'crossing' && state.direction === 'entry' && typeof state.crossedAt === 'string' && !visaRequired(String((state.person as { citizenship?: string } | undefined)?.citizenship ?? ''))) {
+    return addDays(state.crossedAt, VISA_FREE_STAY_DAYS);
+  }
   return undefined;
 }
 

@@ -11,7 +11,7 @@ import { cloudHealth } from '../local/health-client.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import type { CommandResult } from '../../functions/command-api/execute.ts';
 import type { PlannedCommand, SimulationPlan } from './plan.ts';
-import { schedule } from './schedule.ts';
+import { commandCount, schedule } from './schedule.ts';
 
 export interface RunOptions {
   readonly api: string;
@@ -60,7 +60,7 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
     events: { produced: 0, byDetailType: {} },
     seconds: 0,
   };
-  const total = plan.setup.length + plan.scripts.reduce((n, s) => n + s.length, 0) + plan.overstayChecks.length;
+  const total = commandCount(plan);
   const record = (planned: PlannedCommand, result: CommandResult) => {
     summary.commands.sent += 1;
     const entry = (summary.commands.byCommand[planned.command] ??= { accepted: 0, refused: 0 });

@@ -4,11 +4,14 @@ import type { PlannedCommand, SimulationPlan } from './plan.ts';
  * The order in which a plan is sent, as officials would act: the setup one
  * command at a time, then each quarter in rounds (the n-th command of every
  * person's script: one person's commands stay in order, different people's go
- * together), then — once the exchange has settled — the Interior's scheduled
- * overstay check, catching up on the stays that ended since the last one.
+ * together), then — once the exchange has settled — the Interior's overstay
+ * check for each day of the quarter, one day's ends at a time, as the nightly
+ * schedule runs it (a quarter's worth in one command would outlast a Lambda).
  * The runner sends it over the command APIs; the in-memory exchange of the
  * tests runs the same schedule.
  */
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
 export type Step =
   | { readonly kind: 'commands'; readonly commands: readonly PlannedCommand[] }
   | { readonly kind: 'settle' };
@@ -26,9 +29,19 @@ export function* schedule(plan: SimulationPlan): Generator<Step> {
       yield { kind: 'commands', commands };
     }
     yield { kind: 'settle' };
-    yield { kind: 'commands', commands: [{ system: 'berkut', agency: 'interior', command: 'run-overstay-check', input: { asOf: checkDay, since: checkedUntil }, occurredAt: `${checkDay}T23:00:00Z` }] };
+    for (let day = checkedUntil; day < checkDay; day = nextDay(day)) {
+      const asOf = nextDay(day);
+      yield { kind: 'commands', commands: [{ system: 'berkut', agency: 'interior', command: 'run-overstay-check', input: { asOf, since: day }, occurredAt: `${checkDay}T23:00:00Z` }] };
+    }
     yield { kind: 'settle' };
     checkedUntil = checkDay;
     from = until;
   }
+}
+
+/** How many commands a plan's schedule sends. */
+export function commandCount(plan: SimulationPlan): number {
+  let count = 0;
+  for (const step of schedule(plan)) if (step.kind === 'commands') count += step.commands.length;
+  return count;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { planYear, type SimulationPlan } from '../../infra/simulator/plan.ts';
+import { commandCount } from '../../infra/simulator/schedule.ts';
 import { runPlan, settleLocalCloud, type SimulationSummary } from '../../infra/simulator/run.ts';
 import type { Ministry } from '../../infra/topology.ts';
 import { startTestCloud, type TestCloud } from './cloud-harness.ts';
@@ -31,7 +32,7 @@ afterAll(() => env.stop());
 
 describe(`a simulated 2021 at scale ${SCALE}`, () => {
   it('sends every planned command and has none refused (the plan respects every rule)', () => {
-    const planned = plan.setup.length + plan.scripts.reduce((n, s) => n + s.length, 0) + plan.overstayChecks.length;
+    const planned = commandCount(plan);
     expect(summary.commands.sent).toBe(planned);
     expect(summary.commands.refusals).toEqual({});
     expect(env.cloud.health()).toMatchObject({ pending: 0, deadLetters: 0 });
