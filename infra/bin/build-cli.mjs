@@ -80,8 +80,9 @@ const entry = outputs.find(([, output]) => output.entryPoint === 'infra/cli/main
 if (!entry) throw new Error('esbuild wrote no output for infra/cli/main.ts');
 const sources = [
   ...Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/')),
-  // A new build configuration makes the bundle stale too (new dependency versions rerun prepare).
+  // So do a new build configuration and new dependency versions (`npm install <pkg>` writes the lock but runs no prepare).
   'infra/bin/build-cli.mjs',
+  'package-lock.json',
 ];
 const manifest = { entry: path.basename(entry), builtAt, node: process.version, sources };
 // The manifest is what `mx` reads first: it switches to the new build at once, never to half of one.

@@ -2,6 +2,9 @@
  * Progress of a long command on stderr (stdout stays the result, `--json`
  * included): on a terminal one line rewritten in place; in a log or a pipe a
  * line every few seconds, so a CI log neither floods nor goes silent.
+ * Hand-rolled rather than cli-progress (which `mx simulate` uses for its
+ * bar): a replay's steps are lines of their own between the counting, and its
+ * total is not known up front.
  */
 export class Progress {
   private last = 0;
