@@ -1,6 +1,7 @@
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import type { Ministry } from '../topology.ts';
 import type { Connection } from './connection.ts';
+import { asCliError } from './failures.ts';
 import { CliError } from './output.ts';
 
 /** Calls a ministry's query API as that ministry's operator; API errors become CLI errors with the API's message. */
@@ -13,7 +14,7 @@ export async function queryView(connection: Connection, ministry: Ministry, reso
   try {
     response = await signedFetch(url, { keys, region: connection.credentials.region });
   } catch (error) {
-    throw new CliError(`cannot reach ${connection.endpoint}: ${(error as Error).message}; is the cloud running (npm start)?`);
+    throw asCliError(error, connection.endpoint);
   }
   const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
   if (!response.ok) throw new CliError(`${response.status}: ${body.error?.message ?? response.statusText}`);

@@ -1,67 +1,17 @@
-/**
- * `mx breaches`: events the bus accepted that break the contract (or reuse a
- * taken id), as the exchange log recorded them — so the agency that sent
- * them and the operators can see them, not only a server log. With the
- * platform's keys it reads the log's breaches index; `--as <agency>` asks the
- * exchange API as that agency, which answers with its own sources only.
- */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
-import { BREACH_PARTITIONS, listBreaches, type Breach } from '../../functions/exchange-log/breaches.ts';
-import { documentClient } from '../../functions/lib/clients.ts';
-import { signedFetch } from '../../functions/lib/signed-fetch.ts';
-import { AGENCIES, type Ministry } from '../topology.ts';
-import { connect, physicalTables, sdkConfig, withConnectionOptions, type Connection } from './connection.ts';
-import { CliError, printJson, printTable } from './output.ts';
-
-type Listing = { count: number; breaches: Breach[] };
-
-async function asAgency(connection: Connection, agency: Ministry, source: string | undefined, limit: number): Promise<Listing> {
-  const query = new URLSearchParams({ limit: String(limit), ...(source ? { source } : {}) });
-  const response = await signedFetch(`${connection.endpoint}/api/exchange/breaches?${query}`, { keys: connection.credentials.agencies[agency], region: connection.credentials.region });
-  const body = (await response.json().catch(() => ({}))) as Listing & { error?: { message?: string } };
-  if (!response.ok) throw new CliError(`the exchange refused: ${body.error?.message ?? response.statusText}`);
-  return body;
-}
-
-async function asPlatform(connection: Connection, source: string | undefined, limit: number): Promise<Listing> {
-  const raw = new DynamoDBClient(sdkConfig(connection, connection.credentials.platform));
-  try {
-    const table = await physicalTables(connection);
-    return await listBreaches(documentClient(raw), table('ExchangeLog'), { ...(source ? { partitions: [source] } : {}), limit });
-  } finally {
-    raw.destroy();
-  }
-}
+import { SOURCES } from '../../schemas/define.ts';
+import { AGENCIES } from '../topology.ts';
+import type { BreachesOptions } from './breaches.ts';
+import { withConnectionOptions } from './connection.ts';
 
 export function registerBreachesCommand(program: Command): void {
   withConnectionOptions(
     program
       .command('breaches')
       .description('accepted events that break the contract or reuse an event id, newest first')
-      .option('--source <source>', `only this source (${BREACH_PARTITIONS.join(', ')})`)
+      .option('--source <source>', `only this source (${[...Object.values(SOURCES), 'other'].join(', ')})`)
       .option('--as <agency>', `ask as an agency, which sees its own sources only (${AGENCIES.map((a) => a.id).join(', ')})`)
       .option('--limit <n>', 'how many to list', '50')
       .option('--json', 'print JSON'),
-  ).action(async (opts: { source?: string; as?: string; limit: string; json?: boolean; endpoint?: string; dataDir?: string }) => {
-    const limit = Number(opts.limit);
-    if (!/^\d+$/.test(opts.limit) || limit < 1 || limit > 1000) throw new CliError(`--limit must be a whole number from 1 to 1000, got ${JSON.stringify(opts.limit)}`);
-    if (opts.source !== undefined && !BREACH_PARTITIONS.includes(opts.source)) throw new CliError(`--source must be one of ${BREACH_PARTITIONS.join(', ')}, got ${JSON.stringify(opts.source)}`);
-    const agency = opts.as === undefined ? undefined : AGENCIES.find((a) => a.id === opts.as);
-    if (opts.as !== undefined && !agency) throw new CliError(`--as must be an agency (${AGENCIES.map((a) => a.id).join(', ')}), got ${JSON.stringify(opts.as)}`);
-    const connection = await connect(opts);
-    let result: Listing;
-    try {
-      result = agency ? await asAgency(connection, agency.id, opts.source, limit) : await asPlatform(connection, opts.source, limit);
-    } catch (error) {
-      if (error instanceof CliError) throw error;
-      throw new CliError(`${(error as Error).name}: ${(error as Error).message}`);
-    }
-    if (opts.json) return printJson(result);
-    process.stdout.write(`${result.count} breach(es)${result.count > result.breaches.length ? `, newest ${result.breaches.length} shown` : ''}\n`);
-    printTable(
-      result.breaches.map((b) => ({ ...b, problem: `${b.issues[0] ? `${b.issues[0].path}: ${b.issues[0].message}` : ''}${b.issueCount > 1 ? ` (+${b.issueCount - 1} more)` : ''}` })),
-      ['receivedAt', 'source', 'detailType', 'breach', 'eventId', 'problem'],
-    );
-  });
+  ).action(async (opts: BreachesOptions) => (await import('./breaches.ts')).breaches(opts));
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { readCredentials, type CloudCredentials } from '../local/credentials.ts';
-import { cloudHealth } from '../local/health-client.ts';
+import { againstCloud } from './failures.ts';
 import { CliError } from './output.ts';
 
 export const DEFAULT_PORT = 4566;
@@ -34,11 +34,25 @@ export interface Connection {
 
 export async function connect(options: ConnectionOptions): Promise<Connection> {
   const dataDir = resolveDataDir(options.dataDir);
-  const credentials = await readCredentials(dataDir);
+  let credentials: CloudCredentials | undefined;
+  try {
+    credentials = await readCredentials(dataDir);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
   if (!credentials) {
     throw new CliError(`no local cloud credentials in ${dataDir}: start the cloud with \`npm start\` (or pass --data-dir / MX_DATA_DIR)`);
   }
   return { endpoint: resolveEndpoint(options.endpoint), dataDir, credentials };
+}
+
+/**
+ * Connects and runs a command's work against the cloud: a cloud that does
+ * not answer, or an AWS error, ends the command with one line, never a stack.
+ */
+export async function withCloud<T>(options: ConnectionOptions, work: (connection: Connection) => Promise<T>): Promise<T> {
+  const connection = await connect(options);
+  return againstCloud(connection.endpoint, () => work(connection));
 }
 
 export function sdkConfig(connection: Connection, keys: { accessKeyId: string; secretAccessKey: string }) {
@@ -55,6 +69,8 @@ export function sdkConfig(connection: Connection, keys: { accessKeyId: string; s
  * may have switched one), read once per command from its health endpoint.
  */
 export async function physicalTables(connection: Connection): Promise<(id: string) => string> {
+  // Loaded here, not at the top: signing pulls in the SDK's signer, which `mx --help` has no use for.
+  const { cloudHealth } = await import('../local/health-client.ts');
   const health = await cloudHealth<{ tables: Record<string, string> }>(connection.endpoint, connection.credentials);
   return (id) => health?.tables?.[id] ?? id;
 }

@@ -1,4 +1,10 @@
+/**
+ * The `mx` operator CLI. This module and the `*-command.ts` modules it
+ * registers only declare commands; each command loads what it runs (the AWS
+ * SDK clients, the domain code) when it runs, so `mx --help` loads none of it.
+ */
 import { Command, CommanderError } from 'commander';
+import { describeUnexpected } from './failures.ts';
 import { CliError } from './output.ts';
 import { registerBreachesCommand } from './breaches-command.ts';
 import { registerCloudCommands } from './cloud-command.ts';
@@ -41,9 +47,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  if (error instanceof CliError) {
-    process.stderr.write(`mx: ${error.message}\n`);
-    process.exit(error.exitCode);
-  }
-  throw error;
+  // One line per failure, never a stack trace: commands raise CliErrors; anything else is named, not dumped.
+  process.stderr.write(`mx: ${describeUnexpected(error)}\n`);
+  process.exit(error instanceof CliError ? error.exitCode : 1);
 }

@@ -33,6 +33,8 @@ import { queueScope, type QueueScope } from './queue-scope.ts';
 import { AuthError, verifySignature } from './sigv4.ts';
 import { BufferedResponse, InProcessHttpHandler, UNSIGNED, type RawRequest } from './in-process-http.ts';
 import { LocalSqs } from './sqs.ts';
+import { platformOnly } from './platform-keys.ts';
+import { DataDirInUseError, cloudHolding, isLockError, readCloudFile, removeCloudFile, writeCloudFile } from './cloud-file.ts';
 import { isSqsQueryRequest, serveSqsQuery } from './sqs-query-server.ts';
 
 export interface CloudOptions {
@@ -124,6 +126,8 @@ export class LocalCloud {
       await cloud.boot();
     } catch (error) {
       await cloud.stop().catch(() => undefined);
+      // Another process has the dir's databases open: say which, rather than LevelDB's LOCK error.
+      if (isLockError(error)) throw new DataDirInUseError(options.dataDir, await readCloudFile(options.dataDir));
       throw error;
     }
     return cloud;
@@ -133,6 +137,8 @@ export class LocalCloud {
     checkTopology(this.topology);
     const { dataDir, inMemory = false } = this.options;
     await mkdir(dataDir, { recursive: true });
+    const holder = await cloudHolding(dataDir);
+    if (holder) throw new DataDirInUseError(dataDir, holder);
     this.credentials = await loadOrCreateCredentials(dataDir);
     if (!inMemory) {
       const saved = await readFile(this.overridesFile, 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => ({}));
@@ -180,6 +186,7 @@ export class LocalCloud {
     });
     const address = server.address() as AddressInfo;
     this.endpoint = `http://${address.address}:${address.port}`;
+    await writeCloudFile(dataDir, { pid: process.pid, port: address.port, endpoint: this.endpoint, started: new Date().toISOString(), inMemory });
   }
 
   private loadRestApi(): Promise<RestApi> {
@@ -445,7 +452,7 @@ export class LocalCloud {
       if (request.inProcessCaller === undefined && principal.service !== service) throw new AwsError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`, 400);
       const operation = target.slice(TARGET_PREFIXES[service].length);
       if (service === 'dynamodb') {
-        if (principal.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call DynamoDB ${operation} on the local cloud`);
+        if (principal.kind !== 'platform') throw new AwsError('AccessDeniedException', platformOnly(`call DynamoDB ${operation} on the local cloud`));
         // dynalite validates recursively in its worker: a deep enough body overflows its stack and leaves every later request unanswered.
         const tooDeep = depthProblem(request.body, MAX_DYNAMODB_JSON_DEPTH);
         if (tooDeep) throw new AwsError('ValidationException', `Nesting Levels have exceeded supported limits: the request body is ${tooDeep} (attribute values may nest 32 levels)`);
@@ -454,7 +461,7 @@ export class LocalCloud {
         else this.dynamo.handle(forwarded, out);
         return;
       }
-      if (service === 'sqs' && principal.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call SQS ${operation}`);
+      if (service === 'sqs' && principal.kind !== 'platform') throw new AwsError('AccessDeniedException', platformOnly(`call SQS ${operation}`));
       const payload = parseJsonBody(request.body);
       const result = service === 'events' ? await this.eventBridge.handle(operation, payload, principal) : await this.sqs.handle(operation, payload);
       sendJson(out, 200, result, contentType);
@@ -501,5 +508,6 @@ export class LocalCloud {
     }
     await this.dynamo?.close().catch(() => undefined);
     await this.store?.close();
+    if (this.endpoint) await removeCloudFile(this.options.dataDir, this.endpoint).catch(() => undefined);
   }
 }

@@ -10,6 +10,7 @@ import { AwsError, ClientClosedError, noteRefusal, readBody } from './aws-protoc
 import type { Principal } from './credentials.ts';
 import type { RawRequest } from './in-process-http.ts';
 import { AuthError } from './sigv4.ts';
+import { platformOnly } from './platform-keys.ts';
 import type { LocalSqs } from './sqs.ts';
 import { decodeForm, toJsonRequest, toQueryError, toXmlError, toXmlResponse, type QueryError } from './sqs-query.ts';
 
@@ -87,7 +88,7 @@ export async function serveSqsQuery(req: IncomingMessage, res: ServerResponse, d
     const parameters = [...decodeForm(query, 'query string'), ...(method === 'POST' ? decodeForm(body, 'request body') : [])];
     const { action, input } = toJsonRequest(parameters, path === '/' ? undefined : path.replace(/\/$/, ''));
     // The JSON path's rule (cloud.ts): SQS is the platform's; agencies publish, operators use the query API.
-    if (caller.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call SQS ${action}`);
+    if (caller.kind !== 'platform') throw new AwsError('AccessDeniedException', platformOnly(`call SQS ${action}`));
     const output = await deps.sqs.handle(action, input);
     sendXml(res, 200, toXmlResponse(action, output, requestId), requestId);
   } catch (error) {

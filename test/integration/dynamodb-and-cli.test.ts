@@ -104,7 +104,7 @@ describe('mx publish', () => {
 
   it('prints the credentials JSON with the documented keys', async () => {
     const out = JSON.parse((await env.mx('credentials', '--json')).stdout);
-    expect(Object.keys(out)).toEqual(['endpoint', 'region', 'agencies', 'operators']);
+    expect(Object.keys(out)).toEqual(['endpoint', 'region', 'agencies', 'operators', 'platform']);
     expect(out.endpoint).toBe(env.endpoint);
     expect(out.agencies.labour).toEqual({ accessKeyId: expect.stringMatching(/^AKIA/), secretAccessKey: expect.any(String), sources: ['kz.labour.foreign-labour', 'kz.labour.qandas'] });
     expect(Object.keys(out.operators).sort()).toEqual(['border-service', 'foreign-affairs', 'interior', 'labour']);
