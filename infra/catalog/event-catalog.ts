@@ -81,19 +81,24 @@ const counterName = (counter: string) => counter.replace(/:.*$/, ':*');
  * declaration order (an issue before its extension and revocation). Story
  * k tells every event with its k-th variant, so a revocation is also
  * planned against an individual's permit and a crossing's exit against an
- * exit; the counters are the union over the stories.
+ * exit; each story is told twice, with the examples' own people and with
+ * one person throughout (whose citizenship then ends a stay the crossings
+ * began). The counters are the union over the stories.
  */
 function counterFeeds(view: TableView): Map<string, CounterFeed[]> {
   const story = allProjections().flatMap((p) => {
     const definition = latestDefinition(p.detailType);
     return definition ? [{ definition, variants: variantsOf(definition) }] : [];
   });
-  const stories = Math.max(...story.map((s) => s.variants.length));
+  const onePerson = (story.find((s) => s.definition.aboutPerson)?.definition.example as EventData | undefined)?.person;
+  const variantsCount = Math.max(...story.map((s) => s.variants.length));
   const moved = new Map<string, Map<string, Set<string>>>();
-  for (let k = 0; k < stories; k++) {
+  for (let k = 0; k < 2 * variantsCount; k++) {
     const records = new Map<string, StoredRecord>();
     story.forEach(({ definition, variants }, index) => {
-      const event = exampleBusEvent(definition, variants[k % variants.length], k * story.length + index);
+      const variant = variants[Math.floor(k / 2) % variants.length] as EventData;
+      const data = k % 2 === 1 && definition.aboutPerson && onePerson ? { ...variant, person: onePerson } : variant;
+      const event = exampleBusEvent(definition, data, k * story.length + index);
       const byFamily = moved.get(definition.detailType) ?? new Map<string, Set<string>>();
       moved.set(definition.detailType, byFamily);
       for (const write of planWrites(view, touches(view, [event], STORY_SECRET), records)) {
