@@ -94,6 +94,7 @@ export function compatibilityProblems({ definitions, fixtures, published }: Comp
       return all;
     };
     const now = fieldsOf(definition.schemaVersion);
+    if (now.size === 0) continue; // no fixtures yet: reported above
     const missing = [...fieldsOf(previous.schemaVersion)].filter((f) => !now.has(f));
     if (missing.length) {
       problems.push(`${label(definition.detailType, definition.schemaVersion)} no longer gives consumers ${missing.join(', ')}, which they read from v${previous.schemaVersion}`);
