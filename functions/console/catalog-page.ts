@@ -97,8 +97,8 @@ function haystack(event: CatalogEvent): string {
 }
 
 function matrix(document: CatalogDocument): string {
-  const subscriptions = [...new Set(document.catalog.events.flatMap((e) => e.receivers.map((r) => r.subscription)))];
-  const head = subscriptions.map((s) => `<th>${esc(s)}</th>`).join('');
+  const subscriptions = document.catalog.subscriptions.map((s) => s.name);
+  const head = document.catalog.subscriptions.map((s) => `<th title="${esc(`${s.table}: ${s.role}${s.owner ? ` of ${s.owner}` : ''}`)}">${esc(s.name)}</th>`).join('');
   const rows = document.catalog.events
     .map((e) => {
       const cells = subscriptions.map((s) => {
@@ -121,7 +121,7 @@ export async function catalogPage(app: HTMLElement): Promise<void> {
     return;
   }
   const { events } = document_.catalog;
-  app.innerHTML = `<div class="card"><h2>The exchange</h2><p>Who publishes, who receives what and why, and which systems react: hover a box for its details.</p><div id="catalog-diagram">${document_.diagram}</div></div>
+  app.innerHTML = `<div class="card"><h2>The exchange</h2><p>Who publishes, who receives what and why, and which systems react: hover a box for its details, click it for its events.</p><div id="catalog-diagram">${document_.diagram}</div></div>
     <div class="card"><h2>Events</h2>
       <label for="catalog-search">Search by event, field, subscription, registry or view, article</label>
       <input id="catalog-search" type="search" autocomplete="off" placeholder="e.g. Deportation, permitNumber, view-labour, Art. 38">
@@ -153,5 +153,13 @@ export async function catalogPage(app: HTMLElement): Promise<void> {
     if (shown === 1) app.querySelector<HTMLDetailsElement>('#catalog-events details:not([hidden])')!.open = true;
   };
   search.addEventListener('input', filter);
+  // A box in the picture lists what it publishes or receives: clicking it searches for its name.
+  app.querySelectorAll<SVGGElement>('#catalog-diagram g[data-node]:not([data-kind=bus])').forEach((g) =>
+    g.addEventListener('click', () => {
+      search.value = g.dataset.node ?? '';
+      filter();
+      search.scrollIntoView({ block: 'start' });
+    }),
+  );
   filter();
 }

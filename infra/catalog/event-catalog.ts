@@ -251,7 +251,8 @@ export function buildCatalog(topology: Topology = TOPOLOGY): Catalog {
       triggers: receivers.flatMap((r) => r.reactions),
     };
   });
-  return { busName: topology.busName, events };
+  const subscriptions = routes.map((r) => ({ name: r.spec.name, table: r.spec.table, role: r.role, ...(r.view ? { owner: r.view.name } : {}) }));
+  return { busName: topology.busName, subscriptions, events };
 }
 
 const logEntry: RecordEffect = { kind: 'log-entry', partition: 'log', key: '<source>#<meta.eventId>', kept: ['the whole event, as received'], dropped: [], sets: {} };

@@ -121,8 +121,17 @@ export interface CatalogEvent {
   readonly triggers: readonly ReactionRef[];
 }
 
+export interface SubscriptionRef {
+  readonly name: string;
+  readonly table: string;
+  readonly role: TableRole;
+  readonly owner?: string;
+}
+
 export interface Catalog {
   readonly busName: string;
+  /** The topology's subscriptions, in its order. */
+  readonly subscriptions: readonly SubscriptionRef[];
   readonly events: readonly CatalogEvent[];
 }
 

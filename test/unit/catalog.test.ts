@@ -36,6 +36,10 @@ describe('the event catalog', () => {
     }
   });
 
+  it('lists the topology\u2019s subscriptions in its order, with the table each owns', () => {
+    expect(catalog.subscriptions.map((s) => [s.name, s.table])).toEqual(TOPOLOGY.subscriptions.map((s) => [s.name, s.table]));
+  });
+
   it('names the agency allowed to publish each event and the commands that declare they emit it', () => {
     for (const e of catalog.events) {
       expect(e.publishing.agency.id).toBe(AGENCIES.find((a) => (a.sources as readonly string[]).includes(e.source))!.id);
