@@ -9,6 +9,7 @@ import Chart from 'chart.js/auto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { catalogPage } from './catalog-page.ts';
 
 type Json = Record<string, any>;
 interface Session {
@@ -197,7 +198,7 @@ async function exchange(): Promise<void> {
   }
 }
 
-const PAGES: Record<string, () => Promise<void>> = { dashboard, people, exchange };
+const PAGES: Record<string, () => Promise<void>> = { dashboard, people, exchange, catalog: () => catalogPage(app) };
 
 function navigate(page: string): void {
   document.querySelectorAll<HTMLElement>('#nav button').forEach((b) => (b.dataset.page === page ? b.setAttribute('aria-current', 'page') : b.removeAttribute('aria-current')));

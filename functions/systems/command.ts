@@ -56,6 +56,12 @@ export interface CommandDefinition<I extends z.ZodType = z.ZodType> {
   readonly agency: Ministry;
   readonly description: string;
   readonly input: I;
+  /**
+   * The events `decide` may record when it accepts the command: what the
+   * catalog shows, checked against `decide` run in memory by
+   * test/unit/catalog-declarations.test.ts.
+   */
+  readonly emits: readonly EventDefinition[];
   decide(input: z.infer<I>, ports: CommandPorts): Promise<PlannedEvent[]>;
 }
 

@@ -25,6 +25,11 @@ export interface ReactionContext {
 
 export interface SystemReactions {
   readonly triggers: ReadonlySet<string>;
+  /**
+   * Per trigger, the detail-types the reaction may publish: what the catalog
+   * shows, checked against what `react` does by test/unit/catalog-declarations.test.ts.
+   */
+  readonly emits: Readonly<Record<string, readonly string[]>>;
   react(cause: BusEvent<Detail<EventData>>, registry: RecordReader, context: ReactionContext): Promise<PutEventsEntry[]>;
 }
 
@@ -61,6 +66,7 @@ const PERMIT_ENDING: Readonly<Record<string, { date: string; reason: 'deportatio
 
 const foreignLabour: SystemReactions = {
   triggers: new Set(Object.keys(PERMIT_ENDING)),
+  emits: Object.fromEntries(Object.keys(PERMIT_ENDING).map((trigger) => [trigger, ['WorkPermitRevoked']])),
   async react(cause, registry, { secret, busName }) {
     const rule = PERMIT_ENDING[cause['detail-type']]!;
     const on = cause.detail.data[rule.date] as string;
@@ -81,6 +87,7 @@ const foreignLabour: SystemReactions = {
 
 const qandas: SystemReactions = {
   triggers: new Set(['CitizenshipGranted']),
+  emits: { CitizenshipGranted: ['QandasStatusClosed'] },
   async react(cause, registry, { secret, busName }) {
     const records = await registry.personRecords(personKey(personOf(cause), secret));
     return ofKind(records, 'qandas')
@@ -104,6 +111,7 @@ export function qandasResidencePermitNumber(qandasId: string, region: string): s
 
 const berkut: SystemReactions = {
   triggers: new Set(['QandasStatusGranted', 'CitizenshipGranted']),
+  emits: { QandasStatusGranted: ['ResidencePermitIssued'], CitizenshipGranted: ['ForeignerRecordClosed'] },
   async react(cause, registry, { secret, busName }) {
     const data = cause.detail.data;
     if (cause['detail-type'] === 'CitizenshipGranted') {

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { describeUnexpected } from './failures.ts';
 import { CliError } from './output.ts';
 import { registerBreachesCommand } from './breaches-command.ts';
+import { registerCatalogCommand } from './catalog-command.ts';
 import { registerCloudCommands } from './cloud-command.ts';
 import { registerCredentialsCommand } from './credentials-command.ts';
 import { registerDlqCommands } from './dlq-command.ts';
@@ -31,6 +32,7 @@ const program = new Command('mx')
   .exitOverride();
 
 registerSchemasCommands(program);
+registerCatalogCommand(program);
 registerRegionsCommand(program);
 registerCloudCommands(program);
 registerCredentialsCommand(program);

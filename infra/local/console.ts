@@ -80,6 +80,12 @@ export async function serveConsole(url: string, res: ServerResponse): Promise<bo
     send(res, 200, 'text/html; charset=utf-8', html, { 'content-security-policy': contentSecurityPolicy(html) });
     return true;
   }
+  if (url === '/console/catalog.json') {
+    // The event catalog page's data, built from the declarations on first request (infra/catalog/console-document.ts).
+    const { catalogDocumentJson } = await import('../catalog/console-document.ts');
+    send(res, 200, 'application/json; charset=utf-8', catalogDocumentJson());
+    return true;
+  }
   if (url === '/console/app.js') {
     send(res, 200, 'text/javascript; charset=utf-8', await bundleApp());
     return true;

@@ -7,6 +7,8 @@ import { CONTRACT_BREACH_METRIC, ExchangeAlarms } from '../constructs/exchange-a
 import { ExchangeBus } from '../constructs/exchange-bus.ts';
 import { Subscription } from '../constructs/subscription.ts';
 import { ExchangeApi } from '../constructs/exchange-api.ts';
+import { SchemaRegistry } from '../constructs/schema-registry.ts';
+import { CATALOG } from '../../schemas/catalog.ts';
 import { checkTopology, type KeySpec, type Topology } from '../topology.ts';
 
 export interface ExchangeStackProps extends StackProps {
@@ -110,6 +112,7 @@ export class ExchangeStack extends Stack {
     new CfnOutput(this, 'ContractBreachMetricNamespace', { value: CONTRACT_BREACH_METRIC.namespace });
     for (const [ministry, role] of api.operatorRoles) new CfnOutput(this, `OperatorRole${ministry.replace(/-/g, '')}`, { value: role.roleArn });
 
+    new SchemaRegistry(this, 'Contract', { definitions: CATALOG });
     new CfnOutput(this, 'EventBusName', { value: exchange.bus.eventBusName });
     new CfnOutput(this, 'EventBusArn', { value: exchange.bus.eventBusArn });
     for (const [agency, role] of exchange.publisherRoles) new CfnOutput(this, `PublisherRole${agency.replace(/-/g, '')}`, { value: role.roleArn });

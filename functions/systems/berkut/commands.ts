@@ -23,6 +23,7 @@ export const issueVisa = defineCommand({
   agency: 'foreign-affairs',
   description: 'Issue a visa to a foreigner.',
   input: events.VisaIssued.data,
+  emits: [events.VisaIssued],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
     const ban = entryBanOn(records, input.validFrom);
@@ -40,6 +41,7 @@ export const revokeVisa = defineCommand({
   agency: 'foreign-affairs',
   description: 'Annul a visa before its expiry.',
   input: events.VisaRevoked.data,
+  emits: [events.VisaRevoked],
   async decide(input, ports) {
     const visa = ofKind(await ports.personRecords(input.person), 'visa').find((v) => v.state.visaNumber === input.visaNumber);
     if (!visa) throw new Refusal('visa-not-found', `no visa ${input.visaNumber} is recorded for this person`, 404, 'visaNumber');
@@ -54,6 +56,7 @@ export const recordCrossing = defineCommand({
   agency: 'border-service',
   description: 'Record an entry or exit at a border checkpoint.',
   input: events.BorderCrossingRecorded.data,
+  emits: [events.BorderCrossingRecorded],
   async decide(input, ports) {
     if (input.direction === 'exit') return [event(events.BorderCrossingRecorded, input)];
     const records = await ports.personRecords(input.person);
@@ -78,6 +81,7 @@ export const denyEntry = defineCommand({
   agency: 'border-service',
   description: 'Record a refusal of entry at a checkpoint.',
   input: events.EntryDenied.data,
+  emits: [events.EntryDenied],
   async decide(input) {
     return [event(events.EntryDenied, input)];
   },
@@ -89,6 +93,7 @@ export const registerStay = defineCommand({
   agency: 'interior',
   description: 'Register a foreigner\u2019s temporary stay at an address.',
   input: events.StayRegistered.data,
+  emits: [events.StayRegistered],
   async decide(input, ports) {
     refuseIfBanned(await ports.personRecords(input.person), input.validFrom);
     return [event(events.StayRegistered, input)];
@@ -101,6 +106,7 @@ export const recordOffence = defineCommand({
   agency: 'interior',
   description: 'Record an administrative offence against migration law.',
   input: events.AdministrativeOffenceRecorded.data,
+  emits: [events.AdministrativeOffenceRecorded],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
     if (ofKind(records, 'offence').some((o) => o.state.offenceId === input.offenceId)) {
@@ -125,6 +131,7 @@ export const orderDeportation = defineCommand({
       entryBanUntil: IsoDate.optional(),
     })
     .strict(),
+  emits: [events.DeportationOrdered],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
     if (ofKind(records, 'citizenship').length) throw new Refusal('citizen', 'a citizen of Kazakhstan cannot be deported');
@@ -141,6 +148,7 @@ export const issueResidencePermit = defineCommand({
   agency: 'interior',
   description: 'Issue a temporary or permanent residence permit.',
   input: events.ResidencePermitIssued.data,
+  emits: [events.ResidencePermitIssued],
   async decide(input, ports) {
     refuseIfBanned(await ports.personRecords(input.person), input.validFrom);
     return [event(events.ResidencePermitIssued, input)];
@@ -162,6 +170,7 @@ export const grantCitizenship = defineCommand({
       holder: Holder.optional(),
     })
     .strict(),
+  emits: [events.CitizenshipGranted],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
     if (ofKind(records, 'citizenship').length) throw new Refusal('already-citizen', 'the person is already a citizen');
@@ -245,6 +254,7 @@ export const runOverstayCheck = defineCommand({
     .object({ asOf: IsoDate, since: IsoDate.optional() })
     .strict()
     .refine((i) => i.since === undefined || i.since <= i.asOf, { path: ['since'], error: 'since must not be after asOf' }),
+  emits: [events.OverstayDetected],
   async decide(input, ports) {
     const raised = [];
     for (const pk of await ports.staysEnding(input.since ?? dayBefore(input.asOf), input.asOf)) {
@@ -277,6 +287,7 @@ export const issuePatent = defineCommand({
       paidMonths: events.WorkPatentIssued.data.shape.paidMonths,
     })
     .strict(),
+  emits: [events.WorkPatentIssued],
   async decide(input, ports) {
     const citizenship = input.person.citizenship;
     if (!citizenship) throw new Refusal('not-a-foreigner', 'a patent is issued to a foreigner, identified by citizenship and document number', 422, 'person');

@@ -18,6 +18,7 @@ export const setLabourQuota = defineCommand({
   agency: 'labour',
   description: 'Set the quota of foreign labour for a region, year and permit category.',
   input: events.LabourQuotaSet.data,
+  emits: [events.LabourQuotaSet],
   async decide(input) {
     return [event(events.LabourQuotaSet, input)];
   },
@@ -29,6 +30,7 @@ export const issueWorkPermit = defineCommand({
   agency: 'labour',
   description: 'Issue an LEA permit to an employer for a foreigner, or a permit for work for an individual.',
   input: events.WorkPermitIssued.data,
+  emits: [events.WorkPermitIssued],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
     if (ofKind(records, 'permit').some((p) => p.state.permitNumber === input.permitNumber)) {
@@ -58,6 +60,7 @@ export const extendWorkPermit = defineCommand({
   agency: 'labour',
   description: 'Extend an active work permit.',
   input: events.WorkPermitExtended.data,
+  emits: [events.WorkPermitExtended],
   async decide(input, ports) {
     const permit = await existingPermit(ports, input.person, input.permitNumber);
     if (permit.state.status !== 'active') throw new Refusal('permit-not-active', `permit ${input.permitNumber} was revoked on ${permit.state.revokedOn}`);
@@ -74,6 +77,7 @@ export const revokeWorkPermit = defineCommand({
   agency: 'labour',
   description: 'Revoke a work permit.',
   input: events.WorkPermitRevoked.data,
+  emits: [events.WorkPermitRevoked],
   async decide(input, ports) {
     const permit = await existingPermit(ports, input.person, input.permitNumber);
     if (permit.state.status !== 'active') throw new Refusal('permit-not-active', `permit ${input.permitNumber} is already revoked`);

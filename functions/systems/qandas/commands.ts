@@ -25,6 +25,7 @@ export const setQandasQuota = defineCommand({
   agency: 'labour',
   description: 'Set a quota region\u2019s qandas quota for a year.',
   input: events.QandasQuotaSet.data,
+  emits: [events.QandasQuotaSet],
   async decide(input) {
     if (!findRegion(input.region)?.qandasQuotaRegion) {
       throw new Refusal('not-a-quota-region', `${input.region} is not one of the five qandas quota regions`, 422, 'region');
@@ -49,6 +50,7 @@ export const grantQandasStatus = defineCommand({
       familyMembers: z.number().int().min(1).max(30),
     })
     .strict(),
+  emits: [events.QandasStatusGranted],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
     const active = ofKind(records, 'qandas').find((q) => q.state.status === 'active');
@@ -81,6 +83,7 @@ export const paySubsidy = defineCommand({
     })
     .strict()
     .refine((d) => d.kind !== 'rent' || (d.period !== undefined && d.rentMci !== undefined), { path: ['period'], error: 'a rent payment needs period and rentMci' }),
+  emits: [events.ResettlementSubsidyPaid],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
     const status = ofKind(records, 'qandas').find((q) => q.state.qandasId === input.qandasId);
