@@ -10,6 +10,7 @@ import type { PersonRef } from '../../schemas/person.ts';
 import { cleanUpSmoke } from './smoke-cleanup.ts';
 import { TOPOLOGY, type Ministry } from '../topology.ts';
 import { apiUrl, regionOfApiUrl } from './api-url.ts';
+import { checkConsole } from './console-check.ts';
 import { connect, withConnectionOptions, type Connection } from './connection.ts';
 import { CliError, printJson } from './output.ts';
 import { fetchSigned } from './signed-request.ts';
@@ -29,6 +30,7 @@ interface SmokeOptions {
   defaultCredentials?: boolean;
   region?: string;
   bus?: string;
+  console?: string;
   timeout: string;
   json?: boolean;
   endpoint?: string;
@@ -83,10 +85,14 @@ export function registerSmokeCommand(program: Command): void {
       .option('--default-credentials', 'sign everything as the one principal the AWS SDK finds (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, AWS_PROFILE, SSO, instance role)')
       .option('--region <region>', 'signing region (default: the credentials file, else the execute-api host of --api, else AWS_REGION)')
       .option('--bus <name>', `event bus name (default on the local cloud: ${TOPOLOGY.busName}; on AWS the EventBusName stack output)`)
+      .option('--console <url>', 'operator console to check (GET / answers 200 text/html with a CSP): on AWS the ConsoleUrl stack output (default on the local cloud: the endpoint)')
       .option('--timeout <seconds>', 'how long to wait for the views', '60')
       .option('--json', 'print JSON'),
   ).action(async (opts: SmokeOptions) => {
     const { identities, api, bus, local } = await resolveTarget(opts);
+    // The console first: a page that does not answer is found in a second, before any event is published.
+    const consoleBase = opts.console ?? local?.endpoint;
+    const consoleAnswer = consoleBase ? await checkConsole(consoleBase) : undefined;
     const deadline = Date.now() + Number(opts.timeout) * 1000;
     const results = [];
     // People of this run only, in the smoke namespace: nobody's records, and no ministry's figures, change.
@@ -116,7 +122,9 @@ export function registerSmokeCommand(program: Command): void {
     }
     // On AWS every table's TTL removes the smoke records within a day; the local cloud's DynamoDB has no TTL, so clean up now.
     const removed = local ? await cleanUpSmoke(local, people, results.map((r) => ({ source: latestDefinition(r.detailType)!.source, eventId: r.eventId }))) : undefined;
-    if (opts.json) return printJson({ ok: true, checks: results, ...(removed !== undefined ? { removed } : {}) });
+    const consoleResult = consoleAnswer ? { url: consoleAnswer.url, status: consoleAnswer.status, contentType: consoleAnswer.contentType, contentSecurityPolicy: true } : undefined;
+    if (opts.json) return printJson({ ok: true, checks: results, ...(consoleResult ? { console: consoleResult } : {}), ...(removed !== undefined ? { removed } : {}) });
+    process.stdout.write(consoleAnswer ? `ok  console          ${consoleAnswer.url} answers ${consoleAnswer.contentType} with a Content-Security-Policy\n` : 'console not checked: pass --console <ConsoleUrl stack output>\n');
     for (const r of results) process.stdout.write(`ok  ${r.agency.padEnd(16)} ${r.detailType.padEnd(30)} → ${r.view} view in ${r.millis} ms\n`);
     process.stdout.write(removed !== undefined ? `smoke records removed: ${removed}\n` : 'smoke records expire within a day (DynamoDB TTL on expiresAt)\n');
   });

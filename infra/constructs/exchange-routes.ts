@@ -29,20 +29,23 @@ export interface ExchangeRoutesProps {
 const BREACHES_INDEX = 'breaches';
 
 /**
- * The console's exchange page on AWS: GET /api/exchange/health,
- * /dead-letters, /breaches and POST /dead-letters/redrive, served by one
- * function (functions/exchange-api) that reads SQS, CloudWatch and the
- * exchange log's breaches index. IAM authorises each role on exactly these
- * methods: the ministries' operators and a platform operator on all four, the
- * agencies' publisher roles on the breaches of their own sources; the
- * function scopes each answer by the role that signed it, with the same rules
- * as the local cloud (functions/exchange-api/scope.ts).
+ * The console's routes beyond the views, on AWS: its exchange page (GET
+ * /api/exchange/health, /dead-letters, /breaches and POST
+ * /dead-letters/redrive, one function, functions/exchange-api, reading SQS,
+ * CloudWatch and the exchange log's breaches index) and its sign-in (GET
+ * /api/whoami). IAM authorises each role on exactly these methods: the
+ * ministries' operators and a platform operator on all, the agencies'
+ * publisher roles on their breaches and whoami; the exchange function scopes
+ * each answer by the role that signed it, with the same rules as the local
+ * cloud (functions/exchange-api/scope.ts).
  */
 export class ExchangeRoutes extends Construct {
   readonly handler: ExchangeFunction;
+  /** GET /api/whoami: the console's sign-in asks who the keys belong to (functions/query-api/whoami-handler.ts). */
+  readonly whoami: ExchangeFunction;
   /** Sees and may redrive every subscription's queue, the exchange log's included. */
   readonly platformRole: Role;
-  readonly methods: { readonly health: Method; readonly deadLetters: Method; readonly redrive: Method; readonly breaches: Method };
+  readonly methods: { readonly health: Method; readonly deadLetters: Method; readonly redrive: Method; readonly breaches: Method; readonly whoami: Method };
 
   constructor(scope: Construct, id: string, props: ExchangeRoutesProps) {
     super(scope, id);
@@ -113,7 +116,7 @@ export class ExchangeRoutes extends Construct {
     const integration = new LambdaIntegration(this.handler);
     const exchange = api.apiResource.addResource('exchange');
     const deadLetters = exchange.addResource('dead-letters');
-    this.methods = {
+    const routes = {
       health: exchange.addResource('health').addMethod('GET', integration),
       deadLetters: deadLetters.addMethod('GET', integration),
       redrive: deadLetters.addResource('redrive').addMethod('POST', integration, {
@@ -125,12 +128,24 @@ export class ExchangeRoutes extends Construct {
         requestParameters: { 'method.request.querystring.source': false, 'method.request.querystring.limit': false },
       }),
     };
+
+    // The sign-in's question, answered from the role names alone, the same pure function as the local cloud's route.
+    const roleNames = (kind: 'operator' | 'agency') =>
+      stack.toJsonString(Object.fromEntries(callers.flatMap(({ caller, role }) => (caller.kind !== kind ? [] : [[role.roleName, caller.kind === 'operator' ? caller.ministry : caller.id]]))));
+    this.whoami = new ExchangeFunction(this, 'Whoami', {
+      handlerModule: 'functions/query-api/whoami-handler.ts',
+      description: 'Who the signed caller is (operator or agency, and its ministry), for the console sign-in',
+      memorySize: 256,
+      environment: { OPERATOR_ROLES: roleNames('operator'), AGENCY_ROLES: roleNames('agency') },
+    });
+    const whoami = api.apiResource.addResource('whoami').addMethod('GET', new LambdaIntegration(this.whoami));
+    this.methods = { ...routes, whoami };
     for (const method of Object.values(this.methods)) suppressCognito(method);
 
-    const inspect = new PolicyStatement({ actions: ['execute-api:Invoke'], resources: Object.values(this.methods).map((m) => m.methodArn) });
-    for (const { caller, role } of callers) {
-      if (caller.kind === 'agency') role.addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [this.methods.breaches.methodArn] }));
-      else role.addToPrincipalPolicy(inspect);
-    }
+    // Operators and the platform: every route (their answers scoped by role). Agencies: their breaches, and who they are,
+    // so the console can tell agency keys to use operator keys.
+    const everything = new PolicyStatement({ actions: ['execute-api:Invoke'], resources: Object.values(this.methods).map((m) => m.methodArn) });
+    const agencies = new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [this.methods.breaches.methodArn, this.methods.whoami.methodArn] });
+    for (const { caller, role } of callers) role.addToPrincipalPolicy(caller.kind === 'agency' ? agencies : everything);
   }
 }

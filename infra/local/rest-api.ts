@@ -165,6 +165,7 @@ export class RestApi {
     }
     // Operators see and act on their own ministry's queues only; the platform on all. The rules, and every refusal's
     // wording, are functions/exchange-api/scope.ts, which the exchange API function follows on AWS.
+    const operators = mayInspectQueues;
     const builtIn =
       (handle: (event: APIGatewayProxyEvent, principal: Principal) => Promise<unknown> | unknown): RouteHandler =>
       async (event, _context, principal) => {
@@ -186,7 +187,7 @@ export class RestApi {
         pattern: /^\/api\/exchange\/health\/?$/,
         method: 'GET',
         resource: '/api/exchange/health',
-        allow: mayInspectQueues,
+        allow: operators,
         handler: builtIn((_event, principal) => exchange.health(exchange.scope(principal))),
         clients: () => readOnly,
       },
@@ -194,11 +195,11 @@ export class RestApi {
         pattern: /^\/api\/exchange\/dead-letters\/?$/,
         method: 'GET',
         resource: '/api/exchange/dead-letters',
-        allow: mayInspectQueues,
+        allow: operators,
         handler: builtIn((_event, principal) => ({ deadLetters: exchange.deadLetters(exchange.scope(principal)) })),
         clients: () => readOnly,
       },
-      { pattern: /^\/api\/exchange\/dead-letters\/redrive\/?$/, method: 'POST', resource: '/api/exchange/dead-letters/redrive', allow: mayInspectQueues, handler: builtIn(redrive), clients: () => readOnly },
+      { pattern: /^\/api\/exchange\/dead-letters\/redrive\/?$/, method: 'POST', resource: '/api/exchange/dead-letters/redrive', allow: operators, handler: builtIn(redrive), clients: () => readOnly },
       {
         pattern: /^\/api\/exchange\/breaches\/?$/,
         method: 'GET',

@@ -127,6 +127,7 @@ export class ExchangeStack extends Stack {
       publisherRoles: exchange.publisherRoles,
     });
     alarms.watchFunction('ExchangeRoutes', routes.handler, 'The exchange API function (console exchange page)');
+    alarms.watchFunction('Whoami', routes.whoami, 'The whoami function (console sign-in)');
 
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the command and query APIs, stage included' });
     new CfnOutput(this, 'ApiAccessLogGroup', { value: api.accessLogs.logGroupName, description: 'One JSON line per API request: caller ARN, request id, resource, status' });
