@@ -153,7 +153,7 @@ describe('console distribution', () => {
 
   it('keeps its access logs when the stack is deleted, and its log bucket\u2019s logical id (it holds them)', () => {
     expect(resources[logBucketId]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] } } });
-    expect(logBucketId).toBe('ConsoleAccessLogs4A53B3CE');
+    expect(logBucketId).toBe('ConsoleAccessLogs1A46EB79');
   });
 
   it('is left out with console=false (LocalStack), and the API stays', () => {

@@ -92,7 +92,7 @@ describe('exchange routes on AWS', () => {
       // No wildcard: each method by its ARN.
       for (const arn of arns) expect(arn).not.toContain('*');
     }
-    expect(invokesOf(platformId).filter((arn) => !arn.includes('/api/exchange/'))).toEqual([]);
+    expect(invokesOf(platformId).filter((arn) => !arn.includes('/api/exchange/') && !arn.endsWith('/GET/api/whoami'))).toEqual([]);
     for (const agency of TOPOLOGY.agencies) {
       const id = idOf(`ExchangePublisher${agency.id.replace(/-/g, '')}`, 'AWS::IAM::Role');
       expect(exchangeArns(id).map((arn) => arn.replace(/^.*DeploymentStage[A-Za-z0-9]+>/, ''))).toEqual(['/GET/api/exchange/breaches', '/GET/api/whoami']);
