@@ -131,7 +131,8 @@ describe('console distribution', () => {
     const security = policy.SecurityHeadersConfig;
     const sent: Record<string, string> = {
       'content-security-policy': security.ContentSecurityPolicy.ContentSecurityPolicy,
-      'x-content-type-options': 'nosniff',
+      // CloudFront's ContentTypeOptions sends nosniff, its only value.
+      ...(security.ContentTypeOptions ? { 'x-content-type-options': 'nosniff' } : {}),
       'x-frame-options': security.FrameOptions.FrameOption,
       'referrer-policy': security.ReferrerPolicy.ReferrerPolicy,
       ...Object.fromEntries(policy.CustomHeadersConfig.Items.map((h: { Header: string; Value: string }) => [h.Header, h.Value])),
