@@ -6,16 +6,16 @@
  * and the exchange's health and dead letters.
  */
 import Chart from 'chart.js/auto';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { catalogPage } from './catalog-page.ts';
+import { signedFetch } from './signing.ts';
 
 type Json = Record<string, any>;
 interface Session {
   ministry: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** Temporary keys (an assumed operator role on AWS) come with one. */
+  sessionToken?: string;
 }
 
 const MINISTRIES = ['interior', 'labour', 'foreign-affairs', 'border-service'];
@@ -33,12 +33,7 @@ const esc = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => `
 
 async function api(path: string, query: Record<string, string> = {}, method = 'GET', as: Session | undefined = session): Promise<Json> {
   if (!as) throw new ApiError(401, 'sign in first');
-  const request = new HttpRequest({ method, protocol: location.protocol, hostname: location.hostname, port: location.port ? Number(location.port) : undefined, path, query, headers: { host: location.host } });
-  const signer = new SignatureV4({ credentials: { accessKeyId: as.accessKeyId, secretAccessKey: as.secretAccessKey }, region: 'us-east-1', service: 'execute-api', sha256: Sha256 });
-  const signed = await signer.sign(request);
-  const { host: _host, ...headers } = signed.headers;
-  const search = new URLSearchParams(query).toString();
-  const response = await fetch(`${path}${search ? `?${search}` : ''}`, { method, headers });
+  const response = await signedFetch(path, query, method, as);
   const body = (await response.json().catch(() => ({}))) as Json;
   if (!response.ok) throw new ApiError(response.status, body.error?.message ?? response.statusText);
   return body;
@@ -214,11 +209,12 @@ function signIn(): void {
     <label for="ministry">Ministry</label><select id="ministry">${MINISTRIES.map((m) => `<option>${m}</option>`).join('')}</select>
     <label for="accessKeyId">Access key ID</label><input id="accessKeyId" autocomplete="username">
     <label for="secretAccessKey">Secret access key</label><input id="secretAccessKey" type="password" autocomplete="current-password">
+    <label for="sessionToken">Session token (temporary keys only)</label><input id="sessionToken" type="password" autocomplete="off">
     <button class="primary" type="submit">Sign in</button><div id="signin-error"></div></form>`;
   document.getElementById('signin')!.addEventListener('submit', async (event) => {
     event.preventDefault();
     const value = (id: string) => (document.getElementById(id) as HTMLInputElement).value.trim();
-    const candidate = { ministry: value('ministry'), accessKeyId: value('accessKeyId'), secretAccessKey: value('secretAccessKey') };
+    const candidate: Session = { ministry: value('ministry'), accessKeyId: value('accessKeyId'), secretAccessKey: value('secretAccessKey'), ...(value('sessionToken') ? { sessionToken: value('sessionToken') } : {}) };
     try {
       await api(`/api/views/${candidate.ministry}/stats`, { year: '2021' }, 'GET', candidate);
       session = candidate;

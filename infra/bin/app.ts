@@ -18,6 +18,9 @@ if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(alarmE
 // -c waf=false for LocalStack, whose free tier has no WAFv2.
 const waf = String(app.node.tryGetContext('waf') ?? 'true');
 if (waf !== 'true' && waf !== 'false') throw new Error(`context waf must be true or false, got ${JSON.stringify(waf)}`);
+// -c console=false for LocalStack, whose free tier has neither CloudFront nor Lambda layers.
+const consoleContext = String(app.node.tryGetContext('console') ?? 'true');
+if (consoleContext !== 'true' && consoleContext !== 'false') throw new Error(`context console must be true or false, got ${JSON.stringify(consoleContext)}`);
 const rateLimitPerFiveMinutes = Number(app.node.tryGetContext('apiRateLimit') ?? DEFAULT_API_RATE_LIMIT);
 if (!Number.isInteger(rateLimitPerFiveMinutes) || rateLimitPerFiveMinutes < 10) {
   throw new Error(`context apiRateLimit must be a whole number of requests per client IP per 5 minutes, at least 10 (WAF's minimum), got ${rateLimitPerFiveMinutes}`);
@@ -29,6 +32,7 @@ new ExchangeStack(app, `MigrationExchange-${stage}`, {
   archiveRetentionDays,
   ...(alarmEmail ? { alarmEmail } : {}),
   firewall: waf === 'true' ? { rateLimitPerFiveMinutes } : false,
+  console: consoleContext === 'true',
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  description: 'migration-exchange: inter-agency migration data exchange (EventBridge, SQS, Lambda, DynamoDB)',
+  description: 'migration-exchange: inter-agency migration data exchange (EventBridge, SQS, Lambda, DynamoDB, CloudFront console)',
 });

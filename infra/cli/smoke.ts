@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { exampleEntry, SMOKE_RESOURCE } from '../../schemas/entries.ts';
 import type { PersonRef } from '../../schemas/person.ts';
 import { cleanUpSmoke } from './smoke-cleanup.ts';
+import { checkConsole } from './console-check.ts';
 import { TOPOLOGY, type Ministry } from '../topology.ts';
 import { apiUrl, regionOfApiUrl } from './api-url.ts';
 import { connect, type Connection } from './connection.ts';
@@ -30,6 +31,7 @@ export interface SmokeOptions {
   defaultCredentials?: boolean;
   region?: string;
   bus?: string;
+  console?: string;
   timeout: string;
   json?: boolean;
   endpoint?: string;
@@ -82,6 +84,9 @@ function unreachable(error: unknown, local: Connection | undefined, url: string)
 
 export async function smoke(opts: SmokeOptions): Promise<void> {
   const { identities, api, bus, local } = await resolveTarget(opts);
+  // The console first: a page that does not answer is found in a second, before any event is published.
+  const consoleBase = opts.console ?? local?.endpoint;
+  const consoleAnswer = consoleBase ? await checkConsole(consoleBase) : undefined;
   const deadline = Date.now() + Number(opts.timeout) * 1000;
   const results = [];
   // People of this run only, in the smoke namespace: nobody's records, and no ministry's figures, change.
@@ -114,7 +119,9 @@ export async function smoke(opts: SmokeOptions): Promise<void> {
   const removed = local
     ? await cleanUpSmoke(local, people, results.map((r) => ({ source: latestDefinition(r.detailType)!.source, eventId: r.eventId }))).catch((error: unknown) => Promise.reject(unreachable(error, local, local.endpoint)))
     : undefined;
-  if (opts.json) return printJson({ ok: true, checks: results, ...(removed !== undefined ? { removed } : {}) });
+  const consoleResult = consoleAnswer ? { url: consoleAnswer.url, status: consoleAnswer.status, contentType: consoleAnswer.contentType, contentSecurityPolicy: true } : undefined;
+  if (opts.json) return printJson({ ok: true, checks: results, ...(consoleResult ? { console: consoleResult } : {}), ...(removed !== undefined ? { removed } : {}) });
+  process.stdout.write(consoleAnswer ? `ok  console          ${consoleAnswer.url} answers ${consoleAnswer.contentType} with a Content-Security-Policy\n` : 'console not checked: pass --console <ConsoleUrl stack output>\n');
   for (const r of results) process.stdout.write(`ok  ${r.agency.padEnd(16)} ${r.detailType.padEnd(30)} → ${r.view} view in ${r.millis} ms\n`);
   process.stdout.write(removed !== undefined ? `smoke records removed: ${removed}\n` : 'smoke records expire within a day (DynamoDB TTL on expiresAt)\n');
 }

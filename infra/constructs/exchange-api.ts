@@ -12,6 +12,8 @@ import {
   ResponseType,
   RestApi,
   type Method,
+  type RequestValidator,
+  type Resource,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
@@ -87,6 +89,10 @@ export class ExchangeApi extends Construct {
   /** Where the nightly overstay check lands when it cannot be delivered or keeps failing. */
   readonly scheduledCheckDeadLetters: Queue;
   readonly firewall?: ApiFirewall;
+  /** `/api`, under which the views and the exchange routes live. */
+  readonly apiResource: Resource;
+  /** The API's one request validator (bodies and parameters). */
+  readonly validator: RequestValidator;
 
   constructor(scope: Construct, id: string, props: ExchangeApiProps) {
     super(scope, id);
@@ -128,6 +134,7 @@ export class ExchangeApi extends Construct {
 
     // One validator for the whole API (AwsSolutions-APIG2 asks for body and parameter validation together).
     const validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
+    this.validator = validator;
     this.refuseNamingTheProblem();
     const commandModel = this.commandRequestModel();
 
@@ -158,7 +165,7 @@ export class ExchangeApi extends Construct {
         // `$default`: validate whatever Content-Type the caller declares, not only application/json.
         requestModels: { $default: commandModel },
       });
-      this.suppressCognito(method);
+      suppressCognito(method);
       if (scheduled) {
         // The Interior's scheduled check: every night, raise OverstayDetected for stays that ended with no exit.
         // Like every other target, EventBridge retries a failed delivery and then parks the event instead of dropping it.
@@ -174,7 +181,8 @@ export class ExchangeApi extends Construct {
       functions.set(`commands-${spec.system}`, fn);
     }
 
-    const views = this.api.root.addResource('api').addResource('views');
+    this.apiResource = this.api.root.addResource('api');
+    const views = this.apiResource.addResource('views');
     const operatorRoles = new Map<Ministry, Role>();
     for (const ministry of MINISTRIES) {
       operatorRoles.set(ministry, new Role(this, `Operator-${ministry}`, { assumedBy: new AccountRootPrincipal(), description: `Operators of the ${ministry} ministry: read its view only` }));
@@ -195,7 +203,7 @@ export class ExchangeApi extends Construct {
         requestValidator: validator,
         requestParameters: { 'method.request.path.resource': true },
       });
-      this.suppressCognito(method);
+      suppressCognito(method);
       const operator = operatorRoles.get(spec.ministry)!;
       operator.addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [method.methodArn] }));
       NagSuppressions.addResourceSuppressions(
@@ -254,19 +262,20 @@ export class ExchangeApi extends Construct {
     this.api.addGatewayResponse('BadRequestParameters', { type: ResponseType.BAD_REQUEST_PARAMETERS, statusCode: '400', templates: refusal('invalid-parameters') });
   }
 
-  private suppressCognito(method: Method) {
-    NagSuppressions.addResourceSuppressions(method, [
-      {
-        id: 'AwsSolutions-COG4',
-        reason:
-          'IAM (SigV4) authorisation is the design: callers are agency systems and ministry operators acting through per-agency and per-ministry IAM roles, each allowed execute-api:Invoke on exactly its methods. There are no end-user accounts for a Cognito user pool to hold.',
-      },
-    ]);
-  }
-
   /** The operator's method ARN as cdk-nag renders it in an AwsSolutions-IAM5 finding, so the suppression matches only that ARN. */
   private methodArnAsNagSees(ministry: Ministry): string {
     const logicalId = (resource: Construct) => Stack.of(this).resolve((resource.node.defaultChild as CfnResource).logicalId) as string;
     return `Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalId(this.api)}>/<${logicalId(this.api.deploymentStage)}>/GET/api/views/${ministry}/*`;
   }
+}
+
+/** cdk-nag's AwsSolutions-COG4 (no Cognito authorizer) on a method, with the design's reason. */
+export function suppressCognito(method: Method): void {
+  NagSuppressions.addResourceSuppressions(method, [
+    {
+      id: 'AwsSolutions-COG4',
+      reason:
+        'IAM (SigV4) authorisation is the design: callers are agency systems and ministry operators acting through per-agency and per-ministry IAM roles, each allowed execute-api:Invoke on exactly its methods. There are no end-user accounts for a Cognito user pool to hold.',
+    },
+  ]);
 }

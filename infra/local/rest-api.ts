@@ -19,7 +19,8 @@ import type { InProcessHttpHandler, RawRequest } from './in-process-http.ts';
 import type { RequestSigner } from '@smithy/types';
 import { noteRefusal } from './aws-protocol.ts';
 import { depthProblem } from './json-limits.ts';
-import { BREACH_PARTITIONS, listBreaches } from '../../functions/exchange-log/breaches.ts';
+import { listBreaches } from '../../functions/exchange-log/breaches.ts';
+import { breachPartitionsFor as partitionsFor, breachRequest, ExchangeRefusal, mayInspectQueues, redriveTarget } from '../../functions/exchange-api/scope.ts';
 import type { QueueScope } from './queue-scope.ts';
 import { AuthError } from './sigv4.ts';
 
@@ -63,17 +64,6 @@ interface Route {
   readonly clients: (principal: Principal) => Clients;
 }
 
-/** A refusal of a built-in route, with its status. */
-class ApiRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const error = status >= 400 ? errorOf(text) : undefined;
@@ -103,11 +93,9 @@ const lambda =
   (event, context) =>
     handler(event, context);
 
-/** The breaches partitions a caller may read: an agency's own sources, an operator its ministry's agency's, the platform all. */
+/** The breaches partitions a caller may read (functions/exchange-api/scope.ts, shared with the AWS exchange API). */
 export function breachPartitionsFor(topology: Topology, principal: Principal): string[] {
-  if (principal.kind === 'platform') return [...BREACH_PARTITIONS];
-  if (principal.kind === 'agency') return [...principal.sources];
-  return [...(topology.agencies.find((a) => a.id === principal.ministry)?.sources ?? [])];
+  return partitionsFor(topology, principal);
 }
 
 function callerArn(principal: Principal): string {
@@ -175,29 +163,24 @@ export class RestApi {
         clients: () => readOnly,
       });
     }
-    // Operators see and act on their own ministry's queues only (queue-scope.ts); the platform on all.
-    const operators = (p: Principal): true | string => (p.kind === 'operator' || p.kind === 'platform' ? true : 'only operators may inspect the exchange');
+    // Operators see and act on their own ministry's queues only; the platform on all. The rules, and every refusal's
+    // wording, are functions/exchange-api/scope.ts, which the exchange API function follows on AWS.
+    const operators = mayInspectQueues;
     const builtIn =
       (handle: (event: APIGatewayProxyEvent, principal: Principal) => Promise<unknown> | unknown): RouteHandler =>
       async (event, _context, principal) => {
         try {
           return { statusCode: 200, body: JSON.stringify(await handle(event, principal)) };
         } catch (error) {
-          const refusal = error instanceof ApiRefusal ? error : new ApiRefusal(400, 'bad-request', (error as Error).message);
+          const refusal = error instanceof ExchangeRefusal ? error : new ExchangeRefusal(400, 'bad-request', (error as Error).message);
           return { statusCode: refusal.status, body: JSON.stringify({ error: { code: refusal.code, message: refusal.message } }) };
         }
       };
     const exchange = options.exchange;
     const redrive = async (event: APIGatewayProxyEvent, principal: Principal) => {
       const queue = event.queryStringParameters?.queue;
-      const subscription = topology.subscriptions.find((s) => exchange.deadLetterQueueName(s.name) === queue);
-      if (!queue || !subscription) throw new ApiRefusal(400, 'bad-request', `queue must name a dead-letter queue (mx-<subscription>-dlq), got ${JSON.stringify(queue ?? null)}`);
-      const scope = exchange.scope(principal);
-      if (!scope.has(subscription.name)) {
-        const own = scope.subscriptions.map((s) => exchange.deadLetterQueueName(s)).join(', ') || 'none';
-        throw new ApiRefusal(403, 'forbidden', `${principal.kind === 'operator' ? `the ${principal.ministry} operator` : 'this caller'} may not redrive ${queue}; its dead-letter queues: ${own}`);
-      }
-      return { queue, redriven: await exchange.redrive(queue) };
+      redriveTarget(topology, exchange.scope(principal), principal, queue, exchange.deadLetterQueueName);
+      return { queue, redriven: await exchange.redrive(queue!) };
     };
     routes.push(
       {
@@ -224,15 +207,8 @@ export class RestApi {
         // The agency that sent them sees its own; a ministry's operator those of its agency's sources; the platform all.
         allow: () => true,
         handler: builtIn(async (event, principal) => {
-          const allowed = breachPartitionsFor(topology, principal);
-          const asked = event.queryStringParameters?.source;
-          if (asked !== undefined && !allowed.includes(asked)) {
-            throw new ApiRefusal(403, 'forbidden', `this caller may read the breaches of ${allowed.join(', ') || 'no source'}, not ${JSON.stringify(asked)}`);
-          }
-          const limitText = event.queryStringParameters?.limit ?? '50';
-          const limit = Number(limitText);
-          if (!/^\d{1,5}$/.test(limitText) || limit < 1 || limit > 1000) throw new ApiRefusal(400, 'bad-parameter', `limit must be a whole number from 1 to 1000, got ${JSON.stringify(limitText)}`);
-          return listBreaches(readOnly.dynamo, options.tableName('ExchangeLog'), { partitions: asked ? [asked] : allowed, limit });
+          const { partitions, limit } = breachRequest(breachPartitionsFor(topology, principal), event.queryStringParameters);
+          return listBreaches(readOnly.dynamo, options.tableName('ExchangeLog'), { partitions, limit });
         }),
         clients: () => readOnly,
       },

@@ -9,6 +9,8 @@ import { Subscription } from '../constructs/subscription.ts';
 import { ExchangeApi } from '../constructs/exchange-api.ts';
 import { SchemaRegistry } from '../constructs/schema-registry.ts';
 import { CATALOG } from '../../schemas/catalog.ts';
+import { ExchangeRoutes } from '../constructs/exchange-routes.ts';
+import { ConsoleHosting } from '../constructs/console-hosting.ts';
 import { checkTopology, type KeySpec, type Topology } from '../topology.ts';
 
 export interface ExchangeStackProps extends StackProps {
@@ -23,7 +25,15 @@ export interface ExchangeStackProps extends StackProps {
    * (default: on, {@link DEFAULT_API_RATE_LIMIT}); `false` deploys none (LocalStack's free tier has no WAFv2).
    */
   readonly firewall?: { readonly rateLimitPerFiveMinutes: number } | false;
+  /**
+   * The operator console behind CloudFront (default: on); `false` deploys none
+   * (LocalStack's free tier has neither CloudFront nor the Lambda layers S3 deployments use).
+   */
+  readonly console?: boolean;
 }
+
+/** The table that keeps every accepted event, and whose owner subscription every event reaches. */
+const EXCHANGE_LOG_TABLE = 'ExchangeLog';
 
 /** Requests per client IP per 5 minutes: ~67/s, room for an agency's batch uploads behind one NAT address. */
 export const DEFAULT_API_RATE_LIMIT = 20_000;
@@ -80,6 +90,7 @@ export class ExchangeStack extends Stack {
 
     // Resolved by CloudFormation at deploy time from Secrets Manager.
     const secretEnvironment = { PERSON_KEY_SECRET: personKeySecret.secretValue.unsafeUnwrap() };
+    const subscriptions = new Map<string, Subscription>();
     for (const spec of props.topology.subscriptions) {
       const subscription = new Subscription(this, `Sub-${spec.name}`, {
         spec,
@@ -88,6 +99,7 @@ export class ExchangeStack extends Stack {
         // Powertools Metrics reads its namespace and `service` dimension from these (the contract-breach metric among them).
         environment: { ...secretEnvironment, POWERTOOLS_SERVICE_NAME: spec.name, POWERTOOLS_METRICS_NAMESPACE: CONTRACT_BREACH_METRIC.namespace },
       });
+      subscriptions.set(spec.name, subscription);
       alarms.watchDeadLetters(`Sub-${spec.name}`, subscription.deadLetterQueue, `subscription ${spec.name}`);
       alarms.watchFunction(`Sub-${spec.name}`, subscription.handler, `The ${spec.name} subscription handler`);
     }
@@ -105,12 +117,31 @@ export class ExchangeStack extends Stack {
     for (const [name, fn] of api.functions) alarms.watchFunction(name, fn, `The ${name} API function`);
     alarms.watchDeadLetters('ScheduledCheck', api.scheduledCheckDeadLetters, 'the nightly overstay check');
 
+    const logSubscription = props.topology.subscriptions.find((s) => s.table === EXCHANGE_LOG_TABLE);
+    if (!logSubscription) throw new Error(`the topology has no subscription owning the ${EXCHANGE_LOG_TABLE} table, which the exchange routes count events by`);
+    const routes = new ExchangeRoutes(this, 'ExchangeRoutes', {
+      api,
+      topology: props.topology,
+      queues: subscriptions,
+      logSubscription: logSubscription.name,
+      exchangeLog: tables.get(EXCHANGE_LOG_TABLE)!,
+      operatorRoles: api.operatorRoles,
+      publisherRoles: exchange.publisherRoles,
+    });
+    alarms.watchFunction('ExchangeRoutes', routes.handler, 'The exchange API function (console exchange page)');
+    alarms.watchFunction('Whoami', routes.whoami, 'The whoami function (console sign-in)');
+
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the command and query APIs, stage included' });
     new CfnOutput(this, 'ApiAccessLogGroup', { value: api.accessLogs.logGroupName, description: 'One JSON line per API request: caller ARN, request id, resource, status' });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
     new CfnOutput(this, 'ContractBreachMetricName', { value: CONTRACT_BREACH_METRIC.metricName, description: `Namespace ${CONTRACT_BREACH_METRIC.namespace}, dimension service=${CONTRACT_BREACH_METRIC.service}` });
     new CfnOutput(this, 'ContractBreachMetricNamespace', { value: CONTRACT_BREACH_METRIC.namespace });
     for (const [ministry, role] of api.operatorRoles) new CfnOutput(this, `OperatorRole${ministry.replace(/-/g, '')}`, { value: role.roleArn });
+    new CfnOutput(this, 'PlatformOperatorRole', { value: routes.platformRole.roleArn, description: 'Every queue, dead letter and breach of the exchange' });
+    if (props.console !== false) {
+      const hosting = new ConsoleHosting(this, 'Console', { api: api.api });
+      new CfnOutput(this, 'ConsoleUrl', { value: hosting.url, description: 'The operator console (sign in with an operator role\'s temporary keys); npx mx smoke --console <ConsoleUrl>' });
+    }
 
     new SchemaRegistry(this, 'Contract', { definitions: CATALOG });
     new CfnOutput(this, 'EventBusName', { value: exchange.bus.eventBusName });

@@ -72,12 +72,17 @@ describe('queue → DLQ → Lambda wiring', () => {
 
 describe('functions', () => {
   it('run on the nodejs22.x runtime the platform targets, ESM, with only their own table in the environment', () => {
-    const functions = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties.Handler === 'index.handler');
-    expect(functions).toHaveLength(TOPOLOGY.subscriptions.length + TOPOLOGY.commandApis.length + TOPOLOGY.queryApis.length);
+    // The console deployment's copy function is CDK's own (Python), run only by CloudFormation during a deploy.
+    const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
+    // And the console's exchange routes and whoami.
+    expect(functions).toHaveLength(TOPOLOGY.subscriptions.length + TOPOLOGY.commandApis.length + TOPOLOGY.queryApis.length + 2);
     expect(LAMBDA_RUNTIME.name).toBe('nodejs22.x');
-    for (const [, fn] of functions) {
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Handler).toBe('index.handler');
       expect(fn.Properties.Runtime).toBe(LAMBDA_RUNTIME.name);
-      expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: expect.any(String) });
+      // The exchange routes read queues and an index, whoami nothing: no table of their own (test/infra/exchange-routes.test.ts).
+      if (id.startsWith('ExchangeRoutes')) expect(fn.Properties.Environment.Variables.TABLE_NAME).toBeUndefined();
+      else expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: expect.any(String) });
     }
   });
 
@@ -212,18 +217,24 @@ describe('scheduled check', () => {
 describe('REST API', () => {
   it('authorises every method with IAM', () => {
     const methods = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS');
-    expect(methods.length).toBe(TOPOLOGY.commandApis.length + TOPOLOGY.queryApis.length);
+    // The command and view APIs, the four exchange routes and whoami.
+    expect(methods.length).toBe(TOPOLOGY.commandApis.length + TOPOLOGY.queryApis.length + 5);
     for (const [, method] of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
   });
 
-  it('lets each ministry\u2019s operator role invoke only its own view', () => {
+  it('lets each ministry\u2019s operator role invoke only its own view and the exchange routes', () => {
     for (const ministry of ['interior', 'labour', 'foreign-affairs', 'border-service']) {
       const compact = ministry.replace(/-/g, '');
       const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`ApisOperator${compact}`))!;
       const statements = policy.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown }[];
-      expect(statements).toHaveLength(1);
-      expect(statements[0]!.Action).toBe('execute-api:Invoke');
-      expect(JSON.stringify(statements[0]!.Resource)).toContain(`/GET/api/views/${ministry}/*`);
+      expect(statements.map((s) => s.Action)).toEqual(['execute-api:Invoke', 'execute-api:Invoke']);
+      const views = JSON.stringify(statements[0]!.Resource);
+      expect(views).toContain(`/GET/api/views/${ministry}/*`);
+      // Which queues and breaches the exchange routes show it is decided by its role (test/infra/exchange-routes.test.ts).
+      const exchange = JSON.stringify(statements[1]!.Resource);
+      expect(exchange).not.toContain('/api/views/');
+      expect(exchange.match(/\/api\/exchange\//g)).toHaveLength(4);
+      expect(exchange).toContain('/GET/api/whoami');
     }
   });
 

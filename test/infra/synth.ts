@@ -36,3 +36,13 @@ export function logicalIdOf(ref: unknown): string | undefined {
   const value = ref as { Ref?: string; 'Fn::GetAtt'?: [string, string] } | undefined;
   return value?.Ref ?? value?.['Fn::GetAtt']?.[0];
 }
+
+/** A CloudFormation intrinsic as text: `{ Ref: X }` → `<Ref:X>`, `{ Fn::GetAtt: [X, A] }` → `<X.A>`; a `Fn::Join` joined. */
+export function renderIntrinsic(value: unknown, placeholder: (intrinsic: string) => string = (i) => `<${i}>`): string {
+  if (typeof value === 'string') return value;
+  const v = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+  if (v.Ref) return placeholder(`Ref:${v.Ref}`);
+  if (v['Fn::GetAtt']) return placeholder(`${v['Fn::GetAtt'][0]}.${v['Fn::GetAtt'][1]}`);
+  if (v['Fn::Join']) return v['Fn::Join'][1].map((part) => renderIntrinsic(part, placeholder)).join(v['Fn::Join'][0]);
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
