@@ -5,6 +5,9 @@
  */
 import { CliError } from './output.ts';
 
+/** Nothing answered at the console's URL (as opposed to a page that answered wrongly). */
+export class ConsoleUnreachable extends CliError {}
+
 export interface ConsoleAnswer {
   readonly url: string;
   readonly status: number;
@@ -33,7 +36,7 @@ export async function checkConsole(base: string, options: { timeoutMs?: number }
     response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(options.timeoutMs ?? 15_000) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError(`the console at ${url} is not reachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    throw new ConsoleUnreachable(`the console at ${url} is not reachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
   }
   await response.body?.cancel();
   const contentType = response.headers.get('content-type') ?? '';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { exampleEntry, SMOKE_RESOURCE } from '../../schemas/entries.ts';
 import type { PersonRef } from '../../schemas/person.ts';
 import { cleanUpSmoke } from './smoke-cleanup.ts';
-import { checkConsole } from './console-check.ts';
+import { checkConsole, ConsoleUnreachable } from './console-check.ts';
 import { TOPOLOGY, type Ministry } from '../topology.ts';
 import { apiUrl, regionOfApiUrl } from './api-url.ts';
 import { connect, type Connection } from './connection.ts';
@@ -86,7 +86,12 @@ export async function smoke(opts: SmokeOptions): Promise<void> {
   const { identities, api, bus, local } = await resolveTarget(opts);
   // The console first: a page that does not answer is found in a second, before any event is published.
   const consoleBase = opts.console ?? local?.endpoint;
-  const consoleAnswer = consoleBase ? await checkConsole(consoleBase) : undefined;
+  const consoleAnswer = consoleBase
+    ? await checkConsole(consoleBase).catch((error: unknown) => {
+        // On the local cloud the console is the cloud: a stopped one gets the sentence every command uses.
+        throw local && !opts.console && error instanceof ConsoleUnreachable ? new CliError(notReachableMessage(local.endpoint)) : error;
+      })
+    : undefined;
   const deadline = Date.now() + Number(opts.timeout) * 1000;
   const results = [];
   // People of this run only, in the smoke namespace: nobody's records, and no ministry's figures, change.

@@ -86,6 +86,11 @@ export async function serveConsole(url: string, res: ServerResponse): Promise<bo
     send(res, 200, 'application/json; charset=utf-8', catalogDocumentJson());
     return true;
   }
+  if (url === '/console/config.json') {
+    // The local cloud's API answers on the page's own host, with no stage: nothing to describe (the console then signs for its host).
+    send(res, 200, 'application/json; charset=utf-8', '{}');
+    return true;
+  }
   if (url === '/console/app.js') {
     send(res, 200, 'text/javascript; charset=utf-8', await bundleApp());
     return true;
