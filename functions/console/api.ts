@@ -1,0 +1,50 @@
+/**
+ * The console's API calls, signed in the browser with the operator's keys
+ * (SigV4 for execute-api, as API Gateway's IAM authorisation checks them;
+ * temporary keys sign their session token as `x-amz-security-token`).
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { Refusal } from './sign-in.ts';
+
+export interface Keys {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export type Json = Record<string, unknown>;
+
+/** A refusal from the API, with AWS's error type when it named one. */
+export class ApiError extends Error implements Refusal {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function callApi(keys: Keys, path: string, query: Record<string, string> = {}, method = 'GET'): Promise<Json> {
+  const request = new HttpRequest({ method, protocol: location.protocol, hostname: location.hostname, port: location.port ? Number(location.port) : undefined, path, query, headers: { host: location.host } });
+  const credentials = { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, ...(keys.sessionToken ? { sessionToken: keys.sessionToken } : {}) };
+  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'execute-api', sha256: Sha256 });
+  const signed = await signer.sign(request);
+  const { host: _host, ...headers } = signed.headers;
+  const search = new URLSearchParams(query).toString();
+  let response: Response;
+  try {
+    response = await fetch(`${path}${search ? `?${search}` : ''}`, { method, headers });
+  } catch (error) {
+    throw new ApiError(0, `the API could not be reached: ${(error as Error).message}`);
+  }
+  const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string }; message?: string } & Json;
+  if (!response.ok) {
+    // The local cloud names the problem in the body; API Gateway in x-amzn-ErrorType and a bare { message }.
+    const code = body.error?.code ?? response.headers.get('x-amzn-errortype') ?? undefined;
+    throw new ApiError(response.status, body.error?.message ?? body.message ?? response.statusText, code);
+  }
+  return body;
+}
