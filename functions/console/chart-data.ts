@@ -37,28 +37,38 @@ export const TOP = 10;
 
 export interface Breakdown {
   readonly categories: Named[];
-  readonly values: number[];
+  /** One row of values per series, in the order of the categories. */
+  readonly series: { readonly key: string; readonly values: number[] }[];
   /** Set when parts were summed into "Other": how many were shown, of how many. */
   readonly cut?: { readonly shown: number; readonly of: number; readonly otherParts: number };
 }
 
 /**
- * Largest first (ties by name). Cut only when it saves more than one bar: an
- * "Other" standing for a single part would hide its name for nothing.
+ * Largest first (by the sum over the series; ties by name). Cut only when it
+ * saves more than one bar: an "Other" standing for a single part would hide
+ * its name for nothing. With `seriesKeys`, a counter `"<key> <series>"` (the
+ * crossings' `"KZ-ALA-AIR entry"`) is one part's figure in that series.
  */
-export function topBreakdown(counts: Readonly<Record<string, number>>, dimension: Dimension, limit = TOP): Breakdown {
-  const parts = Object.entries(counts ?? {})
-    .filter(([, value]) => value !== 0)
-    .map(([key, value]) => ({ name: dimensionName(dimension, key), value }))
-    .sort((a, b) => b.value - a.value || a.name.text.localeCompare(b.name.text));
-  if (parts.length <= limit + 1) return { categories: parts.map((p) => p.name), values: parts.map((p) => p.value) };
+export function topBreakdown(counts: Readonly<Record<string, number>>, dimension: Dimension, limit = TOP, seriesKeys: readonly string[] = ['']): Breakdown {
+  const byPart = new Map<string, number[]>();
+  for (const [name, value] of Object.entries(counts ?? {})) {
+    const index = seriesKeys.findIndex((key) => key === '' || name.endsWith(` ${key}`));
+    if (index < 0 || value === 0) continue;
+    const key = seriesKeys[index] === '' ? name : name.slice(0, -seriesKeys[index]!.length - 1);
+    const values = byPart.get(key) ?? seriesKeys.map(() => 0);
+    values[index]! += value;
+    byPart.set(key, values);
+  }
+  const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+  const parts = [...byPart]
+    .map(([key, values]) => ({ name: dimensionName(dimension, key), values, total: sum(values) }))
+    .sort((a, b) => b.total - a.total || a.name.text.localeCompare(b.name.text));
+  const rows = (list: typeof parts) => seriesKeys.map((key, i) => ({ key, values: list.map((p) => p.values[i]!) }));
+  if (parts.length <= limit + 1) return { categories: parts.map((p) => p.name), series: rows(parts) };
   const shown = parts.slice(0, limit);
   const rest = parts.slice(limit);
-  return {
-    categories: [...shown.map((p) => p.name), { text: `Other (${formatCount(rest.length)})` }],
-    values: [...shown.map((p) => p.value), rest.reduce((sum, p) => sum + p.value, 0)],
-    cut: { shown: limit, of: parts.length, otherParts: rest.length },
-  };
+  const other = { name: { text: `Other (${formatCount(rest.length)})` }, values: seriesKeys.map((_, i) => sum(rest.map((p) => p.values[i]!))), total: sum(rest.map((p) => p.total)) };
+  return { categories: [...shown, other].map((p) => p.name), series: rows([...shown, other]), cut: { shown: limit, of: parts.length, otherParts: rest.length } };
 }
 
 export function cutNote(cut: Breakdown['cut'], noun: string): string[] {

@@ -41,10 +41,13 @@ interface BreakdownOptions {
   readonly categoryTitle: string;
   readonly valueTitle: string;
   readonly coverage: string;
+  /** Counters kept per series (`"KZ-ALA-AIR entry"`): series key → its label. One series, the value title, by default. */
+  readonly series?: Readonly<Record<string, string>>;
 }
 
 function breakdownChart(o: BreakdownOptions): ChartSpec {
-  const breakdown = topBreakdown(counts(o.counts), o.dimension);
+  const names = o.series ?? { '': o.valueTitle };
+  const breakdown = topBreakdown(counts(o.counts), o.dimension, undefined, Object.keys(names));
   return {
     title: o.title,
     notes: [o.coverage, ...cutNote(breakdown.cut, o.parts)],
@@ -52,7 +55,7 @@ function breakdownChart(o: BreakdownOptions): ChartSpec {
     categoryTitle: o.categoryTitle,
     valueTitle: o.valueTitle,
     categories: breakdown.categories,
-    series: [{ label: o.valueTitle, values: breakdown.values, colour: SERIES_COLOURS[0] }],
+    series: breakdown.series.map((s, i) => ({ label: names[s.key]!, values: s.values, colour: SERIES_COLOURS[i % SERIES_COLOURS.length]! })),
     ...(breakdown.cut ? { otherIndex: breakdown.categories.length - 1 } : {}),
   };
 }
@@ -152,7 +155,7 @@ export function dashboardFor(ministry: string, stats: StatsAnswer): Dashboard {
         ],
         charts: [
           monthChart('Crossings by month', part(crossings, 'byMonth'), period, 'Crossings', { entry: 'Entries', exit: 'Exits' }),
-          breakdownChart({ title: 'Crossings by checkpoint', counts: part(crossings, 'byCheckpoint'), dimension: 'checkpoint', parts: 'checkpoints', categoryTitle: 'Checkpoint', valueTitle: 'Crossings', coverage: during }),
+          breakdownChart({ title: 'Crossings by checkpoint', counts: part(crossings, 'byCheckpoint'), dimension: 'checkpoint', parts: 'checkpoints', categoryTitle: 'Checkpoint', valueTitle: 'Crossings', coverage: during, series: { entry: 'Entries', exit: 'Exits' } }),
           breakdownChart({ title: 'Entry denials by reason', counts: s.entryDeniedByReason, dimension: 'reason', parts: 'reasons', categoryTitle: 'Reason', valueTitle: 'Denials', coverage: during }),
         ],
       };

@@ -75,8 +75,9 @@ describe('charts never cut silently', () => {
     expect(breakdown.categories).toHaveLength(TOP + 1);
     expect(breakdown.categories[0]).toEqual({ text: 'China', code: 'CHN' });
     expect(breakdown.categories.at(-1)!.text).toBe('Other (3)');
-    expect(breakdown.values.at(-1)).toBe(counts.JPN! + counts.RUS! + counts.KGZ!);
-    expect(breakdown.values.reduce((a, b) => a + b)).toBe(Object.values(counts).reduce((a, b) => a + b));
+    const values = breakdown.series[0]!.values;
+    expect(values.at(-1)).toBe(counts.JPN! + counts.RUS! + counts.KGZ!);
+    expect(values.reduce((a, b) => a + b)).toBe(Object.values(counts).reduce((a, b) => a + b));
     expect(breakdown.cut).toEqual({ shown: TOP, of: 13, otherParts: 3 });
 
     const permits = Object.fromEntries(Object.entries(counts).map(([c, n]) => [`lea.byCountry:${c}`, n]));
@@ -84,6 +85,20 @@ describe('charts never cut silently', () => {
     expect(chart.notes).toEqual(['on 1 December 2021', 'Top 10 of 13 countries; the other 3 are summed as “Other”.']);
     expect(chart.otherIndex).toBe(TOP);
     expect(OTHER_COLOUR).not.toBe(chart.series[0]!.colour);
+  });
+
+  it('shows crossings by checkpoint in both directions, ranked by their sum', () => {
+    const byCheckpoint = { 'byCheckpoint:KZ-ALA-AIR entry': 3, 'byCheckpoint:KZ-ALA-AIR exit': 1, 'byCheckpoint:KZ-KHORGOS-ROAD exit': 5 };
+    const chart = dashboardFor('border-service', stats('border-service', { period: { crossings: { total: { entry: 3, exit: 6, ...byCheckpoint }, months: {} } } })).charts.find((c) => c.title === 'Crossings by checkpoint')!;
+    expect(chart.categories).toEqual([
+      { text: 'Khorgos (road, China)', code: 'KZ-KHORGOS-ROAD' },
+      { text: 'Almaty airport', code: 'KZ-ALA-AIR' },
+    ]);
+    expect(chart.series.map((s) => [s.label, s.values])).toEqual([
+      ['Entries', [0, 3]],
+      ['Exits', [5, 1]],
+    ]);
+    expect(new Set(chart.series.map((s) => s.colour)).size).toBe(2);
   });
 
   it('does not hide one part behind "Other"', () => {
