@@ -21,8 +21,11 @@ export function nameHtml(name: Named): string {
   return name.code ? `<span class="coded" title="${esc(name.code)}">${esc(name.text)}</span>` : esc(name.text);
 }
 
+/** Bars named in several lines get the grid's whole width, so their names stay readable. */
+const LONG_NAME = 30;
+
 /** Long category names on several lines (Chart.js draws an array as lines), never cut. */
-function wrap(text: string, width = 30): string | string[] {
+function wrap(text: string, width = LONG_NAME): string | string[] {
   if (text.length <= width) return text;
   const lines: string[] = [];
   let line = '';
@@ -38,6 +41,18 @@ function wrap(text: string, width = 30): string | string[] {
 
 const isEmpty = (spec: ChartSpec) => spec.categories.length === 0 || spec.series.every((s) => s.values.every((v) => v === 0));
 
+const hasLongNames = (spec: ChartSpec) => spec.orientation === 'horizontal' && spec.categories.some((c) => c.text.length > LONG_NAME);
+/** How many characters a bar's name may take per line: twice as many on a full-width chart. */
+const lineWidth = (spec: ChartSpec) => (hasLongNames(spec) ? 2 * LONG_NAME : LONG_NAME);
+
+/** Room for every bar and every line of its name. */
+function heightOf(spec: ChartSpec): number {
+  if (spec.orientation === 'vertical') return 300;
+  const lines = spec.categories.reduce((sum, c) => sum + [wrap(c.text, lineWidth(spec))].flat().length, 0);
+  const bars = spec.categories.length * spec.series.length;
+  return Math.max(180, 70 + (spec.series.length > 1 ? 24 : 0) + Math.max(lines * 17 + spec.categories.length * 10, bars * 22));
+}
+
 /** The chart's frame: title, what it covers, the canvas and its figures. */
 export function chartHtml(spec: ChartSpec, index: number): string {
   const notes = spec.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('');
@@ -47,7 +62,7 @@ export function chartHtml(spec: ChartSpec, index: number): string {
   const rows = spec.categories
     .map((category, i) => `<tr${i === spec.otherIndex ? ' class="other"' : ''}><th scope="row">${nameHtml(category)}</th>${spec.series.map((s) => `<td class="num">${formatCount(s.values[i] ?? 0)}</td>`).join('')}</tr>`)
     .join('');
-  return `<figure class="card chart" data-chart-title="${esc(spec.title)}">${head}
+  return `<figure class="card chart${hasLongNames(spec) ? ' wide' : ''}" data-chart-title="${esc(spec.title)}">${head}
     <div class="canvas-box" id="chart-box-${index}"><canvas id="chart-${index}" role="img" aria-label="${esc(`${spec.title}: ${spec.notes.join(' ')}`)}"></canvas></div>
     <details class="figures"><summary>Figures</summary><div class="table-wrap"><table><thead>${header}</thead><tbody>${rows}</tbody></table></div></details></figure>`;
 }
@@ -59,13 +74,13 @@ export function drawChart(spec: ChartSpec, index: number): Chart | undefined {
   if (!canvas || !box) return undefined;
   const horizontal = spec.orientation === 'horizontal';
   // Set through the CSSOM, which the page's CSP allows (it refuses style attributes).
-  box.style.height = `${horizontal ? Math.max(180, 56 + spec.categories.length * (spec.categories.some((c) => c.text.length > 30) ? 40 : 28)) : 300}px`;
+  box.style.height = `${heightOf(spec)}px`;
   const valueAxis = horizontal ? 'x' : 'y';
   const categoryAxis = horizontal ? 'y' : 'x';
   const config: ChartConfiguration<'bar'> = {
     type: 'bar',
     data: {
-      labels: spec.categories.map((c) => wrap(c.text)),
+      labels: spec.categories.map((c) => wrap(c.text, lineWidth(spec))),
       datasets: spec.series.map((s) => ({
         label: s.label,
         data: [...s.values],

@@ -124,7 +124,7 @@ export function dashboardFor(ministry: string, stats: StatsAnswer): Dashboard {
         ],
         charts: [
           breakdownChart({ title: 'Offences by citizenship', counts: s.offencesByCitizenship, dimension: 'country', parts: 'countries', categoryTitle: 'Citizenship', valueTitle: 'Offences', coverage: during }),
-          breakdownChart({ title: 'Offences by article', counts: s.offencesByArticle, dimension: 'article', parts: 'articles', categoryTitle: 'Article of the Code of Administrative Offences', valueTitle: 'Offences', coverage: during }),
+          breakdownChart({ title: 'Offences by article', counts: s.offencesByArticle, dimension: 'article', parts: 'articles', categoryTitle: 'Article', valueTitle: 'Offences', coverage: `${during} · articles of the Code of Administrative Offences` }),
           breakdownChart({ title: 'Deportations by citizenship', counts: s.deportationsByCitizenship, dimension: 'country', parts: 'countries', categoryTitle: 'Citizenship', valueTitle: 'Deportations', coverage: during }),
           monthChart('Offences by month', s.offencesByMonth, period, 'Offences'),
         ],

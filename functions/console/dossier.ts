@@ -184,8 +184,9 @@ export interface RecordView {
 }
 
 export function recordView(record: { readonly kind: string; readonly key: string; readonly state: Readonly<Record<string, unknown>> }): RecordView {
+  // The person is the dossier's subject, and the identifier the heading already shows is not repeated.
   const fields = Object.entries(record.state ?? {})
-    .filter(([field]) => field !== 'person')
+    .filter(([field, value]) => field !== 'person' && !(FORMATS[field as StateField] === 'id' && value === record.key))
     .sort(byReadingOrder)
     .flatMap(([field, value]) => fieldRows(field, value));
   return { heading: kindName(record.kind), ...(record.key && !record.key.includes('#') ? { key: record.key } : {}), fields };

@@ -55,8 +55,11 @@ describe('the dossier', () => {
     expect(row(view.fields, 'Category')!.text).toBe('3 — specialists');
     expect(row(view.fields, 'Status')!.text).toBe('Active');
     expect(row(view.fields, 'Employer BIN')).toEqual({ label: 'Employer BIN', text: '990909400012', id: true });
-    // The person a record is about is the dossier's subject, not one more field.
+    // The person a record is about is the dossier's subject, and the heading already shows the permit number.
     expect(row(view.fields, 'Person')).toBeUndefined();
+    expect(row(view.fields, 'Permit number')).toBeUndefined();
+    // What it is, for whom and where, then when, then how it stands — whatever order the store kept.
+    expect(view.fields.map((f) => f.label)).toEqual(['Kind', 'Category', 'Employer BIN', 'Occupation', 'Region', 'Valid from', 'Valid until', 'Status']);
     expect(noJson(view.fields)).toBe(true);
   });
 
