@@ -12,7 +12,7 @@ import { ApiError, callApi, type Json, type Keys } from './api.ts';
 import { chartHtml, drawChart, esc, nameHtml } from './charts.ts';
 import { dashboardFor, type StatsAnswer } from './dashboard.ts';
 import { profileFields, recordReference, recordView, type Field } from './dossier.ts';
-import { formatCount, formatMoment } from './format.ts';
+import { formatCount, formatMoment, formatNumber } from './format.ts';
 import { eventTypeName, ministryName, sourceName } from './labels.ts';
 import { keysProblem, ministryOf, type Caller } from './sign-in.ts';
 
@@ -37,8 +37,8 @@ function showError(target: HTMLElement, error: unknown): void {
 const id = (text: unknown) => `<code class="id">${esc(text)}</code>`;
 const tableWrap = (html: string) => `<div class="table-wrap">${html}</div>`;
 
-const tile = (label: string, value: number, note?: string) =>
-  `<div class="tile"><div class="value" data-tile="${esc(label)}">${esc(formatCount(value))}</div><div class="label">${esc(label)}</div>${note ? `<div class="note" data-note="${esc(label)}">${esc(note)}</div>` : ''}</div>`;
+const tile = (label: string, value: number, note?: string, format: (n: number) => string = formatCount) =>
+  `<div class="tile"><div class="value" data-tile="${esc(label)}">${esc(format(value))}</div><div class="label">${esc(label)}</div>${note ? `<div class="note" data-note="${esc(label)}">${esc(note)}</div>` : ''}</div>`;
 
 function fieldsTable(fields: readonly Field[]): string {
   return `<table class="fields"><tbody>${fields
@@ -157,7 +157,7 @@ async function exchange(): Promise<void> {
   const health = document.getElementById('health')!;
   try {
     const h = (await api('/api/exchange/health')) as { pending: number; deadLetters: number; eventsPerMinute: number; lagSeconds: number; subscriptions: Json[] };
-    health.innerHTML = `<div class="tiles">${tile('Deliveries pending', h.pending, 'now')}${tile('Dead letters', h.deadLetters, 'now')}${tile('Events per minute', h.eventsPerMinute, 'the last minute')}${tile('Projection lag (oldest pending, s)', h.lagSeconds, 'now')}</div>
+    health.innerHTML = `<div class="tiles">${tile('Deliveries pending', h.pending, 'now')}${tile('Dead letters', h.deadLetters, 'now')}${tile('Events per minute', h.eventsPerMinute, 'the last minute')}${tile('Projection lag (oldest pending, s)', h.lagSeconds, 'now', formatNumber)}</div>
       <div class="card"><h2>Subscriptions</h2>${tableWrap(`<table><thead><tr><th>Subscription</th><th class="num">Queue depth</th><th class="num">In flight</th><th class="num">Dead letters</th><th class="num">Delivered</th><th class="num">Failed</th></tr></thead><tbody>${h.subscriptions
         .map((s) => `<tr><td>${id(s.subscription)}</td>${['visible', 'inFlight', 'deadLetters', 'delivered', 'failed'].map((k) => `<td class="num">${formatCount(Number(s[k] ?? 0))}</td>`).join('')}</tr>`)
         .join('')}</tbody></table>`)}</div>`;

@@ -84,6 +84,7 @@ export function drawChart(spec: ChartSpec, index: number): Chart | undefined {
       datasets: spec.series.map((s) => ({
         label: s.label,
         data: [...s.values],
+        maxBarThickness: 36,
         backgroundColor: spec.otherIndex === undefined ? s.colour : spec.categories.map((_, i) => (i === spec.otherIndex ? OTHER_COLOUR : s.colour)),
       })),
     },
