@@ -23,6 +23,7 @@ import { listBreaches } from '../../functions/exchange-log/breaches.ts';
 import { breachPartitionsFor as partitionsFor, breachRequest, ExchangeRefusal, mayInspectQueues, redriveTarget } from '../../functions/exchange-api/scope.ts';
 import type { QueueScope } from './queue-scope.ts';
 import { AuthError } from './sigv4.ts';
+import { whoami } from '../../functions/query-api/whoami.ts';
 
 type ApiHandler = (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult>;
 /** A route's handler: a Lambda handler, or a built-in one that also sees who is calling. */
@@ -128,6 +129,7 @@ export class RestApi {
 
     const routes: Route[] = [];
     const roles = Object.fromEntries(topology.agencies.map((a) => [agencyRoleName(a.id), a.id]));
+    const operatorRoles = Object.fromEntries(topology.queryApis.map((q) => [operatorRoleName(q.ministry), q.ministry]));
     for (const spec of topology.commandApis) {
       const handler = await loadHandler<ApiHandler>(REPO_ROOT, spec.handler, `command-${spec.system}`, {
         ...common,
@@ -200,6 +202,15 @@ export class RestApi {
         clients: () => readOnly,
       },
       { pattern: /^\/api\/exchange\/dead-letters\/redrive\/?$/, method: 'POST', resource: '/api/exchange/dead-letters/redrive', allow: operators, handler: builtIn(redrive), clients: () => readOnly },
+      {
+        // Who the signed caller is (the console's sign-in); the same pure function a Lambda serves on AWS.
+        pattern: /^\/api\/whoami\/?$/,
+        method: 'GET',
+        resource: '/api/whoami',
+        allow: () => true,
+        handler: builtIn((_event, principal) => whoami(callerArn(principal), { operators: operatorRoles, agencies: roles })),
+        clients: () => readOnly,
+      },
       {
         pattern: /^\/api\/exchange\/breaches\/?$/,
         method: 'GET',

@@ -39,8 +39,8 @@ describe('operator console under its Content-Security-Policy', () => {
   it('signs in, draws charts, searches a person and shows the exchange without a single violation', async () => {
     const response = await page.goto(env.endpoint);
     expect(response!.headers()['content-security-policy']).toMatch(/default-src 'none'/);
+    expect(response!.headers()['content-security-policy']).toMatch(/style-src-attr 'none'/);
     const keys = env.cloud.credentials.operators.labour;
-    await page.selectOption('#ministry', 'labour');
     await page.fill('#accessKeyId', keys.accessKeyId);
     await page.fill('#secretAccessKey', keys.secretAccessKey);
     await page.click('#signin button[type=submit]');
@@ -73,5 +73,17 @@ describe('operator console under its Content-Security-Policy', () => {
     });
     expect(ran).toBe(false);
     expect(violations.some((v) => /script-src/.test(v))).toBe(true);
+  });
+
+  it('blocks an injected style attribute: the console needs none', async () => {
+    const applied = await page.evaluate(async () => {
+      const host = document.createElement('div');
+      host.innerHTML = '<p id="mx-injected" style="display: none">x</p>';
+      document.body.append(host);
+      await new Promise((r) => setTimeout(r, 50));
+      return getComputedStyle(document.getElementById('mx-injected')!).display === 'none';
+    });
+    expect(applied).toBe(false);
+    expect(violations.some((v) => /style-src-attr/.test(v))).toBe(true);
   });
 });
