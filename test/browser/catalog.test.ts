@@ -31,7 +31,6 @@ beforeAll(async () => {
   page.on('pageerror', (e) => problems.push(e.message));
   const keys = env.cloud.credentials.operators.interior;
   await page.goto(env.endpoint);
-  await page.selectOption('#ministry', 'interior');
   await page.fill('#accessKeyId', keys.accessKeyId);
   await page.fill('#secretAccessKey', keys.secretAccessKey);
   await page.click('#signin button[type=submit]');
