@@ -4,6 +4,7 @@ import { registerBreachesCommand } from './breaches-command.ts';
 import { registerCloudCommands } from './cloud-command.ts';
 import { registerCredentialsCommand } from './credentials-command.ts';
 import { registerDlqCommands } from './dlq-command.ts';
+import { registerLogCommands } from './log-command.ts';
 import { registerPublishCommand } from './publish-command.ts';
 import { registerRegionsCommand } from './regions-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
@@ -36,6 +37,7 @@ registerViewCommands(program);
 registerPlatformCommands(program);
 registerReplayCommand(program);
 registerSmokeCommand(program);
+registerLogCommands(program);
 
 try {
   await program.parseAsync(process.argv);

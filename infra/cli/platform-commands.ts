@@ -2,7 +2,7 @@
  * Platform tools that look across ministries (trace, contradictions) or at
  * the access ledger. They use the platform's credentials, not an operator's.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand as RawQueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { documentClient } from '../../functions/lib/clients.ts';
@@ -15,6 +15,82 @@ import { MINISTRIES, viewTableId } from '../topology.ts';
 import { connect, physicalTables, sdkConfig, withConnectionOptions, type Connection } from './connection.ts';
 import { CliError, printJson, printTable } from './output.ts';
 import { personParams, withPersonOptions } from './view-command.ts';
+import { openSignedLogs, proveWithWait } from './log-command.ts';
+import type { ProofFile } from '../../functions/merkle/proof-file.ts';
+
+/**
+ * One access in the field set of Estonia's Data Tracker (andmejälgija): who
+ * the person is, when, what was done, which system gave the data and who
+ * received it, what restricts showing the entry to the person, and beyond
+ * the Tracker, the purpose given and the proof that the ledger holds the
+ * entry (checkable offline with `mx log check-proof`).
+ */
+export interface DataTrackerEntry {
+  readonly personCode: string;
+  readonly logTime: string;
+  readonly action: string;
+  readonly sender: string;
+  readonly receiver: string;
+  readonly restrictions: string;
+  readonly purpose: string;
+  readonly proof: ProofFile | null;
+  /** Why there is no proof, when there is none. */
+  readonly proofMissing?: string;
+}
+
+const ACTIONS: Readonly<Record<string, string>> = {
+  person: 'read the person\u2019s dossier',
+  lineage: 'read the events behind the person\u2019s records',
+  accesses: 'read who accessed the person\u2019s data',
+};
+
+/** The person code a Data Tracker shows: the IIN, or a foreigner's citizenship and document number. */
+function personCode(opts: { iin?: string; citizenship?: string; document?: string }): string {
+  return opts.iin ?? `${opts.citizenship!.toUpperCase()} ${opts.document!.toUpperCase()}`;
+}
+
+async function dataTrackerExport(
+  opts: { iin?: string; citizenship?: string; document?: string; endpoint?: string; dataDir?: string; wait?: string },
+  key: string,
+): Promise<DataTrackerEntry[]> {
+  const wait = Number(opts.wait ?? '30');
+  if (!(wait >= 0 && wait <= 3600)) throw new CliError(`--wait must be 0 to 3600 seconds, got ${JSON.stringify(opts.wait)}`);
+  const logs = await openSignedLogs(opts);
+  try {
+    const rows: Record<string, AttributeValue>[] = [];
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await logs.raw.send(new RawQueryCommand({ TableName: logs.table('access-ledger'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: key } }, ExclusiveStartKey }));
+      rows.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    const out: DataTrackerEntry[] = [];
+    for (const row of rows) {
+      const text = (name: string) => row[name]?.S ?? '';
+      let proof: ProofFile | null = null;
+      let proofMissing: string | undefined;
+      try {
+        proof = await proveWithWait(logs, 'access-ledger', row, 'proof', wait);
+      } catch (error) {
+        proofMissing = (error as Error).message;
+      }
+      out.push({
+        personCode: personCode(opts),
+        logTime: text('readAt'),
+        action: ACTIONS[text('what')] ?? text('what'),
+        sender: `migration-exchange: the ${text('ministry')} ministry\u2019s view`,
+        receiver: `${text('ministry')} ministry: ${text('operator')}`,
+        restrictions: 'none: every read is shown to the person',
+        purpose: text('purpose'),
+        proof,
+        ...(proofMissing ? { proofMissing } : {}),
+      });
+    }
+    return out;
+  } finally {
+    logs.dispose();
+  }
+}
 
 async function withDynamo<T>(opts: { endpoint?: string; dataDir?: string }, fn: (client: ReturnType<typeof documentClient>, connection: Connection) => Promise<T>): Promise<T> {
   const connection = await connect(opts);
@@ -85,8 +161,18 @@ export function registerPlatformCommands(program: Command): void {
     });
   });
 
-  withConnectionOptions(withPersonOptions(program.command('ledger').description('who read this person\u2019s data, for which ministry, when and why').option('--json', 'print JSON'))).action(
-    async (opts: { iin?: string; citizenship?: string; document?: string; json?: boolean; endpoint?: string; dataDir?: string }) => {
+  withConnectionOptions(
+    withPersonOptions(
+      program
+        .command('ledger')
+        .description('who read this person\u2019s data, for which ministry, when and why')
+        .option('--format <format>', 'table, or data-tracker: Estonia\u2019s Data Tracker fields, the purpose and each entry\u2019s proof (JSON)', 'table')
+        .option('--wait <seconds>', 'data-tracker: wait this long for the newest entries\u2019 checkpoint', '30')
+        .option('--json', 'print JSON'),
+    ),
+  ).action(
+    async (opts: { iin?: string; citizenship?: string; document?: string; json?: boolean; format: string; wait?: string; endpoint?: string; dataDir?: string }) => {
+      if (!['table', 'data-tracker'].includes(opts.format)) throw new CliError(`--format must be table or data-tracker, got ${JSON.stringify(opts.format)}`);
       await withDynamo(opts, async (client, connection) => {
         const who = keyOf(opts, connection.credentials.personKeySecret);
         const table = await physicalTables(connection);
@@ -97,6 +183,7 @@ export function registerPlatformCommands(program: Command): void {
             if (resolved.records.length) key = resolved.personKey;
           }
         }
+        if (opts.format === 'data-tracker') return printJson(await dataTrackerExport(opts, key));
         const entries = await readLedger(client, table('AccessLedger'), key);
         if (opts.json) return printJson(entries);
         printTable(entries, ['readAt', 'ministry', 'what', 'purpose', 'operator']);
