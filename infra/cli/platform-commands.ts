@@ -15,7 +15,6 @@ import { MINISTRIES, viewTableId } from '../topology.ts';
 import { connect, physicalTables, sdkConfig, withConnectionOptions, type Connection } from './connection.ts';
 import { CliError, printJson, printTable } from './output.ts';
 import { personParams, withPersonOptions } from './view-command.ts';
-import { openSignedLogs, proveWithWait } from './log-command.ts';
 import type { ProofFile } from '../../functions/merkle/proof-file.ts';
 
 /**
@@ -55,6 +54,7 @@ async function dataTrackerExport(
 ): Promise<DataTrackerEntry[]> {
   const wait = Number(opts.wait ?? '30');
   if (!(wait >= 0 && wait <= 3600)) throw new CliError(`--wait must be 0 to 3600 seconds, got ${JSON.stringify(opts.wait)}`);
+  const { openSignedLogs, proveWithWait } = await import('./signed-logs.ts');
   const logs = await openSignedLogs(opts);
   try {
     const rows: Record<string, AttributeValue>[] = [];

@@ -7,6 +7,7 @@ import { CONTRACT_BREACH_METRIC, ExchangeAlarms } from '../constructs/exchange-a
 import { ExchangeBus } from '../constructs/exchange-bus.ts';
 import { Subscription } from '../constructs/subscription.ts';
 import { ExchangeApi } from '../constructs/exchange-api.ts';
+import { TransparencyLog } from '../constructs/transparency-log.ts';
 import { checkTopology, type KeySpec, type Topology } from '../topology.ts';
 
 export interface ExchangeStackProps extends StackProps {
@@ -21,6 +22,8 @@ export interface ExchangeStackProps extends StackProps {
    * (default: on, {@link DEFAULT_API_RATE_LIMIT}); `false` deploys none (LocalStack's free tier has no WAFv2).
    */
   readonly firewall?: { readonly rateLimitPerFiveMinutes: number } | false;
+  /** How long signed checkpoints stay locked (default: 10 years with retainData, else 1 day). */
+  readonly checkpointRetentionDays?: number;
 }
 
 /** Requests per client IP per 5 minutes: ~67/s, room for an agency's batch uploads behind one NAT address. */
@@ -102,6 +105,16 @@ export class ExchangeStack extends Stack {
     });
     for (const [name, fn] of api.functions) alarms.watchFunction(name, fn, `The ${name} API function`);
     alarms.watchDeadLetters('ScheduledCheck', api.scheduledCheckDeadLetters, 'the nightly overstay check');
+
+    const transparency = new TransparencyLog(this, 'Transparency', {
+      exchangeLog: tables.get('ExchangeLog')!,
+      accessLedger: tables.get('AccessLedger')!,
+      retentionDays: props.checkpointRetentionDays ?? (props.retainData ? 3650 : 1),
+      checkpointEvery: { entries: 1000, seconds: 10 },
+      retainData: props.retainData,
+      environment: { POWERTOOLS_SERVICE_NAME: 'transparency-checkpointer' },
+    });
+    alarms.watchFunction('TransparencyCheckpointer', transparency.checkpointer, 'The Merkle log checkpointer (a failure may mean a log no longer matches what it signed)');
 
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the command and query APIs, stage included' });
     new CfnOutput(this, 'ApiAccessLogGroup', { value: api.accessLogs.logGroupName, description: 'One JSON line per API request: caller ARN, request id, resource, status' });
