@@ -6,8 +6,9 @@
  * created once and left read-only. One object per checkpoint, named by tree
  * size and time so that a listing is in log order.
  */
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { LogName } from './logs.ts';
@@ -46,13 +47,26 @@ export class DirectoryArchive implements CheckpointArchive {
     const dir = path.join(this.location, log);
     await mkdir(dir, { recursive: true });
     const name = checkpointName(size, time);
-    // O_EXCL: an archived checkpoint is never overwritten; fsync: it is on disk before the log says it signed.
-    const file = await open(path.join(dir, name), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o444);
+    // Written whole and synced under a temporary name, then linked to its own: a crash leaves either no checkpoint
+    // or a whole one, and link() fails rather than replace a checkpoint already archived.
+    const temporary = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.partial`);
+    const file = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o444);
     try {
       await file.writeFile(note);
       await file.sync();
     } finally {
       await file.close();
+    }
+    try {
+      await link(temporary, path.join(dir, name));
+    } finally {
+      await unlink(temporary);
+    }
+    const folder = await open(dir, constants.O_RDONLY);
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
     }
     return `${log}/${name}`;
   }

@@ -72,6 +72,7 @@ export class LogCheckpointer {
   /** When each empty index was first seen empty. */
   private readonly holes = new Map<number, number>();
   private stalled?: string;
+  private last: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
   private readonly log: (message: string) => void;
 
@@ -89,8 +90,18 @@ export class LogCheckpointer {
     return readCounter(this.options.doc, this.options.table, this.options.layout);
   }
 
-  /** One step: extend the tree with the rows written since, settle what must be settled, sign when due (or when `force`d and anything is unsigned). */
-  async tick(force = false): Promise<TickReport> {
+  /**
+   * One step: extend the tree with the rows written since, settle what must
+   * be settled, sign when due (or when `force`d and anything is unsigned).
+   * Ticks run one after another, however they are called.
+   */
+  tick(force = false): Promise<TickReport> {
+    const run = this.last.then(() => this.step(force));
+    this.last = run.catch(() => undefined);
+    return run;
+  }
+
+  private async step(force: boolean): Promise<TickReport> {
     if (this.stalled) return this.report();
     const edge = this.edge ?? (await this.resume());
     if (!edge) return this.report();

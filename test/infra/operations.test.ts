@@ -47,7 +47,7 @@ describe('alarms', () => {
 
   it('watch the errors of every function', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(15);
+    expect(functions.length).toBe(16);
     for (const [id] of functions) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',

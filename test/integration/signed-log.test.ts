@@ -6,21 +6,24 @@
  * `mx log check-proof` checks with nothing but the file and the key.
  */
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { DeleteItemCommand, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localSigner, newSecretKey, signNote } from '../../functions/merkle/checkpoint.ts';
-import { LEAF_INDEX } from '../../functions/merkle/logs.ts';
+import { EXCHANGE_LOG, LEAF_INDEX } from '../../functions/merkle/logs.ts';
 import { checkProofFile, type ProofFile } from '../../functions/merkle/proof-file.ts';
 import type { LogVerification } from '../../functions/merkle/verify-log.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry, newMeta, toEntry, type PutEventsEntry } from '../../schemas/entries.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
-import { MX, settled, startTestCloud, type TestCloud } from './cloud-harness.ts';
+import { documentClient } from '../../functions/lib/clients.ts';
+import { claimLeaves } from '../../functions/merkle/sequencer.ts';
+import type { CloudCredentials } from '../../infra/local/credentials.ts';
+import { MX, settled, spawnCloud, startCloudProcess, startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
 
 const run = promisify(execFile);
 /** Checkpoints come quickly here: tests wait for them, and a real deployment's N and T would only slow the suite. */
@@ -121,7 +124,7 @@ describe('signed exchange log', () => {
       expect(checked).toMatchObject({ ok: true, keyPinned: true });
       // Another log's key does not verify the checkpoint.
       const other = `${vkey.split('+')[0]}+${'00000000'}+${vkey.split('+')[2]}`;
-      await expect(run(process.execPath, [MX, 'log', 'check-proof', out, '--vkey', other], { cwd: bare, env: env0 })).rejects.toMatchObject({ code: 1 });
+      await expect(run(process.execPath, [MX, 'log', 'check-proof', out, '--vkey', other], { cwd: bare, env: env0 })).rejects.toMatchObject({ code: 2, stdout: expect.stringMatching(/key: the pinned vkey is not usable/) });
       const stranger = localSigner('migration-exchange.local/exchange-log', newSecretKey());
       const { vkeyText, verifierOf } = await import('../../functions/merkle/checkpoint.ts');
       const strangerKey = vkeyText(verifierOf(stranger.name, stranger.publicKey));
@@ -168,7 +171,6 @@ describe('signed exchange log', () => {
     const archive = path.join(dir, (await readdir(dir)).find((d) => d.startsWith('in-memory-') || d === 'checkpoints')!, 'exchange-log');
     const [first] = (await readdir(archive)).sort();
     const file = path.join(archive, first!);
-    const { readFile } = await import('node:fs/promises');
     const genuine = await readFile(file, 'utf8');
     const text = genuine.slice(0, genuine.lastIndexOf('\n\n') + 1);
     const forged = await signNote(text, localSigner('migration-exchange.local/exchange-log', newSecretKey()));
@@ -214,5 +216,75 @@ describe('signed access ledger', () => {
     }
     const result = await verify(env);
     expect(result.logs.find((l) => l.log === 'access-ledger')).toMatchObject({ ok: true, leaves: 2, counter: 2 });
+  });
+});
+
+describe('sequencing across kill -9', () => {
+  it('leaves no index unexplained: every claimed leaf holds a row or a void, and the restarted log verifies', async () => {
+    // Prepare: a cloud in a child process, checkpointing quickly, under a flood of events.
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-merkle-kill-'));
+    const saved = process.env.MX_CHECKPOINT_SECONDS;
+    process.env.MX_CHECKPOINT_SECONDS = '0.2';
+    const first = await spawnCloud(dataDir);
+    const credentials = JSON.parse(await readFile(path.join(dataDir, 'credentials.json'), 'utf8')) as CloudCredentials;
+    const config = (endpoint: string, keys: { accessKeyId: string; secretAccessKey: string }) => ({ endpoint, region: credentials.region, credentials: { ...keys }, maxAttempts: 1 });
+    const client = new EventBridgeClient(config(first.endpoint, credentials.agencies.interior));
+    const acknowledged: string[] = [];
+    const publishers = Array.from({ length: 6 }, async () => {
+      for (let batch = 0; batch < 40; batch++) {
+        const entries = stays(10);
+        try {
+          const out = await client.send(new PutEventsCommand({ Entries: entries }));
+          out.Entries!.forEach((e, i) => e.EventId && acknowledged.push((JSON.parse(entries[i]!.Detail) as { meta: { eventId: string } }).meta.eventId));
+        } catch {
+          return;
+        }
+      }
+    });
+    await waitFor(async () => (acknowledged.length >= 600 ? true : undefined), { timeoutMs: 30_000, intervalMs: 1, what: '600 acknowledged events' });
+    // A writer that claims three leaves and dies before writing them, as a crashed Lambda would.
+    const raw = new DynamoDBClient(config(first.endpoint, credentials.platform));
+    const claim = await claimLeaves(documentClient(raw), 'ExchangeLog', EXCHANGE_LOG, 3);
+    raw.destroy();
+    // Act: kill the process mid-flight, restart it on the same data dir.
+    first.child.kill('SIGKILL');
+    await Promise.all(publishers);
+    client.destroy();
+    await new Promise((r) => first.child.once('exit', r));
+    const restarted = startCloudProcess(dataDir);
+    const second = { child: restarted.child, endpoint: await restarted.ready };
+    process.env.MX_CHECKPOINT_SECONDS = saved;
+    const mx = (...args: string[]) => run(process.execPath, [MX, ...args], { env: { ...process.env, AWS_ENDPOINT_URL: second.endpoint, MX_DATA_DIR: dataDir } });
+    try {
+      // Assess: once everything acknowledged is logged and signed, the log verifies with every index held.
+      let last: unknown;
+      const result = await waitFor(
+        async () => {
+          const out = JSON.parse((await mx('log', 'verify', '--json', '--log', 'exchange-log').catch((e: { stdout: string }) => e)).stdout) as { logs: LogVerification[] };
+          const log = out.logs[0]!;
+          last = log;
+          return log.unsigned === 0 && log.leaves === log.counter && log.leaves >= acknowledged.length + 3 ? log : undefined;
+        },
+        { timeoutMs: 45_000, intervalMs: 300, what: 'the restarted log signed up to its counter' },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; last verification: ${JSON.stringify(last)}; the cloud said: ${restarted.output()}`);
+      });
+      expect(result.problems).toEqual([]);
+      expect(result.ok).toBe(true);
+      const scan = new DynamoDBClient(config(second.endpoint, credentials.platform));
+      const items = (await scan.send(new ScanCommand({ TableName: 'ExchangeLog', ProjectionExpression: 'pk, leafIndex, eventId' }))).Items ?? [];
+      scan.destroy();
+      const leaves = items.filter((i) => i.leafIndex !== undefined).map((i) => Number(i.leafIndex!.N)).sort((a, b) => a - b);
+      expect(leaves).toEqual(Array.from({ length: result.counter }, (_, i) => i));
+      // The three claimed and never written are void leaves, as is anything the kill left claimed and unwritten.
+      const voids = items.filter((i) => i.pk!.S!.startsWith('#merkle#void#')).map((i) => Number(i.leafIndex!.N));
+      expect(voids).toEqual(expect.arrayContaining([claim.first, claim.first + 1, claim.first + 2]));
+      const logged = new Set(items.map((i) => i.eventId?.S));
+      expect(acknowledged.filter((id) => !logged.has(id))).toEqual([]);
+    } finally {
+      second.child.kill('SIGTERM');
+      await new Promise((r) => second.child.once('exit', r));
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
