@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/lib/clients.ts';
-import { toLogWrite, type LogEntry } from '../functions/exchange-log/log-entry.ts';
+import { eventDigest, toLogWrite, type LogEntry } from '../functions/exchange-log/log-entry.ts';
 import { leafPosition } from '../functions/merkle/leaf.ts';
 import { EXCHANGE_LOG } from '../functions/merkle/logs.ts';
 import { checkProofFile } from '../functions/merkle/proof-file.ts';
@@ -42,7 +42,7 @@ export interface MerkleFigures {
 }
 
 /** Only the tables and index the verifier reads: the other indexes of the exchange log would only slow the fill. */
-function verifyTopology(): Topology {
+export function verifyTopology(): Topology {
   const keep = (id: string) => TOPOLOGY.tables.find((t) => t.id === id)!;
   const log = keep('ExchangeLog');
   return {
@@ -55,11 +55,12 @@ function verifyTopology(): Topology {
 }
 
 /** Exchange-log rows as the handler writes them: one real row of a stay, varied per event (ids, person key, digest). */
-function rowFactory(): (index: number) => LogEntry {
+export function rowFactory(): (index: number) => LogEntry {
   const template = toLogWrite(busEvent('StayRegistered'), 'bench-secret', Object.values(SOURCES)).entry;
   return (index) => {
     const id = `${String(index).padStart(8, '0')}-1c1d-4b7a-9a0e-${String(index).padStart(12, '0')}`;
     const time = new Date(Date.UTC(2021, 0, 1) + index * 30_000).toISOString();
+    const detail = template.detail!.replace(/"eventId":"[^"]+"/, `"eventId":"${id}"`);
     return {
       ...template,
       pk: `${template.source}#${id}`,
@@ -69,14 +70,14 @@ function rowFactory(): (index: number) => LogEntry {
       day: time.slice(0, 10),
       logPosition: `${time}#b${id.slice(1)}`,
       subject: `${template.subject!.slice(0, 20)}${String(index).padStart(12, '0')}`,
-      digest: `${template.digest.slice(0, 52)}${String(index).padStart(12, '0')}`,
-      detail: template.detail!.replace(/"eventId":"[^"]+"/, `"eventId":"${id}"`),
+      detail,
+      digest: eventDigest(template.source, template.detailType, detail),
       ...leafPosition(index),
     };
   };
 }
 
-async function fill(cloud: LocalCloud, rows: number, log: (line: string) => void): Promise<void> {
+export async function fill(cloud: LocalCloud, rows: number, log: (line: string) => void): Promise<void> {
   const raw = new DynamoDBClient(cloud.inProcessConfig());
   const doc = documentClient(raw);
   const row = rowFactory();
