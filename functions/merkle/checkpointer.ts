@@ -111,7 +111,7 @@ export class LogCheckpointer {
     if (next > edge.size) {
       for await (const event of readLeaves(raw, table, { from: edge.size, to: Math.min(next, edge.size + maxLeavesPerTick) })) {
         if (event.kind === 'leaf') {
-          this.append(edge, event.row);
+          this.append(edge, event.item);
           continue;
         }
         if (event.kind === 'gap') {
@@ -121,7 +121,7 @@ export class LogCheckpointer {
           } else waitingFor = event.index;
           break;
         }
-        return this.stall(`leaf ${event.index} ${event.kind === 'duplicate' ? `is held by ${event.rows.length} rows (${event.rows.map(rowLabel).join(', ')})` : `is claimed by row ${rowLabel(event.row)}, filed under another partition`}`);
+        return this.stall(`leaf ${event.index} ${event.kind === 'duplicate' ? `is held by ${event.items.length} rows (${event.items.map(rowLabel).join(', ')})` : `is claimed by row ${rowLabel(event.item)}, filed under another partition`}`);
       }
       if (this.tiles.pending >= TILE_FLUSH) await this.flushTiles();
     }
@@ -218,7 +218,7 @@ export class LogCheckpointer {
         this.stall(`rebuilding the tree, leaf ${event.index} is ${event.kind === 'gap' ? 'held by no row' : 'held by more than one row'}, though checkpoint ${latest.name} covers it`);
         return undefined;
       }
-      this.append(rebuilt, event.row);
+      this.append(rebuilt, event.item);
       if (this.tiles.pending >= TILE_FLUSH) await this.flushTiles();
     }
     this.pendingSince = undefined;

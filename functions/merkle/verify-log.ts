@@ -11,8 +11,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ArchivedCheckpoint, CheckpointArchive } from './archive.ts';
 import { openCheckpoint, vkeyText, type Checkpoint, type NoteVerifier } from './checkpoint.ts';
-import { rowLabel, rowLeafHash } from './leaf.ts';
-import { readLeaves, type Row } from './leaf-reader.ts';
+import { readHashedLeaves, type HashedLeaf, type Merged } from './leaf-reader.ts';
 import type { LogLayout } from './logs.ts';
 import { tileKey, TILE_WIDTH } from './tiles.ts';
 import { readCounter, readTiles } from './tree-store.ts';
@@ -61,7 +60,9 @@ export interface VerifyOptions {
   readonly archive: CheckpointArchive;
   readonly verifier: NoteVerifier;
   /** A check of a row beyond its leaf (the exchange log's detail parts); a sentence when it fails. */
-  readonly checkRow?: (row: Row) => Promise<string | undefined>;
+  readonly checkLeaf?: (leaf: HashedLeaf) => Promise<string | undefined>;
+  /** Where the hashed leaves come from (default: read and hashed in this thread; `mx` reads them in worker threads). */
+  readonly source?: (range: { from: number; to: number }) => AsyncIterable<Merged<HashedLeaf>>;
   readonly onProgress?: (leaves: number) => void;
 }
 
@@ -119,7 +120,8 @@ export async function verifyLog(options: VerifyOptions): Promise<LogVerification
   let next = 0;
   let verified = 0;
   let broken = false;
-  for await (const event of readLeaves(raw, table, { from: 0, to: end })) {
+  const source = options.source ?? ((range) => readHashedLeaves(raw, table, range));
+  for await (const event of source({ from: 0, to: end })) {
     if (event.kind === 'gap') {
       // Above the last checkpoint an empty index may still be written (or voided): not a problem yet.
       if (event.index >= (signed.at(-1)?.size ?? 0)) break;
@@ -129,20 +131,21 @@ export async function verifyLog(options: VerifyOptions): Promise<LogVerification
       break;
     }
     if (event.kind === 'duplicate') {
-      problem({ kind: 'row-duplicated', leafIndex: event.index, row: event.rows.map(rowLabel).join(', '), message: `leaf ${event.index} is claimed by ${event.rows.length} rows: ${event.rows.map(rowLabel).join(', ')}` });
+      const labels = event.items.map((l) => l.label).join(', ');
+      problem({ kind: 'row-duplicated', leafIndex: event.index, row: labels, message: `leaf ${event.index} is claimed by ${event.items.length} rows: ${labels}` });
       broken = true;
       break;
     }
     if (event.kind === 'misplaced') {
-      problem({ kind: 'row-misplaced', leafIndex: event.index, row: rowLabel(event.row), message: `row ${rowLabel(event.row)} claims leaf ${event.index} but is filed in the wrong partition of the leaf index` });
+      problem({ kind: 'row-misplaced', leafIndex: event.index, row: event.item.label, message: `row ${event.item.label} claims leaf ${event.index} but is filed in the wrong partition of the leaf index` });
       broken = true;
       break;
     }
-    const hash = rowLeafHash(event.row);
+    const { hash, label } = event.item;
     const was = await recorded.at(event.index);
-    if (was && !equalBytes(was, hash)) mismatches.push({ index: event.index, row: rowLabel(event.row), computed: hash, recorded: was.slice() });
-    const rowProblem = await options.checkRow?.(event.row);
-    if (rowProblem) problem({ kind: 'row-detail', leafIndex: event.index, row: rowLabel(event.row), message: `leaf ${event.index} (${rowLabel(event.row)}): ${rowProblem}` });
+    if (was && !equalBytes(was, hash)) mismatches.push({ index: event.index, row: label, computed: hash, recorded: was.slice() });
+    const rowProblem = event.item.parts ? await options.checkLeaf?.(event.item) : undefined;
+    if (rowProblem) problem({ kind: 'row-detail', leafIndex: event.index, row: label, message: `leaf ${event.index} (${label}): ${rowProblem}` });
     edge.append(hash);
     if (edge.size % 100_000 === 0) options.onProgress?.(edge.size);
     while (signed[next] && signed[next]!.size === edge.size) {

@@ -4,7 +4,8 @@
  * apart from the command declarations (log-command.ts) so `mx --help` loads
  * none of it.
  */
-import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { Worker } from 'node:worker_threads';
+import { DynamoDBClient, GetItemCommand, type AttributeValue, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SOURCES } from '../../schemas/define.ts';
 import { documentClient } from '../../functions/lib/clients.ts';
 import { detailMatchesDigest } from '../../functions/exchange-log/store.ts';
@@ -12,7 +13,9 @@ import { logKey, type LogEntry } from '../../functions/exchange-log/log-entry.ts
 import { DirectoryArchive, type CheckpointArchive } from '../../functions/merkle/archive.ts';
 import { parseVkey, type NoteVerifier } from '../../functions/merkle/checkpoint.ts';
 import { LOG_NAMES, LOGS, type LogName } from '../../functions/merkle/logs.ts';
-import type { Row } from '../../functions/merkle/leaf-reader.ts';
+import { mergeShards, pagedCursor, type HashedLeaf, type Merged, type Row } from '../../functions/merkle/leaf-reader.ts';
+import { LEAF_SHARDS } from '../../functions/merkle/leaf.ts';
+import type { LeafHashReply, LeafHashWork } from './leaf-hash-worker.ts';
 import type { ProofFile } from '../../functions/merkle/proof-file.ts';
 import { NoProof, proveRow } from '../../functions/merkle/prove.ts';
 import { verifyLog, type LogVerification } from '../../functions/merkle/verify-log.ts';
@@ -23,6 +26,8 @@ import { CliError } from './output.ts';
 
 export interface SignedLogs {
   readonly connection: Connection;
+  /** The SDK configuration of `raw`, for worker threads to make clients of their own. */
+  readonly config: DynamoDBClientConfig;
   readonly raw: DynamoDBClient;
   readonly doc: ReturnType<typeof documentClient>;
   readonly table: (log: LogName) => string;
@@ -50,9 +55,11 @@ export async function openSignedLogs(opts: { endpoint?: string; dataDir?: string
     const chosen = pinned.find((v) => v.name === origin) ?? (pinned.length === 0 && own ? parseVkey(own[log]) : undefined);
     if (chosen) verifiers.set(log, chosen);
   }
-  const raw = new DynamoDBClient(sdkConfig(connection, connection.credentials.platform));
+  const config = sdkConfig(connection, connection.credentials.platform);
+  const raw = new DynamoDBClient(config);
   return {
     connection,
+    config,
     raw,
     doc: documentClient(raw),
     table: (log) => health.tables?.[LOGS[log].tableId] ?? LOGS[log].tableId,
@@ -88,16 +95,70 @@ export function verifyOne(logs: SignedLogs, log: LogName, onProgress?: (leaves: 
     layout: LOGS[log],
     archive: logs.archive,
     verifier: logs.verifier(log),
+    source: (range) => hashedInWorkers(logs.config, table, range),
     ...(onProgress ? { onProgress } : {}),
     // A detail split over part rows is outside the leaf: it must still be the event the row's digest names.
-    ...(log === 'exchange-log' ? { checkRow: (row: Row) => checkParts(logs, table, row) } : {}),
+    ...(log === 'exchange-log' ? { checkLeaf: (leaf: HashedLeaf) => checkParts(logs, table, leaf) } : {}),
   });
 }
 
-async function checkParts(logs: SignedLogs, table: string, row: Row): Promise<string | undefined> {
-  if (row.detailParts?.N === undefined) return undefined;
-  const text = (name: string) => row[name]?.S ?? '';
-  const entry = { pk: text('pk'), digest: text('digest'), source: text('source'), detailType: text('detailType'), detailParts: Number(row.detailParts.N) } as Pick<LogEntry, 'pk' | 'digest' | 'source' | 'detailType' | 'detailParts'>;
+/** Worker threads reading and hashing the log's partitions, so a verification uses both cores beside the cloud. */
+const HASH_WORKERS = 2;
+
+/** A log's hashed leaves in leaf order, its eight partitions read and hashed by worker threads. */
+async function* hashedInWorkers(config: DynamoDBClientConfig, table: string, range: { from: number; to: number }): AsyncGenerator<Merged<HashedLeaf>> {
+  const workers = Array.from({ length: HASH_WORKERS }, (_, w) => {
+    const shards = Array.from({ length: LEAF_SHARDS }, (_, s) => s).filter((s) => s % HASH_WORKERS === w);
+    const worker = new Worker(new URL('./leaf-hash-worker.mjs', import.meta.url), { workerData: { config, table, shards, ...range } satisfies LeafHashWork });
+    const waiting = new Map<number, { resolve: (leaves: HashedLeaf[] | null) => void; reject: (error: Error) => void }>();
+    worker.on('message', (reply: LeafHashReply) => {
+      const pending = waiting.get(reply.shard);
+      waiting.delete(reply.shard);
+      if ('error' in reply) pending?.reject(new Error(`reading partition ${reply.shard} of the byLeaf index: ${reply.error}`));
+      else pending?.resolve(reply.leaves);
+    });
+    worker.on('error', (error) => {
+      for (const pending of waiting.values()) pending.reject(error);
+      waiting.clear();
+    });
+    const request = (shard: number) =>
+      new Promise<HashedLeaf[] | null>((resolve, reject) => {
+        waiting.set(shard, { resolve, reject });
+        worker.postMessage({ shard });
+      });
+    return { worker, request };
+  });
+  // One page asked for ahead of the one being merged, per partition.
+  async function* pages(shard: number): AsyncGenerator<HashedLeaf[]> {
+    const { request } = workers[shard % HASH_WORKERS]!;
+    const ask = () => {
+      const asked = request(shard);
+      // Awaited below, or abandoned when the merge stops early: never an unhandled rejection either way.
+      asked.catch(() => undefined);
+      return asked;
+    };
+    let next = ask();
+    for (;;) {
+      const page = await next;
+      if (page === null) return;
+      next = ask();
+      yield page;
+    }
+  }
+  try {
+    yield* mergeShards(
+      Array.from({ length: LEAF_SHARDS }, (_, shard) => pagedCursor(pages(shard))),
+      (leaf) => (leaf.index < 0 ? undefined : leaf.index),
+      range,
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+}
+
+async function checkParts(logs: SignedLogs, table: string, leaf: HashedLeaf): Promise<string | undefined> {
+  if (!leaf.parts) return undefined;
+  const entry: Pick<LogEntry, 'pk' | 'digest' | 'source' | 'detailType' | 'detailParts'> = leaf.parts;
   try {
     return (await detailMatchesDigest(logs.doc, table, entry)) ? undefined : 'its detail parts are not the event its digest names';
   } catch (error) {
