@@ -1,8 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
 import { gunzipSync } from 'node:zlib';
-import { eventDigest } from './log-entry.ts';
-import { LOG_DAYS_KEY, partKey, toConflictWrite, type LogEntry, type LogPart, type LogWrite } from './log-entry.ts';
+import { eventDigest, LOG_DAYS_KEY, partKey, toConflictWrite, type LogEntry, type LogPart, type LogWrite } from './log-entry.ts';
 
 /**
  * What appending one event did: a new row, a redelivery of a row already

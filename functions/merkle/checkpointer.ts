@@ -109,20 +109,26 @@ export class LogCheckpointer {
     const next = await readCounter(doc, table, layout);
     let waitingFor: number | undefined;
     if (next > edge.size) {
+      // The tree grows up to the first empty index; past it, the rest of the range is still scanned so that every
+      // hole that can be settled is voided in this one tick (a crash can leave hundreds), to be read in the next.
+      let blockedAt: number | undefined;
+      const voided: number[] = [];
       for await (const event of readLeaves(raw, table, { from: edge.size, to: Math.min(next, edge.size + maxLeavesPerTick) })) {
         if (event.kind === 'leaf') {
-          this.append(edge, event.item);
+          if (blockedAt === undefined) this.append(edge, event.item);
           continue;
         }
         if (event.kind === 'gap') {
+          blockedAt ??= event.index;
           if (this.holeSettled(event.index)) {
             await voidLeaf(doc, table, layout, event.index, 'claimed by a writer that never wrote it (it stopped or gave up before writing)');
-            this.log(`${layout.name}: leaf ${event.index} voided: no row was written for it`);
-          } else waitingFor = event.index;
-          break;
+            voided.push(event.index);
+          } else waitingFor ??= event.index;
+          continue;
         }
         return this.stall(`leaf ${event.index} ${event.kind === 'duplicate' ? `is held by ${event.items.length} rows (${event.items.map(rowLabel).join(', ')})` : `is claimed by row ${rowLabel(event.item)}, filed under another partition`}`);
       }
+      if (voided.length) this.log(`${layout.name}: ${voided.length} leaf index(es) voided, no row having been written for them: ${compactRanges(voided)}`);
       if (this.tiles.pending >= TILE_FLUSH) await this.flushTiles();
     }
     const waiting = edge.size - this.signed.size;
@@ -233,3 +239,15 @@ export class LogCheckpointer {
   }
 }
 
+
+/** 3, 4, 5, 9 → "3-5, 9". */
+function compactRanges(indexes: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < indexes.length; i++) {
+    let j = i;
+    while (j + 1 < indexes.length && indexes[j + 1] === indexes[j]! + 1) j++;
+    parts.push(j > i ? `${indexes[i]}-${indexes[j]}` : String(indexes[i]));
+    i = j;
+  }
+  return parts.join(', ');
+}
