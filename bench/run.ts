@@ -11,7 +11,12 @@
  *  - year: a simulated 2021 on a metered cloud at each --year-scales (default
  *    0.01,0.05): its time, DynamoDB requests per command and per event, the
  *    modelled AWS cost per million events, and stats latency per ministry;
- *  - cli: how long `mx --help` takes to answer.
+ *  - cli: how long `mx --help` takes to answer;
+ *  - merkle: the signed Merkle logs (issue 12): end-to-end throughput with the
+ *    checkpointer running against the same without it (rows are sequenced in
+ *    both), how long after the last delivery its checkpoint is signed, and
+ *    `mx log verify` over --merkle-rows rows (default 1,000,000), with the
+ *    size and offline check time of a proof (--merkle-overhead=no: only those).
  * Figures are printed, never asserted: timing belongs here, not in tests.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,7 +25,9 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { latestDefinition } from '../schemas/catalog.ts';
 import { exampleEntry } from '../schemas/entries.ts';
-import { LocalCloud } from '../infra/local/cloud.ts';
+import { LocalCloud, type CloudOptions } from '../infra/local/cloud.ts';
+import { DirectoryArchive } from '../functions/merkle/archive.ts';
+import { benchMerkle } from './merkle.ts';
 import { compilePattern } from '../infra/local/event-pattern.ts';
 import { MINISTRIES, TOPOLOGY, type Topology } from '../infra/topology.ts';
 import { loadConformanceCases } from '../test/fixtures/conformance.ts';
@@ -98,10 +105,11 @@ const TOPOLOGIES: Readonly<Record<string, { topology: Topology; events: 'stays' 
   'full topology': { topology: TOPOLOGY, events: 'mix' },
 };
 
-async function withCloud<T>(topology: Topology, fn: (cloud: LocalCloud, delivered: Map<string, number>) => Promise<T>): Promise<T> {
+async function withCloud<T>(topology: Topology, fn: (cloud: LocalCloud, delivered: Map<string, number>) => Promise<T>, options: Partial<CloudOptions> = {}): Promise<T> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-bench-'));
   const delivered = new Map<string, number>();
   const cloud = await LocalCloud.start({
+    ...options,
     port: 0,
     dataDir,
     topology,
@@ -169,24 +177,52 @@ async function settledAt(cloud: LocalCloud, timeoutMs: number): Promise<number> 
   return wallClock();
 }
 
-async function benchThroughput(name: string): Promise<void> {
+async function benchThroughput(name: string, options: Partial<CloudOptions> = {}, label = name): Promise<number> {
   const { topology, events } = TOPOLOGIES[name]!;
-  await withCloud(topology, async (cloud, delivered) => {
-    const memoryBefore = process.memoryUsage().rss;
-    const result = await publish(cloud, events, 'flood', Math.ceil(EVENTS / 10), CLIENTS);
-    const ids = result.sent.map(([id]) => id);
-    await waitForAll(delivered, ids, 300_000);
-    const done = await settledAt(cloud, 300_000);
-    const seconds = (done - result.started) / 1000;
-    const rate = Math.round(ids.length / seconds);
-    ((json.throughput ??= {}) as Record<string, unknown>)[name] = { events: ids.length, seconds: Number(seconds.toFixed(2)), eventsPerSecond: rate };
-    report(
-      'throughput',
-      `end-to-end, ${name}`,
-      `${rate} events/s`,
-      `${ids.length} ${events === 'mix' ? 'mixed agency events' : 'stays'} until every subscription delivered them, ${seconds.toFixed(1)} s; acknowledged at ${Math.round(ids.length / ((result.ackedAt - result.started) / 1000))}/s; ${result.failed} refused; cloud RSS +${Math.round((process.memoryUsage().rss - memoryBefore) / 1024 / 1024)} MB`,
-    );
-  });
+  return withCloud(
+    topology,
+    async (cloud, delivered) => {
+      const memoryBefore = process.memoryUsage().rss;
+      const result = await publish(cloud, events, 'flood', Math.ceil(EVENTS / 10), CLIENTS);
+      const ids = result.sent.map(([id]) => id);
+      await waitForAll(delivered, ids, 300_000);
+      const done = await settledAt(cloud, 300_000);
+      const seconds = (done - result.started) / 1000;
+      const rate = Math.round(ids.length / seconds);
+      ((json.throughput ??= {}) as Record<string, unknown>)[label] = { events: ids.length, seconds: Number(seconds.toFixed(2)), eventsPerSecond: rate };
+      report(
+        label === name ? 'throughput' : 'merkle',
+        `end-to-end, ${label}`,
+        `${rate} events/s`,
+        `${ids.length} ${events === 'mix' ? 'mixed agency events' : 'stays'} until every subscription delivered them, ${seconds.toFixed(1)} s; acknowledged at ${Math.round(ids.length / ((result.ackedAt - result.started) / 1000))}/s; ${result.failed} refused; cloud RSS +${Math.round((process.memoryUsage().rss - memoryBefore) / 1024 / 1024)} MB`,
+      );
+      if (cloud.transparency && options.transparency?.checkpointer !== false) {
+        // How long after the last delivery the log's checkpoint covers every event.
+        const archive = new DirectoryArchive(cloud.transparency.description.checkpoints);
+        const deadline = Date.now() + 120_000;
+        while (((await archive.latest('exchange-log'))?.size ?? 0) < ids.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        const lag = (wallClock() - done) / 1000;
+        ((json.merkle ??= {}) as Record<string, unknown>)[`signedAfter ${label}`] = Number(lag.toFixed(2));
+        report(label === name ? 'throughput' : 'merkle', `every event signed, ${label}`, `${lag.toFixed(1)} s after the last delivery`, 'checkpoints every 1,000 leaves or 10 s');
+      }
+      return rate;
+    },
+    options,
+  );
+}
+
+/** Throughput with the Merkle checkpointer running and without (rows are sequenced either way), interleaved, best of two each. */
+async function benchCheckpointOverhead(name: string): Promise<void> {
+  const without: number[] = [];
+  const withIt: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    without.push(await benchThroughput(name, { transparency: { checkpointer: false } }, `${name}, checkpointer off`));
+    withIt.push(await benchThroughput(name, {}, `${name}, checkpointer on`));
+  }
+  const [off, on] = [Math.max(...without), Math.max(...withIt)];
+  const overhead = (1 - on / off) * 100;
+  ((json.merkle ??= {}) as Record<string, unknown>)[`overhead ${name}`] = { off: without, on: withIt, overheadPercent: Number(overhead.toFixed(1)) };
+  report('merkle', `checkpointing overhead, ${name}`, `${overhead.toFixed(1)} %`, `best of two: ${on} events/s with the checkpointer, ${off} without (runs ${withIt.join(', ')} / ${without.join(', ')}); goal <= 10 %`);
 }
 
 async function benchLatency(name: string, rate: number): Promise<void> {
@@ -232,7 +268,7 @@ async function benchCli(): Promise<void> {
   report('cli', 'mx --help', `median ${Math.round(percentile(times, 50))} ms`, `7 runs, max ${Math.round(times.at(-1)!)} ms, node infra/bin/mx.mjs (the prebuilt bundle)`);
 }
 
-const sections = new Set((args.get('only') ?? 'matcher,throughput,latency,dynamodb,year,cli').split(','));
+const sections = new Set((args.get('only') ?? 'matcher,throughput,latency,dynamodb,year,cli,merkle').split(','));
 if (!args.has('json')) console.log(`migration-exchange bench on ${process.version}, ${(await import('node:os')).cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`);
 if (sections.has('matcher')) {
   benchMatcher();
@@ -262,6 +298,15 @@ if (sections.has('year')) {
   }
 }
 if (sections.has('cli')) await benchCli();
+if (sections.has('merkle')) {
+  // --merkle-overhead=no leaves out the eight throughput runs (e.g. to try the verify figure alone).
+  if (args.get('merkle-overhead') !== 'no') for (const name of Object.keys(TOPOLOGIES)) await benchCheckpointOverhead(name);
+  const merkle = await benchMerkle(Number(args.get('merkle-rows') ?? 1_000_000), (line) => (args.has('json') ? undefined : console.log(line)));
+  ((json.merkle ??= {}) as Record<string, unknown>).verify = merkle;
+  report('merkle', `mx log verify, ${merkle.rows} rows`, `${merkle.verifySeconds} s`, `${merkle.verifyRowsPerSecond} rows/s, ${merkle.checkpoints} checkpoints checked, ${merkle.verifiedOk ? 'verified' : 'DID NOT VERIFY'}; goal <= 60 s for 1,000,000; rows of ${merkle.rowBytes} bytes; filled in ${merkle.fillSeconds} s, signed by the checkpointer in ${merkle.checkpointSeconds} s`);
+  report('merkle', 'inclusion proof', `${merkle.proofBytes} bytes`, `${merkle.proofHashes} hashes, the row and the signed checkpoint, for a leaf of ${merkle.rows}`);
+  report('merkle', 'offline proof check', `${merkle.offlineCheckMs.inProcess} ms`, `in process (Ed25519 verify, canonical JSON, ${merkle.proofHashes} hashes); \`mx log check-proof\` as a process: ${merkle.offlineCheckMs.cliProcess} ms`);
+}
 if (args.has('json')) console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, figures, ...json }, null, 2));
 else {
   console.log('\nsummary');

@@ -96,6 +96,14 @@ export function visibilityTimeoutSeconds(delivery: DeliverySpec): number {
   return delivery.handlerTimeoutSeconds * 6 + delivery.maxBatchingWindowSeconds;
 }
 
+/**
+ * The rows of a log in the order of its Merkle tree's leaves, for the
+ * checkpointer and `mx log verify` (functions/merkle). Leaf i sits in
+ * partition i mod 8, so writes spread over eight partition keys instead of
+ * heating one (a GSI partition takes about 1,000 writes a second).
+ */
+const LEAF_ORDER_INDEX = { name: 'byLeaf', partitionKey: { name: 'leafShard', type: 'N' }, sortKey: { name: 'leafIndex', type: 'N' } } as const;
+
 export const TABLES: readonly TableSpec[] = [
   {
     id: 'ExchangeLog',
@@ -107,6 +115,7 @@ export const TABLES: readonly TableSpec[] = [
       { name: 'byDay', partitionKey: { name: 'day', type: 'S' }, sortKey: { name: 'logPosition', type: 'S' } },
       // Sparse: only contract breaches and id conflicts carry breachSource.
       { name: 'breaches', partitionKey: { name: 'breachSource', type: 'S' }, sortKey: { name: 'logPosition', type: 'S' } },
+      LEAF_ORDER_INDEX,
     ],
   },
   {
@@ -123,7 +132,13 @@ export const TABLES: readonly TableSpec[] = [
   { id: 'LabourView', description: 'Ministry of Labour view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
   { id: 'ForeignAffairsView', description: 'Ministry of Foreign Affairs view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
   { id: 'BorderServiceView', description: 'Border Service view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
-  { id: 'AccessLedger', description: 'Append-only record of every read of a person\u2019s data: who, which ministry, when, why.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+  {
+    id: 'AccessLedger',
+    description: 'Append-only record of every read of a person\u2019s data: who, which ministry, when, why.',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: [LEAF_ORDER_INDEX],
+  },
 ];
 
 const ALL_SOURCES = Object.values(SOURCES);

@@ -8,8 +8,11 @@ import { dynamo } from '../lib/clients.ts';
 import { requireEnv } from '../lib/env.ts';
 import { mapConcurrent } from '../lib/limit.ts';
 import { reasonOf, sqsBatchHandler, type BatchFailure, type DeliveredEvent } from '../lib/sqs-batch.ts';
-import { isReplay, toLogWrite, type LogWrite } from './log-entry.ts';
-import { appendOnce, recordDays } from './store.ts';
+import { leafPosition } from '../merkle/leaf.ts';
+import { EXCHANGE_LOG } from '../merkle/logs.ts';
+import { certainlyNotWritten, claimLeaves, claimUsable, voidLeaf, type Claim } from '../merkle/sequencer.ts';
+import { atLeaf, isReplay, isSmokeRow, toLogWrite, type LogWrite } from './log-entry.ts';
+import { appendOnce, recordDays, type AppendOutcome } from './store.ts';
 
 const logger = new Logger({ serviceName: 'exchange-log' });
 /** `ContractBreaches` is what the CDK stack's breach alarm watches (namespace MigrationExchange, dimension service). */
@@ -19,6 +22,15 @@ const personKeySecret = requireEnv('PERSON_KEY_SECRET');
 const KNOWN_SOURCES: readonly string[] = Object.values(SOURCES);
 /** Conditional puts in flight per batch: one row per request, written once each. */
 const CONCURRENCY = 16;
+/** Outcomes after which the row holds the leaf index claimed for it. */
+const USES_LEAF: ReadonlySet<AppendOutcome> = new Set(['appended', 'conflict-recorded']);
+
+/** A write that would start after its leaf claim's deadline: it is not made, and its leaf is voided. */
+class ClaimExpired extends Error {
+  constructor() {
+    super('the batch held its leaf claim too long; the event is retried under a new one');
+  }
+}
 /** Days this instance has already listed (the list is a set, so another instance listing them again is harmless). */
 const listedDays = new Set<string>();
 
@@ -55,9 +67,27 @@ export async function appendToLog(delivered: readonly DeliveredEvent[]): Promise
   } catch (error) {
     return delivered.map((d) => ({ messageId: d.messageId, reason: `cannot list the log's days: ${reasonOf(error)}` }));
   }
-  await mapConcurrent([...writes.values()], CONCURRENCY, async ({ write, messageIds }) => {
+  // One claim of leaf indexes per batch: the Merkle tree's only cost on this path besides two attributes per row.
+  const slots = [...writes.values()];
+  const leaves = slots.filter((s) => !isSmokeRow(s.write.entry));
+  let claim: Claim | undefined;
+  if (leaves.length > 0) {
     try {
-      const outcome = await appendOnce(dynamo(), tableName, write, KNOWN_SOURCES);
+      claim = await claimLeaves(dynamo(), tableName, EXCHANGE_LOG, leaves.length);
+    } catch (error) {
+      return delivered.map((d) => ({ messageId: d.messageId, reason: `cannot claim the batch's leaves in the log's Merkle tree: ${reasonOf(error)}` }));
+    }
+    leaves.forEach((slot, i) => (slot.write = atLeaf(slot.write, leafPosition(claim!.first + i))));
+  }
+  const unused: { index: number; reason: string }[] = [];
+  const guard = () => {
+    if (claim && !claimUsable(claim)) throw new ClaimExpired();
+  };
+  await mapConcurrent(slots, CONCURRENCY, async ({ write, messageIds }) => {
+    const index = write.entry.leafIndex;
+    try {
+      const outcome = await appendOnce(dynamo(), tableName, write, KNOWN_SOURCES, index === undefined ? undefined : guard);
+      if (index !== undefined && !USES_LEAF.has(outcome)) unused.push({ index, reason: `${write.entry.pk}: ${outcome === 'already-logged' ? 'already logged' : 'id conflict already logged'} under an earlier leaf` });
       if (outcome === 'appended' && write.entry.breach) {
         breaches += 1;
         logger.warn('event breaks the contract; logged with its issues', { pk: write.entry.pk, issues: write.entry.issues });
@@ -67,7 +97,16 @@ export async function appendToLog(delivered: readonly DeliveredEvent[]): Promise
         logger.warn('a second, different event under an id already logged; kept apart as an id conflict', { pk: write.entry.pk, busEventId: write.entry.busEventId });
       }
     } catch (error) {
+      if (index !== undefined && (error instanceof ClaimExpired || certainlyNotWritten(error))) unused.push({ index, reason: `${write.entry.pk}: not written (${reasonOf(error)})` });
       for (const messageId of messageIds) failures.push({ messageId, reason: `exchange log write failed: ${reasonOf(error)}` });
+    }
+  });
+  // An index this batch knows it did not fill is voided now, so the tree need not wait for the checkpointer to settle it.
+  await mapConcurrent(unused, CONCURRENCY, async ({ index, reason }) => {
+    try {
+      await voidLeaf(dynamo(), tableName, EXCHANGE_LOG, index, reason);
+    } catch (error) {
+      logger.warn('could not void an unused leaf; the checkpointer will', { index, error: reasonOf(error) });
     }
   });
   // Published only when there is something to count: an empty flush per batch would only add log noise.

@@ -50,6 +50,10 @@ export interface LogEntry {
   breach?: BreachKind;
   /** For an id conflict: the row that holds the first event under this id. */
   conflictsWith?: string;
+  /** The row's leaf in the log's Merkle tree (absent on smoke rows, which are never leaves). See functions/merkle/sequencer.ts. */
+  leafIndex?: number;
+  /** `leafIndex` mod 8: the row's partition of the byLeaf index. */
+  leafShard?: number;
 }
 
 /** A slice of a compressed detail too large for one DynamoDB item (400 KB). */
@@ -117,9 +121,14 @@ export function toLogWrite(event: BusEvent, personKeySecret: string, knownSource
   return { entry: { ...entry, pk, expiresAt: smokeExpiry(event.time) }, parts: write.parts.map((p, i) => ({ ...p, pk: partKey(pk, entry.digest, i), partOf: pk })) };
 }
 
+/** SHA-256 of source, NUL, detail-type, NUL and the detail as logged: tells one event from another under the same id. */
+export function eventDigest(source: string, detailType: string, detail: string): string {
+  return createHash('sha256').update(`${source}\u0000${detailType}\u0000${detail}`).digest('hex');
+}
+
 function logWrite(event: BusEvent, personKeySecret: string, knownSources: readonly string[]): LogWrite {
   const detail = JSON.stringify(event.detail ?? null);
-  const digest = createHash('sha256').update(`${event.source}\u0000${event['detail-type']}\u0000${detail}`).digest('hex');
+  const digest = eventDigest(event.source, event['detail-type'], detail);
   const result = validateDetail(event.source, event['detail-type'], event.detail);
   const base = {
     busEventId: event.id,
@@ -190,6 +199,16 @@ export function toConflictWrite(write: LogWrite, existing: Pick<LogEntry, 'pk' |
     },
     parts: write.parts.map((p, i) => ({ ...p, pk: partKey(pk, entry.digest, i), partOf: pk })),
   };
+}
+
+/** Smoke rows expire and are kept out of the Merkle tree. */
+export function isSmokeRow(entry: Pick<LogEntry, 'pk'>): boolean {
+  return entry.pk.startsWith('smoke#');
+}
+
+/** The write with its row placed at a leaf of the Merkle tree (part rows are covered by the row's digest, not leaves). */
+export function atLeaf(write: LogWrite, position: { leafIndex: number; leafShard: number }): LogWrite {
+  return { entry: { ...write.entry, ...position }, parts: write.parts };
 }
 
 /** Replayed events are already in the log under their original ids. */

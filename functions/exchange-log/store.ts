@@ -1,13 +1,23 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
 import { gunzipSync } from 'node:zlib';
-import { LOG_DAYS_KEY, partKey, toConflictWrite, type LogEntry, type LogPart, type LogWrite } from './log-entry.ts';
+import { eventDigest, LOG_DAYS_KEY, partKey, toConflictWrite, type LogEntry, type LogPart, type LogWrite } from './log-entry.ts';
 
-/** What appending one event did: a new row, a redelivery of a row already there, or a different event under a taken id. */
+/**
+ * What appending one event did: a new row, a redelivery of a row already
+ * there, or a different event under a taken id. `appended` and
+ * `conflict-recorded` mean the row now holds the write's leaf index (also
+ * when an earlier attempt of this very write stored it); the other two leave
+ * the index unused.
+ */
 export type AppendOutcome = 'appended' | 'already-logged' | 'conflict-recorded' | 'conflict-already-recorded';
 
+/** Called before each row write; throws to stop a write that may no longer start (its leaf claim is too old). */
+export type WriteGuard = () => void;
+
 /** Puts a row only if its key is free; false if it is taken. Part rows go first, so a visible row is always whole. */
-async function putOnce(client: DynamoDBDocumentClient, table: string, write: LogWrite): Promise<boolean> {
+async function putOnce(client: DynamoDBDocumentClient, table: string, write: LogWrite, guard?: WriteGuard): Promise<boolean> {
+  guard?.();
   for (const part of write.parts) await client.send(new PutCommand({ TableName: table, Item: part }));
   try {
     await client.send(new PutCommand({ TableName: table, Item: write.entry, ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -23,12 +33,23 @@ async function putOnce(client: DynamoDBDocumentClient, table: string, write: Log
  * redelivered event (same digest) is a no-op; a different event under an
  * id its source already used is kept as an id conflict beside the first.
  */
-export async function appendOnce(client: DynamoDBDocumentClient, table: string, write: LogWrite, knownSources: readonly string[]): Promise<AppendOutcome> {
-  if (await putOnce(client, table, write)) return 'appended';
-  const existing = (await client.send(new GetCommand({ TableName: table, Key: { pk: write.entry.pk }, ConsistentRead: true }))).Item as LogEntry | undefined;
+export async function appendOnce(client: DynamoDBDocumentClient, table: string, write: LogWrite, knownSources: readonly string[], guard?: WriteGuard): Promise<AppendOutcome> {
+  if (await putOnce(client, table, write, guard)) return 'appended';
+  const existing = await readRow(client, table, write.entry.pk);
   if (!existing) throw new Error(`log row ${write.entry.pk} was taken but cannot be read back`);
-  if (existing.digest === write.entry.digest) return 'already-logged';
-  return (await putOnce(client, table, toConflictWrite(write, existing, knownSources))) ? 'conflict-recorded' : 'conflict-already-recorded';
+  // The SDK retries a put whose answer was lost: a row holding this write's own leaf is this write's.
+  if (existing.digest === write.entry.digest) return holdsLeafOf(existing, write) ? 'appended' : 'already-logged';
+  const conflict = toConflictWrite(write, existing, knownSources);
+  if (await putOnce(client, table, conflict, guard)) return 'conflict-recorded';
+  return holdsLeafOf(await readRow(client, table, conflict.entry.pk), write) ? 'conflict-recorded' : 'conflict-already-recorded';
+}
+
+async function readRow(client: DynamoDBDocumentClient, table: string, pk: string): Promise<LogEntry | undefined> {
+  return (await client.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item as LogEntry | undefined;
+}
+
+function holdsLeafOf(row: LogEntry | undefined, write: LogWrite): boolean {
+  return row?.leafIndex !== undefined && row.leafIndex === write.entry.leafIndex;
 }
 
 /** A row's detail as the producer sent it, whichever way it was stored (inline, compressed, or in parts). */
@@ -48,4 +69,14 @@ export async function loadDetail(client: DynamoDBDocumentClient, table: string, 
 export async function recordDays(client: DynamoDBDocumentClient, table: string, days: readonly string[]): Promise<void> {
   if (days.length === 0) return;
   await client.send(new UpdateCommand({ TableName: table, Key: { pk: LOG_DAYS_KEY }, UpdateExpression: 'ADD #days :days', ExpressionAttributeNames: { '#days': 'days' }, ExpressionAttributeValues: { ':days': new Set(days) } }));
+}
+
+/**
+ * Whether a row's detail, wherever it is stored, is still the event its
+ * digest names. The Merkle leaf covers the row and so an inline or
+ * compressed detail; a detail split over part rows is covered through this.
+ */
+export async function detailMatchesDigest(client: DynamoDBDocumentClient, table: string, row: Pick<LogEntry, 'pk' | 'digest' | 'source' | 'detailType' | 'detail' | 'detailGzip' | 'detailParts'>): Promise<boolean> {
+  const detail = await loadDetail(client, table, row as LogEntry);
+  return eventDigest(row.source, row.detailType, detail) === row.digest;
 }

@@ -11,6 +11,7 @@ import { registerCatalogCommand } from './catalog-command.ts';
 import { registerCloudCommands } from './cloud-command.ts';
 import { registerCredentialsCommand } from './credentials-command.ts';
 import { registerDlqCommands } from './dlq-command.ts';
+import { registerLogCommands } from './log-command.ts';
 import { registerPublishCommand } from './publish-command.ts';
 import { registerRegionsCommand } from './regions-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
@@ -44,6 +45,7 @@ registerViewCommands(program);
 registerPlatformCommands(program);
 registerReplayCommand(program);
 registerSmokeCommand(program);
+registerLogCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,7 +3,7 @@
  * across ministries or at the access ledger, with the platform's keys (not
  * an operator's), straight on the tables.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand as RawQueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/lib/clients.ts';
 import { lookupKey, type PersonLookup } from '../../functions/lib/person-key.ts';
@@ -15,6 +15,7 @@ import { MINISTRIES, viewTableId } from '../topology.ts';
 import { physicalTables, sdkConfig, withCloud, type Connection, type ConnectionOptions } from './connection.ts';
 import { CliError, printJson, printTable } from './output.ts';
 import { personParams, type PersonFlags, type PersonParams } from './person-flags.ts';
+import type { ProofFile } from '../../functions/merkle/proof-file.ts';
 
 export interface PersonCommandOptions extends PersonFlags, ConnectionOptions {
   json?: boolean;
@@ -78,7 +79,85 @@ export async function contradictions(opts: ConnectionOptions & { asOf?: string; 
   });
 }
 
-export async function ledger(opts: PersonCommandOptions): Promise<void> {
+export interface LedgerOptions extends PersonCommandOptions {
+  format: string;
+  wait?: string;
+}
+
+/**
+ * One access in the field set of Estonia's Data Tracker (andmejälgija): who
+ * the person is, when, what was done, which system gave the data and who
+ * received it, what restricts showing the entry to the person, and beyond
+ * the Tracker, the purpose given and the proof that the ledger holds the
+ * entry (checkable offline with `mx log check-proof`).
+ */
+export interface DataTrackerEntry {
+  readonly personCode: string;
+  readonly logTime: string;
+  readonly action: string;
+  readonly sender: string;
+  readonly receiver: string;
+  readonly restrictions: string;
+  readonly purpose: string;
+  readonly proof: ProofFile | null;
+  /** Why there is no proof, when there is none. */
+  readonly proofMissing?: string;
+}
+
+const ACTIONS: Readonly<Record<string, string>> = {
+  person: 'read the person\u2019s dossier',
+  lineage: 'read the events behind the person\u2019s records',
+  accesses: 'read who accessed the person\u2019s data',
+};
+
+/** The person code a Data Tracker shows: the IIN, or a foreigner's citizenship and document number. */
+function personCode(person: PersonParams): string {
+  return person.iin ?? `${person.citizenship} ${person.document}`;
+}
+
+async function dataTrackerExport(opts: LedgerOptions, person: PersonParams, key: string): Promise<DataTrackerEntry[]> {
+  const wait = Number(opts.wait ?? '30');
+  if (!(wait >= 0 && wait <= 3600)) throw new CliError(`--wait must be 0 to 3600 seconds, got ${JSON.stringify(opts.wait)}`);
+  const { openSignedLogs, proveWithWait } = await import('./signed-logs.ts');
+  const logs = await openSignedLogs(opts);
+  try {
+    const rows: Record<string, AttributeValue>[] = [];
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await logs.raw.send(new RawQueryCommand({ TableName: logs.table('access-ledger'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: key } }, ExclusiveStartKey }));
+      rows.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    const out: DataTrackerEntry[] = [];
+    for (const row of rows) {
+      const text = (name: string) => row[name]?.S ?? '';
+      let proof: ProofFile | null = null;
+      let proofMissing: string | undefined;
+      try {
+        proof = await proveWithWait(logs, 'access-ledger', row, 'proof', wait);
+      } catch (error) {
+        proofMissing = (error as Error).message;
+      }
+      out.push({
+        personCode: personCode(person),
+        logTime: text('readAt'),
+        action: ACTIONS[text('what')] ?? text('what'),
+        sender: `migration-exchange: the ${text('ministry')} ministry\u2019s view`,
+        receiver: `${text('ministry')} ministry: ${text('operator')}`,
+        restrictions: 'none: every read is shown to the person',
+        purpose: text('purpose'),
+        proof,
+        ...(proofMissing ? { proofMissing } : {}),
+      });
+    }
+    return out;
+  } finally {
+    logs.dispose();
+  }
+}
+
+export async function ledger(opts: LedgerOptions): Promise<void> {
+  if (!['table', 'data-tracker'].includes(opts.format)) throw new CliError(`--format must be table or data-tracker, got ${JSON.stringify(opts.format)}`);
   // Checked as the query API checks it (`mx view … --iin 123` is refused the same way), before any lookup.
   const person = personParams(opts);
   await withDynamo(opts, async (client, connection) => {
@@ -91,6 +170,7 @@ export async function ledger(opts: PersonCommandOptions): Promise<void> {
         if (resolved.records.length) key = resolved.personKey;
       }
     }
+    if (opts.format === 'data-tracker') return printJson(await dataTrackerExport(opts, person, key));
     const entries = await readLedger(client, table('AccessLedger'), key);
     if (opts.json) return printJson(entries);
     printTable(entries, ['readAt', 'ministry', 'what', 'purpose', 'operator']);

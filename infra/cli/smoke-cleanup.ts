@@ -36,10 +36,12 @@ export async function cleanUpSmoke(connection: Connection, people: readonly Pers
       for (const spec of TOPOLOGY.tables) {
         if (spec.id === 'ExchangeLog') continue;
         const pk = spec.id === 'AccessLedger' ? key : personPk(key);
-        const items = await allPages<{ pk: string; sk: string }>((ExclusiveStartKey) =>
-          client.send(new QueryCommand({ TableName: table(spec.id), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk', ExclusiveStartKey })),
+        const items = await allPages<{ pk: string; sk: string; leafIndex?: number }>((ExclusiveStartKey) =>
+          client.send(new QueryCommand({ TableName: table(spec.id), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk, leafIndex', ExclusiveStartKey })),
         );
-        await remove(table(spec.id), items.map(({ pk: p, sk }) => ({ pk: p, sk })));
+        // A ledger entry that is a leaf of the ledger's signed Merkle tree stays (a read made before the smoke
+        // person's records arrived is not marked smoke): removing it would break the signed log.
+        await remove(table(spec.id), items.filter((i) => i.leafIndex === undefined).map(({ pk: p, sk }) => ({ pk: p, sk })));
       }
     }
     await remove(table('ExchangeLog'), events.map((e) => ({ pk: `smoke#${logKey(e.source, e.eventId)}` })));

@@ -197,7 +197,9 @@ export class ExchangeApi extends Construct {
       });
       view.grantReadData(fn);
       // Append-only: a query function may add and read ledger entries, never change or remove them.
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [ledger.tableArn] }));
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'], resources: [ledger.tableArn] }));
+      // Its one update: claiming a leaf of the ledger's Merkle tree on the `#merkle` counter (functions/merkle/sequencer.ts).
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [ledger.tableArn], conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#merkle'] } } }));
       const resource = views.addResource(spec.ministry).addResource('{resource}');
       const method = resource.addMethod('GET', new LambdaIntegration(fn), {
         requestValidator: validator,

@@ -36,6 +36,7 @@ import { LocalSqs } from './sqs.ts';
 import { platformOnly } from './platform-keys.ts';
 import { DataDirInUseError, cloudHolding, isLockError, readCloudFile, removeCloudFile, writeCloudFile } from './cloud-file.ts';
 import { isSqsQueryRequest, serveSqsQuery } from './sqs-query-server.ts';
+import { LocalTransparency, type TransparencyOptions } from './transparency.ts';
 
 export interface CloudOptions {
   readonly port: number;
@@ -59,6 +60,8 @@ export interface CloudOptions {
   readonly batchingWindowMs?: number;
   /** Count DynamoDB requests and request units as AWS would bill them (`npm run bench`; costs a lookup per update). */
   readonly meterDynamo?: boolean;
+  /** Checkpoints of the signed Merkle logs over the exchange log and the access ledger (functions/merkle). */
+  readonly transparency?: TransparencyOptions;
 }
 
 export const queueName = (subscription: string) => `mx-${subscription}`;
@@ -114,6 +117,8 @@ export class LocalCloud {
   private readonly log: (message: string) => void;
   private readonly clients: { dispose(): void }[] = [];
   private restApi?: RestApi;
+  /** The checkpointers of the exchange log's and the access ledger's Merkle trees. */
+  transparency?: LocalTransparency;
 
   private constructor(private readonly options: CloudOptions) {
     this.topology = options.topology ?? TOPOLOGY;
@@ -175,6 +180,16 @@ export class LocalCloud {
     if (this.options.meterDynamo) this.dynamoMeter = new DynamoMeter(this.unmeteredLookup());
     await this.dynamo.start();
     await this.createTables();
+    // Before any writer runs: the checkpointers read the leaf counters a previous process left.
+    this.transparency = await LocalTransparency.start({
+      dataDir,
+      inMemory,
+      clientConfig: this.inProcessConfig(),
+      tableName: (id) => this.tableName(id),
+      hasTable: (id) => this.topology.tables.some((t) => t.id === id),
+      ...(this.options.transparency ? { options: this.options.transparency } : {}),
+      log: this.log,
+    });
     await this.startDeliveries();
     this.restApi = await this.loadRestApi();
 
@@ -394,6 +409,7 @@ export class LocalCloud {
       queues,
       deliveries: this.deliveryStats().filter((d) => scope.has(d.subscription)),
       tables: Object.fromEntries(this.topology.tables.filter((t) => everything || owned.has(t.id)).map((t) => [t.id, this.tableName(t)])),
+      ...(everything && this.transparency ? { transparency: this.transparency.description } : {}),
     };
   }
 
@@ -499,6 +515,7 @@ export class LocalCloud {
 
   async stop(): Promise<void> {
     await Promise.all(this.deliveries.map((d) => d.stop()));
+    await this.transparency?.stop();
     this.restApi?.dispose();
     this.queues?.close();
     for (const client of this.clients) client.dispose();

@@ -11,6 +11,7 @@ import { SchemaRegistry } from '../constructs/schema-registry.ts';
 import { CATALOG } from '../../schemas/catalog.ts';
 import { ExchangeRoutes } from '../constructs/exchange-routes.ts';
 import { ConsoleHosting } from '../constructs/console-hosting.ts';
+import { TransparencyLog } from '../constructs/transparency-log.ts';
 import { checkTopology, type KeySpec, type Topology } from '../topology.ts';
 
 export interface ExchangeStackProps extends StackProps {
@@ -30,6 +31,8 @@ export interface ExchangeStackProps extends StackProps {
    * (LocalStack's free tier has neither CloudFront nor the Lambda layers S3 deployments use).
    */
   readonly console?: boolean;
+  /** How long signed checkpoints stay locked (default: 10 years with retainData, else 1 day). */
+  readonly checkpointRetentionDays?: number;
 }
 
 /** The table that keeps every accepted event, and whose owner subscription every event reaches. */
@@ -130,6 +133,15 @@ export class ExchangeStack extends Stack {
     });
     alarms.watchFunction('ExchangeRoutes', routes.handler, 'The exchange API function (console exchange page)');
     alarms.watchFunction('Whoami', routes.whoami, 'The whoami function (console sign-in)');
+    const transparency = new TransparencyLog(this, 'Transparency', {
+      exchangeLog: tables.get(EXCHANGE_LOG_TABLE)!,
+      accessLedger: tables.get('AccessLedger')!,
+      retentionDays: props.checkpointRetentionDays ?? (props.retainData ? 3650 : 1),
+      checkpointEvery: { entries: 1000, seconds: 10 },
+      retainData: props.retainData,
+      environment: { POWERTOOLS_SERVICE_NAME: 'transparency-checkpointer' },
+    });
+    alarms.watchFunction('TransparencyCheckpointer', transparency.checkpointer, 'The Merkle log checkpointer (a failure may mean a log no longer matches what it signed)');
 
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the command and query APIs, stage included' });
     new CfnOutput(this, 'ApiAccessLogGroup', { value: api.accessLogs.logGroupName, description: 'One JSON line per API request: caller ARN, request id, resource, status' });

@@ -72,8 +72,9 @@ describe('queue → DLQ → Lambda wiring', () => {
 
 describe('functions', () => {
   it('run on the nodejs22.x runtime the platform targets, ESM, with only their own table in the environment', () => {
-    // The console deployment's copy function is CDK's own (Python), run only by CloudFormation during a deploy.
-    const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
+    // The console deployment's copy function is CDK's own (Python), run only by CloudFormation during a deploy; the Merkle
+    // checkpointer (infra/constructs/transparency-log.ts) reads two tables of others and is tested there.
+    const functions = ofType('AWS::Lambda::Function').filter(([id, f]) => !id.startsWith('CustomCDKBucketDeployment') && !String(f.Properties.Description).startsWith('Extends the exchange log and access ledger Merkle trees'));
     // And the console's exchange routes and whoami.
     expect(functions).toHaveLength(TOPOLOGY.subscriptions.length + TOPOLOGY.commandApis.length + TOPOLOGY.queryApis.length + 2);
     expect(LAMBDA_RUNTIME.name).toBe('nodejs22.x');
@@ -243,7 +244,11 @@ describe('REST API', () => {
     for (const spec of TOPOLOGY.queryApis) {
       const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`ApisQueries${spec.ministry.replace(/-/g, '')}`))!;
       const onLedger = (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).filter((st) => JSON.stringify(st.Resource).includes(ledgerId));
-      expect(onLedger).toEqual([{ Action: ['dynamodb:PutItem', 'dynamodb:Query'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] } }]);
+      // GetItem reads back its own entry when a write's answer was lost; the one update claims a leaf of the ledger's Merkle tree.
+      expect(onLedger).toEqual([
+        { Action: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] } },
+        { Action: 'dynamodb:UpdateItem', Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#merkle'] } }, Effect: 'Allow', Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] } },
+      ]);
     }
     for (const spec of TOPOLOGY.commandApis) {
       const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`ApisCommands${spec.system.replace(/-/g, '')}`))!;

@@ -48,8 +48,8 @@ describe('alarms', () => {
   it('watch the errors of every function the exchange runs', () => {
     // Not the console deployment's copy function: it runs only inside a deploy, whose failure CloudFormation reports.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    // 8 subscriptions, 3 command APIs, 4 query APIs, the exchange routes and whoami.
-    expect(functions.length).toBe(17);
+    // 8 subscriptions, 3 command APIs, 4 query APIs, the exchange routes and whoami, the Merkle checkpointer.
+    expect(functions.length).toBe(18);
     for (const [id] of functions) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',

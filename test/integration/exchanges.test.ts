@@ -167,7 +167,10 @@ describe('mx smoke', () => {
       const key = personKey(check.person, env.cloud.credentials.personKeySecret);
       for (const table of ['InteriorView', 'LabourView', 'ForeignAffairsView', 'BorderServiceView', 'BerkutRegistry', 'ForeignLabourRegistry', 'AccessLedger']) {
         const left = await env.doc().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': table === 'AccessLedger' ? key : `p#${key}` } }));
-        expect(left.Items, `${table} after smoke`).toEqual([]);
+        // A read made before the smoke person's records arrived found nothing to mark it smoke: it is a leaf of the
+        // signed ledger (functions/merkle), which keeps every leaf, as AWS keeps such a read (it has no expiry either).
+        const kept = table === 'AccessLedger' ? (left.Items ?? []).filter((i) => i.leafIndex !== undefined && i.purpose === 'mx smoke: deployment check') : [];
+        expect(left.Items?.filter((i) => !kept.includes(i)), `${table} after smoke`).toEqual([]);
       }
       const source = latestDefinition(check.detailType)!.source;
       for (const pk of [logKey(source, check.eventId), `smoke#${logKey(source, check.eventId)}`]) {
