@@ -42,6 +42,23 @@ const importMetaGuard = {
   },
 };
 
+/** What the CLI and its worker threads are built with alike. */
+const COMMON = {
+  absWorkingDir: REPO_ROOT,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  // Bundled CommonJS packages call require(); an ES module has none of its own.
+  banner: { js: "import { createRequire as __mxCreateRequire } from 'node:module'; const require = __mxCreateRequire(import.meta.url);" },
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [importMetaGuard],
+};
+
 if (args.includes('--if-stale') && freshBundleEntry(outdir)) process.exit(0);
 
 // Taken before any source is read: a source saved during the build counts as newer than the bundle.
@@ -50,26 +67,19 @@ const started = performance.now();
 let result;
 try {
   result = await esbuild.build({
-    absWorkingDir: REPO_ROOT,
+    ...COMMON,
     entryPoints: { mx: 'infra/cli/main.ts' },
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    outdir,
     entryNames: '[name]-[hash]',
     chunkNames: 'chunk-[hash]',
-    outExtension: { '.js': '.mjs' },
     // tsx is loaded at run time by `mx cloud start`, which runs the local cloud from its sources.
     external: ['tsx', 'tsx/*'],
-    // Bundled CommonJS packages call require(); an ES module has none of its own.
-    banner: { js: "import { createRequire as __mxCreateRequire } from 'node:module'; const require = __mxCreateRequire(import.meta.url);" },
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning',
-    plugins: [importMetaGuard],
   });
+  // Worker threads are started by file name (new URL('./leaf-hash-worker.mjs', import.meta.url)), so each is
+  // bundled whole under its own unhashed name beside the chunks.
+  const workers = await esbuild.build({ ...COMMON, entryPoints: { 'leaf-hash-worker': 'infra/cli/leaf-hash-worker.ts' } });
+  for (const [file, output] of Object.entries(workers.metafile.outputs)) result.metafile.outputs[file] = output;
+  Object.assign(result.metafile.inputs, workers.metafile.inputs);
 } catch {
   // esbuild has printed each error with its file and line.
   process.exit(1);
