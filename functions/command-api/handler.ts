@@ -16,6 +16,7 @@ import { requireEnv } from '../lib/env.ts';
 import { SYSTEMS } from '../systems/catalog.ts';
 import { executeCommand, type CommandRequest, type CommandResult } from './execute.ts';
 import { mapConcurrent } from '../lib/limit.ts';
+import { roleEntry } from '../lib/role-name.ts';
 
 const logger = new Logger({ serviceName: 'command-api' });
 const system = requireEnv('SYSTEM') as SystemName;
@@ -33,8 +34,7 @@ const problem = (statusCode: number, code: string, message: string) => json(stat
 
 /** The agency behind the caller's IAM identity (an assumed agency role). */
 export function agencyOf(userArn: string | null | undefined, roles: Record<string, Ministry>): Ministry | undefined {
-  const role = /:assumed-role\/([^/]+)\//.exec(userArn ?? '')?.[1] ?? /:role\/(.+)$/.exec(userArn ?? '')?.[1];
-  return role ? roles[role] : undefined;
+  return roleEntry(userArn, roles);
 }
 
 export async function handleCommands(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {

@@ -63,7 +63,4 @@ export function scopesFor(topology: ScopeTopology, callers: readonly Caller[]): 
   );
 }
 
-/** The role a signed API Gateway caller acts as: the name in `arn:…:sts::…:assumed-role/<name>/<session>` (or an IAM role ARN). */
-export function roleNameOf(userArn: string | null | undefined): string | undefined {
-  return /^arn:[^:]+:sts::\d*:assumed-role\/([^/]+)\/[^/]+$/.exec(userArn ?? '')?.[1] ?? /^arn:[^:]+:iam::\d*:role\/(?:[^/]+\/)*([^/]+)$/.exec(userArn ?? '')?.[1];
-}
+export { roleNameOf } from '../lib/role-name.ts';

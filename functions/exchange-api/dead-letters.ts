@@ -15,6 +15,8 @@ export interface DeadLetterSummary {
   messageId: string;
   receiveCount: number;
   error?: string;
+  /** The subscription queue it was parked from (the local cloud says; SQS keeps no such attribute). */
+  sourceQueue?: string;
   deadLetteredAt?: string;
   source?: string;
   detailType?: string;
@@ -69,7 +71,7 @@ export async function peek(sqs: SQSClient, queueUrl: string, limit: number): Pro
   return [...seen.values()];
 }
 
-function describeBody(body: string | undefined): Pick<DeadLetterSummary, 'source' | 'detailType' | 'eventId'> {
+export function describeBody(body: string | undefined): Pick<DeadLetterSummary, 'source' | 'detailType' | 'eventId'> {
   try {
     const event = JSON.parse(body ?? '') as { source?: unknown; 'detail-type'?: unknown; detail?: { meta?: { eventId?: unknown } } };
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -96,11 +98,13 @@ export function toDeadLetter(queue: string, m: Message): DeadLetterSummary {
   const receives = sourceReceives !== undefined ? Number(sourceReceives) : Math.max(0, Number(m.Attributes?.ApproximateReceiveCount ?? 1) - 1);
   const error = attribute('mx-error');
   const deadLetteredAt = attribute('mx-dead-lettered-at');
+  const sourceQueue = attribute('mx-source-queue');
   return {
     queue,
     messageId: m.MessageId ?? '',
     receiveCount: Number.isFinite(receives) ? receives : 0,
     ...(error ? { error } : {}),
+    ...(sourceQueue ? { sourceQueue } : {}),
     ...(deadLetteredAt ? { deadLetteredAt } : {}),
     ...describeBody(m.Body),
   };

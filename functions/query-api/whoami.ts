@@ -8,6 +8,7 @@
  * answer the same. It tells callers only about themselves.
  */
 import type { Ministry } from '../../infra/topology.ts';
+import { roleEntry, roleNameOf } from '../lib/role-name.ts';
 
 /** IAM role name → ministry, per kind of role (on AWS the names CDK generated; locally mx-operator-<m>, mx-agency-<a>). */
 export interface RoleDirectory {
@@ -20,22 +21,13 @@ export type Caller =
   | { readonly kind: 'agency'; readonly ministry: Ministry; readonly arn: string }
   | { readonly kind: 'unknown'; readonly arn: string };
 
-/**
- * The role an ARN acts as: `arn:aws:sts::<account>:assumed-role/<role>/<session>`
- * (temporary credentials, the usual case) or `arn:aws:iam::<account>:role/<path/><role>`.
- */
-export function roleNameOf(arn: string): string | undefined {
-  const assumed = /^arn:aws[a-z-]*:sts::\d*:assumed-role\/([^/]+)\/[^/]*$/.exec(arn);
-  if (assumed) return assumed[1];
-  const role = /^arn:aws[a-z-]*:iam::\d*:role\/(?:[^/]+\/)*([^/]+)$/.exec(arn);
-  return role?.[1];
-}
+export { roleNameOf };
 
 export function whoami(arn: string | null | undefined, roles: RoleDirectory): Caller {
   const caller = arn ?? '';
-  const role = roleNameOf(caller);
-  // Own-property lookups only: a role named "constructor" must not find Object.prototype's.
-  if (role !== undefined && Object.hasOwn(roles.operators, role)) return { kind: 'operator', ministry: roles.operators[role]!, arn: caller };
-  if (role !== undefined && Object.hasOwn(roles.agencies, role)) return { kind: 'agency', ministry: roles.agencies[role]!, arn: caller };
+  const operator = roleEntry(caller, roles.operators);
+  if (operator) return { kind: 'operator', ministry: operator, arn: caller };
+  const agency = roleEntry(caller, roles.agencies);
+  if (agency) return { kind: 'agency', ministry: agency, arn: caller };
   return { kind: 'unknown', arn: caller };
 }

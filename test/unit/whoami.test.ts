@@ -58,3 +58,14 @@ describe('whoami as a Lambda', () => {
     expect((await answer(event('arn:aws:sts::1:assumed-role/x/y', 'POST'))).statusCode).toBe(405);
   });
 });
+
+describe('a role directory lookup (the command API’s agency check)', () => {
+  it('reads the same role names as whoami, and finds no agency in a role named after an Object property', async () => {
+    const { roleEntry: agencyOf } = await import('../../functions/lib/role-name.ts');
+    expect(agencyOf('arn:aws:sts::1:assumed-role/MigrationExchange-BusPublisherlabourE5F6-QwErTy987/s', roles.agencies)).toBe('labour');
+    expect(agencyOf('arn:aws:iam::1:role/service-role/MigrationExchange-BusPublisherlabourE5F6-QwErTy987', roles.agencies)).toBe('labour');
+    for (const arn of ['arn:aws:sts::1:assumed-role/constructor/s', 'arn:aws:sts::1:assumed-role/__proto__/s', 'arn:aws:iam::1:user/MigrationExchange-BusPublisherlabourE5F6-QwErTy987', '', null, undefined]) {
+      expect(agencyOf(arn, roles.agencies), String(arn)).toBeUndefined();
+    }
+  });
+});
