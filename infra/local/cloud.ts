@@ -177,7 +177,7 @@ export class LocalCloud {
     this.sqs = new LocalSqs(this.queues, region, () => this.endpoint);
 
     this.dynamo = new LocalDynamo(inMemory ? undefined : path.join(dataDir, 'dynamodb'), { log: this.log });
-    if (this.options.meterDynamo) this.dynamoMeter = new DynamoMeter(this.unmeteredLookup());
+    if (this.options.meterDynamo) this.dynamoMeter = new DynamoMeter(this.unmeteredLookup(), (table) => (this.topology.tables.find((t) => this.tableName(t) === table)?.indexes ?? []).map((i) => [i.partitionKey.name, ...(i.sortKey ? [i.sortKey.name] : [])]));
     await this.dynamo.start();
     await this.createTables();
     // Before any writer runs: the checkpointers read the leaf counters a previous process left.

@@ -51,6 +51,14 @@ export interface MeterReading {
  */
 export type ItemLookup = (table: string, key: Item) => Promise<Item | undefined>;
 
+/**
+ * The key attributes of each global secondary index of a table (by the name
+ * requests use). Every index projects ALL attributes, as the CDK stack
+ * declares them, so a write that puts an item in an index writes its whole
+ * size there once more, billed as a standard write even inside a transaction.
+ */
+export type IndexKeys = (table: string) => readonly (readonly string[])[];
+
 type Body = Record<string, unknown>;
 
 export class DynamoMeter {
@@ -58,7 +66,10 @@ export class DynamoMeter {
   private read = 0;
   private written = 0;
 
-  constructor(private readonly lookup: ItemLookup) {}
+  constructor(
+    private readonly lookup: ItemLookup,
+    private readonly indexKeys: IndexKeys = () => [],
+  ) {}
 
   reset(): void {
     this.requests = {};
@@ -77,25 +88,27 @@ export class DynamoMeter {
     const consistent = request.ConsistentRead === true;
     switch (operation) {
       case 'PutItem':
-        this.written += writeUnits(itemSize(request.Item as Item));
+        this.written += this.put(String(request.TableName), request.Item as Item, 1);
         break;
       case 'DeleteItem':
         this.written += 1;
         break;
       case 'UpdateItem':
-        this.written += writeUnits(await this.sizeAfter(String(request.TableName), request.Key as Item));
+        this.written += this.put(String(request.TableName), await this.itemAfter(String(request.TableName), request.Key as Item), 1);
         break;
       case 'BatchWriteItem':
-        for (const requests of Object.values(request.RequestItems as Record<string, { PutRequest?: { Item: Item } }[]>)) {
-          for (const r of requests) this.written += r.PutRequest ? writeUnits(itemSize(r.PutRequest.Item)) : 1;
+        for (const [table, requests] of Object.entries(request.RequestItems as Record<string, { PutRequest?: { Item: Item } }[]>)) {
+          for (const r of requests) this.written += r.PutRequest ? this.put(table, r.PutRequest.Item, 1) : 1;
         }
         break;
       case 'TransactWriteItems':
-        // Transactions are billed twice: a prepare and a commit per item.
+        // Transactions are billed twice: a prepare and a commit per item (their index writes once).
         for (const action of request.TransactItems as Record<string, Body>[]) {
-          if (action.Put) this.written += 2 * writeUnits(itemSize((action.Put as Body).Item as Item));
-          else if (action.Update) this.written += 2 * writeUnits(await this.sizeAfter(String((action.Update as Body).TableName), (action.Update as Body).Key as Item));
-          else if (action.Delete || action.ConditionCheck) this.written += 2;
+          if (action.Put) this.written += this.put(String((action.Put as Body).TableName), (action.Put as Body).Item as Item, 2);
+          else if (action.Update) {
+            const table = String((action.Update as Body).TableName);
+            this.written += this.put(table, await this.itemAfter(table, (action.Update as Body).Key as Item), 2);
+          } else if (action.Delete || action.ConditionCheck) this.written += 2;
         }
         break;
       case 'GetItem':
@@ -119,8 +132,14 @@ export class DynamoMeter {
     }
   }
 
-  private async sizeAfter(table: string, key: Item): Promise<number> {
-    const item = await this.lookup(table, key);
-    return item ? itemSize(item) : itemSize(key);
+  /** Units for writing `item` to its table (`times` over) and once to each index it has every key attribute of. */
+  private put(table: string, item: Item, times: number): number {
+    const units = writeUnits(itemSize(item));
+    const indexes = this.indexKeys(table).filter((keys) => keys.every((name) => item[name] !== undefined)).length;
+    return units * (times + indexes);
+  }
+
+  private async itemAfter(table: string, key: Item): Promise<Item> {
+    return (await this.lookup(table, key)) ?? key;
   }
 }
