@@ -93,9 +93,12 @@ export class DynamoMeter {
       case 'DeleteItem':
         this.written += 1;
         break;
-      case 'UpdateItem':
-        this.written += this.put(String(request.TableName), await this.itemAfter(String(request.TableName), request.Key as Item), 1);
+      case 'UpdateItem': {
+        // Awaited before the sum: `this.written += await …` would add to the total read before the await and lose the writes recorded meanwhile.
+        const after = await this.itemAfter(String(request.TableName), request.Key as Item);
+        this.written += this.put(String(request.TableName), after, 1);
         break;
+      }
       case 'BatchWriteItem':
         for (const [table, requests] of Object.entries(request.RequestItems as Record<string, { PutRequest?: { Item: Item } }[]>)) {
           for (const r of requests) this.written += r.PutRequest ? this.put(table, r.PutRequest.Item, 1) : 1;
@@ -107,7 +110,8 @@ export class DynamoMeter {
           if (action.Put) this.written += this.put(String((action.Put as Body).TableName), (action.Put as Body).Item as Item, 2);
           else if (action.Update) {
             const table = String((action.Update as Body).TableName);
-            this.written += this.put(table, await this.itemAfter(table, (action.Update as Body).Key as Item), 2);
+            const after = await this.itemAfter(table, (action.Update as Body).Key as Item);
+            this.written += this.put(table, after, 2);
           } else if (action.Delete || action.ConditionCheck) this.written += 2;
         }
         break;
