@@ -15,6 +15,7 @@ export function listDeadLetters(queues: Queues, names: readonly string[]): DeadL
       messageId: m.id,
       receiveCount: m.sourceReceiveCount ?? m.receiveCount,
       ...(m.error ? { error: m.error } : {}),
+      ...(m.sourceQueue ? { sourceQueue: m.sourceQueue } : {}),
       ...(m.deadLetteredAt ? { deadLetteredAt: new Date(m.deadLetteredAt).toISOString() } : {}),
       ...describeBody(m.body),
     })),

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
+import { atomicSingleItemWrites } from './dynalite-atomic-writes.mjs';
 import { dynaliteTransactions } from './dynalite-transactions.mjs';
 
 const require = createRequire(import.meta.url);
@@ -33,6 +34,7 @@ const dynalite = require('dynalite');
 const server = dynalite({ ...(workerData.path ? { path: workerData.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 dynaliteDb.create = createStore;
 const listener = server.listeners('request')[0];
+atomicSingleItemWrites(store, dynaliteDb);
 const transactions = dynaliteTransactions(store);
 // dynalite's own dependency, resolved from dynalite so it is the copy dynalite uses.
 const crc32 = createRequire(require.resolve('dynalite'))('buffer-crc32');

@@ -12,7 +12,7 @@ import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/lib/clients.ts';
 import type { CloudCredentials } from '../../infra/local/credentials.ts';
@@ -141,7 +141,8 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
             );
             acknowledged.push(`${id}-a`, `${id}-b`);
           } else {
-            await doc.send(new PutCommand({ TableName: TABLE, Item: { eventId: id, n } }));
+            // In the index too: an index entry must never outlive a crash without its item.
+            await doc.send(new PutCommand({ TableName: TABLE, Item: { eventId: id, n, subject: id } }));
             acknowledged.push(id);
           }
         } catch {
@@ -172,9 +173,22 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
           keys = out.UnprocessedKeys?.[TABLE]?.Keys ?? [];
         }
       }
+      // Every index entry has its item: the table and its index were written together or not at all.
+      const stored = new Set<string>();
+      const indexed: string[] = [];
+      for (const [into, IndexName] of [[stored, undefined], [indexed, 'bySubject']] as const) {
+        let ExclusiveStartKey: Record<string, unknown> | undefined;
+        do {
+          const page = await reader.send(new ScanCommand({ TableName: TABLE, ...(IndexName ? { IndexName } : {}), ProjectionExpression: 'eventId', ExclusiveStartKey }));
+          for (const item of page.Items ?? []) (into instanceof Set ? into.add(item.eventId as string) : into.push(item.eventId as string));
+          ExclusiveStartKey = page.LastEvaluatedKey;
+        } while (ExclusiveStartKey);
+      }
       reader.destroy();
       expect(acknowledged.length).toBeGreaterThanOrEqual(400);
       expect(acknowledged.filter((id) => !found.has(id))).toEqual([]);
+      expect(indexed.length).toBeGreaterThanOrEqual(400);
+      expect(indexed.filter((id) => !stored.has(id))).toEqual([]);
     } finally {
       second.child.kill('SIGTERM');
       await new Promise((r) => second.child.once('exit', r));

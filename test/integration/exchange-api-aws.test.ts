@@ -143,7 +143,7 @@ describe('exchange routes on AWS, against the local cloud\u2019s SQS and DynamoD
     }
     const labour = (await onAws(operatorRoleName('labour'), '/api/exchange/dead-letters')).body;
     expect(labour.deadLetters).toEqual(
-      expect.arrayContaining([{ queue: 'mx-qandas-dlq', messageId: expect.any(String), receiveCount: 5, error: 'test: listed, not consumed', deadLetteredAt: expect.any(String), source: 'kz.labour.qandas', detailType: 'QandasStatusGranted', eventId }]),
+      expect.arrayContaining([{ queue: 'mx-qandas-dlq', messageId: expect.any(String), receiveCount: 5, error: 'test: listed, not consumed', deadLetteredAt: expect.any(String), source: 'kz.labour.qandas', sourceQueue: 'mx-qandas', detailType: 'QandasStatusGranted', eventId }]),
     );
     expect(labour.queues).toEqual([
       { queue: 'mx-foreign-labour-dlq', depth: 0, listed: 0 },

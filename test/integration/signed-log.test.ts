@@ -272,7 +272,14 @@ describe('sequencing across kill -9', () => {
       expect(result.problems).toEqual([]);
       expect(result.ok).toBe(true);
       const scan = new DynamoDBClient(config(second.endpoint, credentials.platform));
-      const items = (await scan.send(new ScanCommand({ TableName: 'ExchangeLog', ProjectionExpression: 'pk, leafIndex, eventId' }))).Items ?? [];
+      // Every page: Scan stops at 1 MB of items read (before the projection), and a busy run logs more than that.
+      const items: Record<string, AttributeValue>[] = [];
+      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await scan.send(new ScanCommand({ TableName: 'ExchangeLog', ProjectionExpression: 'pk, leafIndex, eventId', ExclusiveStartKey }));
+        items.push(...(page.Items ?? []));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
       scan.destroy();
       const leaves = items.filter((i) => i.leafIndex !== undefined).map((i) => Number(i.leafIndex!.N)).sort((a, b) => a - b);
       expect(leaves).toEqual(Array.from({ length: result.counter }, (_, i) => i));
