@@ -20,6 +20,14 @@ export interface LeafHashWork {
 export type LeafHashRequest = { readonly shard: number };
 export type LeafHashReply = { readonly shard: number; readonly leaves: HashedLeaf[] | null } | { readonly shard: number; readonly error: string };
 
+// A worker has a process.emitWarning of its own: silence the SDK's Node 22 notice here too, as mx does (infra/bin/mx.mjs).
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+  if (type === 'NodeVersionSupportWarning' || String(warning).includes('NodeVersionSupportWarning')) return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 const work = workerData as LeafHashWork;
 const client = new DynamoDBClient(work.config);
 const pages = new Map(work.shards.map((shard) => [shard, mapPages(shardPages(client, work.table, shard, { from: work.from, to: work.to }), hashedLeaf)[Symbol.asyncIterator]()]));
