@@ -441,7 +441,9 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     if (fate === 'revoked') {
       const on = addDays(arrived, 5);
       script.push(cmd('berkut', 'foreign-affairs', 'revoke-visa', on, { person, visaNumber: visa!, revokedOn: on, reason: 'false-information' }));
-      script.push(exit(person, addDays(arrived, 7)));
+      // They leave the day their visa is revoked: a day later the nightly check would rightly raise an overstay
+      // (which the quarter-batched schedule saw only where a quarter ended in between: one at scale 1).
+      script.push(exit(person, on));
     } else if (fate === 'leaves') {
       script.push(exit(person, addDays(arrived, random.int(3, 25))));
     } // 'overstay': never leaves; the scheduled check finds them

@@ -19,6 +19,19 @@ const count = <T>(items: readonly T[], key: (item: T) => string) => {
 const inYear = (day: unknown, year = '2021') => String(day).startsWith(year);
 
 describe('simulation plan', () => {
+  it('lets no visitor stay past a revoked visa: each leaves on the day of the revocation', () => {
+    // A day later the Interior's nightly check would rightly raise an overstay the plan does not count (at scale 1,
+    // one revoked visitor left two days later across a quarter's end, and the views showed 641 overstays for 640).
+    const plan = planYear(2021, 1, 2021);
+    const revoked = plan.scripts.filter((script) => script.some((c) => c.command === 'revoke-visa') && !script.some((c) => c.command === 'issue-work-permit'));
+    expect(revoked.length).toBe(ASSUMPTIONS.visitorVisaRevocations);
+    for (const script of revoked) {
+      const revokedOn = String(script.find((c) => c.command === 'revoke-visa')!.input.revokedOn);
+      const exit = script.find((c) => c.command === 'record-crossing' && c.input.direction === 'exit');
+      expect(String(exit?.input.crossedAt).slice(0, 10), JSON.stringify(script[0]!.input.person)).toBe(revokedOn);
+    }
+  }, 30_000);
+
   it('is a pure function of the seed: same seed, same commands; another seed, other commands', () => {
     const a = planYear(2021, 0.01, 42);
     expect(planYear(2021, 0.01, 42)).toEqual(a);
