@@ -9,19 +9,13 @@
  *
  *   npm run chaos -- [--quick] [--only R1,R3] [--seed 2021] [--json] [--verbose]
  */
+import '../infra/bin/quiet-sdk-warning.mjs';
 import { runKillCycles } from './chaos/r1-kill.ts';
 import { runDuplicateShuffle } from './chaos/r2-duplicates.ts';
 import { runPoison } from './chaos/r3-poison.ts';
 import { runAuthorisation } from './chaos/r4-authorisation.ts';
 import { runFuzz } from './chaos/r5-fuzz.ts';
 import { renderTable, type ScenarioId, type ScenarioReport } from './chaos/report.ts';
-
-// The AWS SDK warns in every process that releases after January 2027 need Node 22 (see test/setup.ts).
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  if (String(warning).includes('NodeVersionSupportWarning') || (rest[0] as { type?: string } | undefined)?.type === 'NodeVersionSupportWarning' || rest[0] === 'NodeVersionSupportWarning') return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
 
 interface Flags {
   readonly json: boolean;

@@ -5,15 +5,8 @@
 // through tsx, which compiles them on each run (slower to start, same CLI).
 import { pathToFileURL } from 'node:url';
 import { freshBundleEntry } from './cli-bundle.mjs';
+import './quiet-sdk-warning.mjs';
 
-// The AWS SDK warns on every start that future releases will need Node 22; this
-// project supports Node 20 and newer, and the warning would bury the CLI's output.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = (warning, ...rest) => {
-  const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
-  if (type === 'NodeVersionSupportWarning' || String(warning).includes('NodeVersionSupportWarning')) return;
-  emitWarning(warning, ...rest);
-};
 
 const bundle = process.env.MX_CLI_FROM_SOURCE === '1' ? undefined : freshBundleEntry();
 if (bundle) {

@@ -6,6 +6,8 @@
  * hashed leaves, or null when the partition has no more.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+// A worker has a process.emitWarning of its own.
+import '../bin/quiet-sdk-warning.mjs';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { hashedLeaf, mapPages, shardPages, type HashedLeaf } from '../../functions/merkle/leaf-reader.ts';
 
@@ -19,14 +21,6 @@ export interface LeafHashWork {
 
 export type LeafHashRequest = { readonly shard: number };
 export type LeafHashReply = { readonly shard: number; readonly leaves: HashedLeaf[] | null } | { readonly shard: number; readonly error: string };
-
-// A worker has a process.emitWarning of its own: silence the SDK's Node 22 notice here too, as mx does (infra/bin/mx.mjs).
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-  if (type === 'NodeVersionSupportWarning' || String(warning).includes('NodeVersionSupportWarning')) return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
 
 const work = workerData as LeafHashWork;
 const client = new DynamoDBClient(work.config);
