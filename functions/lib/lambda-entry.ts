@@ -7,7 +7,8 @@
  * the environment the synthesized template gives it and SDK settings that
  * reach the cloud in-process with that function's own role credentials.
  */
-import type { AwsCredentialIdentity, HttpHandler, RequestSigner } from '@smithy/types';
+import type { HttpHandler } from '@smithy/protocol-http';
+import type { AwsCredentialIdentity, RequestSigner } from '@smithy/types';
 
 /** What an SDK v3 client constructor takes from its caller; `{}` on Lambda, where the defaults are right. */
 export interface AwsClientSettings {
