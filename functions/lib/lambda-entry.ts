@@ -15,7 +15,7 @@ export interface AwsClientSettings {
   readonly endpoint?: string;
   readonly region?: string;
   readonly credentials?: AwsCredentialIdentity;
-  readonly requestHandler?: HttpHandler<unknown>;
+  readonly requestHandler?: HttpHandler<object>;
   readonly signer?: RequestSigner;
 }
 
