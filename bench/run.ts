@@ -17,6 +17,10 @@
  *    both), how long after the last delivery its checkpoint is signed, and
  *    `mx log verify` over --merkle-rows rows (default 1,000,000), with the
  *    size and offline check time of a proof (--merkle-overhead=no: only those).
+ *  - bundles: every Lambda function of the stack bundled as `cdk deploy` bundles
+ *    it, its minified and gzipped size and what the bytes are, and its init time
+ *    (a fresh node per run, median of --bundles-runs, default 7), from this tree
+ *    and, with --bundles-baseline=<git ref>, from that ref too (bench/bundles.ts).
  * Figures are printed, never asserted: timing belongs here, not in tests.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -33,6 +37,7 @@ import { MINISTRIES, TOPOLOGY, type Topology } from '../infra/topology.ts';
 import { loadConformanceCases } from '../test/fixtures/conformance.ts';
 import { compareDynamoBackends, formatDynamoComparison } from './dynamodb.ts';
 import { benchYear, type YearFigures } from './year.ts';
+import { benchBundles, formatBundles } from './bundles.ts';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const EVENTS = Number(args.get('events') ?? 20_000);
@@ -268,7 +273,37 @@ async function benchCli(): Promise<void> {
   report('cli', 'mx --help', `median ${Math.round(percentile(times, 50))} ms`, `7 runs, max ${Math.round(times.at(-1)!)} ms, node infra/bin/mx.mjs (the prebuilt bundle)`);
 }
 
-const sections = new Set((args.get('only') ?? 'matcher,throughput,latency,dynamodb,year,cli,merkle').split(','));
+/** The bundle goals of issue 14: each function's bundle minified, and its init (import and handler built). */
+const BUNDLE_LIMIT_KB = 100;
+const INIT_LIMIT_MS = 30;
+
+async function benchBundleSection(): Promise<void> {
+  const baseline = args.get('bundles-baseline');
+  const reports = await benchBundles({
+    runs: Number(args.get('bundles-runs') ?? 7),
+    ...(baseline ? { baseline } : {}),
+    log: (line) => (args.has('json') ? undefined : console.log(line)),
+  });
+  json.bundles = reports;
+  if (!args.has('json')) console.log(formatBundles(reports, BUNDLE_LIMIT_KB, INIT_LIMIT_MS));
+  for (const r of reports) {
+    const largest = r.bundles.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    const slowest = r.init.reduce((a, b) => (b.medianMs > a.medianMs ? b : a), r.init[0]!);
+    const over = r.bundles.filter((b) => b.bytes > BUNDLE_LIMIT_KB * 1024).length;
+    report(
+      'bundles',
+      `largest Lambda bundle, ${r.label}`,
+      `${(largest.bytes / 1024).toFixed(1)} KB`,
+      `${largest.handlerModule}; ${over} of ${r.bundles.length} entry modules over ${BUNDLE_LIMIT_KB} KB`,
+    );
+    if (slowest) {
+      const spread = `${slowest.runsMs[0]!.toFixed(1)}–${slowest.runsMs.at(-1)!.toFixed(1)} ms`;
+      report('bundles', `slowest Lambda init, ${r.label}`, `${slowest.medianMs.toFixed(1)} ms`, `${slowest.function}, median of ${slowest.runsMs.length}, ${spread}; ${r.init.length} functions`);
+    }
+  }
+}
+
+const sections = new Set((args.get('only') ?? 'matcher,throughput,latency,dynamodb,year,cli,merkle,bundles').split(','));
 if (!args.has('json')) console.log(`migration-exchange bench on ${process.version}, ${(await import('node:os')).cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`);
 if (sections.has('matcher')) {
   benchMatcher();
@@ -298,6 +333,7 @@ if (sections.has('year')) {
   }
 }
 if (sections.has('cli')) await benchCli();
+if (sections.has('bundles')) await benchBundleSection();
 if (sections.has('merkle')) {
   // --merkle-overhead=no leaves out the eight throughput runs (e.g. to try the verify figure alone).
   if (args.get('merkle-overhead') !== 'no') for (const name of Object.keys(TOPOLOGIES)) await benchCheckpointOverhead(name);

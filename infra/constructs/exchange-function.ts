@@ -9,6 +9,7 @@ import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 
 import { REPO_ROOT } from '../paths.ts';
+import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './lambda-bundling.ts';
 export { REPO_ROOT };
 
 /**
@@ -41,6 +42,9 @@ export interface ExchangeFunctionProps extends Omit<NodejsFunctionProps, 'entry'
  * that may write only its own log group.
  */
 export class ExchangeFunction extends NodejsFunction {
+  /** The entry module it bundles, relative to the repository root (read by `npm run bench -- --only=bundles`). */
+  readonly handlerModule: string;
+
   constructor(scope: Construct, id: string, props: ExchangeFunctionProps) {
     const { handlerModule, environment, bundling, ...rest } = props;
     const runtime = rest.runtime ?? LAMBDA_RUNTIME;
@@ -60,20 +64,20 @@ export class ExchangeFunction extends NodejsFunction {
       timeout: Duration.seconds(30),
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
+      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...environment },
       bundling: {
-        format: OutputFormat.ESM,
+        format: { esm: OutputFormat.ESM, cjs: OutputFormat.CJS }[LAMBDA_BUNDLING.format],
         target: esbuildTarget(runtime),
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        externalModules: ['@aws-sdk/*', '@smithy/*'],
-        // ESM bundles still meet CommonJS dependencies that call require().
-        banner: "import { createRequire as __mxCreateRequire } from 'node:module';const require = __mxCreateRequire(import.meta.url);",
+        minify: LAMBDA_BUNDLING.minify,
+        sourceMap: LAMBDA_BUNDLING.sourceMap,
+        sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+        externalModules: [...LAMBDA_BUNDLING.externalModules],
+        banner: LAMBDA_BUNDLING.banner,
         ...bundling,
       },
       ...rest,
     });
+    this.handlerModule = handlerModule;
     logGroup.grantWrite(this);
     if (runtime === LAMBDA_RUNTIME) {
       NagSuppressions.addResourceSuppressions(this, [
