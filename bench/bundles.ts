@@ -13,10 +13,10 @@
  * shares this checkout's node_modules), so before and after come from one run.
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { App, type CfnResource } from 'aws-cdk-lib';
@@ -40,15 +40,27 @@ export interface BundleFigures {
   readonly gzipBytes: number;
   /** Bytes in the output per package (node_modules) or first-party directory, largest first. */
   readonly contributors: readonly { readonly name: string; readonly bytes: number }[];
+  /** Bare specifiers the bundle leaves to the runtime. */
+  readonly externals: readonly string[];
   readonly file: string;
+}
+
+/** Median and range over the runs, in milliseconds. */
+export interface Spread {
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
 }
 
 export interface InitFigures {
   readonly function: string;
   readonly handlerModule: string;
-  /** Import of the bundle (which builds the handler), per run, sorted. */
-  readonly runsMs: readonly number[];
-  readonly medianMs: number;
+  /** The bundle's own import: its code evaluated and the handler built (externals already loaded). */
+  readonly own: Spread;
+  /** Loading the externals it imports (`@aws-sdk/*`, `@smithy/*`) from node_modules, as the runtime loads its copy. */
+  readonly externals: Spread;
+  /** Both, per run: Lambda's init phase less the runtime's own bootstrap. */
+  readonly total: Spread;
 }
 
 const REGION = 'eu-central-1';
@@ -113,6 +125,7 @@ export async function bundleFunction(root: string, handlerModule: string, outDir
     bytes: code.length,
     gzipBytes: gzipSync(code).length,
     contributors: [...byContributor].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
+    externals: [...new Set(output.imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path))],
     file: outfile,
   };
 }
@@ -137,27 +150,48 @@ function lambdaEnvironment(fn: StackFunction): Record<string, string> {
   };
 }
 
-/** Run in the fresh process: import the bundle (Lambda's init phase) and print how long it took. */
+/**
+ * Run in the fresh process, from the bundle's directory so that bare specifiers
+ * resolve as the bundle's own imports do: first the externals the bundle
+ * imports (the runtime's AWS SDK), then the bundle itself (its code and the
+ * handler built at module scope), each timed.
+ */
 const INIT_PROBE = `
-const started = performance.now();
-const entry = await import(process.argv[1]);
+const [bundle, ...externals] = process.argv.slice(2);
+let started = performance.now();
+for (const specifier of externals) await import(specifier);
+const externalsMs = performance.now() - started;
+started = performance.now();
+const entry = await import(bundle);
 if (typeof entry.handler !== 'function') throw new Error('the bundle exports no handler');
-process.stdout.write(String(performance.now() - started));
+process.stdout.write(JSON.stringify({ externalsMs, ownMs: performance.now() - started }));
 `;
 
 /** Imports the bundle `runs` times, each in a fresh node with the function's Lambda environment. */
-export function measureInit(fn: StackFunction, bundleFile: string, runs: number): InitFigures {
-  const times: number[] = [];
+export function measureInit(fn: StackFunction, bundle: BundleFigures, runs: number): InitFigures {
+  const probe = path.join(path.dirname(bundle.file), 'init-probe.mjs');
+  writeFileSync(probe, INIT_PROBE);
+  const own: number[] = [];
+  const externals: number[] = [];
+  const total: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', INIT_PROBE, pathToFileURL(bundleFile).href], {
+    const out = execFileSync(process.execPath, [probe, `./${path.basename(bundle.file)}`, ...bundle.externals], {
       env: lambdaEnvironment(fn),
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    times.push(Number(out));
+    const run = JSON.parse(out) as { externalsMs: number; ownMs: number };
+    own.push(run.ownMs);
+    externals.push(run.externalsMs);
+    total.push(run.ownMs + run.externalsMs);
   }
-  times.sort((a, b) => a - b);
-  return { function: fn.name, handlerModule: fn.handlerModule, runsMs: times, medianMs: times[Math.floor(times.length / 2)]! };
+  return { function: fn.name, handlerModule: fn.handlerModule, own: spread(own), externals: spread(externals), total: spread(total) };
+}
+
+function spread(values: number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return { medianMs: round(sorted[Math.floor(sorted.length / 2)]!), minMs: round(sorted[0]!), maxMs: round(sorted.at(-1)!) };
 }
 
 /** Exports `ref`'s tree to a temporary directory that resolves packages from this checkout's node_modules. */
@@ -202,7 +236,7 @@ export async function benchBundles(options: { runs: number; baseline?: string; l
       for (const fn of functions) {
         const bundle = bundles.find((b) => b.handlerModule === fn.handlerModule)!;
         try {
-          init.push(measureInit(fn, bundle.file, options.runs));
+          init.push(measureInit(fn, bundle, options.runs));
         } catch (error) {
           options.log(`  ${tree.label}: ${fn.name} did not initialise: ${(error as { stderr?: string }).stderr?.split('\n').find((l) => /Error/.test(l)) ?? String(error)}`);
         }
@@ -228,11 +262,9 @@ export function formatBundles(reports: readonly BundlesReport[], limitKb: number
       lines.push(`  ${b.handlerModule.padEnd(width)}  ${kb(b.bytes).padStart(9)}  gzip ${kb(b.gzipBytes).padStart(8)}  ${top}`);
     }
     const nameWidth = Math.max(...report.init.map((i) => i.function.length));
+    const ms = (s: Spread) => `${s.medianMs.toFixed(1).padStart(6)} ms (${s.minMs.toFixed(1)}–${s.maxMs.toFixed(1)})`;
     for (const i of report.init) {
-      lines.push(
-        `  init ${i.function.padEnd(nameWidth)}  median ${i.medianMs.toFixed(1).padStart(6)} ms  ` +
-          `(${i.runsMs.length} runs, ${i.runsMs[0]!.toFixed(1)}–${i.runsMs.at(-1)!.toFixed(1)} ms)`,
-      );
+      lines.push(`  init ${i.function.padEnd(nameWidth)}  own ${ms(i.own)}  + AWS SDK ${ms(i.externals)}  = ${ms(i.total)}`);
     }
   }
   return lines.join('\n');

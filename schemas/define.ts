@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { Meta } from './envelope.ts';
 
 export const SOURCES = {
@@ -10,7 +10,7 @@ export const SOURCES = {
 } as const;
 export type Source = (typeof SOURCES)[keyof typeof SOURCES];
 
-export interface EventDefinition<D extends z.ZodType = z.ZodType> {
+export interface EventDefinition<D extends z.ZodMiniType = z.ZodMiniType> {
   readonly source: Source;
   readonly detailType: string;
   readonly schemaVersion: number;
@@ -19,12 +19,12 @@ export interface EventDefinition<D extends z.ZodType = z.ZodType> {
   readonly aboutPerson: boolean;
   readonly data: D;
   /** `{ meta, data }` exactly as it travels in EventBridge's `detail`. */
-  readonly detail: z.ZodObject<{ meta: typeof Meta; data: D }>;
+  readonly detail: z.ZodMiniObject<{ meta: typeof Meta; data: D }>;
   /** A realistic `data` that parses; examples double as test fixtures. */
   readonly example: z.input<D>;
 }
 
-export function defineEvent<D extends z.ZodType>(def: {
+export function defineEvent<D extends z.ZodMiniType>(def: {
   source: Source;
   detailType: string;
   schemaVersion?: number;
@@ -33,13 +33,13 @@ export function defineEvent<D extends z.ZodType>(def: {
   example: z.input<D>;
 }): EventDefinition<D> {
   const schemaVersion = def.schemaVersion ?? 1;
-  const meta = Meta.extend({ schemaVersion: z.literal(schemaVersion, { error: `expected schemaVersion ${schemaVersion}` }) });
-  const shape = def.data instanceof z.ZodObject ? (def.data.shape as Record<string, unknown>) : {};
+  const meta = z.extend(Meta, { schemaVersion: z.literal(schemaVersion, { error: `expected schemaVersion ${schemaVersion}` }) });
+  const shape = def.data instanceof z.ZodMiniObject ? (def.data.shape as Record<string, unknown>) : {};
   return {
     ...def,
     schemaVersion,
     aboutPerson: 'person' in shape,
-    detail: z.object({ meta, data: def.data }).strict() as unknown as EventDefinition<D>['detail'],
+    detail: z.strictObject({ meta, data: def.data }) as unknown as EventDefinition<D>['detail'],
   };
 }
 

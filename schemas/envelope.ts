@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { IsoDateTime } from './primitives.ts';
 
 /**
@@ -6,16 +6,14 @@ import { IsoDateTime } from './primitives.ts';
  * producer's id (idempotency key for every consumer); `causationId` names the
  * event this one reacts to; `correlationId` ties a whole exchange together.
  */
-export const Meta = z
-  .object({
+export const Meta = z.strictObject({
     eventId: z.uuid({ error: 'expected a UUID' }),
-    schemaVersion: z.number().int().positive(),
+    schemaVersion: z.number().check(z.int(), z.positive()),
     occurredAt: IsoDateTime,
     correlationId: z.uuid({ error: 'expected a UUID' }),
-    causationId: z.uuid({ error: 'expected a UUID' }).optional(),
-    subject: z.string().min(1).max(128).optional(),
-  })
-  .strict();
+    causationId: z.optional(z.uuid({ error: 'expected a UUID' })),
+    subject: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  });
 export type Meta = z.infer<typeof Meta>;
 
 /** The EventBridge event as a target receives it (AWS fixes these names). */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from './zod.ts';
 import { findDefinition, definitionsNamed } from './catalog.ts';
 import type { EventDefinition } from './define.ts';
 import type { Detail } from './envelope.ts';
@@ -24,7 +24,7 @@ export type ValidationResult<T = Detail> =
   | { readonly ok: true; readonly definition: EventDefinition; readonly detail: T }
   | { readonly ok: false; readonly issues: readonly FieldIssue[] };
 
-export function issuesFrom(error: z.ZodError, prefix: string): FieldIssue[] {
+export function issuesFrom(error: z.core.$ZodError, prefix: string): FieldIssue[] {
   return error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
     message: issue.message,

@@ -6,7 +6,7 @@
  * (functions/domain/record-states.ts), so a field added there without a
  * label here fails the type-check instead of showing up raw.
  */
-import type * as z from 'zod';
+import type * as z from '../../schemas/zod.ts';
 import type { RECORD_STATES, RecordKind } from '../domain/record-states.ts';
 import type { Ministry } from '../../infra/topology.ts';
 import { findRegion } from '../../schemas/reference/regions.ts';

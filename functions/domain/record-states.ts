@@ -4,14 +4,13 @@
  * keeps only the fields its declaration lists (views.ts); the types are what
  * stats, contradictions, the command side and the console read.
  */
-import * as z from 'zod';
+import * as z from '../../schemas/zod.ts';
 
 const Day = z.string();
-const Person = z.object({ citizenship: z.string().optional(), documentNumber: z.string().optional(), iin: z.string().optional() }).strict();
-const Holder = z.object({ surname: z.string(), givenNames: z.string(), birthDate: z.string(), sex: z.string() }).strict();
+const Person = z.strictObject({ citizenship: z.optional(z.string()), documentNumber: z.optional(z.string()), iin: z.optional(z.string()) });
+const Holder = z.strictObject({ surname: z.string(), givenNames: z.string(), birthDate: z.string(), sex: z.string() });
 
-export const ProfileState = z
-  .object({
+export const ProfileState = z.partial(z.strictObject({
     citizenship: z.string(),
     documentNumber: z.string(),
     iin: z.string(),
@@ -21,14 +20,11 @@ export const ProfileState = z
     foreignerRecord: z.literal('closed'),
     foreignerRecordClosedOn: Day,
     foreignerRecordClosureReason: z.string(),
-  })
-  .partial()
-  .strict();
+  }));
 
-export const AliasState = z.object({ personKey: z.string() }).strict();
+export const AliasState = z.strictObject({ personKey: z.string() });
 
-export const VisaState = z
-  .object({
+export const VisaState = z.partial(z.strictObject({
     person: Person,
     visaNumber: z.string(),
     visaType: z.string(),
@@ -39,41 +35,26 @@ export const VisaState = z
     status: z.enum(['issued', 'revoked']),
     revokedOn: Day,
     revocationReason: z.string(),
-  })
-  .partial()
-  .strict();
+  }));
 
-export const CrossingState = z
-  .object({ person: Person, direction: z.enum(['entry', 'exit']), checkpoint: z.string(), crossedAt: z.string(), visaNumber: z.string() })
-  .partial()
-  .strict();
+export const CrossingState = z.partial(z.strictObject({ person: Person, direction: z.enum(['entry', 'exit']), checkpoint: z.string(), crossedAt: z.string(), visaNumber: z.string() }));
 
-export const DenialState = z.object({ person: Person, checkpoint: z.string(), deniedAt: z.string(), reason: z.string() }).partial().strict();
+export const DenialState = z.partial(z.strictObject({ person: Person, checkpoint: z.string(), deniedAt: z.string(), reason: z.string() }));
 
-export const StayState = z
-  .object({ person: Person, registrationNumber: z.string(), region: z.string(), validFrom: Day, validUntil: Day, purpose: z.string() })
-  .partial()
-  .strict();
+export const StayState = z.partial(z.strictObject({ person: Person, registrationNumber: z.string(), region: z.string(), validFrom: Day, validUntil: Day, purpose: z.string() }));
 
-export const OffenceState = z
-  .object({
+export const OffenceState = z.partial(z.strictObject({
     person: Person,
     offenceId: z.string(),
     article: z.string(),
     region: z.string(),
     committedOn: Day,
-    penalty: z.object({ kind: z.string(), fineMci: z.number().optional() }).strict(),
-  })
-  .partial()
-  .strict();
+    penalty: z.strictObject({ kind: z.string(), fineMci: z.optional(z.number()) }),
+  }));
 
-export const DeportationState = z
-  .object({ person: Person, orderNumber: z.string(), orderedOn: Day, region: z.string(), basis: z.string(), entryBanUntil: Day })
-  .partial()
-  .strict();
+export const DeportationState = z.partial(z.strictObject({ person: Person, orderNumber: z.string(), orderedOn: Day, region: z.string(), basis: z.string(), entryBanUntil: Day }));
 
-export const ResidenceState = z
-  .object({
+export const ResidenceState = z.partial(z.strictObject({
     person: Person,
     permitNumber: z.string(),
     kind: z.enum(['temporary', 'permanent']),
@@ -82,22 +63,13 @@ export const ResidenceState = z
     validUntil: Day,
     basis: z.string(),
     qandasId: z.string(),
-  })
-  .partial()
-  .strict();
+  }));
 
-export const CitizenshipState = z
-  .object({ person: Person, iin: z.string(), grantedOn: Day, procedure: z.string(), decreeNumber: z.string() })
-  .partial()
-  .strict();
+export const CitizenshipState = z.partial(z.strictObject({ person: Person, iin: z.string(), grantedOn: Day, procedure: z.string(), decreeNumber: z.string() }));
 
-export const OverstayState = z
-  .object({ person: Person, stayValidUntil: Day, detectedOn: Day, daysOverstayed: z.number(), basis: z.string() })
-  .partial()
-  .strict();
+export const OverstayState = z.partial(z.strictObject({ person: Person, stayValidUntil: Day, detectedOn: Day, daysOverstayed: z.number(), basis: z.string() }));
 
-export const PermitState = z
-  .object({
+export const PermitState = z.partial(z.strictObject({
     person: Person,
     permitNumber: z.string(),
     kind: z.enum(['lea-employer', 'individual']),
@@ -112,12 +84,9 @@ export const PermitState = z
     status: z.enum(['active', 'revoked']),
     revokedOn: Day,
     revocationReason: z.string(),
-  })
-  .partial()
-  .strict();
+  }));
 
-export const QandasState = z
-  .object({
+export const QandasState = z.partial(z.strictObject({
     person: Person,
     qandasId: z.string(),
     grantedOn: Day,
@@ -128,12 +97,9 @@ export const QandasState = z
     status: z.enum(['active', 'closed']),
     closedOn: Day,
     closureReason: z.string(),
-  })
-  .partial()
-  .strict();
+  }));
 
-export const SubsidyState = z
-  .object({
+export const SubsidyState = z.partial(z.strictObject({
     person: Person,
     qandasId: z.string(),
     kind: z.enum(['relocation', 'rent']),
@@ -143,36 +109,28 @@ export const SubsidyState = z
     mciYear: z.number(),
     amountKzt: z.number(),
     paidOn: Day,
-  })
-  .partial()
-  .strict();
+  }));
 
 /** An Interior "patent": the right to work for individuals for the months paid in advance (until 2022). */
-export const PatentState = z
-  .object({ person: Person, patentNumber: z.string(), region: z.string(), validFrom: Day, validUntil: Day, paidMonths: z.number(), feeMci: z.number() })
-  .partial()
-  .strict();
+export const PatentState = z.partial(z.strictObject({ person: Person, patentNumber: z.string(), region: z.string(), validFrom: Day, validUntil: Day, paidMonths: z.number(), feeMci: z.number() }));
 
-export const LabourQuotaState = z.object({ year: z.number(), region: z.string(), category: z.string(), quota: z.number() }).partial().strict();
-export const QandasQuotaState = z.object({ year: z.number(), region: z.string(), quota: z.number() }).partial().strict();
+export const LabourQuotaState = z.partial(z.strictObject({ year: z.number(), region: z.string(), category: z.string(), quota: z.number() }));
+export const QandasQuotaState = z.partial(z.strictObject({ year: z.number(), region: z.string(), quota: z.number() }));
 
 /**
  * Where a foreigner was, from their crossings: the days they came into the
  * country and left it (a day counts by its last crossing), closed by
  * citizenship, since a citizen is no longer a foreigner in the country.
  */
-export const PresenceState = z
-  .object({
+export const PresenceState = z.partial(z.strictObject({
     citizenship: z.string(),
     /** Each stay as [first day in the country, first day no longer in it (absent while still there)]. */
-    stays: z.array(z.tuple([Day, Day.optional()])),
+    stays: z.array(z.tuple([Day, z.optional(Day)])),
     citizenshipGrantedOn: Day,
-  })
-  .partial()
-  .strict();
+  }));
 
 /** A person's offences in one year: distinct offenders are counted on the day of their first. */
-export const OffenderState = z.object({ year: z.number(), citizenship: z.string(), firstOffenceOn: Day, offences: z.number() }).partial().strict();
+export const OffenderState = z.partial(z.strictObject({ year: z.number(), citizenship: z.string(), firstOffenceOn: Day, offences: z.number() }));
 
 export const RECORD_STATES = {
   profile: ProfileState,

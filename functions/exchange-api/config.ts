@@ -6,7 +6,7 @@
  * Lambda allows 4 KB of environment in all, so it is kept compact: queue
  * names (not URLs) under one URL prefix, scopes decided once per caller.
  */
-import * as z from 'zod';
+import * as z from '../../schemas/zod.ts';
 import { MINISTRIES, type Ministry } from '../../infra/topology.ts';
 import { breachPartitionsFor, queueScope, type Caller, type ScopeTopology } from './scope.ts';
 
@@ -17,11 +17,11 @@ export type CallerKey = 'platform' | `operator:${Ministry}` | `agency:${Ministry
 
 const ministry = z.enum(MINISTRIES as [Ministry, ...Ministry[]]);
 const callerKey = z.union([z.literal('platform'), z.templateLiteral(['operator:', ministry]), z.templateLiteral(['agency:', ministry])]);
-const name = z.string().min(1).max(256);
+const name = z.string().check(z.minLength(1), z.maxLength(256));
 
 export const ExchangeApiConfig = z.object({
   /** `https://sqs.<region>.<suffix>/<account>/`: a queue's URL is this and its name. */
-  queueUrlPrefix: z.string().min(1),
+  queueUrlPrefix: z.string().check(z.minLength(1)),
   /** Per subscription, in topology order: [queue name, dead-letter queue name]. */
   queues: z.record(name, z.tuple([name, name])),
   /** The subscription every accepted event reaches (the exchange log's): its queue's arrivals are the exchange's events. */

@@ -1,5 +1,5 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
-import type { z } from 'zod';
+import type * as z from '../../schemas/zod.ts';
 import type { EventDefinition } from '../../schemas/define.ts';
 import { newMeta, toEntry, type PutEventsEntry } from '../../schemas/entries.ts';
 import type { Meta } from '../../schemas/envelope.ts';
@@ -24,7 +24,7 @@ export class PublishError extends Error {
 }
 
 /** Builds a validated entry: the data is parsed by the event's schema before anything is sent. */
-export function buildEntry<D extends z.ZodType>(definition: EventDefinition<D>, data: z.input<D>, meta: Partial<Meta> = {}, busName?: string): PutEventsEntry {
+export function buildEntry<D extends z.ZodMiniType>(definition: EventDefinition<D>, data: z.input<D>, meta: Partial<Meta> = {}, busName?: string): PutEventsEntry {
   const detail = { meta: newMeta(definition, meta), data };
   const parsed = definition.detail.safeParse(detail);
   if (!parsed.success) throw new EventValidationError(issuesFrom(parsed.error, 'detail'), { cause: parsed.error });
@@ -52,7 +52,7 @@ export async function putEntries(client: EventBridgeClient, entries: readonly Pu
 /** The typed publisher agencies use from TypeScript: validate, send, and throw if anything was refused. */
 export function createPublisher(client: EventBridgeClient, busName: string) {
   return {
-    async publish<D extends z.ZodType>(definition: EventDefinition<D>, data: z.input<D>, meta: Partial<Meta> = {}): Promise<string> {
+    async publish<D extends z.ZodMiniType>(definition: EventDefinition<D>, data: z.input<D>, meta: Partial<Meta> = {}): Promise<string> {
       const [result] = await putEntries(client, [buildEntry(definition, data, meta, busName)]);
       if (!result?.eventId) throw new PublishError(result ? [result] : []);
       return result.eventId;

@@ -6,7 +6,7 @@
  * `decide` is pure apart from the ports it is handed, so rules are tested
  * without any server.
  */
-import type { z } from 'zod';
+import type * as z from '../../schemas/zod.ts';
 import type { EventDefinition } from '../../schemas/define.ts';
 import type { Ministry } from '../../infra/topology.ts';
 import { ofKind, type RecordOf, type StoredRecord } from '../projector/plan.ts';
@@ -49,7 +49,7 @@ export interface CommandPorts {
 
 export type Reservation = 'reserved' | 'exhausted' | 'no-quota';
 
-export interface CommandDefinition<I extends z.ZodType = z.ZodType> {
+export interface CommandDefinition<I extends z.ZodMiniType = z.ZodMiniType> {
   readonly name: string;
   readonly system: SystemName;
   /** The agency whose officials issue it (and under whose source its events go). */
@@ -65,11 +65,11 @@ export interface CommandDefinition<I extends z.ZodType = z.ZodType> {
   decide(input: z.infer<I>, ports: CommandPorts): Promise<PlannedEvent[]>;
 }
 
-export function defineCommand<I extends z.ZodType>(def: CommandDefinition<I>): CommandDefinition<I> {
+export function defineCommand<I extends z.ZodMiniType>(def: CommandDefinition<I>): CommandDefinition<I> {
   return def;
 }
 
-export const event = <D extends z.ZodType>(definition: EventDefinition<D>, data: z.input<D>): PlannedEvent => ({ definition, data });
+export const event = <D extends z.ZodMiniType>(definition: EventDefinition<D>, data: z.input<D>): PlannedEvent => ({ definition, data });
 
 /** Records of a kind among a person's records, their state typed. */
 export { ofKind };

@@ -4,7 +4,7 @@
  * Reaction ids are derived from the cause, so a redelivered cause yields the
  * same reaction event (one reaction, however often the cause arrives).
  */
-import type { z } from 'zod';
+import type * as z from '../../schemas/zod.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import type { EventDefinition } from '../../schemas/define.ts';
 import type { BusEvent, Detail } from '../../schemas/envelope.ts';
@@ -33,7 +33,7 @@ export interface SystemReactions {
   react(cause: BusEvent<Detail<EventData>>, registry: RecordReader, context: ReactionContext): Promise<PutEventsEntry[]>;
 }
 
-function reaction<D extends z.ZodType>(cause: BusEvent<Detail<EventData>>, detailType: string, discriminator: string, data: z.input<D>, busName: string): PutEventsEntry {
+function reaction<D extends z.ZodMiniType>(cause: BusEvent<Detail<EventData>>, detailType: string, discriminator: string, data: z.input<D>, busName: string): PutEventsEntry {
   const definition = latestDefinition(detailType) as EventDefinition<D>;
   const { meta } = cause.detail;
   const entry = buildEntry(

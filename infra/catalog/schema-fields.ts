@@ -70,7 +70,7 @@ export function fieldsOfSchema(schema: JsonSchema, example: unknown, prefix: rea
 }
 
 /** The fields of an event's `data` (JSON Schema draft-07, as producers write it). */
-export function dataFields(data: z.ZodType, example: unknown): FieldDoc[] {
+export function dataFields(data: z.core.$ZodType, example: unknown): FieldDoc[] {
   return fieldsOfSchema(zodJsonSchema(data, 'draft-07'), example);
 }
 

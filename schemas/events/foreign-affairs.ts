@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { defineEvent, SOURCES } from '../define.ts';
 import { Holder, PersonRef } from '../person.ts';
 import { CountryCode, IsoDate } from '../primitives.ts';
@@ -10,15 +10,14 @@ export const VisaType = z.enum([
 ]);
 export type VisaType = z.infer<typeof VisaType>;
 
-export const VisaNumber = z.string().max(12, { error: 'a visa number is 6-12 upper-case Latin letters or digits', abort: true }).regex(/^[A-Z0-9]{6,12}$/, { error: 'a visa number is 6-12 upper-case Latin letters or digits' });
+export const VisaNumber = z.string().check(z.maxLength(12, { error: 'a visa number is 6-12 upper-case Latin letters or digits', abort: true }), z.regex(/^[A-Z0-9]{6,12}$/, { error: 'a visa number is 6-12 upper-case Latin letters or digits' }));
 
 /** @example see `example` */
 export const VisaIssued = defineEvent({
   source: SOURCES.foreignAffairs,
   detailType: 'VisaIssued',
   description: 'A Kazakh foreign mission or the MFA issued a visa to a foreigner.',
-  data: z
-    .object({
+  data: z.strictObject({
       person: PersonRef,
       holder: Holder,
       visaNumber: VisaNumber,
@@ -28,9 +27,7 @@ export const VisaIssued = defineEvent({
       validUntil: IsoDate,
       /** Mission that issued it, as the host country code (KAZ for the MFA in Astana). */
       issuedIn: CountryCode,
-    })
-    .strict()
-    .refine((d) => d.validUntil >= d.validFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' }),
+    }).check(z.refine((d) => d.validUntil >= d.validFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' })),
   example: {
     person: { citizenship: 'CHN', documentNumber: 'EA1234567' },
     holder: { surname: 'WANG', givenNames: 'LEI', birthDate: '1988-04-12', sex: 'M' },
@@ -47,14 +44,12 @@ export const VisaRevoked = defineEvent({
   source: SOURCES.foreignAffairs,
   detailType: 'VisaRevoked',
   description: 'A visa was annulled before its expiry.',
-  data: z
-    .object({
+  data: z.strictObject({
       person: PersonRef,
       visaNumber: VisaNumber,
       revokedOn: IsoDate,
       reason: z.enum(['deportation', 'false-information', 'purpose-changed', 'security', 'holder-request']),
-    })
-    .strict(),
+    }),
   example: {
     person: { citizenship: 'CHN', documentNumber: 'EA1234567' },
     visaNumber: 'KZ0012345',

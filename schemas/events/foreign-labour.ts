@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { defineEvent, SOURCES } from '../define.ts';
 import { Holder, PersonRef } from '../person.ts';
 import { Bin, IsoDate, QuotaSize, RegionCode, Year } from '../primitives.ts';
@@ -20,23 +20,22 @@ export type LabourCategory = z.infer<typeof LabourCategory>;
  */
 export const WorkPermitKind = z.enum(['lea-employer', 'individual']);
 
-const PermitNumber = z.string().max(17, { error: 'a permit number looks like WP-<region>-<year>-<6 digits>', abort: true }).regex(/^WP-\d{2}-\d{4}-\d{6}$/, { error: 'a permit number looks like WP-<region>-<year>-<6 digits>' });
+const PermitNumber = z.string().check(z.maxLength(17, { error: 'a permit number looks like WP-<region>-<year>-<6 digits>', abort: true }), z.regex(/^WP-\d{2}-\d{4}-\d{6}$/, { error: 'a permit number looks like WP-<region>-<year>-<6 digits>' }));
 
 export const WorkPermitIssued = defineEvent({
   source: SOURCES.foreignLabour,
   detailType: 'WorkPermitIssued',
   description: 'A work permit was issued for a foreigner.',
-  data: z
-    .object({
+  data: z.strictObject({
       person: PersonRef,
-      holder: Holder.optional(),
+      holder: z.optional(Holder),
       permitNumber: PermitNumber,
       kind: WorkPermitKind,
       /** Required for LEA permits: the employer that hires the foreigner. */
-      employerBin: Bin.optional(),
+      employerBin: z.optional(Bin),
       category: LabourCategory,
       region: RegionCode,
-      occupation: z.string().min(2).max(120),
+      occupation: z.string().check(z.minLength(2), z.maxLength(120)),
       validFrom: IsoDate,
       validUntil: IsoDate,
       /**
@@ -44,11 +43,8 @@ export const WorkPermitIssued = defineEvent({
        * (optional: EAEU and CIS visa-free workers hold none; v1 events have none).
        * Revoking that visa revokes this permit, and only that visa does.
        */
-      visaNumber: VisaNumber.optional(),
-    })
-    .strict()
-    .refine((d) => d.validUntil >= d.validFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' })
-    .refine((d) => d.kind !== 'lea-employer' || d.employerBin !== undefined, { path: ['employerBin'], error: 'an LEA permit needs the employer BIN' }),
+      visaNumber: z.optional(VisaNumber),
+    }).check(z.refine((d) => d.validUntil >= d.validFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' }), z.refine((d) => d.kind !== 'lea-employer' || d.employerBin !== undefined, { path: ['employerBin'], error: 'an LEA permit needs the employer BIN' })),
   example: {
     person: { citizenship: 'CHN', documentNumber: 'EA1234567' },
     permitNumber: 'WP-75-2021-000777',
@@ -67,14 +63,12 @@ export const WorkPermitExtended = defineEvent({
   source: SOURCES.foreignLabour,
   detailType: 'WorkPermitExtended',
   description: 'A work permit\u2019s validity was extended.',
-  data: z
-    .object({
+  data: z.strictObject({
       person: PersonRef,
       permitNumber: PermitNumber,
       extendedOn: IsoDate,
       validUntil: IsoDate,
-    })
-    .strict(),
+    }),
   example: {
     person: { citizenship: 'CHN', documentNumber: 'EA1234567' },
     permitNumber: 'WP-75-2021-000777',
@@ -87,14 +81,12 @@ export const WorkPermitRevoked = defineEvent({
   source: SOURCES.foreignLabour,
   detailType: 'WorkPermitRevoked',
   description: 'A work permit was revoked before its expiry.',
-  data: z
-    .object({
+  data: z.strictObject({
       person: PersonRef,
       permitNumber: PermitNumber,
       revokedOn: IsoDate,
       reason: z.enum(['deportation', 'visa-revoked', 'employer-request', 'violation', 'citizenship']),
-    })
-    .strict(),
+    }),
   example: {
     person: { citizenship: 'CHN', documentNumber: 'EA1234567' },
     permitNumber: 'WP-75-2021-000777',
@@ -107,14 +99,12 @@ export const LabourQuotaSet = defineEvent({
   source: SOURCES.foreignLabour,
   detailType: 'LabourQuotaSet',
   description: 'The quota of foreign labour for a region, year and category was set.',
-  data: z
-    .object({
+  data: z.strictObject({
       year: Year,
       region: RegionCode,
       category: LabourCategory,
       quota: QuotaSize,
-    })
-    .strict(),
+    }),
   example: { year: 2021, region: 'KZ-75', category: '3', quota: 1200 },
 });
 

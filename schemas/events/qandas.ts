@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { defineEvent, SOURCES } from '../define.ts';
 import { Holder, PersonRef } from '../person.ts';
 import { CountryCode, IsoDate, MciAmount, Month, QuotaSize, RegionCode, TengeAmount, Year } from '../primitives.ts';
@@ -10,8 +10,7 @@ export const QandasStatusGranted = defineEvent({
   source: SOURCES.qandas,
   detailType: 'QandasStatusGranted',
   description: 'An ethnic Kazakh received qandas (repatriate) status.',
-  data: z
-    .object({
+  data: z.strictObject({
       person: PersonRef,
       holder: Holder,
       qandasId: QandasId,
@@ -19,11 +18,10 @@ export const QandasStatusGranted = defineEvent({
       /** Country the family came from (usually also the citizenship). */
       originCountry: CountryCode,
       settlementRegion: RegionCode,
-      familyMembers: z.number().int().min(1).max(30),
+      familyMembers: z.number().check(z.int(), z.gte(1), z.lte(30)),
       /** Whether the grant counts against the regional quota (decided by the qandas system). */
       inQuota: z.boolean(),
-    })
-    .strict(),
+    }),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA1111111' },
     holder: { surname: 'NURMATOV', givenNames: 'AIBEK', birthDate: '1990-01-01', sex: 'M' },
@@ -40,7 +38,7 @@ export const QandasQuotaSet = defineEvent({
   source: SOURCES.qandas,
   detailType: 'QandasQuotaSet',
   description: 'The regional quota for resettling qandas into a region was set for a year.',
-  data: z.object({ year: Year, region: RegionCode, quota: QuotaSize }).strict(),
+  data: z.strictObject({ year: Year, region: RegionCode, quota: QuotaSize }),
   example: { year: 2021, region: 'KZ-59', quota: 250 },
 });
 
@@ -48,21 +46,18 @@ export const ResettlementSubsidyPaid = defineEvent({
   source: SOURCES.qandas,
   detailType: 'ResettlementSubsidyPaid',
   description: 'A subsidy under the Enbek programme was paid to a qandas family in the quota.',
-  data: z
-    .object({
+  data: z.strictObject({
       person: PersonRef,
       qandasId: QandasId,
       kind: z.enum(['relocation', 'rent']),
       /** The month a rent payment covers. */
-      period: Month.optional(),
-      familyMembers: z.number().int().min(1).max(30),
+      period: z.optional(Month),
+      familyMembers: z.number().check(z.int(), z.gte(1), z.lte(30)),
       mciUnits: MciAmount,
       mciYear: Year,
       amountKzt: TengeAmount,
       paidOn: IsoDate,
-    })
-    .strict()
-    .refine((d) => d.kind !== 'rent' || d.period !== undefined, { path: ['period'], error: 'a rent payment needs the month it covers' }),
+    }).check(z.refine((d) => d.kind !== 'rent' || d.period !== undefined, { path: ['period'], error: 'a rent payment needs the month it covers' })),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA2222222' },
     qandasId: 'Q-2021-000102',
@@ -79,14 +74,12 @@ export const QandasStatusClosed = defineEvent({
   source: SOURCES.qandas,
   detailType: 'QandasStatusClosed',
   description: 'A qandas record was closed, normally because the person became a citizen.',
-  data: z
-    .object({
+  data: z.strictObject({
       person: PersonRef,
       qandasId: QandasId,
       closedOn: IsoDate,
       reason: z.enum(['citizenship', 'departed', 'revoked']),
-    })
-    .strict(),
+    }),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA1111111' },
     qandasId: 'Q-2021-000101',

@@ -8,7 +8,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as z from 'zod';
+import * as z from '../../schemas/zod.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compatibilityProblems, type PublishedSchema } from '../../infra/catalog/compatibility.ts';
 import { fixtureDir, fixturesFor, PUBLISHED_SCHEMA_FILE, type Fixture, type FixtureEvent } from '../../infra/catalog/fixtures.ts';
@@ -55,10 +55,10 @@ describe('the published contract', () => {
 
 /** VisaIssued's data as published (v1), redefined here so versions of it can be made up. */
 const visaV1 = events.VisaIssued;
-const visa = (version: number, data: z.ZodType, example: unknown): EventDefinition =>
+const visa = (version: number, data: z.ZodMiniType, example: unknown): EventDefinition =>
   defineEvent({ source: SOURCES.foreignAffairs, detailType: 'VisaIssued', schemaVersion: version, description: `VisaIssued v${version}`, data, example: example as never });
 /** zod 4 keeps refinements inside the object schema; safeExtend keeps them when adding a field. */
-const v1Data = visaV1.data as unknown as z.ZodObject;
+const v1Data = visaV1.data as unknown as z.ZodMiniObject;
 
 describe('the compatibility checker names each broken promise', () => {
   const ownFixtures = () => fixtures.filter((f) => f.detailType === 'VisaIssued');
@@ -97,7 +97,14 @@ describe('the compatibility checker names each broken promise', () => {
   });
 
   it('a new version that stops giving consumers a field they read (the views keep visaType)', () => {
-    const data = z.object({ person: PersonRef, visaNumber: VisaNumber, validFrom: IsoDate, validUntil: IsoDate, entries: z.enum(['single', 'double', 'multiple']), issuedIn: z.string() }).strict();
+    const data = z.strictObject({
+      person: PersonRef,
+      visaNumber: VisaNumber,
+      validFrom: IsoDate,
+      validUntil: IsoDate,
+      entries: z.enum(['single', 'double', 'multiple']),
+      issuedIn: z.string(),
+    });
     const { visaType: _dropped, holder: _holder, ...example } = visaV1.example;
     const v2 = visa(2, data, example);
     const problems = compatibilityProblems({
@@ -109,8 +116,8 @@ describe('the compatibility checker names each broken promise', () => {
   });
 
   it('accepts a new version that only adds an optional field, with v1 still served', () => {
-    expect(v1Data).toBeInstanceOf(z.ZodObject);
-    const v2 = visa(2, v1Data.safeExtend({ remarks: z.string().max(200).optional() }), visaV1.example);
+    expect(v1Data).toBeInstanceOf(z.ZodMiniObject);
+    const v2 = visa(2, z.safeExtend(v1Data, { remarks: z.optional(z.string().check(z.maxLength(200))) }), visaV1.example);
     expect(
       compatibilityProblems({
         definitions: [visaV1, v2],

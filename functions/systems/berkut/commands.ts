@@ -3,7 +3,7 @@
  * visas (MFA), border crossings and refusals (Border Service), and stays,
  * offences, deportations, residence and citizenship (Interior).
  */
-import * as z from 'zod';
+import * as z from '../../../schemas/zod.ts';
 import { events, type DataOf } from '../../../schemas/index.ts';
 import { addMonths } from '../../../schemas/events/interior.ts';
 import { PersonRef, Holder } from '../../../schemas/person.ts';
@@ -121,16 +121,14 @@ export const orderDeportation = defineCommand({
   system: 'berkut',
   agency: 'interior',
   description: 'Order a foreigner\u2019s expulsion; an entry ban (five years unless stated) follows.',
-  input: z
-    .object({
+  input: z.strictObject({
       person: PersonRef,
       orderNumber: RegistryNumber(),
       orderedOn: IsoDate,
       region: RegionCode,
       basis: events.DeportationOrdered.data.shape.basis,
-      entryBanUntil: IsoDate.optional(),
-    })
-    .strict(),
+      entryBanUntil: z.optional(IsoDate),
+    }),
   emits: [events.DeportationOrdered],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
@@ -160,16 +158,14 @@ export const grantCitizenship = defineCommand({
   system: 'berkut',
   agency: 'interior',
   description: 'Grant citizenship (by decree, or the simplified procedure for qandas).',
-  input: z
-    .object({
+  input: z.strictObject({
       person: PersonRef,
       iin: Iin,
       grantedOn: IsoDate,
       procedure: events.CitizenshipGranted.data.shape.procedure,
       decreeNumber: RegistryNumber(1),
-      holder: Holder.optional(),
-    })
-    .strict(),
+      holder: z.optional(Holder),
+    }),
   emits: [events.CitizenshipGranted],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
@@ -250,10 +246,7 @@ export const runOverstayCheck = defineCommand({
   system: 'berkut',
   agency: 'interior',
   description: 'Raise OverstayDetected for stays that ended with no exit recorded.',
-  input: z
-    .object({ asOf: IsoDate, since: IsoDate.optional() })
-    .strict()
-    .refine((i) => i.since === undefined || i.since <= i.asOf, { path: ['since'], error: 'since must not be after asOf' }),
+  input: z.strictObject({ asOf: IsoDate, since: z.optional(IsoDate) }).check(z.refine((i) => i.since === undefined || i.since <= i.asOf, { path: ['since'], error: 'since must not be after asOf' })),
   emits: [events.OverstayDetected],
   async decide(input, ports) {
     const raised = [];
@@ -277,16 +270,14 @@ export const issuePatent = defineCommand({
   system: 'berkut',
   agency: 'interior',
   description: 'Issue a labour immigrant who entered visa-free a patent to work for individuals, for the 1-12 months paid in advance (until 2022).',
-  input: z
-    .object({
+  input: z.strictObject({
       person: PersonRef,
-      holder: Holder.optional(),
+      holder: z.optional(Holder),
       patentNumber: events.WorkPatentIssued.data.shape.patentNumber,
       region: RegionCode,
       validFrom: IsoDate,
       paidMonths: events.WorkPatentIssued.data.shape.paidMonths,
-    })
-    .strict(),
+    }),
   emits: [events.WorkPatentIssued],
   async decide(input, ports) {
     const citizenship = input.person.citizenship;

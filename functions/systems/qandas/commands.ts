@@ -4,7 +4,7 @@
  * 15-30 MCI per family a month towards rent for a year), paid only to
  * families inside the regional quota, at the MCI of the year of payment.
  */
-import * as z from 'zod';
+import * as z from '../../../schemas/zod.ts';
 import { events } from '../../../schemas/index.ts';
 import { PersonRef, Holder } from '../../../schemas/person.ts';
 import { CountryCode, IsoDate, Month, RegionCode } from '../../../schemas/primitives.ts';
@@ -39,17 +39,15 @@ export const grantQandasStatus = defineCommand({
   system: 'qandas',
   agency: 'labour',
   description: 'Grant qandas status; the family counts against the quota (in people) only when it settles in a quota region with room left for all of it.',
-  input: z
-    .object({
+  input: z.strictObject({
       person: PersonRef,
       holder: Holder,
       qandasId: QandasId,
       grantedOn: IsoDate,
       originCountry: CountryCode,
       settlementRegion: RegionCode,
-      familyMembers: z.number().int().min(1).max(30),
-    })
-    .strict(),
+      familyMembers: z.number().check(z.int(), z.gte(1), z.lte(30)),
+    }),
   emits: [events.QandasStatusGranted],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
@@ -71,18 +69,15 @@ export const paySubsidy = defineCommand({
   system: 'qandas',
   agency: 'labour',
   description: 'Pay a relocation or rent subsidy to a qandas family in the quota.',
-  input: z
-    .object({
+  input: z.strictObject({
       person: PersonRef,
       qandasId: QandasId,
       kind: z.enum(['relocation', 'rent']),
-      period: Month.optional(),
+      period: z.optional(Month),
       paidOn: IsoDate,
       /** Rent only: MCI a month for this family (15-30). */
-      rentMci: z.number().min(RENT_MCI_RANGE[0]).max(RENT_MCI_RANGE[1]).optional(),
-    })
-    .strict()
-    .refine((d) => d.kind !== 'rent' || (d.period !== undefined && d.rentMci !== undefined), { path: ['period'], error: 'a rent payment needs period and rentMci' }),
+      rentMci: z.optional(z.number().check(z.gte(RENT_MCI_RANGE[0]), z.lte(RENT_MCI_RANGE[1]))),
+    }).check(z.refine((d) => d.kind !== 'rent' || (d.period !== undefined && d.rentMci !== undefined), { path: ['period'], error: 'a rent payment needs period and rentMci' })),
   emits: [events.ResettlementSubsidyPaid],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
