@@ -33,13 +33,21 @@ export function defineEvent<D extends z.ZodMiniType>(def: {
   example: z.input<D>;
 }): EventDefinition<D> {
   const schemaVersion = def.schemaVersion ?? 1;
-  const meta = z.extend(Meta, { schemaVersion: z.literal(schemaVersion, { error: `expected schemaVersion ${schemaVersion}` }) });
   const shape = def.data instanceof z.ZodMiniObject ? (def.data.shape as Record<string, unknown>) : {};
+  // Built when first read: a Lambda's init would otherwise build all of them (every event of the catalog) for the
+  // few types it ever parses.
+  let detail: EventDefinition<D>['detail'] | undefined;
   return {
     ...def,
     schemaVersion,
     aboutPerson: 'person' in shape,
-    detail: z.strictObject({ meta, data: def.data }) as unknown as EventDefinition<D>['detail'],
+    get detail() {
+      detail ??= z.strictObject({
+        meta: z.extend(Meta, { schemaVersion: z.literal(schemaVersion, { error: `expected schemaVersion ${schemaVersion}` }) }),
+        data: def.data,
+      }) as unknown as EventDefinition<D>['detail'];
+      return detail;
+    },
   };
 }
 
