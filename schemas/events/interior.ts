@@ -181,6 +181,17 @@ const PatentNumber = z
 export const PATENT_MAX_MONTHS = 12;
 
 /**
+ * Whether a patent runs no longer than the months paid. No opinion when validFrom is not a date or paidMonths not a
+ * whole number of months within a century (their own checks name those): there is no end date to compute
+ * (Date#toISOString threw, and validateDetail with it).
+ */
+const withinMonthsPaid = (d: { validFrom: string; validUntil: string; paidMonths: number }) =>
+  !/^\d{4}-\d{2}-\d{2}$/.test(String(d.validFrom)) ||
+  !Number.isInteger(d.paidMonths) ||
+  Math.abs(d.paidMonths) > 1200 ||
+  d.validUntil <= addMonths(d.validFrom, d.paidMonths);
+
+/**
  * A permit to a labour immigrant, the "patent": until 2022 the migration
  * police (Interior) issued it to a foreigner who entered visa-free to work
  * for individuals (household work), for the months paid in advance as
@@ -203,7 +214,7 @@ export const WorkPatentIssued = defineEvent({
       paidMonths: z.number().check(z.int(), z.gte(1), z.lte(PATENT_MAX_MONTHS, { error: `a patent is issued for 1-${PATENT_MAX_MONTHS} months` })),
       /** The advance income tax paid for those months, in MCI of the year of payment. */
       feeMci: MciAmount,
-    }).check(z.refine((d) => d.validUntil >= d.validFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' }), z.refine((d) => d.validUntil <= addMonths(d.validFrom, d.paidMonths), { path: ['validUntil'], error: 'a patent runs no longer than the months paid (validUntil at most validFrom + paidMonths)' })),
+    }).check(z.refine((d) => d.validUntil >= d.validFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' }), z.refine(withinMonthsPaid, { path: ['validUntil'], error: 'a patent runs no longer than the months paid (validUntil at most validFrom + paidMonths)' })),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA7654321' },
     holder: { surname: 'ERGASHEVA', givenNames: 'DILNOZA', birthDate: '1991-03-08', sex: 'F' },
