@@ -71,7 +71,10 @@ function placeholder(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const v = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
-  if (v.Ref) return v.Ref.startsWith('AWS::') ? ({ 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT } as Record<string, string>)[v.Ref] ?? v.Ref : `mx-${v.Ref}`;
+  if (v.Ref)
+    return v.Ref.startsWith('AWS::')
+      ? (({ 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT } as Record<string, string>)[v.Ref] ?? v.Ref)
+      : `mx-${v.Ref}`;
   if (v['Fn::GetAtt']) {
     const [id, attribute] = v['Fn::GetAtt'];
     return attribute.endsWith('Arn') ? `arn:aws:service:${REGION}:${ACCOUNT}:resource/mx-${id}` : `mx-${id}`;
@@ -89,9 +92,16 @@ export function stackFunctions(): StackFunction[] {
     .filter((c): c is ExchangeFunction => c instanceof ExchangeFunction)
     .map((fn) => {
       const cfn = fn.node.defaultChild as CfnResource;
-      const resolved = stack.resolve((cfn as unknown as { environment?: unknown }).environment) as { variables?: Record<string, unknown> } | undefined;
-      const environment = Object.fromEntries(Object.entries(resolved?.variables ?? {}).map(([k, v]) => [k, placeholder(v)]));
-      return { name: fn.node.path.replace(/^MxBench\//, '').replace(/\/Handler$/, ''), handlerModule: fn.handlerModule, environment };
+      const resolved = stack.resolve((cfn as unknown as { environment?: unknown }).environment) as
+        { variables?: Record<string, unknown> } | undefined;
+      const environment = Object.fromEntries(
+        Object.entries(resolved?.variables ?? {}).map(([k, v]) => [k, placeholder(v)]),
+      );
+      return {
+        name: fn.node.path.replace(/^MxBench\//, '').replace(/\/Handler$/, ''),
+        handlerModule: fn.handlerModule,
+        environment,
+      };
     });
 }
 
@@ -130,7 +140,7 @@ export async function bundleFunction(root: string, handlerModule: string, outDir
   };
 }
 
-/** What the Lambda runtime sets besides the function's own variables (credentials are placeholders: init signs nothing). */
+/** What the Lambda runtime sets besides the function's variables (placeholder credentials: init signs nothing). */
 function lambdaEnvironment(fn: StackFunction): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -185,13 +195,23 @@ export function measureInit(fn: StackFunction, bundle: BundleFigures, runs: numb
     externals.push(run.externalsMs);
     total.push(run.ownMs + run.externalsMs);
   }
-  return { function: fn.name, handlerModule: fn.handlerModule, own: spread(own), externals: spread(externals), total: spread(total) };
+  return {
+    function: fn.name,
+    handlerModule: fn.handlerModule,
+    own: spread(own),
+    externals: spread(externals),
+    total: spread(total),
+  };
 }
 
 function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 10) / 10;
-  return { medianMs: round(sorted[Math.floor(sorted.length / 2)]!), minMs: round(sorted[0]!), maxMs: round(sorted.at(-1)!) };
+  return {
+    medianMs: round(sorted[Math.floor(sorted.length / 2)]!),
+    minMs: round(sorted[0]!),
+    maxMs: round(sorted.at(-1)!),
+  };
 }
 
 /** Exports `ref`'s tree to a temporary directory that resolves packages from this checkout's node_modules. */
@@ -214,15 +234,27 @@ export interface BundlesReport {
  * `baseline` (a git ref) when given. Bundles go under node_modules/.cache so
  * that their externals resolve from node_modules as on Lambda.
  */
-export async function benchBundles(options: { runs: number; baseline?: string; log: (line: string) => void }): Promise<BundlesReport[]> {
+export async function benchBundles(options: {
+  runs: number;
+  baseline?: string;
+  log: (line: string) => void;
+}): Promise<BundlesReport[]> {
   const functions = stackFunctions();
   const modules = [...new Set(functions.map((f) => f.handlerModule))];
-  const trees: { label: string; root: string; remove?: () => Promise<void> }[] = [{ label: 'this tree', root: REPO_ROOT }];
+  const trees: { label: string; root: string; remove?: () => Promise<void> }[] = [
+    { label: 'this tree', root: REPO_ROOT },
+  ];
   if (options.baseline) trees.unshift({ label: options.baseline, ...(await checkoutOf(options.baseline)) });
   const reports: BundlesReport[] = [];
   try {
     for (const tree of trees) {
-      const cache = path.join(tree.root, 'node_modules', '.cache', 'mx-bench-bundles', tree.label === 'this tree' ? 'head' : 'baseline');
+      const cache = path.join(
+        tree.root,
+        'node_modules',
+        '.cache',
+        'mx-bench-bundles',
+        tree.label === 'this tree' ? 'head' : 'baseline',
+      );
       const outside = tree.root !== REPO_ROOT;
       const bundles: BundleFigures[] = [];
       for (const module of modules) {
@@ -238,7 +270,9 @@ export async function benchBundles(options: { runs: number; baseline?: string; l
         try {
           init.push(measureInit(fn, bundle, options.runs));
         } catch (error) {
-          options.log(`  ${tree.label}: ${fn.name} did not initialise: ${(error as { stderr?: string }).stderr?.split('\n').find((l) => /Error/.test(l)) ?? String(error)}`);
+          const stderr = (error as { stderr?: string }).stderr;
+          const why = stderr?.split('\n').find((l) => /Error/.test(l)) ?? String(error);
+          options.log(`  ${tree.label}: ${fn.name} did not initialise: ${why}`);
         }
       }
       reports.push({ label: tree.label, bundles, init });
@@ -258,13 +292,20 @@ export function formatBundles(reports: readonly BundlesReport[], limitKb: number
     lines.push(`bundles, ${report.label} (goal <= ${limitKb} KB minified, init <= ${initLimitMs} ms)`);
     const width = Math.max(...report.bundles.map((b) => b.handlerModule.length));
     for (const b of report.bundles) {
-      const top = b.contributors.slice(0, 5).map((c) => `${c.name} ${kb(c.bytes)}`).join(', ');
-      lines.push(`  ${b.handlerModule.padEnd(width)}  ${kb(b.bytes).padStart(9)}  gzip ${kb(b.gzipBytes).padStart(8)}  ${top}`);
+      const top = b.contributors
+        .slice(0, 5)
+        .map((c) => `${c.name} ${kb(c.bytes)}`)
+        .join(', ');
+      lines.push(
+        `  ${b.handlerModule.padEnd(width)}  ${kb(b.bytes).padStart(9)}  gzip ${kb(b.gzipBytes).padStart(8)}  ${top}`,
+      );
     }
     const nameWidth = Math.max(...report.init.map((i) => i.function.length));
     const ms = (s: Spread) => `${s.medianMs.toFixed(1).padStart(6)} ms (${s.minMs.toFixed(1)}–${s.maxMs.toFixed(1)})`;
     for (const i of report.init) {
-      lines.push(`  init ${i.function.padEnd(nameWidth)}  own ${ms(i.own)}  + AWS SDK ${ms(i.externals)}  = ${ms(i.total)}`);
+      lines.push(
+        `  init ${i.function.padEnd(nameWidth)}  own ${ms(i.own)}  + AWS SDK ${ms(i.externals)}  = ${ms(i.total)}`,
+      );
     }
   }
   return lines.join('\n');

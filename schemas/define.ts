@@ -43,7 +43,9 @@ export function defineEvent<D extends z.ZodMiniType>(def: {
     aboutPerson: 'person' in shape,
     get detail() {
       detail ??= z.strictObject({
-        meta: z.extend(Meta, { schemaVersion: z.literal(schemaVersion, { error: `expected schemaVersion ${schemaVersion}` }) }),
+        meta: z.extend(Meta, {
+          schemaVersion: z.literal(schemaVersion, { error: `expected schemaVersion ${schemaVersion}` }),
+        }),
         data: def.data,
       }) as unknown as EventDefinition<D>['detail'];
       return detail;

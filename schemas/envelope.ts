@@ -7,13 +7,13 @@ import { IsoDateTime } from './primitives.ts';
  * event this one reacts to; `correlationId` ties a whole exchange together.
  */
 export const Meta = z.strictObject({
-    eventId: z.uuid({ error: 'expected a UUID' }),
-    schemaVersion: z.number().check(z.int(), z.positive()),
-    occurredAt: IsoDateTime,
-    correlationId: z.uuid({ error: 'expected a UUID' }),
-    causationId: z.optional(z.uuid({ error: 'expected a UUID' })),
-    subject: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
-  });
+  eventId: z.uuid({ error: 'expected a UUID' }),
+  schemaVersion: z.number().check(z.int(), z.positive()),
+  occurredAt: IsoDateTime,
+  correlationId: z.uuid({ error: 'expected a UUID' }),
+  causationId: z.optional(z.uuid({ error: 'expected a UUID' })),
+  subject: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+});
 export type Meta = z.infer<typeof Meta>;
 
 /** The EventBridge event as a target receives it (AWS fixes these names). */

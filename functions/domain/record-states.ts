@@ -7,10 +7,15 @@
 import * as z from '../../schemas/zod.ts';
 
 const Day = z.string();
-const Person = z.strictObject({ citizenship: z.optional(z.string()), documentNumber: z.optional(z.string()), iin: z.optional(z.string()) });
+const Person = z.strictObject({
+  citizenship: z.optional(z.string()),
+  documentNumber: z.optional(z.string()),
+  iin: z.optional(z.string()),
+});
 const Holder = z.strictObject({ surname: z.string(), givenNames: z.string(), birthDate: z.string(), sex: z.string() });
 
-export const ProfileState = z.partial(z.strictObject({
+export const ProfileState = z.partial(
+  z.strictObject({
     citizenship: z.string(),
     documentNumber: z.string(),
     iin: z.string(),
@@ -20,11 +25,13 @@ export const ProfileState = z.partial(z.strictObject({
     foreignerRecord: z.literal('closed'),
     foreignerRecordClosedOn: Day,
     foreignerRecordClosureReason: z.string(),
-  }));
+  }),
+);
 
 export const AliasState = z.strictObject({ personKey: z.string() });
 
-export const VisaState = z.partial(z.strictObject({
+export const VisaState = z.partial(
+  z.strictObject({
     person: Person,
     visaNumber: z.string(),
     visaType: z.string(),
@@ -35,26 +42,58 @@ export const VisaState = z.partial(z.strictObject({
     status: z.enum(['issued', 'revoked']),
     revokedOn: Day,
     revocationReason: z.string(),
-  }));
+  }),
+);
 
-export const CrossingState = z.partial(z.strictObject({ person: Person, direction: z.enum(['entry', 'exit']), checkpoint: z.string(), crossedAt: z.string(), visaNumber: z.string() }));
+export const CrossingState = z.partial(
+  z.strictObject({
+    person: Person,
+    direction: z.enum(['entry', 'exit']),
+    checkpoint: z.string(),
+    crossedAt: z.string(),
+    visaNumber: z.string(),
+  }),
+);
 
-export const DenialState = z.partial(z.strictObject({ person: Person, checkpoint: z.string(), deniedAt: z.string(), reason: z.string() }));
+export const DenialState = z.partial(
+  z.strictObject({ person: Person, checkpoint: z.string(), deniedAt: z.string(), reason: z.string() }),
+);
 
-export const StayState = z.partial(z.strictObject({ person: Person, registrationNumber: z.string(), region: z.string(), validFrom: Day, validUntil: Day, purpose: z.string() }));
+export const StayState = z.partial(
+  z.strictObject({
+    person: Person,
+    registrationNumber: z.string(),
+    region: z.string(),
+    validFrom: Day,
+    validUntil: Day,
+    purpose: z.string(),
+  }),
+);
 
-export const OffenceState = z.partial(z.strictObject({
+export const OffenceState = z.partial(
+  z.strictObject({
     person: Person,
     offenceId: z.string(),
     article: z.string(),
     region: z.string(),
     committedOn: Day,
     penalty: z.strictObject({ kind: z.string(), fineMci: z.optional(z.number()) }),
-  }));
+  }),
+);
 
-export const DeportationState = z.partial(z.strictObject({ person: Person, orderNumber: z.string(), orderedOn: Day, region: z.string(), basis: z.string(), entryBanUntil: Day }));
+export const DeportationState = z.partial(
+  z.strictObject({
+    person: Person,
+    orderNumber: z.string(),
+    orderedOn: Day,
+    region: z.string(),
+    basis: z.string(),
+    entryBanUntil: Day,
+  }),
+);
 
-export const ResidenceState = z.partial(z.strictObject({
+export const ResidenceState = z.partial(
+  z.strictObject({
     person: Person,
     permitNumber: z.string(),
     kind: z.enum(['temporary', 'permanent']),
@@ -63,13 +102,25 @@ export const ResidenceState = z.partial(z.strictObject({
     validUntil: Day,
     basis: z.string(),
     qandasId: z.string(),
-  }));
+  }),
+);
 
-export const CitizenshipState = z.partial(z.strictObject({ person: Person, iin: z.string(), grantedOn: Day, procedure: z.string(), decreeNumber: z.string() }));
+export const CitizenshipState = z.partial(
+  z.strictObject({ person: Person, iin: z.string(), grantedOn: Day, procedure: z.string(), decreeNumber: z.string() }),
+);
 
-export const OverstayState = z.partial(z.strictObject({ person: Person, stayValidUntil: Day, detectedOn: Day, daysOverstayed: z.number(), basis: z.string() }));
+export const OverstayState = z.partial(
+  z.strictObject({
+    person: Person,
+    stayValidUntil: Day,
+    detectedOn: Day,
+    daysOverstayed: z.number(),
+    basis: z.string(),
+  }),
+);
 
-export const PermitState = z.partial(z.strictObject({
+export const PermitState = z.partial(
+  z.strictObject({
     person: Person,
     permitNumber: z.string(),
     kind: z.enum(['lea-employer', 'individual']),
@@ -84,9 +135,11 @@ export const PermitState = z.partial(z.strictObject({
     status: z.enum(['active', 'revoked']),
     revokedOn: Day,
     revocationReason: z.string(),
-  }));
+  }),
+);
 
-export const QandasState = z.partial(z.strictObject({
+export const QandasState = z.partial(
+  z.strictObject({
     person: Person,
     qandasId: z.string(),
     grantedOn: Day,
@@ -97,9 +150,11 @@ export const QandasState = z.partial(z.strictObject({
     status: z.enum(['active', 'closed']),
     closedOn: Day,
     closureReason: z.string(),
-  }));
+  }),
+);
 
-export const SubsidyState = z.partial(z.strictObject({
+export const SubsidyState = z.partial(
+  z.strictObject({
     person: Person,
     qandasId: z.string(),
     kind: z.enum(['relocation', 'rent']),
@@ -109,12 +164,25 @@ export const SubsidyState = z.partial(z.strictObject({
     mciYear: z.number(),
     amountKzt: z.number(),
     paidOn: Day,
-  }));
+  }),
+);
 
 /** An Interior "patent": the right to work for individuals for the months paid in advance (until 2022). */
-export const PatentState = z.partial(z.strictObject({ person: Person, patentNumber: z.string(), region: z.string(), validFrom: Day, validUntil: Day, paidMonths: z.number(), feeMci: z.number() }));
+export const PatentState = z.partial(
+  z.strictObject({
+    person: Person,
+    patentNumber: z.string(),
+    region: z.string(),
+    validFrom: Day,
+    validUntil: Day,
+    paidMonths: z.number(),
+    feeMci: z.number(),
+  }),
+);
 
-export const LabourQuotaState = z.partial(z.strictObject({ year: z.number(), region: z.string(), category: z.string(), quota: z.number() }));
+export const LabourQuotaState = z.partial(
+  z.strictObject({ year: z.number(), region: z.string(), category: z.string(), quota: z.number() }),
+);
 export const QandasQuotaState = z.partial(z.strictObject({ year: z.number(), region: z.string(), quota: z.number() }));
 
 /**
@@ -122,15 +190,19 @@ export const QandasQuotaState = z.partial(z.strictObject({ year: z.number(), reg
  * country and left it (a day counts by its last crossing), closed by
  * citizenship, since a citizen is no longer a foreigner in the country.
  */
-export const PresenceState = z.partial(z.strictObject({
+export const PresenceState = z.partial(
+  z.strictObject({
     citizenship: z.string(),
     /** Each stay as [first day in the country, first day no longer in it (absent while still there)]. */
     stays: z.array(z.tuple([Day, z.optional(Day)])),
     citizenshipGrantedOn: Day,
-  }));
+  }),
+);
 
 /** A person's offences in one year: distinct offenders are counted on the day of their first. */
-export const OffenderState = z.partial(z.strictObject({ year: z.number(), citizenship: z.string(), firstOffenceOn: Day, offences: z.number() }));
+export const OffenderState = z.partial(
+  z.strictObject({ year: z.number(), citizenship: z.string(), firstOffenceOn: Day, offences: z.number() }),
+);
 
 export const RECORD_STATES = {
   profile: ProfileState,

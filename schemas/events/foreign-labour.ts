@@ -20,13 +20,19 @@ export type LabourCategory = z.infer<typeof LabourCategory>;
  */
 export const WorkPermitKind = z.enum(['lea-employer', 'individual']);
 
-const PermitNumber = z.string().check(z.maxLength(17, { error: 'a permit number looks like WP-<region>-<year>-<6 digits>', abort: true }), z.regex(/^WP-\d{2}-\d{4}-\d{6}$/, { error: 'a permit number looks like WP-<region>-<year>-<6 digits>' }));
+const PermitNumber = z
+  .string()
+  .check(
+    z.maxLength(17, { error: 'a permit number looks like WP-<region>-<year>-<6 digits>', abort: true }),
+    z.regex(/^WP-\d{2}-\d{4}-\d{6}$/, { error: 'a permit number looks like WP-<region>-<year>-<6 digits>' }),
+  );
 
 export const WorkPermitIssued = defineEvent({
   source: SOURCES.foreignLabour,
   detailType: 'WorkPermitIssued',
   description: 'A work permit was issued for a foreigner.',
-  data: z.strictObject({
+  data: z
+    .strictObject({
       person: PersonRef,
       holder: z.optional(Holder),
       permitNumber: PermitNumber,
@@ -44,7 +50,17 @@ export const WorkPermitIssued = defineEvent({
        * Revoking that visa revokes this permit, and only that visa does.
        */
       visaNumber: z.optional(VisaNumber),
-    }).check(z.refine((d) => d.validUntil >= d.validFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' }), z.refine((d) => d.kind !== 'lea-employer' || d.employerBin !== undefined, { path: ['employerBin'], error: 'an LEA permit needs the employer BIN' })),
+    })
+    .check(
+      z.refine((d) => d.validUntil >= d.validFrom, {
+        path: ['validUntil'],
+        error: 'validUntil must not be before validFrom',
+      }),
+      z.refine((d) => d.kind !== 'lea-employer' || d.employerBin !== undefined, {
+        path: ['employerBin'],
+        error: 'an LEA permit needs the employer BIN',
+      }),
+    ),
   example: {
     person: { citizenship: 'CHN', documentNumber: 'EA1234567' },
     permitNumber: 'WP-75-2021-000777',
@@ -64,11 +80,11 @@ export const WorkPermitExtended = defineEvent({
   detailType: 'WorkPermitExtended',
   description: 'A work permit\u2019s validity was extended.',
   data: z.strictObject({
-      person: PersonRef,
-      permitNumber: PermitNumber,
-      extendedOn: IsoDate,
-      validUntil: IsoDate,
-    }),
+    person: PersonRef,
+    permitNumber: PermitNumber,
+    extendedOn: IsoDate,
+    validUntil: IsoDate,
+  }),
   example: {
     person: { citizenship: 'CHN', documentNumber: 'EA1234567' },
     permitNumber: 'WP-75-2021-000777',
@@ -82,11 +98,11 @@ export const WorkPermitRevoked = defineEvent({
   detailType: 'WorkPermitRevoked',
   description: 'A work permit was revoked before its expiry.',
   data: z.strictObject({
-      person: PersonRef,
-      permitNumber: PermitNumber,
-      revokedOn: IsoDate,
-      reason: z.enum(['deportation', 'visa-revoked', 'employer-request', 'violation', 'citizenship']),
-    }),
+    person: PersonRef,
+    permitNumber: PermitNumber,
+    revokedOn: IsoDate,
+    reason: z.enum(['deportation', 'visa-revoked', 'employer-request', 'violation', 'citizenship']),
+  }),
   example: {
     person: { citizenship: 'CHN', documentNumber: 'EA1234567' },
     permitNumber: 'WP-75-2021-000777',
@@ -100,11 +116,10 @@ export const LabourQuotaSet = defineEvent({
   detailType: 'LabourQuotaSet',
   description: 'The quota of foreign labour for a region, year and category was set.',
   data: z.strictObject({
-      year: Year,
-      region: RegionCode,
-      category: LabourCategory,
-      quota: QuotaSize,
-    }),
+    year: Year,
+    region: RegionCode,
+    category: LabourCategory,
+    quota: QuotaSize,
+  }),
   example: { year: 2021, region: 'KZ-75', category: '3', quota: 1200 },
 });
-

@@ -11,14 +11,16 @@ export const StayRegistered = defineEvent({
   source: SOURCES.interior,
   detailType: 'StayRegistered',
   description: 'The migration police registered a foreigner\u2019s temporary stay at an address.',
-  data: z.strictObject({
+  data: z
+    .strictObject({
       person: PersonRef,
       registrationNumber: RegistryNumber(),
       region: RegionCode,
       validFrom: IsoDate,
       validUntil: IsoDate,
       purpose: z.enum(['work', 'study', 'private', 'tourism', 'business', 'family', 'repatriation', 'medical']),
-    }).check(z.refine(untilNotBeforeFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' })),
+    })
+    .check(z.refine(untilNotBeforeFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' })),
   example: {
     person: { citizenship: 'CHN', documentNumber: 'EA1234567' },
     registrationNumber: 'R-75-2021-000123',
@@ -35,16 +37,28 @@ export const AdministrativeOffenceRecorded = defineEvent({
   detailType: 'AdministrativeOffenceRecorded',
   description: 'A foreigner was held administratively liable for breaking migration law.',
   data: z.strictObject({
-      person: PersonRef,
-      offenceId: RegistryNumber(),
-      article: z.string().check(z.maxLength(12, { error: 'an article of the Code of Administrative Offences, e.g. 517 or 517.1', abort: true }), z.regex(/^\d{3}(\.\d+)?$/, { error: 'an article of the Code of Administrative Offences, e.g. 517 or 517.1' })),
-      region: RegionCode,
-      committedOn: IsoDate,
-      penalty: z.strictObject({
-          kind: z.enum(['warning', 'fine', 'expulsion']),
-          fineMci: z.optional(MciAmount),
-        }).check(z.refine((p) => p.kind !== 'fine' || p.fineMci !== undefined, { path: ['fineMci'], error: 'a fine needs fineMci' })),
-    }),
+    person: PersonRef,
+    offenceId: RegistryNumber(),
+    article: z
+      .string()
+      .check(
+        z.maxLength(12, { error: 'an article of the Code of Administrative Offences, e.g. 517 or 517.1', abort: true }),
+        z.regex(/^\d{3}(\.\d+)?$/, { error: 'an article of the Code of Administrative Offences, e.g. 517 or 517.1' }),
+      ),
+    region: RegionCode,
+    committedOn: IsoDate,
+    penalty: z
+      .strictObject({
+        kind: z.enum(['warning', 'fine', 'expulsion']),
+        fineMci: z.optional(MciAmount),
+      })
+      .check(
+        z.refine((p) => p.kind !== 'fine' || p.fineMci !== undefined, {
+          path: ['fineMci'],
+          error: 'a fine needs fineMci',
+        }),
+      ),
+  }),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA7654321' },
     offenceId: 'AO-2021-0004567',
@@ -59,14 +73,21 @@ export const DeportationOrdered = defineEvent({
   source: SOURCES.interior,
   detailType: 'DeportationOrdered',
   description: 'A court or the migration police ordered a foreigner expelled; an entry ban follows.',
-  data: z.strictObject({
+  data: z
+    .strictObject({
       person: PersonRef,
       orderNumber: RegistryNumber(),
       orderedOn: IsoDate,
       region: RegionCode,
       basis: z.enum(['court-expulsion', 'administrative-expulsion', 'readmission']),
       entryBanUntil: IsoDate,
-    }).check(z.refine((d) => d.entryBanUntil > d.orderedOn, { path: ['entryBanUntil'], error: 'entryBanUntil must be after orderedOn' })),
+    })
+    .check(
+      z.refine((d) => d.entryBanUntil > d.orderedOn, {
+        path: ['entryBanUntil'],
+        error: 'entryBanUntil must be after orderedOn',
+      }),
+    ),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA7654321' },
     orderNumber: 'DO-2021-000321',
@@ -81,7 +102,8 @@ export const ResidencePermitIssued = defineEvent({
   source: SOURCES.interior,
   detailType: 'ResidencePermitIssued',
   description: 'A foreigner received a temporary or permanent residence permit.',
-  data: z.strictObject({
+  data: z
+    .strictObject({
       person: PersonRef,
       holder: z.optional(Holder),
       permitNumber: RegistryNumber(),
@@ -92,7 +114,8 @@ export const ResidencePermitIssued = defineEvent({
       basis: z.enum(['qandas', 'work', 'family', 'study', 'investment', 'humanitarian']),
       /** Cause that triggered a one-window registration, if any. */
       qandasId: z.optional(QandasId),
-    }).check(z.refine(untilNotBeforeFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' })),
+    })
+    .check(z.refine(untilNotBeforeFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' })),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA1111111', iin: '900101300017' },
     permitNumber: 'RP-19-2021-000045',
@@ -109,13 +132,13 @@ export const CitizenshipGranted = defineEvent({
   detailType: 'CitizenshipGranted',
   description: 'A foreigner became a citizen of Kazakhstan (presidential decree or simplified procedure).',
   data: z.strictObject({
-      /** The identity the person held as a foreigner. */
-      person: PersonRef,
-      iin: Iin,
-      grantedOn: IsoDate,
-      procedure: z.enum(['general', 'simplified-qandas', 'restoration']),
-      decreeNumber: RegistryNumber(1),
-    }),
+    /** The identity the person held as a foreigner. */
+    person: PersonRef,
+    iin: Iin,
+    grantedOn: IsoDate,
+    procedure: z.enum(['general', 'simplified-qandas', 'restoration']),
+    decreeNumber: RegistryNumber(1),
+  }),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA1111111' },
     iin: '900101300017',
@@ -130,12 +153,12 @@ export const OverstayDetected = defineEvent({
   detailType: 'OverstayDetected',
   description: 'A foreigner\u2019s permitted stay ended and no exit was recorded.',
   data: z.strictObject({
-      person: PersonRef,
-      stayValidUntil: IsoDate,
-      detectedOn: IsoDate,
-      daysOverstayed: z.number().check(z.int(), z.positive(), z.lte(36_600, { error: 'at most 100 years' })),
-      basis: z.enum(['visa', 'stay-registration', 'visa-free-limit']),
-    }),
+    person: PersonRef,
+    stayValidUntil: IsoDate,
+    detectedOn: IsoDate,
+    daysOverstayed: z.number().check(z.int(), z.positive(), z.lte(36_600, { error: 'at most 100 years' })),
+    basis: z.enum(['visa', 'stay-registration', 'visa-free-limit']),
+  }),
   example: {
     person: { citizenship: 'CHN', documentNumber: 'EA1234567' },
     stayValidUntil: '2022-01-31',
@@ -150,10 +173,10 @@ export const ForeignerRecordClosed = defineEvent({
   detailType: 'ForeignerRecordClosed',
   description: 'Berkut closed a person\u2019s foreigner record (citizenship, departure for good, death).',
   data: z.strictObject({
-      person: PersonRef,
-      closedOn: IsoDate,
-      reason: z.enum(['citizenship', 'departed', 'deceased']),
-    }),
+    person: PersonRef,
+    closedOn: IsoDate,
+    reason: z.enum(['citizenship', 'departed', 'deceased']),
+  }),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA1111111' },
     closedOn: '2021-11-05',
@@ -175,7 +198,11 @@ export function addMonths(date: string, months: number): string {
 }
 
 const PatentNumber = z
-  .string().check(z.maxLength(17, { error: 'a patent number looks like PT-<region>-<year>-<6 digits>', abort: true }), z.regex(/^PT-\d{2}-\d{4}-\d{6}$/, { error: 'a patent number looks like PT-<region>-<year>-<6 digits>' }));
+  .string()
+  .check(
+    z.maxLength(17, { error: 'a patent number looks like PT-<region>-<year>-<6 digits>', abort: true }),
+    z.regex(/^PT-\d{2}-\d{4}-\d{6}$/, { error: 'a patent number looks like PT-<region>-<year>-<6 digits>' }),
+  );
 
 /** The longest a patent runs: it is issued (and prolonged) for 1 to 12 months. */
 export const PATENT_MAX_MONTHS = 12;
@@ -201,8 +228,10 @@ const withinMonthsPaid = (d: { validFrom: string; validUntil: string; paidMonths
 export const WorkPatentIssued = defineEvent({
   source: SOURCES.interior,
   detailType: 'WorkPatentIssued',
-  description: 'The migration police issued a labour immigrant a permit ("patent") to work for individuals, for the months paid in advance.',
-  data: z.strictObject({
+  description:
+    'The migration police issued a labour immigrant a permit ("patent") to work for individuals, for the months paid in advance.',
+  data: z
+    .strictObject({
       person: PersonRef,
       holder: z.optional(Holder),
       patentNumber: PatentNumber,
@@ -211,10 +240,26 @@ export const WorkPatentIssued = defineEvent({
       validFrom: IsoDate,
       validUntil: IsoDate,
       /** Months paid in advance; the patent runs for these months (to the corresponding day of the last one). */
-      paidMonths: z.number().check(z.int(), z.gte(1), z.lte(PATENT_MAX_MONTHS, { error: `a patent is issued for 1-${PATENT_MAX_MONTHS} months` })),
+      paidMonths: z
+        .number()
+        .check(
+          z.int(),
+          z.gte(1),
+          z.lte(PATENT_MAX_MONTHS, { error: `a patent is issued for 1-${PATENT_MAX_MONTHS} months` }),
+        ),
       /** The advance income tax paid for those months, in MCI of the year of payment. */
       feeMci: MciAmount,
-    }).check(z.refine((d) => d.validUntil >= d.validFrom, { path: ['validUntil'], error: 'validUntil must not be before validFrom' }), z.refine(withinMonthsPaid, { path: ['validUntil'], error: 'a patent runs no longer than the months paid (validUntil at most validFrom + paidMonths)' })),
+    })
+    .check(
+      z.refine((d) => d.validUntil >= d.validFrom, {
+        path: ['validUntil'],
+        error: 'validUntil must not be before validFrom',
+      }),
+      z.refine(withinMonthsPaid, {
+        path: ['validUntil'],
+        error: 'a patent runs no longer than the months paid (validUntil at most validFrom + paidMonths)',
+      }),
+    ),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA7654321' },
     holder: { surname: 'ERGASHEVA', givenNames: 'DILNOZA', birthDate: '1991-03-08', sex: 'F' },

@@ -11,17 +11,17 @@ export const QandasStatusGranted = defineEvent({
   detailType: 'QandasStatusGranted',
   description: 'An ethnic Kazakh received qandas (repatriate) status.',
   data: z.strictObject({
-      person: PersonRef,
-      holder: Holder,
-      qandasId: QandasId,
-      grantedOn: IsoDate,
-      /** Country the family came from (usually also the citizenship). */
-      originCountry: CountryCode,
-      settlementRegion: RegionCode,
-      familyMembers: z.number().check(z.int(), z.gte(1), z.lte(30)),
-      /** Whether the grant counts against the regional quota (decided by the qandas system). */
-      inQuota: z.boolean(),
-    }),
+    person: PersonRef,
+    holder: Holder,
+    qandasId: QandasId,
+    grantedOn: IsoDate,
+    /** Country the family came from (usually also the citizenship). */
+    originCountry: CountryCode,
+    settlementRegion: RegionCode,
+    familyMembers: z.number().check(z.int(), z.gte(1), z.lte(30)),
+    /** Whether the grant counts against the regional quota (decided by the qandas system). */
+    inQuota: z.boolean(),
+  }),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA1111111' },
     holder: { surname: 'NURMATOV', givenNames: 'AIBEK', birthDate: '1990-01-01', sex: 'M' },
@@ -46,7 +46,8 @@ export const ResettlementSubsidyPaid = defineEvent({
   source: SOURCES.qandas,
   detailType: 'ResettlementSubsidyPaid',
   description: 'A subsidy under the Enbek programme was paid to a qandas family in the quota.',
-  data: z.strictObject({
+  data: z
+    .strictObject({
       person: PersonRef,
       qandasId: QandasId,
       kind: z.enum(['relocation', 'rent']),
@@ -57,7 +58,13 @@ export const ResettlementSubsidyPaid = defineEvent({
       mciYear: Year,
       amountKzt: TengeAmount,
       paidOn: IsoDate,
-    }).check(z.refine((d) => d.kind !== 'rent' || d.period !== undefined, { path: ['period'], error: 'a rent payment needs the month it covers' })),
+    })
+    .check(
+      z.refine((d) => d.kind !== 'rent' || d.period !== undefined, {
+        path: ['period'],
+        error: 'a rent payment needs the month it covers',
+      }),
+    ),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA2222222' },
     qandasId: 'Q-2021-000102',
@@ -75,11 +82,11 @@ export const QandasStatusClosed = defineEvent({
   detailType: 'QandasStatusClosed',
   description: 'A qandas record was closed, normally because the person became a citizen.',
   data: z.strictObject({
-      person: PersonRef,
-      qandasId: QandasId,
-      closedOn: IsoDate,
-      reason: z.enum(['citizenship', 'departed', 'revoked']),
-    }),
+    person: PersonRef,
+    qandasId: QandasId,
+    closedOn: IsoDate,
+    reason: z.enum(['citizenship', 'departed', 'revoked']),
+  }),
   example: {
     person: { citizenship: 'UZB', documentNumber: 'FA1111111' },
     qandasId: 'Q-2021-000101',

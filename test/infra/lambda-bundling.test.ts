@@ -19,12 +19,17 @@ describe('Lambda bundling options', () => {
     new ExchangeFunction(new Stack(app, 'MxBundling'), 'Whoami', { handlerModule: ENTRY });
     const assembly = app.synth().directory;
     // The one function's asset: the only directory of the assembly holding a bundle.
-    const [asset, ...others] = readdirSync(assembly).filter((entry) => existsSync(path.join(assembly, entry, LAMBDA_BUNDLE_FILE)));
+    const [asset, ...others] = readdirSync(assembly).filter((entry) =>
+      existsSync(path.join(assembly, entry, LAMBDA_BUNDLE_FILE)),
+    );
     expect(others).toEqual([]);
     const deployed = readFileSync(path.join(assembly, asset!, LAMBDA_BUNDLE_FILE));
 
     const outfile = path.join(scratch, 'bench', LAMBDA_BUNDLE_FILE);
-    await build({ ...lambdaEsbuildOptions(path.join(REPO_ROOT, ENTRY), outfile, esbuildTarget(LAMBDA_RUNTIME)), logLevel: 'error' });
+    await build({
+      ...lambdaEsbuildOptions(path.join(REPO_ROOT, ENTRY), outfile, esbuildTarget(LAMBDA_RUNTIME)),
+      logLevel: 'error',
+    });
     const benched = readFileSync(outfile);
 
     expect(deployed.length).toBeGreaterThan(0);

@@ -9,7 +9,10 @@ const meta = {
   correlationId: '6f1c0b1e-0d2a-4d8e-9a43-2b5e3b1f4c12',
 };
 const patent = (data: Record<string, unknown>) =>
-  validateDetail(WorkPatentIssued.source, WorkPatentIssued.detailType, { meta, data: { ...WorkPatentIssued.example, ...data } });
+  validateDetail(WorkPatentIssued.source, WorkPatentIssued.detailType, {
+    meta,
+    data: { ...WorkPatentIssued.example, ...data },
+  });
 
 describe('a refinement across fields meets fields that already failed', () => {
   // The patent's "no longer than the months paid" rule computed a date from paidMonths and validFrom even when they
@@ -31,6 +34,10 @@ describe('a refinement across fields meets fields that already failed', () => {
     expect(patent({}).ok).toBe(true);
     const result = patent({ validUntil: '2099-01-01' });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.issues).toContainEqual({ path: 'detail.data.validUntil', message: expect.stringMatching(/no longer than the months paid/) });
+    if (!result.ok)
+      expect(result.issues).toContainEqual({
+        path: 'detail.data.validUntil',
+        message: expect.stringMatching(/no longer than the months paid/),
+      });
   });
 });
