@@ -65,16 +65,20 @@ export interface InitFigures {
 
 const REGION = 'eu-central-1';
 const ACCOUNT = '123456789012';
+const PSEUDO_PARAMETERS: Readonly<Record<string, string>> = {
+  'AWS::Region': REGION,
+  'AWS::AccountId': ACCOUNT,
+  'AWS::Partition': 'aws',
+  'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::StackName': 'MxBench',
+};
 
 /** A CloudFormation intrinsic as a value of the shape the real one resolves to. */
 function placeholder(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const v = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
-  if (v.Ref)
-    return v.Ref.startsWith('AWS::')
-      ? (({ 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT } as Record<string, string>)[v.Ref] ?? v.Ref)
-      : `mx-${v.Ref}`;
+  if (v.Ref) return PSEUDO_PARAMETERS[v.Ref] ?? `mx-${v.Ref}`;
   if (v['Fn::GetAtt']) {
     const [id, attribute] = v['Fn::GetAtt'];
     return attribute.endsWith('Arn') ? `arn:aws:service:${REGION}:${ACCOUNT}:resource/mx-${id}` : `mx-${id}`;
