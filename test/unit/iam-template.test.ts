@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authorizerFor, type StackAuthorizer, type Verdict } from '../../infra/local/iam/index.ts';
+import { LocalIam } from '../../infra/local/iam/hook.ts';
 import { templateResolver, LOCAL_PLACE, type IamTemplate } from '../../infra/local/iam/resolve.ts';
 import { stackPolicies } from '../../infra/local/iam/template-policies.ts';
 import { AGENCIES, SUBSCRIPTIONS } from '../../infra/topology.ts';
@@ -213,5 +214,41 @@ describe('the platform admin and managed policies', () => {
     const stack = stackPolicies(template, templateResolver(template, LOCAL_PLACE));
     const managed = [...stack.roles.values()].flatMap((r) => r.managed.map((arn) => `${r.logicalId} ${arn}`));
     expect(managed).toEqual([expect.stringMatching(/^ApisApiCloudWatchRole\w* arn:aws:iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs$/)]);
+  });
+});
+
+describe("the local cloud's principals through the hook", () => {
+  const local = () => new LocalIam(iam);
+  const inProcess = { inProcess: true };
+  const api = () => {
+    const resolve = templateResolver(template);
+    const rest = Object.keys(template.Resources).find((k) => template.Resources[k]!.Type === 'AWS::ApiGateway::RestApi')!;
+    const stage = Object.keys(template.Resources).find((k) => template.Resources[k]!.Type === 'AWS::ApiGateway::Stage')!;
+    return { apiId: resolve({ Ref: rest }), stage: resolve({ Ref: stage }) };
+  };
+
+  it('the platform key passes everything; an agency key may not scan a table; the refusal is an AwsError (400)', () => {
+    const body = Buffer.from(JSON.stringify({ TableName: tableNamed('ExchangeLog') }));
+    expect(local().checkTarget({ kind: 'platform' }, 'DynamoDB_20120810.Scan', body, inProcess)).toEqual([]);
+    const agency = { kind: 'agency' as const, id: 'interior' as const, sources: [] };
+    expect(() => local().checkTarget(agency, 'DynamoDB_20120810.Scan', body, inProcess)).toThrow(
+      expect.objectContaining({ code: 'AccessDeniedException', status: 400, message: expect.stringContaining(`assumed-role/${iam.agencyRole('interior')}/interior`) }),
+    );
+  });
+
+  it('a body that is not JSON names no resource: refused for a role, not a crash', () => {
+    const agency = { kind: 'agency' as const, id: 'labour' as const, sources: [] };
+    expect(() => local().checkTarget(agency, 'AWSEvents.PutEvents', Buffer.from('{not json'), inProcess)).not.toThrow();
+    expect(() => local().checkTarget(agency, 'AmazonSQS.ReceiveMessage', Buffer.from('\u0000'), inProcess)).toThrow(
+      expect.objectContaining({ code: 'AccessDeniedException' }),
+    );
+  });
+
+  it('operators invoke their routes (query strings left out of the ARN); others get 403', () => {
+    const operator = { kind: 'operator' as const, ministry: 'labour' as const };
+    expect(() => local().checkInvoke(operator, api(), 'GET', '/api/views/labour/persons?id=1', inProcess)).not.toThrow();
+    expect(() => local().checkInvoke(operator, api(), 'GET', '/api/views/interior/persons?id=1', inProcess)).toThrow(
+      expect.objectContaining({ code: 'AccessDeniedException', status: 403 }),
+    );
   });
 });

@@ -43,7 +43,8 @@ function anyMatch(patterns: readonly string[], value: string, match: (p: string,
 
 /** Does a resource policy's `Principal` name this caller? An account root or `*` names every principal of it. */
 function principalNamed(spec: PrincipalSpec, who: RequestPrincipal): boolean {
-  if (spec === '*') return true;
+  // `"AWS": "*"` names every principal, as `"*"` does (the queue policies' TLS Deny is written that way).
+  if (spec === '*' || (spec.AWS ?? []).includes('*')) return true;
   if (who.kind === 'service') return (spec.Service ?? []).includes(who.service);
   return (spec.AWS ?? []).some(
     (id) =>
