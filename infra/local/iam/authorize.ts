@@ -103,6 +103,13 @@ function withoutKeys(policies: readonly Policy[], prefix: string): Policy[] {
   }));
 }
 
+interface CallerFacts {
+  readonly who: string;
+  readonly principal: RequestPrincipal;
+  readonly identity: readonly Policy[];
+  readonly globals: Readonly<Record<string, string>>;
+}
+
 export class StackAuthorizer {
   constructor(
     private readonly stack: StackPolicies,
@@ -181,12 +188,24 @@ export class StackAuthorizer {
     return { allowed: true, refusedEntries };
   }
 
-  private principal(caller: Exclude<Caller, { kind: 'account-admin' }>): {
-    who: string;
-    principal: RequestPrincipal;
-    identity: readonly Policy[];
-    globals: Record<string, string>;
-  } {
+  /** Role sessions are few and ask often: their ARNs and policy lists are built once. */
+  private readonly sessions = new Map<string, CallerFacts>();
+
+  private principal(caller: Exclude<Caller, { kind: 'account-admin' }>): CallerFacts {
+    if (caller.kind === 'role') {
+      const key = `${caller.role}\u0000${caller.session}`;
+      let facts = this.sessions.get(key);
+      if (!facts) {
+        facts = this.facts(caller);
+        if (this.sessions.size >= 10_000) this.sessions.clear();
+        this.sessions.set(key, facts);
+      }
+      return facts;
+    }
+    return this.facts(caller);
+  }
+
+  private facts(caller: Exclude<Caller, { kind: 'account-admin' }>): CallerFacts {
     if (caller.kind === 'service') {
       return {
         who: caller.service,

@@ -9,7 +9,7 @@
  * reference_policies_evaluation-logic_policy-eval-basics.html); otherwise the request is implicitly denied.
  */
 import { conditionHolds, type ConditionContext } from './conditions.ts';
-import { actionMatches, arnMatches } from './matching.ts';
+import { compileActionPattern, compileArnPattern, splitArn, type SplitArn } from './matching.ts';
 import type { Policy, PrincipalSpec, Statement } from './policy.ts';
 
 /** Who asks, as a resource policy's `Principal` sees them. */
@@ -37,8 +37,34 @@ export type Decision =
     }
   | { readonly effect: 'implicit-deny'; readonly unsupported?: readonly string[] };
 
-function anyMatch(patterns: readonly string[], value: string, match: (p: string, v: string) => boolean): boolean {
-  return patterns.some((p) => match(p, value));
+/** A statement's patterns, compiled the first time it is evaluated (policies are immutable once read). */
+interface Compiled {
+  readonly action?: readonly ((action: string) => boolean)[];
+  readonly notAction?: readonly ((action: string) => boolean)[];
+  readonly resource?: readonly ((arn: SplitArn) => boolean)[];
+  readonly notResource?: readonly ((arn: SplitArn) => boolean)[];
+}
+
+const compiledStatements = new WeakMap<Statement, Compiled>();
+
+function compiled(statement: Statement): Compiled {
+  let c = compiledStatements.get(statement);
+  if (!c) {
+    c = {
+      ...(statement.action ? { action: statement.action.map(compileActionPattern) } : {}),
+      ...(statement.notAction ? { notAction: statement.notAction.map(compileActionPattern) } : {}),
+      ...(statement.resource ? { resource: statement.resource.map(compileArnPattern) } : {}),
+      ...(statement.notResource ? { notResource: statement.notResource.map(compileArnPattern) } : {}),
+    };
+    compiledStatements.set(statement, c);
+  }
+  return c;
+}
+
+/** The request with its action lower-cased and its resource split, once for all statements. */
+interface Prepared {
+  readonly action: string;
+  readonly resource: SplitArn;
 }
 
 /** Does a resource policy's `Principal` name this caller? An account root or `*` names every principal of it. */
@@ -64,12 +90,14 @@ function principalNamed(spec: PrincipalSpec, who: RequestPrincipal): boolean {
 function applies(
   statement: Statement,
   request: AuthorizationRequest,
+  prepared: Prepared,
   who: RequestPrincipal | undefined,
 ): { applies: boolean; unsupported?: string } {
-  if (statement.action && !anyMatch(statement.action, request.action, actionMatches)) return { applies: false };
-  if (statement.notAction && anyMatch(statement.notAction, request.action, actionMatches)) return { applies: false };
-  if (statement.resource && !anyMatch(statement.resource, request.resource, arnMatches)) return { applies: false };
-  if (statement.notResource && anyMatch(statement.notResource, request.resource, arnMatches)) return { applies: false };
+  const c = compiled(statement);
+  if (c.action && !c.action.some((m) => m(prepared.action))) return { applies: false };
+  if (c.notAction?.some((m) => m(prepared.action))) return { applies: false };
+  if (c.resource && !c.resource.some((m) => m(prepared.resource))) return { applies: false };
+  if (c.notResource?.some((m) => m(prepared.resource))) return { applies: false };
   if (who) {
     if (statement.principal) {
       if (!principalNamed(statement.principal, who)) return { applies: false };
@@ -102,6 +130,7 @@ export function evaluate(
 ): Decision {
   let allowedBy: 'identity' | 'resource' | undefined;
   const unsupported: string[] = [];
+  const prepared: Prepared = { action: request.action.toLowerCase(), resource: splitArn(request.resource) };
   const sources: [readonly Policy[], 'identity' | 'resource'][] = [
     [identityPolicies, 'identity'],
     [resourcePolicies, 'resource'],
@@ -110,7 +139,7 @@ export function evaluate(
     if (by === 'resource' && policies.length > 0 && !who) throw new Error('a resource policy needs the caller');
     for (const policy of policies) {
       for (const statement of policy.statements) {
-        const result = applies(statement, request, by === 'resource' ? who : undefined);
+        const result = applies(statement, request, prepared, by === 'resource' ? who : undefined);
         if (result.unsupported) unsupported.push(result.unsupported);
         if (!result.applies) continue;
         if (statement.effect === 'Deny') {

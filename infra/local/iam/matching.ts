@@ -91,3 +91,30 @@ function arnParts(arn: string): string[] | undefined {
   parts.push(arn.slice(from));
   return parts;
 }
+
+/** An ARN split once into its six parts, for matching against many compiled patterns. */
+export interface SplitArn {
+  readonly text: string;
+  readonly parts: readonly string[] | undefined;
+}
+
+export const splitArn = (arn: string): SplitArn => ({ text: arn, parts: arnParts(arn) });
+
+/** {@link arnMatches} with the pattern compiled once (statements are compiled when first evaluated). */
+export function compileArnPattern(pattern: string): (arn: SplitArn) => boolean {
+  if (pattern === '*') return () => true;
+  const parts = arnParts(pattern);
+  if (!parts) return (arn) => arn.text === pattern;
+  const compiled = parts.map((part) => iamPattern(part));
+  return (arn) => {
+    if (!arn.parts) return false;
+    for (let i = 0; i < 6; i++) if (!compiled[i]!.matches(arn.parts[i]!)) return false;
+    return true;
+  };
+}
+
+/** {@link actionMatches} compiled once; the caller lower-cases the action. */
+export function compileActionPattern(pattern: string): (lowerCaseAction: string) => boolean {
+  const compiled = iamPattern(pattern, true);
+  return (action) => compiled.matches(action);
+}
