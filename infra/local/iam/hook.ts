@@ -5,6 +5,8 @@
  *
  * Wiring (once the cloud materialises the template and gives each function its role's keys):
  * - `dispatch`: after authentication and the body-depth check, `iam.checkTarget(principal, target, body, how)`;
+ *   a request's permissions grow with its entries and items, so the service's own limits (10 PutEvents entries,
+ *   25 batch writes, 100 transaction items) are best checked first, as AWS also validates before authorizing;
  *   for PutEvents, pass the returned `refusedEntries` to EventBridge so those entries fail alone;
  * - `rest-api.ts`: before a route's handler, `iam.checkInvoke(principal, apiId, stage, method, path)`;
  * - `sqs-query-server.ts`: `iam.check(principal, { service: 'sqs', operation: Action, body: params }, how)`.

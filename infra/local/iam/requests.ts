@@ -6,9 +6,10 @@
  * - DynamoDB actions and resources: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
  *   (an index is `table/<t>/index/<i>`); `dynamodb:LeadingKeys` is the set of partition key values the request
  *   touches (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
- *   Transactions are authorized as their parts: "TransactWriteItems … requires permissions for each of the
- *   actions in the transaction" (PutItem, UpdateItem, DeleteItem, ConditionCheckItem), TransactGetItems as
- *   GetItem (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ *   Transactions are authorized as their parts: each Put, Update, Delete and Get by the permission of the
+ *   single-item operation underneath, each ConditionCheck by `dynamodb:ConditionCheckItem`, with
+ *   `dynamodb:EnclosingOperation` naming the transaction
+ *   (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
  * - EventBridge PutEvents: the bus named by each entry (default bus when absent), with `events:source` and
  *   `events:detail-type` of that entry; an entry refused fails alone with `NotAuthorizedForSourceException`
  *   (PutEventsResultEntry, https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html).
@@ -173,13 +174,15 @@ export function dynamodbPermissions(
         if (!perItem) return [];
         const table = String(asObject(part).TableName ?? '');
         const key = kind === 'Put' ? asObject(part).Item : asObject(part).Key;
-        return [{ action: perItem, resource: tableArn(where, table), context: leadingKeys([key], table, partitionKeyOf) }];
+        const context = { ...leadingKeys([key], table, partitionKeyOf), 'dynamodb:enclosingoperation': operation };
+        return [{ action: perItem, resource: tableArn(where, table), context }];
       });
     case 'TransactGetItems':
       return asList(body.TransactItems).map((item) => {
         const get = asObject(asObject(item).Get);
         const table = String(get.TableName ?? '');
-        return { action: 'dynamodb:GetItem', resource: tableArn(where, table), context: leadingKeys([get.Key], table, partitionKeyOf) };
+        const context = { ...leadingKeys([get.Key], table, partitionKeyOf), 'dynamodb:enclosingoperation': operation };
+        return { action: 'dynamodb:GetItem', resource: tableArn(where, table), context };
       });
     case 'ListTables':
       return [{ action, resource: '*', context: {} }];
