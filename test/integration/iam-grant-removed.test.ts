@@ -58,7 +58,10 @@ function synthesize(aspect?: IAspect): Synthesized {
   if (aspect) Aspects.of(stack).add(aspect);
   const template = Template.fromStack(stack).toJSON() as IamTemplate;
   const tableIds = new Map(
-    TOPOLOGY.tables.map((spec) => [stack.getLogicalId(stack.node.findChild(spec.id).node.defaultChild as CfnElement), spec.id]),
+    TOPOLOGY.tables.map((spec) => [
+      stack.getLogicalId(stack.node.findChild(spec.id).node.defaultChild as CfnElement),
+      spec.id,
+    ]),
   );
   const resolve = templateResolver(template, LOCAL_PLACE, (logicalId) => tableIds.get(logicalId));
   return { template, iam: authorizerFor(template, LOCAL_PLACE, resolve) };
@@ -66,7 +69,10 @@ function synthesize(aspect?: IAspect): Synthesized {
 
 function exchangeLogFunction(template: IamTemplate): string {
   const [id] = Object.entries(template.Resources).find(
-    ([, r]) => r.Type === 'AWS::Lambda::Function' && (r.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables?.SUBSCRIPTION === 'exchange-log',
+    ([, r]) =>
+      r.Type === 'AWS::Lambda::Function' &&
+      (r.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables?.SUBSCRIPTION ===
+        'exchange-log',
   )!;
   return id;
 }
@@ -75,18 +81,29 @@ function exchangeLogFunction(template: IamTemplate): string {
  * The in-process request path with the IAM hook in front: the call is authorized as `caller` before the cloud
  * sees it, and a refusal is rendered by the cloud's own `sendAwsError`, as the dispatch path will.
  */
-function gated(inner: { handle(request: HttpRequest): Promise<{ response: HttpResponse }> }, iam: StackAuthorizer, caller: Caller) {
+function gated(
+  inner: { handle(request: HttpRequest): Promise<{ response: HttpResponse }> },
+  iam: StackAuthorizer,
+  caller: Caller,
+) {
   return {
     metadata: { handlerProtocol: 'in-process' },
     async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
       const body: unknown = request.body;
-      const bytes = body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : String(body ?? '');
+      const bytes =
+        body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : String(body ?? '');
       const call = serviceCallOf(String(request.headers['x-amz-target'] ?? ''), bytes);
       const verdict = call ? iam.authorize(caller, call, secureTransport({ inProcess: true })) : undefined;
       if (verdict && !verdict.allowed) {
         const res = new BufferedResponse();
         sendAwsError(res as unknown as ServerResponse, refusalError(verdict.refusal), 'application/x-amz-json-1.0');
-        return { response: new HttpResponse({ statusCode: res.statusCode, headers: res.headers, body: Readable.from([await res.done]) }) };
+        return {
+          response: new HttpResponse({
+            statusCode: res.statusCode,
+            headers: res.headers,
+            body: Readable.from([await res.done]),
+          }),
+        };
       }
       return inner.handle(request);
     },
@@ -118,16 +135,26 @@ describe('a grant removed from the stack is a call refused locally', () => {
   const clientAs = ({ iam }: Synthesized) => {
     const config = env.cloud.inProcessConfig();
     const role: Caller = { kind: 'role', role: iam.functionRole(fn)!, session: fn };
-    const client = new DynamoDBClient({ ...config, maxAttempts: 1, requestHandler: gated(config.requestHandler, iam, role) });
+    const client = new DynamoDBClient({
+      ...config,
+      maxAttempts: 1,
+      requestHandler: gated(config.requestHandler, iam, role),
+    });
     clients.push(client);
     return client;
   };
   const row = (id: string) => ({ pk: { S: `kz.interior.berkut#${id}` }, note: { S: 'iam test' } });
   const stored = async (id: string) =>
-    (await env.dynamo().send(new GetItemCommand({ TableName: env.cloud.tableName('ExchangeLog'), Key: { pk: row(id).pk } }))).Item;
+    (
+      await env
+        .dynamo()
+        .send(new GetItemCommand({ TableName: env.cloud.tableName('ExchangeLog'), Key: { pk: row(id).pk } }))
+    ).Item;
 
   it('as deployed, the exchange-log role writes its table', async () => {
-    await clientAs(deployed).send(new PutItemCommand({ TableName: env.cloud.tableName('ExchangeLog'), Item: row('allowed') }));
+    await clientAs(deployed).send(
+      new PutItemCommand({ TableName: env.cloud.tableName('ExchangeLog'), Item: row('allowed') }),
+    );
     expect(await stored('allowed')).toEqual(row('allowed'));
   });
 
@@ -138,7 +165,8 @@ describe('a grant removed from the stack is a call refused locally', () => {
       name: 'AccessDeniedException',
       $metadata: { httpStatusCode: 400 },
       message:
-        `User: arn:aws:sts::000000000000:assumed-role/${stripped.iam.functionRole(fn)}/${fn} is not authorized to perform: ` +
+        `User: arn:aws:sts::000000000000:assumed-role/${stripped.iam.functionRole(fn)}/${fn} ` +
+        'is not authorized to perform: ' +
         `dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/${table} ` +
         'because no identity-based policy allows the dynamodb:PutItem action',
     });
@@ -146,7 +174,9 @@ describe('a grant removed from the stack is a call refused locally', () => {
   });
 
   it('only that grant went: the stripped role still reads the same table', async () => {
-    const read = await clientAs(stripped).send(new GetItemCommand({ TableName: env.cloud.tableName('ExchangeLog'), Key: { pk: row('allowed').pk } }));
+    const read = await clientAs(stripped).send(
+      new GetItemCommand({ TableName: env.cloud.tableName('ExchangeLog'), Key: { pk: row('allowed').pk } }),
+    );
     expect(read.Item).toEqual(row('allowed'));
   });
 });

@@ -6,7 +6,11 @@ import { readPolicy, type Policy } from '../../infra/local/iam/policy.ts';
 const asIs = (v: unknown) => String(v);
 const policy = (...Statement: unknown[]): Policy => readPolicy('test', { Version: '2012-10-17', Statement }, asIs);
 const TABLE = 'arn:aws:dynamodb:us-east-1:000000000000:table/Log';
-const put = (context: AuthorizationRequest['context'] = {}): AuthorizationRequest => ({ action: 'dynamodb:PutItem', resource: TABLE, context });
+const put = (context: AuthorizationRequest['context'] = {}): AuthorizationRequest => ({
+  action: 'dynamodb:PutItem',
+  resource: TABLE,
+  context,
+});
 const effect = (...args: Parameters<typeof evaluate>) => evaluate(...args).effect;
 
 describe('IAM evaluation: deny, allow, implicit deny', () => {
@@ -59,7 +63,12 @@ describe('IAM wildcards', () => {
     expect(arnMatches('arn:aws:dynamodb:*:000000000000:table/Log', TABLE)).toBe(true);
     expect(arnMatches('arn:aws:dynamodb:*:111111111111:table/Log', TABLE)).toBe(false);
     expect(arnMatches('arn:aws:dynamodb:us-east-1:000000000000:table/*', `${TABLE}/index/byDay`)).toBe(true);
-    expect(arnMatches('arn:aws:execute-api:us-east-1:0:api/v1/GET/api/views/interior/*', 'arn:aws:execute-api:us-east-1:0:api/v1/GET/api/views/labour/x')).toBe(false);
+    expect(
+      arnMatches(
+        'arn:aws:execute-api:us-east-1:0:api/v1/GET/api/views/interior/*',
+        'arn:aws:execute-api:us-east-1:0:api/v1/GET/api/views/labour/x',
+      ),
+    ).toBe(false);
     expect(arnMatches('*', 'not-an-arn')).toBe(true);
   });
 
@@ -73,7 +82,12 @@ describe('IAM wildcards', () => {
 
 describe('IAM conditions', () => {
   const source = (operator: string, values: unknown) =>
-    policy({ Effect: 'Allow', Action: 'events:PutEvents', Resource: '*', Condition: { [operator]: { 'events:source': values } } });
+    policy({
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: '*',
+      Condition: { [operator]: { 'events:source': values } },
+    });
   const putEvents = (src?: string): AuthorizationRequest => ({
     action: 'events:PutEvents',
     resource: 'arn:aws:events:us-east-1:0:event-bus/b',
@@ -105,9 +119,15 @@ describe('IAM conditions', () => {
       Effect: 'Allow',
       Action: 'events:PutEvents',
       Resource: '*',
-      Condition: { StringEquals: { 'Events:Source': 'a', 'events:detail-type': 'T' }, StringLike: { 'events:source': '?' } },
+      Condition: {
+        StringEquals: { 'Events:Source': 'a', 'events:detail-type': 'T' },
+        StringLike: { 'events:source': '?' },
+      },
     });
-    const request = (detailType: string) => ({ ...putEvents('a'), context: { 'events:source': 'a', 'events:detail-type': detailType } });
+    const request = (detailType: string) => ({
+      ...putEvents('a'),
+      context: { 'events:source': 'a', 'events:detail-type': detailType },
+    });
     expect(effect(request('T'), [p])).toBe('allow');
     expect(effect(request('U'), [p])).toBe('implicit-deny');
   });
@@ -115,62 +135,146 @@ describe('IAM conditions', () => {
   it('ArnEquals / ArnLike compare ARNs part by part', () => {
     const rule = 'arn:aws:events:us-east-1:0:rule/bus/berkut';
     const queue = (operator: string, value: string) =>
-      policy({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: '*', Condition: { [operator]: { 'aws:SourceArn': value } } });
+      policy({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: '*',
+        Condition: { [operator]: { 'aws:SourceArn': value } },
+      });
     const events: RequestPrincipal = { kind: 'service', service: 'events.amazonaws.com' };
-    const send = (sourceArn: string): AuthorizationRequest => ({ action: 'sqs:SendMessage', resource: 'arn:aws:sqs:us-east-1:0:q', context: { 'aws:sourcearn': sourceArn } });
+    const send = (sourceArn: string): AuthorizationRequest => ({
+      action: 'sqs:SendMessage',
+      resource: 'arn:aws:sqs:us-east-1:0:q',
+      context: { 'aws:sourcearn': sourceArn },
+    });
     expect(effect(send(rule), [], [queue('ArnEquals', rule)], events)).toBe('allow');
     expect(effect(send(`${rule}2`), [], [queue('ArnEquals', rule)], events)).toBe('implicit-deny');
     expect(effect(send(rule), [], [queue('ArnLike', 'arn:aws:events:*:0:rule/bus/*')], events)).toBe('allow');
-    expect(effect(send('arn:aws:events:us-east-1:1:rule/bus/x'), [], [queue('ArnLike', 'arn:aws:events:*:0:rule/bus/*')], events)).toBe('implicit-deny');
+    expect(
+      effect(
+        send('arn:aws:events:us-east-1:1:rule/bus/x'),
+        [],
+        [queue('ArnLike', 'arn:aws:events:*:0:rule/bus/*')],
+        events,
+      ),
+    ).toBe('implicit-deny');
   });
 
   it('Bool on aws:SecureTransport: the TLS Deny applies only to insecure requests', () => {
     const allow = policy({ Effect: 'Allow', Action: 'sqs:*', Resource: '*' });
-    const tls = policy({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
-    const who: RequestPrincipal = { kind: 'role', arn: 'arn:aws:sts::0:assumed-role/r/s', roleArn: 'arn:aws:iam::0:role/r', account: '0' };
-    const receive = (secure: boolean): AuthorizationRequest => ({ action: 'sqs:ReceiveMessage', resource: 'arn:aws:sqs:us-east-1:0:q', context: { 'aws:securetransport': String(secure) } });
+    const tls = policy({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'sqs:*',
+      Resource: '*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    const who: RequestPrincipal = {
+      kind: 'role',
+      arn: 'arn:aws:sts::0:assumed-role/r/s',
+      roleArn: 'arn:aws:iam::0:role/r',
+      account: '0',
+    };
+    const receive = (secure: boolean): AuthorizationRequest => ({
+      action: 'sqs:ReceiveMessage',
+      resource: 'arn:aws:sqs:us-east-1:0:q',
+      context: { 'aws:securetransport': String(secure) },
+    });
     expect(effect(receive(true), [allow], [tls], who)).toBe('allow');
     expect(evaluate(receive(false), [allow], [tls], who)).toMatchObject({ effect: 'explicit-deny', by: 'resource' });
   });
 
   it('ForAllValues: every request value must match; vacuously true when the key is absent', () => {
-    const p = policy({ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: TABLE, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#merkle*'] } } });
+    const p = policy({
+      Effect: 'Allow',
+      Action: 'dynamodb:PutItem',
+      Resource: TABLE,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#merkle*'] } },
+    });
     expect(effect(put({ 'dynamodb:leadingkeys': ['#merkle#0'] }), [p])).toBe('allow');
     expect(effect(put({ 'dynamodb:leadingkeys': ['#merkle#0', 'person#1'] }), [p])).toBe('implicit-deny');
     expect(effect(put({}), [p])).toBe('allow');
-    const exact = policy({ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: TABLE, Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#merkle'] } } });
+    const exact = policy({
+      Effect: 'Allow',
+      Action: 'dynamodb:PutItem',
+      Resource: TABLE,
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#merkle'] } },
+    });
     expect(effect(put({ 'dynamodb:leadingkeys': ['#merkle'] }), [exact])).toBe('allow');
     expect(effect(put({ 'dynamodb:leadingkeys': ['#merkle#1'] }), [exact])).toBe('implicit-deny');
   });
 
   it('ForAnyValue: one match suffices; absent is false', () => {
-    const p = policy({ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: TABLE, Condition: { 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': ['a'] } } });
+    const p = policy({
+      Effect: 'Allow',
+      Action: 'dynamodb:PutItem',
+      Resource: TABLE,
+      Condition: { 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': ['a'] } },
+    });
     expect(effect(put({ 'dynamodb:leadingkeys': ['b', 'a'] }), [p])).toBe('allow');
     expect(effect(put({}), [p])).toBe('implicit-deny');
   });
 
   it('an unknown operator fails closed and names itself: an Allow does not apply, a Deny does', () => {
-    const allow = policy({ Effect: 'Allow', Action: '*', Resource: '*', Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } } });
+    const allow = policy({
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } },
+    });
     expect(evaluate(put(), [allow])).toEqual({ effect: 'implicit-deny', unsupported: ['NumericLessThan'] });
-    const deny = policy({ Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } });
+    const deny = policy({
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
+    });
     const everything = policy({ Effect: 'Allow', Action: '*', Resource: '*' });
-    expect(evaluate(put(), [everything, deny])).toMatchObject({ effect: 'explicit-deny', unsupported: 'DateGreaterThan' });
+    expect(evaluate(put(), [everything, deny])).toMatchObject({
+      effect: 'explicit-deny',
+      unsupported: 'DateGreaterThan',
+    });
   });
 });
 
 describe('resource policies in the same account', () => {
-  const who: RequestPrincipal = { kind: 'role', arn: 'arn:aws:sts::0:assumed-role/pub/s', roleArn: 'arn:aws:iam::0:role/pub', account: '0' };
-  const request: AuthorizationRequest = { action: 'events:PutEvents', resource: 'arn:aws:events:us-east-1:0:event-bus/b', context: { 'events:source': 's' } };
+  const who: RequestPrincipal = {
+    kind: 'role',
+    arn: 'arn:aws:sts::0:assumed-role/pub/s',
+    roleArn: 'arn:aws:iam::0:role/pub',
+    account: '0',
+  };
+  const request: AuthorizationRequest = {
+    action: 'events:PutEvents',
+    resource: 'arn:aws:events:us-east-1:0:event-bus/b',
+    context: { 'events:source': 's' },
+  };
 
   it('a resource policy naming the role allows without an identity policy', () => {
-    const bus = policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::0:role/pub' }, Action: 'events:PutEvents', Resource: request.resource });
+    const bus = policy({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::0:role/pub' },
+      Action: 'events:PutEvents',
+      Resource: request.resource,
+    });
     expect(evaluate(request, [], [bus], who)).toEqual({ effect: 'allow', by: 'resource' });
-    const other = policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::0:role/other' }, Action: 'events:PutEvents', Resource: request.resource });
+    const other = policy({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::0:role/other' },
+      Action: 'events:PutEvents',
+      Resource: request.resource,
+    });
     expect(effect(request, [], [other], who)).toBe('implicit-deny');
   });
 
   it('naming the account root delegates to identity policies rather than granting', () => {
-    const bus = policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::0:root' }, Action: 'events:PutEvents', Resource: request.resource });
+    const bus = policy({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::0:root' },
+      Action: 'events:PutEvents',
+      Resource: request.resource,
+    });
     expect(effect(request, [], [bus], who)).toBe('implicit-deny');
   });
 });

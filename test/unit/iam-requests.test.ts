@@ -1,12 +1,18 @@
 /** Requests as IAM sees them: which (action, resource, condition keys) each operation needs authorized. */
 import { describe, expect, it } from 'vitest';
-import { dynamodbPermissions, eventsPermissions, invokePermission, sqsPermissions } from '../../infra/local/iam/requests.ts';
+import {
+  dynamodbPermissions,
+  eventsPermissions,
+  invokePermission,
+  sqsPermissions,
+} from '../../infra/local/iam/requests.ts';
 
 const where = { partition: 'aws', region: 'eu-central-1', account: '111122223333' };
 const table = (name: string) => `arn:aws:dynamodb:eu-central-1:111122223333:table/${name}`;
 const keys: Record<string, string> = { Log: 'pk', View: 'id', 'View/byDay': 'day' };
 const partitionKeyOf = (t: string, index?: string) => keys[index ? `${t}/${index}` : t];
-const dynamo = (operation: string, body: Record<string, unknown>) => dynamodbPermissions(operation, body, where, partitionKeyOf);
+const dynamo = (operation: string, body: Record<string, unknown>) =>
+  dynamodbPermissions(operation, body, where, partitionKeyOf);
 
 describe('DynamoDB', () => {
   it('single-item operations: the table and the item partition key as dynamodb:LeadingKeys', () => {
@@ -26,15 +32,28 @@ describe('DynamoDB', () => {
       ExpressionAttributeNames: { '#d': 'day' },
       ExpressionAttributeValues: { ':day': { S: '2021-03-01' }, ':a': { S: '0' }, ':b': { S: '9' } },
     });
-    expect(query).toEqual([{ action: 'dynamodb:Query', resource: `${table('View')}/index/byDay`, context: { 'dynamodb:leadingkeys': ['2021-03-01'] } }]);
-    const legacy = dynamo('Query', { TableName: 'Log', KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'z' }] } } });
+    expect(query).toEqual([
+      {
+        action: 'dynamodb:Query',
+        resource: `${table('View')}/index/byDay`,
+        context: { 'dynamodb:leadingkeys': ['2021-03-01'] },
+      },
+    ]);
+    const legacy = dynamo('Query', {
+      TableName: 'Log',
+      KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'z' }] } },
+    });
     expect(legacy[0]?.context).toEqual({ 'dynamodb:leadingkeys': ['z'] });
   });
 
   it('batches: one permission per table with every key it touches', () => {
     const batch = dynamo('BatchWriteItem', {
       RequestItems: {
-        Log: [{ PutRequest: { Item: { pk: { S: 'a' } } } }, { DeleteRequest: { Key: { pk: { S: 'b' } } } }, { PutRequest: { Item: { pk: { S: 'a' } } } }],
+        Log: [
+          { PutRequest: { Item: { pk: { S: 'a' } } } },
+          { DeleteRequest: { Key: { pk: { S: 'b' } } } },
+          { PutRequest: { Item: { pk: { S: 'a' } } } },
+        ],
         View: [{ PutRequest: { Item: { id: { S: 'c' } } } }],
       },
     });
@@ -42,7 +61,9 @@ describe('DynamoDB', () => {
       { action: 'dynamodb:BatchWriteItem', resource: table('Log'), context: { 'dynamodb:leadingkeys': ['a', 'b'] } },
       { action: 'dynamodb:BatchWriteItem', resource: table('View'), context: { 'dynamodb:leadingkeys': ['c'] } },
     ]);
-    expect(dynamo('BatchGetItem', { RequestItems: { View: { Keys: [{ id: { S: 'q' } }] } } }).map((p) => p.action)).toEqual(['dynamodb:BatchGetItem']);
+    expect(
+      dynamo('BatchGetItem', { RequestItems: { View: { Keys: [{ id: { S: 'q' } }] } } }).map((p) => p.action),
+    ).toEqual(['dynamodb:BatchGetItem']);
   });
 
   it('transactions: the single-item action per part, with dynamodb:EnclosingOperation', () => {
@@ -54,27 +75,58 @@ describe('DynamoDB', () => {
         { ConditionCheck: { TableName: 'Log', Key: { pk: { S: 'd' } } } },
       ],
     });
-    expect(parts.map((p) => [p.action, p.resource, p.context['dynamodb:leadingkeys'], p.context['dynamodb:enclosingoperation']])).toEqual([
+    expect(
+      parts.map((p) => [
+        p.action,
+        p.resource,
+        p.context['dynamodb:leadingkeys'],
+        p.context['dynamodb:enclosingoperation'],
+      ]),
+    ).toEqual([
       ['dynamodb:PutItem', table('Log'), ['a'], 'TransactWriteItems'],
       ['dynamodb:UpdateItem', table('View'), ['b'], 'TransactWriteItems'],
       ['dynamodb:DeleteItem', table('View'), ['c'], 'TransactWriteItems'],
       ['dynamodb:ConditionCheckItem', table('Log'), ['d'], 'TransactWriteItems'],
     ]);
-    expect(dynamo('TransactGetItems', { TransactItems: [{ Get: { TableName: 'Log', Key: { pk: { S: 'e' } } } }] })[0]?.action).toBe('dynamodb:GetItem');
+    expect(
+      dynamo('TransactGetItems', { TransactItems: [{ Get: { TableName: 'Log', Key: { pk: { S: 'e' } } } }] })[0]
+        ?.action,
+    ).toBe('dynamodb:GetItem');
   });
 
   it('table-level operations name the table; ListTables is on *', () => {
-    expect(dynamo('DescribeTable', { TableName: 'Log' })).toEqual([{ action: 'dynamodb:DescribeTable', resource: table('Log'), context: {} }]);
+    expect(dynamo('DescribeTable', { TableName: 'Log' })).toEqual([
+      { action: 'dynamodb:DescribeTable', resource: table('Log'), context: {} },
+    ]);
     expect(dynamo('ListTables', {})[0]?.resource).toBe('*');
   });
 });
 
 describe('EventBridge, SQS and API Gateway', () => {
   it('PutEvents: one permission per entry, on its bus (default when absent), with its source and detail-type', () => {
-    const entries = eventsPermissions('PutEvents', { Entries: [{ Source: 's1', DetailType: 'd1', EventBusName: 'bus' }, { Source: 's2', DetailType: 'd2' }] }, where);
+    const entries = eventsPermissions(
+      'PutEvents',
+      {
+        Entries: [
+          { Source: 's1', DetailType: 'd1', EventBusName: 'bus' },
+          { Source: 's2', DetailType: 'd2' },
+        ],
+      },
+      where,
+    );
     expect(entries).toEqual([
-      { action: 'events:PutEvents', resource: 'arn:aws:events:eu-central-1:111122223333:event-bus/bus', context: { 'events:source': 's1', 'events:detail-type': 'd1' }, entry: 0 },
-      { action: 'events:PutEvents', resource: 'arn:aws:events:eu-central-1:111122223333:event-bus/default', context: { 'events:source': 's2', 'events:detail-type': 'd2' }, entry: 1 },
+      {
+        action: 'events:PutEvents',
+        resource: 'arn:aws:events:eu-central-1:111122223333:event-bus/bus',
+        context: { 'events:source': 's1', 'events:detail-type': 'd1' },
+        entry: 0,
+      },
+      {
+        action: 'events:PutEvents',
+        resource: 'arn:aws:events:eu-central-1:111122223333:event-bus/default',
+        context: { 'events:source': 's2', 'events:detail-type': 'd2' },
+        entry: 1,
+      },
     ]);
   });
 
@@ -83,7 +135,9 @@ describe('EventBridge, SQS and API Gateway', () => {
     expect(sqsPermissions('DeleteMessageBatch', { QueueUrl: url }, where)).toEqual([
       { action: 'sqs:DeleteMessage', resource: 'arn:aws:sqs:eu-central-1:111122223333:orders', context: {} },
     ]);
-    expect(sqsPermissions('GetQueueUrl', { QueueName: 'orders' }, where)[0]?.resource).toBe('arn:aws:sqs:eu-central-1:111122223333:orders');
+    expect(sqsPermissions('GetQueueUrl', { QueueName: 'orders' }, where)[0]?.resource).toBe(
+      'arn:aws:sqs:eu-central-1:111122223333:orders',
+    );
   });
 
   it('execute-api:Invoke: apiId/stage/METHOD/path', () => {

@@ -17,17 +17,23 @@ const ARN = (suffix: string) => `arn:aws:${suffix}`;
 /** The one function whose environment has `name = value`. */
 function functionWhere(name: string, value: string): string {
   const found = Object.entries(template.Resources).filter(
-    ([, r]) => r.Type === 'AWS::Lambda::Function' && (r.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables?.[name] === value,
+    ([, r]) =>
+      r.Type === 'AWS::Lambda::Function' &&
+      (r.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables?.[name] === value,
   );
   expect(found, `functions with ${name}=${value}`).toHaveLength(1);
   return found[0]![0];
 }
 /** The table a function's TABLE_NAME refers to, by its resolved name. */
 function tableOf(fn: string): string {
-  const ref = (template.Resources[fn]!.Properties!.Environment as { Variables: Record<string, { Ref: string }> }).Variables.TABLE_NAME!;
+  const ref = (template.Resources[fn]!.Properties!.Environment as { Variables: Record<string, { Ref: string }> })
+    .Variables.TABLE_NAME!;
   return ref.Ref;
 }
-const tableNamed = (id: string) => Object.keys(template.Resources).find((k) => k.startsWith(id) && template.Resources[k]!.Type === 'AWS::DynamoDB::Table')!;
+const tableNamed = (id: string) =>
+  Object.keys(template.Resources).find(
+    (k) => k.startsWith(id) && template.Resources[k]!.Type === 'AWS::DynamoDB::Table',
+  )!;
 const roleOf = (fn: string) => ({ kind: 'role' as const, role: iam.functionRole(fn)!, session: fn });
 const refused = (verdict: Verdict) => (verdict.allowed ? undefined : verdict.refusal);
 
@@ -47,18 +53,30 @@ describe('function roles from the template', () => {
     const fn = functionWhere('SUBSCRIPTION', 'exchange-log');
     const log = tableOf(fn);
     const item = { pk: { S: 'kz.interior.berkut#e1' } };
-    expect(iam.authorize(roleOf(fn), { service: 'dynamodb', operation: 'PutItem', body: { TableName: log, Item: item } }, true)).toEqual({
+    expect(
+      iam.authorize(
+        roleOf(fn),
+        { service: 'dynamodb', operation: 'PutItem', body: { TableName: log, Item: item } },
+        true,
+      ),
+    ).toEqual({
       allowed: true,
       refusedEntries: [],
     });
     const view = tableOf(functionWhere('SUBSCRIPTION', 'view-interior'));
-    const verdict = iam.authorize(roleOf(fn), { service: 'dynamodb', operation: 'PutItem', body: { TableName: view, Item: item } }, true);
+    const verdict = iam.authorize(
+      roleOf(fn),
+      { service: 'dynamodb', operation: 'PutItem', body: { TableName: view, Item: item } },
+      true,
+    );
     expect(refused(verdict)).toEqual({
       code: 'AccessDeniedException',
       status: 400,
       message:
-        `User: arn:aws:sts::000000000000:assumed-role/${iam.functionRole(fn)}/${fn} is not authorized to perform: dynamodb:PutItem ` +
-        `on resource: ${ARN(`dynamodb:us-east-1:000000000000:table/${view}`)} because no identity-based policy allows the dynamodb:PutItem action`,
+        `User: arn:aws:sts::000000000000:assumed-role/${iam.functionRole(fn)}/${fn} ` +
+        'is not authorized to perform: dynamodb:PutItem ' +
+        `on resource: ${ARN(`dynamodb:us-east-1:000000000000:table/${view}`)} ` +
+        'because no identity-based policy allows the dynamodb:PutItem action',
     });
   });
 
@@ -68,7 +86,11 @@ describe('function roles from the template', () => {
     const log = tableOf(functionWhere('SUBSCRIPTION', 'exchange-log'));
     const put = { Put: { TableName: view, Item: { pk: { S: 'p' }, sk: { S: 's' } } } };
     const update = { Update: { TableName: log, Key: { pk: { S: 'x' } }, UpdateExpression: 'SET a = :a' } };
-    const call = (TransactItems: unknown[]) => ({ service: 'dynamodb' as const, operation: 'TransactWriteItems', body: { TransactItems } });
+    const call = (TransactItems: unknown[]) => ({
+      service: 'dynamodb' as const,
+      operation: 'TransactWriteItems',
+      body: { TransactItems },
+    });
     expect(iam.authorize(roleOf(fn), call([put]), true).allowed).toBe(true);
     expect(refused(iam.authorize(roleOf(fn), call([put, update]), true))?.message).toContain(
       `perform: dynamodb:UpdateItem on resource: ${ARN(`dynamodb:us-east-1:000000000000:table/${log}`)}`,
@@ -76,12 +98,19 @@ describe('function roles from the template', () => {
   });
 
   it('a grant on one index is not a grant on the table or on another index', () => {
-    const fn = Object.keys(template.Resources).find((k) => k.startsWith('ExchangeRoutesHandler') && template.Resources[k]!.Type === 'AWS::Lambda::Function')!;
+    const fn = Object.keys(template.Resources).find(
+      (k) => k.startsWith('ExchangeRoutesHandler') && template.Resources[k]!.Type === 'AWS::Lambda::Function',
+    )!;
     const log = tableNamed('ExchangeLog');
     const query = (IndexName?: string) => ({
       service: 'dynamodb' as const,
       operation: 'Query',
-      body: { TableName: log, ...(IndexName ? { IndexName } : {}), KeyConditionExpression: 'breachSource = :s', ExpressionAttributeValues: { ':s': { S: 'x' } } },
+      body: {
+        TableName: log,
+        ...(IndexName ? { IndexName } : {}),
+        KeyConditionExpression: 'breachSource = :s',
+        ExpressionAttributeValues: { ':s': { S: 'x' } },
+      },
     });
     expect(iam.authorize(roleOf(fn), query('breaches'), true).allowed).toBe(true);
     expect(iam.authorize(roleOf(fn), query('byDay'), true).allowed).toBe(false);
@@ -89,12 +118,24 @@ describe('function roles from the template', () => {
   });
 
   it('dynamodb:LeadingKeys: the checkpointer may put only #merkle# rows into the exchange log', () => {
-    const fn = Object.keys(template.Resources).find((k) => k.startsWith('TransparencyCheckpointer') && template.Resources[k]!.Type === 'AWS::Lambda::Function')!;
+    const fn = Object.keys(template.Resources).find(
+      (k) => k.startsWith('TransparencyCheckpointer') && template.Resources[k]!.Type === 'AWS::Lambda::Function',
+    )!;
     const log = tableNamed('ExchangeLog');
-    const put = (pk: string) => ({ service: 'dynamodb' as const, operation: 'PutItem', body: { TableName: log, Item: { pk: { S: pk } } } });
+    const put = (pk: string) => ({
+      service: 'dynamodb' as const,
+      operation: 'PutItem',
+      body: { TableName: log, Item: { pk: { S: pk } } },
+    });
     expect(iam.authorize(roleOf(fn), put('#merkle#7'), true).allowed).toBe(true);
     expect(iam.authorize(roleOf(fn), put('kz.interior.berkut#e1'), true).allowed).toBe(false);
-    expect(iam.authorize(roleOf(fn), { service: 'dynamodb', operation: 'DeleteItem', body: { TableName: log, Key: { pk: { S: '#merkle#7' } } } }, true).allowed).toBe(false);
+    expect(
+      iam.authorize(
+        roleOf(fn),
+        { service: 'dynamodb', operation: 'DeleteItem', body: { TableName: log, Key: { pk: { S: '#merkle#7' } } } },
+        true,
+      ).allowed,
+    ).toBe(false);
   });
 
   it('dynamodb:LeadingKeys: a query API may update only the #merkle row of its access ledger', () => {
@@ -118,21 +159,32 @@ describe('publishing: events:source per entry', () => {
     operation: 'PutEvents',
     body: { Entries: sources.map((Source) => ({ Source, DetailType: 'T', Detail: '{}', EventBusName: bus })) },
   });
-  const bus = () => templateResolver(template)({ Ref: Object.keys(template.Resources).find((k) => template.Resources[k]!.Type === 'AWS::Events::EventBus')! });
+  const bus = () =>
+    templateResolver(template)({
+      Ref: Object.keys(template.Resources).find((k) => template.Resources[k]!.Type === 'AWS::Events::EventBus')!,
+    });
 
   it('the berkut projector may publish the sources it declares and no other, entry by entry', () => {
     const fn = functionWhere('SUBSCRIPTION', 'berkut');
     expect(declared('berkut').length).toBeGreaterThan(0);
-    expect(iam.authorize(roleOf(fn), putEvents(bus(), ...declared('berkut')), true)).toEqual({ allowed: true, refusedEntries: [] });
+    expect(iam.authorize(roleOf(fn), putEvents(bus(), ...declared('berkut')), true)).toEqual({
+      allowed: true,
+      refusedEntries: [],
+    });
     const mixed = iam.authorize(roleOf(fn), putEvents(bus(), declared('berkut')[0]!, otherSource), true);
     expect(mixed.allowed).toBe(true);
-    expect(mixed.allowed && mixed.refusedEntries.map((r) => [r.entry, r.code])).toEqual([[1, 'NotAuthorizedForSourceException']]);
+    expect(mixed.allowed && mixed.refusedEntries.map((r) => [r.entry, r.code])).toEqual([
+      [1, 'NotAuthorizedForSourceException'],
+    ]);
   });
 
   it('a function with no PutEvents grant at all is refused the whole call', () => {
     const fn = functionWhere('SUBSCRIPTION', 'view-interior');
     expect(refused(iam.authorize(roleOf(fn), putEvents(bus(), otherSource), true))?.message).toMatch(
-      /is not authorized to perform: events:PutEvents on resource: arn:aws:events:us-east-1:000000000000:event-bus\/\S+ because no identity-based policy allows/,
+      new RegExp(
+        'is not authorized to perform: events:PutEvents on resource: ' +
+          'arn:aws:events:us-east-1:000000000000:event-bus/\\S+ because no identity-based policy allows',
+      ),
     );
   });
 
@@ -141,7 +193,10 @@ describe('publishing: events:source per entry', () => {
     const labour = AGENCIES.find((a) => a.id === 'labour')!;
     const caller = { kind: 'role' as const, role: iam.agencyRole('interior')!, session: 'interior' };
     expect(caller.role).toBeDefined();
-    expect(iam.authorize(caller, putEvents(bus(), ...interior.sources), true)).toEqual({ allowed: true, refusedEntries: [] });
+    expect(iam.authorize(caller, putEvents(bus(), ...interior.sources), true)).toEqual({
+      allowed: true,
+      refusedEntries: [],
+    });
     const verdict = iam.authorize(caller, putEvents(bus(), labour.sources[0]!), true);
     expect(verdict.allowed && verdict.refusedEntries.length).toBe(1);
   });
@@ -150,8 +205,12 @@ describe('publishing: events:source per entry', () => {
 describe('the REST API: execute-api:Invoke', () => {
   const api = () => {
     const resolve = templateResolver(template);
-    const rest = Object.keys(template.Resources).find((k) => template.Resources[k]!.Type === 'AWS::ApiGateway::RestApi')!;
-    const stage = Object.keys(template.Resources).find((k) => template.Resources[k]!.Type === 'AWS::ApiGateway::Stage')!;
+    const rest = Object.keys(template.Resources).find(
+      (k) => template.Resources[k]!.Type === 'AWS::ApiGateway::RestApi',
+    )!;
+    const stage = Object.keys(template.Resources).find(
+      (k) => template.Resources[k]!.Type === 'AWS::ApiGateway::Stage',
+    )!;
     return { apiId: resolve({ Ref: rest }), stage: resolve({ Ref: stage }) };
   };
   const invoke = (method: string, path: string) => ({ service: 'execute-api' as const, ...api(), method, path });
@@ -161,7 +220,10 @@ describe('the REST API: execute-api:Invoke', () => {
     expect(iam.authorize(caller, invoke('GET', '/api/views/interior/persons/abc'), true).allowed).toBe(true);
     const verdict = refused(iam.authorize(caller, invoke('GET', '/api/views/labour/persons/abc'), true));
     expect(verdict?.status).toBe(403);
-    expect(verdict?.message).toContain(`execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:${api().apiId}/${api().stage}/GET/api/views/labour/persons/abc`);
+    expect(verdict?.message).toContain(
+      'execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:' +
+        `${api().apiId}/${api().stage}/GET/api/views/labour/persons/abc`,
+    );
   });
 
   it('an agency may call its command API but not read a ministry view', () => {
@@ -176,7 +238,8 @@ describe('queues: resource policies and aws:SecureTransport', () => {
   const queueOfSubscription = (name: string) => {
     const fn = functionWhere('SUBSCRIPTION', name);
     const mapping = Object.values(template.Resources).find(
-      (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && (r.Properties?.FunctionName as { Ref?: string })?.Ref === fn,
+      (r) =>
+        r.Type === 'AWS::Lambda::EventSourceMapping' && (r.Properties?.FunctionName as { Ref?: string })?.Ref === fn,
     )!;
     return { fn, queueArn: templateResolver(template)(mapping.Properties!.EventSourceArn) };
   };
@@ -186,19 +249,29 @@ describe('queues: resource policies and aws:SecureTransport', () => {
     const { fn, queueArn } = queueOfSubscription('exchange-log');
     const receive = { service: 'sqs' as const, operation: 'ReceiveMessage', body: { QueueUrl: url(queueArn) } };
     expect(iam.authorize(roleOf(fn), receive, true).allowed).toBe(true);
-    expect(refused(iam.authorize(roleOf(fn), receive, false))?.message).toContain('with an explicit deny in a resource-based policy');
+    expect(refused(iam.authorize(roleOf(fn), receive, false))?.message).toContain(
+      'with an explicit deny in a resource-based policy',
+    );
     const other = queueOfSubscription('view-interior');
-    expect(iam.authorize(roleOf(fn), { ...receive, body: { QueueUrl: url(other.queueArn) } }, true).allowed).toBe(false);
+    expect(iam.authorize(roleOf(fn), { ...receive, body: { QueueUrl: url(other.queueArn) } }, true).allowed).toBe(
+      false,
+    );
   });
 
   it("EventBridge may deliver to a queue only for that queue's own rule (aws:SourceArn)", () => {
     const { queueArn } = queueOfSubscription('berkut');
     const resolve = templateResolver(template);
     const rules = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule');
-    const own = rules.find(([, r]) => (r.Properties?.Targets as { Arn: unknown }[] | undefined)?.some((t) => resolve(t.Arn) === queueArn))!;
+    const own = rules.find(([, r]) =>
+      (r.Properties?.Targets as { Arn: unknown }[] | undefined)?.some((t) => resolve(t.Arn) === queueArn),
+    )!;
     const stranger = rules.find(([id]) => id !== own[0])!;
     const send = { service: 'sqs' as const, operation: 'SendMessage', body: { QueueUrl: url(queueArn) } };
-    const events = (rule: string) => ({ kind: 'service' as const, service: 'events.amazonaws.com', sourceArn: resolve({ 'Fn::GetAtt': [rule, 'Arn'] }) });
+    const events = (rule: string) => ({
+      kind: 'service' as const,
+      service: 'events.amazonaws.com',
+      sourceArn: resolve({ 'Fn::GetAtt': [rule, 'Arn'] }),
+    });
     expect(iam.authorize(events(own[0]), send, true).allowed).toBe(true);
     expect(iam.authorize(events(stranger[0]), send, true).allowed).toBe(false);
   });
@@ -206,14 +279,22 @@ describe('queues: resource policies and aws:SecureTransport', () => {
 
 describe('the platform admin and managed policies', () => {
   it('the admin key is an account administrator: allowed everything', () => {
-    const anything = { service: 'dynamodb' as const, operation: 'DeleteTable', body: { TableName: tableNamed('ExchangeLog') } };
+    const anything = {
+      service: 'dynamodb' as const,
+      operation: 'DeleteTable',
+      body: { TableName: tableNamed('ExchangeLog') },
+    };
     expect(iam.authorize({ kind: 'account-admin' }, anything, false)).toEqual({ allowed: true, refusedEntries: [] });
   });
 
   it('managed policy ARNs are listed on their roles (and grant nothing locally)', () => {
     const stack = stackPolicies(template, templateResolver(template, LOCAL_PLACE));
     const managed = [...stack.roles.values()].flatMap((r) => r.managed.map((arn) => `${r.logicalId} ${arn}`));
-    expect(managed).toEqual([expect.stringMatching(/^ApisApiCloudWatchRole\w* arn:aws:iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs$/)]);
+    expect(managed).toEqual([
+      expect.stringMatching(
+        /^ApisApiCloudWatchRole\w* arn:aws:iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs$/,
+      ),
+    ]);
   });
 });
 
@@ -222,8 +303,12 @@ describe("the local cloud's principals through the hook", () => {
   const inProcess = { inProcess: true };
   const api = () => {
     const resolve = templateResolver(template);
-    const rest = Object.keys(template.Resources).find((k) => template.Resources[k]!.Type === 'AWS::ApiGateway::RestApi')!;
-    const stage = Object.keys(template.Resources).find((k) => template.Resources[k]!.Type === 'AWS::ApiGateway::Stage')!;
+    const rest = Object.keys(template.Resources).find(
+      (k) => template.Resources[k]!.Type === 'AWS::ApiGateway::RestApi',
+    )!;
+    const stage = Object.keys(template.Resources).find(
+      (k) => template.Resources[k]!.Type === 'AWS::ApiGateway::Stage',
+    )!;
     return { apiId: resolve({ Ref: rest }), stage: resolve({ Ref: stage }) };
   };
 
@@ -232,7 +317,11 @@ describe("the local cloud's principals through the hook", () => {
     expect(local().checkTarget({ kind: 'platform' }, 'DynamoDB_20120810.Scan', body, inProcess)).toEqual([]);
     const agency = { kind: 'agency' as const, id: 'interior' as const, sources: [] };
     expect(() => local().checkTarget(agency, 'DynamoDB_20120810.Scan', body, inProcess)).toThrow(
-      expect.objectContaining({ code: 'AccessDeniedException', status: 400, message: expect.stringContaining(`assumed-role/${iam.agencyRole('interior')}/interior`) }),
+      expect.objectContaining({
+        code: 'AccessDeniedException',
+        status: 400,
+        message: expect.stringContaining(`assumed-role/${iam.agencyRole('interior')}/interior`),
+      }),
     );
   });
 
@@ -246,7 +335,9 @@ describe("the local cloud's principals through the hook", () => {
 
   it('operators invoke their routes (query strings left out of the ARN); others get 403', () => {
     const operator = { kind: 'operator' as const, ministry: 'labour' as const };
-    expect(() => local().checkInvoke(operator, api(), 'GET', '/api/views/labour/persons?id=1', inProcess)).not.toThrow();
+    expect(() =>
+      local().checkInvoke(operator, api(), 'GET', '/api/views/labour/persons?id=1', inProcess),
+    ).not.toThrow();
     expect(() => local().checkInvoke(operator, api(), 'GET', '/api/views/interior/persons?id=1', inProcess)).toThrow(
       expect.objectContaining({ code: 'AccessDeniedException', status: 403 }),
     );

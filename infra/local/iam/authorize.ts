@@ -76,7 +76,9 @@ export function refusalMessage(who: string, permission: RequiredPermission, deci
   const base = `User: ${who} is not authorized to perform: ${permission.action} on resource: ${permission.resource}`;
   if (decision.effect === 'explicit-deny') {
     const where = decision.by === 'identity' ? 'an identity-based policy' : 'a resource-based policy';
-    const unsupported = decision.unsupported ? ` (its condition operator ${decision.unsupported} is not supported locally)` : '';
+    const unsupported = decision.unsupported
+      ? ` (its condition operator ${decision.unsupported} is not supported locally)`
+      : '';
     return `${base} with an explicit deny in ${where}${unsupported}`;
   }
   const unsupported =
@@ -158,12 +160,18 @@ export class StackAuthorizer {
     const refusedEntries: EntryRefusal[] = [];
     let firstEntryDenial: { permission: RequiredPermission; decision: Decision } | undefined;
     for (const permission of permissions) {
-      const request = { ...permission, context: { ...globals, 'aws:securetransport': String(secure), ...permission.context } };
+      const request = {
+        ...permission,
+        context: { ...globals, 'aws:securetransport': String(secure), ...permission.context },
+      };
       const resourcePolicies = this.stack.resourcePolicies.get(permission.resource) ?? [];
       const decision = evaluate(request, identity, resourcePolicies, principal);
       if (decision.effect === 'allow') continue;
       if (permission.entry === undefined) {
-        return { allowed: false, refusal: { code: 'AccessDeniedException', status, message: refusalMessage(who, permission, decision) } };
+        return {
+          allowed: false,
+          refusal: { code: 'AccessDeniedException', status, message: refusalMessage(who, permission, decision) },
+        };
       }
       firstEntryDenial ??= { permission, decision };
       const source = String(permission.context['events:source'] ?? '');
@@ -225,7 +233,11 @@ export class StackAuthorizer {
       principal: { kind: 'role', arn, roleArn, account: this.where.account },
       // A role the template does not declare has no policies: everything it asks is implicitly denied.
       identity: role?.policies ?? [],
-      globals: { 'aws:principalarn': roleArn, 'aws:principalaccount': this.where.account, 'aws:userid': `${role?.name ?? caller.role}:${caller.session}` },
+      globals: {
+        'aws:principalarn': roleArn,
+        'aws:principalaccount': this.where.account,
+        'aws:userid': `${role?.name ?? caller.role}:${caller.session}`,
+      },
     };
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The condition operators a policy in this stack may use, evaluated as IAM documents them
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html and
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html):
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/
+ *   reference_policies_condition-single-vs-multi-valued-context-keys.html
+ * ):
  *
  * - several values for one key are OR-ed; several keys, and several operators, are AND-ed;
  * - a key absent from the request makes a positive operator false and a negated one (`StringNotEquals`, …) true;

@@ -40,7 +40,11 @@ export class LocalIam {
       case 'role':
         return principal;
       case 'agency':
-        return { kind: 'role', role: this.authorizer.agencyRole(principal.id) ?? `agency-${principal.id}`, session: principal.id };
+        return {
+          kind: 'role',
+          role: this.authorizer.agencyRole(principal.id) ?? `agency-${principal.id}`,
+          session: principal.id,
+        };
       case 'operator': {
         const role = this.authorizer.operatorRole(principal.ministry) ?? `operator-${principal.ministry}`;
         return { kind: 'role', role, session: principal.ministry };
@@ -62,7 +66,13 @@ export class LocalIam {
   }
 
   /** `execute-api:Invoke` for a REST API request; `url` may carry a query string, which the ARN leaves out. */
-  checkInvoke(principal: CloudPrincipal, api: { apiId: string; stage: string }, method: string, url: string, how: Transport): void {
+  checkInvoke(
+    principal: CloudPrincipal,
+    api: { apiId: string; stage: string },
+    method: string,
+    url: string,
+    how: Transport,
+  ): void {
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
     this.check(principal, { service: 'execute-api', ...api, method, path }, how);

@@ -3,7 +3,14 @@ import { StackAuthorizer } from './authorize.ts';
 import { templateResolver, LOCAL_PLACE, type IamTemplate, type Place, type Resolve } from './resolve.ts';
 import { partitionKeys, stackPolicies } from './template-policies.ts';
 
-export { StackAuthorizer, secureTransport, type Caller, type ServiceCall, type Verdict, type Refusal } from './authorize.ts';
+export {
+  StackAuthorizer,
+  secureTransport,
+  type Caller,
+  type ServiceCall,
+  type Verdict,
+  type Refusal,
+} from './authorize.ts';
 export { templateResolver, LOCAL_PLACE, type IamTemplate, type Place, type Resolve } from './resolve.ts';
 
 /**

@@ -66,7 +66,9 @@ export function actionMatches(pattern: string, action: string): boolean {
 
 /**
  * An ARN pattern against an ARN. Each of the six colon-separated parts is matched on its own, the last one
- * keeping any further colons (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN:
+ * keeping any further colons
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/
+ * reference_policies_elements_condition_operators.html#Conditions_ARN:
  * "Each of the six colon-delimited components of the ARN is checked separately"). A lone `*` matches anything,
  * including values that are not ARNs.
  */

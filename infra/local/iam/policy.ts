@@ -50,13 +50,17 @@ function principalSpec(value: unknown, resolve: (v: unknown) => string): Princip
 export function readPolicy(name: string, document: unknown, resolve: (v: unknown) => string): Policy {
   const raw = (document as { Statement?: unknown } | undefined)?.Statement;
   if (raw === undefined) throw new PolicyFormatError(`${name}: the policy document has no Statement`);
-  return { name, statements: (Array.isArray(raw) ? raw : [raw]).map((s, i) => readStatement(`${name}[${i}]`, s, resolve)) };
+  return {
+    name,
+    statements: (Array.isArray(raw) ? raw : [raw]).map((s, i) => readStatement(`${name}[${i}]`, s, resolve)),
+  };
 }
 
 export function readStatement(where: string, raw: unknown, resolve: (v: unknown) => string): Statement {
   if (typeof raw !== 'object' || raw === null) throw new PolicyFormatError(`${where}: a statement must be an object`);
   const s = raw as Record<string, unknown>;
-  if (s.Effect !== 'Allow' && s.Effect !== 'Deny') throw new PolicyFormatError(`${where}: Effect must be Allow or Deny`);
+  if (s.Effect !== 'Allow' && s.Effect !== 'Deny')
+    throw new PolicyFormatError(`${where}: Effect must be Allow or Deny`);
   if ((s.Action === undefined) === (s.NotAction === undefined)) {
     throw new PolicyFormatError(`${where}: give exactly one of Action and NotAction`);
   }

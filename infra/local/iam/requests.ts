@@ -3,7 +3,8 @@
  * A request may need several: a batch per table, a transaction per item, PutEvents per entry.
  *
  * Sources, per service:
- * - DynamoDB actions and resources: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+ * - DynamoDB actions and resources:
+ *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
  *   (an index is `table/<t>/index/<i>`); `dynamodb:LeadingKeys` is the set of partition key values the request
  *   touches (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
  *   Transactions are authorized as their parts: each Put, Update, Delete and Get by the permission of the
@@ -15,7 +16,8 @@
  *   (PutEventsResultEntry, https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html).
  * - SQS: the queue's ARN for every queue operation, `*` for ListQueues.
  * - API Gateway: `execute-api:Invoke` on `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>`
- *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html).
+ *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/
+ *   api-gateway-control-access-using-iam-policies-to-invoke-api.html).
  */
 import type { AuthorizationRequest } from './evaluate.ts';
 import type { ConditionContext } from './conditions.ts';
@@ -106,7 +108,8 @@ function expressionTokens(expression: string): string[] {
     word = '';
   };
   for (const char of expression) {
-    if (char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '(' || char === ')' || char === ',') flush();
+    if (char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '(' || char === ')' || char === ',')
+      flush();
     else if (char === '=' || char === '<' || char === '>') {
       flush();
       tokens.push(char);
@@ -162,7 +165,9 @@ export function dynamodbPermissions(
         action,
         resource: tableArn(where, table),
         context: leadingKeys(
-          asList(requests).map((r) => asObject(r).PutRequest ? asObject(asObject(r).PutRequest).Item : asObject(asObject(r).DeleteRequest).Key),
+          asList(requests).map((r) =>
+            asObject(r).PutRequest ? asObject(asObject(r).PutRequest).Item : asObject(asObject(r).DeleteRequest).Key,
+          ),
           table,
           partitionKeyOf,
         ),
@@ -217,7 +222,8 @@ export function eventsPermissions(operation: string, body: Json, where: Where): 
     const resource = `arn:${where.partition}:events:${where.region}:${where.account}:rule/${bus}${rule}`;
     return [{ action: `events:${operation}`, resource, context: {} }];
   }
-  if (operation === 'DescribeEventBus') return [{ action: `events:${operation}`, resource: busArn(where, name), context: {} }];
+  if (operation === 'DescribeEventBus')
+    return [{ action: `events:${operation}`, resource: busArn(where, name), context: {} }];
   return [{ action: `events:${operation}`, resource: '*', context: {} }];
 }
 
@@ -235,7 +241,11 @@ export function sqsPermissions(operation: string, body: Json, where: Where): Req
     const owner = typeof body.QueueOwnerAWSAccountId === 'string' ? body.QueueOwnerAWSAccountId : undefined;
     return [{ action, resource: queueArn(where, String(body.QueueName ?? ''), owner), context: {} }];
   }
-  if (operation === 'StartMessageMoveTask' || operation === 'ListMessageMoveTasks' || operation === 'CancelMessageMoveTask') {
+  if (
+    operation === 'StartMessageMoveTask' ||
+    operation === 'ListMessageMoveTasks' ||
+    operation === 'CancelMessageMoveTask'
+  ) {
     const source = String(body.SourceArn ?? '');
     return [{ action, resource: source, context: {} }];
   }
@@ -245,8 +255,15 @@ export function sqsPermissions(operation: string, body: Json, where: Where): Req
 }
 
 /** `execute-api:Invoke` for `METHOD /path` on a REST API stage. */
-export function invokePermission(where: Where, apiId: string, stage: string, method: string, path: string): RequiredPermission {
+export function invokePermission(
+  where: Where,
+  apiId: string,
+  stage: string,
+  method: string,
+  path: string,
+): RequiredPermission {
   const route = path.startsWith('/') ? path.slice(1) : path;
-  const resource = `arn:${where.partition}:execute-api:${where.region}:${where.account}:${apiId}/${stage}/${method.toUpperCase()}/${route}`;
+  const api = `arn:${where.partition}:execute-api:${where.region}:${where.account}:${apiId}`;
+  const resource = `${api}/${stage}/${method.toUpperCase()}/${route}`;
   return { action: 'execute-api:Invoke', resource, context: {} };
 }

@@ -9,7 +9,9 @@
 
 /** The parts of a CloudFormation template the IAM modules read (structurally the local cloud's `CfnTemplate`). */
 export interface IamTemplate {
-  readonly Resources: Readonly<Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown> }>>;
+  readonly Resources: Readonly<
+    Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown> }>
+  >;
 }
 
 /** A resolved intrinsic, or a refusal naming what could not be resolved. */

@@ -162,12 +162,16 @@ export function stackPolicies(template: IamTemplate, resolve: Resolve): StackPol
 }
 
 function busArnFrom(resolve: Resolve, name: string): string {
-  const [partition, region, account] = ['AWS::Partition', 'AWS::Region', 'AWS::AccountId'].map((Ref) => resolve({ Ref }));
+  const [partition, region, account] = ['AWS::Partition', 'AWS::Region', 'AWS::AccountId'].map((Ref) =>
+    resolve({ Ref }),
+  );
   return `arn:${partition}:events:${region}:${account}:event-bus/${name}`;
 }
 
 function functionPrefix(resolve: Resolve): string {
-  return `arn:${resolve({ Ref: 'AWS::Partition' })}:lambda:${resolve({ Ref: 'AWS::Region' })}:${resolve({ Ref: 'AWS::AccountId' })}:function`;
+  const pseudo = ['AWS::Partition', 'AWS::Region', 'AWS::AccountId'].map((Ref) => resolve({ Ref }));
+  const [partition, region, account] = pseudo;
+  return `arn:${partition}:lambda:${region}:${account}:function`;
 }
 
 /** `https://sqs.<region>.amazonaws.com/<account>/<name>` (or the local endpoint's) → the queue's ARN. */
@@ -179,7 +183,10 @@ export function queueArnFromUrl(resolve: Resolve, url: string): string {
 }
 
 /** Each table's partition key attribute, and each of its indexes', by the table's resolved name. */
-export function partitionKeys(template: IamTemplate, resolve: Resolve): (table: string, index?: string) => string | undefined {
+export function partitionKeys(
+  template: IamTemplate,
+  resolve: Resolve,
+): (table: string, index?: string) => string | undefined {
   const tables = new Map<string, { hash?: string; indexes: Map<string, string> }>();
   type KeySchema = { AttributeName: string; KeyType: string }[] | undefined;
   const hashOf = (schema: KeySchema) => schema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
@@ -187,7 +194,10 @@ export function partitionKeys(template: IamTemplate, resolve: Resolve): (table: 
     if (resource.Type !== 'AWS::DynamoDB::Table') continue;
     const p = resource.Properties ?? {};
     const indexes = new Map<string, string>();
-    const declared = [...((p.GlobalSecondaryIndexes as unknown[]) ?? []), ...((p.LocalSecondaryIndexes as unknown[]) ?? [])];
+    const declared = [
+      ...((p.GlobalSecondaryIndexes as unknown[]) ?? []),
+      ...((p.LocalSecondaryIndexes as unknown[]) ?? []),
+    ];
     for (const index of declared as { IndexName: string; KeySchema: KeySchema }[]) {
       const hash = hashOf(index.KeySchema);
       if (hash) indexes.set(index.IndexName, hash);

@@ -26,7 +26,8 @@ export function serviceCallOf(target: string, body: Buffer | string): ServiceCal
   } catch {
     parsed = undefined;
   }
-  const object = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  const object =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
   return { service: match[0], operation: target.slice(match[1].length), body: object };
 }
 
