@@ -72,6 +72,13 @@ export function secureTransport(how: { inProcess: boolean; tls?: boolean; remote
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
+/**
+ * AWS's words, as its services send them today: "User: <assumed-role ARN> is not authorized to perform:
+ * dynamodb:PutItem on resource: <table ARN> because no identity-based policy allows the dynamodb:PutItem action",
+ * status 400 (quoted from real refusals in github.com/ministryofjustice/modernisation-platform/pull/6789 and
+ * github.com/anomalyco/sst/issues/4469, where the session name is the Lambda function's name); an explicit deny
+ * ends "with an explicit deny in a resource-based policy" / "in an identity-based policy" instead.
+ */
 export function refusalMessage(who: string, permission: RequiredPermission, decision: Decision): string {
   const base = `User: ${who} is not authorized to perform: ${permission.action} on resource: ${permission.resource}`;
   if (decision.effect === 'explicit-deny') {
