@@ -278,3 +278,37 @@ describe('resource policies in the same account', () => {
     expect(effect(request, [], [bus], who)).toBe('implicit-deny');
   });
 });
+
+describe('values the resolver cannot resolve', () => {
+  const resolve = (value: unknown) => {
+    if (typeof value === 'string') return value;
+    throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+  };
+  const unknownArn = { 'Fn::GetAtt': ['Mystery', 'Arn'] };
+
+  it('an Allow naming one grants nothing through it (and still grants what it resolves)', () => {
+    const p = readPolicy(
+      'p',
+      { Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: [unknownArn, TABLE] }] },
+      resolve,
+    );
+    expect(p.statements[0]?.resource).toEqual(['unresolved:{"Fn::GetAtt":["Mystery","Arn"]}', TABLE]);
+    expect(effect(put(), [p])).toBe('allow');
+    expect(effect({ ...put(), resource: `${TABLE}2` }, [p])).toBe('implicit-deny');
+  });
+
+  it('a Deny naming one applies to every resource, unconditionally: it refuses more, never less', () => {
+    const allow = policy({ Effect: 'Allow', Action: '*', Resource: '*' });
+    const deny = readPolicy(
+      'd',
+      {
+        Statement: [
+          { Effect: 'Deny', Action: 'dynamodb:*', Resource: unknownArn, Condition: { Bool: { 'aws:x': 'true' } } },
+        ],
+      },
+      resolve,
+    );
+    expect(effect(put(), [allow, deny])).toBe('explicit-deny');
+    expect(effect({ ...put(), action: 'sqs:SendMessage' }, [allow, deny])).toBe('allow');
+  });
+});

@@ -56,9 +56,33 @@ export function readPolicy(name: string, document: unknown, resolve: (v: unknown
   };
 }
 
+/**
+ * A value the resolver cannot resolve (an intrinsic or resource type it does not know) must not make a grant
+ * broader: an Allow keeps it as text no request carries, so it grants nothing; a Deny is read as applying to every
+ * resource and without conditions, so it refuses more rather than less. Either way the statement names the value.
+ */
+export const UNRESOLVED_PREFIX = 'unresolved:';
+
 export function readStatement(where: string, raw: unknown, resolve: (v: unknown) => string): Statement {
   if (typeof raw !== 'object' || raw === null) throw new PolicyFormatError(`${where}: a statement must be an object`);
   const s = raw as Record<string, unknown>;
+  let unresolved = false;
+  const original = resolve;
+  resolve = (value) => {
+    try {
+      return original(value);
+    } catch {
+      unresolved = true;
+      return `${UNRESOLVED_PREFIX}${JSON.stringify(value)}`;
+    }
+  };
+  const statement = readResolvedStatement(where, s, resolve);
+  if (!unresolved || statement.effect === 'Allow') return statement;
+  const { condition: _condition, resource: _resource, notResource: _notResource, ...rest } = statement;
+  return { ...rest, resource: ['*'] };
+}
+
+function readResolvedStatement(where: string, s: Record<string, unknown>, resolve: (v: unknown) => string): Statement {
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny')
     throw new PolicyFormatError(`${where}: Effect must be Allow or Deny`);
   if ((s.Action === undefined) === (s.NotAction === undefined)) {
