@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authorizerFor, type StackAuthorizer, type Verdict } from '../../infra/local/iam/index.ts';
 import { LocalIam } from '../../infra/local/iam/hook.ts';
+import { cloudAuthorize } from '../../infra/local/iam/cloud-hook.ts';
 import { templateResolver, LOCAL_PLACE, type IamTemplate } from '../../infra/local/iam/resolve.ts';
 import { stackPolicies } from '../../infra/local/iam/template-policies.ts';
 import { AGENCIES, SUBSCRIPTIONS } from '../../infra/topology.ts';
@@ -341,5 +342,73 @@ describe("the local cloud's principals through the hook", () => {
     expect(() => local().checkInvoke(operator, api(), 'GET', '/api/views/interior/persons?id=1', inProcess)).toThrow(
       expect.objectContaining({ code: 'AccessDeniedException', status: 403 }),
     );
+  });
+});
+
+describe("the cloud's authorize hook, callers known by their ARN", () => {
+  const hook = () => {
+    const resolve = templateResolver(template);
+    const rest = Object.keys(template.Resources).find(
+      (k) => template.Resources[k]!.Type === 'AWS::ApiGateway::RestApi',
+    )!;
+    const stage = Object.keys(template.Resources).find(
+      (k) => template.Resources[k]!.Type === 'AWS::ApiGateway::Stage',
+    )!;
+    return cloudAuthorize(iam, { apiId: resolve({ Ref: rest }), stage: resolve({ Ref: stage }) });
+  };
+  const sessionOf = (role: string, session: string) => ({
+    arn: `arn:aws:sts::000000000000:assumed-role/${role}/${session}`,
+  });
+  const putItem = (TableName: string) => ({
+    service: 'dynamodb',
+    action: 'PutItem',
+    parameters: () => ({ TableName, Item: { pk: { S: 'kz.interior.berkut#e1' } } }),
+  });
+
+  it('a function session is held to its role; the account root is not', () => {
+    const fn = functionWhere('SUBSCRIPTION', 'exchange-log');
+    const role = iam.functionRole(fn)!;
+    expect(hook()(sessionOf(role, fn), putItem(tableNamed('ExchangeLog')))).toEqual({ allowed: true });
+    expect(hook()(sessionOf(role, fn), putItem(tableNamed('InteriorView')))).toMatchObject({
+      allowed: false,
+      status: 400,
+    });
+    expect(hook()({ arn: 'arn:aws:iam::000000000000:root' }, putItem(tableNamed('InteriorView')))).toEqual({
+      allowed: true,
+    });
+  });
+
+  it('a role the template does not declare, or a caller that is no role session, is refused', () => {
+    expect(hook()(sessionOf('NoSuchRole', 'x'), putItem(tableNamed('ExchangeLog')))).toMatchObject({ allowed: false });
+    expect(hook()({ arn: 'arn:aws:iam::000000000000:user/someone' }, putItem(tableNamed('ExchangeLog')))).toMatchObject(
+      {
+        allowed: false,
+      },
+    );
+  });
+
+  it('operators through execute-api: 403 outside their ministry; PutEvents entries refused alone', () => {
+    const operator = sessionOf(iam.operatorRole('interior')!, 'local');
+    const invoke = (path: string) => ({
+      service: 'execute-api',
+      action: 'Invoke',
+      parameters: () => ({ method: 'GET', path }),
+    });
+    expect(hook()(operator, invoke('/api/views/interior/persons'))).toEqual({ allowed: true });
+    expect(hook()(operator, invoke('/api/views/labour/persons'))).toMatchObject({ allowed: false, status: 403 });
+    const agency = sessionOf(iam.agencyRole('interior')!, 'local');
+    const bus = templateResolver(template)({
+      Ref: Object.keys(template.Resources).find((k) => template.Resources[k]!.Type === 'AWS::Events::EventBus')!,
+    });
+    const entries = [{ Source: 'kz.interior.berkut' }, { Source: 'kz.labour.qandas' }].map((e) => ({
+      ...e,
+      EventBusName: bus,
+    }));
+    const verdict = hook()(agency, {
+      service: 'events',
+      action: 'PutEvents',
+      parameters: () => ({ Entries: entries }),
+    });
+    expect(verdict.allowed && verdict.refusedEntries?.map((r) => r.entry)).toEqual([1]);
   });
 });

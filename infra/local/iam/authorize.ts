@@ -135,6 +135,12 @@ export class StackAuthorizer {
     return this.stack.operatorRoles.get(ministry);
   }
 
+  /** A role's logical id by its name (the name in an assumed-role ARN). */
+  roleNamed(name: string): string | undefined {
+    for (const role of this.stack.roles.values()) if (role.name === name) return role.logicalId;
+    return undefined;
+  }
+
   /** The execution role of a function, by the function's logical id. */
   functionRole(functionLogicalId: string): string | undefined {
     return this.stack.functionRoles.get(functionLogicalId);
