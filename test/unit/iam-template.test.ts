@@ -3,7 +3,13 @@
  * Every expectation names a caller, a request and the outcome; the grants come from the template, never from here.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { authorizerFor, type StackAuthorizer, type Verdict } from '../../infra/local/iam/index.ts';
+import {
+  authorizerFor,
+  firstOf,
+  restApiStage,
+  type StackAuthorizer,
+  type Verdict,
+} from '../../infra/local/iam/index.ts';
 import { LocalIam } from '../../infra/local/iam/hook.ts';
 import { cloudAuthorize } from '../../infra/local/iam/cloud-hook.ts';
 import { templateResolver, LOCAL_PLACE, type IamTemplate } from '../../infra/local/iam/resolve.ts';
@@ -346,16 +352,7 @@ describe("the local cloud's principals through the hook", () => {
 });
 
 describe("the cloud's authorize hook, callers known by their ARN", () => {
-  const hook = () => {
-    const resolve = templateResolver(template);
-    const rest = Object.keys(template.Resources).find(
-      (k) => template.Resources[k]!.Type === 'AWS::ApiGateway::RestApi',
-    )!;
-    const stage = Object.keys(template.Resources).find(
-      (k) => template.Resources[k]!.Type === 'AWS::ApiGateway::Stage',
-    )!;
-    return cloudAuthorize(iam, { apiId: resolve({ Ref: rest }), stage: resolve({ Ref: stage }) });
-  };
+  const hook = () => cloudAuthorize(iam, restApiStage(template, templateResolver(template))!);
   const sessionOf = (role: string, session: string) => ({
     arn: `arn:aws:sts::000000000000:assumed-role/${role}/${session}`,
   });
@@ -410,5 +407,21 @@ describe("the cloud's authorize hook, callers known by their ARN", () => {
       parameters: () => ({ Entries: entries }),
     });
     expect(verdict.allowed && verdict.refusedEntries?.map((r) => r.entry)).toEqual([1]);
+  });
+});
+
+describe('resolvers', () => {
+  it("the cloud's resolver first, this module's where it has no answer", () => {
+    const cloud = (value: unknown) => {
+      if ((value as { Ref?: string }).Ref === 'Known') return 'cloud-name';
+      throw new Error('unknown');
+    };
+    const resolve = firstOf(cloud, templateResolver(template));
+    const rest = Object.keys(template.Resources).find(
+      (k) => template.Resources[k]!.Type === 'AWS::ApiGateway::RestApi',
+    )!;
+    expect(resolve({ Ref: 'Known' })).toBe('cloud-name');
+    expect(resolve({ Ref: rest })).toBe(templateResolver(template)({ Ref: rest }));
+    expect(() => resolve({ Ref: 'Nowhere' })).toThrow(/no resource Nowhere/);
   });
 });

@@ -139,3 +139,18 @@ export function templateResolver(
   };
   return resolve;
 }
+
+/**
+ * `primary` where it resolves, else `fallback`: the local cloud's resolver names what it materialises (tables,
+ * queues, roles, the bus); this module's fills in what it does not, such as the REST API and stage the
+ * `execute-api` grants name. Both sides of a comparison go through the same composite, so names stay consistent.
+ */
+export function firstOf(primary: Resolve, fallback: Resolve): Resolve {
+  return (value) => {
+    try {
+      return primary(value);
+    } catch {
+      return fallback(value);
+    }
+  };
+}
