@@ -148,3 +148,52 @@ describe('EventBridge, SQS and API Gateway', () => {
     });
   });
 });
+
+describe('hostile bodies', () => {
+  const weird: unknown[] = [
+    {},
+    { TableName: 7, Key: 'x', Item: [1, 2], RequestItems: 'no', TransactItems: {} },
+    {
+      RequestItems: { T: 5, U: [null, 1, 'a', { PutRequest: 3 }] },
+      TransactItems: [null, 1, { Put: null }, { Nope: {} }],
+    },
+    { KeyConditionExpression: `${'('.repeat(5000)}pk = :v${')'.repeat(5000)}`, TableName: 'Log' },
+    { KeyConditionExpression: ' = = = :v', ExpressionAttributeNames: { '#constructor': 1 }, TableName: 'Log' },
+    { Entries: [null, 'x', { Source: 1, DetailType: {}, EventBusName: '' }], QueueUrl: '/', QueueName: {} },
+    { ['__proto__']: { TableName: 'Log' }, constructor: 'x' },
+  ];
+  const ops = {
+    dynamodb: [
+      'GetItem',
+      'PutItem',
+      'Query',
+      'Scan',
+      'BatchGetItem',
+      'BatchWriteItem',
+      'TransactWriteItems',
+      'TransactGetItems',
+      'X',
+    ],
+    events: ['PutEvents', 'DescribeRule', 'ListRules'],
+    sqs: ['ReceiveMessage', 'SendMessageBatch', 'GetQueueUrl', 'StartMessageMoveTask', 'ListQueues'],
+  };
+
+  it('every operation turns any JSON body into permissions without throwing, and names its action', () => {
+    for (const raw of weird) {
+      const body = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
+      for (const op of ops.dynamodb) for (const p of dynamo(op, body)) expect(p.action).toMatch(/^dynamodb:/);
+      for (const op of ops.events)
+        for (const p of eventsPermissions(op, body, where)) expect(p.action).toMatch(/^events:/);
+      for (const op of ops.sqs) for (const p of sqsPermissions(op, body, where)) expect(p.action).toMatch(/^sqs:/);
+    }
+  });
+
+  it('the partition key is still found behind thousands of parentheses', () => {
+    const [query] = dynamo('Query', {
+      TableName: 'Log',
+      KeyConditionExpression: `${'('.repeat(5000)}pk = :v${')'.repeat(5000)}`,
+      ExpressionAttributeValues: { ':v': { S: 'deep' } },
+    });
+    expect(query?.context).toEqual({ 'dynamodb:leadingkeys': ['deep'] });
+  });
+});

@@ -50,19 +50,23 @@ function parse(operator: string): { base: string; set?: 'ForAllValues' | 'ForAny
   return { base: rest, ...(set ? { set } : {}), ifExists };
 }
 
+/** Own properties only: a key named like an Object.prototype member is absent, not a function. */
+const valueOf = (context: ConditionContext, key: string) => (Object.hasOwn(context, key) ? context[key] : undefined);
+
 /** One operator block (`{ "StringEquals": { "events:source": [...] } }`'s value) against the request. */
 function operatorHolds(operator: string, keys: Readonly<Record<string, readonly string[]>>, context: ConditionContext) {
   const { base, set, ifExists } = parse(operator);
   if (base === 'Null') {
     return Object.entries(keys).every(([key, values]) => {
-      const absent = !(key in context) || (Array.isArray(context[key]) && context[key].length === 0);
+      const value = valueOf(context, key);
+      const absent = value === undefined || (Array.isArray(value) && value.length === 0);
       return values.some((v) => (v.toLowerCase() === 'true') === absent);
     });
   }
   const known = BASE[base];
   if (!known) return undefined;
   return Object.entries(keys).every(([key, policyValues]) => {
-    const raw = context[key];
+    const raw = valueOf(context, key);
     const requestValues = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
     const matchesSome = (r: string) => policyValues.some((p) => known.compare(p, r));
     if (set === 'ForAllValues') {
