@@ -51,14 +51,14 @@ function parse(operator: string): { base: string; set?: 'ForAllValues' | 'ForAny
 }
 
 /** Own properties only: a key named like an Object.prototype member is absent, not a function. */
-const valueOf = (context: ConditionContext, key: string) => (Object.hasOwn(context, key) ? context[key] : undefined);
+const contextValue = (context: ConditionContext, key: string) => (Object.hasOwn(context, key) ? context[key] : undefined);
 
 /** One operator block (`{ "StringEquals": { "events:source": [...] } }`'s value) against the request. */
 function operatorHolds(operator: string, keys: Readonly<Record<string, readonly string[]>>, context: ConditionContext) {
   const { base, set, ifExists } = parse(operator);
   if (base === 'Null') {
     return Object.entries(keys).every(([key, values]) => {
-      const value = valueOf(context, key);
+      const value = contextValue(context, key);
       const absent = value === undefined || (Array.isArray(value) && value.length === 0);
       return values.some((v) => (v.toLowerCase() === 'true') === absent);
     });
@@ -66,7 +66,7 @@ function operatorHolds(operator: string, keys: Readonly<Record<string, readonly 
   const known = BASE[base];
   if (!known) return undefined;
   return Object.entries(keys).every(([key, policyValues]) => {
-    const raw = valueOf(context, key);
+    const raw = contextValue(context, key);
     const requestValues = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
     const matchesSome = (r: string) => policyValues.some((p) => known.compare(p, r));
     if (set === 'ForAllValues') {
