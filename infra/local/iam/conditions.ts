@@ -51,7 +51,8 @@ function parse(operator: string): { base: string; set?: 'ForAllValues' | 'ForAny
 }
 
 /** Own properties only: a key named like an Object.prototype member is absent, not a function. */
-const contextValue = (context: ConditionContext, key: string) => (Object.hasOwn(context, key) ? context[key] : undefined);
+const contextValue = (context: ConditionContext, key: string) =>
+  Object.hasOwn(context, key) ? context[key] : undefined;
 
 /** One operator block (`{ "StringEquals": { "events:source": [...] } }`'s value) against the request. */
 function operatorHolds(operator: string, keys: Readonly<Record<string, readonly string[]>>, context: ConditionContext) {
