@@ -82,7 +82,7 @@ describe('simulation plan', () => {
     // "As of December 1, 2021, 15,527 foreign citizens are engaged in labor activity ... based on the permits of local
     // executive authorities ... China (3,784 people), Great Britain (1,996), Turkey (1,985), India (1,182), and
     // Uzbekistan (1,138)." In force that day: issued, not yet ended, and not on a visa revoked by then.
-    const revokedVisas = new Set(inputs('revoke-visa').filter((r) => r.revokedOn <= '2021-12-01').map((r) => r.visaNumber));
+    const revokedVisas = new Set(inputs('revoke-visa').filter((r) => r.revokedOn! <= '2021-12-01').map((r) => r.visaNumber));
     const inForce = inputs('issue-work-permit').filter(
       (p) => p.validFrom! <= '2021-12-01' && p.validUntil! >= '2021-12-01' && !(p.visaNumber && revokedVisas.has(p.visaNumber)),
     );
