@@ -8,6 +8,7 @@ import { latestDefinition } from '../../schemas/catalog.ts';
 import { toEntry, newMeta, type PutEventsEntry } from '../../schemas/entries.ts';
 import { TOPOLOGY, type Ministry } from '../../infra/topology.ts';
 import { settled, startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
+import { remote } from './target.ts';
 
 let env: TestCloud;
 beforeAll(async () => {
@@ -58,7 +59,8 @@ const permit = (person: object, n: number, validFrom = '2021-02-01') => ({
   validUntil: '2022-01-31',
 });
 
-describe('exchanges between the systems', () => {
+// Remote: skipped, it counts rows and contradictions of fixed people, so needs a fresh cloud.
+describe.skipIf(remote)('exchanges between the systems', () => {
   it('a deportation order revokes the person\u2019s active work permits, once however often the order arrives', async () => {
     const person = someone();
     await publish('labour', entry('WorkPermitIssued', permit(person, 101), '2021-02-01T09:00:00Z'));
@@ -112,7 +114,8 @@ describe('exchanges between the systems', () => {
   });
 });
 
-describe('across the views', () => {
+// Remote: skipped, it counts rows and contradictions of fixed people, so needs a fresh cloud.
+describe.skipIf(remote)('across the views', () => {
   it('mx contradictions finds a permit in force after a deportation the labour system never reacted to', async () => {
     const person = someone('UZB');
     // The order comes first; the permit is issued afterwards, so no reaction revokes it.
@@ -141,7 +144,8 @@ describe('across the views', () => {
   });
 });
 
-describe('mx smoke', () => {
+// Remote: skipped, it counts rows and contradictions of fixed people, so needs a fresh cloud.
+describe.skipIf(remote)('mx smoke', () => {
   const allStats = () =>
     Promise.all(
       (['interior', 'labour', 'foreign-affairs', 'border-service'] as const).map(async (m) => {
@@ -180,7 +184,8 @@ describe('mx smoke', () => {
   });
 });
 
-describe('query API', () => {
+// Remote: skipped, it counts rows and contradictions of fixed people, so needs a fresh cloud.
+describe.skipIf(remote)('query API', () => {
   const url = (ministry: string, resource: string, query = '') => `${env.endpoint}/api/views/${ministry}/${resource}${query ? `?${query}` : ''}`;
   const asOperator = (ministry: Ministry, target: string) => signedFetchAs(env.cloud.credentials.operators[ministry], target);
   const signedFetchAs = async (keys: { accessKeyId: string; secretAccessKey: string }, target: string) => {

@@ -79,14 +79,17 @@ export interface RemoteSettings {
 /** Reads the target from an environment (pure, so a wrong setting is named before any test runs). */
 export function remoteSettings(env: NodeJS.ProcessEnv): RemoteSettings | undefined {
   const endpoint = env.MX_TEST_ENDPOINT?.replace(/\/$/, '');
-  const named = ['MX_TEST_DATA_DIR', 'MX_TEST_CREDENTIALS', 'MX_TEST_API', 'MX_TEST_BUS', 'MX_TEST_TABLES'].filter((k) => env[k]);
+  const others = ['MX_TEST_DATA_DIR', 'MX_TEST_CREDENTIALS', 'MX_TEST_API', 'MX_TEST_BUS', 'MX_TEST_TABLES'];
+  const named = others.filter((k) => env[k]);
   if (!endpoint) {
-    if (named.length > 0) throw new Error(`${named.join(', ')} set without MX_TEST_ENDPOINT: set it too, or unset them`);
+    if (named.length > 0) throw new Error(`${named.join(', ')} set without MX_TEST_ENDPOINT: set it, or unset them`);
     return undefined;
   }
   if (!/^https?:\/\//.test(endpoint)) throw new Error(`MX_TEST_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
   if (!env.MX_TEST_DATA_DIR && !env.MX_TEST_CREDENTIALS) {
-    throw new Error('MX_TEST_ENDPOINT needs MX_TEST_DATA_DIR (a local cloud\u2019s data dir) or MX_TEST_CREDENTIALS (a credentials file)');
+    throw new Error(
+      'MX_TEST_ENDPOINT needs MX_TEST_DATA_DIR (a local cloud\u2019s data dir) or MX_TEST_CREDENTIALS (a keys file)',
+    );
   }
   let tables: Record<string, string> = {};
   if (env.MX_TEST_TABLES) {
@@ -116,13 +119,17 @@ export const mxReachable = REMOTE === undefined || REMOTE.dataDir !== undefined;
 async function remoteCredentials(settings: RemoteSettings): Promise<TargetCredentials> {
   if (settings.dataDir) {
     const local = await readCredentials(settings.dataDir);
-    if (!local) throw new Error(`MX_TEST_DATA_DIR ${settings.dataDir} has no credentials.json: is a cloud started on it?`);
-    return { region: settings.region ?? local.region, agencies: local.agencies, operators: local.operators, platform: local.platform };
+    if (!local) throw new Error(`MX_TEST_DATA_DIR ${settings.dataDir} has no credentials.json (no cloud started on it?)`);
+    const { agencies, operators, platform } = local;
+    return { region: settings.region ?? local.region, agencies, operators, platform };
   }
   const file = settings.credentialsFile!;
   const json = JSON.parse(await readFile(file, 'utf8')) as { platform?: Keys };
   const parsed = credentialsFileSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`MX_TEST_CREDENTIALS ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`MX_TEST_CREDENTIALS ${file}: ${issues.join('; ')}`);
+  }
   const region = settings.region ?? parsed.data.region ?? process.env.AWS_REGION;
   if (!region) throw new Error(`no region: set MX_TEST_REGION or put "region" in ${file}`);
   const missing = MINISTRIES.filter((m) => !parsed.data.agencies[m] || !parsed.data.operators[m]);
@@ -159,7 +166,12 @@ async function remoteTarget(settings: RemoteSettings): Promise<TestTarget> {
   const credentials = await remoteCredentials(settings);
   const clients: { destroy(): void }[] = [];
   const track = <T extends { destroy(): void }>(client: T) => (clients.push(client), client);
-  const config = (keys: TargetCredentials['platform']) => ({ endpoint: settings.endpoint, region: credentials.region, credentials: keys, maxAttempts: 1 });
+  const config = (keys: TargetCredentials['platform']) => ({
+    endpoint: settings.endpoint,
+    region: credentials.region,
+    credentials: keys,
+    maxAttempts: 1,
+  });
   const sqs = track(new SQSClient(config(credentials.platform)));
   const run = promisify(execFile);
   return {
@@ -176,7 +188,8 @@ async function remoteTarget(settings: RemoteSettings): Promise<TestTarget> {
     doc: () => documentClient(track(new DynamoDBClient(config(credentials.platform)))),
     mx: (...args) => {
       if (!settings.dataDir) return Promise.reject(new Error('mx against a remote target needs MX_TEST_DATA_DIR'));
-      return run(process.execPath, [MX, ...args], { env: { ...process.env, AWS_ENDPOINT_URL: settings.endpoint, MX_DATA_DIR: settings.dataDir } });
+      const env = { ...process.env, AWS_ENDPOINT_URL: settings.endpoint, MX_DATA_DIR: settings.dataDir };
+      return run(process.execPath, [MX, ...args], { env });
     },
     // The queues are all a remote target shows of its backlog: drained twice in a row, 100 ms apart, counts as settled
     // (a delivery between two reads shows as a message in flight).
@@ -207,10 +220,10 @@ async function backlog(sqs: SQSClient): Promise<number> {
   } while (NextToken);
   let total = 0;
   for (const QueueUrl of urls.filter((u) => !/dlq|deadletter/i.test(u.split('/').at(-1)!))) {
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-    );
-    total += Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const AttributeNames = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] as const;
+    const request = new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...AttributeNames] });
+    const { Attributes = {} } = await sqs.send(request);
+    for (const name of AttributeNames) total += Number(Attributes[name] ?? 0);
   }
   return total;
 }
