@@ -119,7 +119,7 @@ export const mxReachable = REMOTE === undefined || REMOTE.dataDir !== undefined;
 async function remoteCredentials(settings: RemoteSettings): Promise<TargetCredentials> {
   if (settings.dataDir) {
     const local = await readCredentials(settings.dataDir);
-    if (!local) throw new Error(`MX_TEST_DATA_DIR ${settings.dataDir} has no credentials.json (no cloud started on it?)`);
+    if (!local) throw new Error(`MX_TEST_DATA_DIR ${settings.dataDir} holds no credentials.json: start a cloud on it`);
     const { agencies, operators, platform } = local;
     return { region: settings.region ?? local.region, agencies, operators, platform };
   }
