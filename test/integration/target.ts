@@ -93,11 +93,17 @@ export function remoteSettings(env: NodeJS.ProcessEnv): RemoteSettings | undefin
   }
   let tables: Record<string, string> = {};
   if (env.MX_TEST_TABLES) {
+    const notAMap = (why: string) => new Error(`MX_TEST_TABLES is not a JSON object of table id to name: ${why}`);
+    let parsed: unknown;
     try {
-      tables = JSON.parse(env.MX_TEST_TABLES) as Record<string, string>;
+      parsed = JSON.parse(env.MX_TEST_TABLES);
     } catch (error) {
-      throw new Error(`MX_TEST_TABLES is not a JSON object of table id to name: ${(error as Error).message}`);
+      throw notAMap((error as Error).message);
     }
+    const isMap = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+    const names = isMap ? Object.values(parsed as object) : [];
+    if (!isMap || names.some((name) => typeof name !== 'string')) throw notAMap(env.MX_TEST_TABLES);
+    tables = parsed as Record<string, string>;
   }
   return {
     endpoint,
