@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExchangeStack } from '../../infra/stacks/exchange-stack.ts';
 import { LAMBDA_RUNTIME } from '../../infra/constructs/exchange-function.ts';
-import { checkTopology, TOPOLOGY, visibilityTimeoutSeconds, type Topology } from '../../infra/topology.ts';
+import { checkTopology, TOPOLOGY, type Topology } from '../../infra/topology.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
 
@@ -49,7 +49,10 @@ describe('queue → DLQ → Lambda wiring', () => {
     const queueId = Object.keys(resources).find((id) => id.startsWith(`Sub${name.replace(/-/g, '')}Queue`) && resources[id]!.Type === 'AWS::SQS::Queue')!;
     const queue = resources[queueId]!.Properties;
     expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetters/), 'Arn'] }, maxReceiveCount: spec.delivery.maxReceiveCount });
-    expect(queue.VisibilityTimeout).toBe(visibilityTimeoutSeconds(spec.delivery));
+    // AWS Lambda's guide: a source queue's visibility timeout is at least six times the function's timeout (so Lambda
+    // can retry a throttled batch); the batching window comes on top, as messages wait in flight through it.
+    const { handlerTimeoutSeconds, maxBatchingWindowSeconds } = spec.delivery;
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * handlerTimeoutSeconds + maxBatchingWindowSeconds);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
       BatchSize: spec.delivery.batchSize,

@@ -13,6 +13,7 @@ import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
 import { settled, startTestCloud, type TestCloud } from './cloud-harness.ts';
+import { remote } from './target.ts';
 
 let env: TestCloud;
 const visa = latestDefinition('VisaIssued')!;
@@ -32,7 +33,8 @@ afterAll(() => env.stop());
 
 const tables = async () => (await env.dynamo().send(new ListTablesCommand({}))).TableNames ?? [];
 
-describe('mx view', () => {
+// Remote: skipped, mx replay switches and deletes the cloud’s tables, read back in this process.
+describe.skipIf(remote)('mx view', () => {
   it('prints stats as a table unless --json', async () => {
     const text = (await env.mx('view', 'labour', 'stats', '--year', '2021')).stdout;
     expect(text).toMatch(/^labour view, 2021-01-01 to 2021-12-31 \(in force on 2021-12-31\)\n\nqandas\n {2}granted +\d/);
@@ -57,7 +59,8 @@ describe('mx view', () => {
   });
 });
 
-describe('the platform\u2019s keys', () => {
+// Remote: skipped, mx replay switches and deletes the cloud’s tables, read back in this process.
+describe.skipIf(remote)('the platform\u2019s keys', () => {
   it('are in mx credentials --json under "platform", marked as such, and call DynamoDB and SQS directly', async () => {
     const out = JSON.parse((await env.mx('credentials', '--json')).stdout);
     expect(Object.keys(out)).toEqual(['endpoint', 'region', 'agencies', 'operators', 'platform']);
@@ -98,7 +101,8 @@ describe('the platform\u2019s keys', () => {
   });
 });
 
-describe('mx replay', () => {
+// Remote: skipped, mx replay switches and deletes the cloud’s tables, read back in this process.
+describe.skipIf(remote)('mx replay', () => {
   it('shows its progress, switches, and removes the table it replaced', async () => {
     const { stdout, stderr } = await env.mx('replay', 'labour');
     const table = env.cloud.tableName('LabourView');

@@ -10,6 +10,7 @@ import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
 import { startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
+import { remote } from './target.ts';
 
 let env: TestCloud;
 beforeAll(async () => {
@@ -17,7 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => env.stop());
 
-describe('DynamoDB on the local cloud', () => {
+// Remote: skipped, it creates and deletes tables with the cloud’s in-process client settings.
+describe.skipIf(remote)('DynamoDB on the local cloud', () => {
   it('serves table, item, query, update and conditional calls to the unmodified SDK', async () => {
     const raw = env.dynamo();
     const doc = env.doc();
@@ -53,7 +55,8 @@ describe('DynamoDB on the local cloud', () => {
   });
 });
 
-describe('mx publish', () => {
+// Remote: skipped, it creates and deletes tables with the cloud’s in-process client settings.
+describe.skipIf(remote)('mx publish', () => {
   const entry = (detailType: string) => exampleEntry(latestDefinition(detailType)!, TOPOLOGY.busName);
 
   it('publishes what `mx schemas example` prints, as the README shows (one pretty-printed JSON object)', async () => {

@@ -21,6 +21,7 @@ import { locateDynoxide } from '../../infra/local/dynoxide.ts';
 import type { BackendName } from '../../infra/local/dynamodb-backends.ts';
 import { TABLES } from '../../infra/topology.ts';
 import { startTestCloud, type TestCloud } from './cloud-harness.ts';
+import { remote } from './target.ts';
 
 const dynoxideHere = !('missing' in locateDynoxide());
 const BACKENDS: BackendName[] = dynoxideHere ? ['dynoxide', 'dynalite'] : ['dynalite'];
@@ -69,7 +70,8 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
-describe.each(BACKENDS)('DynamoDB on %s', (backend) => {
+// Remote: skipped, it chooses the DynamoDB backend each cloud starts on.
+describe.skipIf(remote).each(BACKENDS)('DynamoDB on %s', (backend) => {
   let env: TestCloud;
   beforeAll(async () => {
     env = await cloudOn(backend);

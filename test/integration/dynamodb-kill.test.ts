@@ -21,6 +21,7 @@ import { LocalDynamo } from '../../infra/local/dynamodb.ts';
 import { locateDynoxide } from '../../infra/local/dynoxide.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { spawnCloud, startTestCloud, waitFor } from './cloud-harness.ts';
+import { remote } from './target.ts';
 
 const dynoxideHere = !('missing' in locateDynoxide());
 const BACKENDS: BackendName[] = dynoxideHere ? ['dynoxide', 'dynalite'] : ['dynalite'];
@@ -88,7 +89,8 @@ function platformClient(endpoint: string, credentials: CloudCredentials) {
   return documentClient(new DynamoDBClient({ endpoint, region: credentials.region, credentials: { ...credentials.platform }, maxAttempts: 1 }));
 }
 
-describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
+// Remote: skipped, it kills the cloud (kill -9) and looks for the servers it leaves.
+describe.skipIf(remote).each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
   it('keeps every acknowledged write (single and transactional), restarts on the same backend, leaves no server behind', async () => {
     // Prepare: a cloud in a child process on this backend, so it can really be killed.
     const dataDir = await mkdtemp(path.join(tmpdir(), `mx-kill-${backend}-`));
@@ -196,7 +198,8 @@ describe.each(BACKENDS)('kill -9 of the cloud on %s', (backend) => {
   });
 });
 
-describe('choosing the backend', () => {
+// Remote: skipped, it kills the cloud (kill -9) and looks for the servers it leaves.
+describe.skipIf(remote)('choosing the backend', () => {
   it('names the backend the cloud runs in one log line and in its health', async () => {
     const lines: string[] = [];
     const env = await startTestCloud({ log: (line) => lines.push(line) });

@@ -22,6 +22,7 @@ import type { KeyPair } from '../../infra/local/credentials.ts';
 import { agencyRoleName, operatorRoleName } from '../../infra/local/rest-api.ts';
 import { MINISTRIES, TOPOLOGY, type Ministry } from '../../infra/topology.ts';
 import { settled, startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
+import { remote } from './target.ts';
 
 let env: TestCloud;
 let config: ExchangeApiConfig;
@@ -89,7 +90,8 @@ const depthOf = (queue: string) => {
   return stats.visible + stats.inFlight;
 };
 
-describe('exchange routes on AWS, against the local cloud\u2019s SQS and DynamoDB', () => {
+// Remote: skipped, it runs the AWS exchange handlers in this process on the cloud’s queues.
+describe.skipIf(remote)('exchange routes on AWS, against the local cloud\u2019s SQS and DynamoDB', () => {
   it('answer health with the local cloud\u2019s depths and scope, and CloudWatch\u2019s counts', async () => {
     // Prepare: a parked message on a Labour and on an Interior queue; CloudWatch's sums for Labour's queues.
     await park('view-labour', 'WorkPermitIssued', 'test: parked for health');
@@ -208,7 +210,8 @@ describe('exchange routes on AWS, against the local cloud\u2019s SQS and DynamoD
   });
 });
 
-describe('exchange API handler', () => {
+// Remote: skipped, it runs the AWS exchange handlers in this process on the cloud’s queues.
+describe.skipIf(remote)('exchange API handler', () => {
   it('answers API Gateway proxy events with JSON, refusals as 4xx and its own failures as a 500 that says nothing inside', async () => {
     process.env[CONFIG_ENV] = JSON.stringify(config);
     const { respond } = await import('../../functions/exchange-api/handler.ts');

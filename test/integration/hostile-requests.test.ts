@@ -13,6 +13,7 @@ import { exampleEntry } from '../../schemas/entries.ts';
 import type { CloudCredentials, KeyPair } from '../../infra/local/credentials.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
 import { startCloudProcess, startTestCloud, waitFor, type CloudProcess, type TestCloud } from './cloud-harness.ts';
+import { remote } from './target.ts';
 
 const DEEP = 10_000;
 const deepArray = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
@@ -81,7 +82,8 @@ const httpRequest = (method: string, pathname: string, headers: Record<string, s
     .map(([k, v]) => `${k}: ${v}`)
     .join('\r\n')}\r\n\r\n${body}`;
 
-describe('a client that disconnects mid-request (cloud in its own process)', () => {
+// Remote: skipped, it drops connections on a cloud it owns and reads its log and queues.
+describe.skipIf(remote)('a client that disconnects mid-request (cloud in its own process)', () => {
   const dirs: string[] = [];
   let cloud: CloudProcess;
   let endpoint: string;
@@ -126,7 +128,8 @@ describe('a client that disconnects mid-request (cloud in its own process)', () 
   });
 });
 
-describe('hostile requests (cloud in this process)', () => {
+// Remote: skipped, it drops connections on a cloud it owns and reads its log and queues.
+describe.skipIf(remote)('hostile requests (cloud in this process)', () => {
   let env: TestCloud;
   let port: number;
   const logs: string[] = [];

@@ -18,6 +18,7 @@ import { latestDefinition } from '../../schemas/catalog.ts';
 import { newMeta, toEntry, type PutEventsEntry } from '../../schemas/entries.ts';
 import { TOPOLOGY, type Ministry } from '../../infra/topology.ts';
 import { settled, startTestCloud, type TestCloud } from './cloud-harness.ts';
+import { remote } from './target.ts';
 
 let env: TestCloud;
 beforeAll(async () => {
@@ -47,7 +48,8 @@ const offence = (n: number, fineMci: number) => ({
   penalty: { kind: 'fine', fineMci },
 });
 
-describe('poison events', () => {
+// Remote: skipped, it projects in this process and reads the cloud’s dead-letter counts.
+describe.skipIf(remote)('poison events', () => {
   it('park no good event: breaches are logged whole and listed, good events reach the log and the views', async () => {
     // Prepare: 150 good offences, two fines of 1e300 MCI and a visa whose number is 450 kB, in one burst.
     const good = Array.from({ length: 150 }, (_, i) => rawEntry('AdministrativeOffenceRecorded', offence(i, 10)));
@@ -110,7 +112,8 @@ describe('poison events', () => {
   });
 });
 
-describe('event ids', () => {
+// Remote: skipped, it projects in this process and reads the cloud’s dead-letter counts.
+describe.skipIf(remote)('event ids', () => {
   it('cannot be used by one agency to overwrite another\u2019s log row, nor by an agency to rewrite its own', async () => {
     // Prepare: a visa, then the same id used by Interior for a stay, and by the MFA again for something else.
     const eventId = '7d0c1f1e-8a51-4d61-9c5e-3c0e5b0e9f01';
@@ -131,6 +134,7 @@ describe('event ids', () => {
     const { breaches } = await listBreaches(env.doc(), 'ExchangeLog', { partitions: ['kz.foreign-affairs.berkut'], limit: 50 });
     const conflicts = breaches.filter((b) => b.breach === 'id-conflict');
     expect(conflicts).toHaveLength(1);
-    expect(conflicts[0]).toMatchObject({ detailType: 'VisaRevoked', eventId, conflictsWith: logKey(visa.Source, eventId) });
+    // The row it conflicts with is the MFA's, keyed `<source>#<eventId>` (written out, not computed by logKey).
+    expect(conflicts[0]).toMatchObject({ detailType: 'VisaRevoked', eventId, conflictsWith: `kz.foreign-affairs.berkut#${eventId}` });
   });
 });

@@ -8,22 +8,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { newMeta, toEntry } from '../../schemas/entries.ts';
-import { TOPOLOGY, type Ministry } from '../../infra/topology.ts';
-import { settled, startTestCloud, type TestCloud } from './cloud-harness.ts';
+import type { Ministry } from '../../infra/topology.ts';
+import { mxReachable, startTarget, type TestTarget } from './target.ts';
 
-let env: TestCloud;
-const person = { citizenship: 'UZB', documentNumber: 'FA7000017' };
+let env: TestTarget;
+// A person of this run's own, so a shared remote cloud's earlier reads of someone else do not show.
+const person = { citizenship: 'UZB', documentNumber: `FA${String(Date.now() % 10_000_000).padStart(7, '0')}` };
 const who = `citizenship=${person.citizenship}&document=${person.documentNumber}`;
 
 beforeAll(async () => {
-  env = await startTestCloud();
+  env = await startTarget();
   const definition = latestDefinition('AdministrativeOffenceRecorded')!;
   const data = definition.data.parse({ person, offenceId: 'AO-L-000017', article: '517', region: 'KZ-75', committedOn: '2021-03-01', penalty: { kind: 'fine', fineMci: 10 } });
-  const entry = toEntry(definition, { meta: newMeta(definition, { occurredAt: '2021-03-01T09:00:00Z' }), data } as never, TOPOLOGY.busName);
+  const entry = toEntry(definition, { meta: newMeta(definition, { occurredAt: '2021-03-01T09:00:00Z' }), data } as never, env.busName);
   expect((await env.events('interior').send(new PutEventsCommand({ Entries: [entry] }))).FailedEntryCount).toBe(0);
-  await settled(env);
+  await env.settle();
 });
-afterAll(() => env.stop());
+afterAll(() => env?.stop());
 
 interface Access {
   readonly ministry: string;
@@ -33,7 +34,7 @@ interface Access {
 }
 
 async function read(ministry: Ministry, resource: string, query: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await signedFetch(`${env.endpoint}/api/views/${ministry}/${resource}?${query}`, { keys: env.cloud.credentials.operators[ministry], region: 'us-east-1' });
+  const response = await signedFetch(`${env.api}/api/views/${ministry}/${resource}?${query}`, { keys: env.credentials.operators[ministry], region: env.credentials.region });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -41,7 +42,8 @@ async function ledger(): Promise<Access[]> {
   return JSON.parse((await env.mx('ledger', '--citizenship', person.citizenship, '--document', person.documentNumber, '--json')).stdout) as Access[];
 }
 
-describe('GET /api/views/<ministry>/accesses', () => {
+// Remote without a data dir: skipped, `mx ledger` (the platform's view of every read) needs the local cloud's data dir.
+describe.skipIf(!mxReachable)('GET /api/views/<ministry>/accesses', () => {
   it('needs a purpose, shows only the ministry\u2019s own reads, and is itself recorded', async () => {
     expect((await read('interior', 'person', `${who}&purpose=${encodeURIComponent('offence review AO-L-000017')}`)).status).toBe(200);
 
@@ -70,7 +72,7 @@ describe('GET /api/views/<ministry>/accesses', () => {
   });
 });
 
-describe('a purpose made of nothing', () => {
+describe.skipIf(!mxReachable)('a purpose made of nothing', () => {
   const empty: [string, string][] = [
     ['zero-width spaces', '\u200b'.repeat(10)],
     ['Hangul fillers', '\u3164\u115f\u1160\uffa0\u3164\u3164'],

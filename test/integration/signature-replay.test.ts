@@ -11,12 +11,11 @@ import { logKey } from '../../functions/exchange-log/log-entry.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
-import { TOPOLOGY } from '../../infra/topology.ts';
-import { settled, startTestCloud, type TestCloud } from './cloud-harness.ts';
+import { startTarget, type TestTarget } from './target.ts';
 
-let env: TestCloud;
+let env: TestTarget;
 beforeAll(async () => {
-  env = await startTestCloud();
+  env = await startTarget();
 });
 afterAll(() => env.stop());
 afterEach(() => vi.restoreAllMocks());
@@ -36,9 +35,9 @@ function forge(body: string, from: string, to: string): string {
   return forged;
 }
 
-const replay = (captured: Captured, body: string) => fetch(`${env.endpoint}${captured.path}`, { method: 'POST', headers: captured.headers, body });
+const replay = (captured: Captured, body: string) => fetch(`${env.endpoint!}${captured.path}`, { method: 'POST', headers: captured.headers, body });
 /** The log row of a visa the MFA published (the log is keyed by source and event id). */
-const logged = (eventId: string) => env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey('kz.foreign-affairs.berkut', eventId) } })).then((out) => out.Item);
+const logged = (eventId: string) => env.doc().send(new GetCommand({ TableName: env.tableName('ExchangeLog'), Key: { pk: logKey('kz.foreign-affairs.berkut', eventId) } })).then((out) => out.Item);
 
 describe('a captured PutEvents replayed with another body', () => {
   it('is refused, and the forged event never reaches the log, while the genuine replay is accepted', async () => {
@@ -54,7 +53,7 @@ describe('a captured PutEvents replayed with another body', () => {
       },
       { step: 'deserialize', name: 'captureSignedRequest' },
     );
-    const entry = exampleEntry(latestDefinition('VisaIssued')!, TOPOLOGY.busName);
+    const entry = exampleEntry(latestDefinition('VisaIssued')!, env.busName);
     expect((await client.send(new PutEventsCommand({ Entries: [entry] }))).FailedEntryCount).toBe(0);
     expect(captured!.headers['x-amz-content-sha256']).toMatch(/^[0-9a-f]{64}$/);
 
@@ -67,13 +66,13 @@ describe('a captured PutEvents replayed with another body', () => {
 
     // Without the (signed) hash header the forged body fails the signature itself.
     const { 'x-amz-content-sha256': _hash, ...withoutHash } = captured!.headers;
-    const stripped = await fetch(`${env.endpoint}${captured!.path}`, { method: 'POST', headers: withoutHash, body: forged });
+    const stripped = await fetch(`${env.endpoint!}${captured!.path}`, { method: 'POST', headers: withoutHash, body: forged });
     expect(stripped.status).toBe(400);
     expect(await stripped.json()).toMatchObject({ __type: 'IncompleteSignatureException', message: expect.stringMatching(/x-amz-content-sha256/) });
 
     const genuine = await replay(captured!, captured!.body);
     expect(genuine.status).toBe(200);
-    await settled(env);
+    await env.settle();
     expect(await logged(eventId)).toBeDefined();
     expect(await logged(forgedId)).toBeUndefined();
   });
@@ -87,7 +86,7 @@ describe('a captured PutEvents replayed with another body', () => {
       },
       { step: 'build', name: 'unsignedPayload' },
     );
-    await expect(client.send(new PutEventsCommand({ Entries: [exampleEntry(latestDefinition('VisaIssued')!, TOPOLOGY.busName)] }))).rejects.toMatchObject({
+    await expect(client.send(new PutEventsCommand({ Entries: [exampleEntry(latestDefinition('VisaIssued')!, env.busName)] }))).rejects.toMatchObject({
       name: 'InvalidSignatureException',
       message: expect.stringMatching(/UNSIGNED-PAYLOAD is an S3 feature/),
     });
@@ -102,21 +101,24 @@ describe('a captured command replayed with another body', () => {
       calls.push({ url: String(input), init: init ?? {} });
       return realFetch(input, init);
     });
-    const input = { ...JSON.parse(exampleEntry(latestDefinition('VisaIssued')!, TOPOLOGY.busName).Detail).data, visaNumber: 'RP0000001' };
-    const keys = env.cloud.credentials.agencies['foreign-affairs'];
-    const issued = await signedFetch(`${env.endpoint}/commands/berkut`, { method: 'POST', body: JSON.stringify({ command: 'issue-visa', input }), keys, region: 'us-east-1' });
+    // A visa number of this run's own, so a shared remote cloud that saw an earlier run does not hold it already.
+    const visaNumber = `RP${String(Date.now() % 10_000_000).padStart(7, '0')}`;
+    const forgedNumber = `RP${String((Date.now() + 1) % 10_000_000).padStart(7, '0')}`;
+    const input = { ...JSON.parse(exampleEntry(latestDefinition('VisaIssued')!, env.busName).Detail).data, visaNumber };
+    const keys = env.credentials.agencies['foreign-affairs'];
+    const issued = await signedFetch(`${env.api}/commands/berkut`, { method: 'POST', body: JSON.stringify({ command: 'issue-visa', input }), keys, region: env.credentials.region });
     expect(issued.status).toBe(201);
     vi.restoreAllMocks();
 
     const [call] = calls;
     const headers = call!.init.headers as Record<string, string>;
     const body = Buffer.from(call!.init.body as Uint8Array).toString('utf8');
-    const forged = forge(body, 'RP0000001', 'RP0000002');
+    const forged = forge(body, visaNumber, forgedNumber);
     const refused = await fetch(call!.url, { method: 'POST', headers, body: forged });
     expect(refused.status).toBe(403);
     expect(await refused.json()).toEqual({ error: { code: 'InvalidSignatureException', message: 'x-amz-content-sha256 does not match the SHA-256 of the body received' } });
 
-    await settled(env);
+    await env.settle();
     const again = await fetch(call!.url, { method: 'POST', headers, body });
     // The genuine replay verifies and reaches the system, which refuses a visa number it already holds.
     expect(again.status).toBe(409);

@@ -24,6 +24,7 @@ import { documentClient } from '../../functions/lib/clients.ts';
 import { claimLeaves } from '../../functions/merkle/sequencer.ts';
 import type { CloudCredentials } from '../../infra/local/credentials.ts';
 import { MX, settled, spawnCloud, startCloudProcess, startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
+import { remote } from './target.ts';
 
 const run = promisify(execFile);
 /** Checkpoints come quickly here: tests wait for them, and a real deployment's N and T would only slow the suite. */
@@ -82,7 +83,8 @@ async function rowAt(cloud: TestCloud, index: number): Promise<Record<string, At
 
 const exchangeLog = (result: { logs: LogVerification[] }) => result.logs.find((l) => l.log === 'exchange-log')!;
 
-describe('signed exchange log', () => {
+// Remote: skipped, it tampers with the log’s rows and kills the cloud (kill -9).
+describe.skipIf(remote)('signed exchange log', () => {
   it('verifies untouched: every accepted event is a leaf, every index is held, every checkpoint signed and matching', async () => {
     // Prepare: 60 stays, one delivered twice (a redelivery) and one id reused for a different event (an id conflict).
     const cloud = await signedCloud(60);
@@ -186,7 +188,8 @@ async function firstEventId(cloud: TestCloud): Promise<string> {
   return (await rowAt(cloud, 0)).eventId!.S!;
 }
 
-describe('signed access ledger', () => {
+// Remote: skipped, it tampers with the log’s rows and kills the cloud (kill -9).
+describe.skipIf(remote)('signed access ledger', () => {
   it('exports a person\u2019s reads in the Data Tracker\u2019s fields, each with a proof that checks offline', async () => {
     env = await startTestCloud({ transparency: FAST });
     const stay = exampleEntry(latestDefinition('StayRegistered')!, TOPOLOGY.busName);
@@ -219,7 +222,8 @@ describe('signed access ledger', () => {
   });
 });
 
-describe('sequencing across kill -9', () => {
+// Remote: skipped, it tampers with the log’s rows and kills the cloud (kill -9).
+describe.skipIf(remote)('sequencing across kill -9', () => {
   it('leaves no index unexplained: every claimed leaf holds a row or a void, and the restarted log verifies', async () => {
     // Prepare: a cloud in a child process, checkpointing quickly, under a flood of events.
     const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-merkle-kill-'));

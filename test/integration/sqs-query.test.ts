@@ -15,6 +15,7 @@ import { MAX_QUERY_BODY_BYTES } from '../../infra/local/sqs-query-server.ts';
 import { MAX_QUERY_PARAMETERS } from '../../infra/local/sqs-query.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
 import { startTestCloud, type TestCloud } from './cloud-harness.ts';
+import { remote } from './target.ts';
 
 let env: TestCloud;
 const logged: string[] = [];
@@ -98,7 +99,8 @@ function expectXmlError(answer: Answer, status: number, code: string, message: R
   expect(unescape(match![2]!)).toMatch(message);
 }
 
-describe('SQS query protocol on the wire', () => {
+// Remote: skipped, it compares with the cloud’s queues in this process and reads its log.
+describe.skipIf(remote)('SQS query protocol on the wire', () => {
   it('answers a signed form POST in XML', async () => {
     const answer = await call({ body: form({ Action: 'ListQueues', QueueNamePrefix: 'mx-view-' }) });
     expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 200, contentType: 'text/xml' });

@@ -8,25 +8,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchSigned } from '../../infra/cli/signed-request.ts';
 import { MINISTRIES } from '../../infra/topology.ts';
 import { keysProblem } from '../../functions/console/sign-in.ts';
-import { startTestCloud, type TestCloud } from './cloud-harness.ts';
+import { startTarget, type Keys, type TestTarget } from './target.ts';
 
-let env: TestCloud;
+let env: TestTarget;
 beforeAll(async () => {
-  env = await startTestCloud();
+  env = await startTarget();
 });
 afterAll(async () => {
   await env?.stop();
 });
 
-async function whoami(keys: { accessKeyId: string; secretAccessKey: string }, method = 'GET') {
-  const response = await fetchSigned(`${env.endpoint}/api/whoami`, { credentials: keys, region: env.cloud.credentials.region, method });
+async function whoami(keys: TestTarget['credentials']['platform'], method = 'GET') {
+  const response = await fetchSigned(`${env.api}/api/whoami`, { credentials: keys, region: env.credentials.region, method });
   return { status: response.status, errorType: response.headers.get('x-amzn-errortype') ?? undefined, body: (await response.json()) as Record<string, any> };
 }
 
 describe('GET /api/whoami', () => {
   it('names each operator’s ministry from its keys alone', async () => {
     for (const ministry of MINISTRIES) {
-      const answer = await whoami(env.cloud.credentials.operators[ministry]);
+      const answer = await whoami(env.credentials.operators[ministry]);
       expect(answer.status, ministry).toBe(200);
       expect(answer.body).toMatchObject({ kind: 'operator', ministry });
       expect(answer.body.arn).toMatch(new RegExp(`assumed-role/mx-operator-${ministry}/`));
@@ -34,13 +34,13 @@ describe('GET /api/whoami', () => {
   });
 
   it('tells an agency’s keys from an operator’s, and knows the platform as neither', async () => {
-    expect((await whoami(env.cloud.credentials.agencies.labour)).body).toMatchObject({ kind: 'agency', ministry: 'labour' });
-    expect((await whoami(env.cloud.credentials.agencies['border-service'])).body).toMatchObject({ kind: 'agency', ministry: 'border-service' });
-    expect((await whoami(env.cloud.credentials.platform)).body).toMatchObject({ kind: 'unknown' });
+    expect((await whoami(env.credentials.agencies.labour)).body).toMatchObject({ kind: 'agency', ministry: 'labour' });
+    expect((await whoami(env.credentials.agencies['border-service'])).body).toMatchObject({ kind: 'agency', ministry: 'border-service' });
+    expect((await whoami(env.credentials.platform)).body).toMatchObject({ kind: 'unknown' });
   });
 
   it('refuses wrong keys as API Gateway does, and the console says why in one sentence', async () => {
-    const operator = env.cloud.credentials.operators.interior;
+    const operator: Keys = env.credentials.operators.interior;
     const wrongSecret = await whoami({ accessKeyId: operator.accessKeyId, secretAccessKey: `${operator.secretAccessKey}x` });
     expect(wrongSecret.status).toBe(403);
     expect(wrongSecret.errorType).toBe('InvalidSignatureException');
@@ -51,12 +51,12 @@ describe('GET /api/whoami', () => {
     expect(unknownKey.errorType).toBe('UnrecognizedClientException');
     expect(keysProblem({ status: unknownKey.status, code: unknownKey.errorType, message: unknownKey.body.error?.message })).toBe('This access key ID is not known here; copy it again from your ministry’s operator keys.');
 
-    const unsigned = await fetch(`${env.endpoint}/api/whoami`);
+    const unsigned = await fetch(`${env.api}/api/whoami`);
     expect(unsigned.status).toBe(401);
   });
 
   it('takes GET only', async () => {
-    const answer = await whoami(env.cloud.credentials.operators.labour, 'POST');
+    const answer = await whoami(env.credentials.operators.labour, 'POST');
     expect(answer.status).toBe(405);
     expect(answer.body.error.message).toMatch(/GET/);
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { conflictKey, isReplay, logKey, toConflictWrite, toLogWrite } from '../../functions/exchange-log/log-entry.ts';
+import { isReplay, toConflictWrite, toLogWrite } from '../../functions/exchange-log/log-entry.ts';
 import { personKey } from '../../functions/lib/person-key.ts';
 import { SOURCES } from '../../schemas/define.ts';
 import { busEvent } from '../fixtures/bus-events.ts';
@@ -42,8 +42,9 @@ describe('exchange log entry', () => {
     const eventId = '0f8e8e2a-1c1d-4b7a-9a0e-2f7b5d1c6a10';
     const visa = toLogWrite(busEvent('VisaIssued', { meta: { eventId } }), SECRET, KNOWN).entry;
     const stay = toLogWrite(busEvent('StayRegistered', { meta: { eventId } }), SECRET, KNOWN).entry;
-    expect(visa.pk).toBe(logKey('kz.foreign-affairs.berkut', eventId));
-    expect(stay.pk).toBe(logKey('kz.interior.berkut', eventId));
+    // The log key is `<source>#<eventId>`, written out here rather than computed by logKey, the function under test.
+    expect(visa.pk).toBe(`kz.foreign-affairs.berkut#${eventId}`);
+    expect(stay.pk).toBe(`kz.interior.berkut#${eventId}`);
     expect(visa.digest).not.toBe(stay.digest);
   });
 
@@ -92,7 +93,8 @@ describe('exchange log entry', () => {
     const first = toLogWrite(busEvent('VisaIssued', { meta: { eventId } }), SECRET, KNOWN).entry;
     const second = toLogWrite(busEvent('VisaRevoked', { meta: { eventId } }), SECRET, KNOWN);
     const { entry } = toConflictWrite(second, first, KNOWN);
-    expect(entry.pk).toBe(conflictKey(second.entry));
+    // `conflict#<the taken key>#<the second event's bus id>`: each conflicting delivery gets its own row.
+    expect(entry.pk).toBe(`conflict#kz.foreign-affairs.berkut#${eventId}#${second.entry.busEventId}`);
     expect(entry.pk).not.toBe(first.pk);
     expect(entry).toMatchObject({ valid: false, breach: 'id-conflict', breachSource: 'kz.foreign-affairs.berkut', conflictsWith: first.pk, detail: second.entry.detail });
     expect(entry.issues![0]!.message).toMatch(/already used by kz\.foreign-affairs\.berkut for a different event \(VisaIssued/);

@@ -16,6 +16,19 @@ const count = <T>(items: readonly T[], key: (item: T) => string) => {
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return counts;
 };
+/** The fields of planned command inputs the calibration test reads (each command has some of them). */
+interface PlannedInput {
+  readonly person: { readonly citizenship: string; readonly documentNumber: string };
+  readonly settlementRegion?: string;
+  readonly originCountry?: string;
+  readonly familyMembers?: number;
+  readonly year?: number;
+  readonly quota?: number;
+  readonly visaNumber?: string;
+  readonly revokedOn?: string;
+  readonly validFrom?: string;
+  readonly validUntil?: string;
+}
 const inYear = (day: unknown, year = '2021') => String(day).startsWith(year);
 
 describe('simulation plan', () => {
@@ -38,29 +51,71 @@ describe('simulation plan', () => {
     expect(planYear(2021, 0.01, 43).scripts).not.toEqual(a.scripts);
   });
 
-  it('is calibrated to the seed at full scale', () => {
-    const { targets } = planYear(2021, 1, 1);
-    expect(targets.qandasGranted).toBe(17_540);
-    expect(targets.qandasQuota).toBe(941);
-    expect(targets.qandasQuotaPeople).toBe(941);
-    // The quota is of people: its 941 places go to families of 1-6, fewer statuses than people.
+  it('is calibrated to the seed at full scale: counted from the commands it plans, not from its own targets', () => {
+    // The figures below are the seed paper's (/work/shared/seed, "Regulation of migration processes in Kazakhstan"),
+    // copied here, so a plan that sends other commands than its targets claim fails. Paper's words in quotes.
+    const plan = planYear(2021, 1, 1);
+    const all = [...plan.setup, ...plan.scripts.flat()];
+    const inputs = (command: string) => all.filter((c) => c.command === command).map((c) => c.input as unknown as PlannedInput);
+    const person = (i: PlannedInput) => `${i.person.citizenship} ${i.person.documentNumber}`;
+
+    // "By the end of 2021, 17,540 ethnic Kazakhs have returned ... and received the qandas status."
+    const grants = inputs('grant-qandas-status');
+    expect(grants).toHaveLength(17_540);
+    const share = (key: 'settlementRegion' | 'originCountry', value: string) => grants.filter((g) => g[key] === value).length / grants.length;
+    // "mainly settled in Almaty (28.5%), Mangystau (19%)" regions: KZ-19 and KZ-47.
+    expect(share('settlementRegion', 'KZ-19')).toBeCloseTo(0.285, 2);
+    expect(share('settlementRegion', 'KZ-47')).toBeCloseTo(0.19, 2);
+    // "76.2% ... from Uzbekistan"; the paper's five shares add up to 100.2 %, so 76.2 / 100.2 = 0.7605.
+    expect(share('originCountry', 'UZB')).toBeCloseTo(0.7605, 3);
+    // "the regional qandas quota ... was set at 941 people for 2021"; "for 2022 ... increased to 1,499 people".
+    const quota = (year: number) => inputs('set-qandas-quota').filter((q) => q.year === year).reduce((n, q) => n + q.quota!, 0);
+    expect(quota(2021)).toBe(941);
+    expect(quota(2022)).toBe(1_499);
+    // The quota is of people: the families settled in the five quota regions (Akmola KZ-11, Kostanay KZ-39, Pavlodar
+    // KZ-55, North Kazakhstan KZ-59, East Kazakhstan KZ-63) number 941 people, in fewer statuses (families of 1-6).
+    const inQuota = grants.filter((g) => ['KZ-11', 'KZ-39', 'KZ-55', 'KZ-59', 'KZ-63'].includes(g.settlementRegion!));
+    expect(inQuota.reduce((n, g) => n + g.familyMembers!, 0)).toBe(941);
+    expect(inQuota.length).toBeGreaterThanOrEqual(Math.ceil(941 / 6));
+    expect(inQuota.length).toBeLessThan(941 / 2);
+
+    // "As of December 1, 2021, 15,527 foreign citizens are engaged in labor activity ... based on the permits of local
+    // executive authorities ... China (3,784 people), Great Britain (1,996), Turkey (1,985), India (1,182), and
+    // Uzbekistan (1,138)." In force that day: issued, not yet ended, and not on a visa revoked by then.
+    const revokedVisas = new Set(inputs('revoke-visa').filter((r) => r.revokedOn! <= '2021-12-01').map((r) => r.visaNumber));
+    const inForce = inputs('issue-work-permit').filter(
+      (p) => p.validFrom! <= '2021-12-01' && p.validUntil! >= '2021-12-01' && !(p.visaNumber && revokedVisas.has(p.visaNumber)),
+    );
+    expect(inForce).toHaveLength(15_527);
+    const byCountry = count(inForce, (p) => p.person.citizenship);
+    expect(byCountry).toMatchObject({ CHN: 3_784, GBR: 1_996, TUR: 1_985, IND: 1_182, UZB: 1_138 });
+
+    // "annually more than 100 thousand foreign citizens are held administratively responsible and more than 10
+    // thousand get deported": people, not offences. The calibration makes it 100,400 people, a tenth of whom offend
+    // twice: 100,400 + 10,040 = 110,440 offences; and 10,400 deportations.
+    const offences = inputs('record-offence');
+    const offenders = new Set(offences.map(person));
+    expect(offenders.size).toBeGreaterThan(100_000);
+    expect(offenders.size).toBe(100_400);
+    expect(offences).toHaveLength(110_440);
+    expect(inputs('order-deportation').length).toBeGreaterThan(10_000);
+    expect(inputs('order-deportation')).toHaveLength(10_400);
+    expect(inputs('issue-patent')).toHaveLength(3_000);
+
+    // What the plan says it planned is what it planned (the in-memory run below checks the views against these).
+    const { targets } = plan;
+    expect(targets.qandasGranted).toBe(grants.length);
     expect(targets.qandasPeopleInQuota).toBe(941);
-    expect(targets.qandasGrantedInQuota).toBeGreaterThanOrEqual(Math.ceil(941 / 6));
-    expect(targets.qandasGrantedInQuota).toBeLessThan(941 / 2);
-    expect(targets.leaActive).toBe(15_527);
-    expect(targets.leaActiveByCountry).toMatchObject({ CHN: 3_784, GBR: 1_996, TUR: 1_985, IND: 1_182, UZB: 1_138 });
-    // "More than 100 thousand foreign citizens are held administratively responsible": people.
-    expect(targets.offenders).toBe(100_400);
-    expect(targets.offences).toBe(110_440);
-    expect(targets.deportations).toBe(10_400);
-    expect(targets.overstays).toBe(ASSUMPTIONS.overstayers + ASSUMPTIONS.inconsistencies['permit-after-visa-expired']);
-    expect(targets.patentsIssued).toBe(3_000);
-    expect(targets.patentsActiveOn.on).toBe('2021-12-01');
-    expect(targets.contradictions).toEqual({ on: '2021-12-01', byRule: ASSUMPTIONS.inconsistencies });
-    const share = (region: string) => targets.qandasBySettlementRegion[region]! / targets.qandasGranted;
-    expect(share('KZ-19')).toBeCloseTo(0.285, 2);
-    expect(share('KZ-47')).toBeCloseTo(0.19, 2);
-    expect(targets.qandasByOrigin.UZB! / targets.qandasGranted).toBeCloseTo(SEED_2021.qandasOrigin.UZB / 100.2, 3);
+    expect(targets.qandasGrantedInQuota).toBe(inQuota.length);
+    expect(targets.leaActive).toBe(inForce.length);
+    expect(targets.offenders).toBe(offenders.size);
+    expect(targets.offences).toBe(offences.length);
+    // 600 visitors who never leave + 40 LEA workers whose 90-day business visa ran out (calibration.ts).
+    expect(targets.overstays).toBe(640);
+    expect(targets.contradictions).toEqual({
+      on: '2021-12-01',
+      byRule: { 'permit-after-visa-expired': 40, 'permit-after-deportation': 20, 'permit-after-visa-revoked': 15 },
+    });
   }, 30_000); // plans 579,000 commands: about 2 s alone, several times that beside other suites on two cores
 
   it('shows each inconsistency at any scale, so the contradictions example finds something', () => {

@@ -4,7 +4,6 @@ import * as berkut from '../../functions/systems/berkut/commands.ts';
 import * as labour from '../../functions/systems/foreign-labour/commands.ts';
 import * as qandas from '../../functions/systems/qandas/commands.ts';
 import { events as schemas } from '../../schemas/index.ts';
-import { mciFor } from '../../schemas/reference/mci.ts';
 import { findReactions } from '../../functions/systems/reactions.ts';
 import { busEventsOf, MemoryRegistry, SECRET } from '../fixtures/memory-registry.ts';
 
@@ -306,7 +305,9 @@ describe('qandas rules', () => {
     await registry.run(qandas.grantQandasStatus, grant(1, 'KZ-59'));
     const pay = { person: grant(1, 'KZ-59').person, qandasId: 'Q-2021-000001', kind: 'relocation', paidOn: '2021-04-06' };
     const [paid] = await registry.run(qandas.paySubsidy, pay);
-    expect(paid!.data).toMatchObject({ mciUnits: 140, mciYear: 2021, amountKzt: 140 * mciFor(2021), familyMembers: 4 });
+    // The seed paper: "one-time payment of 35 MCI to each family member"; the 2021 MCI was 2,917 tenge (budget law).
+    // A family of 4: 35 × 4 = 140 MCI; 140 × 2,917 = 408,380 tenge.
+    expect(paid!.data).toMatchObject({ mciUnits: 140, mciYear: 2021, amountKzt: 408_380, familyMembers: 4 });
     expect(await refusal(registry.run(qandas.paySubsidy, pay))).toMatchObject({ code: 'relocation-already-paid' });
   });
 
@@ -317,8 +318,13 @@ describe('qandas rules', () => {
     await registry.run(qandas.grantQandasStatus, grant(2, 'KZ-19'));
     const rent = (period: string, rentMci = 20) => ({ person: grant(1, 'KZ-59').person, qandasId: 'Q-2021-000001', kind: 'rent', period, paidOn: `${period}-05`, rentMci });
     const [paid] = await registry.run(qandas.paySubsidy, rent('2021-04'));
-    expect(paid!.data).toMatchObject({ mciUnits: 20, amountKzt: 20 * mciFor(2021), period: '2021-04' });
+    // 20 MCI × 2,917 tenge (the 2021 MCI) = 58,340 tenge, for April.
+    expect(paid!.data).toMatchObject({ mciUnits: 20, mciYear: 2021, amountKzt: 58_340, period: '2021-04' });
     expect(await refusal(registry.run(qandas.paySubsidy, rent('2021-04')))).toMatchObject({ code: 'rent-already-paid' });
+    // December's rent paid in January: the period stays the month paid for, the MCI is the year it is paid in
+    // (2022: 3,063 tenge), so 25 × 3,063 = 76,575 tenge.
+    const [late] = await registry.run(qandas.paySubsidy, { ...rent('2021-12', 25), paidOn: '2022-01-10' });
+    expect(late!.data).toMatchObject({ mciUnits: 25, mciYear: 2022, amountKzt: 76_575, period: '2021-12' });
     expect(await refusal(registry.run(qandas.paySubsidy, rent('2022-03')))).toMatchObject({ code: 'rent-period-over' });
     expect(qandas.paySubsidy.input.safeParse(rent('2021-05', 31)).success).toBe(false);
     expect(await refusal(registry.run(qandas.paySubsidy, { ...rent('2021-05'), person: grant(2, 'KZ-19').person, qandasId: 'Q-2021-000002' }))).toMatchObject({ code: 'not-in-quota' });
