@@ -16,7 +16,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { documentClient } from '../../functions/lib/clients.ts';
 import type { AwsClientSettings } from '../../functions/lib/lambda-entry.ts';
 import { checkTopology, TOPOLOGY, type TableSpec, type Topology } from '../topology.ts';
-import { serveSwitchTable } from './admin.ts';
+import { serveAdmin } from './admin.ts';
 import { AwsError, sendAwsError, sendJson } from './aws-protocol.ts';
 import { allowEverything, type Authorize, type Caller } from './authorize.ts';
 import { keyringFor, type KeyHolder } from './callers.ts';
@@ -152,7 +152,17 @@ export class LocalCloud {
       authenticate: (request) => this.authenticate(request),
       authorize: this.authorize,
       serveHealth: (request, res) => this.serveHealth(request, res),
-      serveAdmin: (request, res) => serveSwitchTable({ authenticate: (r) => this.authenticate(r), switchTable: (id, physical) => this.switchTable(id, physical) }, request, res),
+      serveAdmin: (request, res) =>
+        serveAdmin(
+          {
+            authenticate: (r) => this.authenticate(r),
+            switchTable: (id, physical) => this.switchTable(id, physical),
+            schedules: () => this.scheduleNames,
+            triggerSchedule: (name, time) => this.triggerSchedule(name, time),
+          },
+          request,
+          res,
+        ),
       log: this.log,
     });
   }

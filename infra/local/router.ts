@@ -6,6 +6,7 @@
  * caller and asks `authorize` before any service acts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ADMIN_ROUTES } from './admin.ts';
 import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
 import type { Authorize, Caller } from './authorize.ts';
 import { serveConsole } from './console.ts';
@@ -71,7 +72,7 @@ export class Router {
     const request: RawRequest = { method, url, headers: req.headers, body };
     if (method === 'GET' && (url === '/_mx/health' || url === '/_localstack/health')) return deps.serveHealth(request, res);
     if (method === 'GET' && (await serveConsole(url, res))) return;
-    if (url === '/_mx/admin/tables' && method === 'POST') return deps.serveAdmin(request, res);
+    if (ADMIN_ROUTES.includes(url) && method === 'POST') return deps.serveAdmin(request, res);
     const restApi = deps.restApi();
     if (restApi?.handles(url)) return restApi.serve(request, res);
     await this.dispatch(request, res as unknown as BufferedResponse);

@@ -16,6 +16,7 @@ import type { AuthorizationRequest, Caller } from '../../infra/local/authorize.t
 import { loadTemplate } from '../../infra/local/template/source.ts';
 import type { CfnResourceDefinition, CfnTemplate } from '../../infra/local/template/template-types.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
+import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { settled, startTestCloud, type TestCloud } from './cloud-harness.ts';
 
 let env: TestCloud;
@@ -126,6 +127,17 @@ describe('the local cloud materialises the synthesized template', () => {
     await env.cloud.triggerSchedule('Apis-OverstayCheck', new Date('2026-11-30T01:30:00Z'));
     // The berkut command function ran as its own role and read its registry.
     expect(seen.slice(before).map((s) => s.caller.arn)).toContain('arn:aws:sts::000000000000:assumed-role/Apis-Commands-berkutServiceRole/Apis-Commands-berkut');
+  });
+
+  it('lets the platform run a schedule through the admin route, naming what it refuses', async () => {
+    const admin = (keys: { accessKeyId: string; secretAccessKey: string }, body: unknown) =>
+      signedFetch(`${env.endpoint}/_mx/admin/schedules`, { method: 'POST', body: JSON.stringify(body), keys, region: 'us-east-1', service: 'mx' });
+    const ran = await admin(env.cloud.credentials.platform, { schedule: 'Apis-OverstayCheck', time: '2026-11-30T01:30:00Z' });
+    expect([ran.status, await ran.json()]).toEqual([200, { schedule: 'Apis-OverstayCheck', time: '2026-11-30T01:30:00.000Z', ran: true }]);
+    const unknown = await admin(env.cloud.credentials.platform, { schedule: 'Nightly' });
+    expect([unknown.status, await unknown.text()]).toEqual([400, expect.stringContaining('give schedule, one of: Apis-OverstayCheck')]);
+    const agency = await admin(env.cloud.credentials.agencies.interior, { schedule: 'Apis-OverstayCheck' });
+    expect([agency.status, await agency.text()]).toEqual([403, expect.stringContaining('only the platform principal may call /_mx/admin/schedules')]);
   });
 
   it('makes every call of a function as its own role, and the authorize hook\u2019s refusal reaches the caller', async () => {

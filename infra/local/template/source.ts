@@ -11,7 +11,7 @@
  * (infra/constructs/exchange-function.ts).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../paths.ts';
 import type { Topology } from '../../topology.ts';
@@ -80,6 +80,20 @@ export async function loadTemplate(topology?: Topology, log: (message: string) =
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(temporary, JSON.stringify(template));
   await rename(temporary, file);
+  await pruneCache(file);
   log(`synthesized the stack's template in ${Date.now() - started} ms (cached as ${path.relative(REPO_ROOT, file)})`);
   return template;
+}
+
+/** Templates of sources long since edited: each edit leaves one behind. Another test run's recent ones stay. */
+const CACHE_KEEP_MS = 24 * 60 * 60 * 1000;
+
+async function pruneCache(keep: string): Promise<void> {
+  const now = Date.now();
+  for (const name of await readdir(TEMPLATE_CACHE_DIR).catch(() => [])) {
+    const file = path.join(TEMPLATE_CACHE_DIR, name);
+    if (file === keep || !name.startsWith('template-')) continue;
+    const modified = await stat(file).then((s) => s.mtimeMs, () => now);
+    if (now - modified > CACHE_KEEP_MS) await rm(file, { force: true });
+  }
 }
