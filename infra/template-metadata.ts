@@ -4,7 +4,7 @@
  * cloud reads these names without loading the CDK.
  */
 
-/** On every `AWS::Lambda::Function`: its source module, relative to the repository root (the cloud runs it, not the bundle). */
+/** On every `AWS::Lambda::Function`: its source module, relative to the repository root (run locally, not bundled). */
 export const HANDLER_MODULE_METADATA = 'mx:handler-module';
 
 /** A resource's physical name on the local cloud, where the template leaves it to CloudFormation to generate. */

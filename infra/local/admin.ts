@@ -21,14 +21,19 @@ export const ADMIN_ROUTES = ['/_mx/admin/tables', '/_mx/admin/schedules'];
 export async function serveAdmin(deps: AdminDeps, request: RawRequest, res: ServerResponse): Promise<void> {
   try {
     const caller = await deps.authenticate(request);
-    if (caller.kind !== 'platform') throw new AwsError('AccessDeniedException', `only the platform principal may call ${request.url}`, 403);
+    if (caller.kind !== 'platform')
+      throw new AwsError('AccessDeniedException', `only the platform principal may call ${request.url}`, 403);
     const body = parseJsonBody(request.body);
     if (request.url === '/_mx/admin/schedules') {
       if (typeof body.schedule !== 'string' || !deps.schedules().includes(body.schedule)) {
-        throw new AwsError('ValidationException', `give schedule, one of: ${deps.schedules().join(', ') || '(none runs here)'}`);
+        throw new AwsError(
+          'ValidationException',
+          `give schedule, one of: ${deps.schedules().join(', ') || '(none runs here)'}`,
+        );
       }
       const time = body.time === undefined ? new Date() : new Date(String(body.time));
-      if (Number.isNaN(time.getTime())) throw new AwsError('ValidationException', 'time is not an ISO 8601 date and time');
+      if (Number.isNaN(time.getTime()))
+        throw new AwsError('ValidationException', 'time is not an ISO 8601 date and time');
       try {
         await deps.triggerSchedule(body.schedule, time);
       } catch (error) {
@@ -37,13 +42,16 @@ export async function serveAdmin(deps: AdminDeps, request: RawRequest, res: Serv
       }
       return sendJson(res, 200, { schedule: body.schedule, time: time.toISOString(), ran: true }, 'application/json');
     }
-    if (typeof body.table !== 'string' || typeof body.physicalName !== 'string') throw new AwsError('ValidationException', 'give table and physicalName');
+    if (typeof body.table !== 'string' || typeof body.physicalName !== 'string')
+      throw new AwsError('ValidationException', 'give table and physicalName');
     await deps.switchTable(body.table, body.physicalName);
     sendJson(res, 200, { table: body.table, physicalName: body.physicalName }, 'application/json');
   } catch (error) {
     if (error instanceof AwsError) return sendAwsError(res, error, 'application/json');
-    if (error instanceof AuthError) return sendAwsError(res, new AwsError(error.code, error.message, 403), 'application/json');
-    if ((error as Error).name === 'ResourceNotFoundException') return sendAwsError(res, new AwsError('ResourceNotFoundException', (error as Error).message), 'application/json');
+    if (error instanceof AuthError)
+      return sendAwsError(res, new AwsError(error.code, error.message, 403), 'application/json');
+    if ((error as Error).name === 'ResourceNotFoundException')
+      return sendAwsError(res, new AwsError('ResourceNotFoundException', (error as Error).message), 'application/json');
     throw error;
   }
 }

@@ -16,7 +16,8 @@ import type { LocalRole } from './template/resources/roles.ts';
 export const agencyRoleName = (agency: Ministry) => `mx-agency-${agency}`;
 export const operatorRoleName = (ministry: Ministry) => `mx-operator-${ministry}`;
 
-export const assumedRoleArn = (account: string, role: string, session: string) => `arn:aws:sts::${account}:assumed-role/${role}/${session}`;
+export const assumedRoleArn = (account: string, role: string, session: string) =>
+  `arn:aws:sts::${account}:assumed-role/${role}/${session}`;
 
 export interface KeyHolder {
   readonly secret: string;
@@ -30,35 +31,64 @@ export interface Keyring {
 }
 
 function localKeyPair(): KeyPair {
-  return { accessKeyId: `ASIA${randomBytes(10).toString('hex').toUpperCase().slice(0, 16)}`, secretAccessKey: randomBytes(30).toString('base64') };
+  return {
+    accessKeyId: `ASIA${randomBytes(10).toString('hex').toUpperCase().slice(0, 16)}`,
+    secretAccessKey: randomBytes(30).toString('base64'),
+  };
 }
 
 /**
  * `sessions` names each role's session (the function that assumes it); roles without one use `local`.
  * Fails if the template lacks a role the data dir's keys stand for.
  */
-export function keyringFor(credentials: CloudCredentials, roles: readonly LocalRole[], account: string, sessions: ReadonlyMap<string, string>): Keyring {
+export function keyringFor(
+  credentials: CloudCredentials,
+  roles: readonly LocalRole[],
+  account: string,
+  sessions: ReadonlyMap<string, string>,
+): Keyring {
   const keys = new Map<string, KeyHolder>();
   const names = new Set(roles.map((r) => r.name));
   const roleArn = (role: string) => {
-    if (!names.has(role)) throw new Error(`the template has no role ${role}, which the data dir's keys act as (infra/stacks/exchange-stack.ts names it)`);
+    if (!names.has(role))
+      throw new Error(
+        `the template has no role ${role}, which the data dir's keys act as (infra/stacks/exchange-stack.ts names it)`,
+      );
     return assumedRoleArn(account, role, 'local');
   };
-  for (const [id, pair] of Object.entries(credentials.agencies) as [Ministry, CloudCredentials['agencies'][Ministry]][]) {
-    keys.set(pair.accessKeyId, { secret: pair.secretAccessKey, caller: { kind: 'agency', id, sources: pair.sources, arn: roleArn(agencyRoleName(id)) } });
+  for (const [id, pair] of Object.entries(credentials.agencies) as [
+    Ministry,
+    CloudCredentials['agencies'][Ministry],
+  ][]) {
+    keys.set(pair.accessKeyId, {
+      secret: pair.secretAccessKey,
+      caller: { kind: 'agency', id, sources: pair.sources, arn: roleArn(agencyRoleName(id)) },
+    });
   }
   for (const [ministry, pair] of Object.entries(credentials.operators) as [Ministry, KeyPair][]) {
-    keys.set(pair.accessKeyId, { secret: pair.secretAccessKey, caller: { kind: 'operator', ministry, arn: roleArn(operatorRoleName(ministry)) } });
+    keys.set(pair.accessKeyId, {
+      secret: pair.secretAccessKey,
+      caller: { kind: 'operator', ministry, arn: roleArn(operatorRoleName(ministry)) },
+    });
   }
-  keys.set(credentials.platform.accessKeyId, { secret: credentials.platform.secretAccessKey, caller: { kind: 'platform', arn: `arn:aws:iam::${account}:root` } });
-  const claimed = new Set([...Object.keys(credentials.agencies).map((a) => agencyRoleName(a as Ministry)), ...Object.keys(credentials.operators).map((m) => operatorRoleName(m as Ministry))]);
+  keys.set(credentials.platform.accessKeyId, {
+    secret: credentials.platform.secretAccessKey,
+    caller: { kind: 'platform', arn: `arn:aws:iam::${account}:root` },
+  });
+  const claimed = new Set([
+    ...Object.keys(credentials.agencies).map((a) => agencyRoleName(a as Ministry)),
+    ...Object.keys(credentials.operators).map((m) => operatorRoleName(m as Ministry)),
+  ]);
   const roleKeys = new Map<string, KeyPair>();
   for (const role of roles) {
     if (claimed.has(role.name)) continue;
     const pair = localKeyPair();
     roleKeys.set(role.logicalId, pair);
     // Until the IAM evaluator decides from the role's policies, a function acts with the platform's reach.
-    keys.set(pair.accessKeyId, { secret: pair.secretAccessKey, caller: { kind: 'platform', arn: assumedRoleArn(account, role.name, sessions.get(role.logicalId) ?? 'local') } });
+    keys.set(pair.accessKeyId, {
+      secret: pair.secretAccessKey,
+      caller: { kind: 'platform', arn: assumedRoleArn(account, role.name, sessions.get(role.logicalId) ?? 'local') },
+    });
   }
   return { keys, roleKeys };
 }

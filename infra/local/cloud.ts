@@ -45,7 +45,14 @@ import { FUNCTIONS_NOT_RUN } from './template/resources/not-run.ts';
 import type { LocalFunction } from './template/resources/functions.ts';
 import { LOCAL_STACK_NAME, loadTemplate } from './template/source.ts';
 import type { ResolveContext } from './template/intrinsics.ts';
-import { DataDirInUseError, cloudHolding, isLockError, readCloudFile, removeCloudFile, writeCloudFile } from './cloud-file.ts';
+import {
+  DataDirInUseError,
+  cloudHolding,
+  isLockError,
+  readCloudFile,
+  removeCloudFile,
+  writeCloudFile,
+} from './cloud-file.ts';
 import { LocalTransparency, type TransparencyOptions } from './transparency.ts';
 
 export interface CloudOptions {
@@ -207,25 +214,43 @@ export class LocalCloud {
         name: queue.name,
         visibilityTimeoutMs: queue.visibilityTimeoutSeconds * 1000,
         ...(consumed.has(queue.logicalId) ? { retryDelayMs: this.options.retryDelayMs ?? 1000 } : {}),
-        ...(queue.deadLetter ? { deadLetter: { queue: queueNameOf(queue.deadLetter.queueLogicalId), maxReceiveCount: queue.deadLetter.maxReceiveCount } } : {}),
+        ...(queue.deadLetter
+          ? {
+              deadLetter: {
+                queue: queueNameOf(queue.deadLetter.queueLogicalId),
+                maxReceiveCount: queue.deadLetter.maxReceiveCount,
+              },
+            }
+          : {}),
       });
     }
     const restored = await this.queues.restore();
     if (restored) this.log(`restored ${restored} queued message(s) from ${dataDir}`);
     const rules = plan.rules.map((rule) => {
-      if (rule.targets.length !== 1 || !plan.queues.some((q) => q.logicalId === rule.targets[0])) throw new Error(`${rule.logicalId}: the local cloud routes a rule to exactly one of the template's queues`);
-      return { name: rule.name, pattern: rule.pattern, description: rule.description, queue: queueNameOf(rule.targets[0]!) };
+      if (rule.targets.length !== 1 || !plan.queues.some((q) => q.logicalId === rule.targets[0]))
+        throw new Error(`${rule.logicalId}: the local cloud routes a rule to exactly one of the template's queues`);
+      return {
+        name: rule.name,
+        pattern: rule.pattern,
+        description: rule.description,
+        queue: queueNameOf(rule.targets[0]!),
+      };
     });
     this.eventBridge = new LocalEventBridge(plan.bus.name, rules, this.queues, region);
     this.eventBridge.onAccepted = (events) => {
       const now = Date.now();
       for (let i = 0; i < events.length; i++) this.acceptedTimes.push(now);
-      if (this.acceptedTimes.length > 100_000 || (this.acceptedTimes[0] ?? now) < now - 60_000) this.acceptedTimes = this.acceptedTimes.filter((t) => t > now - 60_000);
+      if (this.acceptedTimes.length > 100_000 || (this.acceptedTimes[0] ?? now) < now - 60_000)
+        this.acceptedTimes = this.acceptedTimes.filter((t) => t > now - 60_000);
     };
     this.sqs = new LocalSqs(this.queues, region, () => this.endpoint);
 
     this.dynamo = new LocalDynamo(inMemory ? undefined : path.join(dataDir, 'dynamodb'), { log: this.log });
-    if (this.options.meterDynamo) this.dynamoMeter = new DynamoMeter(unmeteredLookup(() => this.inProcessConfig(), this.disposables), (table) => this.tables.indexKeys(table));
+    if (this.options.meterDynamo)
+      this.dynamoMeter = new DynamoMeter(
+        unmeteredLookup(() => this.inProcessConfig(), this.disposables),
+        (table) => this.tables.indexKeys(table),
+      );
     await this.dynamo.start();
     const admin = new DynamoDBClient(this.inProcessConfig());
     try {
@@ -256,13 +281,25 @@ export class LocalCloud {
     });
     const address = server.address() as AddressInfo;
     this.endpoint = `http://${address.address}:${address.port}`;
-    await writeCloudFile(dataDir, { pid: process.pid, port: address.port, endpoint: this.endpoint, started: new Date().toISOString(), inMemory });
+    await writeCloudFile(dataDir, {
+      pid: process.pid,
+      port: address.port,
+      endpoint: this.endpoint,
+      started: new Date().toISOString(),
+      inMemory,
+    });
   }
 
   /** How the template's intrinsics resolve here: this cloud's account, region, tables, and the data dir's secret. */
   private resolveContext(): ResolveContext {
     return resolveContext(this.plan, {
-      pseudo: { region: this.credentials.region, accountId: ACCOUNT, partition: 'aws', urlSuffix: 'amazonaws.com', stackName: LOCAL_STACK_NAME },
+      pseudo: {
+        region: this.credentials.region,
+        accountId: ACCOUNT,
+        partition: 'aws',
+        urlSuffix: 'amazonaws.com',
+        stackName: LOCAL_STACK_NAME,
+      },
       tableName: (id) => this.tableName(id),
       // The template's one secret is the person-key HMAC key: locally the data dir's, so existing data keeps its keys.
       secretValue: () => this.credentials.personKeySecret,
@@ -287,8 +324,13 @@ export class LocalCloud {
       const fn = plan.functions.find((f) => f.logicalId === mapping.functionLogicalId);
       const queue = plan.queues.find((q) => q.logicalId === mapping.queueLogicalId);
       const rule = plan.rules.find((r) => r.targets.includes(mapping.queueLogicalId));
-      if (!fn || !queue || !rule) throw new Error(`${mapping.logicalId}: an event source mapping needs a function, a queue and a rule feeding it`);
-      const deadLetterQueue = queue.deadLetter ? plan.queues.find((q) => q.logicalId === queue.deadLetter!.queueLogicalId)!.name : undefined;
+      if (!fn || !queue || !rule)
+        throw new Error(
+          `${mapping.logicalId}: an event source mapping needs a function, a queue and a rule feeding it`,
+        );
+      const deadLetterQueue = queue.deadLetter
+        ? plan.queues.find((q) => q.logicalId === queue.deadLetter!.queueLogicalId)!.name
+        : undefined;
       if (!deadLetterQueue) throw new Error(`${queue.logicalId}: a subscription queue without a redrive policy`);
       const env = this.environmentOf(fn);
       const invocable = await buildFunction<SqsHandler>(fn, env, this.functionAws(fn));
@@ -302,7 +344,12 @@ export class LocalCloud {
         delivery: new Delivery({
           spec: {
             name: rule.name,
-            delivery: { batchSize: mapping.batchSize, maxBatchingWindowSeconds: mapping.maxBatchingWindowSeconds, maxReceiveCount: queue.deadLetter!.maxReceiveCount, handlerTimeoutSeconds: fn.timeoutSeconds },
+            delivery: {
+              batchSize: mapping.batchSize,
+              maxBatchingWindowSeconds: mapping.maxBatchingWindowSeconds,
+              maxReceiveCount: queue.deadLetter!.maxReceiveCount,
+              handlerTimeoutSeconds: fn.timeoutSeconds,
+            },
           },
           queue: queue.name,
           queueArn: this.sqs.arn(queue.name),
@@ -331,7 +378,10 @@ export class LocalCloud {
     if (cached?.env === key) return cached.built as Promise<LocalInvocable<H>>;
     const built = buildFunction<H>(fn, env, this.functionAws(fn));
     this.functions.set(logicalId, { env: key, built: built as Promise<LocalInvocable<never>> });
-    void cached?.built.then((old) => old.dispose(), () => undefined);
+    void cached?.built.then(
+      (old) => old.dispose(),
+      () => undefined,
+    );
     return built;
   }
 
@@ -372,7 +422,11 @@ export class LocalCloud {
           invoke: async (event: unknown) => {
             for (const id of runnable) {
               const fn = await this.functionFor<(event: unknown, context: unknown) => Promise<unknown>>(id)!;
-              const context = { functionName: id, awsRequestId: event && typeof event === 'object' ? String((event as { id?: unknown }).id) : '', getRemainingTimeInMillis: () => 30_000 };
+              const context = {
+                functionName: id,
+                awsRequestId: event && typeof event === 'object' ? String((event as { id?: unknown }).id) : '',
+                getRemainingTimeInMillis: () => 30_000,
+              };
               await fn.scope(() => fn.handler(event, context));
             }
           },
@@ -398,13 +452,19 @@ export class LocalCloud {
       queues: this.queues,
       dynamo: { backend: this.dynamo.backend, description: this.dynamo.description },
       tables: () => this.tables.ids.map((id) => [id, this.tableName(id)]),
-      deliveries: () => this.subscriptions.map((s) => ({ subscription: s.subscription, queue: s.queue, deadLetterQueue: s.deadLetterQueue, stats: s.delivery.stats })),
+      deliveries: () =>
+        this.subscriptions.map((s) => ({
+          subscription: s.subscription,
+          queue: s.queue,
+          deadLetterQueue: s.deadLetterQueue,
+          stats: s.delivery.stats,
+        })),
       ...(this.transparency ? { transparency: () => this.transparency!.description } : {}),
       acceptedTimes: () => this.acceptedTimes,
     };
   }
 
-  /** What the console's exchange page shows for the subscriptions in scope: depths, dead letters, throughput and lag. */
+  /** The console's exchange page for the subscriptions in scope: depths, dead letters, throughput and lag. */
   exchangeHealth(scope: QueueScope = queueScope(this.topology, PLATFORM)) {
     return exchangeHealth(this.healthSources, scope);
   }
@@ -421,9 +481,13 @@ export class LocalCloud {
     return this.subscriptions.map((s) => ({ subscription: s.subscription, ...s.delivery.stats }));
   }
 
-  /** SDK client configuration for code running inside the cloud: requests go straight to `dispatch`, as `keys`' principal, unsigned. */
+  /** SDK settings for code inside the cloud: requests go straight to `dispatch`, as `keys`' principal, unsigned. */
   inProcessConfig(keys: KeyPair = this.credentials.platform) {
-    return { ...this.clientConfig(keys), requestHandler: new InProcessHttpHandler(this.router.dispatch, keys.accessKeyId), signer: UNSIGNED };
+    return {
+      ...this.clientConfig(keys),
+      requestHandler: new InProcessHttpHandler(this.router.dispatch, keys.accessKeyId),
+      signer: UNSIGNED,
+    };
   }
 
   clientConfig(keys: KeyPair = this.credentials.platform) {
@@ -469,13 +533,16 @@ export class LocalCloud {
    * operator request, an operator's limited to its ministry's queues.
    */
   private async serveHealth(request: RawRequest, res: ServerResponse): Promise<void> {
-    const liveness = request.url.startsWith('/_localstack/') ? { status: 'running', services: { events: 'running', dynamodb: 'running', sqs: 'running' } } : { status: 'running' };
+    const liveness = request.url.startsWith('/_localstack/')
+      ? { status: 'running', services: { events: 'running', dynamodb: 'running', sqs: 'running' } }
+      : { status: 'running' };
     if (!request.headers.authorization) return sendJson(res, 200, liveness, 'application/json');
     let principal: Principal;
     try {
       principal = await this.authenticate(request);
     } catch (error) {
-      if (error instanceof AuthError) return sendAwsError(res, new AwsError(error.code, error.message, 403), 'application/json');
+      if (error instanceof AuthError)
+        return sendAwsError(res, new AwsError(error.code, error.message, 403), 'application/json');
       throw error;
     }
     if (principal.kind === 'agency') return sendJson(res, 200, liveness, 'application/json');
@@ -495,7 +562,11 @@ export class LocalCloud {
     await this.transparency?.stop();
     this.queues?.close();
     for (const running of this.subscriptions) running.invocable.dispose();
-    for (const { built } of this.functions.values()) void built.then((fn) => fn.dispose(), () => undefined);
+    for (const { built } of this.functions.values())
+      void built.then(
+        (fn) => fn.dispose(),
+        () => undefined,
+      );
     for (const disposable of this.disposables) disposable.dispose();
     if (this.server) {
       this.server.closeAllConnections();

@@ -32,7 +32,13 @@ export function unmeteredLookup(config: () => DynamoDBClientConfig, disposables:
 }
 
 /** A response that tells the meter what the request cost once DynamoDB has answered it. */
-export function metered(meter: DynamoMeter, operation: string, request: RawRequest, out: ServerResponse, log: (message: string) => void): ServerResponse {
+export function metered(
+  meter: DynamoMeter,
+  operation: string,
+  request: RawRequest,
+  out: ServerResponse,
+  log: (message: string) => void,
+): ServerResponse {
   const tee = {
     statusCode: 200,
     setHeader: (name: string, value: string) => out.setHeader(name, value),
@@ -47,7 +53,9 @@ export function metered(meter: DynamoMeter, operation: string, request: RawReque
         }
       };
       const requestBody = parse(request.body) ?? {};
-      void meter.record(operation, requestBody, parse(body), tee.statusCode < 300).catch((error: unknown) => log(`dynamodb meter: ${(error as Error).message}`));
+      void meter
+        .record(operation, requestBody, parse(body), tee.statusCode < 300)
+        .catch((error: unknown) => log(`dynamodb meter: ${(error as Error).message}`));
     },
   };
   return tee as unknown as ServerResponse;

@@ -30,9 +30,14 @@ export function runtimeEnvironment(fn: LocalFunction, region: string): Record<st
   };
 }
 
-export async function buildFunction<H>(fn: LocalFunction, env: Record<string, string>, aws: AwsClientSettings): Promise<LocalInvocable<H>> {
+export async function buildFunction<H>(
+  fn: LocalFunction,
+  env: Record<string, string>,
+  aws: AwsClientSettings,
+): Promise<LocalInvocable<H>> {
   const exports = await importWithEnvironment(REPO_ROOT, fn.module, fn.name, env);
   const createHandler = exports.createHandler as HandlerFactory<H> | undefined;
-  if (typeof createHandler === 'function') return { handler: createHandler({ env, aws }), scope: (run) => run(), dispose: () => undefined };
+  if (typeof createHandler === 'function')
+    return { handler: createHandler({ env, aws }), scope: (run) => run(), dispose: () => undefined };
   return legacyFunction<H>(fn.module, exports, aws);
 }

@@ -13,7 +13,12 @@ import * as path from 'node:path';
 /** Imports run one at a time: two functions' environments must never be in `process.env` together. */
 let previous: Promise<unknown> = Promise.resolve();
 
-export function importWithEnvironment(repoRoot: string, modulePath: string, functionName: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+export function importWithEnvironment(
+  repoRoot: string,
+  modulePath: string,
+  functionName: string,
+  env: Record<string, string>,
+): Promise<Record<string, unknown>> {
   const next = previous.then(
     () => importNow(repoRoot, modulePath, functionName, env),
     () => importNow(repoRoot, modulePath, functionName, env),
@@ -22,10 +27,16 @@ export function importWithEnvironment(repoRoot: string, modulePath: string, func
   return next;
 }
 
-async function importNow(repoRoot: string, modulePath: string, functionName: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+async function importNow(
+  repoRoot: string,
+  modulePath: string,
+  functionName: string,
+  env: Record<string, string>,
+): Promise<Record<string, unknown>> {
   // The configuration is part of the URL: a handler re-pointed at another table is a fresh module instance.
   const config = createHash('sha1').update(JSON.stringify(env)).digest('hex').slice(0, 12);
-  const url = `${pathToFileURL(path.join(repoRoot, modulePath)).href}?function=${encodeURIComponent(functionName)}&config=${config}`;
+  const file = pathToFileURL(path.join(repoRoot, modulePath)).href;
+  const url = `${file}?function=${encodeURIComponent(functionName)}&config=${config}`;
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   try {

@@ -15,7 +15,12 @@ export interface HealthSources {
   readonly dynamo: Pick<LocalDynamo, 'backend' | 'description'>;
   /** Each table id and the physical table serving it. */
   readonly tables: () => readonly [id: string, physical: string][];
-  readonly deliveries: () => readonly { subscription: string; queue: string; deadLetterQueue: string; stats: DeliveryStats }[];
+  readonly deliveries: () => readonly {
+    subscription: string;
+    queue: string;
+    deadLetterQueue: string;
+    stats: DeliveryStats;
+  }[];
   readonly transparency?: () => unknown;
   /** Receipt times of accepted events in the last minute. */
   readonly acceptedTimes: () => readonly number[];
@@ -47,7 +52,9 @@ export function exchangeHealth(sources: HealthSources, scope: QueueScope) {
   const health = cloudHealth(sources, scope);
   const now = Date.now();
   const deliveries = sources.deliveries().filter((d) => scope.has(d.subscription));
-  const oldest = deliveries.map((d) => sources.queues.oldestSentAt(d.queue)).filter((t): t is number => t !== undefined);
+  const oldest = deliveries
+    .map((d) => sources.queues.oldestSentAt(d.queue))
+    .filter((t): t is number => t !== undefined);
   return {
     pending: health.pending,
     deadLetters: health.deadLetters,
@@ -57,7 +64,14 @@ export function exchangeHealth(sources: HealthSources, scope: QueueScope) {
     subscriptions: deliveries.map((d) => {
       const queue = health.queues.find((q) => q.name === d.queue)!;
       const dlq = health.queues.find((q) => q.name === d.deadLetterQueue)!;
-      return { subscription: d.subscription, visible: queue.visible, inFlight: queue.inFlight, deadLetters: dlq.visible + dlq.inFlight, delivered: d.stats.delivered, failed: d.stats.failed };
+      return {
+        subscription: d.subscription,
+        visible: queue.visible,
+        inFlight: queue.inFlight,
+        deadLetters: dlq.visible + dlq.inFlight,
+        delivered: d.stats.delivered,
+        failed: d.stats.failed,
+      };
     }),
   };
 }

@@ -10,10 +10,19 @@ import { documentClient, withClients, type Clients } from '../../functions/lib/c
 import type { AwsClientSettings } from '../../functions/lib/lambda-entry.ts';
 import type { LocalInvocable } from './function-runtime.ts';
 
-export function legacyFunction<H>(module: string, exports: Record<string, unknown>, aws: AwsClientSettings): LocalInvocable<H> {
-  if (typeof exports.handler !== 'function') throw new Error(`${module} exports neither createHandler nor a handler function`);
+export function legacyFunction<H>(
+  module: string,
+  exports: Record<string, unknown>,
+  aws: AwsClientSettings,
+): LocalInvocable<H> {
+  if (typeof exports.handler !== 'function')
+    throw new Error(`${module} exports neither createHandler nor a handler function`);
   const dynamo = new DynamoDBClient(aws);
   const events = new EventBridgeClient(aws);
   const clients: Clients = { dynamo: documentClient(dynamo), events };
-  return { handler: exports.handler as H, scope: (fn) => withClients(clients, fn), dispose: () => (dynamo.destroy(), events.destroy()) };
+  return {
+    handler: exports.handler as H,
+    scope: (fn) => withClients(clients, fn),
+    dispose: () => (dynamo.destroy(), events.destroy()),
+  };
 }

@@ -16,7 +16,12 @@ import type { ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listBreaches } from '../../functions/exchange-log/breaches.ts';
-import { breachPartitionsFor as partitionsFor, breachRequest, ExchangeRefusal, redriveTarget } from '../../functions/exchange-api/scope.ts';
+import {
+  breachPartitionsFor as partitionsFor,
+  breachRequest,
+  ExchangeRefusal,
+  redriveTarget,
+} from '../../functions/exchange-api/scope.ts';
 import type { Topology } from '../topology.ts';
 import { accessFor, type Access } from './api-access.ts';
 import { noteRefusal } from './aws-protocol.ts';
@@ -115,7 +120,9 @@ function builtIns(options: RestApiOptions): Record<string, BuiltIn> {
   const { exchange, topology } = options;
   return {
     'GET /api/exchange/health': (_event, caller) => exchange.health(exchange.scope(caller)),
-    'GET /api/exchange/dead-letters': (_event, caller) => ({ deadLetters: exchange.deadLetters(exchange.scope(caller)) }),
+    'GET /api/exchange/dead-letters': (_event, caller) => ({
+      deadLetters: exchange.deadLetters(exchange.scope(caller)),
+    }),
     'POST /api/exchange/dead-letters/redrive': async (event, caller) => {
       const queue = event.queryStringParameters?.queue;
       redriveTarget(topology, exchange.scope(caller), caller, queue, exchange.deadLetterQueueName);
@@ -129,12 +136,20 @@ function builtIns(options: RestApiOptions): Record<string, BuiltIn> {
   };
 }
 
-async function answerBuiltIn(handle: BuiltIn, event: APIGatewayProxyEvent, caller: Caller): Promise<APIGatewayProxyResult> {
+async function answerBuiltIn(
+  handle: BuiltIn,
+  event: APIGatewayProxyEvent,
+  caller: Caller,
+): Promise<APIGatewayProxyResult> {
   try {
     return { statusCode: 200, body: JSON.stringify(await handle(event, caller)) };
   } catch (error) {
-    const refusal = error instanceof ExchangeRefusal ? error : new ExchangeRefusal(400, 'bad-request', (error as Error).message);
-    return { statusCode: refusal.status, body: JSON.stringify({ error: { code: refusal.code, message: refusal.message } }) };
+    const refusal =
+      error instanceof ExchangeRefusal ? error : new ExchangeRefusal(400, 'bad-request', (error as Error).message);
+    return {
+      statusCode: refusal.status,
+      body: JSON.stringify({ error: { code: refusal.code, message: refusal.message } }),
+    };
   }
 }
 
@@ -145,8 +160,12 @@ export class RestApi {
     const local = builtIns(options);
     this.routes = options.routes.map((route) => {
       const { pattern, parameters } = patternOf(route.resource);
-      const builtIn = options.moduleOf(route.functionLogicalId) === EXCHANGE_API_MODULE ? local[`${route.method} ${route.resource}`] : undefined;
-      if (options.moduleOf(route.functionLogicalId) === EXCHANGE_API_MODULE && !builtIn) throw new Error(`the local cloud has no handler for the exchange route ${route.method} ${route.resource}`);
+      const builtIn =
+        options.moduleOf(route.functionLogicalId) === EXCHANGE_API_MODULE
+          ? local[`${route.method} ${route.resource}`]
+          : undefined;
+      if (options.moduleOf(route.functionLogicalId) === EXCHANGE_API_MODULE && !builtIn)
+        throw new Error(`the local cloud has no handler for the exchange route ${route.method} ${route.resource}`);
       const invoke: Route['invoke'] = builtIn
         ? (event, _context, caller) => answerBuiltIn(builtIn, event, caller)
         : async (event, context) => {
@@ -154,7 +173,14 @@ export class RestApi {
             if (!fn) throw new Error(`no function ${route.functionLogicalId} runs locally`);
             return fn.scope(() => fn.handler(event, context));
           };
-      return { method: route.method, resource: route.resource, pattern, parameters, allow: accessFor(options.topology, route.method, route.resource), invoke };
+      return {
+        method: route.method,
+        resource: route.resource,
+        pattern,
+        parameters,
+        allow: accessFor(options.topology, route.method, route.resource),
+        invoke,
+      };
     });
   }
 
@@ -165,7 +191,10 @@ export class RestApi {
   async serve(request: RawRequest, res: ServerResponse): Promise<void> {
     const url = new URL(request.url, 'http://local');
     const matching = this.routes.filter((r) => r.pattern.test(url.pathname));
-    if (!matching.length) return send(res, 404, { error: { code: 'not-found', message: `no API route ${request.method} ${url.pathname}` } });
+    if (!matching.length)
+      return send(res, 404, {
+        error: { code: 'not-found', message: `no API route ${request.method} ${url.pathname}` },
+      });
     const route = matching.find((r) => r.method === request.method) ?? matching[0]!;
     let caller: Caller & { service: string };
     try {
@@ -179,14 +208,28 @@ export class RestApi {
       throw error;
     }
     if (caller.service !== 'execute-api') {
-      return send(res, 403, { error: { code: 'InvalidSignatureException', message: `sign API requests for service execute-api, not ${caller.service}` } });
+      return send(res, 403, {
+        error: {
+          code: 'InvalidSignatureException',
+          message: `sign API requests for service execute-api, not ${caller.service}`,
+        },
+      });
     }
     const allowed = route.allow(caller);
     if (allowed !== true) return send(res, 403, { error: { code: 'forbidden', message: allowed } });
-    if (request.method !== route.method) return send(res, 405, { error: { code: 'method-not-allowed', message: `${route.resource} takes ${route.method}` } });
-    const authorization = this.options.authorize(caller, { service: 'execute-api', action: 'Invoke', parameters: () => ({ method: route.method, resource: route.resource, path: url.pathname }) });
-    if (!authorization.allowed) return send(res, 403, { error: { code: 'AccessDeniedException', message: authorization.refusal } });
-    // Bounded before a handler parses it, so nothing recursive behind it (validation, logging, the events it publishes) meets it.
+    if (request.method !== route.method)
+      return send(res, 405, {
+        error: { code: 'method-not-allowed', message: `${route.resource} takes ${route.method}` },
+      });
+    const authorization = this.options.authorize(caller, {
+      service: 'execute-api',
+      action: 'Invoke',
+      parameters: () => ({ method: route.method, resource: route.resource, path: url.pathname }),
+    });
+    if (!authorization.allowed)
+      return send(res, 403, { error: { code: 'AccessDeniedException', message: authorization.refusal } });
+    // Bounded before a handler parses it, so nothing recursive behind it (validation, logging, the events it
+    // publishes) meets it.
     const tooDeep = depthProblem(request.body);
     if (tooDeep) return send(res, 400, { error: { code: 'bad-request', message: `the request body is ${tooDeep}` } });
     const query: Record<string, string> = {};
@@ -194,9 +237,12 @@ export class RestApi {
     const values = route.pattern.exec(url.pathname)!.slice(1);
     let pathParameters: Record<string, string> | null = null;
     try {
-      if (route.parameters.length) pathParameters = Object.fromEntries(route.parameters.map((name, i) => [name, decodeURIComponent(values[i]!)]));
+      if (route.parameters.length)
+        pathParameters = Object.fromEntries(route.parameters.map((name, i) => [name, decodeURIComponent(values[i]!)]));
     } catch {
-      return send(res, 400, { error: { code: 'bad-request', message: `the path ${url.pathname} is not valid percent-encoded UTF-8` } });
+      return send(res, 400, {
+        error: { code: 'bad-request', message: `the path ${url.pathname} is not valid percent-encoded UTF-8` },
+      });
     }
     const event = {
       body: request.body.length ? request.body.toString('utf8') : null,
@@ -212,7 +258,11 @@ export class RestApi {
       resource: route.resource,
       requestContext: { identity: { userArn: caller.arn } },
     } as unknown as APIGatewayProxyEvent;
-    const context = { functionName: route.resource, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 };
+    const context = {
+      functionName: route.resource,
+      awsRequestId: randomUUID(),
+      getRemainingTimeInMillis: () => 30_000,
+    };
     let result: APIGatewayProxyResult;
     try {
       result = await route.invoke(event, context, caller);

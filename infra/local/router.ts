@@ -29,7 +29,9 @@ import type { LocalSqs } from './sqs.ts';
  * caller). Unsigned in-process requests are handed over with well-formed ones.
  */
 const BACKEND_AUTH_HEADERS = {
-  authorization: `AWS4-HMAC-SHA256 Credential=in-process/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+  authorization:
+    'AWS4-HMAC-SHA256 Credential=in-process/20200101/us-east-1/dynamodb/aws4_request, ' +
+    `SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
   'x-amz-date': '20200101T000000Z',
 };
 const TARGET_PREFIXES = { events: 'AWSEvents.', dynamodb: 'DynamoDB_20120810.', sqs: 'AmazonSQS.' } as const;
@@ -66,11 +68,20 @@ export class Router {
     const method = req.method ?? 'GET';
     const target = String(req.headers['x-amz-target'] ?? '');
     // SQS's older query protocol (form-encoded Action=…), which CLIs before botocore 1.31.81 still speak.
-    if (isSqsQueryRequest(method, url, req.headers)) return serveSqsQuery(req, res, { sqs: deps.sqs(), authenticate: (r) => deps.authenticate(r), log: deps.log });
+    if (isSqsQueryRequest(method, url, req.headers))
+      return serveSqsQuery(req, res, { sqs: deps.sqs(), authenticate: (r) => deps.authenticate(r), log: deps.log });
     const small = method === 'GET' && !target;
-    const body = await readBody(req, small ? MAX_SMALL_BODY_BYTES : target.startsWith(TARGET_PREFIXES.events) ? MAX_REQUEST_BYTES + 64 * 1024 : MAX_BODY_BYTES);
+    const body = await readBody(
+      req,
+      small
+        ? MAX_SMALL_BODY_BYTES
+        : target.startsWith(TARGET_PREFIXES.events)
+          ? MAX_REQUEST_BYTES + 64 * 1024
+          : MAX_BODY_BYTES,
+    );
     const request: RawRequest = { method, url, headers: req.headers, body };
-    if (method === 'GET' && (url === '/_mx/health' || url === '/_localstack/health')) return deps.serveHealth(request, res);
+    if (method === 'GET' && (url === '/_mx/health' || url === '/_localstack/health'))
+      return deps.serveHealth(request, res);
     if (method === 'GET' && (await serveConsole(url, res))) return;
     if (ADMIN_ROUTES.includes(url) && method === 'POST') return deps.serveAdmin(request, res);
     const restApi = deps.restApi();
@@ -82,46 +93,85 @@ export class Router {
   readonly dispatch = async (request: RawRequest, res: BufferedResponse): Promise<void> => {
     const { deps } = this;
     const target = String(request.headers['x-amz-target'] ?? '');
-    const service = (Object.keys(TARGET_PREFIXES) as (keyof typeof TARGET_PREFIXES)[]).find((s) => target.startsWith(TARGET_PREFIXES[s]));
+    const service = (Object.keys(TARGET_PREFIXES) as (keyof typeof TARGET_PREFIXES)[]).find((s) =>
+      target.startsWith(TARGET_PREFIXES[s]),
+    );
     const contentType = service === 'events' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
     const out = res as unknown as ServerResponse;
     try {
       if (!service || request.method !== 'POST') {
-        throw new AwsError('UnknownOperationException', `no service answers ${request.method} ${request.url} with X-Amz-Target ${target || '(none)'}`, 404);
+        throw new AwsError(
+          'UnknownOperationException',
+          `no service answers ${request.method} ${request.url} with X-Amz-Target ${target || '(none)'}`,
+          404,
+        );
       }
       const caller = await deps.authenticate(request);
       // AWS refuses a signature scoped to another service (a signing key is derived per service), with these words.
       // In-process callers sign nothing, so there is no scope to check.
-      if (request.inProcessCaller === undefined && caller.service !== service) throw new AwsError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`, 400);
+      if (request.inProcessCaller === undefined && caller.service !== service)
+        throw new AwsError(
+          'InvalidSignatureException',
+          `Credential should be scoped to correct service: '${service}'.`,
+          400,
+        );
       const operation = target.slice(TARGET_PREFIXES[service].length);
       if (service === 'dynamodb') {
-        if (caller.kind !== 'platform') throw new AwsError('AccessDeniedException', platformOnly(`call DynamoDB ${operation} on the local cloud`));
-        // dynalite validates recursively in its worker: a deep enough body overflows its stack and leaves every later request unanswered.
+        if (caller.kind !== 'platform')
+          throw new AwsError('AccessDeniedException', platformOnly(`call DynamoDB ${operation} on the local cloud`));
+        // dynalite validates recursively in its worker: a deep enough body overflows its stack and leaves every
+        // later request unanswered.
         const tooDeep = depthProblem(request.body, MAX_DYNAMODB_JSON_DEPTH);
-        if (tooDeep) throw new AwsError('ValidationException', `Nesting Levels have exceeded supported limits: the request body is ${tooDeep} (attribute values may nest 32 levels)`);
+        if (tooDeep)
+          throw new AwsError(
+            'ValidationException',
+            `Nesting Levels have exceeded supported limits: the request body is ${tooDeep} ` +
+              '(attribute values may nest 32 levels)',
+          );
         this.authorize(caller, service, operation, () => parseJsonBody(request.body));
-        const forwarded = request.inProcessCaller === undefined ? request : { ...request, headers: { ...request.headers, ...BACKEND_AUTH_HEADERS } };
+        const forwarded =
+          request.inProcessCaller === undefined
+            ? request
+            : { ...request, headers: { ...request.headers, ...BACKEND_AUTH_HEADERS } };
         const meter = deps.meter();
-        if (meter && request.headers[UNMETERED_HEADER] === undefined) deps.dynamo().handle(forwarded, metered(meter, operation, request, out, deps.log));
+        if (meter && request.headers[UNMETERED_HEADER] === undefined)
+          deps.dynamo().handle(forwarded, metered(meter, operation, request, out, deps.log));
         else deps.dynamo().handle(forwarded, out);
         return;
       }
-      if (service === 'sqs' && caller.kind !== 'platform') throw new AwsError('AccessDeniedException', platformOnly(`call SQS ${operation}`));
+      if (service === 'sqs' && caller.kind !== 'platform')
+        throw new AwsError('AccessDeniedException', platformOnly(`call SQS ${operation}`));
       const payload = parseJsonBody(request.body);
       this.authorize(caller, service, operation, () => payload);
-      const result = service === 'events' ? await deps.eventBridge().handle(operation, payload, caller) : await deps.sqs().handle(operation, payload);
+      const result =
+        service === 'events'
+          ? await deps.eventBridge().handle(operation, payload, caller)
+          : await deps.sqs().handle(operation, payload);
       sendJson(out, 200, result, contentType);
     } catch (error) {
       if (error instanceof AwsError) return sendAwsError(out, error, contentType);
-      if (error instanceof AuthError) return sendAwsError(out, new AwsError(error.code, error.message, error.code === 'MissingAuthenticationTokenException' ? 403 : 400), contentType);
+      if (error instanceof AuthError)
+        return sendAwsError(
+          out,
+          new AwsError(error.code, error.message, error.code === 'MissingAuthenticationTokenException' ? 403 : 400),
+          contentType,
+        );
       deps.log(`internal error: ${(error as Error).stack ?? String(error)}`);
-      sendAwsError(out, new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500), contentType);
+      sendAwsError(
+        out,
+        new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500),
+        contentType,
+      );
     }
   };
 
   /** The IAM hook: a refusal is AWS's AccessDeniedException, naming the caller and action. */
   private authorize(caller: Caller, service: string, action: string, parameters: () => Record<string, unknown>): void {
     const decision = this.deps.authorize(caller, { service, action, parameters });
-    if (!decision.allowed) throw new AwsError('AccessDeniedException', `${caller.arn} is not authorized to perform ${service}:${action}: ${decision.refusal}`);
+    if (!decision.allowed)
+      throw new AwsError(
+        'AccessDeniedException',
+        `${caller.arn} is not authorized to perform ${service}:${action}: ${decision.refusal}`,
+      );
   }
 }

@@ -8,7 +8,14 @@
  * else is refused naming the field, so a new schedule is noticed, not mistimed.
  */
 
-const RATE_UNITS: Record<string, number> = { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 };
+const RATE_UNITS: Record<string, number> = {
+  minute: 60_000,
+  minutes: 60_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  day: 86_400_000,
+  days: 86_400_000,
+};
 
 export class ScheduleExpressionError extends Error {
   constructor(expression: string, reason: string) {
@@ -22,11 +29,19 @@ function field(text: string, min: number, max: number, name: string, expression:
   const values = new Set<number>();
   for (const part of text.split(',')) {
     const match = /^(\*|\?|\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(part);
-    if (!match) throw new ScheduleExpressionError(expression, `the ${name} field ${JSON.stringify(text)} is not one the local cloud reads`);
+    if (!match)
+      throw new ScheduleExpressionError(
+        expression,
+        `the ${name} field ${JSON.stringify(text)} is not one the local cloud reads`,
+      );
     const [, start, end, step] = match;
     const from = start === '*' || start === '?' ? min : Number(start);
     const to = end !== undefined ? Number(end) : start === '*' || start === '?' || step !== undefined ? max : from;
-    if (from < min || to > max || from > to) throw new ScheduleExpressionError(expression, `the ${name} field ${JSON.stringify(text)} is outside ${min}-${max}`);
+    if (from < min || to > max || from > to)
+      throw new ScheduleExpressionError(
+        expression,
+        `the ${name} field ${JSON.stringify(text)} is outside ${min}-${max}`,
+      );
     for (let v = from; v <= to; v += Number(step ?? 1)) values.add(v);
   }
   return values;
@@ -42,10 +57,28 @@ export function nextFiring(expression: string, after: Date): Date {
   }
   const cron = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$/.exec(expression);
   if (!cron) throw new ScheduleExpressionError(expression, 'neither rate(…) nor cron(…) with six fields');
-  const [, minutes, hours, days, months, weekdays, years] = cron as unknown as [string, string, string, string, string, string, string];
-  if (!['*', '?'].includes(weekdays)) throw new ScheduleExpressionError(expression, `the day-of-week field ${weekdays}: the local cloud runs * or ? only`);
-  if (years !== '*') throw new ScheduleExpressionError(expression, `the year field ${years}: the local cloud runs * only`);
-  const allowed = { minute: field(minutes, 0, 59, 'minutes', expression), hour: field(hours, 0, 23, 'hours', expression), day: field(days, 1, 31, 'day-of-month', expression), month: field(months, 1, 12, 'month', expression) };
+  const [, minutes, hours, days, months, weekdays, years] = cron as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (!['*', '?'].includes(weekdays))
+    throw new ScheduleExpressionError(
+      expression,
+      `the day-of-week field ${weekdays}: the local cloud runs * or ? only`,
+    );
+  if (years !== '*')
+    throw new ScheduleExpressionError(expression, `the year field ${years}: the local cloud runs * only`);
+  const allowed = {
+    minute: field(minutes, 0, 59, 'minutes', expression),
+    hour: field(hours, 0, 23, 'hours', expression),
+    day: field(days, 1, 31, 'day-of-month', expression),
+    month: field(months, 1, 12, 'month', expression),
+  };
   const t = new Date(after.getTime());
   t.setUTCSeconds(0, 0);
   t.setUTCMinutes(t.getUTCMinutes() + 1);

@@ -88,7 +88,9 @@ export class LocalSchedules {
     const timer = setTimeout(
       () => {
         void this.trigger(target.name, at)
-          .catch((error: unknown) => this.log(`schedule ${target.name}: run failed: ${(error as Error)?.stack ?? String(error)}`))
+          .catch((error: unknown) =>
+            this.log(`schedule ${target.name}: run failed: ${(error as Error)?.stack ?? String(error)}`),
+          )
           .finally(() => this.arm(target, at));
       },
       Math.max(0, delay),

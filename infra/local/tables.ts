@@ -6,7 +6,12 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { AwsError } from './aws-protocol.ts';
 import type { LocalTable } from './template/resources/tables.ts';
 
@@ -19,7 +24,12 @@ export class TableDirectory {
 
   static async open(tables: readonly LocalTable[], dataDir: string, inMemory: boolean): Promise<TableDirectory> {
     const file = inMemory ? undefined : path.join(dataDir, 'tables.json');
-    const saved = file ? await readFile(file, 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => ({})) : {};
+    const saved = file
+      ? await readFile(file, 'utf8').then(
+          (t) => JSON.parse(t) as Record<string, string>,
+          () => ({}),
+        )
+      : {};
     return new TableDirectory(tables, new Map(Object.entries(saved)), file);
   }
 
@@ -39,7 +49,9 @@ export class TableDirectory {
   /** Key attribute names of each global secondary index of a physical table (the meter bills index writes). */
   indexKeys(physical: string): string[][] {
     const table = this.tables.find((t) => this.name(t.id) === physical);
-    return (table?.definition.GlobalSecondaryIndexes ?? []).map((index) => (index.KeySchema ?? []).map((k) => k.AttributeName!));
+    return (table?.definition.GlobalSecondaryIndexes ?? []).map((index) =>
+      (index.KeySchema ?? []).map((k) => k.AttributeName!),
+    );
   }
 
   /** Creates every table that does not exist yet, as the template defines it. */

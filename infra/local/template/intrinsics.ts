@@ -57,13 +57,18 @@ function pseudo(name: string, context: ResolveContext): string | undefined {
 
 function refValue(name: string, context: ResolveContext, where: string): string {
   const value = pseudo(name, context) ?? context.parameter?.(name) ?? context.ref(name);
-  if (value === undefined) throw new IntrinsicError(where, `Ref to ${name}, which is no resource, parameter or pseudo parameter the local cloud knows`);
+  if (value === undefined)
+    throw new IntrinsicError(
+      where,
+      `Ref to ${name}, which is no resource, parameter or pseudo parameter the local cloud knows`,
+    );
   return value;
 }
 
 function attValue(logicalId: string, attribute: string, context: ResolveContext, where: string): string {
   const value = context.getAtt(logicalId, attribute);
-  if (value === undefined) throw new IntrinsicError(where, `Fn::GetAtt ${logicalId}.${attribute}: the local cloud has no such attribute`);
+  if (value === undefined)
+    throw new IntrinsicError(where, `Fn::GetAtt ${logicalId}.${attribute}: the local cloud has no such attribute`);
   return value;
 }
 
@@ -78,7 +83,12 @@ function asList(value: unknown, where: string, what: string): unknown[] {
   return value;
 }
 
-function substitute(text: string, variables: Readonly<Record<string, unknown>>, context: ResolveContext, where: string): string {
+function substitute(
+  text: string,
+  variables: Readonly<Record<string, unknown>>,
+  context: ResolveContext,
+  where: string,
+): string {
   return text.replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
     if (name.startsWith('!')) return `\${${name.slice(1)}}`;
     if (Object.hasOwn(variables, name)) return asString(variables[name], where, `Fn::Sub variable ${name}`);
@@ -127,7 +137,11 @@ function onlyEntry(value: unknown, where: string): [string, unknown] {
 function dynamicReferences(text: string, context: ResolveContext, where: string): string {
   return text.replace(DYNAMIC_REFERENCE, (_whole, service: string, reference: string) => {
     const value = context.dynamicReference?.(service, reference);
-    if (value === undefined) throw new IntrinsicError(where, `the dynamic reference {{resolve:${service}:${reference}}} names nothing the local cloud holds`);
+    if (value === undefined)
+      throw new IntrinsicError(
+        where,
+        `the dynamic reference {{resolve:${service}:${reference}}} names nothing the local cloud holds`,
+      );
     return value;
   });
 }
@@ -144,24 +158,36 @@ export function resolveValue(value: unknown, context: ResolveContext, where: str
     const str = (v: unknown, what: string) => asString(resolveValue(v, context, where), where, what);
     switch (key) {
       case 'Fn::GetAtt': {
-        const [logicalId, attribute] = typeof argument === 'string' ? argument.split(/\.(.*)/s) : asList(argument, where, key).map((v) => str(v, key));
+        const [logicalId, attribute] =
+          typeof argument === 'string'
+            ? argument.split(/\.(.*)/s)
+            : asList(argument, where, key).map((v) => str(v, key));
         return attValue(String(logicalId), String(attribute), context, where);
       }
       case 'Fn::Join': {
         const [separator, parts] = asList(argument, where, key);
         const list = asList(resolveValue(parts, context, where), where, 'Fn::Join');
-        return dynamicReferences(list.map((p) => asString(p, where, 'a Fn::Join part')).join(asString(separator, where, 'Fn::Join separator')), context, where);
+        return dynamicReferences(
+          list.map((p) => asString(p, where, 'a Fn::Join part')).join(asString(separator, where, 'Fn::Join separator')),
+          context,
+          where,
+        );
       }
       case 'Fn::Sub': {
         const [text, variables] = typeof argument === 'string' ? [argument, {}] : asList(argument, where, key);
         const resolved = resolveValue(variables ?? {}, context, where) as Record<string, unknown>;
-        return dynamicReferences(substitute(asString(text, where, 'Fn::Sub'), resolved, context, where), context, where);
+        return dynamicReferences(
+          substitute(asString(text, where, 'Fn::Sub'), resolved, context, where),
+          context,
+          where,
+        );
       }
       case 'Fn::Select': {
         const [index, list] = asList(argument, where, key);
         const items = asList(resolveValue(list, context, where), where, key);
         const i = Number(resolveValue(index, context, where));
-        if (!Number.isInteger(i) || i < 0 || i >= items.length) throw new IntrinsicError(where, `Fn::Select index ${i} is outside a list of ${items.length}`);
+        if (!Number.isInteger(i) || i < 0 || i >= items.length)
+          throw new IntrinsicError(where, `Fn::Select index ${i} is outside a list of ${items.length}`);
         return items[i];
       }
       case 'Fn::Split': {
@@ -170,7 +196,11 @@ export function resolveValue(value: unknown, context: ResolveContext, where: str
       }
       case 'Fn::If': {
         const [name, whenTrue, whenFalse] = asList(argument, where, key);
-        return resolveValue(condition(asString(name, where, 'Fn::If condition'), context, where) ? whenTrue : whenFalse, context, where);
+        return resolveValue(
+          condition(asString(name, where, 'Fn::If condition'), context, where) ? whenTrue : whenFalse,
+          context,
+          where,
+        );
       }
       default:
         throw new IntrinsicError(where, `${key} is an intrinsic function the local cloud does not resolve`);

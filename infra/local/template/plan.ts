@@ -50,13 +50,20 @@ export interface CloudPlan {
 }
 
 export function planOf(template: CfnTemplate): CloudPlan {
-  const unknown = Object.entries(template.Resources).filter(([, r]) => !RUN.has(r.Type) && !Object.hasOwn(NOT_RUN, r.Type));
+  const unknown = Object.entries(template.Resources).filter(
+    ([, r]) => !RUN.has(r.Type) && !Object.hasOwn(NOT_RUN, r.Type),
+  );
   if (unknown.length) {
     const [logicalId, resource] = unknown[0]!;
-    throw new IntrinsicError(logicalId, `${resource.Type} is a resource type the local cloud neither runs nor lists as not run (infra/local/template/resources/not-run.ts)`);
+    throw new IntrinsicError(
+      logicalId,
+      `${resource.Type} is a resource type the local cloud neither runs nor lists as not run ` +
+        '(infra/local/template/resources/not-run.ts)',
+    );
   }
   const buses = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Events::EventBus');
-  if (buses.length !== 1) throw new IntrinsicError('Resources', `the local cloud runs one event bus, the template declares ${buses.length}`);
+  if (buses.length !== 1)
+    throw new IntrinsicError('Resources', `the local cloud runs one event bus, the template declares ${buses.length}`);
   const { patterns, schedules } = rulesOf(template);
   return {
     template,
@@ -69,7 +76,9 @@ export function planOf(template: CfnTemplate): CloudPlan {
     eventSourceMappings: eventSourceMappingsOf(template),
     routes: routesOf(template),
     roles: rolesOf(template),
-    secrets: Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret').map(([id]) => id),
+    secrets: Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret')
+      .map(([id]) => id),
   };
 }
 
@@ -84,21 +93,36 @@ export interface PlanValues {
 /** How `Ref` and `Fn::GetAtt` resolve on the local cloud, per resource type. */
 export function resolveContext(plan: CloudPlan, values: PlanValues): ResolveContext {
   const { region, accountId: account, partition, urlSuffix } = values.pseudo;
-  const arn = (service: string, resource: string, withRegion = true) => `arn:${partition}:${service}:${withRegion ? region : ''}:${account}:${resource}`;
+  const arn = (service: string, resource: string, withRegion = true) =>
+    `arn:${partition}:${service}:${withRegion ? region : ''}:${account}:${resource}`;
   const named = new Map<string, { ref: string; attributes: Record<string, string> }>();
-  named.set(plan.bus.logicalId, { ref: plan.bus.name, attributes: { Name: plan.bus.name, Arn: arn('events', `event-bus/${plan.bus.name}`) } });
+  named.set(plan.bus.logicalId, {
+    ref: plan.bus.name,
+    attributes: { Name: plan.bus.name, Arn: arn('events', `event-bus/${plan.bus.name}`) },
+  });
   for (const table of plan.tables) {
     const name = values.tableName(table.id);
     named.set(table.logicalId, { ref: name, attributes: { Arn: arn('dynamodb', `table/${name}`) } });
   }
   for (const queue of plan.queues) {
     const url = `https://sqs.${region}.${urlSuffix}/${account}/${queue.name}`;
-    named.set(queue.logicalId, { ref: url, attributes: { Arn: arn('sqs', queue.name), QueueName: queue.name, QueueUrl: url } });
+    named.set(queue.logicalId, {
+      ref: url,
+      attributes: { Arn: arn('sqs', queue.name), QueueName: queue.name, QueueUrl: url },
+    });
   }
-  for (const fn of plan.functions) named.set(fn.logicalId, { ref: fn.name, attributes: { Arn: arn('lambda', `function:${fn.name}`) } });
-  for (const role of plan.roles) named.set(role.logicalId, { ref: role.name, attributes: { Arn: arn('iam', `role/${role.name}`, false), RoleId: role.name } });
-  for (const rule of [...plan.rules, ...plan.schedules]) named.set(rule.logicalId, { ref: rule.name, attributes: { Arn: arn('events', `rule/${rule.name}`) } });
-  const secretArns = new Map(plan.secrets.map((id) => [arn('secretsmanager', `secret:${physicalName(id, plan.template.Resources[id]!)}`), id]));
+  for (const fn of plan.functions)
+    named.set(fn.logicalId, { ref: fn.name, attributes: { Arn: arn('lambda', `function:${fn.name}`) } });
+  for (const role of plan.roles)
+    named.set(role.logicalId, {
+      ref: role.name,
+      attributes: { Arn: arn('iam', `role/${role.name}`, false), RoleId: role.name },
+    });
+  for (const rule of [...plan.rules, ...plan.schedules])
+    named.set(rule.logicalId, { ref: rule.name, attributes: { Arn: arn('events', `rule/${rule.name}`) } });
+  const secretArns = new Map(
+    plan.secrets.map((id) => [arn('secretsmanager', `secret:${physicalName(id, plan.template.Resources[id]!)}`), id]),
+  );
   for (const [secretArn, id] of secretArns) named.set(id, { ref: secretArn, attributes: {} });
   return {
     pseudo: values.pseudo,
@@ -111,7 +135,9 @@ export function resolveContext(plan: CloudPlan, values: PlanValues): ResolveCont
     // `{{resolve:secretsmanager:<arn>:SecretString:::}}`: the whole secret string, the only form the stack uses.
     dynamicReference: (service, reference) => {
       if (service !== 'secretsmanager') return undefined;
-      const match = /^(arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:[^:]+)(?::SecretString:(?::(?::)?)?)?$/.exec(reference);
+      const match = /^(arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:[^:]+)(?::SecretString:(?::(?::)?)?)?$/.exec(
+        reference,
+      );
       const id = match ? secretArns.get(match[1]!) : undefined;
       return id ? values.secretValue(id) : undefined;
     },
@@ -121,6 +147,9 @@ export function resolveContext(plan: CloudPlan, values: PlanValues): ResolveCont
 
 /** A function's environment with every intrinsic resolved, as Lambda would set it. */
 export function functionEnvironment(fn: LocalFunction, context: ResolveContext): Record<string, string> {
-  const resolved = resolveValue(fn.environment, context, `${fn.logicalId}.Properties.Environment.Variables`) as Record<string, unknown>;
+  const resolved = resolveValue(fn.environment, context, `${fn.logicalId}.Properties.Environment.Variables`) as Record<
+    string,
+    unknown
+  >;
   return Object.fromEntries(Object.entries(resolved).map(([k, v]) => [k, String(v)]));
 }

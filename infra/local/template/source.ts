@@ -41,7 +41,10 @@ async function sourceFiles(dir: string): Promise<string[]> {
 /** A hash of the sources and of the topology the stack is built from (tests pass their own). */
 export async function templateKey(topology?: Topology): Promise<string> {
   const hash = createHash('sha256');
-  const files = [...(await Promise.all(SOURCE_DIRS.map((d) => sourceFiles(path.join(REPO_ROOT, d))))).flat(), ...SOURCE_FILES.map((f) => path.join(REPO_ROOT, f))];
+  const files = [
+    ...(await Promise.all(SOURCE_DIRS.map((d) => sourceFiles(path.join(REPO_ROOT, d))))).flat(),
+    ...SOURCE_FILES.map((f) => path.join(REPO_ROOT, f)),
+  ];
   for (const file of files) {
     hash.update(path.relative(REPO_ROOT, file)).update('\0');
     hash.update(await readFile(file).catch(() => Buffer.alloc(0))).update('\0');
@@ -52,13 +55,22 @@ export async function templateKey(topology?: Topology): Promise<string> {
 
 /** Synthesizes the stack in this process; the CDK is loaded only when a synthesis is needed. */
 export async function synthesizeTemplate(topology?: Topology): Promise<CfnTemplate> {
-  const [{ App }, { ExchangeStack }, { TOPOLOGY }] = await Promise.all([import('aws-cdk-lib'), import('../../stacks/exchange-stack.ts'), import('../../topology.ts')]);
+  const [{ App }, { ExchangeStack }, { TOPOLOGY }] = await Promise.all([
+    import('aws-cdk-lib'),
+    import('../../stacks/exchange-stack.ts'),
+    import('../../topology.ts'),
+  ]);
   const app = new App({
     // Path metadata (`aws:cdk:path`) is how the local cloud names what the template leaves unnamed (./names.ts).
     context: { stage: 'local', 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true },
   });
   // The console's CloudFront and S3 deployment never run locally; leaving them out spares a Lambda layer asset.
-  const stack = new ExchangeStack(app, LOCAL_STACK_NAME, { topology: topology ?? TOPOLOGY, retainData: false, archiveRetentionDays: 30, console: false });
+  const stack = new ExchangeStack(app, LOCAL_STACK_NAME, {
+    topology: topology ?? TOPOLOGY,
+    retainData: false,
+    archiveRetentionDays: 30,
+    console: false,
+  });
   return app.synth().getStackByName(stack.stackName).template as CfnTemplate;
 }
 
@@ -66,7 +78,10 @@ export async function synthesizeTemplate(topology?: Topology): Promise<CfnTempla
  * The template for `topology` (default: the repository's), from the cache when the sources are unchanged.
  * Written to a temporary file and renamed, so concurrent test workers never read half a template.
  */
-export async function loadTemplate(topology?: Topology, log: (message: string) => void = () => undefined): Promise<CfnTemplate> {
+export async function loadTemplate(
+  topology?: Topology,
+  log: (message: string) => void = () => undefined,
+): Promise<CfnTemplate> {
   const key = await templateKey(topology);
   const file = path.join(TEMPLATE_CACHE_DIR, `template-${key}.json`);
   try {
@@ -93,7 +108,10 @@ async function pruneCache(keep: string): Promise<void> {
   for (const name of await readdir(TEMPLATE_CACHE_DIR).catch(() => [])) {
     const file = path.join(TEMPLATE_CACHE_DIR, name);
     if (file === keep || !name.startsWith('template-')) continue;
-    const modified = await stat(file).then((s) => s.mtimeMs, () => now);
+    const modified = await stat(file).then(
+      (s) => s.mtimeMs,
+      () => now,
+    );
     if (now - modified > CACHE_KEEP_MS) await rm(file, { force: true });
   }
 }

@@ -9,8 +9,15 @@ beforeAll(async () => {
   plan = planOf(await loadTemplate());
 }, 120_000);
 
-const PSEUDO = { region: 'us-east-1', accountId: '000000000000', partition: 'aws', urlSuffix: 'amazonaws.com', stackName: 'MxLocal' };
-const context = () => resolveContext(plan, { pseudo: PSEUDO, tableName: (id) => id, secretValue: () => 'local-secret' });
+const PSEUDO = {
+  region: 'us-east-1',
+  accountId: '000000000000',
+  partition: 'aws',
+  urlSuffix: 'amazonaws.com',
+  stackName: 'MxLocal',
+};
+const context = () =>
+  resolveContext(plan, { pseudo: PSEUDO, tableName: (id) => id, secretValue: () => 'local-secret' });
 const byName = <T extends { name: string }>(list: readonly T[], name: string) => list.find((x) => x.name === name);
 
 describe('the local cloud plan read from the synthesized template', () => {
@@ -23,7 +30,10 @@ describe('the local cloud plan read from the synthesized template', () => {
       const queue = byName(plan.queues, `mx-${sub.name}`);
       const dlq = byName(plan.queues, `mx-${sub.name}-dlq`);
       expect(queue?.visibilityTimeoutSeconds, sub.name).toBe(visibilityTimeoutSeconds(sub.delivery));
-      expect(queue?.deadLetter).toEqual({ queueLogicalId: dlq?.logicalId, maxReceiveCount: sub.delivery.maxReceiveCount });
+      expect(queue?.deadLetter).toEqual({
+        queueLogicalId: dlq?.logicalId,
+        maxReceiveCount: sub.delivery.maxReceiveCount,
+      });
     }
   });
 
@@ -42,7 +52,9 @@ describe('the local cloud plan read from the synthesized template', () => {
     for (const spec of TOPOLOGY.tables) {
       const table = plan.tables.find((t) => t.id === spec.id)!;
       expect(table.definition.KeySchema?.[0]).toEqual({ AttributeName: spec.partitionKey.name, KeyType: 'HASH' });
-      expect((table.definition.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName)).toEqual((spec.indexes ?? []).map((i) => i.name));
+      expect((table.definition.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName)).toEqual(
+        (spec.indexes ?? []).map((i) => i.name),
+      );
     }
   });
 
@@ -54,36 +66,60 @@ describe('the local cloud plan read from the synthesized template', () => {
       const fn = plan.functions.find((f) => f.logicalId === mapping.functionLogicalId)!;
       expect(fn.module).toBe(sub.handler);
       expect(fn.timeoutSeconds).toBe(sub.delivery.handlerTimeoutSeconds);
-      expect([mapping.batchSize, mapping.maxBatchingWindowSeconds]).toEqual([sub.delivery.batchSize, sub.delivery.maxBatchingWindowSeconds]);
+      expect([mapping.batchSize, mapping.maxBatchingWindowSeconds]).toEqual([
+        sub.delivery.batchSize,
+        sub.delivery.maxBatchingWindowSeconds,
+      ]);
     }
   });
 
   it('serves every API route with the function the template integrates, IAM-authorised', () => {
     const route = (method: string, resource: string) => {
       const found = plan.routes.find((r) => r.method === method && r.resource === resource);
-      return found && { module: plan.functions.find((f) => f.logicalId === found.functionLogicalId)?.module, auth: found.authorizationType };
+      return (
+        found && {
+          module: plan.functions.find((f) => f.logicalId === found.functionLogicalId)?.module,
+          auth: found.authorizationType,
+        }
+      );
     };
-    for (const api of TOPOLOGY.commandApis) expect(route('POST', `/commands/${api.system}`)).toEqual({ module: api.handler, auth: 'AWS_IAM' });
-    for (const api of TOPOLOGY.queryApis) expect(route('GET', `/api/views/${api.ministry}/{resource}`)).toEqual({ module: api.handler, auth: 'AWS_IAM' });
+    for (const api of TOPOLOGY.commandApis)
+      expect(route('POST', `/commands/${api.system}`)).toEqual({ module: api.handler, auth: 'AWS_IAM' });
+    for (const api of TOPOLOGY.queryApis)
+      expect(route('GET', `/api/views/${api.ministry}/{resource}`)).toEqual({ module: api.handler, auth: 'AWS_IAM' });
     expect(route('GET', '/api/exchange/health')?.module).toBe('functions/exchange-api/handler.ts');
     expect(route('GET', '/api/whoami')?.module).toBe('functions/query-api/whoami-handler.ts');
   });
 
   it('runs the nightly overstay check on its schedule, with the berkut command function', () => {
     const berkut = TOPOLOGY.commandApis.find((a) => a.system === 'berkut')!;
-    const checks = plan.schedules.filter((s) => s.targets.some((t) => plan.functions.find((f) => f.logicalId === t)?.module === berkut.handler));
+    const checks = plan.schedules.filter((s) =>
+      s.targets.some((t) => plan.functions.find((f) => f.logicalId === t)?.module === berkut.handler),
+    );
     expect(checks.map((s) => s.expression)).toEqual(['cron(30 1 * * ? *)']);
   });
 
   it('gives every function its environment with the intrinsics resolved: tables, bus, secret', () => {
     for (const sub of TOPOLOGY.subscriptions) {
       const queue = byName(plan.queues, `mx-${sub.name}`)!;
-      const fn = plan.functions.find((f) => f.logicalId === plan.eventSourceMappings.find((m) => m.queueLogicalId === queue.logicalId)!.functionLogicalId)!;
+      const fn = plan.functions.find(
+        (f) =>
+          f.logicalId === plan.eventSourceMappings.find((m) => m.queueLogicalId === queue.logicalId)!.functionLogicalId,
+      )!;
       const env = functionEnvironment(fn, context());
-      expect(env).toMatchObject({ TABLE_NAME: sub.table, PERSON_KEY_SECRET: 'local-secret', SUBSCRIPTION: sub.name, EVENT_BUS_NAME: TOPOLOGY.busName, ...sub.environment });
+      expect(env).toMatchObject({
+        TABLE_NAME: sub.table,
+        PERSON_KEY_SECRET: 'local-secret',
+        SUBSCRIPTION: sub.name,
+        EVENT_BUS_NAME: TOPOLOGY.busName,
+        ...sub.environment,
+      });
     }
     const routes = plan.functions.find((f) => f.module === 'functions/exchange-api/handler.ts')!;
-    const config = JSON.parse(functionEnvironment(routes, context()).EXCHANGE_API_CONFIG!) as { queues: Record<string, string[]>; queueUrlPrefix: string };
+    const config = JSON.parse(functionEnvironment(routes, context()).EXCHANGE_API_CONFIG!) as {
+      queues: Record<string, string[]>;
+      queueUrlPrefix: string;
+    };
     expect(config.queues['exchange-log']).toEqual(['mx-exchange-log', 'mx-exchange-log-dlq']);
     expect(config.queueUrlPrefix).toBe('https://sqs.us-east-1.amazonaws.com/000000000000/');
   });

@@ -11,8 +11,12 @@ describe('EventBridge schedule expressions', () => {
   });
 
   it('reads lists, ranges and steps, and rates', () => {
-    expect(nextFiring('cron(0/15 9-17 1,15 * ? *)', at('2026-11-30T10:00:00Z')).toISOString()).toBe('2026-12-01T09:00:00.000Z');
-    expect(nextFiring('cron(0/15 9-17 * * ? *)', at('2026-11-30T10:01:00Z')).toISOString()).toBe('2026-11-30T10:15:00.000Z');
+    expect(nextFiring('cron(0/15 9-17 1,15 * ? *)', at('2026-11-30T10:00:00Z')).toISOString()).toBe(
+      '2026-12-01T09:00:00.000Z',
+    );
+    expect(nextFiring('cron(0/15 9-17 * * ? *)', at('2026-11-30T10:01:00Z')).toISOString()).toBe(
+      '2026-11-30T10:15:00.000Z',
+    );
     expect(nextFiring('rate(1 minute)', at('2026-11-30T10:00:00Z')).toISOString()).toBe('2026-11-30T10:01:00.000Z');
   });
 

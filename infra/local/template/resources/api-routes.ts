@@ -15,7 +15,7 @@ export interface LocalRoute {
   readonly authorizationType: string;
 }
 
-/** The logical ids a value mentions through `Fn::GetAtt [X, 'Arn']` (a proxy integration's URI names its function so). */
+/** The logical ids a value names through `Fn::GetAtt [X, 'Arn']` (so a proxy integration's URI names its function). */
 function arnTargets(value: unknown, found: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v) => arnTargets(v, found));
   else if (typeof value === 'object' && value !== null) {
@@ -42,8 +42,14 @@ export function routesOf(template: CfnTemplate): LocalRoute[] {
     const where = `${entry[0]}.Properties`;
     const integration = p.Integration as { Type?: string; Uri?: unknown } | undefined;
     if (p.HttpMethod === 'OPTIONS' && integration?.Type === 'MOCK') return [];
-    if (integration?.Type !== 'AWS_PROXY') throw new IntrinsicError(`${where}.Integration`, `the local API runs Lambda proxy integrations only, got ${integration?.Type}`);
-    const functions = arnTargets(integration.Uri).filter((id) => template.Resources[id]?.Type === 'AWS::Lambda::Function');
+    if (integration?.Type !== 'AWS_PROXY')
+      throw new IntrinsicError(
+        `${where}.Integration`,
+        `the local API runs Lambda proxy integrations only, got ${integration?.Type}`,
+      );
+    const functions = arnTargets(integration.Uri).filter(
+      (id) => template.Resources[id]?.Type === 'AWS::Lambda::Function',
+    );
     if (functions.length !== 1) throw new IntrinsicError(`${where}.Integration.Uri`, 'names no single Lambda function');
     const resourceId = targetOf(p.ResourceId, `${where}.ResourceId`);
     return [

@@ -24,6 +24,7 @@ export function targetOf(value: unknown, where: string): string {
 export function numberOf(value: unknown, where: string, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback;
   const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new IntrinsicError(where, `expected a number, got ${JSON.stringify(value)}`);
+  if (typeof n !== 'number' || !Number.isFinite(n))
+    throw new IntrinsicError(where, `expected a number, got ${JSON.stringify(value)}`);
   return n;
 }

@@ -22,14 +22,22 @@ export function eventSourceMappingsOf(template: CfnTemplate): LocalEventSourceMa
     const where = `${entry[0]}.Properties`;
     const responseTypes = (p.FunctionResponseTypes ?? []) as unknown[];
     if (!responseTypes.includes('ReportBatchItemFailures')) {
-      throw new IntrinsicError(`${where}.FunctionResponseTypes`, 'the local cloud delivers with ReportBatchItemFailures only (a whole-batch retry would change what handlers see)');
+      throw new IntrinsicError(
+        `${where}.FunctionResponseTypes`,
+        'the local cloud delivers with ReportBatchItemFailures only ' +
+          '(a whole-batch retry would change what handlers see)',
+      );
     }
     return {
       logicalId: entry[0],
       queueLogicalId: targetOf(p.EventSourceArn, `${where}.EventSourceArn`),
       functionLogicalId: targetOf(p.FunctionName, `${where}.FunctionName`),
       batchSize: numberOf(p.BatchSize, `${where}.BatchSize`, DEFAULT_SQS_BATCH_SIZE),
-      maxBatchingWindowSeconds: numberOf(p.MaximumBatchingWindowInSeconds, `${where}.MaximumBatchingWindowInSeconds`, 0),
+      maxBatchingWindowSeconds: numberOf(
+        p.MaximumBatchingWindowInSeconds,
+        `${where}.MaximumBatchingWindowInSeconds`,
+        0,
+      ),
       reportBatchItemFailures: true,
     };
   });

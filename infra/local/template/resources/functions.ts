@@ -25,8 +25,16 @@ export function functionsOf(template: CfnTemplate): LocalFunction[] {
     const module = entry[1].Metadata?.[HANDLER_MODULE_METADATA];
     const where = `${entry[0]}.Properties`;
     if (typeof module !== 'string') {
-      if (entry[1].Metadata?.['aws:cdk:path'] && /Custom::|CDKBucketDeployment|Provider/.test(String(entry[1].Metadata['aws:cdk:path']))) return [];
-      throw new IntrinsicError(`${entry[0]}.Metadata`, `a function without ${HANDLER_MODULE_METADATA}: build it with ExchangeFunction so the local cloud knows its module`);
+      if (
+        entry[1].Metadata?.['aws:cdk:path'] &&
+        /Custom::|CDKBucketDeployment|Provider/.test(String(entry[1].Metadata['aws:cdk:path']))
+      )
+        return [];
+      throw new IntrinsicError(
+        `${entry[0]}.Metadata`,
+        `a function without ${HANDLER_MODULE_METADATA}: ` +
+          'build it with ExchangeFunction so the local cloud knows its module',
+      );
     }
     const p = props(entry);
     return [
@@ -34,7 +42,8 @@ export function functionsOf(template: CfnTemplate): LocalFunction[] {
         logicalId: entry[0],
         name: physicalName(...entry),
         module,
-        environment: ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>,
+        environment: ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+          {}) as Record<string, unknown>,
         timeoutSeconds: numberOf(p.Timeout, `${where}.Timeout`, DEFAULT_TIMEOUT_SECONDS),
         roleLogicalId: targetOf(p.Role, `${where}.Role`),
       },

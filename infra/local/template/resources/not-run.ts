@@ -38,5 +38,6 @@ export const NOT_RUN: Readonly<Record<string, string>> = {
 
 /** Functions the template declares that the local cloud replaces, by handler module, with why. */
 export const FUNCTIONS_NOT_RUN: Readonly<Record<string, string>> = {
-  'functions/merkle/handler.ts': 'the local cloud checkpoints in-process, into the data dir (infra/local/transparency.ts)',
+  'functions/merkle/handler.ts':
+    'the local cloud checkpoints in-process, into the data dir (infra/local/transparency.ts)',
 };

@@ -10,7 +10,10 @@ export interface LocalQueue {
   readonly deadLetter?: { readonly queueLogicalId: string; readonly maxReceiveCount: number };
 }
 
-/** SQS's default visibility timeout (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html). */
+/**
+ * SQS's default visibility timeout
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html).
+ */
 const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
 
 export function queuesOf(template: CfnTemplate): LocalQueue[] {
@@ -21,7 +24,11 @@ export function queuesOf(template: CfnTemplate): LocalQueue[] {
     return {
       logicalId: entry[0],
       name: physicalName(...entry),
-      visibilityTimeoutSeconds: numberOf(p.VisibilityTimeout, `${where}.VisibilityTimeout`, DEFAULT_VISIBILITY_TIMEOUT_SECONDS),
+      visibilityTimeoutSeconds: numberOf(
+        p.VisibilityTimeout,
+        `${where}.VisibilityTimeout`,
+        DEFAULT_VISIBILITY_TIMEOUT_SECONDS,
+      ),
       ...(redrive
         ? {
             deadLetter: {

@@ -33,11 +33,17 @@ export function rulesOf(template: CfnTemplate): { patterns: LocalPatternRule[]; 
     const p = props(entry);
     const where = `${entry[0]}.Properties`;
     if (p.State !== undefined && p.State !== 'ENABLED') continue;
-    const targets = ((p.Targets ?? []) as { Arn?: unknown }[]).map((t, i) => targetOf(t.Arn, `${where}.Targets[${i}].Arn`));
+    const targets = ((p.Targets ?? []) as { Arn?: unknown }[]).map((t, i) =>
+      targetOf(t.Arn, `${where}.Targets[${i}].Arn`),
+    );
     if (typeof p.ScheduleExpression === 'string') {
       schedules.push({ logicalId: entry[0], name: physicalName(...entry), expression: p.ScheduleExpression, targets });
     } else if (typeof p.EventPattern === 'object' && p.EventPattern !== null) {
-      if (p.EventBusName === undefined) throw new IntrinsicError(where, 'a pattern rule on the default bus: the local cloud runs the stack\u2019s own bus only');
+      if (p.EventBusName === undefined)
+        throw new IntrinsicError(
+          where,
+          'a pattern rule on the default bus: the local cloud runs the stack\u2019s own bus only',
+        );
       patterns.push({
         logicalId: entry[0],
         name: physicalName(...entry),

@@ -14,7 +14,10 @@ export interface LocalTable {
 
 export function tablesOf(template: CfnTemplate): LocalTable[] {
   return ofType(template, 'AWS::DynamoDB::Table').map((entry) => {
-    const p = props(entry) as Pick<CreateTableCommandInput, 'KeySchema' | 'AttributeDefinitions' | 'GlobalSecondaryIndexes' | 'BillingMode'>;
+    const p = props(entry) as Pick<
+      CreateTableCommandInput,
+      'KeySchema' | 'AttributeDefinitions' | 'GlobalSecondaryIndexes' | 'BillingMode'
+    >;
     return {
       logicalId: entry[0],
       id: physicalName(...entry),
