@@ -1,12 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionEnvironment, planOf, resolveContext, type CloudPlan } from '../../../infra/local/template/plan.ts';
 import { loadTemplate } from '../../../infra/local/template/source.ts';
+import type { CfnTemplate } from '../../../infra/local/template/template-types.ts';
 import { TOPOLOGY, visibilityTimeoutSeconds } from '../../../infra/topology.ts';
 
 // The stack's own synthesized template (cached by the run's globalSetup), never a hand-written one.
 let plan: CloudPlan;
+let template: CfnTemplate;
 beforeAll(async () => {
-  plan = planOf(await loadTemplate());
+  template = await loadTemplate();
+  plan = planOf(template);
 }, 120_000);
 
 const PSEUDO = {
@@ -129,5 +132,16 @@ describe('the local cloud plan read from the synthesized template', () => {
     for (const agency of TOPOLOGY.agencies) expect(names).toContain(`mx-agency-${agency.id}`);
     for (const api of TOPOLOGY.queryApis) expect(names).toContain(`mx-operator-${api.ministry}`);
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('refuses a template with a resource type it neither runs nor lists as not run, naming the resource', () => {
+    const grown = { ...template, Resources: { ...template.Resources, Flow: { Type: 'AWS::StepFunctions::StateMachine' } } };
+    expect(() => planOf(grown)).toThrow(/^Flow: AWS::StepFunctions::StateMachine is a resource type the local cloud neither runs/);
+  });
+
+  it('refuses a function the template does not say the module of, naming it', () => {
+    const [id, fn] = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function')!;
+    const unnamed = { ...template, Resources: { ...template.Resources, [id]: { ...fn, Metadata: {} } } };
+    expect(() => planOf(unnamed)).toThrow(new RegExp(`^${id}\\.Metadata: a function without mx:handler-module`));
   });
 });
