@@ -38,7 +38,8 @@ beforeAll(async () => {
   env = await startTestCloud({
     topology: WITH_FACTORY,
     authorize: (caller, request) => {
-      if (request.service === 'dynamodb') callers.push({ caller, action: request.action, table: request.parameters().TableName });
+      if (request.service === 'dynamodb')
+        callers.push({ caller, action: request.action, table: request.parameters().TableName });
       return { allowed: true };
     },
   });
@@ -48,13 +49,19 @@ afterAll(() => env.stop());
 describe('a handler module with createHandler', () => {
   it('runs with the template\u2019s environment and its own role\u2019s SDK settings', async () => {
     const definition = latestDefinition('AdministrativeOffenceRecorded')!;
-    const sent = await env.events('interior').send(new PutEventsCommand({ Entries: [exampleEntry(definition, TOPOLOGY.busName)] }));
+    const sent = await env
+      .events('interior')
+      .send(new PutEventsCommand({ Entries: [exampleEntry(definition, TOPOLOGY.busName)] }));
     expect(sent.FailedEntryCount).toBe(0);
     await settled(env);
     const items = (await env.doc().send(new ScanCommand({ TableName: 'FactoryTable' }))).Items ?? [];
-    expect(items).toEqual([{ id: sent.Entries![0]!.EventId, subscription: 'factory', hasSecret: true, processEnvTable: '(unset)' }]);
+    expect(items).toEqual([
+      { id: sent.Entries![0]!.EventId, subscription: 'factory', hasSecret: true, processEnvTable: '(unset)' },
+    ]);
     expect(callers).toContainEqual({
-      caller: expect.objectContaining({ arn: 'arn:aws:sts::000000000000:assumed-role/Sub-factory-HandlerServiceRole/Sub-factory-Handler' }),
+      caller: expect.objectContaining({
+        arn: 'arn:aws:sts::000000000000:assumed-role/Sub-factory-HandlerServiceRole/Sub-factory-Handler',
+      }),
       action: 'PutItem',
       table: 'FactoryTable',
     });

@@ -135,8 +135,13 @@ describe('the local cloud plan read from the synthesized template', () => {
   });
 
   it('refuses a template with a resource type it neither runs nor lists as not run, naming the resource', () => {
-    const grown = { ...template, Resources: { ...template.Resources, Flow: { Type: 'AWS::StepFunctions::StateMachine' } } };
-    expect(() => planOf(grown)).toThrow(/^Flow: AWS::StepFunctions::StateMachine is a resource type the local cloud neither runs/);
+    const grown = {
+      ...template,
+      Resources: { ...template.Resources, Flow: { Type: 'AWS::StepFunctions::StateMachine' } },
+    };
+    expect(() => planOf(grown)).toThrow(
+      /^Flow: AWS::StepFunctions::StateMachine is a resource type the local cloud neither runs/,
+    );
   });
 
   it('refuses a function the template does not say the module of, naming it', () => {
