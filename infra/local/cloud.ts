@@ -89,6 +89,10 @@ export interface CloudOptions {
   readonly authorize?: Authorize;
 }
 
+/**
+ * The names the stack gives a subscription's queues locally (infra/constructs/subscription.ts), for tests and
+ * tools; the cloud itself reads them from the template.
+ */
 export const queueName = (subscription: string) => `mx-${subscription}`;
 export const deadLetterQueueName = (subscription: string) => `mx-${subscription}-dlq`;
 
@@ -399,9 +403,9 @@ export class LocalCloud {
       exchange: {
         scope: (principal) => queueScope(this.topology, principal),
         health: (scope) => this.exchangeHealth(scope),
-        deadLetters: (scope) => listDeadLetters(this.queues, scope.subscriptions.map(deadLetterQueueName)),
+        deadLetters: (scope) => listDeadLetters(this.queues, scope.subscriptions.map((s) => this.deadLetterQueueOf(s))),
         redrive: (queue) => this.queues.redrive(queue),
-        deadLetterQueueName,
+        deadLetterQueueName: (subscription) => this.deadLetterQueueOf(subscription),
         breachesReader: () => ({ client: breaches, table: this.tableName(EXCHANGE_LOG_TABLE) }),
       },
     });
@@ -434,6 +438,13 @@ export class LocalCloud {
       ];
     });
     return new LocalSchedules(targets, ACCOUNT, this.credentials.region, this.log);
+  }
+
+  /** A subscription's dead-letter queue, as the template's redrive policy names it. */
+  private deadLetterQueueOf(subscription: string): string {
+    const running = this.subscriptions.find((s) => s.subscription === subscription);
+    if (!running) throw new AwsError('ValidationException', `no subscription ${subscription} runs here`);
+    return running.deadLetterQueue;
   }
 
   /** Runs a schedule of the template now (e.g. the nightly overstay check), as if it fired at `time`. */
