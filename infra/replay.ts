@@ -5,6 +5,7 @@
  * live table a page at a time. Memory stays bounded by a page, not by the log.
  * Used by `mx replay` (an operator tool, so it lives with the CLI, not in a Lambda).
  */
+import type { CreateTableCommandInput, TableDescription } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Detail } from '../schemas/envelope.ts';
@@ -137,4 +138,23 @@ export async function differences(client: DynamoDBDocumentClient, left: string, 
     for (const [name, value] of sums) if (value !== 0 && found.length < limit) found.push(`counter ${name} of ${bucket.replace('\u0000', ' ')} differs by ${value}`);
   }
   return found;
+}
+
+/**
+ * CreateTable input for a rebuild of a table under another name: its keys,
+ * attributes and global secondary indexes as DescribeTable reports them. The
+ * live table was created from the stack's template, so the rebuild gets the
+ * template's definition, indexes included, wherever the cloud runs.
+ */
+export function copyOfDefinition(table: TableDescription, name: string): CreateTableCommandInput {
+  if (!table.KeySchema?.length || !table.AttributeDefinitions?.length) throw new Error(`${table.TableName ?? 'the table'} reports no key schema to copy`);
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: table.AttributeDefinitions,
+    KeySchema: table.KeySchema,
+    ...(table.GlobalSecondaryIndexes?.length
+      ? { GlobalSecondaryIndexes: table.GlobalSecondaryIndexes.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })) }
+      : {}),
+  };
 }

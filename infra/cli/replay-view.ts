@@ -5,12 +5,11 @@
  * the view's tables (earlier replays' included) and `--prune` removes those
  * not in use.
  */
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../../functions/lib/clients.ts';
 import { MINISTRY_VIEWS } from '../../functions/domain/views.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
-import { tableDefinition } from '../table-definition.ts';
-import { differences, loggedDays, loggedEvents, replayInto } from '../replay.ts';
+import { copyOfDefinition, differences, loggedDays, loggedEvents, replayInto } from '../replay.ts';
 import type { ValidEvent } from '../../functions/projector/plan.ts';
 import { MINISTRIES, TOPOLOGY, viewTableId, type Ministry } from '../topology.ts';
 import { physicalTables, sdkConfig, withCloud, type Connection, type ConnectionOptions } from './connection.ts';
@@ -45,13 +44,13 @@ async function listTables(raw: DynamoDBClient): Promise<string[]> {
   return names;
 }
 
-/** Creates the rebuild's table under a fresh timestamped name (the next second's if this one's is taken). */
-async function createFresh(raw: DynamoDBClient, id: string): Promise<string> {
-  const spec = TOPOLOGY.tables.find((t) => t.id === id)!;
+/** Creates the rebuild's table as a copy of the live one's definition, under a fresh timestamped name (the next second's if taken). */
+async function createFresh(raw: DynamoDBClient, id: string, live: string): Promise<string> {
+  const described = (await raw.send(new DescribeTableCommand({ TableName: live }))).Table!;
   for (let attempt = 0; ; attempt++) {
     const name = `${id}-${stampOf(new Date())}`;
     try {
-      await raw.send(new CreateTableCommand(tableDefinition(spec, name)));
+      await raw.send(new CreateTableCommand(copyOfDefinition(described, name)));
       return name;
     } catch (error) {
       if (!(error instanceof ResourceInUseException) || attempt >= 2) throw error;
@@ -76,7 +75,7 @@ async function rebuild(connection: Connection, raw: DynamoDBClient, client: Clie
   const live = tables(id);
   const log = tables('ExchangeLog');
   const secret = connection.credentials.personKeySecret;
-  const fresh = await createFresh(raw, id);
+  const fresh = await createFresh(raw, id, live);
   const started = new Date(Date.now() - 60_000).toISOString();
   progress.note(`rebuilding the ${ministry} view into ${fresh}`);
   let switched = false;

@@ -9,6 +9,7 @@ import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 
 import { REPO_ROOT } from '../paths.ts';
+import { HANDLER_MODULE_METADATA } from '../template-metadata.ts';
 import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './lambda-bundling.ts';
 export { REPO_ROOT };
 
@@ -79,6 +80,8 @@ export class ExchangeFunction extends NodejsFunction {
     });
     this.handlerModule = handlerModule;
     logGroup.grantWrite(this);
+    // The local cloud runs this module itself rather than the bundle (infra/local/template/source.ts says why).
+    (this.node.defaultChild as CfnResource).addMetadata(HANDLER_MODULE_METADATA, handlerModule);
     if (runtime === LAMBDA_RUNTIME) {
       NagSuppressions.addResourceSuppressions(this, [
         { id: 'AwsSolutions-L1', reason: 'The platform targets nodejs22.x, the runtime its bundles are built and tested for; a newer runtime is adopted deliberately (LAMBDA_RUNTIME), not by default.' },

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type CfnResource } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -8,6 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { visibilityTimeoutSeconds, type SubscriptionSpec } from '../topology.ts';
 import { ExchangeFunction } from './exchange-function.ts';
+import { LOCAL_NAME_METADATA } from '../template-metadata.ts';
 
 export interface SubscriptionProps {
   readonly spec: SubscriptionSpec;
@@ -77,6 +78,15 @@ export class Subscription extends Construct {
         }),
       );
     }
-    if (spec.publishes?.length) this.handler.addEnvironment('EVENT_BUS_NAME', props.bus.eventBusName);
+    // Set for every subscription, as for the command APIs: a handler never has to guess why a reaction was skipped
+    // (without the variable the projector silently published nothing); the role policy above decides what it may publish.
+    this.handler.addEnvironment('EVENT_BUS_NAME', props.bus.eventBusName);
+
+    // The local cloud's names for what the template leaves unnamed (infra/local/template/names.ts); `mx`, the console
+    // and the tests find them through the cloud, and existing data dirs keep their queues under these names.
+    const localName = (construct: Construct, name: string) => (construct.node.defaultChild as CfnResource).addMetadata(LOCAL_NAME_METADATA, name);
+    localName(this.queue, `mx-${spec.name}`);
+    localName(this.deadLetterQueue, `mx-${spec.name}-dlq`);
+    localName(this.rule, spec.name);
   }
 }

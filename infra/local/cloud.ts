@@ -1,41 +1,58 @@
 /**
  * The embedded local cloud: one process, one loopback port, the real AWS wire
  * protocols (EventBridge and SQS over JSON, DynamoDB through dynalite), SigV4
- * checked on every call, and the topology's subscriptions delivered to their
- * handlers in-process. See DESIGN.md §5.
+ * checked on every call, running the stack's own synthesized template
+ * (./template): its bus and rules, queues, tables, functions and their event
+ * source mappings, REST API and schedules. This module boots and stops it;
+ * ./router.ts routes requests, ./tables.ts keeps the tables, ./health.ts
+ * reports, ./admin.ts re-points tables. See DESIGN.md §5.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { documentClient, withClients, type Clients } from '../../functions/lib/clients.ts';
-import { REPO_ROOT } from '../paths.ts';
-import { tableDefinition } from '../table-definition.ts';
-import { agencyForSource, checkTopology, TOPOLOGY, visibilityTimeoutSeconds, type SubscriptionSpec, type TableSpec, type Topology } from '../topology.ts';
-import { DynamoMeter, type ItemLookup } from './dynamodb-meter.ts';
-import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
-import { keyring, loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
-import { Delivery, type DeliveryOptions, type SqsHandler } from './delivery.ts';
-import { RestApi } from './rest-api.ts';
-import { serveConsole } from './console.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { documentClient } from '../../functions/lib/clients.ts';
+import type { AwsClientSettings } from '../../functions/lib/lambda-entry.ts';
+import { checkTopology, TOPOLOGY, type TableSpec, type Topology } from '../topology.ts';
+import { serveAdmin } from './admin.ts';
+import { AwsError, sendAwsError, sendJson } from './aws-protocol.ts';
+import { allowEverything, type Authorize, type Caller } from './authorize.ts';
+import { keyringFor, type KeyHolder } from './callers.ts';
+import { loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
 import { listDeadLetters } from './dead-letters.ts';
+import { Delivery, type DeliveryOptions, type SqsHandler } from './delivery.ts';
+import { DynamoMeter } from './dynamodb-meter.ts';
+import { unmeteredLookup } from './dynamodb-metering.ts';
 import { LocalDynamo } from './dynamodb.ts';
-import { LocalEventBridge } from './eventbridge.ts';
-import { loadHandler } from './handlers.ts';
+import { ACCOUNT, LocalEventBridge } from './eventbridge.ts';
+import { buildFunction, runtimeEnvironment, type LocalInvocable } from './function-runtime.ts';
+import { cloudHealth, exchangeHealth, type HealthSources } from './health.ts';
 import { createGuardedServer, DEFAULT_LIMITS, type ServerLimits } from './http-guard.ts';
-import { MAX_REQUEST_BYTES } from './put-events.ts';
-import { depthProblem } from './json-limits.ts';
+import { InProcessHttpHandler, UNSIGNED, type RawRequest } from './in-process-http.ts';
 import { QueueStore } from './queue-store.ts';
-import { Queues } from './queues.ts';
 import { queueScope, type QueueScope } from './queue-scope.ts';
+import { Queues } from './queues.ts';
+import { RestApi } from './rest-api.ts';
+import { Router } from './router.ts';
+import { LocalSchedules } from './schedules.ts';
 import { AuthError, verifySignature } from './sigv4.ts';
-import { BufferedResponse, InProcessHttpHandler, UNSIGNED, type RawRequest } from './in-process-http.ts';
 import { LocalSqs } from './sqs.ts';
-import { platformOnly } from './platform-keys.ts';
-import { DataDirInUseError, cloudHolding, isLockError, readCloudFile, removeCloudFile, writeCloudFile } from './cloud-file.ts';
-import { isSqsQueryRequest, serveSqsQuery } from './sqs-query-server.ts';
+import { TableDirectory } from './tables.ts';
+import { functionEnvironment, planOf, resolveContext, type CloudPlan } from './template/plan.ts';
+import { FUNCTIONS_NOT_RUN } from './template/resources/not-run.ts';
+import type { LocalFunction } from './template/resources/functions.ts';
+import { LOCAL_STACK_NAME, loadTemplate } from './template/source.ts';
+import type { ResolveContext } from './template/intrinsics.ts';
+import {
+  DataDirInUseError,
+  cloudHolding,
+  isLockError,
+  readCloudFile,
+  removeCloudFile,
+  writeCloudFile,
+} from './cloud-file.ts';
 import { LocalTransparency, type TransparencyOptions } from './transparency.ts';
 
 export interface CloudOptions {
@@ -43,6 +60,7 @@ export interface CloudOptions {
   readonly host?: string;
   readonly dataDir: string;
   readonly inMemory?: boolean;
+  /** The topology the stack is synthesized from (default: the repository's; tests and benches pass variants). */
   readonly topology?: Topology;
   /**
    * How long a failed message stays hidden before its retry. In AWS it would
@@ -56,33 +74,28 @@ export interface CloudOptions {
   readonly onDelivered?: DeliveryOptions['onDelivered'];
   /** HTTP timeouts (tests shorten them to watch a slow client being cut off). */
   readonly http?: Partial<ServerLimits>;
-  /** Batching window of every subscription in ms (default: each subscription's own, as Lambda applies it). */
+  /** Batching window of every subscription in ms (default: each event source mapping's own, as Lambda applies it). */
   readonly batchingWindowMs?: number;
   /** Count DynamoDB requests and request units as AWS would bill them (`npm run bench`; costs a lookup per update). */
   readonly meterDynamo?: boolean;
   /** Checkpoints of the signed Merkle logs over the exchange log and the access ledger (functions/merkle). */
   readonly transparency?: TransparencyOptions;
+  /**
+   * Whether the template's schedules fire on their own (default) or only when triggered (`triggerSchedule`):
+   * tests and simulations that set their own clock trigger them.
+   */
+  readonly schedules?: 'run' | 'on-trigger';
+  /** Decides each call from the caller's ARN (default: allows what the services' own checks allow). */
+  readonly authorize?: Authorize;
 }
 
+/**
+ * The names the stack gives a subscription's queues locally (infra/constructs/subscription.ts), for tests and
+ * tools; the cloud itself reads them from the template.
+ */
 export const queueName = (subscription: string) => `mx-${subscription}`;
 export const deadLetterQueueName = (subscription: string) => `mx-${subscription}-dlq`;
 
-/**
- * dynalite and dynoxide refuse a request without SigV4's headers, though
- * neither checks the signature (the cloud has, or trusts an in-process
- * caller). Unsigned in-process requests are handed over with well-formed ones.
- */
-const BACKEND_AUTH_HEADERS = {
-  authorization: `AWS4-HMAC-SHA256 Credential=in-process/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
-  'x-amz-date': '20200101T000000Z',
-};
-/** Marks the meter's own lookups, which AWS would not bill (they are not the platform's requests). */
-const UNMETERED_HEADER = 'x-mx-unmetered';
-const TARGET_PREFIXES = { events: 'AWSEvents.', dynamodb: 'DynamoDB_20120810.', sqs: 'AmazonSQS.' } as const;
-/** dynalite's own request limit; DynamoDB's is 16 MB for BatchWriteItem. */
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
-/** Health, console and admin requests carry no payload worth more than this. */
-const MAX_SMALL_BODY_BYTES = 64 * 1024;
 /**
  * In-process clients (the handlers', table creation) never open a socket, but
  * the SDK needs an endpoint to build a request; before the server listens
@@ -90,39 +103,79 @@ const MAX_SMALL_BODY_BYTES = 64 * 1024;
  */
 const IN_PROCESS_ENDPOINT = 'http://in-process.localhost';
 const PLATFORM: Principal = { kind: 'platform' };
-/**
- * DynamoDB nests attribute values at most 32 levels deep
- * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-attributes);
- * each level is two JSON levels (`{"M":{"name":…}}`), plus the request's own few.
- */
-const MAX_DYNAMODB_JSON_DEPTH = 2 * 32 + 16;
+/** The exchange log: the breaches route reads its index. */
+const EXCHANGE_LOG_TABLE = 'ExchangeLog';
+
+type ApiHandler = (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult>;
+
+/** A subscription as the template wires it: rule → queue → event source mapping → function. */
+interface RunningSubscription {
+  readonly subscription: string;
+  readonly queue: string;
+  readonly deadLetterQueue: string;
+  readonly fn: LocalFunction;
+  readonly delivery: Delivery;
+  env: string;
+  invocable: LocalInvocable<SqsHandler>;
+}
 
 export class LocalCloud {
   endpoint = '';
   private server?: Server;
-  private readonly deliveries: Delivery[] = [];
-  private readonly tableOverrides = new Map<string, string>();
+  private subscriptions: RunningSubscription[] = [];
+  /** Functions behind the REST API and schedules, built on first use, by logical id. */
+  private readonly functions = new Map<string, { env: string; built: Promise<LocalInvocable<never>> }>();
   /** Receipt times of accepted events in the last minute (events per minute on the console). */
   private acceptedTimes: number[] = [];
-  private keys = new Map<string, { secret: string; principal: Principal }>();
+  private keys = new Map<string, KeyHolder>();
+  private roleKeys = new Map<string, KeyPair>();
   readonly topology: Topology;
+  /** What runs, read from the stack's synthesized template. */
+  plan!: CloudPlan;
   credentials!: CloudCredentials;
   private store!: QueueStore;
   queues!: Queues;
   eventBridge!: LocalEventBridge;
   private sqs!: LocalSqs;
   private dynamo!: LocalDynamo;
+  private tables!: TableDirectory;
   /** Set when metering: what the platform has asked of DynamoDB so far. */
   dynamoMeter?: DynamoMeter;
   private readonly log: (message: string) => void;
-  private readonly clients: { dispose(): void }[] = [];
+  private readonly disposables: { dispose(): void }[] = [];
   private restApi?: RestApi;
+  private schedules?: LocalSchedules;
+  private readonly router: Router;
+  private readonly authorize: Authorize;
   /** The checkpointers of the exchange log's and the access ledger's Merkle trees. */
   transparency?: LocalTransparency;
 
   private constructor(private readonly options: CloudOptions) {
     this.topology = options.topology ?? TOPOLOGY;
     this.log = options.log ?? (() => undefined);
+    this.authorize = options.authorize ?? allowEverything;
+    this.router = new Router({
+      sqs: () => this.sqs,
+      eventBridge: () => this.eventBridge,
+      dynamo: () => this.dynamo,
+      meter: () => this.dynamoMeter,
+      restApi: () => this.restApi,
+      authenticate: (request) => this.authenticate(request),
+      authorize: this.authorize,
+      serveHealth: (request, res) => this.serveHealth(request, res),
+      serveAdmin: (request, res) =>
+        serveAdmin(
+          {
+            authenticate: (r) => this.authenticate(r),
+            switchTable: (id, physical) => this.switchTable(id, physical),
+            schedules: () => this.scheduleNames,
+            triggerSchedule: (name, time) => this.triggerSchedule(name, time),
+          },
+          request,
+          res,
+        ),
+      log: this.log,
+    });
   }
 
   static async start(options: CloudOptions): Promise<LocalCloud> {
@@ -145,55 +198,86 @@ export class LocalCloud {
     const holder = await cloudHolding(dataDir);
     if (holder) throw new DataDirInUseError(dataDir, holder);
     this.credentials = await loadOrCreateCredentials(dataDir);
-    if (!inMemory) {
-      const saved = await readFile(this.overridesFile, 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => ({}));
-      for (const [id, physical] of Object.entries(saved)) this.tableOverrides.set(id, physical);
-    }
-    this.keys = keyring(this.credentials);
+    this.plan = planOf(await loadTemplate(this.options.topology, this.log));
+    const plan = this.plan;
+    const sessions = new Map(plan.functions.map((f) => [f.roleLogicalId, f.name]));
+    const keyring = keyringFor(this.credentials, plan.roles, ACCOUNT, sessions);
+    this.keys = new Map(keyring.keys);
+    this.roleKeys = new Map(keyring.roleKeys);
+    this.tables = await TableDirectory.open(plan.tables, dataDir, inMemory);
     const region = this.credentials.region;
 
     // Nothing is served before the durable state is ready: the queues are
     // restored, the tables exist and the deliveries run before the port opens.
     this.store = await QueueStore.open(inMemory ? undefined : path.join(dataDir, 'queues'));
     this.queues = new Queues(this.store);
-    const retryDelayMs = this.options.retryDelayMs ?? 1000;
-    for (const sub of this.topology.subscriptions) {
-      this.queues.define({ name: deadLetterQueueName(sub.name), visibilityTimeoutMs: visibilityTimeoutSeconds(sub.delivery) * 1000 });
+    const consumed = new Set(plan.eventSourceMappings.map((m) => m.queueLogicalId));
+    const queueNameOf = (logicalId: string) => plan.queues.find((q) => q.logicalId === logicalId)!.name;
+    for (const queue of plan.queues) {
       this.queues.define({
-        name: queueName(sub.name),
-        visibilityTimeoutMs: visibilityTimeoutSeconds(sub.delivery) * 1000,
-        retryDelayMs,
-        deadLetter: { queue: deadLetterQueueName(sub.name), maxReceiveCount: sub.delivery.maxReceiveCount },
+        name: queue.name,
+        visibilityTimeoutMs: queue.visibilityTimeoutSeconds * 1000,
+        ...(consumed.has(queue.logicalId) ? { retryDelayMs: this.options.retryDelayMs ?? 1000 } : {}),
+        ...(queue.deadLetter
+          ? {
+              deadLetter: {
+                queue: queueNameOf(queue.deadLetter.queueLogicalId),
+                maxReceiveCount: queue.deadLetter.maxReceiveCount,
+              },
+            }
+          : {}),
       });
     }
     const restored = await this.queues.restore();
     if (restored) this.log(`restored ${restored} queued message(s) from ${dataDir}`);
-    this.eventBridge = new LocalEventBridge(this.topology, this.queues, region, queueName);
+    const rules = plan.rules.map((rule) => {
+      if (rule.targets.length !== 1 || !plan.queues.some((q) => q.logicalId === rule.targets[0]))
+        throw new Error(`${rule.logicalId}: the local cloud routes a rule to exactly one of the template's queues`);
+      return {
+        name: rule.name,
+        pattern: rule.pattern,
+        description: rule.description,
+        queue: queueNameOf(rule.targets[0]!),
+      };
+    });
+    this.eventBridge = new LocalEventBridge(plan.bus.name, rules, this.queues, region);
     this.eventBridge.onAccepted = (events) => {
       const now = Date.now();
       for (let i = 0; i < events.length; i++) this.acceptedTimes.push(now);
-      if (this.acceptedTimes.length > 100_000 || (this.acceptedTimes[0] ?? now) < now - 60_000) this.acceptedTimes = this.acceptedTimes.filter((t) => t > now - 60_000);
+      if (this.acceptedTimes.length > 100_000 || (this.acceptedTimes[0] ?? now) < now - 60_000)
+        this.acceptedTimes = this.acceptedTimes.filter((t) => t > now - 60_000);
     };
     this.sqs = new LocalSqs(this.queues, region, () => this.endpoint);
 
     this.dynamo = new LocalDynamo(inMemory ? undefined : path.join(dataDir, 'dynamodb'), { log: this.log });
-    if (this.options.meterDynamo) this.dynamoMeter = new DynamoMeter(this.unmeteredLookup(), (table) => (this.topology.tables.find((t) => this.tableName(t) === table)?.indexes ?? []).map((i) => [i.partitionKey.name, ...(i.sortKey ? [i.sortKey.name] : [])]));
+    if (this.options.meterDynamo)
+      this.dynamoMeter = new DynamoMeter(
+        unmeteredLookup(() => this.inProcessConfig(), this.disposables),
+        (table) => this.tables.indexKeys(table),
+      );
     await this.dynamo.start();
-    await this.createTables();
+    const admin = new DynamoDBClient(this.inProcessConfig());
+    try {
+      await this.tables.ensure(admin);
+    } finally {
+      admin.destroy();
+    }
     // Before any writer runs: the checkpointers read the leaf counters a previous process left.
     this.transparency = await LocalTransparency.start({
       dataDir,
       inMemory,
       clientConfig: this.inProcessConfig(),
       tableName: (id) => this.tableName(id),
-      hasTable: (id) => this.topology.tables.some((t) => t.id === id),
+      hasTable: (id) => this.tables.has(id),
       ...(this.options.transparency ? { options: this.options.transparency } : {}),
       log: this.log,
     });
-    await this.startDeliveries();
-    this.restApi = await this.loadRestApi();
+    await this.startSubscriptions();
+    this.restApi = this.newRestApi();
+    this.schedules = this.newSchedules();
+    if ((this.options.schedules ?? 'run') === 'run') this.schedules.start();
 
-    const server = createGuardedServer((req, res) => this.route(req, res), this.log, { ...DEFAULT_LIMITS, ...this.options.http });
+    const server = createGuardedServer(this.router.route, this.log, { ...DEFAULT_LIMITS, ...this.options.http });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -201,92 +285,220 @@ export class LocalCloud {
     });
     const address = server.address() as AddressInfo;
     this.endpoint = `http://${address.address}:${address.port}`;
-    await writeCloudFile(dataDir, { pid: process.pid, port: address.port, endpoint: this.endpoint, started: new Date().toISOString(), inMemory });
+    await writeCloudFile(dataDir, {
+      pid: process.pid,
+      port: address.port,
+      endpoint: this.endpoint,
+      started: new Date().toISOString(),
+      inMemory,
+    });
   }
 
-  private loadRestApi(): Promise<RestApi> {
-    return RestApi.load(this.topology, {
-      region: this.credentials.region,
-      secret: this.credentials.personKeySecret,
-      clientConfig: (keys) => this.inProcessConfig(keys),
-      credentials: this.credentials,
+  /** How the template's intrinsics resolve here: this cloud's account, region, tables, and the data dir's secret. */
+  private resolveContext(): ResolveContext {
+    return resolveContext(this.plan, {
+      pseudo: {
+        region: this.credentials.region,
+        accountId: ACCOUNT,
+        partition: 'aws',
+        urlSuffix: 'amazonaws.com',
+        stackName: LOCAL_STACK_NAME,
+      },
       tableName: (id) => this.tableName(id),
+      // The template's one secret is the person-key HMAC key: locally the data dir's, so existing data keeps its keys.
+      secretValue: () => this.credentials.personKeySecret,
+    });
+  }
+
+  /** A function's environment as Lambda would set it: the template's, resolved, plus the runtime's. */
+  private environmentOf(fn: LocalFunction): Record<string, string> {
+    return { ...runtimeEnvironment(fn, this.credentials.region), ...functionEnvironment(fn, this.resolveContext()) };
+  }
+
+  /** SDK settings for a function: in-process, as its own role. */
+  private functionAws(fn: LocalFunction): AwsClientSettings {
+    const keys = this.roleKeys.get(fn.roleLogicalId);
+    if (!keys) throw new Error(`${fn.logicalId}: its role ${fn.roleLogicalId} has no local key pair`);
+    return this.inProcessConfig(keys);
+  }
+
+  private async startSubscriptions(): Promise<void> {
+    const plan = this.plan;
+    for (const mapping of plan.eventSourceMappings) {
+      const fn = plan.functions.find((f) => f.logicalId === mapping.functionLogicalId);
+      const queue = plan.queues.find((q) => q.logicalId === mapping.queueLogicalId);
+      const rule = plan.rules.find((r) => r.targets.includes(mapping.queueLogicalId));
+      if (!fn || !queue || !rule)
+        throw new Error(
+          `${mapping.logicalId}: an event source mapping needs a function, a queue and a rule feeding it`,
+        );
+      const deadLetterQueue = queue.deadLetter
+        ? plan.queues.find((q) => q.logicalId === queue.deadLetter!.queueLogicalId)!.name
+        : undefined;
+      if (!deadLetterQueue) throw new Error(`${queue.logicalId}: a subscription queue without a redrive policy`);
+      const env = this.environmentOf(fn);
+      const invocable = await buildFunction<SqsHandler>(fn, env, this.functionAws(fn));
+      const running: RunningSubscription = {
+        subscription: rule.name,
+        queue: queue.name,
+        deadLetterQueue,
+        fn,
+        env: JSON.stringify(env),
+        invocable,
+        delivery: new Delivery({
+          spec: {
+            name: rule.name,
+            delivery: {
+              batchSize: mapping.batchSize,
+              maxBatchingWindowSeconds: mapping.maxBatchingWindowSeconds,
+              maxReceiveCount: queue.deadLetter!.maxReceiveCount,
+              handlerTimeoutSeconds: fn.timeoutSeconds,
+            },
+          },
+          queue: queue.name,
+          queueArn: this.sqs.arn(queue.name),
+          region: this.credentials.region,
+          handler: invocable.handler,
+          queues: this.queues,
+          concurrency: this.options.concurrency ?? 2,
+          ...(this.options.batchingWindowMs !== undefined ? { batchingWindowMs: this.options.batchingWindowMs } : {}),
+          scope: (run) => running.invocable.scope(run),
+          log: this.log,
+          ...(this.options.onDelivered ? { onDelivered: this.options.onDelivered } : {}),
+        }),
+      };
+      running.delivery.start();
+      this.subscriptions.push(running);
+    }
+  }
+
+  /** A function behind the API or a schedule, built once per environment (a switched table rebuilds it). */
+  private functionFor<H>(logicalId: string): Promise<LocalInvocable<H>> | undefined {
+    const fn = this.plan.functions.find((f) => f.logicalId === logicalId);
+    if (!fn || Object.hasOwn(FUNCTIONS_NOT_RUN, fn.module)) return undefined;
+    const env = this.environmentOf(fn);
+    const key = JSON.stringify(env);
+    const cached = this.functions.get(logicalId);
+    if (cached?.env === key) return cached.built as Promise<LocalInvocable<H>>;
+    const built = buildFunction<H>(fn, env, this.functionAws(fn));
+    this.functions.set(logicalId, { env: key, built: built as Promise<LocalInvocable<never>> });
+    void cached?.built.then(
+      (old) => old.dispose(),
+      () => undefined,
+    );
+    return built;
+  }
+
+  private newRestApi(): RestApi {
+    const breaches = documentClient(new DynamoDBClient(this.inProcessConfig()));
+    this.disposables.push({ dispose: () => breaches.destroy() });
+    return new RestApi({
+      topology: this.topology,
+      routes: this.plan.routes,
+      functionOf: (id) => this.functionFor<ApiHandler>(id) ?? Promise.resolve(undefined),
+      moduleOf: (id) => this.plan.functions.find((f) => f.logicalId === id)?.module,
       authenticate: (request) => this.authenticate(request),
+      authorize: this.authorize,
       log: this.log,
       exchange: {
         scope: (principal) => queueScope(this.topology, principal),
         health: (scope) => this.exchangeHealth(scope),
-        deadLetters: (scope) => listDeadLetters(this.queues, scope.subscriptions.map(deadLetterQueueName)),
+        deadLetters: (scope) => listDeadLetters(this.queues, scope.subscriptions.map((s) => this.deadLetterQueueOf(s))),
         redrive: (queue) => this.queues.redrive(queue),
-        deadLetterQueueName,
+        deadLetterQueueName: (subscription) => this.deadLetterQueueOf(subscription),
+        breachesReader: () => ({ client: breaches, table: this.tableName(EXCHANGE_LOG_TABLE) }),
       },
     });
   }
 
-  /** What the console's exchange page shows for the subscriptions in scope: depths, dead letters, throughput and lag. */
-  exchangeHealth(scope: QueueScope = queueScope(this.topology, PLATFORM)) {
-    const health = this.health(scope);
-    const now = Date.now();
-    const subscriptions = this.topology.subscriptions.filter((s) => scope.has(s.name));
-    const oldest = subscriptions.map((s) => this.queues.oldestSentAt(queueName(s.name))).filter((t): t is number => t !== undefined);
+  private newSchedules(): LocalSchedules {
+    const targets = this.plan.schedules.flatMap((schedule) => {
+      const runnable = schedule.targets.filter((id) => {
+        const fn = this.plan.functions.find((f) => f.logicalId === id);
+        return fn && !Object.hasOwn(FUNCTIONS_NOT_RUN, fn.module);
+      });
+      if (!runnable.length) return [];
+      return [
+        {
+          name: schedule.name,
+          expression: schedule.expression,
+          ruleArn: `arn:aws:events:${this.credentials.region}:${ACCOUNT}:rule/${schedule.name}`,
+          invoke: async (event: unknown) => {
+            for (const id of runnable) {
+              const fn = await this.functionFor<(event: unknown, context: unknown) => Promise<unknown>>(id)!;
+              const context = {
+                functionName: id,
+                awsRequestId: event && typeof event === 'object' ? String((event as { id?: unknown }).id) : '',
+                getRemainingTimeInMillis: () => 30_000,
+              };
+              await fn.scope(() => fn.handler(event, context));
+            }
+          },
+        },
+      ];
+    });
+    return new LocalSchedules(targets, ACCOUNT, this.credentials.region, this.log);
+  }
+
+  /** A subscription's dead-letter queue, as the template's redrive policy names it. */
+  private deadLetterQueueOf(subscription: string): string {
+    const running = this.subscriptions.find((s) => s.subscription === subscription);
+    if (!running) throw new AwsError('ValidationException', `no subscription ${subscription} runs here`);
+    return running.deadLetterQueue;
+  }
+
+  /** Runs a schedule of the template now (e.g. the nightly overstay check), as if it fired at `time`. */
+  triggerSchedule(name: string, time?: Date): Promise<void> {
+    return this.schedules!.trigger(name, time);
+  }
+
+  /** The schedules the template declares that run here. */
+  get scheduleNames(): string[] {
+    return this.schedules?.names ?? [];
+  }
+
+  private get healthSources(): HealthSources {
     return {
-      pending: health.pending,
-      deadLetters: health.deadLetters,
-      // The exchange's throughput as a whole: a count, naming no subscription.
-      eventsPerMinute: this.acceptedTimes.filter((t) => t > now - 60_000).length,
-      lagSeconds: oldest.length ? Math.round((now - Math.min(...oldest)) / 100) / 10 : 0,
-      subscriptions: subscriptions.map((s) => {
-        const queue = health.queues.find((q) => q.name === queueName(s.name))!;
-        const dlq = health.queues.find((q) => q.name === deadLetterQueueName(s.name))!;
-        const stats = this.deliveries[this.topology.subscriptions.indexOf(s)]?.stats;
-        return { subscription: s.name, visible: queue.visible, inFlight: queue.inFlight, deadLetters: dlq.visible + dlq.inFlight, delivered: stats?.delivered ?? 0, failed: stats?.failed ?? 0 };
-      }),
+      topology: this.topology,
+      queues: this.queues,
+      dynamo: { backend: this.dynamo.backend, description: this.dynamo.description },
+      tables: () => this.tables.ids.map((id) => [id, this.tableName(id)]),
+      deliveries: () =>
+        this.subscriptions.map((s) => ({
+          subscription: s.subscription,
+          queue: s.queue,
+          deadLetterQueue: s.deadLetterQueue,
+          stats: s.delivery.stats,
+        })),
+      ...(this.transparency ? { transparency: () => this.transparency!.description } : {}),
+      acceptedTimes: () => this.acceptedTimes,
     };
   }
 
-  /** SDK clients bound to this cloud, with the given key pair (default: the platform's). */
-  /** Reads an item for the meter without being metered itself (an update is billed at its resulting size). */
-  private unmeteredLookup(): ItemLookup {
-    let client: DynamoDBClient | undefined;
-    return async (table, key) => {
-      if (!client) {
-        client = new DynamoDBClient(this.inProcessConfig());
-        client.middlewareStack.add((next) => (args) => {
-          (args.request as { headers: Record<string, string> }).headers[UNMETERED_HEADER] = '1';
-          return next(args);
-        }, { step: 'build', name: 'unmetered' });
-        this.clients.push({ dispose: () => client!.destroy() });
-      }
-      return (await client.send(new GetItemCommand({ TableName: table, Key: key as never }))).Item as never;
-    };
+  /** The console's exchange page for the subscriptions in scope: depths, dead letters, throughput and lag. */
+  exchangeHealth(scope: QueueScope = queueScope(this.topology, PLATFORM)) {
+    return exchangeHealth(this.healthSources, scope);
   }
 
-  /** A response that tells the meter what the request cost once DynamoDB has answered it. */
-  private metered(operation: string, request: RawRequest, out: ServerResponse): ServerResponse {
-    const meter = this.dynamoMeter!;
-    const tee = {
-      statusCode: 200,
-      setHeader: (name: string, value: string) => out.setHeader(name, value),
-      end: (body?: string | Buffer) => {
-        out.statusCode = tee.statusCode;
-        out.end(body);
-        const parse = (text: string | Buffer | undefined) => {
-          try {
-            return JSON.parse(String(text ?? '{}')) as Record<string, unknown>;
-          } catch {
-            return undefined;
-          }
-        };
-        const requestBody = parse(request.body) ?? {};
-        void meter.record(operation, requestBody, parse(body), tee.statusCode < 300).catch((error: unknown) => this.log(`dynamodb meter: ${(error as Error).message}`));
-      },
-    };
-    return tee as unknown as ServerResponse;
+  /**
+   * Liveness plus queue depths of the subscriptions in scope (default: all):
+   * the simulator and tests wait for `pending` to reach 0.
+   */
+  health(scope: QueueScope = queueScope(this.topology, PLATFORM)) {
+    return cloudHealth(this.healthSources, scope);
   }
 
-  /** SDK client configuration for code running inside the cloud: requests go straight to `dispatch`, as `keys`' principal, unsigned. */
+  deliveryStats() {
+    return this.subscriptions.map((s) => ({ subscription: s.subscription, ...s.delivery.stats }));
+  }
+
+  /** SDK settings for code inside the cloud: requests go straight to `dispatch`, as `keys`' principal, unsigned. */
   inProcessConfig(keys: KeyPair = this.credentials.platform) {
-    return { ...this.clientConfig(keys), requestHandler: new InProcessHttpHandler(this.dispatch, keys.accessKeyId), signer: UNSIGNED };
+    return {
+      ...this.clientConfig(keys),
+      requestHandler: new InProcessHttpHandler(this.router.dispatch, keys.accessKeyId),
+      signer: UNSIGNED,
+    };
   }
 
   clientConfig(keys: KeyPair = this.credentials.platform) {
@@ -297,124 +509,33 @@ export class LocalCloud {
     };
   }
 
-  /** The physical table behind a topology table id (a replayed view may have been switched to a rebuilt table). */
+  /** The physical table behind a table id (a replayed view may have been switched to a rebuilt table). */
   tableName(spec: TableSpec | string): string {
-    const id = typeof spec === 'string' ? spec : spec.id;
-    return this.tableOverrides.get(id) ?? id;
-  }
-
-  private get overridesFile(): string {
-    return path.join(this.options.dataDir, 'tables.json');
+    return this.tables.name(typeof spec === 'string' ? spec : spec.id);
   }
 
   /**
-   * Points a topology table at another physical table (after `mx replay`):
-   * the owning subscription and the APIs reload their handlers with the new
-   * TABLE_NAME, and the choice survives restarts.
+   * Points a table at another physical table (after `mx replay`): every
+   * function whose resolved environment changes is rebuilt with it, and the
+   * choice survives restarts.
    */
   async switchTable(id: string, physical: string): Promise<void> {
-    if (!this.topology.tables.some((t) => t.id === id)) throw new AwsError('ValidationException', `no table ${id} in the topology`);
     const client = new DynamoDBClient(this.inProcessConfig());
     try {
-      await client.send(new DescribeTableCommand({ TableName: physical }));
+      await this.tables.switch(id, physical, client);
     } finally {
       client.destroy();
     }
-    this.tableOverrides.set(id, physical);
-    await writeFile(this.overridesFile, `${JSON.stringify(Object.fromEntries(this.tableOverrides), null, 2)}\n`);
-    for (const [i, sub] of this.topology.subscriptions.entries()) {
-      if (sub.table === id) this.deliveries[i]!.setHandler(await this.loadSubscriptionHandler(sub));
+    for (const running of this.subscriptions) {
+      const env = this.environmentOf(running.fn);
+      if (JSON.stringify(env) === running.env) continue;
+      const previous = running.invocable;
+      running.invocable = await buildFunction<SqsHandler>(running.fn, env, this.functionAws(running.fn));
+      running.env = JSON.stringify(env);
+      running.delivery.setHandler(running.invocable.handler);
+      previous.dispose();
     }
-    this.restApi?.dispose();
-    this.restApi = await this.loadRestApi();
     this.log(`table ${id} now served by ${physical}`);
-  }
-
-  /** In-process, so it runs before the server listens. */
-  private async createTables(): Promise<void> {
-    const client = new DynamoDBClient(this.inProcessConfig());
-    try {
-      for (const spec of this.topology.tables) {
-        try {
-          await client.send(new DescribeTableCommand({ TableName: this.tableName(spec) }));
-          continue;
-        } catch (error) {
-          if (!(error instanceof ResourceNotFoundException)) throw error;
-        }
-        await client.send(new CreateTableCommand(tableDefinition(spec, this.tableName(spec))));
-      }
-    } finally {
-      client.destroy();
-    }
-  }
-
-  private loadSubscriptionHandler(sub: SubscriptionSpec): Promise<SqsHandler> {
-    return loadHandler<SqsHandler>(REPO_ROOT, sub.handler, sub.name, {
-      TABLE_NAME: this.tableName(sub.table),
-      PERSON_KEY_SECRET: this.credentials.personKeySecret,
-      SUBSCRIPTION: sub.name,
-      EVENT_BUS_NAME: this.topology.busName,
-      POWERTOOLS_SERVICE_NAME: sub.name,
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      // EMF metrics would only be printed here; the local cloud shows breaches and dead letters itself.
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-      AWS_REGION: this.credentials.region,
-      ...sub.environment,
-    });
-  }
-
-  private async startDeliveries(): Promise<void> {
-    const region = this.credentials.region;
-    for (const sub of this.topology.subscriptions) {
-      const publisher = sub.publishes?.[0] ? agencyForSource(sub.publishes[0]) : undefined;
-      const eventsKeys = publisher ? this.credentials.agencies[publisher.id] : this.credentials.platform;
-      const dynamoClient = new DynamoDBClient(this.inProcessConfig());
-      const eventsClient = new EventBridgeClient(this.inProcessConfig(eventsKeys));
-      this.clients.push({ dispose: () => (dynamoClient.destroy(), eventsClient.destroy()) });
-      const clients: Clients = { dynamo: documentClient(dynamoClient), events: eventsClient };
-      const handler = await this.loadSubscriptionHandler(sub);
-      const delivery = new Delivery({
-        spec: sub,
-        queue: queueName(sub.name),
-        queueArn: this.sqs.arn(queueName(sub.name)),
-        region,
-        handler,
-        queues: this.queues,
-        concurrency: this.options.concurrency ?? 2,
-        ...(this.options.batchingWindowMs !== undefined ? { batchingWindowMs: this.options.batchingWindowMs } : {}),
-        scope: (fn) => withClients(clients, fn),
-        log: this.log,
-        ...(this.options.onDelivered ? { onDelivered: this.options.onDelivered } : {}),
-      });
-      delivery.start();
-      this.deliveries.push(delivery);
-    }
-  }
-
-  /**
-   * Liveness plus queue depths of the subscriptions in scope (default: all):
-   * the simulator and tests wait for `pending` to reach 0.
-   */
-  health(scope: QueueScope = queueScope(this.topology, PLATFORM)) {
-    const names = new Set(scope.subscriptions.flatMap((s) => [queueName(s), deadLetterQueueName(s)]));
-    const queues = this.queues.stats().filter((q) => names.has(q.name));
-    const owned = new Set(this.topology.subscriptions.filter((s) => scope.has(s.name)).map((s) => s.table));
-    const everything = scope.subscriptions.length === this.topology.subscriptions.length;
-    return {
-      status: 'running',
-      services: { events: 'running', dynamodb: 'running', sqs: 'running' },
-      dynamodb: { backend: this.dynamo.backend, detail: this.dynamo.description },
-      pending: queues.filter((q) => !q.name.endsWith('-dlq')).reduce((n, q) => n + q.visible + q.inFlight, 0),
-      deadLetters: queues.filter((q) => q.name.endsWith('-dlq')).reduce((n, q) => n + q.visible + q.inFlight, 0),
-      queues,
-      deliveries: this.deliveryStats().filter((d) => scope.has(d.subscription)),
-      tables: Object.fromEntries(this.topology.tables.filter((t) => everything || owned.has(t.id)).map((t) => [t.id, this.tableName(t)])),
-      ...(everything && this.transparency ? { transparency: this.transparency.description } : {}),
-    };
-  }
-
-  deliveryStats() {
-    return this.topology.subscriptions.map((sub, i) => ({ subscription: sub.name, ...this.deliveries[i]?.stats }));
   }
 
   /**
@@ -423,102 +544,41 @@ export class LocalCloud {
    * operator request, an operator's limited to its ministry's queues.
    */
   private async serveHealth(request: RawRequest, res: ServerResponse): Promise<void> {
-    const liveness = request.url.startsWith('/_localstack/') ? { status: 'running', services: { events: 'running', dynamodb: 'running', sqs: 'running' } } : { status: 'running' };
+    const liveness = request.url.startsWith('/_localstack/')
+      ? { status: 'running', services: { events: 'running', dynamodb: 'running', sqs: 'running' } }
+      : { status: 'running' };
     if (!request.headers.authorization) return sendJson(res, 200, liveness, 'application/json');
     let principal: Principal;
     try {
       principal = await this.authenticate(request);
     } catch (error) {
-      if (error instanceof AuthError) return sendAwsError(res, new AwsError(error.code, error.message, 403), 'application/json');
+      if (error instanceof AuthError)
+        return sendAwsError(res, new AwsError(error.code, error.message, 403), 'application/json');
       throw error;
     }
     if (principal.kind === 'agency') return sendJson(res, 200, liveness, 'application/json');
     sendJson(res, 200, this.health(queueScope(this.topology, principal)), 'application/json');
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = req.url ?? '/';
-    const method = req.method ?? 'GET';
-    const target = String(req.headers['x-amz-target'] ?? '');
-    // SQS's older query protocol (form-encoded Action=…), which CLIs before botocore 1.31.81 still speak.
-    if (isSqsQueryRequest(method, url, req.headers)) return serveSqsQuery(req, res, { sqs: this.sqs, authenticate: (r) => this.authenticate(r), log: this.log });
-    const small = method === 'GET' && !target;
-    const body = await readBody(req, small ? MAX_SMALL_BODY_BYTES : target.startsWith(TARGET_PREFIXES.events) ? MAX_REQUEST_BYTES + 64 * 1024 : MAX_BODY_BYTES);
-    const request: RawRequest = { method, url, headers: req.headers, body };
-    if (method === 'GET' && (url === '/_mx/health' || url === '/_localstack/health')) return this.serveHealth(request, res);
-    if (method === 'GET' && (await serveConsole(url, res))) return;
-    if (url === '/_mx/admin/tables' && method === 'POST') return this.switchTableRequest(request, res);
-    if (this.restApi?.handles(url)) return this.restApi.serve(request, res);
-    await this.dispatch(request, res as unknown as BufferedResponse);
-  }
-
-  /** Serves one request whose body is already read; the HTTP server and in-process clients both come through here. */
-  private readonly dispatch = async (request: RawRequest, res: BufferedResponse): Promise<void> => {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    const service = (Object.keys(TARGET_PREFIXES) as (keyof typeof TARGET_PREFIXES)[]).find((s) => target.startsWith(TARGET_PREFIXES[s]));
-    const contentType = service === 'events' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
-    const out = res as unknown as ServerResponse;
-    try {
-      if (!service || request.method !== 'POST') {
-        throw new AwsError('UnknownOperationException', `no service answers ${request.method} ${request.url} with X-Amz-Target ${target || '(none)'}`, 404);
-      }
-      const principal = await this.authenticate(request);
-      // AWS refuses a signature scoped to another service (a signing key is derived per service), with these words.
-      // In-process callers sign nothing, so there is no scope to check.
-      if (request.inProcessCaller === undefined && principal.service !== service) throw new AwsError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`, 400);
-      const operation = target.slice(TARGET_PREFIXES[service].length);
-      if (service === 'dynamodb') {
-        if (principal.kind !== 'platform') throw new AwsError('AccessDeniedException', platformOnly(`call DynamoDB ${operation} on the local cloud`));
-        // dynalite validates recursively in its worker: a deep enough body overflows its stack and leaves every later request unanswered.
-        const tooDeep = depthProblem(request.body, MAX_DYNAMODB_JSON_DEPTH);
-        if (tooDeep) throw new AwsError('ValidationException', `Nesting Levels have exceeded supported limits: the request body is ${tooDeep} (attribute values may nest 32 levels)`);
-        const forwarded = request.inProcessCaller === undefined ? request : { ...request, headers: { ...request.headers, ...BACKEND_AUTH_HEADERS } };
-        if (this.dynamoMeter && request.headers[UNMETERED_HEADER] === undefined) this.dynamo.handle(forwarded, this.metered(operation, request, out));
-        else this.dynamo.handle(forwarded, out);
-        return;
-      }
-      if (service === 'sqs' && principal.kind !== 'platform') throw new AwsError('AccessDeniedException', platformOnly(`call SQS ${operation}`));
-      const payload = parseJsonBody(request.body);
-      const result = service === 'events' ? await this.eventBridge.handle(operation, payload, principal) : await this.sqs.handle(operation, payload);
-      sendJson(out, 200, result, contentType);
-    } catch (error) {
-      if (error instanceof AwsError) return sendAwsError(out, error, contentType);
-      if (error instanceof AuthError) return sendAwsError(out, new AwsError(error.code, error.message, error.code === 'MissingAuthenticationTokenException' ? 403 : 400), contentType);
-      this.log(`internal error: ${(error as Error).stack ?? String(error)}`);
-      sendAwsError(out, new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500), contentType);
-    }
-  };
-
-  /** POST /_mx/admin/tables { "table", "physicalName" }: the platform re-points a table (used by mx replay). */
-  private async switchTableRequest(request: RawRequest, res: ServerResponse): Promise<void> {
-    try {
-      const principal = await this.authenticate(request);
-      if (principal.kind !== 'platform') throw new AwsError('AccessDeniedException', 'only the platform principal may switch tables', 403);
-      const body = parseJsonBody(request.body);
-      if (typeof body.table !== 'string' || typeof body.physicalName !== 'string') throw new AwsError('ValidationException', 'give table and physicalName');
-      await this.switchTable(body.table, body.physicalName);
-      sendJson(res, 200, { table: body.table, physicalName: body.physicalName }, 'application/json');
-    } catch (error) {
-      if (error instanceof AwsError) return sendAwsError(res, error, 'application/json');
-      if (error instanceof AuthError) return sendAwsError(res, new AwsError(error.code, error.message, 403), 'application/json');
-      if ((error as Error).name === 'ResourceNotFoundException') return sendAwsError(res, new AwsError('ResourceNotFoundException', (error as Error).message), 'application/json');
-      throw error;
-    }
-  }
-
-  private async authenticate(request: RawRequest): Promise<Principal & { service: string }> {
+  private async authenticate(request: RawRequest): Promise<Caller & { service: string }> {
     const trusted = request.inProcessCaller === undefined ? undefined : this.keys.get(request.inProcessCaller);
-    if (trusted) return { ...trusted.principal, service: 'in-process' };
-    const caller = await verifySignature(request, (id) => this.keys.get(id)?.secret);
-    return { ...this.keys.get(caller.accessKeyId)!.principal, service: caller.service };
+    if (trusted) return { ...trusted.caller, service: 'in-process' };
+    const signed = await verifySignature(request, (id) => this.keys.get(id)?.secret);
+    return { ...this.keys.get(signed.accessKeyId)!.caller, service: signed.service };
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.deliveries.map((d) => d.stop()));
+    this.schedules?.stop();
+    await Promise.all(this.subscriptions.map((s) => s.delivery.stop()));
     await this.transparency?.stop();
-    this.restApi?.dispose();
     this.queues?.close();
-    for (const client of this.clients) client.dispose();
+    for (const running of this.subscriptions) running.invocable.dispose();
+    for (const { built } of this.functions.values())
+      void built.then(
+        (fn) => fn.dispose(),
+        () => undefined,
+      );
+    for (const disposable of this.disposables) disposable.dispose();
     if (this.server) {
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server!.close(() => resolve()));

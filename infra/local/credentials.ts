@@ -64,16 +64,3 @@ export async function loadOrCreateCredentials(dataDir: string): Promise<CloudCre
   await writeFile(path.join(dataDir, CREDENTIALS_FILE), `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
   return created;
 }
-
-/** Maps access key ids to their secret and principal. */
-export function keyring(credentials: CloudCredentials): Map<string, { secret: string; principal: Principal }> {
-  const ring = new Map<string, { secret: string; principal: Principal }>();
-  for (const [id, pair] of Object.entries(credentials.agencies) as [Ministry, CloudCredentials['agencies'][Ministry]][]) {
-    ring.set(pair.accessKeyId, { secret: pair.secretAccessKey, principal: { kind: 'agency', id, sources: pair.sources } });
-  }
-  for (const [ministry, pair] of Object.entries(credentials.operators) as [Ministry, KeyPair][]) {
-    ring.set(pair.accessKeyId, { secret: pair.secretAccessKey, principal: { kind: 'operator', ministry } });
-  }
-  ring.set(credentials.platform.accessKeyId, { secret: credentials.platform.secretAccessKey, principal: { kind: 'platform' } });
-  return ring;
-}

@@ -13,7 +13,8 @@ import type { StoredMessage } from './queue-store.ts';
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 export interface DeliveryOptions {
-  readonly spec: SubscriptionSpec;
+  /** The subscription's name and delivery settings (from the template's queue, event source mapping and function). */
+  readonly spec: Pick<SubscriptionSpec, 'name' | 'delivery'>;
   readonly queue: string;
   readonly queueArn: string;
   readonly region: string;

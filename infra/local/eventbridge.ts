@@ -1,11 +1,10 @@
 /**
- * The local EventBridge: buses and rules built from the topology, PutEvents
+ * The local EventBridge: the stack's bus and the rules the template routes to queues, PutEvents
  * with publishing rights per agency, TestEventPattern and the read-only
  * describe/list calls. Matching events become messages on the rules' queues,
  * persisted before PutEvents answers.
  */
 import type { BusEvent } from '../../schemas/envelope.ts';
-import type { Topology } from '../topology.ts';
 import { AwsError, validationError } from './aws-protocol.ts';
 import type { Principal } from './credentials.ts';
 import { compilePattern, InvalidEventPatternError, type CompiledPattern } from './event-pattern.ts';
@@ -39,20 +38,21 @@ export class LocalEventBridge {
   /** Called with each accepted event (after it is durable); used for metrics. */
   onAccepted?: (events: readonly BusEvent[]) => void;
 
+  /** `rules`: the template's pattern rules on the stack's bus, each with the queue it targets. */
   constructor(
-    topology: Topology,
+    busName: string,
+    rules: readonly { readonly name: string; readonly pattern: Record<string, unknown>; readonly description: string; readonly queue: string }[],
     private readonly queues: Queues,
     readonly region: string,
-    queueNameOf: (subscription: string) => string,
   ) {
-    this.buses = new Set(['default', topology.busName]);
-    this.rules = topology.subscriptions.map((sub) => ({
-      name: sub.name,
-      busName: topology.busName,
-      pattern: JSON.stringify(sub.pattern),
-      compiled: compilePattern(sub.pattern),
-      description: sub.description,
-      queue: queueNameOf(sub.name),
+    this.buses = new Set(['default', busName]);
+    this.rules = rules.map((rule) => ({
+      name: rule.name,
+      busName,
+      pattern: JSON.stringify(rule.pattern),
+      compiled: compilePattern(rule.pattern),
+      description: rule.description,
+      queue: rule.queue,
     }));
   }
 

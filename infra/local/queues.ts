@@ -267,6 +267,11 @@ export class Queues {
     return oldest;
   }
 
+  /** How a queue was defined (its visibility timeout and redrive, for GetQueueAttributes). */
+  configOf(queue: string): QueueConfig {
+    return this.state(queue).config;
+  }
+
   stats(): QueueStats[] {
     return [...this.queues.values()].map((state) => ({
       name: state.config.name,

@@ -1,68 +1,75 @@
 /**
- * The REST APIs of the CDK app (API Gateway v1 with IAM authorisation) on the
- * local cloud: the agency systems' command APIs (POST /commands/<system>) and
- * the ministries' query APIs (GET /api/views/<ministry>/...). Requests are
- * SigV4-signed for service `execute-api`; the same handler modules as in
- * Lambda run in-process with an API Gateway proxy event.
+ * The REST API of the template (API Gateway v1 with IAM authorisation) on the
+ * local cloud: every `AWS::ApiGateway::Method` with a Lambda proxy
+ * integration, served by the function the template integrates, built from
+ * its module with the template's environment (./function-runtime.ts).
+ * Requests are SigV4-signed for service `execute-api`.
+ *
+ * The exchange page's routes (health, dead letters, redrive, breaches) are
+ * one function on AWS (functions/exchange-api) reading SQS and CloudWatch;
+ * locally they are answered by the cloud's own handlers below, from its
+ * queues and delivery counters (there is no CloudWatch to read), routed from
+ * the template's resources like every other method.
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { documentClient, withClients, type Clients } from '../../functions/lib/clients.ts';
-import { REPO_ROOT } from '../paths.ts';
-import type { Ministry, Topology } from '../topology.ts';
-import type { CloudCredentials, KeyPair, Principal } from './credentials.ts';
-import { loadHandler } from './handlers.ts';
-import type { InProcessHttpHandler, RawRequest } from './in-process-http.ts';
-import type { RequestSigner } from '@smithy/types';
-import { noteRefusal } from './aws-protocol.ts';
-import { depthProblem } from './json-limits.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listBreaches } from '../../functions/exchange-log/breaches.ts';
-import { breachPartitionsFor as partitionsFor, breachRequest, ExchangeRefusal, mayInspectQueues, redriveTarget } from '../../functions/exchange-api/scope.ts';
+import {
+  breachPartitionsFor as partitionsFor,
+  breachRequest,
+  ExchangeRefusal,
+  redriveTarget,
+} from '../../functions/exchange-api/scope.ts';
+import type { Topology } from '../topology.ts';
+import { accessFor, type Access } from './api-access.ts';
+import { noteRefusal } from './aws-protocol.ts';
+import type { Authorize, Caller } from './authorize.ts';
+import type { Principal } from './credentials.ts';
+import type { LocalInvocable } from './function-runtime.ts';
+import type { RawRequest } from './in-process-http.ts';
+import { depthProblem } from './json-limits.ts';
 import type { QueueScope } from './queue-scope.ts';
 import { AuthError } from './sigv4.ts';
-import { whoami } from '../../functions/query-api/whoami.ts';
+import type { LocalRoute } from './template/resources/api-routes.ts';
+
+export { agencyRoleName, operatorRoleName } from './callers.ts';
 
 type ApiHandler = (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult>;
-/** A route's handler: a Lambda handler, or a built-in one that also sees who is calling. */
-type RouteHandler = (event: APIGatewayProxyEvent, context: unknown, principal: Principal) => Promise<APIGatewayProxyResult>;
+type BuiltIn = (event: APIGatewayProxyEvent, caller: Caller) => Promise<unknown> | unknown;
+
+/** The module of the exchange page's function, whose routes the local cloud answers itself. */
+export const EXCHANGE_API_MODULE = 'functions/exchange-api/handler.ts';
 
 export interface RestApiOptions {
-  readonly region: string;
-  readonly secret: string;
-  /** Configuration for SDK clients that reach the cloud in-process, as the principal whose keys they are given. */
-  readonly clientConfig: (keys: KeyPair) => { endpoint: string; region: string; credentials: KeyPair; requestHandler: InProcessHttpHandler; signer: RequestSigner };
-  readonly credentials: CloudCredentials;
-  readonly tableName: (id: string) => string;
-  readonly authenticate: (request: RawRequest) => Promise<Principal & { service: string }>;
-  /**
-   * The exchange's own state, for the console's exchange page (built into the
-   * local cloud, not a Lambda), each call limited to the caller's scope.
-   */
+  readonly topology: Topology;
+  readonly routes: readonly LocalRoute[];
+  /** The function behind a route (built from the template), by its logical id. */
+  readonly functionOf: (logicalId: string) => Promise<LocalInvocable<ApiHandler> | undefined>;
+  /** The module of a function, by its logical id. */
+  readonly moduleOf: (logicalId: string) => string | undefined;
+  readonly authenticate: (request: RawRequest) => Promise<Caller & { service: string }>;
+  readonly authorize: Authorize;
+  /** The exchange's own state, for the exchange page's routes, each call limited to the caller's scope. */
   readonly exchange: {
     scope(principal: Principal): QueueScope;
     health(scope: QueueScope): unknown;
     deadLetters(scope: QueueScope): unknown[];
     redrive(queue: string): Promise<number>;
     deadLetterQueueName(subscription: string): string;
+    breachesReader(): { client: DynamoDBDocumentClient; table: string };
   };
   readonly log?: (message: string) => void;
 }
 
-/** The IAM role names the local cloud presents as callers (the CDK app creates roles per agency and per ministry). */
-export const agencyRoleName = (agency: Ministry) => `mx-agency-${agency}`;
-export const operatorRoleName = (ministry: Ministry) => `mx-operator-${ministry}`;
-
 interface Route {
-  readonly pattern: RegExp;
-  readonly method: 'GET' | 'POST';
+  readonly method: string;
   readonly resource: string;
-  /** Which principals may call it; a string is the refusal. */
-  readonly allow: (principal: Principal) => true | string;
-  readonly handler: RouteHandler;
-  readonly clients: (principal: Principal) => Clients;
+  readonly pattern: RegExp;
+  readonly parameters: readonly string[];
+  readonly allow: Access;
+  readonly invoke: (event: APIGatewayProxyEvent, context: unknown, caller: Caller) => Promise<APIGatewayProxyResult>;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -89,142 +96,92 @@ function errorOf(text: string): { code: string; message: string } | undefined {
   }
 }
 
-const lambda =
-  (handler: ApiHandler): RouteHandler =>
-  (event, context) =>
-    handler(event, context);
-
 /** The breaches partitions a caller may read (functions/exchange-api/scope.ts, shared with the AWS exchange API). */
 export function breachPartitionsFor(topology: Topology, principal: Principal): string[] {
   return partitionsFor(topology, principal);
 }
 
-function callerArn(principal: Principal): string {
-  if (principal.kind === 'agency') return `arn:aws:sts::000000000000:assumed-role/${agencyRoleName(principal.id)}/local`;
-  if (principal.kind === 'operator') return `arn:aws:sts::000000000000:assumed-role/${operatorRoleName(principal.ministry)}/local`;
-  return 'arn:aws:iam::000000000000:root';
+/** `/api/views/interior/{resource}` → a pattern with one group per path parameter (a trailing slash allowed). */
+function patternOf(resource: string): { pattern: RegExp; parameters: string[] } {
+  const parameters: string[] = [];
+  const source = resource
+    .split('/')
+    .map((part) => {
+      const parameter = /^\{(\w+)\}$/.exec(part);
+      if (!parameter) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      parameters.push(parameter[1]!);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { pattern: new RegExp(`^${source}/?$`), parameters };
+}
+
+function builtIns(options: RestApiOptions): Record<string, BuiltIn> {
+  const { exchange, topology } = options;
+  return {
+    'GET /api/exchange/health': (_event, caller) => exchange.health(exchange.scope(caller)),
+    'GET /api/exchange/dead-letters': (_event, caller) => ({
+      deadLetters: exchange.deadLetters(exchange.scope(caller)),
+    }),
+    'POST /api/exchange/dead-letters/redrive': async (event, caller) => {
+      const queue = event.queryStringParameters?.queue;
+      redriveTarget(topology, exchange.scope(caller), caller, queue, exchange.deadLetterQueueName);
+      return { queue, redriven: await exchange.redrive(queue!) };
+    },
+    'GET /api/exchange/breaches': (event, caller) => {
+      const { partitions, limit } = breachRequest(breachPartitionsFor(topology, caller), event.queryStringParameters);
+      const { client, table } = exchange.breachesReader();
+      return listBreaches(client, table, { partitions, limit });
+    },
+  };
+}
+
+async function answerBuiltIn(
+  handle: BuiltIn,
+  event: APIGatewayProxyEvent,
+  caller: Caller,
+): Promise<APIGatewayProxyResult> {
+  try {
+    return { statusCode: 200, body: JSON.stringify(await handle(event, caller)) };
+  } catch (error) {
+    const refusal =
+      error instanceof ExchangeRefusal ? error : new ExchangeRefusal(400, 'bad-request', (error as Error).message);
+    return {
+      statusCode: refusal.status,
+      body: JSON.stringify({ error: { code: refusal.code, message: refusal.message } }),
+    };
+  }
 }
 
 export class RestApi {
-  private constructor(
-    private readonly routes: readonly Route[],
-    private readonly options: RestApiOptions,
-    private readonly disposables: { destroy(): void }[],
-  ) {}
+  private readonly routes: readonly Route[];
 
-  static async load(topology: Topology, options: RestApiOptions): Promise<RestApi> {
-    const disposables: { destroy(): void }[] = [];
-    const dynamo = new DynamoDBClient(options.clientConfig({ ...options.credentials.platform }));
-    disposables.push(dynamo);
-    const agencyClients = new Map<Ministry, Clients>();
-    for (const agency of topology.agencies) {
-      const events = new EventBridgeClient(options.clientConfig({ ...options.credentials.agencies[agency.id] }));
-      disposables.push(events);
-      agencyClients.set(agency.id, { dynamo: documentClient(dynamo), events });
-    }
-    const platformEvents = new EventBridgeClient(options.clientConfig({ ...options.credentials.platform }));
-    disposables.push(platformEvents);
-    const readOnly: Clients = { dynamo: documentClient(dynamo), events: platformEvents };
-    const common = { PERSON_KEY_SECRET: options.secret, AWS_REGION: options.region, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' };
-
-    const routes: Route[] = [];
-    const roles = Object.fromEntries(topology.agencies.map((a) => [agencyRoleName(a.id), a.id]));
-    const operatorRoles = Object.fromEntries(topology.queryApis.map((q) => [operatorRoleName(q.ministry), q.ministry]));
-    for (const spec of topology.commandApis) {
-      const handler = await loadHandler<ApiHandler>(REPO_ROOT, spec.handler, `command-${spec.system}`, {
-        ...common,
-        SYSTEM: spec.system,
-        TABLE_NAME: options.tableName(spec.table),
-        EVENT_BUS_NAME: topology.busName,
-        AGENCY_ROLES: JSON.stringify(roles),
-        POWERTOOLS_SERVICE_NAME: `command-${spec.system}`,
-      });
-      routes.push({
-        pattern: new RegExp(`^/commands/${spec.system}/?$`),
-        method: 'POST',
-        resource: '/commands/{system}',
-        allow: (p) => (p.kind === 'agency' && spec.agencies.includes(p.id) ? true : `${p.kind === 'agency' ? p.id : 'this caller'} may not issue ${spec.system} commands; ${spec.system} serves ${spec.agencies.join(', ')}`),
-        handler: lambda(handler),
-        clients: (p) => agencyClients.get((p as { id: Ministry }).id)!,
-      });
-    }
-    for (const spec of topology.queryApis) {
-      const handler = await loadHandler<ApiHandler>(REPO_ROOT, spec.handler, `query-${spec.ministry}`, {
-        ...common,
-        MINISTRY: spec.ministry,
-        TABLE_NAME: options.tableName(spec.table),
-        LEDGER_TABLE: options.tableName(spec.ledger),
-        POWERTOOLS_SERVICE_NAME: `query-${spec.ministry}`,
-      });
-      routes.push({
-        pattern: new RegExp(`^/api/views/${spec.ministry}/[a-z]+/?$`),
-        method: 'GET',
-        resource: `/api/views/${spec.ministry}/{resource}`,
-        allow: (p) => (p.kind === 'operator' && p.ministry === spec.ministry ? true : `only ${spec.ministry} operators may read the ${spec.ministry} view`),
-        handler: lambda(handler),
-        clients: () => readOnly,
-      });
-    }
-    // Operators see and act on their own ministry's queues only; the platform on all. The rules, and every refusal's
-    // wording, are functions/exchange-api/scope.ts, which the exchange API function follows on AWS.
-    const operators = mayInspectQueues;
-    const builtIn =
-      (handle: (event: APIGatewayProxyEvent, principal: Principal) => Promise<unknown> | unknown): RouteHandler =>
-      async (event, _context, principal) => {
-        try {
-          return { statusCode: 200, body: JSON.stringify(await handle(event, principal)) };
-        } catch (error) {
-          const refusal = error instanceof ExchangeRefusal ? error : new ExchangeRefusal(400, 'bad-request', (error as Error).message);
-          return { statusCode: refusal.status, body: JSON.stringify({ error: { code: refusal.code, message: refusal.message } }) };
-        }
+  constructor(private readonly options: RestApiOptions) {
+    const local = builtIns(options);
+    this.routes = options.routes.map((route) => {
+      const { pattern, parameters } = patternOf(route.resource);
+      const builtIn =
+        options.moduleOf(route.functionLogicalId) === EXCHANGE_API_MODULE
+          ? local[`${route.method} ${route.resource}`]
+          : undefined;
+      if (options.moduleOf(route.functionLogicalId) === EXCHANGE_API_MODULE && !builtIn)
+        throw new Error(`the local cloud has no handler for the exchange route ${route.method} ${route.resource}`);
+      const invoke: Route['invoke'] = builtIn
+        ? (event, _context, caller) => answerBuiltIn(builtIn, event, caller)
+        : async (event, context) => {
+            const fn = await options.functionOf(route.functionLogicalId);
+            if (!fn) throw new Error(`no function ${route.functionLogicalId} runs locally`);
+            return fn.scope(() => fn.handler(event, context));
+          };
+      return {
+        method: route.method,
+        resource: route.resource,
+        pattern,
+        parameters,
+        allow: accessFor(options.topology, route.method, route.resource),
+        invoke,
       };
-    const exchange = options.exchange;
-    const redrive = async (event: APIGatewayProxyEvent, principal: Principal) => {
-      const queue = event.queryStringParameters?.queue;
-      redriveTarget(topology, exchange.scope(principal), principal, queue, exchange.deadLetterQueueName);
-      return { queue, redriven: await exchange.redrive(queue!) };
-    };
-    routes.push(
-      {
-        pattern: /^\/api\/exchange\/health\/?$/,
-        method: 'GET',
-        resource: '/api/exchange/health',
-        allow: operators,
-        handler: builtIn((_event, principal) => exchange.health(exchange.scope(principal))),
-        clients: () => readOnly,
-      },
-      {
-        pattern: /^\/api\/exchange\/dead-letters\/?$/,
-        method: 'GET',
-        resource: '/api/exchange/dead-letters',
-        allow: operators,
-        handler: builtIn((_event, principal) => ({ deadLetters: exchange.deadLetters(exchange.scope(principal)) })),
-        clients: () => readOnly,
-      },
-      { pattern: /^\/api\/exchange\/dead-letters\/redrive\/?$/, method: 'POST', resource: '/api/exchange/dead-letters/redrive', allow: operators, handler: builtIn(redrive), clients: () => readOnly },
-      {
-        // Who the signed caller is (the console's sign-in); the same pure function a Lambda serves on AWS.
-        pattern: /^\/api\/whoami\/?$/,
-        method: 'GET',
-        resource: '/api/whoami',
-        allow: () => true,
-        handler: builtIn((_event, principal) => whoami(callerArn(principal), { operators: operatorRoles, agencies: roles })),
-        clients: () => readOnly,
-      },
-      {
-        pattern: /^\/api\/exchange\/breaches\/?$/,
-        method: 'GET',
-        resource: '/api/exchange/breaches',
-        // The agency that sent them sees its own; a ministry's operator those of its agency's sources; the platform all.
-        allow: () => true,
-        handler: builtIn(async (event, principal) => {
-          const { partitions, limit } = breachRequest(breachPartitionsFor(topology, principal), event.queryStringParameters);
-          return listBreaches(readOnly.dynamo, options.tableName('ExchangeLog'), { partitions, limit });
-        }),
-        clients: () => readOnly,
-      },
-    );
-    return new RestApi(routes, options, disposables);
+    });
   }
 
   handles(url: string): boolean {
@@ -233,11 +190,15 @@ export class RestApi {
 
   async serve(request: RawRequest, res: ServerResponse): Promise<void> {
     const url = new URL(request.url, 'http://local');
-    const route = this.routes.find((r) => r.pattern.test(url.pathname));
-    if (!route) return send(res, 404, { error: { code: 'not-found', message: `no API route ${request.method} ${url.pathname}` } });
-    let principal: Principal & { service: string };
+    const matching = this.routes.filter((r) => r.pattern.test(url.pathname));
+    if (!matching.length)
+      return send(res, 404, {
+        error: { code: 'not-found', message: `no API route ${request.method} ${url.pathname}` },
+      });
+    const route = matching.find((r) => r.method === request.method) ?? matching[0]!;
+    let caller: Caller & { service: string };
     try {
-      principal = await this.options.authenticate(request);
+      caller = await this.options.authenticate(request);
     } catch (error) {
       if (error instanceof AuthError) {
         // API Gateway answers 403 to an unsigned request; 401 says more plainly what is missing.
@@ -246,17 +207,43 @@ export class RestApi {
       }
       throw error;
     }
-    if (principal.service !== 'execute-api') {
-      return send(res, 403, { error: { code: 'InvalidSignatureException', message: `sign API requests for service execute-api, not ${principal.service}` } });
+    if (caller.service !== 'execute-api') {
+      return send(res, 403, {
+        error: {
+          code: 'InvalidSignatureException',
+          message: `sign API requests for service execute-api, not ${caller.service}`,
+        },
+      });
     }
-    const allowed = route.allow(principal);
+    const allowed = route.allow(caller);
     if (allowed !== true) return send(res, 403, { error: { code: 'forbidden', message: allowed } });
-    if (request.method !== route.method) return send(res, 405, { error: { code: 'method-not-allowed', message: `${route.resource} takes ${route.method}` } });
-    // Bounded before a handler parses it, so nothing recursive behind it (validation, logging, the events it publishes) meets it.
+    if (request.method !== route.method)
+      return send(res, 405, {
+        error: { code: 'method-not-allowed', message: `${route.resource} takes ${route.method}` },
+      });
+    const authorization = this.options.authorize(caller, {
+      service: 'execute-api',
+      action: 'Invoke',
+      parameters: () => ({ method: route.method, resource: route.resource, path: url.pathname }),
+    });
+    if (!authorization.allowed)
+      return send(res, 403, { error: { code: 'AccessDeniedException', message: authorization.refusal } });
+    // Bounded before a handler parses it, so nothing recursive behind it (validation, logging, the events it
+    // publishes) meets it.
     const tooDeep = depthProblem(request.body);
     if (tooDeep) return send(res, 400, { error: { code: 'bad-request', message: `the request body is ${tooDeep}` } });
     const query: Record<string, string> = {};
     url.searchParams.forEach((value, key) => (query[key] = value));
+    const values = route.pattern.exec(url.pathname)!.slice(1);
+    let pathParameters: Record<string, string> | null = null;
+    try {
+      if (route.parameters.length)
+        pathParameters = Object.fromEntries(route.parameters.map((name, i) => [name, decodeURIComponent(values[i]!)]));
+    } catch {
+      return send(res, 400, {
+        error: { code: 'bad-request', message: `the path ${url.pathname} is not valid percent-encoded UTF-8` },
+      });
+    }
     const event = {
       body: request.body.length ? request.body.toString('utf8') : null,
       headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
@@ -264,26 +251,26 @@ export class RestApi {
       httpMethod: request.method,
       isBase64Encoded: false,
       path: url.pathname,
-      pathParameters: null,
+      pathParameters,
       queryStringParameters: Object.keys(query).length ? query : null,
       multiValueQueryStringParameters: null,
       stageVariables: null,
       resource: route.resource,
-      requestContext: { identity: { userArn: callerArn(principal) } },
+      requestContext: { identity: { userArn: caller.arn } },
     } as unknown as APIGatewayProxyEvent;
-    const context = { functionName: route.resource, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 };
+    const context = {
+      functionName: route.resource,
+      awsRequestId: randomUUID(),
+      getRemainingTimeInMillis: () => 30_000,
+    };
     let result: APIGatewayProxyResult;
     try {
-      result = await withClients(route.clients(principal), () => route.handler(event, context, principal));
+      result = await route.invoke(event, context, caller);
     } catch (error) {
       // What API Gateway answers when the function fails; the cause stays in the log.
       this.options.log?.(`${route.resource}: handler failed: ${(error as Error)?.stack ?? String(error)}`);
       return send(res, 502, { message: 'Internal server error' });
     }
     send(res, result.statusCode, result.body);
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.destroy();
   }
 }

@@ -92,11 +92,14 @@ export class LocalSqs {
 
   private attributes(name: string): Record<string, string> {
     const stats = this.queues.stats().find((s) => s.name === name)!;
+    const config = this.queues.configOf(name);
     return {
       QueueArn: this.arn(name),
       ApproximateNumberOfMessages: String(stats.visible),
       ApproximateNumberOfMessagesNotVisible: String(stats.inFlight),
-      ...(stats.deadLetterQueue ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: this.arn(stats.deadLetterQueue) }) } : {}),
+      // As the template declares them (infra/local/template), so a caller can check what it runs.
+      VisibilityTimeout: String(Math.round(config.visibilityTimeoutMs / 1000)),
+      ...(config.deadLetter ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: this.arn(config.deadLetter.queue), maxReceiveCount: config.deadLetter.maxReceiveCount }) } : {}),
     };
   }
 

@@ -1,11 +1,13 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type CfnResource, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { CONTRACT_BREACH_METRIC, ExchangeAlarms } from '../constructs/exchange-alarms.ts';
 import { ExchangeBus } from '../constructs/exchange-bus.ts';
 import { Subscription } from '../constructs/subscription.ts';
+import { LOCAL_NAME_METADATA } from '../template-metadata.ts';
 import { ExchangeApi } from '../constructs/exchange-api.ts';
 import { SchemaRegistry } from '../constructs/schema-registry.ts';
 import { CATALOG } from '../../schemas/catalog.ts';
@@ -53,6 +55,9 @@ export class ExchangeStack extends Stack {
       agencies: props.topology.agencies,
       archiveRetentionDays: props.archiveRetentionDays,
     });
+
+    // The bus's name on the local cloud, where callers address it by the topology's name (infra/local/template/names.ts).
+    (exchange.bus.node.defaultChild as CfnResource).addMetadata(LOCAL_NAME_METADATA, props.topology.busName);
 
     const tables = new Map<string, Table>();
     for (const spec of props.topology.tables) {
@@ -142,6 +147,12 @@ export class ExchangeStack extends Stack {
       environment: { POWERTOOLS_SERVICE_NAME: 'transparency-checkpointer' },
     });
     alarms.watchFunction('TransparencyCheckpointer', transparency.checkpointer, 'The Merkle log checkpointer (a failure may mean a log no longer matches what it signed)');
+
+    // The roles' names on the local cloud, which callers' ARNs carry there (infra/local/template/names.ts).
+    const localName = (role: Role, name: string) => (role.node.defaultChild as CfnResource).addMetadata(LOCAL_NAME_METADATA, name);
+    for (const [agency, role] of exchange.publisherRoles) localName(role, `mx-agency-${agency}`);
+    for (const [ministry, role] of api.operatorRoles) localName(role, `mx-operator-${ministry}`);
+    localName(routes.platformRole, 'mx-platform-operator');
 
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the command and query APIs, stage included' });
     new CfnOutput(this, 'ApiAccessLogGroup', { value: api.accessLogs.logGroupName, description: 'One JSON line per API request: caller ARN, request id, resource, status' });

@@ -36,7 +36,8 @@ const run = promisify(execFile);
 export async function startTestCloud(options: Partial<CloudOptions> = {}): Promise<TestCloud> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'mx-cloud-')));
   // Deliveries go out at once: the tests wait for the exchange to settle, and Lambda's one-second batching window would only slow them.
-  const cloud = await LocalCloud.start({ port: 0, dataDir, retryDelayMs: 50, batchingWindowMs: 0, ...options });
+  // Schedules fire only when a test triggers them: a test running at 01:30 UTC must not see the nightly check.
+  const cloud = await LocalCloud.start({ port: 0, dataDir, retryDelayMs: 50, batchingWindowMs: 0, schedules: 'on-trigger', ...options });
   const clients: { destroy(): void }[] = [];
   const track = <T extends { destroy(): void }>(client: T) => (clients.push(client), client);
   const config = (keys: KeyPair) => ({ ...cloud.clientConfig(keys), maxAttempts: 1 });

@@ -1,0 +1,43 @@
+/**
+ * Builds the template's functions for the local cloud: imports the module
+ * the template names (`mx:handler-module`) and calls its `createHandler`
+ * with the template's environment, resolved, and SDK settings that reach the
+ * cloud in-process with the function's own role's keys
+ * (functions/lib/lambda-entry.ts). Modules without a factory yet go through
+ * ./legacy-handler.ts.
+ */
+import type { AwsClientSettings, HandlerFactory } from '../../functions/lib/lambda-entry.ts';
+import { REPO_ROOT } from '../paths.ts';
+import { importWithEnvironment } from './handlers.ts';
+import { legacyFunction } from './legacy-handler.ts';
+import type { LocalFunction } from './template/resources/functions.ts';
+
+export interface LocalInvocable<H> {
+  readonly handler: H;
+  /** Runs an invocation in the function's scope (the legacy adapter binds its clients there). */
+  readonly scope: <T>(fn: () => Promise<T>) => Promise<T>;
+  dispose(): void;
+}
+
+/** What Lambda's runtime adds to the function's own variables, and what the local cloud sets for its console. */
+export function runtimeEnvironment(fn: LocalFunction, region: string): Record<string, string> {
+  return {
+    AWS_REGION: region,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // EMF metrics would only be printed here; the local cloud shows breaches and dead letters itself.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    POWERTOOLS_SERVICE_NAME: fn.name,
+  };
+}
+
+export async function buildFunction<H>(
+  fn: LocalFunction,
+  env: Record<string, string>,
+  aws: AwsClientSettings,
+): Promise<LocalInvocable<H>> {
+  const exports = await importWithEnvironment(REPO_ROOT, fn.module, fn.name, env);
+  const createHandler = exports.createHandler as HandlerFactory<H> | undefined;
+  if (typeof createHandler === 'function')
+    return { handler: createHandler({ env, aws }), scope: (run) => run(), dispose: () => undefined };
+  return legacyFunction<H>(fn.module, exports, aws);
+}
