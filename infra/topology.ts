@@ -8,8 +8,9 @@
 import { SOURCES, type Source } from '../schemas/define.ts';
 import { detailTypesFor, MINISTRY_VIEWS } from '../functions/domain/views.ts';
 
-export type Ministry = 'interior' | 'labour' | 'foreign-affairs' | 'border-service';
-export const MINISTRIES: readonly Ministry[] = ['interior', 'labour', 'foreign-affairs', 'border-service'];
+import { MINISTRIES, type Ministry } from '../functions/domain/ministries.ts';
+
+export { MINISTRIES, type Ministry };
 
 export interface Agency {
   /** Short id used for credentials and IAM roles. */

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { Ministry } from '../../infra/topology.ts';
+import type { Ministry } from '../domain/ministries.ts';
 import type { Detail } from '../../schemas/envelope.ts';
 import { rebuiltBusEvent } from '../lib/bus-event.ts';
 import type { PutEventsEntry } from '../../schemas/entries.ts';

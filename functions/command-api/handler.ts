@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { Ministry } from '../../infra/topology.ts';
+import type { Ministry } from '../domain/ministries.ts';
 import type { SystemName } from '../domain/views.ts';
 import { dynamo, events } from '../lib/clients.ts';
 import { requireEnv } from '../lib/env.ts';

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/lib/clients.ts';
 import { allPages } from '../../functions/lib/paginate.ts';
-import { personKey } from '../../functions/lib/person-key.ts';
+import { personKey } from '../../functions/domain/person-key.ts';
 import { personPk } from '../../functions/domain/projections.ts';
 import { logKey } from '../../functions/exchange-log/log-entry.ts';
 import type { PersonRef } from '../../schemas/person.ts';
