@@ -105,6 +105,9 @@ export function visibilityTimeoutSeconds(delivery: DeliverySpec): number {
  */
 const LEAF_ORDER_INDEX = { name: 'byLeaf', partitionKey: { name: 'leafShard', type: 'N' }, sortKey: { name: 'leafIndex', type: 'N' } } as const;
 
+/** Written only by the command APIs (each under its own `commands-<system>` keys): see CommandApiSpec. */
+export const COMMAND_IDEMPOTENCY_TABLE = 'CommandIdempotency';
+
 export const TABLES: readonly TableSpec[] = [
   {
     id: 'ExchangeLog',
@@ -139,6 +142,12 @@ export const TABLES: readonly TableSpec[] = [
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
     indexes: [LEAF_ORDER_INDEX],
+  },
+  {
+    id: COMMAND_IDEMPOTENCY_TABLE,
+    description: 'The command APIs\u2019 answers by caller and idempotency key, so a retried command is answered, not run again.',
+    // Powertools Idempotency's DynamoDB layout: `id` is `commands-<system>#<hash of caller and key>`.
+    partitionKey: { name: 'id', type: 'S' },
   },
 ];
 
@@ -248,6 +257,8 @@ export interface CommandApiSpec {
   readonly system: 'berkut' | 'foreign-labour' | 'qandas';
   readonly handler: string;
   readonly table: string;
+  /** The table it remembers answered commands in (Powertools Idempotency); the command APIs are its only writers. */
+  readonly idempotencyTable: string;
   readonly agencies: readonly Ministry[];
   readonly publishes: readonly Source[];
 }
@@ -257,11 +268,26 @@ export const COMMAND_APIS: readonly CommandApiSpec[] = [
     system: 'berkut',
     handler: 'functions/command-api/handler.ts',
     table: 'BerkutRegistry',
+    idempotencyTable: COMMAND_IDEMPOTENCY_TABLE,
     agencies: ['foreign-affairs', 'border-service', 'interior'],
     publishes: [SOURCES.foreignAffairs, SOURCES.borderService, SOURCES.interior],
   },
-  { system: 'foreign-labour', handler: 'functions/command-api/handler.ts', table: 'ForeignLabourRegistry', agencies: ['labour'], publishes: [SOURCES.foreignLabour] },
-  { system: 'qandas', handler: 'functions/command-api/handler.ts', table: 'QandasRegistry', agencies: ['labour'], publishes: [SOURCES.qandas] },
+  {
+    system: 'foreign-labour',
+    handler: 'functions/command-api/handler.ts',
+    table: 'ForeignLabourRegistry',
+    idempotencyTable: COMMAND_IDEMPOTENCY_TABLE,
+    agencies: ['labour'],
+    publishes: [SOURCES.foreignLabour],
+  },
+  {
+    system: 'qandas',
+    handler: 'functions/command-api/handler.ts',
+    table: 'QandasRegistry',
+    idempotencyTable: COMMAND_IDEMPOTENCY_TABLE,
+    agencies: ['labour'],
+    publishes: [SOURCES.qandas],
+  },
 ];
 
 /** A ministry's query API over its view; reads are written to the access ledger. */
@@ -314,5 +340,9 @@ export function checkTopology(topology: Topology): void {
   }
   const owners = topology.subscriptions.map((s) => s.table);
   for (const id of tableIds) if (owners.filter((o) => o === id).length > 1) problems.push(`table ${id} has more than one owning subscription`);
+  for (const api of topology.commandApis) {
+    if (!tableIds.has(api.idempotencyTable)) problems.push(`command API ${api.system} remembers answers in unknown table ${api.idempotencyTable}`);
+    if (owners.includes(api.idempotencyTable)) problems.push(`command API ${api.system} remembers answers in ${api.idempotencyTable}, which a subscription owns`);
+  }
   if (problems.length) throw new Error(`invalid topology:\n- ${problems.join('\n- ')}`);
 }

@@ -27,6 +27,8 @@ export interface CommandRequest {
   /** When the act happened (domain time); defaults to now. */
   readonly occurredAt?: string;
   readonly correlationId?: string;
+  /** The caller's idempotency key for this command: a retry under it gets the first answer (./idempotency.ts). */
+  readonly commandId?: string;
 }
 
 export type CommandResult =

@@ -6,7 +6,7 @@
  * not in use.
  */
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { MINISTRY_VIEWS } from '../../functions/domain/views.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { tableDefinition } from '../table-definition.ts';

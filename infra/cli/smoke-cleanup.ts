@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { allPages } from '../../functions/lib/paginate.ts';
 import { personKey } from '../../functions/domain/person-key.ts';
 import { personPk } from '../../functions/domain/projections.ts';

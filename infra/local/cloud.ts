@@ -9,8 +9,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { documentClient, withClients, type Clients } from '../../functions/lib/clients.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { tableDefinition } from '../table-definition.ts';
 import { agencyForSource, checkTopology, TOPOLOGY, visibilityTimeoutSeconds, type SubscriptionSpec, type TableSpec, type Topology } from '../topology.ts';
@@ -23,7 +21,8 @@ import { serveConsole } from './console.ts';
 import { listDeadLetters } from './dead-letters.ts';
 import { LocalDynamo } from './dynamodb.ts';
 import { LocalEventBridge } from './eventbridge.ts';
-import { loadHandler } from './handlers.ts';
+import { loadHandler, PublishingAs } from './handlers.ts';
+import type { AwsClientSettings } from '../../functions/lib/lambda-entry.ts';
 import { createGuardedServer, DEFAULT_LIMITS, type ServerLimits } from './http-guard.ts';
 import { MAX_REQUEST_BYTES } from './put-events.ts';
 import { depthProblem } from './json-limits.ts';
@@ -209,6 +208,7 @@ export class LocalCloud {
       region: this.credentials.region,
       secret: this.credentials.personKeySecret,
       clientConfig: (keys) => this.inProcessConfig(keys),
+      functionConfig: (publisher) => this.functionConfig(publisher),
       credentials: this.credentials,
       tableName: (id) => this.tableName(id),
       authenticate: (request) => this.authenticate(request),
@@ -289,6 +289,13 @@ export class LocalCloud {
     return { ...this.clientConfig(keys), requestHandler: new InProcessHttpHandler(this.dispatch, keys.accessKeyId), signer: UNSIGNED };
   }
 
+  /** SDK settings for a function running in the cloud: as the platform, publishing as `publisher` where it publishes for an agency. */
+  functionConfig(publisher?: KeyPair): AwsClientSettings {
+    const platform = this.inProcessConfig();
+    if (!publisher) return platform;
+    return { ...platform, requestHandler: new PublishingAs(new InProcessHttpHandler(this.dispatch, publisher.accessKeyId), platform.requestHandler) };
+  }
+
   clientConfig(keys: KeyPair = this.credentials.platform) {
     return {
       endpoint: this.endpoint || IN_PROCESS_ENDPOINT,
@@ -349,7 +356,8 @@ export class LocalCloud {
   }
 
   private loadSubscriptionHandler(sub: SubscriptionSpec): Promise<SqsHandler> {
-    return loadHandler<SqsHandler>(REPO_ROOT, sub.handler, sub.name, {
+    const publisher = sub.publishes?.[0] ? agencyForSource(sub.publishes[0]) : undefined;
+    const env = {
       TABLE_NAME: this.tableName(sub.table),
       PERSON_KEY_SECRET: this.credentials.personKeySecret,
       SUBSCRIPTION: sub.name,
@@ -358,20 +366,16 @@ export class LocalCloud {
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       // EMF metrics would only be printed here; the local cloud shows breaches and dead letters itself.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
       AWS_REGION: this.credentials.region,
       ...sub.environment,
-    });
+    };
+    return loadHandler<SqsHandler>(REPO_ROOT, sub.handler, env, this.functionConfig(publisher ? this.credentials.agencies[publisher.id] : undefined));
   }
 
   private async startDeliveries(): Promise<void> {
     const region = this.credentials.region;
     for (const sub of this.topology.subscriptions) {
-      const publisher = sub.publishes?.[0] ? agencyForSource(sub.publishes[0]) : undefined;
-      const eventsKeys = publisher ? this.credentials.agencies[publisher.id] : this.credentials.platform;
-      const dynamoClient = new DynamoDBClient(this.inProcessConfig());
-      const eventsClient = new EventBridgeClient(this.inProcessConfig(eventsKeys));
-      this.clients.push({ dispose: () => (dynamoClient.destroy(), eventsClient.destroy()) });
-      const clients: Clients = { dynamo: documentClient(dynamoClient), events: eventsClient };
       const handler = await this.loadSubscriptionHandler(sub);
       const delivery = new Delivery({
         spec: sub,
@@ -382,7 +386,7 @@ export class LocalCloud {
         queues: this.queues,
         concurrency: this.options.concurrency ?? 2,
         ...(this.options.batchingWindowMs !== undefined ? { batchingWindowMs: this.options.batchingWindowMs } : {}),
-        scope: (fn) => withClients(clients, fn),
+        scope: (fn) => fn(),
         log: this.log,
         ...(this.options.onDelivered ? { onDelivered: this.options.onDelivered } : {}),
       });

@@ -8,9 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { documentClient, withClients, type Clients } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
+import type { AwsClientSettings } from '../../functions/lib/lambda-entry.ts';
 import { REPO_ROOT } from '../paths.ts';
 import type { Ministry, Topology } from '../topology.ts';
 import type { CloudCredentials, KeyPair, Principal } from './credentials.ts';
@@ -34,6 +34,8 @@ export interface RestApiOptions {
   readonly secret: string;
   /** Configuration for SDK clients that reach the cloud in-process, as the principal whose keys they are given. */
   readonly clientConfig: (keys: KeyPair) => { endpoint: string; region: string; credentials: KeyPair; requestHandler: InProcessHttpHandler; signer: RequestSigner };
+  /** SDK settings for a function the API runs, publishing as `publisher` where it publishes for an agency. */
+  readonly functionConfig: (publisher?: KeyPair) => AwsClientSettings;
   readonly credentials: CloudCredentials;
   readonly tableName: (id: string) => string;
   readonly authenticate: (request: RawRequest) => Promise<Principal & { service: string }>;
@@ -62,7 +64,6 @@ interface Route {
   /** Which principals may call it; a string is the refusal. */
   readonly allow: (principal: Principal) => true | string;
   readonly handler: RouteHandler;
-  readonly clients: (principal: Principal) => Clients;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -116,53 +117,56 @@ export class RestApi {
     const disposables: { destroy(): void }[] = [];
     const dynamo = new DynamoDBClient(options.clientConfig({ ...options.credentials.platform }));
     disposables.push(dynamo);
-    const agencyClients = new Map<Ministry, Clients>();
-    for (const agency of topology.agencies) {
-      const events = new EventBridgeClient(options.clientConfig({ ...options.credentials.agencies[agency.id] }));
-      disposables.push(events);
-      agencyClients.set(agency.id, { dynamo: documentClient(dynamo), events });
-    }
-    const platformEvents = new EventBridgeClient(options.clientConfig({ ...options.credentials.platform }));
-    disposables.push(platformEvents);
-    const readOnly: Clients = { dynamo: documentClient(dynamo), events: platformEvents };
-    const common = { PERSON_KEY_SECRET: options.secret, AWS_REGION: options.region, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' };
+    const readOnly = { dynamo: documentClient(dynamo) };
+    const common = {
+      PERSON_KEY_SECRET: options.secret,
+      AWS_REGION: options.region,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    };
 
     const routes: Route[] = [];
     const roles = Object.fromEntries(topology.agencies.map((a) => [agencyRoleName(a.id), a.id]));
     const operatorRoles = Object.fromEntries(topology.queryApis.map((q) => [operatorRoleName(q.ministry), q.ministry]));
     for (const spec of topology.commandApis) {
-      const handler = await loadHandler<ApiHandler>(REPO_ROOT, spec.handler, `command-${spec.system}`, {
+      const env = {
         ...common,
         SYSTEM: spec.system,
         TABLE_NAME: options.tableName(spec.table),
+        IDEMPOTENCY_TABLE: options.tableName(spec.idempotencyTable),
         EVENT_BUS_NAME: topology.busName,
         AGENCY_ROLES: JSON.stringify(roles),
         POWERTOOLS_SERVICE_NAME: `command-${spec.system}`,
-      });
+      };
+      // One function per calling agency: its events go out as that agency, whose sources the bus checks.
+      const handlers = new Map<Ministry, ApiHandler>();
+      for (const agency of spec.agencies) {
+        handlers.set(agency, await loadHandler<ApiHandler>(REPO_ROOT, spec.handler, env, options.functionConfig({ ...options.credentials.agencies[agency] })));
+      }
       routes.push({
         pattern: new RegExp(`^/commands/${spec.system}/?$`),
         method: 'POST',
         resource: '/commands/{system}',
         allow: (p) => (p.kind === 'agency' && spec.agencies.includes(p.id) ? true : `${p.kind === 'agency' ? p.id : 'this caller'} may not issue ${spec.system} commands; ${spec.system} serves ${spec.agencies.join(', ')}`),
-        handler: lambda(handler),
-        clients: (p) => agencyClients.get((p as { id: Ministry }).id)!,
+        handler: (event, context, principal) => handlers.get((principal as { id: Ministry }).id)!(event, context),
       });
     }
     for (const spec of topology.queryApis) {
-      const handler = await loadHandler<ApiHandler>(REPO_ROOT, spec.handler, `query-${spec.ministry}`, {
+      const env = {
         ...common,
         MINISTRY: spec.ministry,
         TABLE_NAME: options.tableName(spec.table),
         LEDGER_TABLE: options.tableName(spec.ledger),
         POWERTOOLS_SERVICE_NAME: `query-${spec.ministry}`,
-      });
+      };
+      const handler = await loadHandler<ApiHandler>(REPO_ROOT, spec.handler, env, options.functionConfig());
       routes.push({
         pattern: new RegExp(`^/api/views/${spec.ministry}/[a-z]+/?$`),
         method: 'GET',
         resource: `/api/views/${spec.ministry}/{resource}`,
         allow: (p) => (p.kind === 'operator' && p.ministry === spec.ministry ? true : `only ${spec.ministry} operators may read the ${spec.ministry} view`),
         handler: lambda(handler),
-        clients: () => readOnly,
       });
     }
     // Operators see and act on their own ministry's queues only; the platform on all. The rules, and every refusal's
@@ -191,7 +195,6 @@ export class RestApi {
         resource: '/api/exchange/health',
         allow: operators,
         handler: builtIn((_event, principal) => exchange.health(exchange.scope(principal))),
-        clients: () => readOnly,
       },
       {
         pattern: /^\/api\/exchange\/dead-letters\/?$/,
@@ -199,9 +202,8 @@ export class RestApi {
         resource: '/api/exchange/dead-letters',
         allow: operators,
         handler: builtIn((_event, principal) => ({ deadLetters: exchange.deadLetters(exchange.scope(principal)) })),
-        clients: () => readOnly,
       },
-      { pattern: /^\/api\/exchange\/dead-letters\/redrive\/?$/, method: 'POST', resource: '/api/exchange/dead-letters/redrive', allow: operators, handler: builtIn(redrive), clients: () => readOnly },
+      { pattern: /^\/api\/exchange\/dead-letters\/redrive\/?$/, method: 'POST', resource: '/api/exchange/dead-letters/redrive', allow: operators, handler: builtIn(redrive) },
       {
         // Who the signed caller is (the console's sign-in); the same pure function a Lambda serves on AWS.
         pattern: /^\/api\/whoami\/?$/,
@@ -209,7 +211,6 @@ export class RestApi {
         resource: '/api/whoami',
         allow: () => true,
         handler: builtIn((_event, principal) => whoami(callerArn(principal), { operators: operatorRoles, agencies: roles })),
-        clients: () => readOnly,
       },
       {
         pattern: /^\/api\/exchange\/breaches\/?$/,
@@ -221,7 +222,6 @@ export class RestApi {
           const { partitions, limit } = breachRequest(breachPartitionsFor(topology, principal), event.queryStringParameters);
           return listBreaches(readOnly.dynamo, options.tableName('ExchangeLog'), { partitions, limit });
         }),
-        clients: () => readOnly,
       },
     );
     return new RestApi(routes, options, disposables);
@@ -274,7 +274,7 @@ export class RestApi {
     const context = { functionName: route.resource, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 };
     let result: APIGatewayProxyResult;
     try {
-      result = await withClients(route.clients(principal), () => route.handler(event, context, principal));
+      result = await route.handler(event, context, principal);
     } catch (error) {
       // What API Gateway answers when the function fails; the cause stays in the log.
       this.options.log?.(`${route.resource}: handler failed: ${(error as Error)?.stack ?? String(error)}`);
