@@ -18,7 +18,7 @@ import { mapConcurrent } from '../lib/limit.ts';
 import { observability, observed, traced } from '../lib/observability.ts';
 import { roleEntry } from '../lib/role-name.ts';
 import { SYSTEMS } from '../systems/catalog.ts';
-import { executeCommand, type CommandRequest, type CommandResult, type ExecuteContext } from './execute.ts';
+import { executeCommand, type CommandRequest, type CommandResult } from './execute.ts';
 import { IDEMPOTENCY_HEADER, idempotentCommands, keyProblem, type CommandIdentity } from './idempotency.ts';
 
 export const MAX_COMMANDS = 100;
@@ -72,12 +72,7 @@ interface ScheduledEvent {
 }
 const isScheduled = (event: unknown): event is ScheduledEvent => (event as ScheduledEvent | null)?.['detail-type'] === 'Scheduled Event';
 
-/** What a command API needs from outside: its configuration and clients. */
-export interface CommandApiPorts {
-  readonly context: Omit<ExecuteContext, 'agency'>;
-  readonly run: (request: CommandRequest, agency: Ministry, identity: CommandIdentity | undefined) => Promise<CommandResult>;
-}
-
+/** The command API's request handling, with its SDK clients built from `deps.aws` (through `trace`). */
 export function commandApi(config: CommandApiConfig, deps: HandlerDeps, trace: <C>(client: C) => C = (c) => c) {
   const raw = trace(new DynamoDBClient(deps.aws));
   const context = { system: config.system, dynamo: documentClient(raw), events: trace(new EventBridgeClient(deps.aws)), table: config.table, busName: config.busName, secret: config.secret };
@@ -91,7 +86,7 @@ export function commandApi(config: CommandApiConfig, deps: HandlerDeps, trace: <
     return run;
   };
 
-  async function handleCommands(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  async function handleCommands(event: APIGatewayProxyEvent, invocation?: Context): Promise<APIGatewayProxyResult> {
     const agency = agencyOf(event.requestContext?.identity?.userArn, config.agencyRoles);
     if (!agency) return problem(403, 'not-an-agency', 'only agency principals may issue commands');
     const requestKey = header(event, IDEMPOTENCY_HEADER);
@@ -118,7 +113,7 @@ export function commandApi(config: CommandApiConfig, deps: HandlerDeps, trace: <
       if (typeof identity === 'string') {
         return { command: String(request?.command ?? ''), ok: false, status: 400, error: { code: 'invalid-idempotency-key', message: identity, field: 'commandId' } };
       }
-      return run(request, identity);
+      return run(request, identity, invocation);
     };
     const batch = (body as { commands?: unknown })?.commands;
     if (batch !== undefined) {
@@ -135,10 +130,10 @@ export function commandApi(config: CommandApiConfig, deps: HandlerDeps, trace: <
   }
 
   /** The Interior's daily overstay check (Berkut only); a redelivered schedule event is the same check, run once. */
-  async function runScheduledCheck(event: ScheduledEvent): Promise<CommandResult> {
+  async function runScheduledCheck(event: ScheduledEvent, invocation?: Context): Promise<CommandResult> {
     if (config.system !== 'berkut') throw new Error(`${config.system} has no scheduled check`);
     const asOf = event.time.slice(0, 10);
-    return runner('interior')({ command: 'run-overstay-check', input: { asOf } }, { caller: 'schedule', key: `overstay-check:${event.id ?? asOf}` });
+    return runner('interior')({ command: 'run-overstay-check', input: { asOf } }, { caller: 'schedule', key: `overstay-check:${event.id ?? asOf}` }, invocation);
   }
 
   return { handleCommands, runScheduledCheck };
@@ -149,16 +144,16 @@ export function createHandler(deps: HandlerDeps): (event: APIGatewayProxyEvent, 
   const o = observability(deps.env, 'command-api');
   const { logger, metrics } = o;
   const api = commandApi(config, deps, (client) => traced(o, client));
-  return observed(o, async (event: APIGatewayProxyEvent) => {
+  return observed(o, async (event: APIGatewayProxyEvent, context: Context) => {
     if (isScheduled(event)) {
       // No caller to answer: a failed check must fail the invocation, so the rule's retries and dead-letter queue see it.
-      const result = await api.runScheduledCheck(event);
+      const result = await api.runScheduledCheck(event, context);
       logger.info('scheduled check done', { result });
       if (!result.ok) throw new Error(`scheduled check refused: ${result.error.code}: ${result.error.message}`);
       return json(200, result);
     }
     try {
-      const response = await api.handleCommands(event);
+      const response = await api.handleCommands(event, context);
       metrics.addMetric(response.statusCode < 300 ? 'CommandRequestsAnswered' : 'CommandRequestsRefused', MetricUnit.Count, 1);
       return response;
     } catch (error) {

@@ -10,6 +10,7 @@
  * and a retry should be decided against the registry as it is by then.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
@@ -81,8 +82,10 @@ export function idempotentCommands(run: RunCommand, options: IdempotencyOptions)
     },
     { persistenceStore, config, keyPrefix: options.keyPrefix },
   );
-  return async (request: CommandRequest, identity: CommandIdentity | undefined): Promise<CommandResult> => {
+  return async (request: CommandRequest, identity: CommandIdentity | undefined, invocation?: Context): Promise<CommandResult> => {
     if (!identity) return run(request);
+    // The invocation's deadline bounds how long a crashed run's key stays "in progress" before a retry may take it.
+    if (invocation) config.registerLambdaContext(invocation);
     const name = String(request?.command ?? '');
     try {
       return await once({ caller: identity.caller, key: identity.key, request });
