@@ -77,6 +77,19 @@ export class ExchangeFunction extends NodejsFunction {
       ...rest,
     });
     logGroup.grantWrite(this);
+    if (this.role) {
+      NagSuppressions.addResourceSuppressions(
+        this.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason: "Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords take no resource but *; they send only this function's own traces.",
+            appliesTo: ['Resource::*'],
+          },
+        ],
+        true,
+      );
+    }
     if (runtime === LAMBDA_RUNTIME) {
       NagSuppressions.addResourceSuppressions(this, [
         { id: 'AwsSolutions-L1', reason: 'The platform targets nodejs22.x, the runtime its bundles are built and tested for; a newer runtime is adopted deliberately (LAMBDA_RUNTIME), not by default.' },
