@@ -70,7 +70,10 @@ export interface SubscriptionSpec {
   readonly pattern: EventPattern;
   /** Handler module (relative to the repository root) exporting `handler`. */
   readonly handler: string;
-  /** Id of the table this subscription owns (and is the only writer of). */
+  /**
+   * Id of the table this subscription owns: its only writer, except that a system's command API also writes the
+   * items of its registry that CommandApiSpec.registryWrites names.
+   */
   readonly table: string;
   readonly legalBasis: LegalBasis;
   readonly purpose: string;
@@ -252,6 +255,10 @@ export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
   ),
 ];
 
+/** The items of its registry a command API writes besides its subscription (see CommandApiSpec.registryWrites). */
+export type RegistryWrite = 'quota-counters' | 'own-events';
+const COMMAND_REGISTRY_WRITES: readonly RegistryWrite[] = ['quota-counters', 'own-events'];
+
 /** An agency system's command API: who may call it, the registry it decides against, what it publishes. */
 export interface CommandApiSpec {
   readonly system: 'berkut' | 'foreign-labour' | 'qandas';
@@ -259,6 +266,14 @@ export interface CommandApiSpec {
   readonly table: string;
   /** The table it remembers answered commands in (Powertools Idempotency); the command APIs are its only writers. */
   readonly idempotencyTable: string;
+  /**
+   * What it writes in its registry (`table`, which the system's subscription owns): the quota counters it reserves
+   * places on (one conditional update per reservation, so two commands never take the last place), and the records
+   * of the events it has just published, folded at once so the system's next command sees them. The subscription
+   * folds the same events with the same versioned, conditional writes, so whichever comes second changes nothing.
+   * Only its own system's registry may be written so (checkTopology).
+   */
+  readonly registryWrites: readonly RegistryWrite[];
   readonly agencies: readonly Ministry[];
   readonly publishes: readonly Source[];
 }
@@ -269,6 +284,7 @@ export const COMMAND_APIS: readonly CommandApiSpec[] = [
     handler: 'functions/command-api/handler.ts',
     table: 'BerkutRegistry',
     idempotencyTable: COMMAND_IDEMPOTENCY_TABLE,
+    registryWrites: COMMAND_REGISTRY_WRITES,
     agencies: ['foreign-affairs', 'border-service', 'interior'],
     publishes: [SOURCES.foreignAffairs, SOURCES.borderService, SOURCES.interior],
   },
@@ -277,6 +293,7 @@ export const COMMAND_APIS: readonly CommandApiSpec[] = [
     handler: 'functions/command-api/handler.ts',
     table: 'ForeignLabourRegistry',
     idempotencyTable: COMMAND_IDEMPOTENCY_TABLE,
+    registryWrites: COMMAND_REGISTRY_WRITES,
     agencies: ['labour'],
     publishes: [SOURCES.foreignLabour],
   },
@@ -285,6 +302,7 @@ export const COMMAND_APIS: readonly CommandApiSpec[] = [
     handler: 'functions/command-api/handler.ts',
     table: 'QandasRegistry',
     idempotencyTable: COMMAND_IDEMPOTENCY_TABLE,
+    registryWrites: COMMAND_REGISTRY_WRITES,
     agencies: ['labour'],
     publishes: [SOURCES.qandas],
   },
@@ -341,6 +359,11 @@ export function checkTopology(topology: Topology): void {
   const owners = topology.subscriptions.map((s) => s.table);
   for (const id of tableIds) if (owners.filter((o) => o === id).length > 1) problems.push(`table ${id} has more than one owning subscription`);
   for (const api of topology.commandApis) {
+    // A command API writes only its own system's registry: the table of the subscription that keeps that registry.
+    const registryOwner = topology.subscriptions.find((s) => s.table === api.table);
+    if (api.registryWrites.length > 0 && registryOwner?.environment?.TABLE_VIEW !== api.system) {
+      problems.push(`command API ${api.system} writes ${api.table}, which is not the ${api.system} registry (owned by ${registryOwner?.name ?? 'no subscription'})`);
+    }
     if (!tableIds.has(api.idempotencyTable)) problems.push(`command API ${api.system} remembers answers in unknown table ${api.idempotencyTable}`);
     if (owners.includes(api.idempotencyTable)) problems.push(`command API ${api.system} remembers answers in ${api.idempotencyTable}, which a subscription owns`);
   }

@@ -101,6 +101,7 @@ export async function executeCommand(request: CommandRequest, context: ExecuteCo
     bus: rebuiltBusEvent({ id: r.eventId!, source: r.entry.Source, detailType: r.entry.DetailType, time: new Date().toISOString(), detail: JSON.parse(r.entry.Detail) as Detail<EventData> }),
   }));
   // Best effort: if this fails the registry's subscription still folds the events.
+  // The topology declares this write (CommandApiSpec.registryWrites, 'own-events').
   await projectEvents(context.dynamo, context.table, REGISTRIES[context.system], context.secret, published, known).catch(() => undefined);
   return {
     command: name,

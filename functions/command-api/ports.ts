@@ -31,6 +31,7 @@ export function registryPorts(client: DynamoDBDocumentClient, table: string, sec
     async reserve(quota, amount = 1): Promise<Reservation> {
       try {
         // The projector keeps `free` = quota − places taken, so the check and the take are one conditional update.
+        // The topology declares this write (CommandApiSpec.registryWrites: the registry's one other writer).
         await client.send(
           new UpdateCommand({
             TableName: table,
