@@ -8,6 +8,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { documentClient } from '../lib/document-client.ts';
 import { lambdaEntry, type HandlerDeps } from '../lib/lambda-entry.ts';
@@ -50,7 +51,11 @@ export function createHandler(deps: HandlerDeps): (event: APIGatewayProxyEvent, 
     dynamo: documentClient(traced(o, new DynamoDBClient(deps.aws))),
   };
   const respond = exchangeApi(config, ports, o.logger);
-  return observed(o, (event: APIGatewayProxyEvent) => respond(event));
+  return observed(o, async (event: APIGatewayProxyEvent) => {
+    const response = await respond(event);
+    o.metrics.addMetric(response.statusCode < 400 ? 'ExchangeReadsAnswered' : 'ExchangeReadsRefused', MetricUnit.Count, 1);
+    return response;
+  });
 }
 
 export const handler = lambdaEntry(createHandler);

@@ -9,6 +9,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { documentClient } from '../lib/document-client.ts';
 import { requireEnv } from '../lib/env.ts';
@@ -85,16 +86,19 @@ export function createHandler(deps: HandlerDeps): (event: unknown, context: Cont
     });
     const logs = await checkpointers;
     let reports: TickReport[] = [];
+    let signed = 0;
     do {
       const started = Date.now();
       reports = [];
       for (const log of logs) reports.push(await log.tick());
       for (const r of reports) if (r.signed) logger.info('checkpoint signed', { log: r.log, size: r.signed.size, object: r.signed.name });
+      signed += reports.filter((r) => r.signed).length;
       const stalled = reports.filter((r) => r.stalled);
       // A stalled log needs an operator: failing the run puts it on the function's error alarm.
       if (stalled.length) throw new Error(stalled.map((r) => r.stalled).join('; '));
       await new Promise((r) => setTimeout(r, Math.max(0, TICK_MS - (Date.now() - started))));
     } while (context.getRemainingTimeInMillis() > STOP_BEFORE_TIMEOUT_MS);
+    o.metrics.addMetric('CheckpointsSigned', MetricUnit.Count, signed);
     return { reports };
   });
 }

@@ -4,6 +4,7 @@
  * (whoami.ts). OPERATOR_ROLES and AGENCY_ROLES map the deployed role names
  * to ministries, as AGENCY_ROLES does for the command API.
  */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { requireEnv } from '../lib/env.ts';
 import { lambdaEntry, type HandlerDeps } from '../lib/lambda-entry.ts';
@@ -26,7 +27,11 @@ export function whoamiAnswer(roles: RoleDirectory) {
 
 export function createHandler(deps: HandlerDeps): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
   const answer = whoamiAnswer(roleDirectory(deps.env));
-  return observed(observability(deps.env, 'whoami'), (event: APIGatewayProxyEvent) => answer(event));
+  const o = observability(deps.env, 'whoami');
+  return observed(o, async (event: APIGatewayProxyEvent) => {
+    o.metrics.addMetric('WhoamiAnswered', MetricUnit.Count, 1);
+    return answer(event);
+  });
 }
 
 export const handler = lambdaEntry(createHandler);
