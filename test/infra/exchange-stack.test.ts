@@ -262,6 +262,25 @@ describe('REST API', () => {
       expect(publish).toEqual([expect.objectContaining({ Condition: { StringEquals: { 'events:source': [...spec.publishes] } } })]);
     }
   });
+
+  it('lets each command function remember answers only under its own system\u2019s keys of the idempotency table', () => {
+    const tableId = Object.keys(resources).find((id) => id.startsWith('CommandIdempotency') && resources[id]!.Type === 'AWS::DynamoDB::Table')!;
+    for (const spec of TOPOLOGY.commandApis) {
+      const prefix = `ApisCommands${spec.system.replace(/-/g, '')}`;
+      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(prefix))!;
+      const onTable = (policy.Properties.PolicyDocument.Statement as { Resource: unknown }[]).filter((st) => JSON.stringify(st.Resource).includes(tableId));
+      expect(onTable).toEqual([
+        {
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`commands-${spec.system}#*`] } },
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        },
+      ]);
+      const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))!;
+      expect(fn.Properties.Environment.Variables.IDEMPOTENCY_TABLE).toEqual({ Ref: tableId });
+    }
+  });
 });
 
 describe('topology checks', () => {
