@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../functions/lib/clients.ts';
+import { documentClient } from '../functions/lib/document-client.ts';
 import { eventDigest, toLogWrite, type LogEntry } from '../functions/exchange-log/log-entry.ts';
 import { leafPosition } from '../functions/merkle/leaf.ts';
 import { EXCHANGE_LOG } from '../functions/merkle/logs.ts';

@@ -8,8 +8,9 @@
 import { SOURCES, type Source } from '../schemas/define.ts';
 import { detailTypesFor, MINISTRY_VIEWS } from '../functions/domain/views.ts';
 
-export type Ministry = 'interior' | 'labour' | 'foreign-affairs' | 'border-service';
-export const MINISTRIES: readonly Ministry[] = ['interior', 'labour', 'foreign-affairs', 'border-service'];
+import { MINISTRIES, type Ministry } from '../functions/domain/ministries.ts';
+
+export { MINISTRIES, type Ministry };
 
 export interface Agency {
   /** Short id used for credentials and IAM roles. */
@@ -69,7 +70,10 @@ export interface SubscriptionSpec {
   readonly pattern: EventPattern;
   /** Handler module (relative to the repository root) exporting `handler`. */
   readonly handler: string;
-  /** Id of the table this subscription owns (and is the only writer of). */
+  /**
+   * Id of the table this subscription owns: its only writer, except that a system's command API also writes the
+   * items of its registry that CommandApiSpec.registryWrites names.
+   */
   readonly table: string;
   readonly legalBasis: LegalBasis;
   readonly purpose: string;
@@ -103,6 +107,9 @@ export function visibilityTimeoutSeconds(delivery: DeliverySpec): number {
  * heating one (a GSI partition takes about 1,000 writes a second).
  */
 const LEAF_ORDER_INDEX = { name: 'byLeaf', partitionKey: { name: 'leafShard', type: 'N' }, sortKey: { name: 'leafIndex', type: 'N' } } as const;
+
+/** Written only by the command APIs (each under its own `commands-<system>` keys): see CommandApiSpec. */
+export const COMMAND_IDEMPOTENCY_TABLE = 'CommandIdempotency';
 
 export const TABLES: readonly TableSpec[] = [
   {
@@ -138,6 +145,12 @@ export const TABLES: readonly TableSpec[] = [
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
     indexes: [LEAF_ORDER_INDEX],
+  },
+  {
+    id: COMMAND_IDEMPOTENCY_TABLE,
+    description: 'The command APIs\u2019 answers by caller and idempotency key, so a retried command is answered, not run again.',
+    // Powertools Idempotency's DynamoDB layout: `id` is `commands-<system>#<hash of caller and key>`.
+    partitionKey: { name: 'id', type: 'S' },
   },
 ];
 
@@ -242,11 +255,25 @@ export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
   ),
 ];
 
+/** The items of its registry a command API writes besides its subscription (see CommandApiSpec.registryWrites). */
+export type RegistryWrite = 'quota-counters' | 'own-events';
+const COMMAND_REGISTRY_WRITES: readonly RegistryWrite[] = ['quota-counters', 'own-events'];
+
 /** An agency system's command API: who may call it, the registry it decides against, what it publishes. */
 export interface CommandApiSpec {
   readonly system: 'berkut' | 'foreign-labour' | 'qandas';
   readonly handler: string;
   readonly table: string;
+  /** The table it remembers answered commands in (Powertools Idempotency); the command APIs are its only writers. */
+  readonly idempotencyTable: string;
+  /**
+   * What it writes in its registry (`table`, which the system's subscription owns): the quota counters it reserves
+   * places on (one conditional update per reservation, so two commands never take the last place), and the records
+   * of the events it has just published, folded at once so the system's next command sees them. The subscription
+   * folds the same events with the same versioned, conditional writes, so whichever comes second changes nothing.
+   * Only its own system's registry may be written so (checkTopology).
+   */
+  readonly registryWrites: readonly RegistryWrite[];
   readonly agencies: readonly Ministry[];
   readonly publishes: readonly Source[];
 }
@@ -256,11 +283,29 @@ export const COMMAND_APIS: readonly CommandApiSpec[] = [
     system: 'berkut',
     handler: 'functions/command-api/handler.ts',
     table: 'BerkutRegistry',
+    idempotencyTable: COMMAND_IDEMPOTENCY_TABLE,
+    registryWrites: COMMAND_REGISTRY_WRITES,
     agencies: ['foreign-affairs', 'border-service', 'interior'],
     publishes: [SOURCES.foreignAffairs, SOURCES.borderService, SOURCES.interior],
   },
-  { system: 'foreign-labour', handler: 'functions/command-api/handler.ts', table: 'ForeignLabourRegistry', agencies: ['labour'], publishes: [SOURCES.foreignLabour] },
-  { system: 'qandas', handler: 'functions/command-api/handler.ts', table: 'QandasRegistry', agencies: ['labour'], publishes: [SOURCES.qandas] },
+  {
+    system: 'foreign-labour',
+    handler: 'functions/command-api/handler.ts',
+    table: 'ForeignLabourRegistry',
+    idempotencyTable: COMMAND_IDEMPOTENCY_TABLE,
+    registryWrites: COMMAND_REGISTRY_WRITES,
+    agencies: ['labour'],
+    publishes: [SOURCES.foreignLabour],
+  },
+  {
+    system: 'qandas',
+    handler: 'functions/command-api/handler.ts',
+    table: 'QandasRegistry',
+    idempotencyTable: COMMAND_IDEMPOTENCY_TABLE,
+    registryWrites: COMMAND_REGISTRY_WRITES,
+    agencies: ['labour'],
+    publishes: [SOURCES.qandas],
+  },
 ];
 
 /** A ministry's query API over its view; reads are written to the access ledger. */
@@ -313,5 +358,14 @@ export function checkTopology(topology: Topology): void {
   }
   const owners = topology.subscriptions.map((s) => s.table);
   for (const id of tableIds) if (owners.filter((o) => o === id).length > 1) problems.push(`table ${id} has more than one owning subscription`);
+  for (const api of topology.commandApis) {
+    // A command API writes only its own system's registry: the table of the subscription that keeps that registry.
+    const registryOwner = topology.subscriptions.find((s) => s.table === api.table);
+    if (api.registryWrites.length > 0 && registryOwner?.environment?.TABLE_VIEW !== api.system) {
+      problems.push(`command API ${api.system} writes ${api.table}, which is not the ${api.system} registry (owned by ${registryOwner?.name ?? 'no subscription'})`);
+    }
+    if (!tableIds.has(api.idempotencyTable)) problems.push(`command API ${api.system} remembers answers in unknown table ${api.idempotencyTable}`);
+    if (owners.includes(api.idempotencyTable)) problems.push(`command API ${api.system} remembers answers in ${api.idempotencyTable}, which a subscription owns`);
+  }
   if (problems.length) throw new Error(`invalid topology:\n- ${problems.join('\n- ')}`);
 }

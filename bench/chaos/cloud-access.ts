@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { mapConcurrent } from '../../functions/lib/limit.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import type { CloudCredentials, KeyPair } from '../../infra/local/credentials.ts';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { Ministry } from '../../infra/topology.ts';
+import type { Ministry } from '../domain/ministries.ts';
 import type { Detail } from '../../schemas/envelope.ts';
 import { rebuiltBusEvent } from '../lib/bus-event.ts';
 import type { PutEventsEntry } from '../../schemas/entries.ts';
@@ -27,6 +27,8 @@ export interface CommandRequest {
   /** When the act happened (domain time); defaults to now. */
   readonly occurredAt?: string;
   readonly correlationId?: string;
+  /** The caller's idempotency key for this command: a retry under it gets the first answer (./idempotency.ts). */
+  readonly commandId?: string;
 }
 
 export type CommandResult =
@@ -99,6 +101,7 @@ export async function executeCommand(request: CommandRequest, context: ExecuteCo
     bus: rebuiltBusEvent({ id: r.eventId!, source: r.entry.Source, detailType: r.entry.DetailType, time: new Date().toISOString(), detail: JSON.parse(r.entry.Detail) as Detail<EventData> }),
   }));
   // Best effort: if this fails the registry's subscription still folds the events.
+  // The topology declares this write (CommandApiSpec.registryWrites, 'own-events').
   await projectEvents(context.dynamo, context.table, REGISTRIES[context.system], context.secret, published, known).catch(() => undefined);
   return {
     command: name,

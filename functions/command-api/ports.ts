@@ -1,10 +1,10 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { quotaCounterKey } from '../domain/aggregates.ts';
 import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
-import { lookupKey } from '../lib/person-key.ts';
+import { lookupKey } from '../domain/person-key.ts';
 import { allPages } from '../lib/paginate.ts';
 import { KnownRecords } from '../projector/project.ts';
-import type { StoredRecord } from '../projector/plan.ts';
+import type { StoredRecord } from '../domain/stored-record.ts';
 import { registryReader } from '../projector/registry-reader.ts';
 import type { CommandPorts, Reservation } from '../systems/command.ts';
 
@@ -31,6 +31,7 @@ export function registryPorts(client: DynamoDBDocumentClient, table: string, sec
     async reserve(quota, amount = 1): Promise<Reservation> {
       try {
         // The projector keeps `free` = quota − places taken, so the check and the take are one conditional update.
+        // The topology declares this write (CommandApiSpec.registryWrites: the registry's one other writer).
         await client.send(
           new UpdateCommand({
             TableName: table,

@@ -7,7 +7,7 @@
  * the catalog document the cloud builds from the declarations
  * (infra/catalog/console-document.ts); nothing here knows an event by name.
  */
-import type { CatalogDocument, CatalogEvent, Reception } from '../../infra/catalog/model.ts';
+import type { CatalogDocument, CatalogEvent, Reception } from '../domain/catalog-model.ts';
 
 /** Served beside the console's script (infra/local/console.ts). */
 const DOCUMENT_URL = '/console/catalog.json';

@@ -8,7 +8,7 @@
  */
 import type * as z from '../../schemas/zod.ts';
 import type { RECORD_STATES, RecordKind } from '../domain/record-states.ts';
-import type { Ministry } from '../../infra/topology.ts';
+import type { Ministry } from '../domain/ministries.ts';
 import { findRegion } from '../../schemas/reference/regions.ts';
 import { ARTICLE_TITLES } from './reference/articles.ts';
 import { checkpointName } from './reference/checkpoints.ts';

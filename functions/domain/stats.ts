@@ -3,7 +3,7 @@
  * keeps (aggregates.ts) — never from its records. Pure: the query API fetches
  * the buckets a ministry's figures need and hands them here.
  */
-import type { Ministry } from '../../infra/topology.ts';
+import type { Ministry } from './ministries.ts';
 
 export interface Period {
   /** First and last day counted (inclusive, YYYY-MM-DD). */

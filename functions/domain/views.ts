@@ -6,7 +6,7 @@
  * view subscribes to is derived from it (`detailTypesFor`), never restated.
  * A system's registry (its system of record) keeps every field of its kinds.
  */
-import type { Ministry } from '../../infra/topology.ts';
+import type { Ministry } from './ministries.ts';
 import { allProjections, fieldsOf } from './projections.ts';
 import type { RecordKind } from './record-states.ts';
 

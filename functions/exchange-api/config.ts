@@ -7,7 +7,7 @@
  * names (not URLs) under one URL prefix, scopes decided once per caller.
  */
 import * as z from '../../schemas/zod.ts';
-import { MINISTRIES, type Ministry } from '../../infra/topology.ts';
+import { MINISTRIES, type Ministry } from '../domain/ministries.ts';
 import { breachPartitionsFor, queueScope, type Caller, type ScopeTopology } from './scope.ts';
 
 export const CONFIG_ENV = 'EXCHANGE_API_CONFIG';

@@ -20,7 +20,7 @@
  * Breaches: an agency its own sources, an operator its ministry's agency's
  * sources, the platform every partition (`other` included).
  */
-import type { Ministry } from '../../infra/topology.ts';
+import type { Ministry } from '../domain/ministries.ts';
 import { BREACH_PARTITIONS } from '../exchange-log/breaches.ts';
 
 /** A signed caller, as the local cloud's keyring or the CDK app's roles name it. */

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import type { BusEvent } from '../../schemas/envelope.ts';
 import { validateDetail, type FieldIssue } from '../../schemas/validate.ts';
 import type { PersonRef } from '../../schemas/person.ts';
-import { personKey } from '../lib/person-key.ts';
+import { personKey } from '../domain/person-key.ts';
 import { isSmoke, smokeExpiry } from '../../schemas/entries.ts';
 
 /** Why a row is on the breaches list: it broke the contract, or reused an id its producer had already used for another event. */

@@ -31,7 +31,7 @@ function queryOf(search: URLSearchParams): Record<string, string | string[]> {
  */
 export async function signedFetch(
   url: string,
-  options: { method?: string; body?: string; keys: SigningKeys; region: string; service?: string },
+  options: { method?: string; body?: string; keys: SigningKeys; region: string; service?: string; headers?: Readonly<Record<string, string>> },
 ): Promise<Response> {
   const target = new URL(url);
   const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
@@ -43,7 +43,7 @@ export async function signedFetch(
     // Already percent-encoded once, as API Gateway receives it; the signer encodes it a second time, as SigV4 requires for every service but S3.
     path: target.pathname,
     query: queryOf(target.searchParams),
-    headers: { host: target.host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...options.headers, host: target.host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     ...(body !== undefined ? { body } : {}),
   });
   const signer = new SignatureV4({ credentials: { ...options.keys }, region: options.region, service: options.service ?? 'execute-api', sha256: Hash.bind(null, 'sha256') });

@@ -1,3 +1,4 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { BusEvent } from '../../schemas/envelope.ts';
 import { busEventFromRecord } from './bus-event.ts';
@@ -20,7 +21,7 @@ export interface BatchFailure {
  * attribute each failure to the message that caused it, never fail a whole
  * batch for one item.
  */
-export type BatchProcessor = (events: readonly DeliveredEvent[], context: Context) => Promise<readonly BatchFailure[]>;
+export type WholeBatchProcessor = (events: readonly DeliveredEvent[], context: Context) => Promise<readonly BatchFailure[]>;
 
 /**
  * Where the embedded local cloud collects each failed message's reason, to
@@ -35,31 +36,81 @@ export interface FailureLog {
   warn(message: string, extra: Record<string, unknown>): void;
 }
 
+/** A record's failure as Powertools' batch processor sees it: thrown by the record handler, with the record's own reason. */
+class RecordFailed extends Error {}
+
+/**
+ * The record handler of one invocation: each record joins the invocation's
+ * batch (or fails at once if it is not a bus event); when every record has
+ * joined, the whole-batch processor runs once, and each record's handler
+ * settles with that record's own outcome. Powertools' processor calls the
+ * record handlers in parallel, so all of them are waiting when the batch runs.
+ */
+function joinedBatch(expected: number, run: (delivered: readonly DeliveredEvent[]) => Promise<readonly BatchFailure[]>) {
+  const delivered: DeliveredEvent[] = [];
+  let arrived = 0;
+  let settle!: (failures: Promise<Map<string, string>>) => void;
+  const outcome = new Promise<Map<string, string>>((resolve) => (settle = resolve));
+  const arrive = () => {
+    arrived += 1;
+    if (arrived !== expected) return;
+    const failures = delivered.length === 0 ? Promise.resolve([]) : Promise.resolve().then(() => run(delivered));
+    settle(failures.then((list) => new Map(list.map((f) => [f.messageId, f.reason]))));
+  };
+  return async (record: SQSRecord): Promise<void> => {
+    let event: BusEvent;
+    try {
+      event = busEventFromRecord(record);
+    } catch (error) {
+      arrive();
+      throw new RecordFailed((error as Error).message);
+    }
+    delivered.push({ messageId: record.messageId, event });
+    arrive();
+    let failures: Map<string, string>;
+    try {
+      failures = await outcome;
+    } catch (error) {
+      // The processor itself failed: every message of the batch comes back, each saying why.
+      throw new RecordFailed(`the batch failed: ${reasonOf(error)}`);
+    }
+    const reason = failures.get(record.messageId);
+    if (reason !== undefined) throw new RecordFailed(reason);
+  };
+}
+
 /**
  * Turns a whole-batch processor into an SQS handler with partial batch
- * responses (ReportBatchItemFailures). Unlike per-record processing (what
- * Powertools' BatchProcessor offers), the processor sees the whole batch, so
- * it can read and write in batches.
+ * responses (ReportBatchItemFailures), through Powertools' BatchProcessor.
+ * The processor sees the whole batch, so it can read and write in batches
+ * (the projector and the exchange log do); Powertools settles each record
+ * and builds the response.
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  */
-export function sqsBatchHandler(process: BatchProcessor, log?: FailureLog) {
+export function sqsBatchHandler(process: WholeBatchProcessor, log?: FailureLog) {
   return async function handleSqsBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-    const delivered: DeliveredEvent[] = [];
+    const records = (event.Records ?? []) as SQSRecord[];
     const failures = new Map<string, string>();
-    for (const record of event.Records as SQSRecord[]) {
+    const join = joinedBatch(records.length, (delivered) => process(delivered, context));
+    const recordHandler = async (record: SQSRecord) => {
       try {
-        delivered.push({ messageId: record.messageId, event: busEventFromRecord(record) });
+        await join(record);
       } catch (error) {
         failures.set(record.messageId, (error as Error).message);
+        throw error;
       }
-    }
-    if (delivered.length > 0) for (const { messageId, reason } of await process(delivered, context)) failures.set(messageId, reason);
+    };
+    // Not throwing on a fully failed batch: the response names every message, and each keeps its own reason.
+    const response = await processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+      context,
+      throwOnFullBatchFailure: false,
+    });
     const sink = (context as ReasonSink)[FAILURE_REASONS];
     for (const [messageId, reason] of failures) {
       sink?.set(messageId, reason);
       log?.warn('message failed; it will be retried, then dead-lettered', { messageId, reason });
     }
-    return { batchItemFailures: [...failures.keys()].map((itemIdentifier) => ({ itemIdentifier })) };
+    return response;
   };
 }
 

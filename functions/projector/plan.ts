@@ -9,38 +9,15 @@ import type { PersonRef } from '../../schemas/person.ts';
 import { contributions, difference, type CounterDelta } from '../domain/aggregates.ts';
 import { foldState, KIND_RULES, mergeEvents, type AppliedEvent } from '../domain/fold.ts';
 import { aliasPk, fragmentOf, personPk, projectionOf, QUOTA_PK, type EventData } from '../domain/projections.ts';
-import type { RecordKind, StateOf } from '../domain/record-states.ts';
+import type { RecordKind } from '../domain/record-states.ts';
 import { minimise, type TableView } from '../domain/views.ts';
-import { personKey } from '../lib/person-key.ts';
+import { personKey } from '../domain/person-key.ts';
+import { recordKey, type StoredRecord } from '../domain/stored-record.ts';
 import { VISA_FREE_STAY_DAYS } from '../domain/stay-rules.ts';
 import { visaRequired } from '../../schemas/reference/visa-regime.ts';
 
 export type { EventData } from '../domain/projections.ts';
-
-/** A stored record of one kind, its state typed by that kind's schema. */
-export interface RecordOf<K extends RecordKind> {
-  pk: string;
-  sk: string;
-  kind: K;
-  /** 1 for a new record; every change adds one (optimistic concurrency). */
-  version: number;
-  state: StateOf<K>;
-  /** The events that built the record (one for a single-event record), with the fields they set that this table keeps. */
-  events: AppliedEvent[];
-  /** Berkut's index of when a permitted stay ends (visas, stay registrations), for the overstay check. */
-  endsMonth?: string;
-  endsOn?: string;
-  /** Smoke traffic only: when DynamoDB's TTL removes the record (epoch seconds). */
-  expiresAt?: number;
-}
-
-/** Any stored record; narrow it by `kind` to read its state. */
-export type StoredRecord = { [K in RecordKind]: RecordOf<K> }[RecordKind];
-
-/** The records of one kind, typed. */
-export function ofKind<K extends RecordKind>(records: readonly StoredRecord[], kind: K): RecordOf<K>[] {
-  return records.filter((r): r is StoredRecord & RecordOf<K> => r.kind === kind) as RecordOf<K>[];
-}
+export { ofKind, recordKey, type RecordOf, type StoredRecord } from '../domain/stored-record.ts';
 
 export interface ValidEvent {
   readonly messageId: string;
@@ -67,7 +44,6 @@ export interface PlannedWrite {
   readonly deltas: readonly CounterDelta[];
 }
 
-export const recordKey = (pk: string, sk: string) => `${pk}\u0000${sk}`;
 
 /** The person keys an event is filed under: its own, and the one an IIN it links the person to would give. */
 export function keysOf(data: EventData, detailType: string, secret: string): { personKey?: string; iinKey?: string } {

@@ -2,7 +2,7 @@ import { QueryCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { aliasPk, personPk } from '../domain/projections.ts';
 import type { StoredRecord } from './plan.ts';
 import { allPages } from '../lib/paginate.ts';
-import type { PersonLookup } from '../lib/person-key.ts';
+import type { PersonLookup } from '../domain/person-key.ts';
 
 /** Read access to a projection table, by person. */
 export interface RecordReader {

@@ -2,7 +2,7 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { aggregatePk, balanceRanges, periodRanges, sumBuckets, type BucketRange } from '../domain/aggregates.ts';
 import { STATS_FAMILIES, type Period, type StatsInput } from '../domain/stats.ts';
 import { allPages } from '../lib/paginate.ts';
-import type { Ministry } from '../../infra/topology.ts';
+import type { Ministry } from '../domain/ministries.ts';
 
 async function bucketsIn(client: DynamoDBDocumentClient, table: string, family: string, ranges: readonly BucketRange[]): Promise<Record<string, unknown>[]> {
   const pages = await Promise.all(

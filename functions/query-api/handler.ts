@@ -5,28 +5,36 @@
  * are written to the access ledger before anything is returned. Bad parameters are 400s naming the parameter;
  * internals never reach the caller.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { MINISTRIES, type Ministry } from '../../infra/topology.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { MINISTRIES, type Ministry } from '../domain/ministries.ts';
 import { CountryCode, DocumentNumber, Iin, IsoDate } from '../../schemas/primitives.ts';
 import { computeStats, periodOf } from '../domain/stats.ts';
-import { dynamo } from '../lib/clients.ts';
+import { documentClient } from '../lib/document-client.ts';
 import { requireEnv } from '../lib/env.ts';
-import { lookupKey, type PersonLookup } from '../lib/person-key.ts';
+import { lambdaEntry, type HandlerDeps } from '../lib/lambda-entry.ts';
+import { observability, observed, traced } from '../lib/observability.ts';
+import { lookupKey, type PersonLookup } from '../domain/person-key.ts';
 import { readLedger, recordAccess } from './ledger.ts';
 import { checkPurpose } from './purpose.ts';
 import { toDossier, toLineage } from './queries.ts';
 import { readStatsInput } from './aggregate-reader.ts';
 import { registryReader } from '../projector/registry-reader.ts';
 
-const logger = new Logger({ serviceName: 'query-api' });
-const ministry = requireEnv('MINISTRY') as Ministry;
-if (!MINISTRIES.includes(ministry)) throw new Error(`MINISTRY must be one of ${MINISTRIES.join(', ')}`);
-const table = requireEnv('TABLE_NAME');
-const ledgerTable = requireEnv('LEDGER_TABLE');
-const secret = requireEnv('PERSON_KEY_SECRET');
+export interface QueryApiConfig {
+  readonly ministry: Ministry;
+  readonly table: string;
+  readonly ledgerTable: string;
+  readonly secret: string;
+}
+
+export function queryApiConfig(env: HandlerDeps['env']): QueryApiConfig {
+  const ministry = requireEnv('MINISTRY', env) as Ministry;
+  if (!MINISTRIES.includes(ministry)) throw new Error(`MINISTRY must be one of ${MINISTRIES.join(', ')}`);
+  return { ministry, table: requireEnv('TABLE_NAME', env), ledgerTable: requireEnv('LEDGER_TABLE', env), secret: requireEnv('PERSON_KEY_SECRET', env) };
+}
 
 export class BadRequest extends Error {
   constructor(
@@ -55,7 +63,7 @@ function parsePeriod(event: APIGatewayProxyEvent) {
 }
 
 /** The person asked about: IIN, or citizenship + document number. */
-function identity(event: APIGatewayProxyEvent): PersonLookup {
+function identity(event: APIGatewayProxyEvent, secret: string): PersonLookup {
   const iin = param(event, 'iin');
   const citizenship = param(event, 'citizenship')?.toUpperCase();
   const document = param(event, 'document')?.toUpperCase();
@@ -76,7 +84,8 @@ function purposeOf(event: APIGatewayProxyEvent): string {
   return checked.purpose;
 }
 
-export async function route(event: APIGatewayProxyEvent, operator: string): Promise<APIGatewayProxyResult> {
+export async function route(config: QueryApiConfig, dynamo: DynamoDBDocumentClient, event: APIGatewayProxyEvent, operator: string): Promise<APIGatewayProxyResult> {
+  const { ministry, table, ledgerTable, secret } = config;
   const match = /^\/api\/views\/([a-z-]+)\/([a-z]+)\/?$/.exec(event.path);
   if (!match) throw new BadRequest('path', `no route ${event.httpMethod} ${event.path}`, 404);
   const [, pathMinistry, resource] = match;
@@ -85,17 +94,17 @@ export async function route(event: APIGatewayProxyEvent, operator: string): Prom
   switch (resource) {
     case 'stats': {
       const period = parsePeriod(event);
-      return json(200, computeStats(ministry, await readStatsInput(dynamo(), table, ministry, period), period));
+      return json(200, computeStats(ministry, await readStatsInput(dynamo, table, ministry, period), period));
     }
     case 'person':
     case 'lineage': {
-      const who = identity(event);
+      const who = identity(event, secret);
       const purpose = purposeOf(event);
-      const { personKey: key, records } = await registryReader(dynamo(), table).findPerson(who);
+      const { personKey: key, records } = await registryReader(dynamo, table).findPerson(who);
       // The read is recorded before the data leaves, whether or not anything is found. Only a read of
       // nothing but smoke records (mx smoke's own, which expire) expires with them.
       const smoke = records.length > 0 && records.every((r) => r.expiresAt !== undefined) ? Math.max(...records.map((r) => r.expiresAt!)) : undefined;
-      const access = await recordAccess(dynamo(), ledgerTable, { personKey: key, ministry, operator, purpose, what: resource }, smoke);
+      const access = await recordAccess(dynamo, ledgerTable, { personKey: key, ministry, operator, purpose, what: resource }, smoke);
       if (records.length === 0) throw new BadRequest('person', `the ${ministry} view holds no records for this person`, 404);
       const body = resource === 'person' ? toDossier(key, records) : toLineage(key, records);
       return json(200, { ministry, ...body, access });
@@ -103,26 +112,37 @@ export async function route(event: APIGatewayProxyEvent, operator: string): Prom
     case 'accesses': {
       // Who in this ministry has read this person's data: a ministry's own reads only (another's
       // reads name its operators and purposes), and this read is itself a read of the person.
-      const who = identity(event);
+      const who = identity(event, secret);
       const purpose = purposeOf(event);
-      const { personKey: key } = await registryReader(dynamo(), table).findPerson(who);
-      await recordAccess(dynamo(), ledgerTable, { personKey: key, ministry, operator, purpose, what: resource });
-      return json(200, { ministry, personKey: key, accesses: await readLedger(dynamo(), ledgerTable, key, { ministry }) });
+      const { personKey: key } = await registryReader(dynamo, table).findPerson(who);
+      await recordAccess(dynamo, ledgerTable, { personKey: key, ministry, operator, purpose, what: resource });
+      return json(200, { ministry, personKey: key, accesses: await readLedger(dynamo, ledgerTable, key, { ministry }) });
     }
     default:
       throw new BadRequest('path', `no route ${event.httpMethod} ${event.path}; routes: stats, person, lineage, accesses`, 404);
   }
 }
 
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .use(injectLambdaContext(logger))
-  .handler(async (event) => {
+export function createHandler(deps: HandlerDeps): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
+  const config = queryApiConfig(deps.env);
+  const o = observability(deps.env, 'query-api');
+  const dynamo = documentClient(traced(o, new DynamoDBClient(deps.aws)));
+  return observed(o, async (event: APIGatewayProxyEvent) => {
     const operator = event.requestContext?.identity?.userArn ?? 'unknown';
     try {
-      return await route(event, operator);
+      const response = await route(config, dynamo, event, operator);
+      o.metrics.addMetric('QueriesAnswered', MetricUnit.Count, 1);
+      return response;
     } catch (error) {
-      if (error instanceof BadRequest) return json(error.status, { error: { code: error.status === 400 ? 'bad-parameter' : error.status === 404 ? 'not-found' : 'forbidden', parameter: error.parameter, message: error.message } });
-      logger.error('query failed', { error: error as Error });
+      if (error instanceof BadRequest) {
+        o.metrics.addMetric('QueriesRefused', MetricUnit.Count, 1);
+        return json(error.status, { error: { code: error.status === 400 ? 'bad-parameter' : error.status === 404 ? 'not-found' : 'forbidden', parameter: error.parameter, message: error.message } });
+      }
+      o.logger.error('query failed', { error: error as Error });
+      o.metrics.addMetric('QueriesFailed', MetricUnit.Count, 1);
       return json(500, { error: { code: 'internal', message: 'the query could not be answered; retry later' } });
     }
   });
+}
+
+export const handler = lambdaEntry(createHandler);

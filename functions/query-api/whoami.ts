@@ -7,7 +7,7 @@
  * the local cloud's built-in route and a Lambda on AWS (whoami-handler.ts)
  * answer the same. It tells callers only about themselves.
  */
-import type { Ministry } from '../../infra/topology.ts';
+import type { Ministry } from '../domain/ministries.ts';
 import { roleEntry, roleNameOf } from '../lib/role-name.ts';
 
 /** IAM role name → ministry, per kind of role (on AWS the names CDK generated; locally mx-operator-<m>, mx-agency-<a>). */

@@ -8,8 +8,8 @@
  */
 import type * as z from '../../schemas/zod.ts';
 import type { EventDefinition } from '../../schemas/define.ts';
-import type { Ministry } from '../../infra/topology.ts';
-import { ofKind, type RecordOf, type StoredRecord } from '../projector/plan.ts';
+import type { Ministry } from '../domain/ministries.ts';
+import { ofKind, type RecordOf, type StoredRecord } from '../domain/stored-record.ts';
 import type { SystemName } from '../domain/views.ts';
 
 /** A refusal names the rule (a stable code) and says why in words. */

@@ -13,7 +13,7 @@ import type { PersonRef } from '../../schemas/person.ts';
 import type { EventData } from '../domain/projections.ts';
 import { ofKind } from '../projector/plan.ts';
 import { deterministicUuid } from '../lib/ids.ts';
-import { personKey } from '../lib/person-key.ts';
+import { personKey } from '../domain/person-key.ts';
 import { buildEntry } from '../lib/publisher.ts';
 import type { RecordOf } from '../projector/plan.ts';
 import type { RecordReader } from '../projector/registry-reader.ts';

@@ -7,7 +7,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BREACH_PARTITIONS, listBreaches, type Breach } from '../../functions/exchange-log/breaches.ts';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { AGENCIES, type Ministry } from '../topology.ts';
 import { physicalTables, sdkConfig, withCloud, type Connection, type ConnectionOptions } from './connection.ts';

@@ -5,8 +5,8 @@
  */
 import { DynamoDBClient, QueryCommand as RawQueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/lib/clients.ts';
-import { lookupKey, type PersonLookup } from '../../functions/lib/person-key.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
+import { lookupKey, type PersonLookup } from '../../functions/domain/person-key.ts';
 import { findContradictions, groupByPerson } from '../../functions/domain/contradictions.ts';
 import { readLedger } from '../../functions/query-api/ledger.ts';
 import { allRecords, inCausalOrder, toLineage } from '../../functions/query-api/queries.ts';

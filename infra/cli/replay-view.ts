@@ -6,7 +6,7 @@
  * not in use.
  */
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { MINISTRY_VIEWS } from '../../functions/domain/views.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { copyOfDefinition, differences, loggedDays, loggedEvents, replayInto } from '../replay.ts';

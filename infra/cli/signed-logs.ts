@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { DynamoDBClient, GetItemCommand, type AttributeValue, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SOURCES } from '../../schemas/define.ts';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { detailMatchesDigest } from '../../functions/exchange-log/store.ts';
 import { logKey, type LogEntry } from '../../functions/exchange-log/log-entry.ts';
 import { DirectoryArchive, type CheckpointArchive } from '../../functions/merkle/archive.ts';

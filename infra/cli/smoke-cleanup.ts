@@ -1,12 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { allPages } from '../../functions/lib/paginate.ts';
-import { personKey } from '../../functions/lib/person-key.ts';
+import { personKey } from '../../functions/domain/person-key.ts';
 import { personPk } from '../../functions/domain/projections.ts';
 import { logKey } from '../../functions/exchange-log/log-entry.ts';
 import type { PersonRef } from '../../schemas/person.ts';
-import { TOPOLOGY } from '../topology.ts';
+import { COMMAND_IDEMPOTENCY_TABLE, TOPOLOGY } from '../topology.ts';
 import { physicalTables, sdkConfig, type Connection } from './connection.ts';
 
 /**
@@ -34,7 +34,8 @@ export async function cleanUpSmoke(connection: Connection, people: readonly Pers
     for (const person of people) {
       const key = personKey(person, connection.credentials.personKeySecret);
       for (const spec of TOPOLOGY.tables) {
-        if (spec.id === 'ExchangeLog') continue;
+        // The log is keyed by event, and remembered command answers by caller and key: neither holds a person's records.
+        if (spec.id === 'ExchangeLog' || spec.id === COMMAND_IDEMPOTENCY_TABLE) continue;
         const pk = spec.id === 'AccessLedger' ? key : personPk(key);
         const items = await allPages<{ pk: string; sk: string; leafIndex?: number }>((ExclusiveStartKey) =>
           client.send(new QueryCommand({ TableName: table(spec.id), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk, leafIndex', ExclusiveStartKey })),

@@ -160,6 +160,16 @@ export class ExchangeApi extends Construct {
       fn.addToRolePolicy(
         new PolicyStatement({ actions: ['events:PutEvents'], resources: [props.bus.eventBusArn], conditions: { StringEquals: { 'events:source': [...spec.publishes] } } }),
       );
+      // Powertools Idempotency remembers answered commands; each system reads and writes only its own keys.
+      const idempotency = props.tables.get(spec.idempotencyTable)!;
+      fn.addEnvironment('IDEMPOTENCY_TABLE', idempotency.tableName);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          resources: [idempotency.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`commands-${spec.system}#*`] } },
+        }),
+      );
       const method = commands.addResource(spec.system).addMethod('POST', new LambdaIntegration(fn), {
         requestValidator: validator,
         // `$default`: validate whatever Content-Type the caller declares, not only application/json.
@@ -233,6 +243,8 @@ export class ExchangeApi extends Construct {
       input: { type: JsonSchemaType.OBJECT },
       occurredAt: { type: JsonSchemaType.STRING, maxLength: 64 },
       correlationId: { type: JsonSchemaType.STRING, maxLength: 128 },
+      // A retry under the same id gets the first answer (functions/command-api/idempotency.ts).
+      commandId: { type: JsonSchemaType.STRING, pattern: '^[A-Za-z0-9._:#-]{1,128}$' },
     };
     return this.api.addModel('CommandRequest', {
       description: 'One command { command, input } or a batch { commands: [...], ordered }',

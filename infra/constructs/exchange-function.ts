@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
@@ -63,6 +63,8 @@ export class ExchangeFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(30),
+      // Powertools Tracer records each invocation and its SDK calls (functions/lib/observability.ts).
+      tracing: Tracing.ACTIVE,
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...environment },
@@ -82,6 +84,19 @@ export class ExchangeFunction extends NodejsFunction {
     logGroup.grantWrite(this);
     // The local cloud runs this module itself rather than the bundle (infra/local/template/source.ts says why).
     (this.node.defaultChild as CfnResource).addMetadata(HANDLER_MODULE_METADATA, handlerModule);
+    if (this.role) {
+      NagSuppressions.addResourceSuppressions(
+        this.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason: "Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords take no resource but *; they send only this function's own traces.",
+            appliesTo: ['Resource::*'],
+          },
+        ],
+        true,
+      );
+    }
     if (runtime === LAMBDA_RUNTIME) {
       NagSuppressions.addResourceSuppressions(this, [
         { id: 'AwsSolutions-L1', reason: 'The platform targets nodejs22.x, the runtime its bundles are built and tested for; a newer runtime is adopted deliberately (LAMBDA_RUNTIME), not by default.' },

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import type { AwsClientSettings } from '../../functions/lib/lambda-entry.ts';
 import { checkTopology, TOPOLOGY, type TableSpec, type Topology } from '../topology.ts';
 import { serveAdmin } from './admin.ts';

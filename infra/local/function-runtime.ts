@@ -3,18 +3,16 @@
  * the template names (`mx:handler-module`) and calls its `createHandler`
  * with the template's environment, resolved, and SDK settings that reach the
  * cloud in-process with the function's own role's keys
- * (functions/lib/lambda-entry.ts). Modules without a factory yet go through
- * ./legacy-handler.ts.
+ * (functions/lib/lambda-entry.ts).
  */
-import type { AwsClientSettings, HandlerFactory } from '../../functions/lib/lambda-entry.ts';
+import type { AwsClientSettings } from '../../functions/lib/lambda-entry.ts';
 import { REPO_ROOT } from '../paths.ts';
-import { importWithEnvironment } from './handlers.ts';
-import { legacyFunction } from './legacy-handler.ts';
+import { loadHandler } from './handlers.ts';
 import type { LocalFunction } from './template/resources/functions.ts';
 
 export interface LocalInvocable<H> {
   readonly handler: H;
-  /** Runs an invocation in the function's scope (the legacy adapter binds its clients there). */
+  /** Runs an invocation in the function's scope (a seam for per-invocation context; nothing binds there today). */
   readonly scope: <T>(fn: () => Promise<T>) => Promise<T>;
   dispose(): void;
 }
@@ -35,9 +33,6 @@ export async function buildFunction<H>(
   env: Record<string, string>,
   aws: AwsClientSettings,
 ): Promise<LocalInvocable<H>> {
-  const exports = await importWithEnvironment(REPO_ROOT, fn.module, fn.name, env);
-  const createHandler = exports.createHandler as HandlerFactory<H> | undefined;
-  if (typeof createHandler === 'function')
-    return { handler: createHandler({ env, aws }), scope: (run) => run(), dispose: () => undefined };
-  return legacyFunction<H>(fn.module, exports, aws);
+  const handler = await loadHandler<H>(REPO_ROOT, fn.module, env, aws);
+  return { handler, scope: (run) => run(), dispose: () => undefined };
 }

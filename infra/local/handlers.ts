@@ -1,50 +1,24 @@
 /**
- * Imports a function's module as its own module instance (a distinct URL per
- * function and environment), with the environment Lambda would give it set
- * while the module initialises, so module-scope configuration
- * (`requireEnv('TABLE_NAME')`) of modules without `createHandler` reads that
- * function's values. Once every entry module exports its factory, a plain
- * import will do and this goes with ./legacy-handler.ts.
+ * Builds a function of the local cloud from its entry module, as Lambda
+ * would: the module's `createHandler` (functions/lib/lambda-entry.ts) gets
+ * the function's own environment and the SDK settings that reach this cloud
+ * in-process as the function's principal. Nothing is read from, or set in,
+ * this process's environment, so one module serves many functions.
  */
-import { createHash } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AwsClientSettings, HandlerFactory } from '../../functions/lib/lambda-entry.ts';
 
-/** Imports run one at a time: two functions' environments must never be in `process.env` together. */
-let previous: Promise<unknown> = Promise.resolve();
-
-export function importWithEnvironment(
+export async function loadHandler<H>(
   repoRoot: string,
   modulePath: string,
-  functionName: string,
-  env: Record<string, string>,
-): Promise<Record<string, unknown>> {
-  const next = previous.then(
-    () => importNow(repoRoot, modulePath, functionName, env),
-    () => importNow(repoRoot, modulePath, functionName, env),
-  );
-  previous = next.catch(() => undefined);
-  return next;
-}
-
-async function importNow(
-  repoRoot: string,
-  modulePath: string,
-  functionName: string,
-  env: Record<string, string>,
-): Promise<Record<string, unknown>> {
-  // The configuration is part of the URL: a handler re-pointed at another table is a fresh module instance.
-  const config = createHash('sha1').update(JSON.stringify(env)).digest('hex').slice(0, 12);
-  const file = pathToFileURL(path.join(repoRoot, modulePath)).href;
-  const url = `${file}?function=${encodeURIComponent(functionName)}&config=${config}`;
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return (await import(url)) as Record<string, unknown>;
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
+  env: Readonly<Record<string, string>>,
+  aws: AwsClientSettings,
+): Promise<H> {
+  const url = pathToFileURL(path.join(repoRoot, modulePath)).href;
+  const module = (await import(url)) as { createHandler?: HandlerFactory<H> };
+  if (typeof module.createHandler !== 'function') throw new Error(`${modulePath} does not export createHandler(deps)`);
+  const handler = module.createHandler({ env, aws });
+  if (typeof handler !== 'function') throw new Error(`${modulePath}: createHandler did not return a handler function`);
+  return handler;
 }

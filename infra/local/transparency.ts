@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { DirectoryArchive } from '../../functions/merkle/archive.ts';
 import { localSigner, newSecretKey, verifierOf, vkeyText, type NoteSigner } from '../../functions/merkle/checkpoint.ts';
 import { LogCheckpointer, type CheckpointPolicy, type TickReport } from '../../functions/merkle/checkpointer.ts';

@@ -5,6 +5,7 @@
  * for the exchange to, so that reactions (one-window residence, revocations)
  * are in the registries before later commands depend on them.
  */
+import { randomUUID } from 'node:crypto';
 import type { Ministry } from '../topology.ts';
 import type { CloudCredentials } from '../local/credentials.ts';
 import { cloudHealth } from '../local/health-client.ts';
@@ -37,7 +38,8 @@ const NETWORK_ATTEMPTS = 3;
 /**
  * Retries a request whose connection failed before any answer (fetch's
  * "fetch failed", e.g. a reused keep-alive socket the server had closed).
- * HTTP errors are answers and are not retried.
+ * HTTP errors are answers and are not retried. A request that did reach the
+ * API may have run; its commands' ids make the retry safe.
  */
 async function withRetries(request: () => Promise<Response>): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
@@ -80,13 +82,17 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
     options.onProgress?.(summary.commands.sent, total);
   };
 
+  // Each command carries an id for this run, so a retry after a lost answer is answered instead of run twice.
+  const runId = randomUUID();
+  let commandNumber = 0;
   const send = async (group: readonly PlannedCommand[]) => {
     const { system, agency } = group[0]!;
+    const commands = group.map((c) => ({ commandId: `${runId}:${commandNumber++}`, command: c.command, input: c.input, occurredAt: c.occurredAt }));
     const request = () =>
       signedFetch(`${options.api}/commands/${system}`, {
         method: 'POST',
         // A round's commands are about different people, so the system may run them concurrently.
-        body: JSON.stringify({ ordered: false, commands: group.map((c) => ({ command: c.command, input: c.input, occurredAt: c.occurredAt })) }),
+        body: JSON.stringify({ ordered: false, commands }),
         keys: options.credentials.agencies[agency as Ministry],
         region: options.credentials.region,
       });

@@ -78,7 +78,11 @@ describe('exchange routes on AWS', () => {
     // It reads nothing: its role may write its own log group and no more.
     const whoamiRole = logicalIdOf(whoami.Properties.Role)!;
     const policies = ofType('AWS::IAM::Policy').filter(([, p]) => (p.Properties.Roles as unknown[]).some((r) => logicalIdOf(r) === whoamiRole));
-    expect(policies.flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: { Action: unknown }[] }).Statement.map((st) => st.Action))).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents']]);
+    // Its own log group and its own traces (X-Ray's actions take no resource), nothing else.
+    expect(policies.flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: { Action: unknown }[] }).Statement.map((st) => st.Action))).toEqual([
+      ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    ]);
   });
 
   it('let each ministry\u2019s operator and the platform operator invoke exactly these routes; agencies only the breaches and whoami', () => {
@@ -108,6 +112,7 @@ describe('exchange routes on AWS', () => {
       'sqs:SendMessage': queueIds.map(arnOf),
       'dynamodb:Query': { 'Fn::Join': ['', [arnOf(logId), '/index/breaches']] },
       'cloudwatch:GetMetricData': '*',
+      'xray:PutTraceSegments,xray:PutTelemetryRecords': '*',
       'logs:CreateLogStream,logs:PutLogEvents': arnOf(logicalIdOf((fn.Properties.LoggingConfig as { LogGroup: unknown }).LogGroup)!),
     });
     // The scheduled check's dead-letter queue is no subscription's: not in scope of any route.

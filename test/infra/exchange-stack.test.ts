@@ -106,6 +106,11 @@ describe('functions', () => {
           expect(spec.publishes).toContain(statement.Condition.StringEquals['events:source']);
           continue;
         }
+        if ([statement.Action].flat().every((action: string) => action.startsWith('xray:'))) {
+          // Active tracing: X-Ray's actions take no resource; they only send the function's own traces.
+          expect([statement.Action].flat().sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+          continue;
+        }
         for (const resource of [statement.Resource].flat()) {
           const id = resource['Fn::GetAtt']?.[0] ?? resource['Fn::Join']?.[1]?.[0]?.['Fn::GetAtt']?.[0] ?? resource.Ref;
           touched.add(id);
@@ -184,6 +189,7 @@ describe('tables', () => {
       'AccessLedger527E570D',
       'BerkutRegistry8C5554C1',
       'BorderServiceView4DD28849',
+      'CommandIdempotency8CF8A1F5',
       'ExchangeLog67A07214',
       'ForeignAffairsViewA9A6AF39',
       'ForeignLabourRegistry129293AB',
@@ -257,6 +263,25 @@ describe('REST API', () => {
       const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`ApisCommands${spec.system.replace(/-/g, '')}`))!;
       const publish = (policy.Properties.PolicyDocument.Statement as { Action: string; Condition?: unknown }[]).filter((st) => st.Action === 'events:PutEvents');
       expect(publish).toEqual([expect.objectContaining({ Condition: { StringEquals: { 'events:source': [...spec.publishes] } } })]);
+    }
+  });
+
+  it('lets each command function remember answers only under its own system\u2019s keys of the idempotency table', () => {
+    const tableId = Object.keys(resources).find((id) => id.startsWith('CommandIdempotency') && resources[id]!.Type === 'AWS::DynamoDB::Table')!;
+    for (const spec of TOPOLOGY.commandApis) {
+      const prefix = `ApisCommands${spec.system.replace(/-/g, '')}`;
+      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(prefix))!;
+      const onTable = (policy.Properties.PolicyDocument.Statement as { Resource: unknown }[]).filter((st) => JSON.stringify(st.Resource).includes(tableId));
+      expect(onTable).toEqual([
+        {
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`commands-${spec.system}#*`] } },
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        },
+      ]);
+      const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))!;
+      expect(fn.Properties.Environment.Variables.IDEMPOTENCY_TABLE).toEqual({ Ref: tableId });
     }
   });
 });

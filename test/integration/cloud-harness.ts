@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { LocalCloud, type CloudOptions } from '../../infra/local/cloud.ts';
 import type { CloudCredentials, KeyPair } from '../../infra/local/credentials.ts';
 import type { PutEventsEntry } from '../../schemas/entries.ts';

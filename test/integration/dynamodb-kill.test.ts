@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import type { CloudCredentials } from '../../infra/local/credentials.ts';
 import { PREFERRED_BACKEND, type BackendName } from '../../infra/local/dynamodb-backends.ts';
 import { LocalDynamo } from '../../infra/local/dynamodb.ts';

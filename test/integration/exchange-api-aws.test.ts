@@ -10,7 +10,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_ENV, scopesFor, type CallerKey, type ExchangeApiConfig } from '../../functions/exchange-api/config.ts';
+import { parseConfig, scopesFor, type CallerKey, type ExchangeApiConfig } from '../../functions/exchange-api/config.ts';
 import type { MetricsReader, MetricWindow } from '../../functions/exchange-api/metrics.ts';
 import { answer, type ExchangePorts } from '../../functions/exchange-api/routes.ts';
 import { ExchangeRefusal, type Caller } from '../../functions/exchange-api/scope.ts';
@@ -213,8 +213,8 @@ describe.skipIf(remote)('exchange routes on AWS, against the local cloud\u2019s 
 // Remote: skipped, it runs the AWS exchange handlers in this process on the cloud’s queues.
 describe.skipIf(remote)('exchange API handler', () => {
   it('answers API Gateway proxy events with JSON, refusals as 4xx and its own failures as a 500 that says nothing inside', async () => {
-    process.env[CONFIG_ENV] = JSON.stringify(config);
-    const { respond } = await import('../../functions/exchange-api/handler.ts');
+    const { exchangeApi } = await import('../../functions/exchange-api/handler.ts');
+    const respond = (event: APIGatewayProxyEvent, with_: ExchangePorts) => exchangeApi(parseConfig(JSON.stringify(config)), with_)(event);
     const event = (resource: string, role: string, method = 'GET') =>
       ({ resource, path: resource, httpMethod: method, queryStringParameters: null, requestContext: { identity: { userArn: arnOf(role) } } }) as unknown as APIGatewayProxyEvent;
     const ok = await respond(event('/api/exchange/health', operatorRoleName('interior' as Ministry)), ports);

@@ -3,7 +3,7 @@ import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { logKey } from '../../functions/exchange-log/log-entry.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { personKey } from '../../functions/lib/person-key.ts';
+import { personKey } from '../../functions/domain/person-key.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { toEntry, newMeta, type PutEventsEntry } from '../../schemas/entries.ts';
 import type { Ministry } from '../../infra/topology.ts';

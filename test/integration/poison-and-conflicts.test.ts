@@ -11,7 +11,7 @@ import { listBreaches } from '../../functions/exchange-log/breaches.ts';
 import { logKey } from '../../functions/exchange-log/log-entry.ts';
 import { loadDetail } from '../../functions/exchange-log/store.ts';
 import { REGISTRIES } from '../../functions/domain/views.ts';
-import { personKey } from '../../functions/lib/person-key.ts';
+import { personKey } from '../../functions/domain/person-key.ts';
 import { projectEvents } from '../../functions/projector/project.ts';
 import { rebuiltBusEvent } from '../../functions/lib/bus-event.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';

@@ -20,7 +20,7 @@ import type { LogVerification } from '../../functions/merkle/verify-log.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry, newMeta, toEntry, type PutEventsEntry } from '../../schemas/entries.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { claimLeaves } from '../../functions/merkle/sequencer.ts';
 import type { CloudCredentials } from '../../infra/local/credentials.ts';
 import { MX, settled, spawnCloud, startCloudProcess, startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';

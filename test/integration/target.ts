@@ -24,7 +24,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { documentClient } from '../../functions/lib/clients.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { credentialsFileSchema } from '../../infra/cli/smoke-identities.ts';
 import { readCredentials, type KeyPair } from '../../infra/local/credentials.ts';
 import { MINISTRIES, TOPOLOGY, type Ministry } from '../../infra/topology.ts';

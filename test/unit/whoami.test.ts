@@ -4,8 +4,8 @@
  * ARNs, and callers that are neither operators nor agencies. The Lambda
  * handler answers the same from its environment.
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
 import { roleNameOf, whoami, type RoleDirectory } from '../../functions/query-api/whoami.ts';
 
 // Role names as CDK generates them for the stack's operator and agency roles.
@@ -39,19 +39,14 @@ describe('whoami', () => {
 });
 
 describe('whoami as a Lambda', () => {
-  const saved = { ...process.env };
-  beforeAll(() => {
-    process.env.OPERATOR_ROLES = JSON.stringify(roles.operators);
-    process.env.AGENCY_ROLES = JSON.stringify(roles.agencies);
-  });
-  afterAll(() => {
-    process.env = saved;
-  });
+  const env = { OPERATOR_ROLES: JSON.stringify(roles.operators), AGENCY_ROLES: JSON.stringify(roles.agencies), POWERTOOLS_METRICS_DISABLED: 'true' };
 
   const event = (userArn: string, httpMethod = 'GET') => ({ httpMethod, path: '/api/whoami', requestContext: { identity: { userArn } } }) as unknown as APIGatewayProxyEvent;
 
   it('answers API Gateway’s event from the caller’s ARN', async () => {
-    const { answer } = await import('../../functions/query-api/whoami-handler.ts');
+    const { createHandler } = await import('../../functions/query-api/whoami-handler.ts');
+    const handler = createHandler({ env, aws: {} });
+    const answer = (event: APIGatewayProxyEvent) => handler(event, { functionName: 'whoami', awsRequestId: '1' } as Context);
     const result = await answer(event('arn:aws:sts::1:assumed-role/MigrationExchange-ApiOperatorlabour1A2B3C4D-XyZ0123abcd/bob'));
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toMatchObject({ kind: 'operator', ministry: 'labour' });

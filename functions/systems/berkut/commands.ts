@@ -10,7 +10,7 @@ import { PersonRef, Holder } from '../../../schemas/person.ts';
 import { IsoDate, Iin, RegionCode, RegistryNumber } from '../../../schemas/primitives.ts';
 import { visaRequired } from '../../../schemas/reference/visa-regime.ts';
 import { defineCommand, entryBanOn, event, ofKind, Refusal, refuseIfBanned, type CommandDefinition } from '../command.ts';
-import type { StoredRecord } from '../../projector/plan.ts';
+import type { StoredRecord } from '../../domain/stored-record.ts';
 import { VISA_FREE_STAY_DAYS } from '../../domain/stay-rules.ts';
 
 const addYears = (date: string, years: number) => `${Number(date.slice(0, 4)) + years}${date.slice(4, 10)}`;
