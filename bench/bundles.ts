@@ -7,6 +7,10 @@
  * synthesized template's variables plus the runtime's own), which builds the
  * handler at module scope as on Lambda; `@aws-sdk/*` and `@smithy/*` stay
  * external and load from node_modules, as the runtime loads its own copy.
+ * Powertools stays external too where the function takes it from its layer
+ * (the default; `-c powertoolsLayer=false` bundles it): the bundle's figure is
+ * what deploys, and the layer's part (the Powertools modules the bundle
+ * imports, minified as if bundled, and their load time) is printed beside it.
  *
  * With a baseline git ref (`--bundles-baseline=main`) the same functions are
  * also bundled from that ref's sources (exported to a temporary directory that
@@ -21,7 +25,12 @@ import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { App, type CfnResource } from 'aws-cdk-lib';
 import { ExchangeFunction, esbuildTarget, LAMBDA_RUNTIME } from '../infra/constructs/exchange-function.ts';
-import { LAMBDA_BUNDLE_FILE, lambdaEsbuildOptions } from '../infra/constructs/lambda-bundling.ts';
+import {
+  LAMBDA_BUNDLE_FILE,
+  LAMBDA_BUNDLING,
+  lambdaEsbuildOptions,
+  type PowertoolsSource,
+} from '../infra/constructs/lambda-bundling.ts';
 import { REPO_ROOT } from '../infra/paths.ts';
 import { ExchangeStack } from '../infra/stacks/exchange-stack.ts';
 import { TOPOLOGY } from '../infra/topology.ts';
@@ -30,6 +39,7 @@ import { TOPOLOGY } from '../infra/topology.ts';
 export interface StackFunction {
   readonly name: string;
   readonly handlerModule: string;
+  readonly powertools: PowertoolsSource;
   /** Environment.Variables of the template, intrinsics replaced by names and ARNs of the same shape. */
   readonly environment: Readonly<Record<string, string>>;
 }
@@ -42,6 +52,10 @@ export interface BundleFigures {
   readonly contributors: readonly { readonly name: string; readonly bytes: number }[];
   /** Bare specifiers the bundle leaves to the runtime. */
   readonly externals: readonly string[];
+  /** Of those, the ones the Powertools layer provides. */
+  readonly layerExternals: readonly string[];
+  /** The layer's part: those modules bundled and minified alone (what bundling them in would add, roughly). */
+  readonly layerBytes: number;
   readonly file: string;
 }
 
@@ -57,8 +71,10 @@ export interface InitFigures {
   readonly handlerModule: string;
   /** The bundle's own import: its code evaluated and the handler built (externals already loaded). */
   readonly own: Spread;
-  /** Loading the externals it imports (`@aws-sdk/*`, `@smithy/*`) from node_modules, as the runtime loads its copy. */
+  /** Loading the externals it imports (`@aws-sdk/*`, `@smithy/*`, the layer's) from node_modules, as on Lambda. */
   readonly externals: Spread;
+  /** Of that, loading the Powertools layer's modules (from node_modules here, from /opt/nodejs on Lambda). */
+  readonly layer: Spread;
   /** Both, per run: Lambda's init phase less the runtime's own bootstrap. */
   readonly total: Spread;
 }
@@ -104,6 +120,7 @@ export function stackFunctions(): StackFunction[] {
       return {
         name: fn.node.path.replace(/^MxBench\//, '').replace(/\/Handler$/, ''),
         handlerModule: fn.handlerModule,
+        powertools: fn.powertools,
         environment,
       };
     });
@@ -116,11 +133,44 @@ function contributorOf(input: string): string {
   return input.split('/').slice(0, 2).join('/');
 }
 
+/** Whether a bare specifier is one the Powertools layer provides. */
+function fromLayer(specifier: string): boolean {
+  return LAMBDA_BUNDLING.layerModules.some((pattern) =>
+    pattern.endsWith('/*') ? specifier.startsWith(pattern.slice(0, -1)) : specifier === pattern,
+  );
+}
+
+/** The layer modules a bundle imports, bundled and minified on their own (AWS SDK still external). */
+async function layerPartBytes(root: string, specifiers: readonly string[], outDir: string): Promise<number> {
+  if (specifiers.length === 0) return 0;
+  const outfile = path.join(outDir, 'layer-part.mjs');
+  const options = lambdaEsbuildOptions('', outfile, esbuildTarget(LAMBDA_RUNTIME), 'bundled');
+  delete options.entryPoints;
+  await build({
+    ...options,
+    stdin: {
+      // Every export, as the layer loads each module whole (no tree-shaking across the layer boundary).
+      contents: specifiers.map((s, i) => `export * as m${i} from ${JSON.stringify(s)};`).join('\n'),
+      resolveDir: root,
+      loader: 'js',
+    },
+    sourcemap: false,
+    absWorkingDir: root,
+    logLevel: 'error',
+  });
+  return (await readFile(outfile)).length;
+}
+
 /** Bundles one entry module (relative to `root`) into `outDir` with the Lambda options. */
-export async function bundleFunction(root: string, handlerModule: string, outDir: string): Promise<BundleFigures> {
+export async function bundleFunction(
+  root: string,
+  handlerModule: string,
+  outDir: string,
+  powertools: PowertoolsSource = 'layer',
+): Promise<BundleFigures> {
   const outfile = path.join(outDir, LAMBDA_BUNDLE_FILE);
   const result = await build({
-    ...lambdaEsbuildOptions(path.join(root, handlerModule), outfile, esbuildTarget(LAMBDA_RUNTIME)),
+    ...lambdaEsbuildOptions(path.join(root, handlerModule), outfile, esbuildTarget(LAMBDA_RUNTIME), powertools),
     absWorkingDir: root,
     metafile: true,
     logLevel: 'error',
@@ -134,12 +184,18 @@ export async function bundleFunction(root: string, handlerModule: string, outDir
     byContributor.set(name, (byContributor.get(name) ?? 0) + bytesInOutput);
   }
   const code = await readFile(outfile);
+  const externals = [
+    ...new Set(output.imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path)),
+  ];
+  const layerExternals = externals.filter(fromLayer);
   return {
     handlerModule,
     bytes: code.length,
     gzipBytes: gzipSync(code).length,
     contributors: [...byContributor].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
-    externals: [...new Set(output.imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path))],
+    externals,
+    layerExternals,
+    layerBytes: await layerPartBytes(root, layerExternals, outDir),
     file: outfile,
   };
 }
@@ -171,14 +227,17 @@ function lambdaEnvironment(fn: StackFunction): Record<string, string> {
  * handler built at module scope), each timed.
  */
 const INIT_PROBE = `
-const [bundle, ...externals] = process.argv.slice(2);
+const [bundle, layerCount, ...externals] = process.argv.slice(2);
+const layer = externals.slice(0, Number(layerCount));
 let started = performance.now();
-for (const specifier of externals) await import(specifier);
+for (const specifier of layer) await import(specifier);
+const layerMs = performance.now() - started;
+for (const specifier of externals.slice(layer.length)) await import(specifier);
 const externalsMs = performance.now() - started;
 started = performance.now();
 const entry = await import(bundle);
 if (typeof entry.handler !== 'function') throw new Error('the bundle exports no handler');
-process.stdout.write(JSON.stringify({ externalsMs, ownMs: performance.now() - started }));
+process.stdout.write(JSON.stringify({ externalsMs, layerMs, ownMs: performance.now() - started }));
 `;
 
 /** Imports the bundle `runs` times, each in a fresh node with the function's Lambda environment. */
@@ -187,16 +246,21 @@ export function measureInit(fn: StackFunction, bundle: BundleFigures, runs: numb
   writeFileSync(probe, INIT_PROBE);
   const own: number[] = [];
   const externals: number[] = [];
+  const layer: number[] = [];
   const total: number[] = [];
+  // The layer's modules first: they import the AWS SDK, whose load then counts as the layer's.
+  const sdk = bundle.externals.filter((e) => !bundle.layerExternals.includes(e));
+  const args = [probe, `./${path.basename(bundle.file)}`, String(bundle.layerExternals.length)];
   for (let i = 0; i < runs; i++) {
-    const out = execFileSync(process.execPath, [probe, `./${path.basename(bundle.file)}`, ...bundle.externals], {
+    const out = execFileSync(process.execPath, [...args, ...bundle.layerExternals, ...sdk], {
       env: lambdaEnvironment(fn),
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const run = JSON.parse(out) as { externalsMs: number; ownMs: number };
+    const run = JSON.parse(out) as { externalsMs: number; layerMs: number; ownMs: number };
     own.push(run.ownMs);
     externals.push(run.externalsMs);
+    layer.push(run.layerMs);
     total.push(run.ownMs + run.externalsMs);
   }
   return {
@@ -204,6 +268,7 @@ export function measureInit(fn: StackFunction, bundle: BundleFigures, runs: numb
     handlerModule: fn.handlerModule,
     own: spread(own),
     externals: spread(externals),
+    layer: spread(layer),
     total: spread(total),
   };
 }
@@ -266,7 +331,9 @@ export async function benchBundles(options: {
           ? path.join(tree.root, '.bench-bundles', module.replace(/\W+/g, '-'))
           : path.join(cache, module.replace(/\W+/g, '-'));
         await mkdir(outDir, { recursive: true });
-        bundles.push(await bundleFunction(tree.root, module, outDir));
+        // The baseline deployed before the layer: its Powertools was bundled in.
+        const powertools = outside ? 'bundled' : functions.find((f) => f.handlerModule === module)!.powertools;
+        bundles.push(await bundleFunction(tree.root, module, outDir, powertools));
       }
       const init: InitFigures[] = [];
       for (const fn of functions) {
@@ -300,15 +367,18 @@ export function formatBundles(reports: readonly BundlesReport[], limitKb: number
         .slice(0, 5)
         .map((c) => `${c.name} ${kb(c.bytes)}`)
         .join(', ');
+      const layer = b.layerBytes ? `  + layer ${kb(b.layerBytes)}` : '';
       lines.push(
-        `  ${b.handlerModule.padEnd(width)}  ${kb(b.bytes).padStart(9)}  gzip ${kb(b.gzipBytes).padStart(8)}  ${top}`,
+        `  ${b.handlerModule.padEnd(width)}  ${kb(b.bytes).padStart(9)}  gzip ${kb(b.gzipBytes).padStart(8)}` +
+          `${layer}  ${top}`,
       );
     }
     const nameWidth = Math.max(...report.init.map((i) => i.function.length));
     const ms = (s: Spread) => `${s.medianMs.toFixed(1).padStart(6)} ms (${s.minMs.toFixed(1)}–${s.maxMs.toFixed(1)})`;
     for (const i of report.init) {
       lines.push(
-        `  init ${i.function.padEnd(nameWidth)}  own ${ms(i.own)}  + AWS SDK ${ms(i.externals)}  = ${ms(i.total)}`,
+        `  init ${i.function.padEnd(nameWidth)}  own ${ms(i.own)}  + externals ${ms(i.externals)}` +
+          ` (layer ${i.layer.medianMs.toFixed(1)} ms)  = ${ms(i.total)}`,
       );
     }
   }

@@ -2,6 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { DEFAULT_API_RATE_LIMIT, ExchangeStack } from '../stacks/exchange-stack.ts';
 import { TOPOLOGY } from '../topology.ts';
+import { POWERTOOLS_LAYER_CONTEXT, powertoolsSourceOf } from '../constructs/lambda-bundling.ts';
 
 // Context and environment are read once here and passed down as typed props.
 const app = new App();
@@ -21,6 +22,10 @@ if (waf !== 'true' && waf !== 'false') throw new Error(`context waf must be true
 // -c console=false for LocalStack, whose free tier has neither CloudFront nor Lambda layers.
 const consoleContext = String(app.node.tryGetContext('console') ?? 'true');
 if (consoleContext !== 'true' && consoleContext !== 'false') throw new Error(`context console must be true or false, got ${JSON.stringify(consoleContext)}`);
+// -c powertoolsLayer=false for LocalStack, whose free tier has no Lambda layers: Powertools is bundled in instead.
+// Checked here so a wrong value fails before synthesis; every ExchangeFunction reads it from the context (the stack
+// has no one place that creates them all).
+powertoolsSourceOf(app.node.tryGetContext(POWERTOOLS_LAYER_CONTEXT));
 const rateLimitPerFiveMinutes = Number(app.node.tryGetContext('apiRateLimit') ?? DEFAULT_API_RATE_LIMIT);
 if (!Number.isInteger(rateLimitPerFiveMinutes) || rateLimitPerFiveMinutes < 10) {
   throw new Error(`context apiRateLimit must be a whole number of requests per client IP per 5 minutes, at least 10 (WAF's minimum), got ${rateLimitPerFiveMinutes}`);

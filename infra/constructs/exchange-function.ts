@@ -2,15 +2,25 @@ import * as path from 'node:path';
 import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LayerVersion, Runtime, Tracing, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 
 import { REPO_ROOT } from '../paths.ts';
 import { HANDLER_MODULE_METADATA } from '../template-metadata.ts';
-import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './lambda-bundling.ts';
+import {
+  installedPowertoolsVersion,
+  LAMBDA_BUNDLING,
+  LAMBDA_NODE_OPTIONS,
+  lambdaExternalModules,
+  POWERTOOLS_LAYER_CONTEXT,
+  powertoolsLayerParameter,
+  powertoolsSourceOf,
+  type PowertoolsSource,
+} from './lambda-bundling.ts';
 export { REPO_ROOT };
 
 /**
@@ -34,6 +44,22 @@ export function esbuildTarget(runtime: Runtime): string {
 export interface ExchangeFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
   /** Handler module, relative to the repository root (as the topology names it). */
   readonly handlerModule: string;
+  /** Powertools from its official layer (default) or bundled in; by default the `powertoolsLayer` context decides. */
+  readonly powertools?: PowertoolsSource;
+}
+
+/**
+ * The stack's one reference to the official Powertools layer of the installed
+ * release: a template parameter of type AWS::SSM::Parameter::Value<String>
+ * that CloudFormation resolves, at deploy time, to the layer version ARN.
+ */
+export function powertoolsLayer(scope: Construct): ILayerVersion {
+  const stack = Stack.of(scope);
+  const id = 'PowertoolsLayer';
+  const existing = stack.node.tryFindChild(id) as ILayerVersion | undefined;
+  if (existing) return existing;
+  const parameterName = powertoolsLayerParameter(installedPowertoolsVersion(REPO_ROOT));
+  return LayerVersion.fromLayerVersionArn(stack, id, StringParameter.valueForStringParameter(stack, parameterName));
 }
 
 /**
@@ -45,9 +71,12 @@ export interface ExchangeFunctionProps extends Omit<NodejsFunctionProps, 'entry'
 export class ExchangeFunction extends NodejsFunction {
   /** The entry module it bundles, relative to the repository root (read by `npm run bench -- --only=bundles`). */
   readonly handlerModule: string;
+  /** Where its Powertools packages come from (read by the bench, which bundles as this function is bundled). */
+  readonly powertools: PowertoolsSource;
 
   constructor(scope: Construct, id: string, props: ExchangeFunctionProps) {
-    const { handlerModule, environment, bundling, ...rest } = props;
+    const { handlerModule, environment, bundling, powertools: chosen, ...rest } = props;
+    const powertools = chosen ?? powertoolsSourceOf(scope.node.tryGetContext(POWERTOOLS_LAYER_CONTEXT));
     const runtime = rest.runtime ?? LAMBDA_RUNTIME;
     // An explicit log group (instead of the deprecated logRetention custom resource) keeps retention in the template.
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
@@ -74,13 +103,15 @@ export class ExchangeFunction extends NodejsFunction {
         minify: LAMBDA_BUNDLING.minify,
         sourceMap: LAMBDA_BUNDLING.sourceMap,
         sourcesContent: LAMBDA_BUNDLING.sourcesContent,
-        externalModules: [...LAMBDA_BUNDLING.externalModules],
+        externalModules: lambdaExternalModules(powertools),
         banner: LAMBDA_BUNDLING.banner,
         ...bundling,
       },
       ...rest,
     });
     this.handlerModule = handlerModule;
+    this.powertools = powertools;
+    if (powertools === 'layer') this.addLayers(powertoolsLayer(this));
     logGroup.grantWrite(this);
     // The local cloud runs this module itself rather than the bundle (infra/local/template/source.ts says why).
     (this.node.defaultChild as CfnResource).addMetadata(HANDLER_MODULE_METADATA, handlerModule);
