@@ -303,7 +303,8 @@ async function benchBundleSection(): Promise<void> {
         `slowest Lambda init (own code), ${r.label}`,
         `${own.medianMs.toFixed(1)} ms`,
         `${slowest.function}, median of ${args.get('bundles-runs') ?? 7} fresh processes, ${own.minMs}–${own.maxMs} ms; ` +
-          `+ AWS SDK load ${externals.medianMs} ms = ${total.medianMs} ms; ${r.init.length} functions`,
+          `+ externals (AWS SDK, Powertools layer) ${externals.medianMs} ms = ${total.medianMs} ms; ` +
+          `${r.init.length} functions`,
       );
     }
   }

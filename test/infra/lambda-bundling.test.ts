@@ -5,7 +5,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExchangeFunction, esbuildTarget, LAMBDA_RUNTIME } from '../../infra/constructs/exchange-function.ts';
-import { LAMBDA_BUNDLE_FILE, lambdaEsbuildOptions } from '../../infra/constructs/lambda-bundling.ts';
+import {
+  LAMBDA_BUNDLE_FILE,
+  lambdaEsbuildOptions,
+  type PowertoolsSource,
+} from '../../infra/constructs/lambda-bundling.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
 
 /** The smallest entry module of the stack: bundling it is quick, and the options do not depend on the entry. */
@@ -34,5 +38,27 @@ describe('Lambda bundling options', () => {
 
     expect(deployed.length).toBeGreaterThan(0);
     expect(benched.toString('utf8')).toBe(deployed.toString('utf8'));
+  });
+
+  it('leave Powertools to its layer (imported, not bundled) unless told to bundle it', async () => {
+    const bundle = async (powertools: PowertoolsSource) => {
+      const outfile = path.join(scratch, powertools, LAMBDA_BUNDLE_FILE);
+      const { metafile } = await build({
+        ...lambdaEsbuildOptions(path.join(REPO_ROOT, ENTRY), outfile, esbuildTarget(LAMBDA_RUNTIME), powertools),
+        metafile: true,
+        logLevel: 'error',
+      });
+      const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined)!;
+      return {
+        bundledPowertools: Object.keys(output.inputs).filter((i) => i.includes('node_modules/@aws-lambda-powertools/')),
+        imported: output.imports.filter((i) => i.external).map((i) => i.path),
+      };
+    };
+    const layered = await bundle('layer');
+    expect(layered.bundledPowertools).toEqual([]);
+    expect(layered.imported).toContain('@aws-lambda-powertools/metrics');
+    const bundled = await bundle('bundled');
+    expect(bundled.bundledPowertools.length).toBeGreaterThan(0);
+    expect(bundled.imported.filter((i) => i.startsWith('@aws-lambda-powertools/'))).toEqual([]);
   });
 });

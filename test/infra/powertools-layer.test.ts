@@ -108,7 +108,7 @@ describe('the stack with the Powertools layer (default)', () => {
     for (const [id, fn] of functions) expect(fn.Properties.Layers, id).toEqual([{ Ref: parameterId }]);
   });
 
-  it('is accepted by the local cloud: its plan builds, each function's layer a Ref the parameter's default answers', async () => {
+  it('is accepted by the local cloud: its plan builds; each layer is a Ref its parameter answers', async () => {
     // The template the local cloud itself synthesizes and runs (infra/local/template/source.ts), layer included.
     const template: CfnTemplate = await synthesizeTemplate();
     const local = template as unknown as Json;
