@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { LocalCloud } from '../infra/local/cloud.ts';
 import type { BackendName } from '../infra/local/dynamodb-backends.ts';
 import { locateDynoxide, processCpuMs } from '../infra/local/dynoxide.ts';
-import { TOPOLOGY } from '../infra/topology.ts';
+import { EXCHANGE_LOG_ONLY } from './topologies.ts';
 
 export const DYNAMO_OPERATIONS = ['PutItem', 'PutItem (conditional)', 'GetItem', 'BatchWriteItem (25)', 'Query (10 items)', 'TransactWriteItems (2)'] as const;
 type Operation = (typeof DYNAMO_OPERATIONS)[number];
@@ -84,8 +84,7 @@ async function measureBackend(backend: BackendName, concurrency: number, log: (l
   process.env.MX_DYNAMODB = backend;
   // Only the exchange log's subscription (the stack will not synthesize without the log's owner), and no event is
   // published to it: DynamoDB traffic alone in the measured CPU.
-  const topology = { ...TOPOLOGY, subscriptions: TOPOLOGY.subscriptions.filter((s) => s.name === 'exchange-log') };
-  const cloud = await LocalCloud.start({ port: 0, dataDir, topology, schedules: 'on-trigger' }).finally(() => {
+  const cloud = await LocalCloud.start({ port: 0, dataDir, topology: EXCHANGE_LOG_ONLY, schedules: 'on-trigger' }).finally(() => {
     if (before === undefined) delete process.env.MX_DYNAMODB;
     else process.env.MX_DYNAMODB = before;
   });
