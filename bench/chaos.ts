@@ -17,6 +17,12 @@ import { runAuthorisation } from './chaos/r4-authorisation.ts';
 import { runFuzz } from './chaos/r5-fuzz.ts';
 import { renderTable, type ScenarioId, type ScenarioReport } from './chaos/report.ts';
 
+// The local cloud means its functions' metrics to be off (POWERTOOLS_METRICS_DISABLED=true in their environment),
+// but Powertools Metrics reads the switch from process.env only and, with no flush middleware, prints a metric's EMF
+// line itself once it holds 100 values: on this process's stdout, in the middle of --json. Set where Metrics looks
+// (the clouds R1 and R5 spawn inherit it).
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
 interface Flags {
   readonly json: boolean;
   readonly quick: boolean;

@@ -38,6 +38,13 @@ import { loadConformanceCases } from '../test/fixtures/conformance.ts';
 import { compareDynamoBackends, formatDynamoComparison } from './dynamodb.ts';
 import { benchYear, type YearFigures } from './year.ts';
 import { benchBundles, formatBundles } from './bundles.ts';
+import { EXCHANGE_LOG_ONLY } from './topologies.ts';
+
+// The local cloud means its functions' metrics to be off (POWERTOOLS_METRICS_DISABLED=true in their environment),
+// but Powertools Metrics reads the switch from process.env only and, with no flush middleware, prints a metric's EMF
+// line itself once it holds 100 values: on this process's stdout, in the middle of --json. Set where Metrics looks
+// (the clouds R1 and R5 spawn inherit it).
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const EVENTS = Number(args.get('events') ?? 20_000);
@@ -106,7 +113,7 @@ function benchWildcardAttack(): void {
 
 /** The delivery pipeline alone (exchange log only), and the whole platform (every registry and view). */
 const TOPOLOGIES: Readonly<Record<string, { topology: Topology; events: 'stays' | 'mix' }>> = {
-  'exchange log only': { topology: { ...TOPOLOGY, subscriptions: TOPOLOGY.subscriptions.filter((s) => s.name === 'exchange-log') }, events: 'stays' },
+  'exchange log only': { topology: EXCHANGE_LOG_ONLY, events: 'stays' },
   'full topology': { topology: TOPOLOGY, events: 'mix' },
 };
 
@@ -114,6 +121,8 @@ async function withCloud<T>(topology: Topology, fn: (cloud: LocalCloud, delivere
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-bench-'));
   const delivered = new Map<string, number>();
   const cloud = await LocalCloud.start({
+    // A bench sets its own clock: the nightly overstay check must not fire in the middle of a measurement.
+    schedules: 'on-trigger',
     ...options,
     port: 0,
     dataDir,
@@ -254,6 +263,19 @@ function reportYear(year: YearFigures): void {
   report('year', `request units per event, ${scale}`, `${year.writeUnitsPerEvent} write, ${year.readUnitsPerEvent} read`);
   const cost = year.costPerMillionEvents;
   report('year', `modelled AWS cost per million events, ${scale}`, `$${cost.total.toFixed(2)}`, `DynamoDB $${cost.dynamodb}, EventBridge $${cost.eventbridge}, SQS $${cost.sqs}, Lambda $${cost.lambda} (bench/cost-model.ts)`);
+  const idem = year.idempotency;
+  const ops = (byOperation: Record<string, number>) => Object.entries(byOperation).map(([op, n]) => `${op} ${n}`).join(', ');
+  report('year', `of which Powertools Idempotency, per command, ${scale}`, String(idem.requestsPerCommand),
+    `table ${idem.table}: ${ops(idem.requestsByOperation)}; ${idem.writeUnitsPerEvent} write, ${idem.readUnitsPerEvent} read units per event`);
+  const bare = idem.withoutIt;
+  report('year', `DynamoDB requests per command without idempotency, ${scale}`, String(bare.dynamoRequestsPerCommand),
+    `${bare.dynamoRequestsPerEvent} per event; modelled cost $${bare.costPerMillionEvents.total.toFixed(2)} per million events ` +
+      `(DynamoDB $${bare.costPerMillionEvents.dynamodb})`);
+  for (const [table, usage] of Object.entries(year.byTable).sort(([, a], [, b]) => b.requests - a.requests)) {
+    report('year', `DynamoDB per table, ${table}, ${scale}`,
+      `${(usage.requests / year.commands).toFixed(3)} requests per command`,
+      `${usage.requests} requests (${ops(usage.requestsByOperation)}); ${usage.writeUnits} write, ${usage.readUnits} read units`);
+  }
   for (const [ministry, s] of Object.entries(year.stats)) report('year', `stats latency, ${ministry}, ${scale}`, `p50 ${s.p50} ms, p99 ${s.p99} ms`, `${s.samples} reads through the query API`);
 }
 

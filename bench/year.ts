@@ -11,8 +11,9 @@ import { signedFetch } from '../functions/lib/signed-fetch.ts';
 import { LocalCloud } from '../infra/local/cloud.ts';
 import { planYear } from '../infra/simulator/plan.ts';
 import { runPlan, settleLocalCloud } from '../infra/simulator/run.ts';
-import { MINISTRIES, type Ministry } from '../infra/topology.ts';
+import { COMMAND_IDEMPOTENCY_TABLE, MINISTRIES, type Ministry } from '../infra/topology.ts';
 import { costPerMillionEvents, type CostPerMillionEvents, type Usage } from './cost-model.ts';
+import { meterPerTable, type TableUsage } from './table-meter.ts';
 
 export interface YearFigures {
   readonly scale: number;
@@ -25,6 +26,21 @@ export interface YearFigures {
   readonly readUnitsPerEvent: number;
   readonly requestsByOperation: Record<string, number>;
   readonly costPerMillionEvents: CostPerMillionEvents;
+  /** What the meter counted, per physical table (a request spanning tables counts for each). */
+  readonly byTable: Record<string, TableUsage>;
+  /** Powertools Idempotency's share (its table), and the same figures without it. */
+  readonly idempotency: {
+    readonly table: string;
+    readonly requestsPerCommand: number;
+    readonly requestsByOperation: Record<string, number>;
+    readonly writeUnitsPerEvent: number;
+    readonly readUnitsPerEvent: number;
+    readonly withoutIt: {
+      readonly dynamoRequestsPerCommand: number;
+      readonly dynamoRequestsPerEvent: number;
+      readonly costPerMillionEvents: CostPerMillionEvents;
+    };
+  };
   readonly stats: Record<Ministry, { p50: number; p99: number; samples: number }>;
   readonly dataDirMb: number;
 }
@@ -62,10 +78,13 @@ export async function statsLatency(cloud: Pick<LocalCloud, 'endpoint' | 'credent
 
 export async function benchYear(scale: number, options: { statsSamples?: number; log?: (line: string) => void } = {}): Promise<YearFigures> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-bench-year-'));
-  const cloud = await LocalCloud.start({ port: 0, dataDir, meterDynamo: true });
+  // The simulator plays the nightly overstay check itself, on its own clock: the cloud's schedule must not fire too.
+  const cloud = await LocalCloud.start({ port: 0, dataDir, meterDynamo: true, schedules: 'on-trigger' });
+  const perTable = await meterPerTable(cloud);
   try {
     const plan = planYear(2021, scale, 2021);
     cloud.dynamoMeter!.reset();
+    perTable.reset();
     let lastLog = 0;
     const summary = await runPlan(plan, {
       api: cloud.endpoint,
@@ -93,6 +112,9 @@ export async function benchYear(scale: number, options: { statsSamples?: number;
       // Subscription batches, plus one command-API invocation per batch of up to 100 commands.
       invocations: deliveries.reduce((n, d) => n + (d.invocations ?? 0), 0) + Math.ceil(summary.commands.sent / 100),
     };
+    const byTable = perTable.reading();
+    const idempotencyTable = cloud.tableName(COMMAND_IDEMPOTENCY_TABLE);
+    const idem = byTable[idempotencyTable] ?? { requests: 0, requestsByOperation: {}, readUnits: 0, writeUnits: 0 };
     const stats = await statsLatency(cloud, options.statsSamples ?? 40);
     return {
       scale,
@@ -105,10 +127,29 @@ export async function benchYear(scale: number, options: { statsSamples?: number;
       readUnitsPerEvent: round(meter.readUnits / events),
       requestsByOperation: meter.requests,
       costPerMillionEvents: costPerMillionEvents(usage),
+      byTable,
+      idempotency: {
+        table: idempotencyTable,
+        requestsPerCommand: round(idem.requests / summary.commands.sent),
+        requestsByOperation: idem.requestsByOperation,
+        writeUnitsPerEvent: round(idem.writeUnits / events),
+        readUnitsPerEvent: round(idem.readUnits / events),
+        withoutIt: {
+          dynamoRequestsPerCommand: round((dynamoRequests - idem.requests) / summary.commands.sent),
+          dynamoRequestsPerEvent: round((dynamoRequests - idem.requests) / events),
+          costPerMillionEvents: costPerMillionEvents({
+            ...usage,
+            dynamoRequests: dynamoRequests - idem.requests,
+            readUnits: meter.readUnits - idem.readUnits,
+            writeUnits: meter.writeUnits - idem.writeUnits,
+          }),
+        },
+      },
       stats,
       dataDirMb: await dirSizeMb(dataDir),
     };
   } finally {
+    perTable.stop();
     await cloud.stop();
     await rm(dataDir, { recursive: true, force: true });
   }

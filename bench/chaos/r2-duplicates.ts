@@ -56,7 +56,9 @@ interface Delivery {
 async function deliver(events: readonly ChaosEvent[], options: DuplicateOptions, cloudOptions: { concurrency: number; publishers: number; credentialsFrom?: string }, periods: Parameters<typeof readSnapshot>[1]) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-chaos-r2-'));
   if (cloudOptions.credentialsFrom) await copyFile(path.join(cloudOptions.credentialsFrom, CREDENTIALS_FILE), path.join(dataDir, CREDENTIALS_FILE));
-  const cloud = await LocalCloud.start({ port: 0, dataDir, topology: WITHOUT_REACTIONS, retryDelayMs: 50, concurrency: cloudOptions.concurrency });
+  const cloud = await LocalCloud.start({
+    port: 0, dataDir, topology: WITHOUT_REACTIONS, retryDelayMs: 50, concurrency: cloudOptions.concurrency, schedules: 'on-trigger',
+  });
   try {
     const access: CloudAccess = { endpoint: cloud.endpoint, credentials: cloud.credentials };
     const published = await publishAll(access, events, cloudOptions.publishers);

@@ -150,7 +150,7 @@ export async function runPoison(options: PoisonOptions): Promise<ScenarioReport>
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-chaos-r3-'));
   const poison = globalThis as { mxChaosPoison?: ReadonlyMap<string, string> };
   poison.mxChaosPoison = new Map(handlerPoison.map((e, i) => [e.eventId, `the probe's store refuses this record (chaos fault ${i + 1})`]));
-  const cloud = await LocalCloud.start({ port: 0, dataDir, topology: WITH_PROBE, retryDelayMs: 50 });
+  const cloud = await LocalCloud.start({ port: 0, dataDir, topology: WITH_PROBE, retryDelayMs: 50, schedules: 'on-trigger' });
   try {
     const access: CloudAccess = { endpoint: cloud.endpoint, credentials: cloud.credentials };
     const busIds = new Map<ChaosEvent, string>();

@@ -97,7 +97,7 @@ const EMPTY_PURPOSES: readonly (readonly [string, string])[] = [
 export async function runAuthorisation(options: AuthorisationOptions): Promise<ScenarioReport> {
   const started = Date.now();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-chaos-r4-'));
-  const cloud = await LocalCloud.start({ port: 0, dataDir, retryDelayMs: 50 });
+  const cloud = await LocalCloud.start({ port: 0, dataDir, retryDelayMs: 50, schedules: 'on-trigger' });
   const agent = keepAliveAgent(8);
   try {
     const { credentials } = cloud;
