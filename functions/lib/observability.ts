@@ -7,7 +7,8 @@
  * POWERTOOLS_METRICS_DISABLED=true (it shows breaches and dead letters
  * itself). Powertools' Metrics reads that switch from `process.env` only, so
  * the switch is applied here: a disabled function never attaches the
- * middleware that flushes, nor flushes itself. Tracing runs only on Lambda
+ * middleware that flushes, and its metrics keep nothing (Powertools flushes
+ * a buffer of 100 values itself, which would print EMF on the cloud's output). Tracing runs only on Lambda
  * (Tracer checks the execution environment) and not when
  * POWERTOOLS_TRACE_ENABLED=false.
  */
@@ -35,14 +36,26 @@ export interface Observability {
 const isFalse = (value: string | undefined) => value?.trim().toLowerCase() === 'false';
 const isTrue = (value: string | undefined) => ['true', '1', 'yes', 'on'].includes(value?.trim().toLowerCase() ?? '');
 
+/** What a function with metrics switched off records: nothing, so nothing can ever be flushed. */
+class DisabledMetrics extends Metrics {
+  override addMetric(): this {
+    return this;
+  }
+  override publishStoredMetrics(): this {
+    return this;
+  }
+}
+
 /** `service` names the handler in logs, metrics and traces (the stack's alarms use it as the metric dimension). */
 export function observability(env: HandlerDeps['env'], service: string): Observability {
   const logLevel = env.POWERTOOLS_LOG_LEVEL as LogLevel | undefined;
+  const metricsEnabled = !isTrue(env.POWERTOOLS_METRICS_DISABLED);
+  const metricsOptions = { namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName: service };
   return {
     logger: new Logger({ serviceName: service, ...(logLevel ? { logLevel } : {}) }),
-    metrics: new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName: service }),
+    metrics: metricsEnabled ? new Metrics(metricsOptions) : new DisabledMetrics(metricsOptions),
     tracer: new Tracer({ serviceName: service, enabled: !isFalse(env.POWERTOOLS_TRACE_ENABLED) }),
-    metricsEnabled: !isTrue(env.POWERTOOLS_METRICS_DISABLED),
+    metricsEnabled,
   };
 }
 
