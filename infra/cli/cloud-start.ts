@@ -8,6 +8,20 @@ export interface StartOptions {
   port?: string;
   dataDir?: string;
   inMemory?: boolean;
+  schedules?: string;
+}
+
+const SCHEDULE_MODES = ['run', 'on-trigger'] as const;
+type ScheduleMode = (typeof SCHEDULE_MODES)[number];
+
+/**
+ * The template's schedules (the Interior's nightly overstay check) fire on
+ * their own by default, as on AWS. A cloud holding a simulated past year may
+ * want them only when asked: a real-time check would judge 2021's stays by today.
+ */
+function parseSchedules(value: string): ScheduleMode {
+  if ((SCHEDULE_MODES as readonly string[]).includes(value)) return value as ScheduleMode;
+  throw new CliError(`--schedules must be ${SCHEDULE_MODES.join(' or ')}, got ${JSON.stringify(value)}`);
 }
 
 function parsePort(value: string): number {
@@ -25,6 +39,7 @@ const CLOUD_MODULE = new URL('../../infra/local/cloud.ts', import.meta.url);
 
 export async function start(opts: StartOptions): Promise<void> {
   const port = parsePort(opts.port ?? process.env.MX_PORT ?? String(DEFAULT_PORT));
+  const schedules = parseSchedules(opts.schedules ?? process.env.MX_SCHEDULES ?? 'run');
   const dataDir = resolveDataDir(opts.dataDir);
   // Asked before anything opens: a second `npm start` on a dir in use names the cloud that holds it.
   const holder = await cloudHolding(dataDir);
@@ -33,7 +48,7 @@ export async function start(opts: StartOptions): Promise<void> {
   const { LocalCloud } = await importTypeScript<typeof import('../local/cloud.ts')>(CLOUD_MODULE);
   let instance: Awaited<ReturnType<typeof LocalCloud.start>>;
   try {
-    instance = await LocalCloud.start({ port, dataDir, inMemory: opts.inMemory ?? false, log });
+    instance = await LocalCloud.start({ port, dataDir, inMemory: opts.inMemory ?? false, schedules, log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(`port ${port} is in use: is a cloud already running (\`npx mx cloud status\`)? Use --port or MX_PORT`);
@@ -46,6 +61,7 @@ export async function start(opts: StartOptions): Promise<void> {
     `migration-exchange local cloud ready\n` +
       `  endpoint  ${instance.endpoint}\n` +
       `  data dir  ${dataDir}${opts.inMemory ? ' (in-memory queues and tables)' : ''}\n` +
+      `  schedules ${instance.scheduleNames.join(', ') || 'none'}: ${schedules === 'run' ? 'fire on their own (--schedules on-trigger: only when asked)' : 'only when asked'}\n` +
       `  pid       ${process.pid} (stop: npx mx cloud stop${opts.dataDir ? ` --data-dir ${dataDir}` : ''}, or Ctrl-C)\n` +
       `  export AWS_ENDPOINT_URL=${instance.endpoint}\n` +
       `  credentials: npx mx credentials --json\n`,

@@ -114,7 +114,11 @@ export interface CloudProcessOptions {
 
 /** Starts `mx cloud start` as a child process without waiting for it (a test may race it). */
 export function startCloudProcess(dataDir: string, port = 0, options: CloudProcessOptions = {}): CloudProcess {
-  const child = spawn(process.execPath, [MX, 'cloud', 'start', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [
+    MX, 'cloud', 'start', '--port', String(port), '--data-dir', dataDir,
+    // A test decides when the nightly check runs; a run that crosses 01:30 UTC must not get one of its own.
+    '--schedules', 'on-trigger',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = options.keepOutputChars ?? Number.POSITIVE_INFINITY;
   let output = '';
   let endpoint: string | undefined;
