@@ -54,7 +54,9 @@ export function renderExplanation(e: Explanation): string {
     lines.push(`  ${r.type} ${r.logicalId}${r.localName !== r.logicalId ? ` — locally ${r.localName}` : ''}`);
     lines.push(...facts(r.details, '    '));
   }
-  for (const route of e.runsAs.routes) lines.push(`  route ${route.method} ${route.path} (auth ${route.authorization})`);
+  for (const route of e.runsAs.routes) {
+    lines.push(`  route ${route.method} ${route.path} (auth ${route.authorization})`);
+  }
   if (!e.runsAs.resources.length && !e.runsAs.routes.length) lines.push('  nothing in the template');
   lines.push('', 'May touch (the template\u2019s IAM policies)');
   if (e.mayTouch.role) lines.push(`  as role ${e.mayTouch.role.name} (${e.mayTouch.role.logicalId})`);

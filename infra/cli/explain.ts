@@ -121,8 +121,11 @@ export function knownNames(template: CfnTemplate, topology: Topology): Record<Ex
   };
 }
 
-export function explain(name: string, template: CfnTemplate, topology: Topology, topologySource = ''): Explanation {
-  const plan = planOf(template);
+/**
+ * How the template's intrinsics resolve on the local cloud, for the IAM reader: the local cloud's resolver first
+ * (tables and queues carry the names the local cloud gives them), the iam module's where it has no answer.
+ */
+export function localIamResolver(template: CfnTemplate, plan: CloudPlan = planOf(template)): (v: unknown) => string {
   const context = resolveContext(plan, {
     pseudo: {
       region: LOCAL_PLACE.region,
@@ -135,8 +138,12 @@ export function explain(name: string, template: CfnTemplate, topology: Topology,
     // Secrets are never read: an environment is shown by variable names only.
     secretValue: () => undefined,
   });
-  // The local cloud's resolver first, so tables and queues carry the names the local cloud gives them.
-  const resolve = iamResolver(template, LOCAL_PLACE, (v) => resolveString(v, context, 'explain'));
+  return iamResolver(template, LOCAL_PLACE, (v) => resolveString(v, context, 'explain'));
+}
+
+export function explain(name: string, template: CfnTemplate, topology: Topology, topologySource = ''): Explanation {
+  const plan = planOf(template);
+  const resolve = localIamResolver(template, plan);
   const ctx: Context = { template, topology, topologySource, plan, stack: stackPolicies(template, resolve), resolve };
   const known = knownNames(template, topology);
   const lower = name.toLowerCase();
