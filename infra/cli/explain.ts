@@ -161,7 +161,7 @@ export function explain(name: string, template: CfnTemplate, topology: Topology,
   const table = pick('table');
   if (table) return { ...explainTable(ctx, table), seeAlso: [] };
   const role = pick('role');
-  if (role) return { ...explainRole(ctx, role), seeAlso: [] };
+  if (role) return { ...explainRole(ctx, role), seeAlso: runBy(ctx, role) };
   throw new UnknownNameError(name, closestNames(name, Object.values(known).flat()));
 }
 
@@ -345,6 +345,21 @@ function explainRole(ctx: Context, name: string): Partial {
     },
     mayTouch: { role: { logicalId: role.logicalId, name: role.name }, grants: grantsOf(ctx, role.logicalId) },
   };
+}
+
+/** The subscriptions and APIs whose function runs as the role `roleName`, by the names `mx explain` takes. */
+function runBy(ctx: Context, roleName: string): string[] {
+  const role = [...ctx.stack.roles.values()].find((r) => r.name === roleName);
+  return ctx.plan.functions
+    .filter((f) => f.roleLogicalId === role?.logicalId)
+    .flatMap((f) => {
+      const subscription = envString(f, 'SUBSCRIPTION');
+      if (subscription) return [subscription];
+      const system = envString(f, 'SYSTEM');
+      if (system) return [`commands-${system}`];
+      const ministry = envString(f, 'MINISTRY');
+      return ministry ? [`queries-${ministry}`] : [];
+    });
 }
 
 function envString(fn: LocalFunction, variable: string): string | undefined {

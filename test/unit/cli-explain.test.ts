@@ -61,6 +61,11 @@ describe('mx explain: may touch', () => {
     expect(put.conditions).toEqual([`StringEquals events:source ${labour.sources.join(' | ')}`]);
     expect(e.declared?.section).toBe('AGENCIES');
   });
+
+  it('a function\u2019s role points back to what runs as it', () => {
+    const role = run('commands-berkut').mayTouch.role!.name;
+    expect(run(role).seeAlso).toEqual(['commands-berkut']);
+  });
 });
 
 /** A table's name as the explanation's resolver gives it (its topology id locally). */
