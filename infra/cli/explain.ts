@@ -540,5 +540,8 @@ export function closestNames(asked: string, known: readonly string[], count = 3)
     const n = name.toLowerCase();
     return n.includes(a) || a.includes(n) ? 0 : distance(a, n);
   };
-  return [...known].sort((x, y) => score(x) - score(y) || x.localeCompare(y)).slice(0, count);
+  const ranked = [...known].sort((x, y) => score(x) - score(y) || x.localeCompare(y));
+  // Names a typo away when there are any (`berkt` → berkut only); otherwise the nearest few, to show the shape.
+  const near = ranked.filter((n) => score(n) <= Math.max(2, Math.floor(asked.length / 3)));
+  return (near.length ? near : ranked).slice(0, count);
 }
