@@ -20,6 +20,7 @@ import { registerPlatformCommands } from './platform-commands.ts';
 import { registerReplayCommand } from './replay-command.ts';
 import { registerSmokeCommand } from './smoke-command.ts';
 import { registerSchemasCommands } from './schemas-command.ts';
+import { registerExplainCommand } from './explain-command.ts';
 
 // `mx … | head` closes stdout early; that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -46,6 +47,7 @@ registerPlatformCommands(program);
 registerReplayCommand(program);
 registerSmokeCommand(program);
 registerLogCommands(program);
+registerExplainCommand(program);
 
 try {
   await program.parseAsync(process.argv);
