@@ -9,13 +9,13 @@
  */
 import type { Chart } from 'chart.js';
 import { ApiError, callApi, type Json, type Keys } from './api.ts';
+import { catalogPage } from './catalog-page.ts';
 import { chartHtml, drawChart, esc, nameHtml } from './charts.ts';
 import { dashboardFor, type StatsAnswer } from './dashboard.ts';
-import { profileFields, recordReference, recordView, type Field } from './dossier.ts';
+import { type Field, profileFields, recordReference, recordView } from './dossier.ts';
 import { formatCount, formatMoment, formatNumber } from './format.ts';
 import { eventTypeName, ministryName, sourceName } from './labels.ts';
-import { keysProblem, ministryOf, type Caller } from './sign-in.ts';
-import { catalogPage } from './catalog-page.ts';
+import { type Caller, keysProblem, ministryOf } from './sign-in.ts';
 
 interface Session extends Keys {
   readonly ministry: string;
@@ -31,7 +31,10 @@ function api(path: string, query: Record<string, string> = {}, method = 'GET'): 
 }
 
 function showError(target: HTMLElement, error: unknown): void {
-  const message = error instanceof ApiError && error.status === 401 ? 'Your session has no credentials; sign in again.' : (error as Error).message;
+  const message =
+    error instanceof ApiError && error.status === 401
+      ? 'Your session has no credentials; sign in again.'
+      : (error as Error).message;
   target.innerHTML = `<div class="error" role="alert">${esc(message)}</div>`;
 }
 
@@ -43,7 +46,10 @@ const tile = (label: string, value: number, note?: string, format: (n: number) =
 
 function fieldsTable(fields: readonly Field[]): string {
   return `<table class="fields"><tbody>${fields
-    .map((f) => `<tr><th scope="row">${esc(f.label)}</th><td>${f.id ? id(f.text) : nameHtml({ text: f.text, ...(f.code ? { code: f.code } : {}) })}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><th scope="row">${esc(f.label)}</th><td>${f.id ? id(f.text) : nameHtml({ text: f.text, ...(f.code ? { code: f.code } : {}) })}</td></tr>`,
+    )
     .join('')}</tbody></table>`;
 }
 
@@ -65,11 +71,16 @@ async function dashboard(): Promise<void> {
     const target = document.getElementById('dash')!;
     charts.splice(0).forEach((c) => c.destroy());
     try {
-      const stats = (await api(`/api/views/${session!.ministry}/stats`, asOf.value ? { asOf: asOf.value } : { year: year.value })) as unknown as StatsAnswer;
+      const stats = (await api(
+        `/api/views/${session!.ministry}/stats`,
+        asOf.value ? { asOf: asOf.value } : { year: year.value },
+      )) as unknown as StatsAnswer;
       const view = dashboardFor(session!.ministry, stats);
       const empty = view.tiles.every((t) => !t.value);
       target.innerHTML =
-        (empty ? '<p class="empty">Nothing has been recorded for this period yet. Publish events or run <code>npx mx simulate --year 2021 --scale 0.01</code>.</p>' : '') +
+        (empty
+          ? '<p class="empty">Nothing has been recorded for this period yet. Publish events or run <code>npx mx simulate --year 2021 --scale 0.01</code>.</p>'
+          : '') +
         `<div class="tiles">${view.tiles.map((t) => tile(t.label, t.value, t.note)).join('')}</div><div class="grid">${view.charts.map((spec, i) => chartHtml(spec, i)).join('')}</div>`;
       view.charts.forEach((spec, i) => {
         const drawn = drawChart(spec, i);
@@ -89,7 +100,11 @@ async function dashboard(): Promise<void> {
   await render();
 }
 
-const READS: Readonly<Record<string, string>> = { person: 'Dossier', lineage: 'Lineage', accesses: 'Who accessed the data' };
+const READS: Readonly<Record<string, string>> = {
+  person: 'Dossier',
+  lineage: 'Lineage',
+  accesses: 'Who accessed the data',
+};
 
 /** "arn:aws:sts::…:assumed-role/mx-operator-labour/local" → "mx-operator-labour (local)", the whole ARN on hover. */
 function operatorHtml(arn: string): string {
@@ -99,8 +114,21 @@ function operatorHtml(arn: string): string {
 
 function dossierHtml(dossier: Json, lineage: Json, accesses: Json): string {
   const records = (dossier.records as { kind: string; key: string; state: Record<string, unknown> }[]).map(recordView);
-  const events = lineage.events as { eventId: string; type: string; source: string; occurredAt: string; causationId?: string; records: string[] }[];
-  const reads = accesses.accesses as { readAt: string; ministry: string; what: string; purpose: string; operator: string }[];
+  const events = lineage.events as {
+    eventId: string;
+    type: string;
+    source: string;
+    occurredAt: string;
+    causationId?: string;
+    records: string[];
+  }[];
+  const reads = accesses.accesses as {
+    readAt: string;
+    ministry: string;
+    what: string;
+    purpose: string;
+    operator: string;
+  }[];
   return `
     <div class="card" id="dossier"><h2>Dossier · ${esc(ministryName(session!.ministry))} view</h2>
       ${fieldsTable(profileFields(dossier.profile as Record<string, unknown>))}
@@ -122,9 +150,14 @@ function dossierHtml(dossier: Json, lineage: Json, accesses: Json): string {
       })
       .join('')}</ol></div>
     <div class="card" id="accesses"><h2>Who accessed this person’s data</h2>
-      ${tableWrap(`<table><thead><tr><th>When</th><th>Ministry</th><th>Read</th><th>Purpose</th><th>Operator</th></tr></thead><tbody>${reads
-        .map((a) => `<tr><td><time datetime="${esc(a.readAt)}">${esc(formatMoment(a.readAt))}</time></td><td>${esc(ministryName(a.ministry))}</td><td>${esc(READS[a.what] ?? a.what)}</td><td>${esc(a.purpose)}</td><td>${operatorHtml(a.operator)}</td></tr>`)
-        .join('')}</tbody></table>`)}</div>`;
+      ${tableWrap(
+        `<table><thead><tr><th>When</th><th>Ministry</th><th>Read</th><th>Purpose</th><th>Operator</th></tr></thead><tbody>${reads
+          .map(
+            (a) =>
+              `<tr><td><time datetime="${esc(a.readAt)}">${esc(formatMoment(a.readAt))}</time></td><td>${esc(ministryName(a.ministry))}</td><td>${esc(READS[a.what] ?? a.what)}</td><td>${esc(a.purpose)}</td><td>${operatorHtml(a.operator)}</td></tr>`,
+          )
+          .join('')}</tbody></table>`,
+      )}</div>`;
 }
 
 async function people(): Promise<void> {
@@ -136,8 +169,14 @@ async function people(): Promise<void> {
     event.preventDefault();
     const value = (field: string) => (document.getElementById(field) as HTMLInputElement).value.trim();
     const target = document.getElementById('result')!;
-    const who: Record<string, string> = value('iin') ? { iin: value('iin') } : { citizenship: value('citizenship'), document: value('document') };
-    if (!value('purpose')) return showError(target, new Error('Give the purpose of the look-up: every read of a person\u2019s data is recorded with its purpose.'));
+    const who: Record<string, string> = value('iin')
+      ? { iin: value('iin') }
+      : { citizenship: value('citizenship'), document: value('document') };
+    if (!value('purpose'))
+      return showError(
+        target,
+        new Error('Give the purpose of the look-up: every read of a person\u2019s data is recorded with its purpose.'),
+      );
     target.innerHTML = '<p class="empty">Searching…</p>';
     try {
       const base = `/api/views/${session!.ministry}`;
@@ -146,7 +185,8 @@ async function people(): Promise<void> {
       const accesses = await api(`${base}/accesses`, { ...who, purpose: `${value('purpose')} (accesses)` });
       target.innerHTML = dossierHtml(dossier, lineage, accesses);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) target.innerHTML = `<p class="empty">The ${esc(ministryName(session!.ministry))} view holds no records for this person. (The look-up was still recorded in the access ledger.)</p>`;
+      if (error instanceof ApiError && error.status === 404)
+        target.innerHTML = `<p class="empty">The ${esc(ministryName(session!.ministry))} view holds no records for this person. (The look-up was still recorded in the access ledger.)</p>`;
       else showError(target, error);
     }
   });
@@ -157,11 +197,22 @@ async function exchange(): Promise<void> {
     '<div id="health"><p class="empty">Loading exchange health…</p></div><div class="card"><h2>Dead letters</h2><div id="letters"></div></div><div class="card"><h2>Contract breaches</h2><div id="breaches"></div></div>';
   const health = document.getElementById('health')!;
   try {
-    const h = (await api('/api/exchange/health')) as { pending: number; deadLetters: number; eventsPerMinute: number; lagSeconds: number; subscriptions: Json[] };
+    const h = (await api('/api/exchange/health')) as {
+      pending: number;
+      deadLetters: number;
+      eventsPerMinute: number;
+      lagSeconds: number;
+      subscriptions: Json[];
+    };
     health.innerHTML = `<div class="tiles">${tile('Deliveries pending', h.pending, 'now')}${tile('Dead letters', h.deadLetters, 'now')}${tile('Events per minute', h.eventsPerMinute, 'the last minute')}${tile('Projection lag (oldest pending, s)', h.lagSeconds, 'now', formatNumber)}</div>
-      <div class="card"><h2>Subscriptions</h2>${tableWrap(`<table><thead><tr><th>Subscription</th><th class="num">Queue depth</th><th class="num">In flight</th><th class="num">Dead letters</th><th class="num">Delivered</th><th class="num">Failed</th></tr></thead><tbody>${h.subscriptions
-        .map((s) => `<tr><td>${id(s.subscription)}</td>${['visible', 'inFlight', 'deadLetters', 'delivered', 'failed'].map((k) => `<td class="num">${formatCount(Number(s[k] ?? 0))}</td>`).join('')}</tr>`)
-        .join('')}</tbody></table>`)}</div>`;
+      <div class="card"><h2>Subscriptions</h2>${tableWrap(
+        `<table><thead><tr><th>Subscription</th><th class="num">Queue depth</th><th class="num">In flight</th><th class="num">Dead letters</th><th class="num">Delivered</th><th class="num">Failed</th></tr></thead><tbody>${h.subscriptions
+          .map(
+            (s) =>
+              `<tr><td>${id(s.subscription)}</td>${['visible', 'inFlight', 'deadLetters', 'delivered', 'failed'].map((k) => `<td class="num">${formatCount(Number(s[k] ?? 0))}</td>`).join('')}</tr>`,
+          )
+          .join('')}</tbody></table>`,
+      )}</div>`;
   } catch (error) {
     showError(health, error);
   }
@@ -197,16 +248,21 @@ async function exchange(): Promise<void> {
   await load();
   const breaches = document.getElementById('breaches')!;
   try {
-    const { count, breaches: list } = (await api('/api/exchange/breaches', { limit: '20' })) as { count: number; breaches: Json[] };
+    const { count, breaches: list } = (await api('/api/exchange/breaches', { limit: '20' })) as {
+      count: number;
+      breaches: Json[];
+    };
     breaches.innerHTML = count
       ? `<p>${formatCount(count)} accepted event(s) of your agency's sources broke the contract or reused an event id${count > list.length ? `; the newest ${formatCount(list.length)} are shown` : ''}. They are kept in the exchange log, never applied.</p>
-        ${tableWrap(`<table><thead><tr><th>Received</th><th>Source</th><th>Event</th><th>Breach</th><th>First problem</th></tr></thead><tbody>${list
-          .map((b) => {
-            const issues = (b.issues as { path: string; message: string }[] | undefined) ?? [];
-            const more = Number(b.issueCount ?? 0) > 1 ? ` (+${formatCount(Number(b.issueCount) - 1)} more)` : '';
-            return `<tr><td>${esc(formatMoment(String(b.receivedAt ?? '')))}</td><td>${nameHtml(sourceName(String(b.source ?? '')))}</td><td>${esc(eventTypeName(String(b.detailType ?? '')))}<br>${id(b.eventId)}</td><td>${esc(b.breach)}</td><td>${esc(issues[0] ? `${issues[0].path}: ${issues[0].message}` : '')}${esc(more)}</td></tr>`;
-          })
-          .join('')}</tbody></table>`)}`
+        ${tableWrap(
+          `<table><thead><tr><th>Received</th><th>Source</th><th>Event</th><th>Breach</th><th>First problem</th></tr></thead><tbody>${list
+            .map((b) => {
+              const issues = (b.issues as { path: string; message: string }[] | undefined) ?? [];
+              const more = Number(b.issueCount ?? 0) > 1 ? ` (+${formatCount(Number(b.issueCount) - 1)} more)` : '';
+              return `<tr><td>${esc(formatMoment(String(b.receivedAt ?? '')))}</td><td>${nameHtml(sourceName(String(b.source ?? '')))}</td><td>${esc(eventTypeName(String(b.detailType ?? '')))}<br>${id(b.eventId)}</td><td>${esc(b.breach)}</td><td>${esc(issues[0] ? `${issues[0].path}: ${issues[0].message}` : '')}${esc(more)}</td></tr>`;
+            })
+            .join('')}</tbody></table>`,
+        )}`
       : '<p class="empty">No contract breaches: every accepted event of your sources matched its schema.</p>';
   } catch (error) {
     showError(breaches, error);
@@ -216,7 +272,11 @@ async function exchange(): Promise<void> {
 const PAGES: Record<string, () => Promise<void>> = { dashboard, people, exchange, catalog: () => catalogPage(app) };
 
 function navigate(page: string): void {
-  document.querySelectorAll<HTMLElement>('#nav button').forEach((b) => (b.dataset.page === page ? b.setAttribute('aria-current', 'page') : b.removeAttribute('aria-current')));
+  document
+    .querySelectorAll<HTMLElement>('#nav button')
+    .forEach((b) =>
+      b.dataset.page === page ? b.setAttribute('aria-current', 'page') : b.removeAttribute('aria-current'),
+    );
   charts.splice(0).forEach((c) => c.destroy());
   void PAGES[page]!();
 }
@@ -234,7 +294,11 @@ function signIn(): void {
     event.preventDefault();
     const value = (field: string) => (document.getElementById(field) as HTMLInputElement).value.trim();
     const target = document.getElementById('signin-error')!;
-    const keys: Keys = { accessKeyId: value('accessKeyId'), secretAccessKey: value('secretAccessKey'), ...(value('sessionToken') ? { sessionToken: value('sessionToken') } : {}) };
+    const keys: Keys = {
+      accessKeyId: value('accessKeyId'),
+      secretAccessKey: value('secretAccessKey'),
+      ...(value('sessionToken') ? { sessionToken: value('sessionToken') } : {}),
+    };
     if (!keys.accessKeyId || !keys.secretAccessKey) return showError(target, new Error(keysProblem({ status: 401 })));
     try {
       const decided = ministryOf((await callApi(keys, '/api/whoami')) as unknown as Caller);
@@ -251,7 +315,8 @@ function signIn(): void {
 function start(): void {
   if (!session) return signIn();
   document.getElementById('nav')!.classList.remove('hidden');
-  document.getElementById('who')!.innerHTML = `<span>${esc(ministryName(session.ministry))} · operator</span> <button type="button" class="link" id="signout">Sign out</button>`;
+  document.getElementById('who')!.innerHTML =
+    `<span>${esc(ministryName(session.ministry))} · operator</span> <button type="button" class="link" id="signout">Sign out</button>`;
   document.getElementById('signout')!.addEventListener('click', () => {
     session = undefined;
     sessionStorage.removeItem('mx-session');
@@ -260,5 +325,7 @@ function start(): void {
   navigate('dashboard');
 }
 
-document.querySelectorAll('#nav button').forEach((b) => b.addEventListener('click', () => navigate((b as HTMLElement).dataset.page!)));
+document
+  .querySelectorAll('#nav button')
+  .forEach((b) => b.addEventListener('click', () => navigate((b as HTMLElement).dataset.page!)));
 start();

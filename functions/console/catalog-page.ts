@@ -31,9 +31,14 @@ function load(): Promise<CatalogDocument> {
 function schemaSection(event: CatalogEvent): string {
   const v = event.versions.at(-1)!;
   const rows = v.fields
-    .map((f) => `<tr><td>${code(f.path)}</td><td>${esc(f.type)}</td><td>${f.required ? 'yes' : 'no'}</td><td>${esc(f.constraints.join('; '))}</td><td>${f.example === undefined ? '' : code(show(f.example))}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><td>${code(f.path)}</td><td>${esc(f.type)}</td><td>${f.required ? 'yes' : 'no'}</td><td>${esc(f.constraints.join('; '))}</td><td>${f.example === undefined ? '' : code(show(f.example))}</td></tr>`,
+    )
     .join('');
-  const rules = v.rules.length ? `<p>Rules beyond JSON Schema:</p><ul>${v.rules.map((r) => `<li>${code(r.path)}: ${esc(r.message)}</li>`).join('')}</ul>` : '';
+  const rules = v.rules.length
+    ? `<p>Rules beyond JSON Schema:</p><ul>${v.rules.map((r) => `<li>${code(r.path)}: ${esc(r.message)}</li>`).join('')}</ul>`
+    : '';
   return `<h3>Schema: <code>detail.data</code> (v${v.schemaVersion})</h3>
     <table data-section="schema"><thead><tr><th>Field</th><th>Type</th><th>Required</th><th>Bounds</th><th>Example</th></tr></thead><tbody>${rows}</tbody></table>${rules}
     <p>Every event also carries <code>detail.meta</code>: eventId, schemaVersion, occurredAt, correlationId, and optionally causationId and subject.</p>`;
@@ -43,8 +48,13 @@ function publishingSection(event: CatalogEvent): string {
   const p = event.publishing;
   const items = [
     `<li>${esc(p.agency.name)} publishes it under ${code(p.source)}: ${esc(p.principal)}.</li>`,
-    ...p.commands.map((c) => `<li>Command API: ${code(c.route)}, issued by ${esc(c.agency)} officials. ${esc(c.description)}</li>`),
-    ...p.reactions.map((r) => `<li>Reaction: ${esc(r.system)} publishes it when its subscription ${code(r.subscription)} receives ${code(r.trigger)}.</li>`),
+    ...p.commands.map(
+      (c) => `<li>Command API: ${code(c.route)}, issued by ${esc(c.agency)} officials. ${esc(c.description)}</li>`,
+    ),
+    ...p.reactions.map(
+      (r) =>
+        `<li>Reaction: ${esc(r.system)} publishes it when its subscription ${code(r.subscription)} receives ${code(r.trigger)}.</li>`,
+    ),
   ];
   return `<h3>Published by</h3><ul data-section="publishing">${items.join('')}</ul>`;
 }
@@ -52,14 +62,23 @@ function publishingSection(event: CatalogEvent): string {
 function effects(r: Reception): string {
   const records = r.records.map(
     (record) =>
-      `<div><strong>${esc(record.kind)}</strong> ${code(record.key)}${Object.keys(record.sets).length ? ` sets ${esc(Object.entries(record.sets).map(([k, v]) => `${k}=${show(v)}`).join(', '))}` : ''}<br>kept: ${list(record.kept)}${record.dropped.length ? `<br>dropped: ${list(record.dropped)}` : ''}</div>`,
+      `<div><strong>${esc(record.kind)}</strong> ${code(record.key)}${
+        Object.keys(record.sets).length
+          ? ` sets ${esc(
+              Object.entries(record.sets)
+                .map(([k, v]) => `${k}=${show(v)}`)
+                .join(', '),
+            )}`
+          : ''
+      }<br>kept: ${list(record.kept)}${record.dropped.length ? `<br>dropped: ${list(record.dropped)}` : ''}</div>`,
   );
   if (r.kindsNotKept.length) records.push(`<div>keeps nothing of: ${list(r.kindsNotKept)}</div>`);
   return records.join('');
 }
 
 function receptionRow(r: Reception): string {
-  const counters = r.counters.map((c) => `<div><strong>${esc(c.family)}</strong>: ${list(c.counters)}</div>`).join('') || '\u2014';
+  const counters =
+    r.counters.map((c) => `<div><strong>${esc(c.family)}</strong>: ${list(c.counters)}</div>`).join('') || '\u2014';
   const reactions = r.reactions.map((x) => `publishes ${list(x.emits)}`).join('<br>') || '\u2014';
   return `<tr data-subscription="${esc(r.subscription)}"><td><strong>${esc(r.subscription)}</strong><br>\u2192 ${esc(r.table)} (${esc(r.role)}${r.owner ? ` of ${esc(r.owner)}` : ''})</td>
     <td>${esc(r.legalBasis.act)}, ${esc(r.legalBasis.article)}<br><em>${esc(r.purpose)}</em></td><td>${effects(r)}</td><td>${counters}</td><td>${reactions}</td></tr>`;
@@ -89,7 +108,14 @@ function haystack(event: CatalogEvent): string {
     event.publishing.agency.name,
     ...event.publishing.commands.map((c) => c.command),
     ...event.versions.flatMap((v) => v.fields.map((f) => f.path)),
-    ...event.receivers.flatMap((r) => [r.subscription, r.table, r.owner ?? '', r.legalBasis.article, r.purpose, ...r.records.map((x) => x.kind)]),
+    ...event.receivers.flatMap((r) => [
+      r.subscription,
+      r.table,
+      r.owner ?? '',
+      r.legalBasis.article,
+      r.purpose,
+      ...r.records.map((x) => x.kind),
+    ]),
     ...event.triggers.flatMap((t) => t.emits),
   ]
     .join(' ')
@@ -98,12 +124,16 @@ function haystack(event: CatalogEvent): string {
 
 function matrix(document: CatalogDocument): string {
   const subscriptions = document.catalog.subscriptions.map((s) => s.name);
-  const head = document.catalog.subscriptions.map((s) => `<th title="${esc(`${s.table}: ${s.role}${s.owner ? ` of ${s.owner}` : ''}`)}">${esc(s.name)}</th>`).join('');
+  const head = document.catalog.subscriptions
+    .map((s) => `<th title="${esc(`${s.table}: ${s.role}${s.owner ? ` of ${s.owner}` : ''}`)}">${esc(s.name)}</th>`)
+    .join('');
   const rows = document.catalog.events
     .map((e) => {
       const cells = subscriptions.map((s) => {
         const r = e.receivers.find((x) => x.subscription === s);
-        return r ? `<td title="${esc(r.records.map((x) => `${x.kind}: ${x.kept.join(', ')}`).join(' | ') || 'nothing kept')}">\u2713</td>` : '<td></td>';
+        return r
+          ? `<td title="${esc(r.records.map((x) => `${x.kind}: ${x.kept.join(', ')}`).join(' | ') || 'nothing kept')}">\u2713</td>`
+          : '<td></td>';
       });
       return `<tr><th>${esc(e.detailType)}</th>${cells.join('')}</tr>`;
     })

@@ -96,7 +96,9 @@ function node(n: Node): string {
   let y = n.y + (n.h - height) / 2;
   const texts = n.lines.map((l) => {
     y += l.size * 1.3;
-    const family = l.mono ? 'ui-monospace, SFMono-Regular, Menlo, monospace' : 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif';
+    const family = l.mono
+      ? 'ui-monospace, SFMono-Regular, Menlo, monospace'
+      : 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif';
     return `<text x="${n.x + padding}" y="${(y - l.size * 0.3).toFixed(1)}" font-size="${l.size}" font-family="${family}"${l.weight ? ' font-weight="bold"' : ''} fill="${l.colour ?? COLOURS.ink}">${esc(fit(l.text, l.size, n.w - 2 * padding, l.mono))}</text>`;
   });
   return `<g data-node="${esc(n.id)}" data-kind="${n.kind}"><title>${esc(n.tooltip)}</title><rect x="${n.x}" y="${n.y}" width="${n.w}" height="${n.h}" rx="6" fill="${n.fill}" stroke="${n.stroke}" stroke-width="1.5"/>${texts.join('')}</g>`;
@@ -110,7 +112,8 @@ const centre = (n: Pick<Node, 'y' | 'h'>) => n.y + n.h / 2;
 /** `qandas reacts: CitizenshipGranted → QandasStatusClosed`, triggers with the same outcome listed together. */
 function reactionText(system: string, reactions: readonly ReactionRef[]): string {
   const byOutcome = new Map<string, string[]>();
-  for (const r of reactions) byOutcome.set(r.emits.join(', '), [...(byOutcome.get(r.emits.join(', ')) ?? []), r.trigger]);
+  for (const r of reactions)
+    byOutcome.set(r.emits.join(', '), [...(byOutcome.get(r.emits.join(', ')) ?? []), r.trigger]);
   return `${system} reacts: ${[...byOutcome].map(([emits, triggers]) => `${triggers.join(', ')} \u2192 ${emits}`).join('; ')} (published as ${reactions[0]!.source})`;
 }
 
@@ -133,7 +136,11 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
       y: TOP + i * slot + (slot - SOURCE_BOX) / 2,
       w: COLUMNS.source.w,
       h: SOURCE_BOX,
-      lines: [...nameLines.map((text): Line => ({ text, size: 13, weight: 'bold' })), { text: source, size: 12, mono: true }, { text: `publishes ${types.length} detail-types`, size: 12, colour: COLOURS.muted }],
+      lines: [
+        ...nameLines.map((text): Line => ({ text, size: 13, weight: 'bold' })),
+        { text: source, size: 12, mono: true },
+        { text: `publishes ${types.length} detail-types`, size: 12, colour: COLOURS.muted },
+      ],
       tooltip: `${agency.name} publishes under ${source}: ${types.map((t) => t.detailType).join(', ')}`,
       ...COLOURS.source,
     };
@@ -146,7 +153,10 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
     y: TOP,
     w: COLUMNS.bus.w,
     h: subscriptions.length * ROW - (ROW - BOX),
-    lines: [{ text: 'EventBridge', size: 13, weight: 'bold', colour: '#ffffff' }, { text: 'bus', size: 13, weight: 'bold', colour: '#ffffff' }],
+    lines: [
+      { text: 'EventBridge', size: 13, weight: 'bold', colour: '#ffffff' },
+      { text: 'bus', size: 13, weight: 'bold', colour: '#ffffff' },
+    ],
     tooltip: `The ${topology.busName} event bus: each agency may put events only under its own sources; one rule per subscription`,
     fill: COLOURS.ink,
     stroke: COLOURS.ink,
@@ -174,7 +184,12 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
   const tableNodes = subscriptions.map((spec, i): Node => {
     const reception = catalog.events.flatMap((e) => e.receivers).find((r) => r.subscription === spec.name);
     const role = reception?.role ?? 'exchange-log';
-    const what = role === 'registry' ? `registry of ${reception?.owner}` : role === 'view' ? `${reception?.owner} ministry view` : 'the platform\u2019s exchange log';
+    const what =
+      role === 'registry'
+        ? `registry of ${reception?.owner}`
+        : role === 'view'
+          ? `${reception?.owner} ministry view`
+          : 'the platform\u2019s exchange log';
     const description = topology.tables.find((t) => t.id === spec.table)?.description ?? '';
     return {
       id: spec.table,
@@ -183,7 +198,11 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
       y: TOP + i * ROW,
       w: COLUMNS.table.w,
       h: BOX,
-      lines: [{ text: spec.table, size: 13, weight: 'bold' }, { text: what, size: 12 }, { text: description, size: 12, colour: COLOURS.muted }],
+      lines: [
+        { text: spec.table, size: 13, weight: 'bold' },
+        { text: what, size: 12 },
+        { text: description, size: 12, colour: COLOURS.muted },
+      ],
       tooltip: `${spec.table}: ${description}`,
       ...COLOURS[role],
     };
@@ -198,7 +217,8 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
 
   // Reactions: from the registry's right edge, up a lane on the right, across the top, down a lane on the left, into the source.
   const bySystem = new Map<string, ReactionRef[]>();
-  for (const reaction of catalog.events.flatMap((e) => e.triggers)) bySystem.set(reaction.system, [...(bySystem.get(reaction.system) ?? []), reaction]);
+  for (const reaction of catalog.events.flatMap((e) => e.triggers))
+    bySystem.set(reaction.system, [...(bySystem.get(reaction.system) ?? []), reaction]);
   const lanes: string[] = [];
   [...bySystem].forEach(([system, reactions], k) => {
     const from = tableNodes[subscriptions.findIndex((s) => s.name === reactions[0]!.subscription)]!;
@@ -208,7 +228,16 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
     const top = 44 + k * 22;
     const yFrom = from.y + 12 + k * 6;
     const yTo = to.y + 14 + k * 8;
-    const points = [[from.x + from.w, yFrom], [right, yFrom], [right, top], [left, top], [left, yTo], [to.x - 2, yTo]].map(([x, y]) => `${x},${y}`).join(' ');
+    const points = [
+      [from.x + from.w, yFrom],
+      [right, yFrom],
+      [right, top],
+      [left, top],
+      [left, yTo],
+      [to.x - 2, yTo],
+    ]
+      .map(([x, y]) => `${x},${y}`)
+      .join(' ');
     const label = reactionText(system, reactions);
     lanes.push(
       `<g data-reaction="${esc(system)}"><title>${esc(label)}</title><polyline points="${points}" fill="none" stroke="${COLOURS.reaction}" stroke-width="1.5" stroke-dasharray="6 4" marker-end="url(#mx-arrow-reaction)"/>` +
@@ -222,7 +251,12 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
     [COLUMNS.subscription.x, 'Subscriptions (legal basis)'],
     [COLUMNS.table.x, 'Registries and views'],
   ] as const;
-  const header = titles.map(([x, text]) => `<text x="${x}" y="${TOP - 14}" font-size="13" font-weight="bold" font-family="system-ui, sans-serif" fill="${COLOURS.muted}">${esc(text)}</text>`).join('');
+  const header = titles
+    .map(
+      ([x, text]) =>
+        `<text x="${x}" y="${TOP - 14}" font-size="13" font-weight="bold" font-family="system-ui, sans-serif" fill="${COLOURS.muted}">${esc(text)}</text>`,
+    )
+    .join('');
   const markers =
     `<defs><marker id="mx-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${COLOURS.muted}"/></marker>` +
     `<marker id="mx-arrow-reaction" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${COLOURS.reaction}"/></marker></defs>`;

@@ -12,7 +12,8 @@ export interface StartOptions {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`--port must be a whole number 0-65535, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new CliError(`--port must be a whole number 0-65535, got ${JSON.stringify(value)}`);
   return port;
 }
 
@@ -36,7 +37,10 @@ export async function start(opts: StartOptions): Promise<void> {
     instance = await LocalCloud.start({ port, dataDir, inMemory: opts.inMemory ?? false, log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(`port ${port} is in use: is a cloud already running (\`npx mx cloud status\`)? Use --port or MX_PORT`);
+    if (code === 'EADDRINUSE')
+      throw new CliError(
+        `port ${port} is in use: is a cloud already running (\`npx mx cloud status\`)? Use --port or MX_PORT`,
+      );
     // The cloud's own refusal (a module copy of its own under tsx, so told apart by code, not class).
     if (code === 'MX_DATA_DIR_IN_USE') throw new CliError((error as Error).message);
     if (isLockError(error)) throw new CliError(dataDirInUseMessage(dataDir, await readCloudFile(dataDir)));

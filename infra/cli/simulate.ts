@@ -1,9 +1,9 @@
 /** `mx simulate`: a year of officials' commands through the command APIs, deterministic for a seed (infra/simulator). */
-import { SingleBar, Presets } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
+import { answers } from '../local/cloud-file.ts';
 import { planYear } from '../simulator/plan.ts';
 import { runPlan, settleLocalCloud } from '../simulator/run.ts';
-import { answers } from '../local/cloud-file.ts';
-import { connect, type ConnectionOptions } from './connection.ts';
+import { type ConnectionOptions, connect } from './connection.ts';
 import { isUnreachable, notReachableMessage } from './failures.ts';
 import { CliError, printJson } from './output.ts';
 
@@ -26,7 +26,12 @@ export async function simulate(opts: SimulateOptions): Promise<void> {
   const year = number('year', opts.year, Number.isInteger, 'a year such as 2021');
   const scale = number('scale', opts.scale, (n) => n > 0 && n <= 1, 'a fraction in (0, 1]');
   const seed = number('seed', opts.seed, Number.isInteger, 'a whole number');
-  const concurrency = number('concurrency', opts.concurrency, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number 1-64');
+  const concurrency = number(
+    'concurrency',
+    opts.concurrency,
+    (n) => Number.isInteger(n) && n >= 1 && n <= 64,
+    'a whole number 1-64',
+  );
   let plan;
   try {
     plan = planYear(year, scale, seed);
@@ -38,7 +43,13 @@ export async function simulate(opts: SimulateOptions): Promise<void> {
   // Asked before the progress bar starts, so a stopped cloud is one line, not a bar and then an error.
   if (!(await answers(connection.endpoint))) throw new CliError(notReachableMessage(connection.endpoint));
   const bar = new SingleBar(
-    { format: 'simulating {bar} {percentage}% | {value}/{total} commands | {eta_formatted} left', stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 },
+    {
+      format: 'simulating {bar} {percentage}% | {value}/{total} commands | {eta_formatted} left',
+      stream: process.stderr,
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+    },
     Presets.shades_classic,
   );
   bar.start(1, 0);
@@ -55,9 +66,14 @@ export async function simulate(opts: SimulateOptions): Promise<void> {
       },
     });
   } catch (error) {
-    if (isUnreachable(error)) throw new CliError(opts.api ? `the command API at ${api} is not reachable: check --api` : notReachableMessage(connection.endpoint));
+    if (isUnreachable(error))
+      throw new CliError(
+        opts.api ? `the command API at ${api} is not reachable: check --api` : notReachableMessage(connection.endpoint),
+      );
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError(`simulation stopped: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
+    throw new CliError(
+      `simulation stopped: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`,
+    );
   } finally {
     bar.stop();
   }
@@ -67,7 +83,9 @@ export async function simulate(opts: SimulateOptions): Promise<void> {
     `simulated ${year} at scale ${scale} (seed ${seed}) in ${summary.seconds} s\n` +
       `  commands: ${summary.commands.sent} sent, ${summary.commands.accepted} accepted, ${summary.commands.refused} refused\n` +
       `  events produced by commands: ${summary.events.produced}\n` +
-      Object.entries(summary.commands.refusals).map(([k, v]) => `  refused ${k}: ${v}\n`).join('') +
+      Object.entries(summary.commands.refusals)
+        .map(([k, v]) => `  refused ${k}: ${v}\n`)
+        .join('') +
       `  targets: ${plan.targets.qandasGranted} qandas (${plan.targets.qandasGrantedInQuota} in quota of ${plan.targets.qandasQuota}), ` +
       `${plan.targets.leaActive} LEA permits active on ${plan.targets.leaActiveOn}, ${plan.targets.offences} offences, ${plan.targets.deportations} deportations\n`,
   );

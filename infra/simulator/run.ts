@@ -5,11 +5,12 @@
  * for the exchange to, so that reactions (one-window residence, revocations)
  * are in the registries before later commands depend on them.
  */
-import type { Ministry } from '../topology.ts';
+
+import type { CommandResult } from '../../functions/command-api/execute.ts';
+import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import type { CloudCredentials } from '../local/credentials.ts';
 import { cloudHealth } from '../local/health-client.ts';
-import { signedFetch } from '../../functions/lib/signed-fetch.ts';
-import type { CommandResult } from '../../functions/command-api/execute.ts';
+import type { Ministry } from '../topology.ts';
 import type { PlannedCommand, SimulationPlan } from './plan.ts';
 import { commandCount, schedule } from './schedule.ts';
 
@@ -26,7 +27,13 @@ export interface SimulationSummary {
   year: number;
   scale: number;
   seed: number;
-  commands: { sent: number; accepted: number; refused: number; byCommand: Record<string, { accepted: number; refused: number }>; refusals: Record<string, number> };
+  commands: {
+    sent: number;
+    accepted: number;
+    refused: number;
+    byCommand: Record<string, { accepted: number; refused: number }>;
+    refusals: Record<string, number>;
+  };
   events: { produced: number; byDetailType: Record<string, number> };
   seconds: number;
 }
@@ -86,13 +93,19 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
       signedFetch(`${options.api}/commands/${system}`, {
         method: 'POST',
         // A round's commands are about different people, so the system may run them concurrently.
-        body: JSON.stringify({ ordered: false, commands: group.map((c) => ({ command: c.command, input: c.input, occurredAt: c.occurredAt })) }),
+        body: JSON.stringify({
+          ordered: false,
+          commands: group.map((c) => ({ command: c.command, input: c.input, occurredAt: c.occurredAt })),
+        }),
         keys: options.credentials.agencies[agency as Ministry],
         region: options.credentials.region,
       });
     const response = await withRetries(request);
     const body = (await response.json()) as { results?: CommandResult[]; error?: { message: string } };
-    if (!response.ok || !body.results) throw new Error(`command API ${system} answered ${response.status}: ${body.error?.message ?? JSON.stringify(body)}`);
+    if (!response.ok || !body.results)
+      throw new Error(
+        `command API ${system} answered ${response.status}: ${body.error?.message ?? JSON.stringify(body)}`,
+      );
     body.results.forEach((result, i) => record(group[i]!, result));
   };
 
@@ -104,7 +117,8 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
       groups.set(key, [...(groups.get(key) ?? []), c]);
     }
     const batches: PlannedCommand[][] = [];
-    for (const group of groups.values()) for (let i = 0; i < group.length; i += BATCH) batches.push(group.slice(i, i + BATCH));
+    for (const group of groups.values())
+      for (let i = 0; i < group.length; i += BATCH) batches.push(group.slice(i, i + BATCH));
     let next = 0;
     const workers = Array.from({ length: options.concurrency ?? 4 }, async () => {
       while (next < batches.length) await send(batches[next++]!);
@@ -121,13 +135,20 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
 }
 
 /** Waits until the local cloud reports no pending deliveries (its health endpoint, read as the platform). */
-export async function settleLocalCloud(endpoint: string, credentials: Pick<CloudCredentials, 'platform' | 'region'>, timeoutMs = 30 * 60_000): Promise<void> {
+export async function settleLocalCloud(
+  endpoint: string,
+  credentials: Pick<CloudCredentials, 'platform' | 'region'>,
+  timeoutMs = 30 * 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const health = await cloudHealth<{ pending: number }>(endpoint, credentials);
     if (health?.pending === undefined) return; // not the embedded cloud: nothing to wait on
     if (health.pending === 0) return;
-    if (Date.now() > deadline) throw new Error(`the exchange did not settle within ${timeoutMs / 1000} s (${health.pending} deliveries pending)`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the exchange did not settle within ${timeoutMs / 1000} s (${health.pending} deliveries pending)`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

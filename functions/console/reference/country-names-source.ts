@@ -39,7 +39,8 @@ function shortName(names: string | readonly string[]): string {
 export function buildCountryNames(): Record<string, string> {
   const countries = (english as { countries: Record<string, string | string[]> }).countries;
   const names: Record<string, string> = {};
-  for (const [alpha2, alpha3] of codes as string[][]) names[alpha3!] = PREFERRED[alpha3!] ?? shortName(countries[alpha2!]!);
+  for (const [alpha2, alpha3] of codes as string[][])
+    names[alpha3!] = PREFERRED[alpha3!] ?? shortName(countries[alpha2!]!);
   return Object.fromEntries(Object.entries(names).sort(([a], [b]) => a.localeCompare(b)));
 }
 
