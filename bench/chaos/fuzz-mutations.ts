@@ -66,6 +66,7 @@ const NASTY_STRINGS: readonly string[] = [
   '%00',
   '<script>alert(1)</script>',
   "' OR '1'='1",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the Log4Shell lookup, sent as a literal string on purpose.
   '${jndi:ldap://x/a}',
   '2021-02-30',
   '9999-12-31T23:59:59Z',
@@ -125,7 +126,7 @@ function nastyValue(random: Random, raws: string[]): Json {
 function nodes(value: Json, path: Path = [], out: { path: Path; value: Json }[] = []): { path: Path; value: Json }[] {
   if (out.length > 500) return out;
   out.push({ path, value });
-  if (Array.isArray(value)) value.slice(0, 20).forEach((v, i) => nodes(v, [...path, i], out));
+  if (Array.isArray(value)) for (const [i, v] of value.slice(0, 20).entries()) nodes(v, [...path, i], out);
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) nodes(v, [...path, k], out);
   return out;
 }

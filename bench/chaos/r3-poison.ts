@@ -181,7 +181,10 @@ export async function runPoison(options: PoisonOptions): Promise<ScenarioReport>
     }
     while (burst.length < options.burstSize) {
       for (const event of personEvents(options.seed, nextGood++))
-        if (burst.length < options.burstSize) good.push(event), burst.push(event);
+        if (burst.length < options.burstSize) {
+          good.push(event);
+          burst.push(event);
+        }
     }
     bursts.push(burstOrder(burst, random));
   }

@@ -133,7 +133,7 @@ export function send(endpoint: string, request: WireRequest, agent: Agent, timeo
       settled = true;
       reject(new NoAnswer(kind, message, elapsed()));
     };
-    let req;
+    let req: ReturnType<typeof httpRequest>;
     try {
       req = httpRequest({
         host: url.hostname,

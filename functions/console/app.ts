@@ -69,7 +69,7 @@ async function dashboard(): Promise<void> {
   const asOf = document.getElementById('asOf') as HTMLInputElement;
   const render = async () => {
     const target = document.getElementById('dash')!;
-    charts.splice(0).forEach((c) => c.destroy());
+    for (const c of charts.splice(0)) c.destroy();
     try {
       const stats = (await api(
         `/api/views/${session!.ministry}/stats`,
@@ -230,7 +230,7 @@ async function exchange(): Promise<void> {
               .join('')}</tbody></table>`,
           )
         : '<p class="empty">No dead letters: every delivery succeeded or is still being retried.</p>';
-      letters.querySelectorAll<HTMLButtonElement>('[data-redrive]').forEach((button) =>
+      letters.querySelectorAll<HTMLButtonElement>('[data-redrive]').forEach((button) => {
         button.addEventListener('click', async () => {
           button.disabled = true;
           try {
@@ -239,8 +239,8 @@ async function exchange(): Promise<void> {
           } catch (error) {
             showError(letters, error);
           }
-        }),
-      );
+        });
+      });
     } catch (error) {
       showError(letters, error);
     }
@@ -272,12 +272,11 @@ async function exchange(): Promise<void> {
 const PAGES: Record<string, () => Promise<void>> = { dashboard, people, exchange, catalog: () => catalogPage(app) };
 
 function navigate(page: string): void {
-  document
-    .querySelectorAll<HTMLElement>('#nav button')
-    .forEach((b) =>
-      b.dataset.page === page ? b.setAttribute('aria-current', 'page') : b.removeAttribute('aria-current'),
-    );
-  charts.splice(0).forEach((c) => c.destroy());
+  document.querySelectorAll<HTMLElement>('#nav button').forEach((b) => {
+    if (b.dataset.page === page) b.setAttribute('aria-current', 'page');
+    else b.removeAttribute('aria-current');
+  });
+  for (const c of charts.splice(0)) c.destroy();
   void PAGES[page]!();
 }
 
@@ -313,7 +312,10 @@ function signIn(): void {
 }
 
 function start(): void {
-  if (!session) return signIn();
+  if (!session) {
+    signIn();
+    return;
+  }
   document.getElementById('nav')!.classList.remove('hidden');
   document.getElementById('who')!.innerHTML =
     `<span>${esc(ministryName(session.ministry))} · operator</span> <button type="button" class="link" id="signout">Sign out</button>`;
@@ -325,7 +327,7 @@ function start(): void {
   navigate('dashboard');
 }
 
-document
-  .querySelectorAll('#nav button')
-  .forEach((b) => b.addEventListener('click', () => navigate((b as HTMLElement).dataset.page!)));
+document.querySelectorAll('#nav button').forEach((b) => {
+  b.addEventListener('click', () => navigate((b as HTMLElement).dataset.page!));
+});
 start();

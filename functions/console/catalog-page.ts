@@ -184,12 +184,12 @@ export async function catalogPage(app: HTMLElement): Promise<void> {
   };
   search.addEventListener('input', filter);
   // A box in the picture lists what it publishes or receives: clicking it searches for its name.
-  app.querySelectorAll<SVGGElement>('#catalog-diagram g[data-node]:not([data-kind=bus])').forEach((g) =>
+  app.querySelectorAll<SVGGElement>('#catalog-diagram g[data-node]:not([data-kind=bus])').forEach((g) => {
     g.addEventListener('click', () => {
       search.value = g.dataset.node ?? '';
       filter();
       search.scrollIntoView({ block: 'start' });
-    }),
-  );
+    });
+  });
   filter();
 }

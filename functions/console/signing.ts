@@ -58,10 +58,10 @@ export function signingTarget(config: unknown, pageHost: string): SigningTarget 
  * Hand-rolled: the SDK's own builder is not a dependency of this package.
  */
 export function queryString(query: Readonly<Record<string, string>>): string {
-  const escape = (text: string) =>
+  const encode = (text: string) =>
     encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return Object.entries(query)
-    .map(([key, value]) => `${escape(key)}=${escape(value)}`)
+    .map(([key, value]) => `${encode(key)}=${encode(value)}`)
     .join('&');
 }
 

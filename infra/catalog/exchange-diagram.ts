@@ -47,7 +47,7 @@ const EM = { sans: 0.56, mono: 0.6 } as const;
 const textWidth = (text: string, size: number, mono = false) => text.length * size * (mono ? EM.mono : EM.sans);
 
 /** Shortens a line to fit `width`, with an ellipsis: the full text is in the node's tooltip. */
-function fit(text: string, size: number, width: number, mono = false): string {
+function fitWidth(text: string, size: number, width: number, mono = false): string {
   if (textWidth(text, size, mono) <= width) return text;
   const chars = Math.max(1, Math.floor(width / (size * (mono ? EM.mono : EM.sans))) - 1);
   return `${text.slice(0, chars).trimEnd()}\u2026`;
@@ -66,7 +66,9 @@ function wrap(text: string, size: number, width: number, max: number): string[] 
     }
   }
   if (line) lines.push(line);
-  return lines.length <= max ? lines : [...lines.slice(0, max - 1), fit(lines.slice(max - 1).join(' '), size, width)];
+  return lines.length <= max
+    ? lines
+    : [...lines.slice(0, max - 1), fitWidth(lines.slice(max - 1).join(' '), size, width)];
 }
 
 interface Line {
@@ -99,7 +101,7 @@ function node(n: Node): string {
     const family = l.mono
       ? 'ui-monospace, SFMono-Regular, Menlo, monospace'
       : 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif';
-    return `<text x="${n.x + padding}" y="${(y - l.size * 0.3).toFixed(1)}" font-size="${l.size}" font-family="${family}"${l.weight ? ' font-weight="bold"' : ''} fill="${l.colour ?? COLOURS.ink}">${esc(fit(l.text, l.size, n.w - 2 * padding, l.mono))}</text>`;
+    return `<text x="${n.x + padding}" y="${(y - l.size * 0.3).toFixed(1)}" font-size="${l.size}" font-family="${family}"${l.weight ? ' font-weight="bold"' : ''} fill="${l.colour ?? COLOURS.ink}">${esc(fitWidth(l.text, l.size, n.w - 2 * padding, l.mono))}</text>`;
   });
   return `<g data-node="${esc(n.id)}" data-kind="${n.kind}"><title>${esc(n.tooltip)}</title><rect x="${n.x}" y="${n.y}" width="${n.w}" height="${n.h}" rx="6" fill="${n.fill}" stroke="${n.stroke}" stroke-width="1.5"/>${texts.join('')}</g>`;
 }
@@ -241,7 +243,7 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
     const label = reactionText(system, reactions);
     lanes.push(
       `<g data-reaction="${esc(system)}"><title>${esc(label)}</title><polyline points="${points}" fill="none" stroke="${COLOURS.reaction}" stroke-width="1.5" stroke-dasharray="6 4" marker-end="url(#mx-arrow-reaction)"/>` +
-        `<text x="${left + 12}" y="${top - 5}" font-size="12" font-family="system-ui, sans-serif" fill="${COLOURS.reaction}">${esc(fit(label, 12, right - left - 24))}</text></g>`,
+        `<text x="${left + 12}" y="${top - 5}" font-size="12" font-family="system-ui, sans-serif" fill="${COLOURS.reaction}">${esc(fitWidth(label, 12, right - left - 24))}</text></g>`,
     );
   });
 

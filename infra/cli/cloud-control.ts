@@ -122,6 +122,9 @@ export async function stop(opts: ControlOptions & { timeout: string }): Promise<
 
 function stopped(opts: ControlOptions, dataDir: string, file: CloudFile, started: number): void {
   const seconds = Math.round((Date.now() - started) / 100) / 10;
-  if (opts.json) return printJson({ stopped: true, pid: file.pid, endpoint: file.endpoint, dataDir, seconds });
+  if (opts.json) {
+    printJson({ stopped: true, pid: file.pid, endpoint: file.endpoint, dataDir, seconds });
+    return;
+  }
   process.stdout.write(`stopped the cloud at ${file.endpoint} (pid ${file.pid}) in ${seconds} s\n`);
 }

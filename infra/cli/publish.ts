@@ -98,7 +98,10 @@ export async function publish(file: string, opts: PublishOptions): Promise<void>
   const toSend: { index: number; entry: PutEventsEntry }[] = [];
   raw.forEach((item, index) => {
     const entry = normalise(item, index);
-    if ('index' in entry) return results.push(entry);
+    if ('index' in entry) {
+      results.push(entry);
+      return;
+    }
     if (opts.validate && typeof entry.Detail === 'string') {
       let detail: unknown;
       try {
@@ -109,13 +112,14 @@ export async function publish(file: string, opts: PublishOptions): Promise<void>
       const check =
         detail === undefined ? undefined : validateDetail(String(entry.Source), String(entry.DetailType), detail);
       if (check && !check.ok) {
-        return results.push({
+        results.push({
           index,
           source: entry.Source,
           detailType: entry.DetailType,
           errorCode: 'ContractViolation',
           errorMessage: check.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
         });
+        return;
       }
     }
     toSend.push({ index, entry });

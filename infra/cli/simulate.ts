@@ -32,7 +32,7 @@ export async function simulate(opts: SimulateOptions): Promise<void> {
     (n) => Number.isInteger(n) && n >= 1 && n <= 64,
     'a whole number 1-64',
   );
-  let plan;
+  let plan: ReturnType<typeof planYear>;
   try {
     plan = planYear(year, scale, seed);
   } catch (error) {
@@ -53,7 +53,7 @@ export async function simulate(opts: SimulateOptions): Promise<void> {
     Presets.shades_classic,
   );
   bar.start(1, 0);
-  let summary;
+  let summary: Awaited<ReturnType<typeof runPlan>>;
   try {
     summary = await runPlan(plan, {
       api,

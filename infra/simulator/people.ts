@@ -162,7 +162,10 @@ export class DocumentNumbers {
     const shape = DOCUMENT_SHAPES[citizenship] ?? { prefixes: [citizenship.slice(0, 2)], digits: 7 };
     const modulus = 10 ** shape.digits;
     let country = this.issued.get(citizenship);
-    if (!country) this.issued.set(citizenship, (country = { count: 0, offset: this.random.int(0, modulus - 1) }));
+    if (!country) {
+      country = { count: 0, offset: this.random.int(0, modulus - 1) };
+      this.issued.set(citizenship, country);
+    }
     const n = country.count++;
     const serial = Math.floor(n / shape.prefixes.length);
     if (serial >= modulus)

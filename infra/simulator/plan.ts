@@ -322,7 +322,10 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
   const assign = (fate: LeaFate, wanted: number, eligible: (citizenship: string) => boolean) => {
     let assigned = 0;
     for (let i = 0; i < fates.length && assigned < wanted; i++) {
-      if (fates[i] === 'counted' && eligible(leaCountries[i]!)) (fates[i] = fate), (assigned += 1);
+      if (fates[i] === 'counted' && eligible(leaCountries[i]!)) {
+        fates[i] = fate;
+        assigned += 1;
+      }
     }
     return assigned;
   };

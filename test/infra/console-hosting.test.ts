@@ -11,10 +11,14 @@ import { contentSecurityPolicy, serveConsole } from '../../infra/local/console.t
 import { REPO_ROOT } from '../../infra/paths.ts';
 import { logicalIdOf, renderIntrinsic, templateOf } from './synth.ts';
 
+// A synthesized CloudFormation template is untyped JSON; the assertions below are what pin its shape.
+// biome-ignore lint/suspicious/noExplicitAny: see above.
+type Untyped = Record<string, any>;
+
 const { template, resources, ofType, json } = templateOf();
 const html = readFileSync(path.join(REPO_ROOT, 'functions/console/index.html'), 'utf8');
 const [distributionId, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
-const config = distribution.Properties.DistributionConfig as Record<string, any>;
+const config = distribution.Properties.DistributionConfig as Untyped;
 const [apiId] = ofType('AWS::ApiGateway::RestApi')[0]!;
 const [stageId] = ofType('AWS::ApiGateway::Stage')[0]!;
 const bucketId = Object.keys(resources).find(
@@ -36,7 +40,9 @@ async function localConsoleHeaders(): Promise<Record<string, string>> {
     const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     await response.text();
     const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => (headers[name] = value));
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
     return headers;
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -69,7 +75,7 @@ describe('console files', () => {
 
   it('may be read by this distribution only, through an origin access control', () => {
     const [, policy] = ofType('AWS::S3::BucketPolicy').find(([, p]) => logicalIdOf(p.Properties.Bucket) === bucketId)!;
-    const allows = (policy.Properties.PolicyDocument as { Statement: Record<string, any>[] }).Statement.filter(
+    const allows = (policy.Properties.PolicyDocument as { Statement: Untyped[] }).Statement.filter(
       (s) => s.Effect === 'Allow',
     );
     expect(allows).toEqual([
@@ -80,7 +86,7 @@ describe('console files', () => {
       }),
     ]);
     expect(renderIntrinsic(allows[0]!.Condition.StringEquals['AWS:SourceArn'])).toContain(`<Ref:${distributionId}>`);
-    const s3Origin = config.Origins.find((o: Record<string, any>) => o.S3OriginConfig);
+    const s3Origin = config.Origins.find((o: Untyped) => o.S3OriginConfig);
     expect(s3Origin).toMatchObject({
       DomainName: { 'Fn::GetAtt': [bucketId, 'RegionalDomainName'] },
       OriginAccessControlId: { 'Fn::GetAtt': [expect.any(String), 'Id'] },
@@ -169,7 +175,7 @@ describe('console distribution', () => {
 
   it('adds the headers the local cloud sends with the page (its CSP included), and HSTS', async () => {
     const policyId = logicalIdOf(config.DefaultCacheBehavior.ResponseHeadersPolicyId)!;
-    const policy = resources[policyId]!.Properties.ResponseHeadersPolicyConfig as Record<string, any>;
+    const policy = resources[policyId]!.Properties.ResponseHeadersPolicyConfig as Untyped;
     const security = policy.SecurityHeadersConfig;
     const sent: Record<string, string> = {
       'content-security-policy': security.ContentSecurityPolicy.ContentSecurityPolicy,
@@ -203,7 +209,7 @@ describe('console distribution', () => {
   it('keeps API answers out of browser caches', () => {
     const behavior = config.CacheBehaviors.find((b: Record<string, unknown>) => b.PathPattern === '/api/*');
     const policy = resources[logicalIdOf(behavior.ResponseHeadersPolicyId)!]!.Properties
-      .ResponseHeadersPolicyConfig as Record<string, any>;
+      .ResponseHeadersPolicyConfig as Untyped;
     expect(policy.CustomHeadersConfig.Items).toEqual([{ Header: 'cache-control', Value: 'no-store', Override: true }]);
     expect(policy.SecurityHeadersConfig).toMatchObject({
       ContentTypeOptions: { Override: true },

@@ -7,7 +7,10 @@ import { LAMBDA_RUNTIME } from '../../infra/constructs/exchange-function.ts';
 import { ExchangeStack } from '../../infra/stacks/exchange-stack.ts';
 import { checkTopology, TOPOLOGY, type Topology, visibilityTimeoutSeconds } from '../../infra/topology.ts';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
+// Synthesized templates are untyped JSON, and the topology checks below feed in deliberately broken copies.
+// biome-ignore lint/suspicious/noExplicitAny: see above; the assertions are what pin the shape.
+type Untyped = Record<string, any>;
+type Resources = Record<string, { Type: string; Properties: Untyped; DependsOn?: string[] }>;
 
 let template: Template;
 let resources: Resources;
@@ -341,14 +344,14 @@ describe('REST API', () => {
 });
 
 describe('topology checks', () => {
-  const broken = (change: (t: { subscriptions: any[]; tables: any[] }) => void): Topology => {
-    const copy = structuredClone({ ...TOPOLOGY }) as unknown as { subscriptions: any[]; tables: any[] };
+  const broken = (change: (t: { subscriptions: Untyped[]; tables: Untyped[] }) => void): Topology => {
+    const copy = structuredClone({ ...TOPOLOGY }) as unknown as { subscriptions: Untyped[]; tables: Untyped[] };
     change(copy);
     return copy as unknown as Topology;
   };
 
   it('refuses a subscription that owns an unknown table, naming both', () => {
-    expect(() => checkTopology(broken((t) => (t.subscriptions[0].table = 'Nope')))).toThrow(
+    expect(() => checkTopology(broken((t) => (t.subscriptions[0]!.table = 'Nope')))).toThrow(
       /subscription exchange-log owns unknown table Nope/,
     );
   });
@@ -361,8 +364,8 @@ describe('topology checks', () => {
       checkTopology(
         broken(
           (t) =>
-            (t.subscriptions[0].delivery = {
-              ...t.subscriptions[0].delivery,
+            (t.subscriptions[0]!.delivery = {
+              ...t.subscriptions[0]!.delivery,
               batchSize: 50,
               maxBatchingWindowSeconds: 0,
             }),

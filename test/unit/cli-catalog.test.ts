@@ -60,7 +60,7 @@ describe('mx catalog', () => {
       'command API: POST /commands/berkut {"command":"order-deportation"}, by interior officials',
     );
     for (const r of entry.receivers) expect(stdout).toContain(`${r.subscription} \u2192 ${r.table}`);
-    expect(stdout).toMatch(/view-foreign-affairs → ForeignAffairsView[^]*?dropped: region, basis/);
+    expect(stdout).toMatch(/view-foreign-affairs → ForeignAffairsView[\s\S]*?dropped: region, basis/);
     expect(stdout).toContain('sets off: foreign-labour publishes WorkPermitRevoked');
   });
 

@@ -198,7 +198,7 @@ describe('proof files', () => {
       ['index', (f) => (f.leafIndex = 2), /^inclusion: /],
       ['size', (f) => (f.treeSize = 6), /^tree size: /],
       ['format', (f) => ((f as { format: string }).format = 'x'), /^format: /],
-      ['hash', (f) => (f.inclusionProof[0] = 'A'.repeat(43) + '='), /^inclusion: /],
+      ['hash', (f) => (f.inclusionProof[0] = `${'A'.repeat(43)}=`), /^inclusion: /],
     ];
     for (const [name, change, expected] of cases) {
       const altered = structuredClone(file);

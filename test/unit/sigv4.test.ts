@@ -434,7 +434,10 @@ describe('verifySignature refuses, always with an AuthError naming the problem',
     const authorization = String(original.headers.authorization);
     // A deterministic generator: the same mutations every run.
     let seed = 2021;
-    const next = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
+    const next = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
     const alphabet = [
       '%',
       '/',

@@ -13,6 +13,8 @@ import { SECRET } from '../fixtures/memory-registry.ts';
 import { MemoryTable } from '../fixtures/memory-table.ts';
 import { simulatedEvents } from '../fixtures/simulated-events.ts';
 
+// This oracle must not share the production types it checks: it reads event data by field name, as JSON.
+// biome-ignore lint/suspicious/noExplicitAny: see above; every field read here is asserted against the views.
 type Data = Record<string, any>;
 type Counts = Record<string, number>;
 const day = (v: unknown) => String(v ?? '').slice(0, 10);
@@ -53,10 +55,11 @@ function labour(events: readonly ValidEvent[], p: Period) {
   const byOrigin: Counts = {},
     bySettlement: Counts = {},
     byMonth: Counts = {};
-  for (const d of granted)
-    bump(byOrigin, d.originCountry),
-      bump(bySettlement, d.settlementRegion),
-      bump(byMonth, day(d.grantedOn).slice(0, 7));
+  for (const d of granted) {
+    bump(byOrigin, d.originCountry);
+    bump(bySettlement, d.settlementRegion);
+    bump(byMonth, day(d.grantedOn).slice(0, 7));
+  }
   const quotas = new Map<string, number>();
   for (const d of of(events, 'QandasQuotaSet')) if (d.year === year) quotas.set(d.region, d.quota);
   const subsidies = of(events, 'ResettlementSubsidyPaid').filter((d) => within(d.paidOn, p));
@@ -73,17 +76,22 @@ function labour(events: readonly ValidEvent[], p: Period) {
     region: Counts = {},
     category: Counts = {},
     indCountry: Counts = {};
-  for (const d of lea.filter(active))
-    bump(country, d.person.citizenship), bump(region, d.region), bump(category, d.category);
+  for (const d of lea.filter(active)) {
+    bump(country, d.person.citizenship);
+    bump(region, d.region);
+    bump(category, d.category);
+  }
   for (const d of individual.filter(active)) bump(indCountry, d.person.citizenship);
   const quotaUse: Record<string, { quota: number; issued: number }> = {};
   const labourQuotas = new Map<string, number>();
   for (const d of of(events, 'LabourQuotaSet'))
     if (d.year === year) labourQuotas.set(`${d.region}#${d.category}`, d.quota);
-  for (const [k, q] of labourQuotas) (quotaUse[k] ??= { quota: 0, issued: 0 }).quota = q;
-  for (const d of lea)
-    if (day(d.validFrom).startsWith(String(year)))
-      (quotaUse[`${d.region}#${d.category}`] ??= { quota: 0, issued: 0 }).issued += 1;
+  for (const [k, q] of labourQuotas) quotaUse[k] = { quota: q, issued: quotaUse[k]?.issued ?? 0 };
+  for (const d of lea) {
+    if (!day(d.validFrom).startsWith(String(year))) continue;
+    const k = `${d.region}#${d.category}`;
+    quotaUse[k] = { quota: quotaUse[k]?.quota ?? 0, issued: (quotaUse[k]?.issued ?? 0) + 1 };
+  }
   return {
     qandas: {
       granted: granted.length,
@@ -127,11 +135,12 @@ function interior(events: readonly ValidEvent[], p: Period) {
     byMonth: Counts = {},
     byArticle: Counts = {},
     offenders = new Map<string, string>();
-  for (const d of offences)
-    bump(byCitizenship, d.person.citizenship),
-      bump(byMonth, day(d.committedOn).slice(0, 7)),
-      bump(byArticle, d.article),
-      offenders.set(personId(d), d.person.citizenship);
+  for (const d of offences) {
+    bump(byCitizenship, d.person.citizenship);
+    bump(byMonth, day(d.committedOn).slice(0, 7));
+    bump(byArticle, d.article);
+    offenders.set(personId(d), d.person.citizenship);
+  }
   const offendersByCitizenship: Counts = {};
   for (const c of offenders.values()) bump(offendersByCitizenship, c);
   const deportations = of(events, 'DeportationOrdered').filter((d) => within(d.orderedOn, p));
@@ -184,8 +193,11 @@ function foreignAffairs(events: readonly ValidEvent[], p: Period) {
   const byType: Counts = {},
     byCitizenship: Counts = {},
     byMonth: Counts = {};
-  for (const d of issued)
-    bump(byType, d.visaType), bump(byCitizenship, d.person.citizenship), bump(byMonth, day(d.validFrom).slice(0, 7));
+  for (const d of issued) {
+    bump(byType, d.visaType);
+    bump(byCitizenship, d.person.citizenship);
+    bump(byMonth, day(d.validFrom).slice(0, 7));
+  }
   return {
     visas: {
       issued: issued.length,
@@ -202,9 +214,10 @@ function border(events: readonly ValidEvent[], p: Period) {
   const crossings = of(events, 'BorderCrossingRecorded').filter((d) => within(d.crossedAt, p));
   const byCheckpoint: Counts = {},
     byMonth: Counts = {};
-  for (const d of crossings)
-    bump(byCheckpoint, `${d.checkpoint} ${d.direction}`),
-      bump(byMonth, `${day(d.crossedAt).slice(0, 7)} ${d.direction}`);
+  for (const d of crossings) {
+    bump(byCheckpoint, `${d.checkpoint} ${d.direction}`);
+    bump(byMonth, `${day(d.crossedAt).slice(0, 7)} ${d.direction}`);
+  }
   const denied = of(events, 'EntryDenied').filter((d) => within(d.deniedAt, p));
   const byReason: Counts = {};
   for (const d of denied) bump(byReason, d.reason);
