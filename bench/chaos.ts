@@ -52,7 +52,10 @@ function parseFlags(argv: readonly string[]): Flags {
   return flags;
 }
 
-/** Full and quick sizes. Full: the figures (20 kill cycles, 1 % poison in bursts of 1,000, ≥ 100,000 fuzzed requests). */
+/**
+ * Full and quick sizes. Full: the issue's figures (20 kill cycles, 1 % poison in bursts of
+ * 1,000, ≥ 100,000 fuzzed requests).
+ */
 function runners(flags: Flags, log: (line: string) => void): Record<ScenarioId, () => Promise<ScenarioReport>> {
   const { quick, seed } = flags;
   return {

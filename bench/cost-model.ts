@@ -17,7 +17,9 @@ export const PRICES = {
   lambdaGbSecondArm: 0.0000133334,
 } as const;
 
-/** Lambda duration assumed per batch invocation (512 MB): in-process time here is no guide to a Lambda's network waits. */
+/**
+ * Lambda duration assumed per batch invocation (512 MB): in-process time here is no guide to a Lambda's network waits.
+ */
 export const ASSUMED_INVOCATION_SECONDS = 0.15;
 export const FUNCTION_MEMORY_GB = 0.5;
 

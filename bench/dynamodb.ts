@@ -186,7 +186,8 @@ export function formatDynamoComparison(comparison: DynamoComparison): string {
       const f = b.operations[op]!;
       const cpu =
         b.backend === 'dynoxide'
-          ? `${fixed(f.cpuMsPerRequest, 3)} (${fixed(f.cloudCpuMsPerRequest, 3)} + ${fixed(f.serverProcessCpuMsPerRequest, 3)})`
+          ? `${fixed(f.cpuMsPerRequest, 3)} (${fixed(f.cloudCpuMsPerRequest, 3)} + ` +
+            `${fixed(f.serverProcessCpuMsPerRequest, 3)})`
           : fixed(f.cpuMsPerRequest, 3);
       return [String(Math.round(f.requestsPerSecond)), cpu, fixed(f.eventLoopCpuMsPerRequest, 3)];
     }),
@@ -198,7 +199,9 @@ export function formatDynamoComparison(comparison: DynamoComparison): string {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [
-    `DynamoDB backends, ${comparison.concurrency} concurrent SDK requests from a separate process; CPU = cloud process${comparison.backends.some((b) => b.backend === 'dynoxide') ? ' (+ dynoxide process)' : ''}, of which the cloud's event loop; ratio = dynoxide / dynalite`,
+    `DynamoDB backends, ${comparison.concurrency} concurrent SDK requests from a separate process; CPU = cloud ` +
+      `process${comparison.backends.some((b) => b.backend === 'dynoxide') ? ' (+ dynoxide process)' : ''}, of ` +
+      `which the cloud's event loop; ratio = dynoxide / dynalite`,
     ...comparison.backends.map((b) => `  ${b.backend}: ${b.detail}`),
     line(header),
     ...rows.map(line),

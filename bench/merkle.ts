@@ -113,7 +113,8 @@ export async function fill(cloud: LocalCloud, rows: number, log: (line: string) 
 
 export async function benchMerkle(rows: number, log: (line: string) => void): Promise<MerkleFigures> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-bench-merkle-'));
-  // Checkpoints every 20,000 leaves (a tick's worth): what a log of a million rows has signed along the way, give or take.
+  // Checkpoints every 20,000 leaves (a tick's worth): what a log of a million rows has
+  // signed along the way, give or take.
   const cloud = await LocalCloud.start({
     port: 0,
     dataDir,
@@ -143,7 +144,8 @@ export async function benchMerkle(rows: number, log: (line: string) => void): Pr
       logs: { leaves: number; checkpoints: { verified: number } }[];
     };
     log(
-      `  mx log verify: ${verifySeconds.toFixed(1)} s for ${verified.logs[0]?.leaves} leaves, ${verified.logs[0]?.checkpoints.verified} checkpoints`,
+      `  mx log verify: ${verifySeconds.toFixed(1)} s for ${verified.logs[0]?.leaves} leaves, ` +
+        `${verified.logs[0]?.checkpoints.verified} checkpoints`,
     );
     // A proof for a leaf in the middle of the million, and its offline check.
     const probe = rowFactory()(Math.floor(rows / 2) + 1);

@@ -35,7 +35,10 @@ type Untyped = Record<string, any>;
 
 const job = workerData as Job;
 let serial = 0;
-/** Which agency sends each kind of event in the mix, and how each is made unique (a different person, a different number). */
+/**
+ * Which agency sends each kind of event in the mix, and how each is made unique (a
+ * different person, a different number).
+ */
 const MIX: readonly { agency: string; detailType: string; vary: (data: Untyped, n: number) => void }[] = [
   {
     agency: 'foreign-affairs',
@@ -56,7 +59,10 @@ const MIX: readonly { agency: string; detailType: string; vary: (data: Untyped, 
   },
 ];
 const STAYS = [{ agency: 'interior', detailType: 'StayRegistered', vary: MIX[2]!.vary }];
-/** Ten events about ten different people (one person's records would serialise every write on one item), from one agency. */
+/**
+ * Ten events about ten different people (one person's records would serialise every write
+ * on one item), from one agency.
+ */
 function batchOf10(round: number) {
   const kinds = job.events === 'mix' ? MIX : STAYS;
   const kind = kinds[round % kinds.length]!;

@@ -81,7 +81,9 @@ const NASTY_STRINGS: readonly string[] = [
   'arn:aws:events:us-east-1:000000000000:event-bus/default',
 ];
 
-/** JSON nested `depth` levels around `inner`, as text (JSON.stringify itself overflows its stack near 10,000 levels). */
+/**
+ * JSON nested `depth` levels around `inner`, as text (JSON.stringify itself overflows its stack near 10,000 levels).
+ */
 const nested = (depth: number, inner: string, random: Random) =>
   random.chance(0.5)
     ? `${'['.repeat(depth)}${inner}${']'.repeat(depth)}`
@@ -122,7 +124,9 @@ function nastyValue(random: Random, raws: string[]): Json {
   }
 }
 
-/** Every node of a JSON value with its path (bounded: a 10,000-element array is one node and its first few elements). */
+/**
+ * Every node of a JSON value with its path (bounded: a 10,000-element array is one node and its first few elements).
+ */
 function nodes(value: Json, path: Path = [], out: { path: Path; value: Json }[] = []): { path: Path; value: Json }[] {
   if (out.length > 500) return out;
   out.push({ path, value });
@@ -312,7 +316,8 @@ function mutatePath(path: string, random: Random): string {
     case 0:
       return path.replace(
         /\/api\/views\/[^/]+/,
-        `/api/views/${random.pick([...MINISTRIES, '', 'INTERIOR', '..', 'x'.repeat(300), '%2e%2e', 'interior%00', 'labour;interior'])}`,
+        `/api/views/` +
+          `${random.pick([...MINISTRIES, '', 'INTERIOR', '..', 'x'.repeat(300), '%2e%2e', 'interior%00', 'labour;interior'])}`,
       );
     case 1:
       return random.pick([
@@ -397,7 +402,8 @@ function mutateQuery(
         what: `query.repeat(${list[at]?.[0] ?? ''})`,
       };
     default:
-      // Bounded by what signing costs here (the SDK's signer copies a query in quadratic time), not by what the server takes.
+      // Bounded by what signing costs here (the SDK's signer copies a query in quadratic
+      // time), not by what the server takes.
       return {
         query: Array.from({ length: random.int(100, 500) }, (_, i) => [`k${i}`, 'v'] as const),
         what: 'query.many',

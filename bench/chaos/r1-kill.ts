@@ -47,7 +47,10 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
 /** How long a restarted cloud may take to restore its backlog before it opens its port. */
 const READY_TIMEOUT_MS = 120_000;
 
-/** Spaces answered PutEvents calls so that all publishers together offer at most `eventsPerSecond` (a pause is not made up for). */
+/**
+ * Spaces answered PutEvents calls so that all publishers together offer at most
+ * `eventsPerSecond` (a pause is not made up for).
+ */
 function pacer(eventsPerSecond: number | undefined, eventsPerCall: number): () => Promise<void> {
   if (!eventsPerSecond) return () => Promise.resolve();
   const interval = (1000 * eventsPerCall) / eventsPerSecond;
@@ -118,13 +121,15 @@ export async function runKillCycles(options: KillOptions): Promise<ScenarioRepor
       await cloud.exited();
       const killedAt = Date.now();
       cloud = start();
-      // What the issue's defect lost: events acknowledged in the first moment after a restart (until a second after the port answers).
+      // What the issue's defect lost: events acknowledged in the first moment after a restart (until a
+      // second after the port answers).
       inFirstMoment = true;
       await cloud.ready;
       firstSecond = setTimeout(() => (inFirstMoment = false), 1000);
       restartMs.push(Date.now() - killedAt);
       options.log(
-        `R1 cycle ${cycle}/${options.cycles}: killed ${moment} ms after the port answered, ${ackedBefore} acknowledged so far, back in ${restartMs.at(-1)} ms`,
+        `R1 cycle ${cycle}/${options.cycles}: killed ${moment} ms after the port answered, ${ackedBefore} ` +
+          `acknowledged so far, back in ${restartMs.at(-1)} ms`,
       );
     }
     await sleep(1000);
@@ -137,7 +142,8 @@ export async function runKillCycles(options: KillOptions): Promise<ScenarioRepor
     const settled = await settle(access, options.settleTimeoutMs);
     const settleSeconds = (Date.now() - settleStarted) / 1000;
     options.log(
-      `R1: ${acknowledged.size} acknowledged; ${settled ? `settled in ${settleSeconds.toFixed(1)} s` : 'did NOT settle'}; auditing`,
+      `R1: ${acknowledged.size} acknowledged; ` +
+        `${settled ? `settled in ${settleSeconds.toFixed(1)} s` : 'did NOT settle'}; auditing`,
     );
     const audit = await auditLog(access);
     const lost = [...acknowledged].filter((k) => !audit.rows.has(k));

@@ -59,7 +59,10 @@ interface Delivery {
   readonly settled: boolean;
 }
 
-/** Runs a fresh in-process cloud (credentials copied from `credentialsFrom`, so person keys agree), publishes, settles and reads it. */
+/**
+ * Runs a fresh in-process cloud (credentials copied from `credentialsFrom`, so person keys agree),
+ * publishes, settles and reads it.
+ */
 async function deliver(
   events: readonly ChaosEvent[],
   options: DuplicateOptions,
@@ -130,7 +133,8 @@ export async function runDuplicateShuffle(options: DuplicateOptions): Promise<Sc
   const periods = periodsFor(simulated);
   const reactions = simulated.filter((e) => e.bus.detail.meta.causationId).length;
   options.log(
-    `R2: ${events.length} simulated events (${reactions} of them reactions), ${options.from} to ${options.until}; ordered delivery`,
+    `R2: ${events.length} simulated events (${reactions} of them reactions), ${options.from} to ${options.until}` +
+      `; ordered delivery`,
   );
 
   // One delivery, in order: one publisher, one batch at a time per subscription.

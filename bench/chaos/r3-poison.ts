@@ -258,14 +258,16 @@ export async function runPoison(options: PoisonOptions): Promise<ScenarioReport>
         .slice(0, 5)
         .map(
           (e) =>
-            `poison ${e.eventId} not parked with its own reason: ${JSON.stringify(parked.filter((d) => d.eventId === e.eventId))}`,
+            `poison ${e.eventId} not parked with its own reason: ` +
+            `${JSON.stringify(parked.filter((d) => d.eventId === e.eventId))}`,
         ),
       ...breaches
         .filter((b) => !breachesNamed.includes(b))
         .slice(0, 5)
         .map(
           (b) =>
-            `breach ${b.event.entry.DetailType} (${b.field}) not logged with its field named: ${JSON.stringify(audit.rows.get(`${b.event.entry.Source}#bus:${busIds.get(b.event)}`)?.issues ?? 'no row')}`,
+            `breach ${b.event.entry.DetailType} (${b.field}) not logged with its field named: ` +
+            `${JSON.stringify(audit.rows.get(`${b.event.entry.Source}#bus:${busIds.get(b.event)}`)?.issues ?? 'no row')}`,
         ),
       ...views.samples,
     ];

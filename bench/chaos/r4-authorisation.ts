@@ -246,7 +246,8 @@ export async function runAuthorisation(options: AuthorisationOptions): Promise<S
             const answer = await apiCall(
               access,
               caller.keys,
-              `/api/views/${ministry}/${route}?citizenship=${person.citizenship}&document=${person.documentNumber}&purpose=${encodeURIComponent(purpose)}`,
+              `/api/views/${ministry}/${route}?citizenship=${person.citizenship}&document=` +
+                `${person.documentNumber}&purpose=${encodeURIComponent(purpose)}`,
             );
             const outcome = refusedStatus(answer.status) ? 'refused' : 'allowed';
             cell(
@@ -270,7 +271,8 @@ export async function runAuthorisation(options: AuthorisationOptions): Promise<S
           const answer = await apiCall(
             access,
             credentials.operators[ministry],
-            `/api/views/${ministry}/${route}?citizenship=${person.citizenship}&document=${person.documentNumber}&purpose=${encodeURIComponent(purpose)}`,
+            `/api/views/${ministry}/${route}?citizenship=${person.citizenship}&document=${person.documentNumber}` +
+              `&purpose=${encodeURIComponent(purpose)}`,
           );
           const named =
             answer.status === 400 && (answer.body as { error?: { parameter?: string } }).error?.parameter === 'purpose';
@@ -504,7 +506,8 @@ export async function runAuthorisation(options: AuthorisationOptions): Promise<S
         const inCategory = cells.filter((c) => c.category === category);
         return info(
           `  ${category}`,
-          `${inCategory.filter((c) => (c.expected === 'allow') === (c.outcome === 'allowed')).length} / ${inCategory.length} as the policy says`,
+          `${inCategory.filter((c) => (c.expected === 'allow') === (c.outcome === 'allowed')).length} / ` +
+            `${inCategory.length} as the policy says`,
         );
       }),
       all(

@@ -114,7 +114,8 @@ export async function runFuzz(options: FuzzOptions): Promise<ScenarioReport> {
     /** The process is gone: note what was in flight, restart it on the same port and data dir. */
     const recover = async () => {
       crashes.push(
-        `crash ${crashes.length + 1} (exit ${cloud.child.exitCode ?? cloud.child.signalCode}) with in flight: ${[...inFlight.values()].slice(0, 3).join(' | ')}; log tail: ${cloud.output().slice(-500)}`,
+        `crash ${crashes.length + 1} (exit ${cloud.child.exitCode ?? cloud.child.signalCode}) with in flight: ` +
+          `${[...inFlight.values()].slice(0, 3).join(' | ')}; log tail: ${cloud.output().slice(-500)}`,
       );
       if (crashes.length >= options.maxCrashes) {
         aborted = true;

@@ -241,7 +241,8 @@ export function compareSnapshots(actual: Snapshot, expected: Snapshot, maxSample
       records += 1;
       const [g, w] = [got.records.get(k), want.records.get(k)];
       note(
-        `${id} record ${k}: ${g === undefined ? 'missing' : w === undefined ? 'not expected' : `differs: ${firstDifference(g, w)}`}`,
+        `${id} record ${k}: ` +
+          `${g === undefined ? 'missing' : w === undefined ? 'not expected' : `differs: ${firstDifference(g, w)}`}`,
       );
     }
     for (const k of new Set([...want.counters.keys(), ...got.counters.keys()])) {

@@ -35,7 +35,9 @@ export interface SigningOptions {
 const signers = new Map<string, SignatureV4>();
 
 function signerFor(options: SigningOptions): SignatureV4 {
-  const key = `${options.keys.accessKeyId}\u0000${options.keys.secretAccessKey}\u0000${options.region}\u0000${options.service}`;
+  const key =
+    `${options.keys.accessKeyId}\u0000${options.keys.secretAccessKey}\u0000${options.region}\u0000` +
+    `${options.service}`;
   let signer = signers.get(key);
   if (!signer) {
     signer = new SignatureV4({

@@ -42,7 +42,8 @@ const id = (text: unknown) => `<code class="id">${esc(text)}</code>`;
 const tableWrap = (html: string) => `<div class="table-wrap">${html}</div>`;
 
 const tile = (label: string, value: number, note?: string, format: (n: number) => string = formatCount) =>
-  `<div class="tile"><div class="value" data-tile="${esc(label)}">${esc(format(value))}</div><div class="label">${esc(label)}</div>${note ? `<div class="note" data-note="${esc(label)}">${esc(note)}</div>` : ''}</div>`;
+  `<div class="tile"><div class="value" data-tile="${esc(label)}">${esc(format(value))}</div><div class="label">` +
+  `${esc(label)}</div>${note ? `<div class="note" data-note="${esc(label)}">${esc(note)}</div>` : ''}</div>`;
 
 function fieldsTable(fields: readonly Field[]): string {
   return `<table class="fields"><tbody>${fields
@@ -61,9 +62,13 @@ function yearOptions(): string {
 }
 
 async function dashboard(): Promise<void> {
-  app.innerHTML = `<div class="card controls"><div><label for="year">Year</label><select id="year">${yearOptions()}</select></div>
-    <div><label for="asOf">Up to and including (optional)</label><input type="date" id="asOf" min="2021-01-01" max="2021-12-31"></div>
-    <p class="hint">Period figures count from 1 January to this day, and figures “in force” are counted on it. Left empty: the whole year.</p></div>
+  app.innerHTML =
+    `<div class="card controls"><div><label for="year">Year</label><select id="year">${yearOptions()}</select>` +
+    `</div>
+    <div><label for="asOf">Up to and including (optional)</label>` +
+    `<input type="date" id="asOf" min="2021-01-01" max="2021-12-31"></div>
+    <p class="hint">Period figures count from 1 January to this day, and figures “in force” are counted on ` +
+    `it. Left empty: the whole year.</p></div>
     <div id="dash"><p class="empty">Loading figures…</p></div>`;
   const year = document.getElementById('year') as HTMLSelectElement;
   const asOf = document.getElementById('asOf') as HTMLInputElement;
@@ -79,9 +84,11 @@ async function dashboard(): Promise<void> {
       const empty = view.tiles.every((t) => !t.value);
       target.innerHTML =
         (empty
-          ? '<p class="empty">Nothing has been recorded for this period yet. Publish events or run <code>npx mx simulate --year 2021 --scale 0.01</code>.</p>'
+          ? '<p class="empty">Nothing has been recorded for this period yet. Publish events or run <code>npx mx ' +
+            'simulate --year 2021 --scale 0.01</code>.</p>'
           : '') +
-        `<div class="tiles">${view.tiles.map((t) => tile(t.label, t.value, t.note)).join('')}</div><div class="grid">${view.charts.map((spec, i) => chartHtml(spec, i)).join('')}</div>`;
+        (`<div class="tiles">${view.tiles.map((t) => tile(t.label, t.value, t.note)).join('')}</div>` +
+          `<div class="grid">${view.charts.map((spec, i) => chartHtml(spec, i)).join('')}</div>`);
       view.charts.forEach((spec, i) => {
         const drawn = drawChart(spec, i);
         if (drawn) charts.push(drawn);
@@ -161,9 +168,15 @@ function dossierHtml(dossier: Json, lineage: Json, accesses: Json): string {
 }
 
 async function people(): Promise<void> {
-  app.innerHTML = `<form class="card" id="search"><h2>Find a person</h2>
-    <div class="row"><div><label for="citizenship">Citizenship (ISO 3166 alpha-3 code)</label><input id="citizenship" placeholder="e.g. UZB, CHN, TUR" autocapitalize="characters"></div><div><label for="document">Travel document number</label><input id="document" placeholder="as printed in the passport" autocapitalize="characters"></div><div><label for="iin">or IIN</label><input id="iin" placeholder="12 digits" inputmode="numeric"></div></div>
-    <label for="purpose">Purpose of this look-up (recorded in the access ledger)</label><input id="purpose" placeholder="e.g. work permit review 2021/123">
+  app.innerHTML =
+    `<form class="card" id="search"><h2>Find a person</h2>
+    <div class="row"><div><label for="citizenship">Citizenship (ISO 3166 alpha-3 code)</label>` +
+    `<input id="citizenship" placeholder="e.g. UZB, CHN, TUR" autocapitalize="characters"></div><div>` +
+    `<label for="document">Travel document number</label><input id="document" placeholder="as printed in the ` +
+    `passport" autocapitalize="characters"></div><div><label for="iin">or IIN</label>` +
+    `<input id="iin" placeholder="12 digits" inputmode="numeric"></div></div>
+    <label for="purpose">Purpose of this look-up (recorded in the access ledger)</label>` +
+    `<input id="purpose" placeholder="e.g. work permit review 2021/123">
     <button class="primary" type="submit">Search</button></form><div id="result"></div>`;
   document.getElementById('search')!.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -186,7 +199,9 @@ async function people(): Promise<void> {
       target.innerHTML = dossierHtml(dossier, lineage, accesses);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404)
-        target.innerHTML = `<p class="empty">The ${esc(ministryName(session!.ministry))} view holds no records for this person. (The look-up was still recorded in the access ledger.)</p>`;
+        target.innerHTML =
+          `<p class="empty">The ${esc(ministryName(session!.ministry))} view holds no records for this person. ` +
+          `(The look-up was still recorded in the access ledger.)</p>`;
       else showError(target, error);
     }
   });
@@ -194,7 +209,8 @@ async function people(): Promise<void> {
 
 async function exchange(): Promise<void> {
   app.innerHTML =
-    '<div id="health"><p class="empty">Loading exchange health…</p></div><div class="card"><h2>Dead letters</h2><div id="letters"></div></div><div class="card"><h2>Contract breaches</h2><div id="breaches"></div></div>';
+    '<div id="health"><p class="empty">Loading exchange health…</p></div><div class="card"><h2>Dead letters</h2>' +
+    '<div id="letters"></div></div><div class="card"><h2>Contract breaches</h2><div id="breaches"></div></div>';
   const health = document.getElementById('health')!;
   try {
     const h = (await api('/api/exchange/health')) as {
@@ -204,7 +220,11 @@ async function exchange(): Promise<void> {
       lagSeconds: number;
       subscriptions: Json[];
     };
-    health.innerHTML = `<div class="tiles">${tile('Deliveries pending', h.pending, 'now')}${tile('Dead letters', h.deadLetters, 'now')}${tile('Events per minute', h.eventsPerMinute, 'the last minute')}${tile('Projection lag (oldest pending, s)', h.lagSeconds, 'now', formatNumber)}</div>
+    health.innerHTML =
+      `<div class="tiles">${tile('Deliveries pending', h.pending, 'now')}` +
+      `${tile('Dead letters', h.deadLetters, 'now')}` +
+      `${tile('Events per minute', h.eventsPerMinute, 'the last minute')}` +
+      `${tile('Projection lag (oldest pending, s)', h.lagSeconds, 'now', formatNumber)}</div>
       <div class="card"><h2>Subscriptions</h2>${tableWrap(
         `<table><thead><tr><th>Subscription</th><th class="num">Queue depth</th><th class="num">In flight</th><th class="num">Dead letters</th><th class="num">Delivered</th><th class="num">Failed</th></tr></thead><tbody>${h.subscriptions
           .map(
@@ -222,12 +242,13 @@ async function exchange(): Promise<void> {
       const deadLetters = (await api('/api/exchange/dead-letters')).deadLetters as Json[];
       letters.innerHTML = deadLetters.length
         ? tableWrap(
-            `<table><thead><tr><th>Queue</th><th>Event</th><th class="num">Receives</th><th>Parked</th><th>Reason</th><th></th></tr></thead><tbody>${deadLetters
-              .map(
-                (d) =>
-                  `<tr><td>${id(d.queue)}</td><td>${esc(eventTypeName(String(d.detailType ?? '')))}<br>${id(d.eventId)}</td><td class="num">${formatCount(Number(d.receiveCount ?? 0))}</td><td>${esc(formatMoment(String(d.deadLetteredAt ?? '')))}</td><td>${esc(d.error)}</td><td><button class="small" data-redrive="${esc(d.queue)}">Redrive</button></td></tr>`,
-              )
-              .join('')}</tbody></table>`,
+            `<table><thead><tr><th>Queue</th><th>Event</th><th class="num">Receives</th><th>Parked</th>` +
+              `<th>Reason</th><th></th></tr></thead><tbody>${deadLetters
+                .map(
+                  (d) =>
+                    `<tr><td>${id(d.queue)}</td><td>${esc(eventTypeName(String(d.detailType ?? '')))}<br>${id(d.eventId)}</td><td class="num">${formatCount(Number(d.receiveCount ?? 0))}</td><td>${esc(formatMoment(String(d.deadLetteredAt ?? '')))}</td><td>${esc(d.error)}</td><td><button class="small" data-redrive="${esc(d.queue)}">Redrive</button></td></tr>`,
+                )
+                .join('')}</tbody></table>`,
           )
         : '<p class="empty">No dead letters: every delivery succeeded or is still being retried.</p>';
       letters.querySelectorAll<HTMLButtonElement>('[data-redrive]').forEach((button) => {
@@ -253,7 +274,9 @@ async function exchange(): Promise<void> {
       breaches: Json[];
     };
     breaches.innerHTML = count
-      ? `<p>${formatCount(count)} accepted event(s) of your agency's sources broke the contract or reused an event id${count > list.length ? `; the newest ${formatCount(list.length)} are shown` : ''}. They are kept in the exchange log, never applied.</p>
+      ? `<p>${formatCount(count)} accepted event(s) of your agency's sources broke the contract or reused ` +
+        `an event id${count > list.length ? `; the newest ${formatCount(list.length)} are shown` : ''}. ` +
+        `They are kept in the exchange log, never applied.</p>
         ${tableWrap(
           `<table><thead><tr><th>Received</th><th>Source</th><th>Event</th><th>Breach</th><th>First problem</th></tr></thead><tbody>${list
             .map((b) => {
@@ -283,11 +306,16 @@ function navigate(page: string): void {
 function signIn(): void {
   document.getElementById('nav')!.classList.add('hidden');
   document.getElementById('who')!.textContent = '';
-  app.innerHTML = `<form class="card signin" id="signin"><h2>Operator sign-in</h2>
-    <p class="hint">Sign in with your ministry\u2019s operator keys (locally: <code>npx mx credentials --json</code>, under <code>operators</code>). The keys decide which ministry\u2019s view you see.</p>
-    <label for="accessKeyId">Access key ID</label><input id="accessKeyId" autocomplete="username" spellcheck="false">
-    <label for="secretAccessKey">Secret access key</label><input id="secretAccessKey" type="password" autocomplete="current-password">
-    <label for="sessionToken">Session token (only for temporary keys)</label><input id="sessionToken" type="password" autocomplete="off">
+  app.innerHTML =
+    `<form class="card signin" id="signin"><h2>Operator sign-in</h2>
+    <p class="hint">Sign in with your ministry\u2019s operator keys (locally: <code>npx mx credentials ` +
+    `--json</code>, under <code>operators</code>). The keys decide which ministry\u2019s view you see.</p>
+    <label for="accessKeyId">Access key ID</label><input id="accessKeyId" autocomplete="username" ` +
+    `spellcheck="false">
+    <label for="secretAccessKey">Secret access key</label>` +
+    `<input id="secretAccessKey" type="password" autocomplete="current-password">
+    <label for="sessionToken">Session token (only for temporary keys)</label>` +
+    `<input id="sessionToken" type="password" autocomplete="off">
     <button class="primary" type="submit">Sign in</button><div id="signin-error"></div></form>`;
   document.getElementById('signin')!.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -318,7 +346,8 @@ function start(): void {
   }
   document.getElementById('nav')!.classList.remove('hidden');
   document.getElementById('who')!.innerHTML =
-    `<span>${esc(ministryName(session.ministry))} · operator</span> <button type="button" class="link" id="signout">Sign out</button>`;
+    `<span>${esc(ministryName(session.ministry))} · operator</span> <button type="button" class="link" ` +
+    `id="signout">Sign out</button>`;
   document.getElementById('signout')!.addEventListener('click', () => {
     session = undefined;
     sessionStorage.removeItem('mx-session');

@@ -87,7 +87,8 @@ export function topBreakdown(
 export function cutNote(cut: Breakdown['cut'], noun: string): string[] {
   return cut
     ? [
-        `Top ${cut.shown} of ${formatCount(cut.of)} ${noun}; the other ${formatCount(cut.otherParts)} are summed as “Other”.`,
+        `Top ${cut.shown} of ${formatCount(cut.of)} ${noun}; the other ${formatCount(cut.otherParts)} are summed ` +
+          `as “Other”.`,
       ]
     : [];
 }

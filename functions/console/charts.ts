@@ -72,17 +72,27 @@ export function chartHtml(spec: ChartSpec, index: number): string {
   const notes = spec.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('');
   const head = `<h3>${esc(spec.title)}</h3>${notes}`;
   if (isEmpty(spec))
-    return `<figure class="card chart" data-chart-title="${esc(spec.title)}">${head}<p class="empty">No ${esc(spec.title.toLowerCase())} in this period.</p></figure>`;
-  const header = `<tr><th scope="col">${esc(spec.categoryTitle)}</th>${spec.series.map((s) => `<th scope="col" class="num">${esc(s.label)}</th>`).join('')}</tr>`;
+    return (
+      `<figure class="card chart" data-chart-title="${esc(spec.title)}">` +
+      `${head}<p class="empty">No ${esc(spec.title.toLowerCase())} in this period.</p></figure>`
+    );
+  const header =
+    `<tr><th scope="col">${esc(spec.categoryTitle)}</th>` +
+    `${spec.series.map((s) => `<th scope="col" class="num">${esc(s.label)}</th>`).join('')}</tr>`;
   const rows = spec.categories
     .map(
       (category, i) =>
-        `<tr${i === spec.otherIndex ? ' class="other"' : ''}><th scope="row">${nameHtml(category)}</th>${spec.series.map((s) => `<td class="num">${formatCount(s.values[i] ?? 0)}</td>`).join('')}</tr>`,
+        `<tr${i === spec.otherIndex ? ' class="other"' : ''}><th scope="row">${nameHtml(category)}</th>` +
+        `${spec.series.map((s) => `<td class="num">${formatCount(s.values[i] ?? 0)}</td>`).join('')}</tr>`,
     )
     .join('');
-  return `<figure class="card chart${hasLongNames(spec) ? ' wide' : ''}" data-chart-title="${esc(spec.title)}">${head}
-    <div class="canvas-box" id="chart-box-${index}"><canvas id="chart-${index}" role="img" aria-label="${esc(`${spec.title}: ${spec.notes.join(' ')}`)}"></canvas></div>
-    <details class="figures"><summary>Figures</summary><div class="table-wrap"><table><thead>${header}</thead><tbody>${rows}</tbody></table></div></details></figure>`;
+  return (
+    `<figure class="card chart${hasLongNames(spec) ? ' wide' : ''}" data-chart-title="${esc(spec.title)}">${head}
+    <div class="canvas-box" id="chart-box-${index}"><canvas id="chart-${index}" role="img" aria-label="` +
+    `${esc(`${spec.title}: ${spec.notes.join(' ')}`)}"></canvas></div>
+    <details class="figures"><summary>Figures</summary><div class="table-wrap"><table><thead>` +
+    `${header}</thead><tbody>${rows}</tbody></table></div></details></figure>`
+  );
 }
 
 /** Draws the chart into the frame chartHtml made; nothing for an empty one. */

@@ -42,7 +42,9 @@ interface BreakdownOptions {
   readonly categoryTitle: string;
   readonly valueTitle: string;
   readonly coverage: string;
-  /** Counters kept per series (`"KZ-ALA-AIR entry"`): series key → its label. One series, the value title, by default. */
+  /**
+   * Counters kept per series (`"KZ-ALA-AIR entry"`): series key → its label. One series, the value title, by default.
+   */
   readonly series?: Readonly<Record<string, string>>;
 }
 

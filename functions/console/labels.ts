@@ -96,7 +96,9 @@ export type StateField = { [K in RecordKind]: keyof StateOf<K> & string }[Record
 /** The fields of a person's particulars, shown one by one. */
 type HolderField = 'surname' | 'givenNames' | 'birthDate' | 'sex';
 
-/** Every field's label, in the order a reader expects them: who, which document, what, where, when, and how it stands. */
+/**
+ * Every field's label, in the order a reader expects them: who, which document, what, where, when, and how it stands.
+ */
 export const FIELD_LABELS: Readonly<Record<StateField | HolderField, string>> = {
   person: 'Person',
   holder: 'Name',

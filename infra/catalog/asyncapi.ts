@@ -124,7 +124,9 @@ export function asyncApiDocument(catalog: Catalog, options: AsyncApiOptions): Js
     channels[key(event.detailType)] = {
       address: `${event.source}/${event.detailType}`,
       title: event.detailType,
-      description: `${event.description} EventBridge events on the ${catalog.busName} bus with source \`${event.source}\` and detail-type \`${event.detailType}\`.`,
+      description:
+        `${event.description} EventBridge events on the ${catalog.busName} bus with source \`${event.source}\` and ` +
+        `detail-type \`${event.detailType}\`.`,
       messages: Object.fromEntries(
         definitions.map((d) => [
           messageKey(event.detailType, d.schemaVersion),
@@ -144,9 +146,12 @@ export function asyncApiDocument(catalog: Catalog, options: AsyncApiOptions): Js
       title: 'migration-exchange',
       version: options.version,
       description:
-        'Events exchanged by Kazakhstan\u2019s migration agencies over one Amazon EventBridge bus: each agency publishes under its own source; ' +
-        'every subscription (rule \u2192 SQS queue with a dead-letter queue \u2192 Lambda) declares its legal basis and purpose; ' +
-        'registries and ministry views keep only the fields their declarations list. Generated from the platform\u2019s own declarations (`mx schemas export --format asyncapi`).',
+        'Events exchanged by Kazakhstan\u2019s migration agencies over one Amazon EventBridge bus: each agency ' +
+        'publishes under its own source; ' +
+        ('every subscription (rule \u2192 SQS queue with a dead-letter queue \u2192 Lambda) declares its legal ' +
+          'basis and purpose; ') +
+        ('registries and ministry views keep only the fields their declarations list. Generated from the ' +
+          'platform\u2019s own declarations (`mx schemas export --format asyncapi`).'),
       contact: options.contact,
       license: { name: options.license, url: `https://spdx.org/licenses/${options.license}.html` },
       tags: [
@@ -161,7 +166,9 @@ export function asyncApiDocument(catalog: Catalog, options: AsyncApiOptions): Js
         host: 'events.{region}.amazonaws.com',
         protocol: 'https',
         title: 'Amazon EventBridge',
-        description: `PutEvents on the ${catalog.busName} bus (the stack\u2019s EventBusName output), signed with SigV4 by an agency\u2019s publisher role.`,
+        description:
+          `PutEvents on the ${catalog.busName} bus (the stack\u2019s EventBusName output), signed with SigV4 by an ` +
+          `agency\u2019s publisher role.`,
         variables: { region: { default: 'us-east-1', description: 'The region the stack is deployed to' } },
         'x-eventbridge': { eventBusName: catalog.busName },
       },

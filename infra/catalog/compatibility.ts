@@ -69,7 +69,9 @@ export function compatibilityProblems({ definitions, fixtures, published }: Comp
     }
     for (const change of diffSchemas(frozen.schema, zodJsonSchema(definition.data, 'draft-07')).filter(isBreaking)) {
       problems.push(
-        `${name} changed since it was published: ${change.path} ${change.change} (breaks ${change.breaks.join(' and ')}); publish the change as v${definition.schemaVersion + 1} and keep v${definition.schemaVersion}`,
+        `${name} changed since it was published: ${change.path} ${change.change} (breaks ` +
+          `${change.breaks.join(' and ')}); publish the change as v${definition.schemaVersion + 1} and keep v` +
+          `${definition.schemaVersion}`,
       );
     }
   }
@@ -111,7 +113,8 @@ export function compatibilityProblems({ definitions, fixtures, published }: Comp
     const missing = [...fieldsOf(previous.schemaVersion)].filter((f) => !now.has(f));
     if (missing.length) {
       problems.push(
-        `${label(definition.detailType, definition.schemaVersion)} no longer gives consumers ${missing.join(', ')}, which they read from v${previous.schemaVersion}`,
+        `${label(definition.detailType, definition.schemaVersion)} no longer gives consumers ` +
+          `${missing.join(', ')}, which they read from v${previous.schemaVersion}`,
       );
     }
   }

@@ -110,7 +110,10 @@ function routesOf(topology: Topology): Route[] {
 /** Enums longer than this (regions, countries) add no variants: their values move the same counters. */
 const MAX_ENUM_VARIANTS = 8;
 
-/** The example, and the example with each other value of its small enum and boolean fields (top level) that still parses. */
+/**
+ * The example, and the example with each other value of its small enum and boolean fields
+ * (top level) that still parses.
+ */
 function variantsOf(definition: EventDefinition): unknown[] {
   const example = definition.example as Record<string, unknown>;
   const properties = (zodJsonSchema(definition.data, 'draft-07').properties ?? {}) as Record<
@@ -183,7 +186,10 @@ function counterFeeds(view: TableView): Map<string, CounterFeed[]> {
   );
 }
 
-/** A record's sort key as a template (`visa#<visaNumber>`), or the example's key where the key is computed (a year from a date). */
+/**
+ * A record's sort key as a template (`visa#<visaNumber>`), or the example's key where the key is
+ * computed (a year from a date).
+ */
 function keyOf(touch: RecordTouch, example: EventData): string {
   const placeholders = new Proxy(
     {},
@@ -294,7 +300,8 @@ export function buildCatalog(topology: Topology = TOPOLOGY): Catalog {
       source: definition.source,
       agency: { id: agency?.id ?? 'none', name: agency?.name ?? 'no agency publishes this source' },
       principal: agency
-        ? `the ${agency.id} publisher role: the bus policy lets it put events only with events:source ${agency.sources.join(' or ')}`
+        ? `the ${agency.id} publisher role: the bus policy lets it put events only with events:source ` +
+          `${agency.sources.join(' or ')}`
         : 'nobody',
       commands: commandsEmitting(definition),
       reactions: reactionsEmitting,
@@ -381,7 +388,8 @@ export function catalogProblems(topology: Topology = TOPOLOGY): string[] {
         if (!target) problems.push(`reactions of ${route.spec.name}: emits ${emitted}, which is not in the contract`);
         else if (!route.spec.publishes?.includes(target.source))
           problems.push(
-            `reactions of ${route.spec.name}: emits ${emitted} under ${target.source}, which the subscription may not publish`,
+            `reactions of ${route.spec.name}: emits ${emitted} under ${target.source}, which the subscription ` +
+              `may not publish`,
           );
       }
     }
@@ -393,12 +401,14 @@ export function catalogProblems(topology: Topology = TOPOLOGY): string[] {
       for (const emitted of command.emits) {
         if (!api?.publishes.includes(emitted.source))
           problems.push(
-            `command ${system}/${command.name} emits ${emitted.detailType} under ${emitted.source}, which the ${system} command API may not publish`,
+            `command ${system}/${command.name} emits ${emitted.detailType} under ${emitted.source}, which the ` +
+              `${system} command API may not publish`,
           );
         const agency = topology.agencies.find((a) => a.id === command.agency);
         if (!agency?.sources.includes(emitted.source))
           problems.push(
-            `command ${system}/${command.name} is issued by ${command.agency}, whose sources do not include ${emitted.source}`,
+            `command ${system}/${command.name} is issued by ${command.agency}, whose sources do not include ` +
+              `${emitted.source}`,
           );
       }
     }

@@ -101,13 +101,22 @@ function node(n: Node): string {
     const family = l.mono
       ? 'ui-monospace, SFMono-Regular, Menlo, monospace'
       : 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif';
-    return `<text x="${n.x + padding}" y="${(y - l.size * 0.3).toFixed(1)}" font-size="${l.size}" font-family="${family}"${l.weight ? ' font-weight="bold"' : ''} fill="${l.colour ?? COLOURS.ink}">${esc(fitWidth(l.text, l.size, n.w - 2 * padding, l.mono))}</text>`;
+    return (
+      `<text x="${n.x + padding}" y="${(y - l.size * 0.3).toFixed(1)}" font-size="${l.size}" font-family="${family}` +
+      `"${l.weight ? ' font-weight="bold"' : ''} fill="${l.colour ?? COLOURS.ink}">` +
+      `${esc(fitWidth(l.text, l.size, n.w - 2 * padding, l.mono))}</text>`
+    );
   });
-  return `<g data-node="${esc(n.id)}" data-kind="${n.kind}"><title>${esc(n.tooltip)}</title><rect x="${n.x}" y="${n.y}" width="${n.w}" height="${n.h}" rx="6" fill="${n.fill}" stroke="${n.stroke}" stroke-width="1.5"/>${texts.join('')}</g>`;
+  return (
+    `<g data-node="${esc(n.id)}" data-kind="${n.kind}"><title>${esc(n.tooltip)}</title>` +
+    `<rect x="${n.x}" y="${n.y}" width="${n.w}" height="${n.h}" rx="6" fill="${n.fill}" stroke="${n.stroke}" ` +
+    `stroke-width="1.5"/>${texts.join('')}</g>`
+  );
 }
 
 const arrow = (x1: number, y1: number, x2: number, y2: number, colour: string = COLOURS.muted) =>
-  `<line x1="${x1}" y1="${y1}" x2="${x2 - 2}" y2="${y2}" stroke="${colour}" stroke-width="1.5" marker-end="url(#mx-arrow)"/>`;
+  `<line x1="${x1}" y1="${y1}" x2="${x2 - 2}" y2="${y2}" stroke="${colour}" stroke-width="1.5" ` +
+  `marker-end="url(#mx-arrow)"/>`;
 
 const centre = (n: Pick<Node, 'y' | 'h'>) => n.y + n.h / 2;
 
@@ -116,7 +125,11 @@ function reactionText(system: string, reactions: readonly ReactionRef[]): string
   const byOutcome = new Map<string, string[]>();
   for (const r of reactions)
     byOutcome.set(r.emits.join(', '), [...(byOutcome.get(r.emits.join(', ')) ?? []), r.trigger]);
-  return `${system} reacts: ${[...byOutcome].map(([emits, triggers]) => `${triggers.join(', ')} \u2192 ${emits}`).join('; ')} (published as ${reactions[0]!.source})`;
+  return (
+    `${system} reacts: ` +
+    `${[...byOutcome].map(([emits, triggers]) => `${triggers.join(', ')} \u2192 ${emits}`).join('; ')} (published ` +
+    `as ${reactions[0]!.source})`
+  );
 }
 
 /** The exchange as an SVG document, drawn from the topology and the catalog built from it. */
@@ -159,7 +172,9 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
       { text: 'EventBridge', size: 13, weight: 'bold', colour: '#ffffff' },
       { text: 'bus', size: 13, weight: 'bold', colour: '#ffffff' },
     ],
-    tooltip: `The ${topology.busName} event bus: each agency may put events only under its own sources; one rule per subscription`,
+    tooltip:
+      `The ${topology.busName} event bus: each agency may put events only under its own sources; one rule per ` +
+      `subscription`,
     fill: COLOURS.ink,
     stroke: COLOURS.ink,
   };
@@ -178,7 +193,9 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
         { text: `receives ${types.length} detail-types \u00b7 batches of ${spec.delivery.batchSize}`, size: 12 },
         { text: spec.legalBasis.article, size: 12, colour: COLOURS.muted },
       ],
-      tooltip: `${spec.name}: ${spec.description}\nReceives: ${types.map((t) => t.detailType).join(', ')}\nLegal basis: ${spec.legalBasis.act}, ${spec.legalBasis.article}\nPurpose: ${spec.purpose}`,
+      tooltip:
+        `${spec.name}: ${spec.description}\nReceives: ${types.map((t) => t.detailType).join(', ')}\nLegal basis: ` +
+        `${spec.legalBasis.act}, ${spec.legalBasis.article}\nPurpose: ${spec.purpose}`,
       ...COLOURS.subscription,
     };
   });
@@ -217,7 +234,8 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
     edges.push(arrow(n.x + n.w, centre(n), tableNodes[i]!.x, centre(n)));
   });
 
-  // Reactions: from the registry's right edge, up a lane on the right, across the top, down a lane on the left, into the source.
+  // Reactions: from the registry's right edge, up a lane on the right, across the top, down a
+  // lane on the left, into the source.
   const bySystem = new Map<string, ReactionRef[]>();
   for (const reaction of catalog.events.flatMap((e) => e.triggers))
     bySystem.set(reaction.system, [...(bySystem.get(reaction.system) ?? []), reaction]);
@@ -242,8 +260,11 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
       .join(' ');
     const label = reactionText(system, reactions);
     lanes.push(
-      `<g data-reaction="${esc(system)}"><title>${esc(label)}</title><polyline points="${points}" fill="none" stroke="${COLOURS.reaction}" stroke-width="1.5" stroke-dasharray="6 4" marker-end="url(#mx-arrow-reaction)"/>` +
-        `<text x="${left + 12}" y="${top - 5}" font-size="12" font-family="system-ui, sans-serif" fill="${COLOURS.reaction}">${esc(fitWidth(label, 12, right - left - 24))}</text></g>`,
+      `<g data-reaction="${esc(system)}"><title>${esc(label)}</title>` +
+        `<polyline points="${points}" fill="none" stroke="${COLOURS.reaction}" stroke-width="1.5" ` +
+        `stroke-dasharray="6 4" marker-end="url(#mx-arrow-reaction)"/>` +
+        (`<text x="${left + 12}" y="${top - 5}" font-size="12" font-family="system-ui, sans-serif" fill="` +
+          `${COLOURS.reaction}">${esc(fitWidth(label, 12, right - left - 24))}</text></g>`),
     );
   });
 
@@ -256,16 +277,22 @@ export function exchangeDiagram(topology: Topology, catalog: Catalog): string {
   const header = titles
     .map(
       ([x, text]) =>
-        `<text x="${x}" y="${TOP - 14}" font-size="13" font-weight="bold" font-family="system-ui, sans-serif" fill="${COLOURS.muted}">${esc(text)}</text>`,
+        `<text x="${x}" y="${TOP - 14}" font-size="13" font-weight="bold" font-family="system-ui, sans-serif" ` +
+        `fill="${COLOURS.muted}">${esc(text)}</text>`,
     )
     .join('');
   const markers =
-    `<defs><marker id="mx-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${COLOURS.muted}"/></marker>` +
-    `<marker id="mx-arrow-reaction" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${COLOURS.reaction}"/></marker></defs>`;
+    `<defs><marker id="mx-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" ` +
+    `orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${COLOURS.muted}"/></marker>` +
+    (`<marker id="mx-arrow-reaction" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" ` +
+      `orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${COLOURS.reaction}"/></marker></defs>`);
   const nodes = [...sourceNodes, busNode, ...subscriptionNodes, ...tableNodes].map(node).join('');
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${DIAGRAM_WIDTH} ${height}" width="${DIAGRAM_WIDTH}" height="${height}" role="img" aria-labelledby="mx-exchange-title">` +
-    `<title id="mx-exchange-title">The exchange: ${sources.length} sources publish to the ${esc(topology.busName)} bus; ${subscriptions.length} subscriptions feed their tables; ${bySystem.size} systems react</title>` +
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${DIAGRAM_WIDTH} ${height}" width="${DIAGRAM_WIDTH}" ` +
+    `height="${height}" role="img" aria-labelledby="mx-exchange-title">` +
+    (`<title id="mx-exchange-title">The exchange: ${sources.length} sources publish to the ` +
+      `${esc(topology.busName)} bus; ${subscriptions.length} subscriptions feed their tables; ${bySystem.size} ` +
+      `systems react</title>`) +
     `${markers}${header}${lanes.join('')}${edges.join('')}${nodes}</svg>`
   );
 }

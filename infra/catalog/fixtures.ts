@@ -37,7 +37,10 @@ const MAX_ENUM_FIXTURES = 8;
 /** A citizen's IIN with a valid check digit (the contract's own example IIN). */
 const EXAMPLE_IIN = '900101300017';
 
-/** The example without its optional top-level fields (nested objects stay whole: a person needs one of their optional ids). */
+/**
+ * The example without its optional top-level fields (nested objects stay whole: a person
+ * needs one of their optional ids).
+ */
 function withoutOptional(value: Record<string, unknown>, schema: JsonSchema): Record<string, unknown> {
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   return Object.fromEntries(Object.entries(value).filter(([field]) => required.has(field)));

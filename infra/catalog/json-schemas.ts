@@ -14,7 +14,8 @@ export type JsonSchema = Record<string, unknown>;
 
 /** The zod schema of `detail.data` (or `detail`) as JSON Schema: what a producer must send. */
 export function zodJsonSchema(schema: z.ZodType, dialect: SchemaDialect): JsonSchema {
-  // io 'input': what producers write (before zod's transforms); refinements JSON Schema cannot say are listed as rules instead.
+  // io 'input': what producers write (before zod's transforms); refinements JSON Schema cannot
+  // say are listed as rules instead.
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',

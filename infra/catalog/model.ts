@@ -106,7 +106,10 @@ export interface Reception {
   readonly records: readonly RecordEffect[];
   /** Kinds of record the event touches that this table keeps nothing of. */
   readonly kindsNotKept: readonly string[];
-  /** Counters its records move in this table (all variants of the example: both directions of a crossing, each kind of permit). */
+  /**
+   * Counters its records move in this table (all variants of the example: both directions of a
+   * crossing, each kind of permit).
+   */
   readonly counters: readonly CounterFeed[];
   /** Reactions this subscription runs for it. */
   readonly reactions: readonly ReactionRef[];

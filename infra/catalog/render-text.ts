@@ -68,7 +68,8 @@ export function renderEvent(event: CatalogEvent): string {
 
   out.push(heading(`Schema: detail.data (v${latest.schemaVersion})`), schemaSection(latest));
   out.push(
-    `  Every event also carries detail.meta: eventId, schemaVersion ${latest.schemaVersion}, occurredAt, correlationId, optional causationId and subject.`,
+    `  Every event also carries detail.meta: eventId, schemaVersion ${latest.schemaVersion}, occurredAt, ` +
+      `correlationId, optional causationId and subject.`,
   );
 
   out.push(heading('Published by'));
@@ -107,7 +108,10 @@ export function renderEvent(event: CatalogEvent): string {
 }
 
 export function renderIndex(events: readonly CatalogEvent[]): string {
-  return `${table([['detail-type', 'source', 'v', 'description'], ...events.map((e) => [e.detailType, e.source, String(e.latestVersion), e.description])], '')}\n`;
+  return (
+    `${table([['detail-type', 'source', 'v', 'description'], ...events.map((e) => [e.detailType, e.source, String(e.latestVersion), e.description])], '')}` +
+    `\n`
+  );
 }
 
 export function renderDiff(title: string, changes: readonly SchemaChange[]): string {

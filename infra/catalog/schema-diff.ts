@@ -46,7 +46,9 @@ const boundText = (bound: Bound, side: 'min' | 'max') =>
     ? 'none'
     : `${side === 'min' ? (bound.exclusive ? '>' : '>=') : bound.exclusive ? '<' : '<='} ${bound.value}`;
 
-/** Whether bound `b` admits everything `a` admits (is at least as loose), for a lower (`min`) or upper (`max`) bound. */
+/**
+ * Whether bound `b` admits everything `a` admits (is at least as loose), for a lower (`min`) or upper (`max`) bound.
+ */
 function looser(a: Bound, b: Bound, side: 'min' | 'max'): boolean {
   if (b === undefined) return true;
   if (a === undefined) return false;

@@ -14,7 +14,8 @@ export async function queryView(
   const keys = connection.credentials.operators[ministry];
   if (!keys)
     throw new CliError(
-      `unknown ministry ${JSON.stringify(ministry)}; ministries: ${Object.keys(connection.credentials.operators).join(', ')}`,
+      `unknown ministry ${JSON.stringify(ministry)}; ministries: ` +
+        `${Object.keys(connection.credentials.operators).join(', ')}`,
     );
   const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
   const url = `${connection.endpoint}/api/views/${ministry}/${resource}${query.size ? `?${query}` : ''}`;

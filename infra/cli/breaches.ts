@@ -67,12 +67,15 @@ export async function breaches(opts: BreachesOptions): Promise<void> {
   );
   if (opts.json) return printJson(result);
   process.stdout.write(
-    `${result.count} breach(es)${result.count > result.breaches.length ? `, newest ${result.breaches.length} shown` : ''}\n`,
+    `${result.count} breach(es)` +
+      `${result.count > result.breaches.length ? `, newest ${result.breaches.length} shown` : ''}\n`,
   );
   printTable(
     result.breaches.map((b) => ({
       ...b,
-      problem: `${b.issues[0] ? `${b.issues[0].path}: ${b.issues[0].message}` : ''}${b.issueCount > 1 ? ` (+${b.issueCount - 1} more)` : ''}`,
+      problem:
+        `${b.issues[0] ? `${b.issues[0].path}: ${b.issues[0].message}` : ''}` +
+        `${b.issueCount > 1 ? ` (+${b.issueCount - 1} more)` : ''}`,
     })),
     ['receivedAt', 'source', 'detailType', 'breach', 'eventId', 'problem'],
   );

@@ -10,7 +10,8 @@ export function registerCatalogCommand(program: Command): void {
   program
     .command('catalog')
     .description(
-      'the event catalog: every event, or everything about one (schema, publishers, subscriptions, legal bases, what each registry and view keeps, counters, reactions, versions)',
+      'the event catalog: every event, or everything about one (schema, publishers, subscriptions, legal bases, ' +
+        'what each registry and view keeps, counters, reactions, versions)',
     )
     .argument('[detailType]', 'an event\u2019s detail-type (case does not matter)')
     .option('--json', 'print JSON')
@@ -35,7 +36,8 @@ export function registerCatalogCommand(program: Command): void {
       const event = catalog.events.find((e) => e.detailType.toLowerCase() === detailType.toLowerCase());
       if (!event)
         throw new CliError(
-          `unknown detail-type ${JSON.stringify(detailType)}; known: ${catalog.events.map((e) => e.detailType).join(', ')}`,
+          `unknown detail-type ${JSON.stringify(detailType)}; known: ` +
+            `${catalog.events.map((e) => e.detailType).join(', ')}`,
         );
       if (opts.json) return printJson(event);
       process.stdout.write(renderEvent(event));

@@ -14,7 +14,9 @@ export interface ControlOptions {
   json?: boolean;
 }
 
-/** `mx cloud status` exits with this when no cloud serves the data dir (as `systemctl status` does for a stopped unit). */
+/**
+ * `mx cloud status` exits with this when no cloud serves the data dir (as `systemctl status` does for a stopped unit).
+ */
 export const NOT_RUNNING_EXIT_CODE = 3;
 
 interface QueueSummary {
@@ -30,7 +32,9 @@ function duration(seconds: number): string {
   return h ? `${h} h ${m} min` : m ? `${m} min ${s} s` : `${s} s`;
 }
 
-/** Queue depths and the DynamoDB backend, read as the platform (an unsigned caller learns only that the cloud is alive). */
+/**
+ * Queue depths and the DynamoDB backend, read as the platform (an unsigned caller learns only that the cloud is alive).
+ */
 async function queueSummary(dataDir: string, endpoint: string): Promise<QueueSummary | undefined> {
   const credentials = await readCredentials(dataDir).catch(() => undefined);
   if (!credentials) return undefined;
@@ -40,7 +44,8 @@ async function queueSummary(dataDir: string, endpoint: string): Promise<QueueSum
 
 function notAnswering(dataDir: string, file: CloudFile): CliError {
   return new CliError(
-    `process ${file.pid} holds ${dataDir} (its cloud.json) but no cloud answers at ${file.endpoint}: if it is a hung cloud, \`kill ${file.pid}\``,
+    `process ${file.pid} holds ${dataDir} (its cloud.json) but no cloud answers at ${file.endpoint}: if it is a ` +
+      `hung cloud, \`kill ${file.pid}\``,
   );
 }
 
@@ -54,7 +59,9 @@ export async function status(opts: ControlOptions): Promise<void> {
     process.exitCode = NOT_RUNNING_EXIT_CODE;
     if (opts.json) return printJson({ running: false, dataDir, ...(elsewhere ? { answeringAt: endpoint } : {}) });
     process.stdout.write(
-      `no cloud is running on ${dataDir}${elsewhere ? `; a cloud answers at ${endpoint} (on another data dir: pass --data-dir)` : ': start it with `npm start`'}\n`,
+      `no cloud is running on ${dataDir}` +
+        `${elsewhere ? `; a cloud answers at ${endpoint} (on another data dir: pass --data-dir)` : ': start it with `npm start`'}` +
+        `\n`,
     );
     return;
   }
@@ -105,14 +112,16 @@ export async function stop(opts: ControlOptions & { timeout: string }): Promise<
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return stopped(opts, dataDir, file, started);
     throw new CliError(
-      `cannot signal process ${file.pid} (the cloud at ${file.endpoint}): ${(error as NodeJS.ErrnoException).code === 'EPERM' ? 'it belongs to another user' : (error as Error).message}`,
+      `cannot signal process ${file.pid} (the cloud at ${file.endpoint}): ` +
+        `${(error as NodeJS.ErrnoException).code === 'EPERM' ? 'it belongs to another user' : (error as Error).message}`,
     );
   }
   // It finishes the deliveries in flight and closes its databases before it exits.
   while (isAlive(file.pid)) {
     if (Date.now() - started > timeoutSeconds * 1000) {
       throw new CliError(
-        `the cloud at ${file.endpoint} (pid ${file.pid}) is still shutting down after ${timeoutSeconds} s; wait, or \`kill -9 ${file.pid}\` (nothing it acknowledged is lost)`,
+        `the cloud at ${file.endpoint} (pid ${file.pid}) is still shutting down after ${timeoutSeconds} s; wait, ` +
+          `or \`kill -9 ${file.pid}\` (nothing it acknowledged is lost)`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -50,7 +50,8 @@ export async function start(opts: StartOptions): Promise<void> {
     `migration-exchange local cloud ready\n` +
       `  endpoint  ${instance.endpoint}\n` +
       `  data dir  ${dataDir}${opts.inMemory ? ' (in-memory queues and tables)' : ''}\n` +
-      `  pid       ${process.pid} (stop: npx mx cloud stop${opts.dataDir ? ` --data-dir ${dataDir}` : ''}, or Ctrl-C)\n` +
+      (`  pid       ${process.pid} (stop: npx mx cloud stop${opts.dataDir ? ` --data-dir ${dataDir}` : ''}, or ` +
+        `Ctrl-C)\n`) +
       `  export AWS_ENDPOINT_URL=${instance.endpoint}\n` +
       `  credentials: npx mx credentials --json\n`,
   );

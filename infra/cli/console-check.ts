@@ -54,7 +54,8 @@ export async function checkConsole(base: string, options: { timeoutMs?: number }
     throw new CliError(`the console at ${url} answered ${contentType || 'no content-type'}, not text/html`);
   if (!/\b(default|script)-src\b/.test(contentSecurityPolicy)) {
     throw new CliError(
-      `the console at ${url} answered without a Content-Security-Policy${contentSecurityPolicy ? ` naming its sources (got ${JSON.stringify(contentSecurityPolicy.slice(0, 80))})` : ''}`,
+      `the console at ${url} answered without a Content-Security-Policy` +
+        `${contentSecurityPolicy ? ` naming its sources (got ${JSON.stringify(contentSecurityPolicy.slice(0, 80))})` : ''}`,
     );
   }
   return { url, status: response.status, contentType, contentSecurityPolicy };

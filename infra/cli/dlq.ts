@@ -1,4 +1,7 @@
-/** `mx dlq list` and `mx dlq redrive`: the dead-letter queues, read and redriven with the platform's keys over SQS's own API, as on AWS. */
+/**
+ * `mx dlq list` and `mx dlq redrive`: the dead-letter queues, read and redriven with the platform's keys
+ * over SQS's own API, as on AWS.
+ */
 import {
   GetQueueAttributesCommand,
   ListQueuesCommand,

@@ -29,7 +29,8 @@ function printProofCheck(result: ProofCheck): void {
   if (result.ok && result.established) {
     const e = result.established;
     process.stdout.write(
-      `\nThe ${e.log} (${e.origin}) holds this row at leaf ${e.leafIndex} of the ${e.treeSize} it signed at ${e.signedAt}.${result.keyPinned ? '' : ' (Key not pinned: pass --vkey to trust it.)'}\n`,
+      `\nThe ${e.log} (${e.origin}) holds this row at leaf ${e.leafIndex} of the ${e.treeSize} it signed at ` +
+        `${e.signedAt}.${result.keyPinned ? '' : ' (Key not pinned: pass --vkey to trust it.)'}\n`,
     );
   }
 }
@@ -77,7 +78,9 @@ function registerProve(log: Command, name: 'prove' | 'receipt', description: str
         await writeFile(opts.out, text);
         const row = proof.row as Record<string, { S?: string }>;
         process.stdout.write(
-          `${name === 'receipt' ? 'receipt' : 'proof'} for ${row.source?.S} ${row.eventId?.S} (${row.detailType?.S}, received ${row.time?.S}): leaf ${proof.leafIndex} of ${proof.treeSize}, written to ${opts.out}\ncheck it anywhere with: npx mx log check-proof ${opts.out} --vkey '${proof.vkey}'\n`,
+          `${name === 'receipt' ? 'receipt' : 'proof'} for ${row.source?.S} ${row.eventId?.S} (` +
+            `${row.detailType?.S}, received ${row.time?.S}): leaf ${proof.leafIndex} of ${proof.treeSize}, written ` +
+            `to ${opts.out}\ncheck it anywhere with: npx mx log check-proof ${opts.out} --vkey '${proof.vkey}'\n`,
         );
       });
     },
@@ -95,7 +98,8 @@ export function registerLogCommands(program: Command): void {
     log
       .command('verify')
       .description(
-        'recompute each log\u2019s Merkle tree from its rows, check every signed checkpoint, and name the first row that does not fit',
+        'recompute each log\u2019s Merkle tree from its rows, check every signed checkpoint, and name the first ' +
+          'row that does not fit',
       )
       .option('--log <name>', `only this log (${LOGS.join(', ')})`)
       .option('--vkey <vkey>', 'a verifier key to pin (repeat for each log; default: the data dir\u2019s)', collect)
@@ -132,7 +136,8 @@ export function registerLogCommands(program: Command): void {
   log
     .command('check-proof <file>')
     .description(
-      'check a proof or receipt file offline: needs neither the cloud nor credentials, only the log\u2019s published key',
+      'check a proof or receipt file offline: needs neither the cloud nor credentials, only the log\u2019s ' +
+        'published key',
     )
     .option(
       '--vkey <vkey>',

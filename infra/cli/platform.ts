@@ -87,7 +87,8 @@ export async function trace(opts: PersonCommandOptions): Promise<void> {
     for (const e of trail) {
       const cause = e.causationId ? `  \u2190 caused by ${e.causationId}` : '';
       process.stdout.write(
-        `${e.occurredAt}  ${e.type.padEnd(30)} ${e.source.padEnd(26)} ${e.eventId}${cause}\n${e.views.map((v) => `    ${v}\n`).join('')}`,
+        `${e.occurredAt}  ${e.type.padEnd(30)} ${e.source.padEnd(26)} ${e.eventId}${cause}\n` +
+          `${e.views.map((v) => `    ${v}\n`).join('')}`,
       );
     }
   });

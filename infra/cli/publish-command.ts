@@ -8,7 +8,8 @@ export function registerPublishCommand(program: Command): void {
     program
       .command('publish')
       .description(
-        'publish PutEvents entries (one JSON object, a JSON array, or NDJSON) as an agency; prints every entry\u2019s result',
+        'publish PutEvents entries (one JSON object, a JSON array, or NDJSON) as an agency; prints every ' +
+          'entry\u2019s result',
       )
       .argument('<file>', 'file with entries, or - for stdin')
       .requiredOption(

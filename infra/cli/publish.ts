@@ -1,4 +1,6 @@
-/** `mx publish`: PutEvents entries from a file or stdin, checked against the contract first, sent with an agency's keys. */
+/**
+ * `mx publish`: PutEvents entries from a file or stdin, checked against the contract first, sent with an agency's keys.
+ */
 import { readFile } from 'node:fs/promises';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { putEntries } from '../../functions/lib/publisher.ts';

@@ -8,7 +8,8 @@ export function registerReplayCommand(program: Command): void {
     program
       .command('replay')
       .description(
-        'rebuild a ministry\u2019s view from the exchange log into a fresh table, check it equals the live one, switch to it and remove the table it replaced',
+        'rebuild a ministry\u2019s view from the exchange log into a fresh table, check it equals the live one, ' +
+          'switch to it and remove the table it replaced',
       )
       .argument('<ministry>', MINISTRIES.join(' | '))
       .option('--keep-previous', 'keep the replaced table (default: remove it once switched)')

@@ -106,7 +106,8 @@ async function rebuild(
     const show = (folded: number) => {
       const day = seen.day ? days.indexOf(seen.day) + 1 : 0;
       progress.update(
-        `replaying: day ${day} of ${days.length}${seen.day ? ` (${seen.day})` : ''}, ${count(seen.read)} logged event(s) read, ${count(folded)} folded`,
+        `replaying: day ${day} of ${days.length}${seen.day ? ` (${seen.day})` : ''}, ${count(seen.read)} logged ` +
+          `event(s) read, ${count(folded)} folded`,
       );
     };
     const replayed = await replayInto(
@@ -119,12 +120,14 @@ async function rebuild(
       show,
     );
     progress.note(
-      `replayed ${count(replayed)} of ${count(seen.read)} logged event(s) over ${days.length} day(s); comparing ${fresh} with ${live}`,
+      `replayed ${count(replayed)} of ${count(seen.read)} logged event(s) over ${days.length} day(s); comparing ` +
+        `${fresh} with ${live}`,
     );
     const diff = await differences(client, live, fresh);
     if (diff.length > 0) {
       throw new CliError(
-        `the rebuilt ${fresh} differs from the live ${live} in ${diff.length} record(s), e.g. ${diff.slice(0, 3).join('; ')}; not switching (is the exchange still settling?)`,
+        `the rebuilt ${fresh} differs from the live ${live} in ${diff.length} record(s), e.g. ` +
+          `${diff.slice(0, 3).join('; ')}; not switching (is the exchange still settling?)`,
       );
     }
     const response = await signedFetch(`${connection.endpoint}/_mx/admin/tables`, {
@@ -137,7 +140,8 @@ async function rebuild(
     if (!response.ok) throw new CliError(`switching to ${fresh} failed: ${response.status} ${await response.text()}`);
     switched = true;
     progress.note(`identical; the ${ministry} view now reads and writes ${fresh}`);
-    // Events that arrived while rebuilding: fold them in again (idempotent) now that the projector writes to the new table.
+    // Events that arrived while rebuilding: fold them in again (idempotent) now that the
+    // projector writes to the new table.
     const tail = await replayInto(
       client,
       fresh,
@@ -219,7 +223,8 @@ export async function replay(ministryArg: string, opts: ReplayOptions): Promise<
       const result = await rebuild(connection, raw, documentClient(raw), ministry, opts, new Progress());
       if (opts.json) return printJson(result);
       process.stdout.write(
-        `rebuilt the ${ministry} view from ${result.eventsReplayed} logged events into ${result.table}; identical to ${result.previousTable}; switched` +
+        `rebuilt the ${ministry} view from ${result.eventsReplayed} logged events into ${result.table}; ` +
+          `identical to ${result.previousTable}; switched` +
           `${result.removedTable ? `; removed ${result.removedTable}` : `; kept ${result.previousTable}`}\n`,
       );
     } finally {

@@ -58,7 +58,8 @@ async function exportSchemas(opts: ExportOptions): Promise<void> {
         eventEnvelopeSchema(definition, 'draft-04'),
       );
     process.stderr.write(
-      `wrote ${CATALOG.length} JSON Schema draft-04 files (EventBridge schema registry, JSONSchemaDraft4) to ${path.resolve(opts.out)}\n`,
+      `wrote ${CATALOG.length} JSON Schema draft-04 files (EventBridge schema registry, JSONSchemaDraft4) to ` +
+        `${path.resolve(opts.out)}\n`,
     );
     return;
   }
@@ -75,7 +76,8 @@ function definitionFor(detailType: string, version: string): EventDefinition {
   const found = definitions.find((d) => d.schemaVersion === n);
   if (!found)
     throw new CliError(
-      `${detailType} has no schema version ${JSON.stringify(version)}; versions: ${definitions.map((d) => `v${d.schemaVersion}`).join(', ')} (or give a JSON Schema file)`,
+      `${detailType} has no schema version ${JSON.stringify(version)}; versions: ` +
+        `${definitions.map((d) => `v${d.schemaVersion}`).join(', ')} (or give a JSON Schema file)`,
     );
   return found;
 }
@@ -96,7 +98,8 @@ async function dataSchema(
     text = await readFile(version, 'utf8');
   } catch (error) {
     throw new CliError(
-      `${JSON.stringify(version)} is neither a schema version (1, v2) nor a readable JSON Schema file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `${JSON.stringify(version)} is neither a schema version (1, v2) nor a readable JSON Schema file: ` +
+        `${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
   try {
@@ -139,7 +142,8 @@ export function registerSchemasCommands(program: Command): void {
   schemas
     .command('export')
     .description(
-      'json-schema: one JSON Schema file per event version (a directory); asyncapi: one AsyncAPI 3.1 document for the exchange (a file); eventbridge: draft-04 schemas as the schema registry takes them (a directory)',
+      'json-schema: one JSON Schema file per event version (a directory); asyncapi: one AsyncAPI 3.1 document ' +
+        'for the exchange (a file); eventbridge: draft-04 schemas as the schema registry takes them (a directory)',
     )
     .requiredOption(
       '--out <path>',
@@ -154,7 +158,8 @@ export function registerSchemasCommands(program: Command): void {
   schemas
     .command('diff')
     .description(
-      'what changed between two versions of an event\u2019s data schema, and what breaks producers (old events refused) or consumers (new values they do not expect)',
+      'what changed between two versions of an event\u2019s data schema, and what breaks producers (old events ' +
+        'refused) or consumers (new values they do not expect)',
     )
     .argument('<detailType>', 'the event')
     .argument('<from>', 'a schema version (1, v1) or a JSON Schema file')
@@ -183,7 +188,8 @@ export function registerSchemasCommands(program: Command): void {
   schemas
     .command('fixtures')
     .description(
-      'freeze each published schema version: its data schema and example events, under <out>/<detail-type>/v<n>/ (existing files are never overwritten)',
+      'freeze each published schema version: its data schema and example events, under <out>/<detail-type>/v<n>/ ' +
+        '(existing files are never overwritten)',
     )
     .requiredOption('--out <dir>', 'fixture root, e.g. test/fixtures/events')
     .action(async (opts: { out: string }) => {

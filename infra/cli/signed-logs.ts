@@ -90,7 +90,8 @@ export async function openSignedLogs(opts: {
       const v = verifiers.get(log);
       if (!v)
         throw new CliError(
-          `no trusted key for the ${log}: pass --vkey with its verifier key (${health.transparency!.logs[log].origin}+…)`,
+          `no trusted key for the ${log}: pass --vkey with its verifier key (` +
+            `${health.transparency!.logs[log].origin}+…)`,
         );
       return v;
     },

@@ -7,7 +7,8 @@ export function registerSimulateCommand(program: Command): void {
     program
       .command('simulate')
       .description(
-        'drive the agency systems through a year of officials\u2019 commands, calibrated to the seed\u2019s 2021 figures',
+        'drive the agency systems through a year of officials\u2019 commands, calibrated to the seed\u2019s 2021 ' +
+          'figures',
       )
       .requiredOption('--year <YYYY>', 'the year to simulate (2021 is calibrated)')
       .option('--scale <fraction>', 'fraction of the real volume, in (0, 1]', '1')

@@ -1,4 +1,6 @@
-/** `mx simulate`: a year of officials' commands through the command APIs, deterministic for a seed (infra/simulator). */
+/**
+ * `mx simulate`: a year of officials' commands through the command APIs, deterministic for a seed (infra/simulator).
+ */
 import { Presets, SingleBar } from 'cli-progress';
 import { answers } from '../local/cloud-file.ts';
 import { planYear } from '../simulator/plan.ts';
@@ -81,12 +83,15 @@ export async function simulate(opts: SimulateOptions): Promise<void> {
   if (opts.json) return printJson(result);
   process.stdout.write(
     `simulated ${year} at scale ${scale} (seed ${seed}) in ${summary.seconds} s\n` +
-      `  commands: ${summary.commands.sent} sent, ${summary.commands.accepted} accepted, ${summary.commands.refused} refused\n` +
+      (`  commands: ${summary.commands.sent} sent, ${summary.commands.accepted} accepted, ` +
+        `${summary.commands.refused} refused\n`) +
       `  events produced by commands: ${summary.events.produced}\n` +
       Object.entries(summary.commands.refusals)
         .map(([k, v]) => `  refused ${k}: ${v}\n`)
         .join('') +
-      `  targets: ${plan.targets.qandasGranted} qandas (${plan.targets.qandasGrantedInQuota} in quota of ${plan.targets.qandasQuota}), ` +
-      `${plan.targets.leaActive} LEA permits active on ${plan.targets.leaActiveOn}, ${plan.targets.offences} offences, ${plan.targets.deportations} deportations\n`,
+      (`  targets: ${plan.targets.qandasGranted} qandas (${plan.targets.qandasGrantedInQuota} in quota of ` +
+        `${plan.targets.qandasQuota}), `) +
+      (`${plan.targets.leaActive} LEA permits active on ${plan.targets.leaActiveOn}, ${plan.targets.offences} ` +
+        `offences, ${plan.targets.deportations} deportations\n`),
   );
 }

@@ -8,7 +8,8 @@ export function registerSmokeCommand(program: Command): void {
     program
       .command('smoke')
       .description(
-        'publish one event per agency and wait until each ministry\u2019s view shows it (AWS, LocalStack or the local cloud)',
+        'publish one event per agency and wait until each ministry\u2019s view shows it (AWS, LocalStack or the ' +
+          'local cloud)',
       )
       .option(
         '--api <url>',
@@ -20,7 +21,8 @@ export function registerSmokeCommand(program: Command): void {
       )
       .option(
         '--default-credentials',
-        'sign everything as the one principal the AWS SDK finds (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, AWS_PROFILE, SSO, instance role)',
+        'sign everything as the one principal the AWS SDK finds ' +
+          '(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, AWS_PROFILE, SSO, instance role)',
       )
       .option(
         '--region <region>',
@@ -32,7 +34,8 @@ export function registerSmokeCommand(program: Command): void {
       )
       .option(
         '--console <url>',
-        'operator console to check (GET / answers 200 text/html with a CSP): on AWS the ConsoleUrl stack output (default on the local cloud: the endpoint)',
+        'operator console to check (GET / answers 200 text/html with a CSP): on AWS the ConsoleUrl stack output ' +
+          '(default on the local cloud: the endpoint)',
       )
       .option('--timeout <seconds>', 'how long to wait for the views', '60')
       .option('--json', 'print JSON'),

@@ -1,4 +1,7 @@
-/** `mx smoke`: one event per agency, published and seen in each ministry's view, on the local cloud or a deployment (AWS, LocalStack). */
+/**
+ * `mx smoke`: one event per agency, published and seen in each ministry's view, on the local cloud or
+ * a deployment (AWS, LocalStack).
+ */
 
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -159,7 +162,8 @@ export async function smoke(opts: SmokeOptions): Promise<void> {
         if (isUnreachable(error))
           throw unreachable(error, local, identities.endpoint ?? `EventBridge in ${identities.region}`);
         throw new CliError(
-          `${check.agency} could not publish to the bus ${bus}: ${error.name}: ${error.message}${local ? '' : ' (on a deployment, --bus is the EventBusName stack output)'}`,
+          `${check.agency} could not publish to the bus ${bus}: ${error.name}: ${error.message}` +
+            `${local ? '' : ' (on a deployment, --bus is the EventBusName stack output)'}`,
         );
       })
       .finally(() => client.destroy());
@@ -191,7 +195,8 @@ export async function smoke(opts: SmokeOptions): Promise<void> {
       millis: Date.now() - started,
     });
   }
-  // On AWS every table's TTL removes the smoke records within a day; the local cloud's DynamoDB has no TTL, so clean up now.
+  // On AWS every table's TTL removes the smoke records within a day; the local cloud's
+  // DynamoDB has no TTL, so clean up now.
   const removed = local
     ? await cleanUpSmoke(
         local,
@@ -216,7 +221,8 @@ export async function smoke(opts: SmokeOptions): Promise<void> {
     });
   process.stdout.write(
     consoleAnswer
-      ? `ok  console          ${consoleAnswer.url} answers ${consoleAnswer.contentType} with a Content-Security-Policy\n`
+      ? `ok  console          ${consoleAnswer.url} answers ${consoleAnswer.contentType} with a ` +
+          `Content-Security-Policy\n`
       : 'console not checked: pass --console <ConsoleUrl stack output>\n',
   );
   for (const r of results)

@@ -10,7 +10,8 @@ export function registerViewCommands(program: Command): void {
       program
         .command('view')
         .description(
-          'read a ministry\u2019s view as its operator, through the query API: stats, a person\u2019s dossier, or its lineage (a table; --json for the API\u2019s JSON)',
+          'read a ministry\u2019s view as its operator, through the query API: stats, a person\u2019s dossier, ' +
+            'or its lineage (a table; --json for the API\u2019s JSON)',
         )
         .argument('<ministry>', MINISTRIES.join(' | '))
         .argument('<what>', 'stats | person | lineage')

@@ -107,13 +107,18 @@ function layOut(lines: readonly Line[]): string {
 export function renderStats(stats: JsonObject): string {
   const { ministry, period, ...figures } = stats;
   const p = isObject(period) ? period : {};
-  const heading = `${String(ministry ?? '')} view, ${String(p.from ?? '?')} to ${String(p.to ?? '?')} (in force on ${String(p.asOf ?? '?')})`;
+  const heading =
+    `${String(ministry ?? '')} view, ${String(p.from ?? '?')} to ${String(p.to ?? '?')} (in force on ` +
+    `${String(p.asOf ?? '?')})`;
   return `${heading}\n\n${layOut(figureLines(figures, 0, false))}\n`;
 }
 
 function accessLine(access: Json | undefined): string {
   if (!isObject(access)) return '';
-  return `\nthis read is in the access ledger: ${String(access.readAt ?? '')}, purpose ${JSON.stringify(access.purpose ?? '')}\n`;
+  return (
+    `\nthis read is in the access ledger: ${String(access.readAt ?? '')}, purpose ` +
+    `${JSON.stringify(access.purpose ?? '')}\n`
+  );
 }
 
 /** A person's dossier: the profile's fields, then one line per record with its state's fields. */
@@ -129,7 +134,10 @@ export function renderDossier(dossier: JsonObject): string {
     key: scalar(r.key ?? null),
     state: isObject(r.state) ? stateSummary(r.state) : scalar(r.state ?? null),
   }));
-  return `${head}profile\n${fields}\nrecords\n${formatTable(rows, ['kind', 'key', 'state'])}${accessLine(dossier.access)}`;
+  return (
+    `${head}profile\n${fields}\nrecords\n${formatTable(rows, ['kind', 'key', 'state'])}` +
+    `${accessLine(dossier.access)}`
+  );
 }
 
 /** A record's state in one line, its person left out (the dossier's heading names them). */
@@ -143,7 +151,9 @@ function stateSummary(state: JsonObject): string {
 /** The events that built a person's records, oldest first, each with its cause and the records it touched. */
 export function renderLineage(lineage: JsonObject): string {
   const events = Array.isArray(lineage.events) ? lineage.events.filter(isObject) : [];
-  const head = `${String(lineage.ministry ?? '')} view: lineage of person ${String(lineage.personKey ?? '')}, ${events.length} event(s)\n\n`;
+  const head =
+    `${String(lineage.ministry ?? '')} view: lineage of person ${String(lineage.personKey ?? '')}, ${events.length}` +
+    ` event(s)\n\n`;
   const rows = events.map((e) => ({
     occurredAt: scalar(e.occurredAt ?? null),
     type: scalar(e.type ?? null),
@@ -152,7 +162,10 @@ export function renderLineage(lineage: JsonObject): string {
     causedBy: scalar(e.causationId ?? null),
     records: scalar(e.records ?? null),
   }));
-  return `${head}${formatTable(rows, ['occurredAt', 'type', 'source', 'eventId', 'causedBy', 'records'])}${accessLine(lineage.access)}`;
+  return (
+    `${head}${formatTable(rows, ['occurredAt', 'type', 'source', 'eventId', 'causedBy', 'records'])}` +
+    `${accessLine(lineage.access)}`
+  );
 }
 
 export function renderView(what: 'stats' | 'person' | 'lineage', body: unknown): string {

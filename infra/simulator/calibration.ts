@@ -79,7 +79,10 @@ export const ASSUMPTIONS = {
    * and every permit issued on a visa names it.
    */
   workersWithoutVisa: ['RUS', 'KGZ', 'BLR', 'ARM', 'UZB', 'TJK', 'AZE', 'UKR', 'MDA'],
-  /** LEA permits that end before 1 December (not counted; the workers leave as they end), and permits ended by a revoked visa (the workers leave). */
+  /**
+   * LEA permits that end before 1 December (not counted; the workers leave as they end), and permits ended by a
+   * revoked visa (the workers leave).
+   */
   leaExpiredBeforeDecember: 1_200,
   leaRevokedWithVisa: 150,
   /**
@@ -128,7 +131,10 @@ export const ASSUMPTIONS = {
     PAK: 3,
     FRA: 3,
   },
-  /** Visitors who never leave: the overstays the Interior's check raises (with the workers on expired business visas below). */
+  /**
+   * Visitors who never leave: the overstays the Interior's check raises (with the workers on
+   * expired business visas below).
+   */
   overstayers: 600,
   entryDenialsOfDeportees: 900,
   entryDenialsWithoutVisa: 600,

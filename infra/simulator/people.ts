@@ -93,7 +93,9 @@ function kazakhSpelling(name: string, origin: string): string {
   return name;
 }
 
-/** A repatriating ethnic Kazakh (the head of a qandas family), named as their country of origin's passport names them. */
+/**
+ * A repatriating ethnic Kazakh (the head of a qandas family), named as their country of origin's passport names them.
+ */
 export function qandasHolder(origin: string, random: Random, year: number): Holder {
   const sex = random.chance(ROLE_PROFILE.qandas.male) ? 'M' : 'F';
   const date = () => birthDate(random, year, ROLE_PROFILE.qandas.ages);

@@ -109,7 +109,8 @@ class Identities {
     for (;;) {
       this.iinSerial += 1;
       const iin = withCheckDigit(
-        `${birthDate.slice(2, 4)}${birthDate.slice(5, 7)}${birthDate.slice(8, 10)}${century}${String(this.iinSerial % 10_000).padStart(4, '0')}`,
+        `${birthDate.slice(2, 4)}${birthDate.slice(5, 7)}${birthDate.slice(8, 10)}${century}` +
+          `${String(this.iinSerial % 10_000).padStart(4, '0')}`,
       );
       if (iin) return iin;
     }
@@ -204,7 +205,8 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
   for (const [region, quota] of Object.entries(scaled(ASSUMPTIONS.qandasQuotaSplit2022, scale)))
     setup.push(cmd('qandas', 'labour', 'set-qandas-quota', `${y}-12-20`, { year: year + 1, region, quota }));
 
-  // Qandas: each quota region takes families until its places are used (the last family is as large as the places left).
+  // Qandas: each quota region takes families until its places are used (the last family
+  // is as large as the places left).
   const [smallestFamily, largestFamily] = ASSUMPTIONS.qandasFamilySize;
   const quotaFamilies: Record<string, number[]> = {};
   for (const [region, places] of Object.entries(quota2021)) {
@@ -310,7 +312,8 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     scripts.push(script);
   }
 
-  // LEA permits: the counted workforce on 1 December (a few of them with inconsistent records), plus permits that do not count then.
+  // LEA permits: the counted workforce on 1 December (a few of them with inconsistent records), plus
+  // permits that do not count then.
   const atLeastOne = (n: number) => Math.max(1, Math.round(n * scale));
   const offendersTotal = Math.round(SEED_2021.offenders * scale);
   const offencesTotal = offendersTotal + Math.round(offendersTotal * ASSUMPTIONS.repeatOffenceShare);
@@ -422,7 +425,8 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
       });
     const number = permitNumber(region);
     if (fate === 'business-visa') {
-      // Came on a 90-day business visa; the employer never applied for the work visa. The stay is registered as far as the visa goes.
+      // Came on a 90-day business visa; the employer never applied for the work visa. The stay is
+      // registered as far as the visa goes.
       const visa = visaNumber();
       const visaEnds = addDays(arrive, 80);
       script.push(
@@ -446,7 +450,8 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
       return; // keeps working: the overstay check finds them
     }
     if (fate === 'stale-visa') {
-      // Arrived on a single-entry work visa, which the permit names; the MFA then issued a multiple-entry one in the country, and later revoked it.
+      // Arrived on a single-entry work visa, which the permit names; the MFA then issued a multiple-entry one in the
+      // country, and later revoked it.
       const first = visaNumber();
       const firstEnds = addDays(arrive, 60);
       const second = visaNumber();
@@ -511,7 +516,8 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     }
     script.push(entry(person, random.time(arrive), visa), stay(addDays(arrive, 2), validUntil, 'work'));
     if (fate === 'deported-first') {
-      // Fined and expelled for working before the permit; the employer's permit is issued after the order, and Labour does not know.
+      // Fined and expelled for working before the permit; the employer's permit is issued after the
+      // order, and Labour does not know.
       const caught = addDays(arrive, random.int(5, 10));
       const orderedOn = addDays(caught, random.int(2, 5));
       script.push(
@@ -558,7 +564,8 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     );
   }
 
-  // Patents: labour immigrants from the CIS visa-free countries working for individuals, on Interior patents (until 2022).
+  // Patents: labour immigrants from the CIS visa-free countries working for individuals, on
+  // Interior patents (until 2022).
   const patents = Math.round(ASSUMPTIONS.patents * scale);
   const patentCountries = deal(apportion(patents, ASSUMPTIONS.patentCitizenship), random);
   const patentMonths = deal(apportion(patents, ASSUMPTIONS.patentMonths), random);
@@ -675,7 +682,8 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     scripts.push(script);
   }
 
-  // Visitors: visas where required, and a way home; among visa nationals some are refused, some lose their visa, some overstay.
+  // Visitors: visas where required, and a way home; among visa nationals some are refused, some
+  // lose their visa, some overstay.
   const visitors = Math.round(ASSUMPTIONS.visitors * scale);
   const visitorCountries = deal(apportion(visitors, ASSUMPTIONS.visitorCitizenship), random);
   const visaNationals = visitorCountries.filter((c) => visaRequired(c)).length;
@@ -750,7 +758,8 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     scripts.push(script);
   }
 
-  // Each person's acts in time order (a stable sort keeps same-time acts as planned), so the runner's rounds follow them.
+  // Each person's acts in time order (a stable sort keeps same-time acts as planned), so
+  // the runner's rounds follow them.
   for (const script of scripts) script.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
   const crossings = { entry: 0, exit: 0 };
   for (const c of scripts.flat()) {

@@ -86,120 +86,139 @@ describe('exchange routes on AWS', () => {
     });
   });
 
-  it('answer the console sign-in\u2019s GET /api/whoami from the role names: operators\u2019 and agencies\u2019 by reference', () => {
-    const [, method] = methodOf(...WHOAMI);
-    const [whoamiId, whoami] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('ExchangeRoutesWhoami'))!;
-    expect(method.Properties).toMatchObject({ AuthorizationType: 'AWS_IAM' });
-    expect(JSON.stringify(method.Properties.Integration)).toContain(whoamiId);
-    const env = (whoami.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(JSON.parse(renderIntrinsic(env.OPERATOR_ROLES))).toEqual(
-      Object.fromEntries(
-        MINISTRIES.map((m) => [`<Ref:${idOf(`ApisOperator${m.replace(/-/g, '')}`, 'AWS::IAM::Role')}>`, m]),
-      ),
-    );
-    expect(JSON.parse(renderIntrinsic(env.AGENCY_ROLES))).toEqual(
-      Object.fromEntries(
-        TOPOLOGY.agencies.map((a) => [
-          `<Ref:${idOf(`ExchangePublisher${a.id.replace(/-/g, '')}`, 'AWS::IAM::Role')}>`,
-          a.id,
-        ]),
-      ),
-    );
-    // It reads nothing: its role may write its own log group and no more.
-    const whoamiRole = logicalIdOf(whoami.Properties.Role)!;
-    const policies = ofType('AWS::IAM::Policy').filter(([, p]) =>
-      (p.Properties.Roles as unknown[]).some((r) => logicalIdOf(r) === whoamiRole),
-    );
-    expect(
-      policies.flatMap(([, p]) =>
-        (p.Properties.PolicyDocument as { Statement: { Action: unknown }[] }).Statement.map((st) => st.Action),
-      ),
-    ).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents']]);
-  });
+  it(
+    'answer the console sign-in\u2019s GET /api/whoami from the role names: operators\u2019 and agencies\u2019 by ' +
+      'reference',
+    () => {
+      const [, method] = methodOf(...WHOAMI);
+      const [whoamiId, whoami] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('ExchangeRoutesWhoami'))!;
+      expect(method.Properties).toMatchObject({ AuthorizationType: 'AWS_IAM' });
+      expect(JSON.stringify(method.Properties.Integration)).toContain(whoamiId);
+      const env = (whoami.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(JSON.parse(renderIntrinsic(env.OPERATOR_ROLES))).toEqual(
+        Object.fromEntries(
+          MINISTRIES.map((m) => [`<Ref:${idOf(`ApisOperator${m.replace(/-/g, '')}`, 'AWS::IAM::Role')}>`, m]),
+        ),
+      );
+      expect(JSON.parse(renderIntrinsic(env.AGENCY_ROLES))).toEqual(
+        Object.fromEntries(
+          TOPOLOGY.agencies.map((a) => [
+            `<Ref:${idOf(`ExchangePublisher${a.id.replace(/-/g, '')}`, 'AWS::IAM::Role')}>`,
+            a.id,
+          ]),
+        ),
+      );
+      // It reads nothing: its role may write its own log group and no more.
+      const whoamiRole = logicalIdOf(whoami.Properties.Role)!;
+      const policies = ofType('AWS::IAM::Policy').filter(([, p]) =>
+        (p.Properties.Roles as unknown[]).some((r) => logicalIdOf(r) === whoamiRole),
+      );
+      expect(
+        policies.flatMap(([, p]) =>
+          (p.Properties.PolicyDocument as { Statement: { Action: unknown }[] }).Statement.map((st) => st.Action),
+        ),
+      ).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents']]);
+    },
+  );
 
-  it('let each ministry\u2019s operator and the platform operator invoke exactly these routes; agencies only the breaches and whoami', () => {
-    const exchangeArns = (role: string) =>
-      invokesOf(role).filter((arn) => arn.includes('/api/exchange/') || arn.includes('/api/whoami'));
-    const expected = [...ROUTES, WHOAMI].map(([m, p]) => `/${m}/${p}`);
-    const operatorIds = MINISTRIES.map((m) => idOf(`ApisOperator${m.replace(/-/g, '')}`, 'AWS::IAM::Role'));
-    const platformId = idOf('ExchangeRoutesPlatformOperator', 'AWS::IAM::Role');
-    for (const id of [...operatorIds, platformId]) {
-      const arns = exchangeArns(id);
-      expect(arns.map((arn) => arn.replace(/^.*<Ref:[A-Za-z0-9]+DeploymentStage[A-Za-z0-9]+>/, ''))).toEqual(expected);
-      // No wildcard: each method by its ARN.
-      for (const arn of arns) expect(arn).not.toContain('*');
-    }
-    expect(
-      invokesOf(platformId).filter((arn) => !arn.includes('/api/exchange/') && !arn.endsWith('/GET/api/whoami')),
-    ).toEqual([]);
-    for (const agency of TOPOLOGY.agencies) {
-      const id = idOf(`ExchangePublisher${agency.id.replace(/-/g, '')}`, 'AWS::IAM::Role');
-      expect(exchangeArns(id).map((arn) => arn.replace(/^.*DeploymentStage[A-Za-z0-9]+>/, ''))).toEqual([
-        '/GET/api/exchange/breaches',
-        '/GET/api/whoami',
-      ]);
-    }
-    template.hasOutput('PlatformOperatorRole', { Value: { 'Fn::GetAtt': [platformId, 'Arn'] } });
-  });
+  it(
+    'let each ministry\u2019s operator and the platform operator invoke exactly these routes; agencies only the ' +
+      'breaches and whoami',
+    () => {
+      const exchangeArns = (role: string) =>
+        invokesOf(role).filter((arn) => arn.includes('/api/exchange/') || arn.includes('/api/whoami'));
+      const expected = [...ROUTES, WHOAMI].map(([m, p]) => `/${m}/${p}`);
+      const operatorIds = MINISTRIES.map((m) => idOf(`ApisOperator${m.replace(/-/g, '')}`, 'AWS::IAM::Role'));
+      const platformId = idOf('ExchangeRoutesPlatformOperator', 'AWS::IAM::Role');
+      for (const id of [...operatorIds, platformId]) {
+        const arns = exchangeArns(id);
+        expect(arns.map((arn) => arn.replace(/^.*<Ref:[A-Za-z0-9]+DeploymentStage[A-Za-z0-9]+>/, ''))).toEqual(
+          expected,
+        );
+        // No wildcard: each method by its ARN.
+        for (const arn of arns) expect(arn).not.toContain('*');
+      }
+      expect(
+        invokesOf(platformId).filter((arn) => !arn.includes('/api/exchange/') && !arn.endsWith('/GET/api/whoami')),
+      ).toEqual([]);
+      for (const agency of TOPOLOGY.agencies) {
+        const id = idOf(`ExchangePublisher${agency.id.replace(/-/g, '')}`, 'AWS::IAM::Role');
+        expect(exchangeArns(id).map((arn) => arn.replace(/^.*DeploymentStage[A-Za-z0-9]+>/, ''))).toEqual([
+          '/GET/api/exchange/breaches',
+          '/GET/api/whoami',
+        ]);
+      }
+      template.hasOutput('PlatformOperatorRole', { Value: { 'Fn::GetAtt': [platformId, 'Arn'] } });
+    },
+  );
 
-  it('give the function the subscription queues, the metrics and the breaches index, and nothing else (least privilege)', () => {
-    const byActions = Object.fromEntries(statements.map((s) => [[s.Action].flat().join(','), s.Resource]));
-    expect(byActions).toEqual({
-      'sqs:GetQueueAttributes': [...queueIds.map(arnOf), ...deadLetterIds.map(arnOf)],
-      'sqs:ReceiveMessage,sqs:ChangeMessageVisibility,sqs:StartMessageMoveTask,sqs:DeleteMessage':
-        deadLetterIds.map(arnOf),
-      'sqs:SendMessage': queueIds.map(arnOf),
-      'dynamodb:Query': { 'Fn::Join': ['', [arnOf(logId), '/index/breaches']] },
-      'cloudwatch:GetMetricData': '*',
-      'logs:CreateLogStream,logs:PutLogEvents': arnOf(
-        logicalIdOf((fn.Properties.LoggingConfig as { LogGroup: unknown }).LogGroup)!,
-      ),
-    });
-    // The scheduled check's dead-letter queue is no subscription's: not in scope of any route.
-    const scheduled = idOf('ApisScheduledCheckDeadLetters', 'AWS::SQS::Queue');
-    expect(JSON.stringify(statements)).not.toContain(scheduled);
-  });
+  it(
+    'give the function the subscription queues, the metrics and the breaches index, and nothing else (least ' +
+      'privilege)',
+    () => {
+      const byActions = Object.fromEntries(statements.map((s) => [[s.Action].flat().join(','), s.Resource]));
+      expect(byActions).toEqual({
+        'sqs:GetQueueAttributes': [...queueIds.map(arnOf), ...deadLetterIds.map(arnOf)],
+        'sqs:ReceiveMessage,sqs:ChangeMessageVisibility,sqs:StartMessageMoveTask,sqs:DeleteMessage':
+          deadLetterIds.map(arnOf),
+        'sqs:SendMessage': queueIds.map(arnOf),
+        'dynamodb:Query': { 'Fn::Join': ['', [arnOf(logId), '/index/breaches']] },
+        'cloudwatch:GetMetricData': '*',
+        'logs:CreateLogStream,logs:PutLogEvents': arnOf(
+          logicalIdOf((fn.Properties.LoggingConfig as { LogGroup: unknown }).LogGroup)!,
+        ),
+      });
+      // The scheduled check's dead-letter queue is no subscription's: not in scope of any route.
+      const scheduled = idOf('ApisScheduledCheckDeadLetters', 'AWS::SQS::Queue');
+      expect(JSON.stringify(statements)).not.toContain(scheduled);
+    },
+  );
 
-  it('configure the function with the queues by reference, each role as its caller, and the scopes the local cloud applies', () => {
-    const config = parseConfig(renderIntrinsic(variables[CONFIG_ENV]));
-    expect(config.queues).toEqual(
-      Object.fromEntries(
-        TOPOLOGY.subscriptions.map((s, i) => [
-          s.name,
-          [`<${queueIds[i]}.QueueName>`, `<${deadLetterIds[i]}.QueueName>`],
-        ]),
-      ),
-    );
-    expect(config).toMatchObject({
-      queueUrlPrefix: 'https://sqs.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/<Ref:AWS::AccountId>/',
-      logSubscription: 'exchange-log',
-      breachesTable: `<Ref:${logId}>`,
-    });
-    const callers: Caller[] = [
-      { kind: 'platform' },
-      ...MINISTRIES.map((ministry): Caller => ({ kind: 'operator', ministry })),
-      ...TOPOLOGY.agencies.map((a): Caller => ({ kind: 'agency', id: a.id, sources: a.sources })),
-    ];
-    expect(config.scopes).toEqual(scopesFor(TOPOLOGY, callers));
-    expect(config.roles).toEqual({
-      [`<Ref:${idOf('ExchangeRoutesPlatformOperator', 'AWS::IAM::Role')}>`]: 'platform',
-      ...Object.fromEntries(
-        MINISTRIES.map((m) => [
-          `<Ref:${idOf(`ApisOperator${m.replace(/-/g, '')}`, 'AWS::IAM::Role')}>`,
-          `operator:${m}`,
-        ]),
-      ),
-      ...Object.fromEntries(
-        TOPOLOGY.agencies.map((a) => [
-          `<Ref:${idOf(`ExchangePublisher${a.id.replace(/-/g, '')}`, 'AWS::IAM::Role')}>`,
-          `agency:${a.id}`,
-        ]),
-      ),
-    });
-  });
+  it(
+    'configure the function with the queues by reference, each role as its caller, and the scopes the local cloud ' +
+      'applies',
+    () => {
+      const config = parseConfig(renderIntrinsic(variables[CONFIG_ENV]));
+      expect(config.queues).toEqual(
+        Object.fromEntries(
+          TOPOLOGY.subscriptions.map((s, i) => [
+            s.name,
+            [`<${queueIds[i]}.QueueName>`, `<${deadLetterIds[i]}.QueueName>`],
+          ]),
+        ),
+      );
+      expect(config).toMatchObject({
+        queueUrlPrefix: 'https://sqs.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/<Ref:AWS::AccountId>/',
+        logSubscription: 'exchange-log',
+        breachesTable: `<Ref:${logId}>`,
+      });
+      const callers: Caller[] = [
+        { kind: 'platform' },
+        ...MINISTRIES.map((ministry): Caller => ({ kind: 'operator', ministry })),
+        ...TOPOLOGY.agencies.map((a): Caller => ({ kind: 'agency', id: a.id, sources: a.sources })),
+      ];
+      expect(config.scopes).toEqual(scopesFor(TOPOLOGY, callers));
+      expect(config.roles).toEqual({
+        [`<Ref:${idOf('ExchangeRoutesPlatformOperator', 'AWS::IAM::Role')}>`]: 'platform',
+        ...Object.fromEntries(
+          MINISTRIES.map((m) => [
+            `<Ref:${idOf(`ApisOperator${m.replace(/-/g, '')}`, 'AWS::IAM::Role')}>`,
+            `operator:${m}`,
+          ]),
+        ),
+        ...Object.fromEntries(
+          TOPOLOGY.agencies.map((a) => [
+            `<Ref:${idOf(`ExchangePublisher${a.id.replace(/-/g, '')}`, 'AWS::IAM::Role')}>`,
+            `agency:${a.id}`,
+          ]),
+        ),
+      });
+    },
+  );
 
   it('fit Lambda\u2019s 4 KB of environment with the longest names CloudFormation generates', () => {
-    // Queue names up to 80 characters, role names up to 64, table names as CloudFormation generates them (stack, id, suffix).
+    // Queue names up to 80 characters, role names up to 64, table names as CloudFormation
+    // generates them (stack, id, suffix).
     const longest = (intrinsic: string) =>
       intrinsic.endsWith('.QueueName')
         ? 'q'.repeat(80)

@@ -92,8 +92,8 @@ describe('queue → DLQ → Lambda wiring', () => {
 
 describe('functions', () => {
   it('run on the nodejs22.x runtime the platform targets, ESM, with only their own table in the environment', () => {
-    // The console deployment's copy function is CDK's own (Python), run only by CloudFormation during a deploy; the Merkle
-    // checkpointer (infra/constructs/transparency-log.ts) reads two tables of others and is tested there.
+    // The console deployment's copy function is CDK's own (Python), run only by CloudFormation during a deploy; the
+    // Merkle checkpointer (infra/constructs/transparency-log.ts) reads two tables of others and is tested there.
     const functions = ofType('AWS::Lambda::Function').filter(
       ([id, f]) =>
         !id.startsWith('CustomCDKBucketDeployment') &&
@@ -107,7 +107,8 @@ describe('functions', () => {
     for (const [id, fn] of functions) {
       expect(fn.Properties.Handler).toBe('index.handler');
       expect(fn.Properties.Runtime).toBe(LAMBDA_RUNTIME.name);
-      // The exchange routes read queues and an index, whoami nothing: no table of their own (test/infra/exchange-routes.test.ts).
+      // The exchange routes read queues and an index, whoami nothing: no table of their own
+      // (test/infra/exchange-routes.test.ts).
       if (id.startsWith('ExchangeRoutes')) expect(fn.Properties.Environment.Variables.TABLE_NAME).toBeUndefined();
       else expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: expect.any(String) });
     }
@@ -297,7 +298,8 @@ describe('REST API', () => {
       expect(statements.map((s) => s.Action)).toEqual(['execute-api:Invoke', 'execute-api:Invoke']);
       const views = JSON.stringify(statements[0]!.Resource);
       expect(views).toContain(`/GET/api/views/${ministry}/*`);
-      // Which queues and breaches the exchange routes show it is decided by its role (test/infra/exchange-routes.test.ts).
+      // Which queues and breaches the exchange routes show it is decided by its role
+      // (test/infra/exchange-routes.test.ts).
       const exchange = JSON.stringify(statements[1]!.Resource);
       expect(exchange).not.toContain('/api/views/');
       expect(exchange.match(/\/api\/exchange\//g)).toHaveLength(4);
@@ -305,42 +307,47 @@ describe('REST API', () => {
     }
   });
 
-  it('lets query functions only append to and read the access ledger, and command functions publish only their systems\u2019 sources', () => {
-    const ledgerId = Object.keys(resources).find((id) => id.startsWith('AccessLedger'))!;
-    for (const spec of TOPOLOGY.queryApis) {
-      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) =>
-        id.startsWith(`ApisQueries${spec.ministry.replace(/-/g, '')}`),
-      )!;
-      const onLedger = (
-        policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]
-      ).filter((st) => JSON.stringify(st.Resource).includes(ledgerId));
-      // GetItem reads back its own entry when a write's answer was lost; the one update claims a leaf of the ledger's Merkle tree.
-      expect(onLedger).toEqual([
-        {
-          Action: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'],
-          Effect: 'Allow',
-          Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] },
-        },
-        {
-          Action: 'dynamodb:UpdateItem',
-          Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#merkle'] } },
-          Effect: 'Allow',
-          Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] },
-        },
-      ]);
-    }
-    for (const spec of TOPOLOGY.commandApis) {
-      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) =>
-        id.startsWith(`ApisCommands${spec.system.replace(/-/g, '')}`),
-      )!;
-      const publish = (policy.Properties.PolicyDocument.Statement as { Action: string; Condition?: unknown }[]).filter(
-        (st) => st.Action === 'events:PutEvents',
-      );
-      expect(publish).toEqual([
-        expect.objectContaining({ Condition: { StringEquals: { 'events:source': [...spec.publishes] } } }),
-      ]);
-    }
-  });
+  it(
+    'lets query functions only append to and read the access ledger, and command functions publish only their ' +
+      'systems\u2019 sources',
+    () => {
+      const ledgerId = Object.keys(resources).find((id) => id.startsWith('AccessLedger'))!;
+      for (const spec of TOPOLOGY.queryApis) {
+        const [, policy] = ofType('AWS::IAM::Policy').find(([id]) =>
+          id.startsWith(`ApisQueries${spec.ministry.replace(/-/g, '')}`),
+        )!;
+        const onLedger = (
+          policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]
+        ).filter((st) => JSON.stringify(st.Resource).includes(ledgerId));
+        // GetItem reads back its own entry when a write's answer was lost; the one update claims a
+        // leaf of the ledger's Merkle tree.
+        expect(onLedger).toEqual([
+          {
+            Action: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] },
+          },
+          {
+            Action: 'dynamodb:UpdateItem',
+            Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#merkle'] } },
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] },
+          },
+        ]);
+      }
+      for (const spec of TOPOLOGY.commandApis) {
+        const [, policy] = ofType('AWS::IAM::Policy').find(([id]) =>
+          id.startsWith(`ApisCommands${spec.system.replace(/-/g, '')}`),
+        )!;
+        const publish = (
+          policy.Properties.PolicyDocument.Statement as { Action: string; Condition?: unknown }[]
+        ).filter((st) => st.Action === 'events:PutEvents');
+        expect(publish).toEqual([
+          expect.objectContaining({ Condition: { StringEquals: { 'events:source': [...spec.publishes] } } }),
+        ]);
+      }
+    },
+  );
 });
 
 describe('topology checks', () => {

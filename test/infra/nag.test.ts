@@ -62,10 +62,10 @@ describe('cdk-nag AwsSolutions', () => {
   it('suppresses exactly the findings the design accepts, so a new one is a deliberate change to this test', () => {
     // SMG4: the person-key secret must not rotate; IAM5: the operators' {resource} path parameter (4), the index/*
     // of the tables with indexes (the exchange log; Berkut's registry, for its projector and its command function),
-    // cloudwatch:GetMetricData, which has no resource but * (the exchange routes), and the Merkle checkpointer's objects
-    // of its own checkpoint bucket (named as they are signed); S1: that bucket of locked, signed checkpoints keeps no
-    // access log; IAM4: API Gateway's account logging role; COG4: IAM authorisation on all 12 methods; L1: the 18
-    // functions run the nodejs22.x the platform targets.
+    // cloudwatch:GetMetricData, which has no resource but * (the exchange routes), and the Merkle checkpointer's
+    // objects of its own checkpoint bucket (named as they are signed); S1: that bucket of locked, signed checkpoints
+    // keeps no access log; IAM4: API Gateway's account logging role; COG4: IAM authorisation on all 12 methods; L1: the
+    // 18 functions run the nodejs22.x the platform targets.
     const accepted = {
       'AwsSolutions-SMG4': 1,
       'AwsSolutions-IAM5': 9,

@@ -7,7 +7,9 @@ const stack = templateOf();
 const { template, resources, ofType } = stack;
 const topicId = ofType('AWS::SNS::Topic')[0]![0];
 
-/** Every queue something parks messages in: an SQS redrive target, a rule target's or a function's dead-letter config. */
+/**
+ * Every queue something parks messages in: an SQS redrive target, a rule target's or a function's dead-letter config.
+ */
 function deadLetterQueueIds(): string[] {
   const ids = new Set<string>();
   for (const [, queue] of ofType('AWS::SQS::Queue')) {

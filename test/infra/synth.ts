@@ -46,7 +46,10 @@ export function logicalIdOf(ref: unknown): string | undefined {
   return value?.Ref ?? value?.['Fn::GetAtt']?.[0];
 }
 
-/** A CloudFormation intrinsic as text: `{ Ref: X }` → `<Ref:X>`, `{ Fn::GetAtt: [X, A] }` → `<X.A>`; a `Fn::Join` joined. */
+/**
+ * A CloudFormation intrinsic as text: `{ Ref: X }` → `<Ref:X>`, `{ Fn::GetAtt: [X, A] }`
+ * → `<X.A>`; a `Fn::Join` joined.
+ */
 export function renderIntrinsic(value: unknown, placeholder: (intrinsic: string) => string = (i) => `<${i}>`): string {
   if (typeof value === 'string') return value;
   const v = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };

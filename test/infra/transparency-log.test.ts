@@ -47,33 +47,37 @@ describe('signed Merkle logs on AWS', () => {
     });
   });
 
-  it('runs the checkpointer every minute, alone, with rights to sign, archive, read the logs in leaf order and write only their #merkle items', () => {
-    expect(checkpointer).toBeDefined();
-    expect(checkpointer![1].Properties.ReservedConcurrentExecutions).toBe(1);
-    const rule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression === 'rate(1 minute)');
-    expect(logicalIdOf((rule?.[1].Properties.Targets as { Arn: unknown }[] | undefined)?.[0]?.Arn)).toBe(
-      checkpointer![0],
-    );
-    const statements = statementsOf(roleId);
-    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-    expect(actions).toEqual(
-      expect.arrayContaining([
-        'kms:Sign',
-        'kms:GetPublicKey',
-        's3:PutObject',
-        's3:ListBucket',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-      ]),
-    );
-    expect(actions).not.toEqual(expect.arrayContaining(['dynamodb:UpdateItem']));
-    expect(actions).not.toEqual(expect.arrayContaining(['dynamodb:DeleteItem']));
-    const puts = statements.filter((s) => s.Action === 'dynamodb:PutItem');
-    expect(puts.map((s) => s.Condition)).toEqual([
-      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#merkle#*'] } },
-      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#merkle*'] } },
-    ]);
-  });
+  it(
+    'runs the checkpointer every minute, alone, with rights to sign, archive, read the logs in leaf order and ' +
+      'write only their #merkle items',
+    () => {
+      expect(checkpointer).toBeDefined();
+      expect(checkpointer![1].Properties.ReservedConcurrentExecutions).toBe(1);
+      const rule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression === 'rate(1 minute)');
+      expect(logicalIdOf((rule?.[1].Properties.Targets as { Arn: unknown }[] | undefined)?.[0]?.Arn)).toBe(
+        checkpointer![0],
+      );
+      const statements = statementsOf(roleId);
+      const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'kms:Sign',
+          'kms:GetPublicKey',
+          's3:PutObject',
+          's3:ListBucket',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+        ]),
+      );
+      expect(actions).not.toEqual(expect.arrayContaining(['dynamodb:UpdateItem']));
+      expect(actions).not.toEqual(expect.arrayContaining(['dynamodb:DeleteItem']));
+      const puts = statements.filter((s) => s.Action === 'dynamodb:PutItem');
+      expect(puts.map((s) => s.Condition)).toEqual([
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#merkle#*'] } },
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#merkle*'] } },
+      ]);
+    },
+  );
 
   it('gives both logs a byLeaf index in eight partitions, and the query functions only the ledger counter to update', () => {
     for (const id of ['ExchangeLog', 'AccessLedger']) {

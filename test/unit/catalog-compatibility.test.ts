@@ -88,7 +88,8 @@ describe('the compatibility checker names each broken promise', () => {
     const loose = structuredClone(ownPublished()[0]!);
     ((loose.schema.properties as Record<string, JsonSchema>).visaNumber as JsonSchema).maxLength = 20;
     expect(compatibilityProblems({ definitions: [visaV1], fixtures: ownFixtures(), published: [loose] })).toEqual([
-      'VisaIssued v1 changed since it was published: data.visaNumber maxLength 20 \u2192 12 (breaks producers); publish the change as v2 and keep v1',
+      'VisaIssued v1 changed since it was published: data.visaNumber maxLength 20 \u2192 12 (breaks producers); ' +
+        'publish the change as v2 and keep v1',
     ]);
   });
 
@@ -103,7 +104,8 @@ describe('the compatibility checker names each broken promise', () => {
       },
     };
     expect(compatibilityProblems({ definitions: [visaV1], fixtures: [refused], published: ownPublished() })).toEqual([
-      'VisaIssued v1 fixture lowercase-visa is refused: detail.data.visaNumber: a visa number is 6-12 upper-case Latin letters or digits',
+      'VisaIssued v1 fixture lowercase-visa is refused: detail.data.visaNumber: a visa number is 6-12 upper-case ' +
+        'Latin letters or digits',
     ]);
   });
 

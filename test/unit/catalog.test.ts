@@ -102,17 +102,21 @@ describe('the event catalog', () => {
     expect(checked).toBeGreaterThan(50);
   });
 
-  it('shows, for example, what the foreign-affairs view drops of a deportation: the offence behind it is not the MFA\u2019s business', () => {
-    const mfa = entry('DeportationOrdered').receivers.find((r) => r.subscription === 'view-foreign-affairs')!;
-    expect(mfa.records).toEqual([
-      expect.objectContaining({
-        kind: 'deportation',
-        key: 'deportation#<orderNumber>',
-        dropped: expect.arrayContaining(['region', 'basis']),
-      }),
-    ]);
-    expect(mfa.legalBasis.article).toMatch(/^Art\. 11/);
-  });
+  it(
+    'shows, for example, what the foreign-affairs view drops of a deportation: the offence behind it is not the ' +
+      'MFA\u2019s business',
+    () => {
+      const mfa = entry('DeportationOrdered').receivers.find((r) => r.subscription === 'view-foreign-affairs')!;
+      expect(mfa.records).toEqual([
+        expect.objectContaining({
+          kind: 'deportation',
+          key: 'deportation#<orderNumber>',
+          dropped: expect.arrayContaining(['region', 'basis']),
+        }),
+      ]);
+      expect(mfa.legalBasis.article).toMatch(/^Art\. 11/);
+    },
+  );
 
   it('links reactions both ways: what an event sets off, and what caused the events it sets off', () => {
     const deportation = entry('DeportationOrdered');

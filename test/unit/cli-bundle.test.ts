@@ -40,7 +40,10 @@ async function staticClosure(file: string, seen = new Set<string>()): Promise<Se
   return seen;
 }
 
-/** The node_modules packages whose code a bundle file holds (esbuild marks each module with a `// node_modules/<path>` comment). */
+/**
+ * The node_modules packages whose code a bundle file holds (esbuild marks each module with a `//
+ * node_modules/<path>` comment).
+ */
 async function packagesIn(files: Iterable<string>): Promise<Set<string>> {
   const packages = new Set<string>();
   for (const file of files) {

@@ -73,49 +73,53 @@ describe('mx catalog', () => {
 });
 
 describe('mx schemas export --format asyncapi', () => {
-  it('writes one AsyncAPI 3.1 document that @asyncapi/parser reads with no error and no warning, and that says what the catalog says', async () => {
-    const file = path.join(dir, 'exchange.asyncapi.json');
-    await mx('schemas', 'export', '--format', 'asyncapi', '--out', file);
-    const text = await readFile(file, 'utf8');
-    const { document, diagnostics } = await new Parser().parse(text);
-    // Spectral severities: 0 error, 1 warning (2 information, 3 hint are advice).
-    expect(
-      diagnostics.filter((d) => d.severity <= 1).map((d) => `${d.code}: ${d.message} at ${d.path.join('.')}`),
-    ).toEqual([]);
-    expect(document?.version()).toBe('3.1.0');
+  it(
+    'writes one AsyncAPI 3.1 document that @asyncapi/parser reads with no error and no warning, and that says what ' +
+      'the catalog says',
+    async () => {
+      const file = path.join(dir, 'exchange.asyncapi.json');
+      await mx('schemas', 'export', '--format', 'asyncapi', '--out', file);
+      const text = await readFile(file, 'utf8');
+      const { document, diagnostics } = await new Parser().parse(text);
+      // Spectral severities: 0 error, 1 warning (2 information, 3 hint are advice).
+      expect(
+        diagnostics.filter((d) => d.severity <= 1).map((d) => `${d.code}: ${d.message} at ${d.path.join('.')}`),
+      ).toEqual([]);
+      expect(document?.version()).toBe('3.1.0');
 
-    const channels = document!
-      .channels()
-      .all()
-      .map((c) => c.address());
-    expect(channels).toEqual(catalog.events.map((e) => `${e.source}/${e.detailType}`));
-    const operations = document!.operations().all();
-    const received = operations.filter((o) => o.action() === 'receive').map((o) => o.id());
-    expect(received.sort()).toEqual(
-      catalog.events.flatMap((e) => e.receivers.map((r) => `${r.subscription}-receives-${e.detailType}`)).sort(),
-    );
-    expect(operations.filter((o) => o.action() === 'send')).toHaveLength(catalog.events.length);
+      const channels = document!
+        .channels()
+        .all()
+        .map((c) => c.address());
+      expect(channels).toEqual(catalog.events.map((e) => `${e.source}/${e.detailType}`));
+      const operations = document!.operations().all();
+      const received = operations.filter((o) => o.action() === 'receive').map((o) => o.id());
+      expect(received.sort()).toEqual(
+        catalog.events.flatMap((e) => e.receivers.map((r) => `${r.subscription}-receives-${e.detailType}`)).sort(),
+      );
+      expect(operations.filter((o) => o.action() === 'send')).toHaveLength(catalog.events.length);
 
-    // The rules and legal bases ride along as extensions, from the topology itself.
-    const raw = JSON.parse(text) as { operations: Record<string, Record<string, unknown>> };
-    const op = raw.operations['view-labour-receives-DeportationOrdered']!;
-    const spec = TOPOLOGY.subscriptions.find((s) => s.name === 'view-labour')!;
-    expect(op['x-eventbridge-rule']).toEqual({ eventPattern: spec.pattern });
-    expect(op['x-legal-basis']).toEqual(spec.legalBasis);
+      // The rules and legal bases ride along as extensions, from the topology itself.
+      const raw = JSON.parse(text) as { operations: Record<string, Record<string, unknown>> };
+      const op = raw.operations['view-labour-receives-DeportationOrdered']!;
+      const spec = TOPOLOGY.subscriptions.find((s) => s.name === 'view-labour')!;
+      expect(op['x-eventbridge-rule']).toEqual({ eventPattern: spec.pattern });
+      expect(op['x-legal-basis']).toEqual(spec.legalBasis);
 
-    // Payloads are the contract: the parsed message's schema is the draft-07 schema of the event.
-    const message = document!
-      .components()
-      .messages()
-      .all()
-      .find((m) => m.id() === 'DeportationOrderedV1')!;
-    expect(message.payload()?.json()).toMatchObject({
-      schemaFormat: 'application/schema+json;version=draft-07',
-      schema: {
-        properties: { detail: { properties: { data: zodJsonSchema(events.DeportationOrdered.data, 'draft-07') } } },
-      },
-    });
-  });
+      // Payloads are the contract: the parsed message's schema is the draft-07 schema of the event.
+      const message = document!
+        .components()
+        .messages()
+        .all()
+        .find((m) => m.id() === 'DeportationOrderedV1')!;
+      expect(message.payload()?.json()).toMatchObject({
+        schemaFormat: 'application/schema+json;version=draft-07',
+        schema: {
+          properties: { detail: { properties: { data: zodJsonSchema(events.DeportationOrdered.data, 'draft-07') } } },
+        },
+      });
+    },
+  );
 
   it('the parser it trusts does refuse a broken document', async () => {
     const broken = JSON.parse(await readFile(path.join(dir, 'exchange.asyncapi.json'), 'utf8')) as {

@@ -149,7 +149,8 @@ describe('mx refuses bad input in one line', () => {
       ]);
       expect(results.map((r) => r.stderr)).toEqual([
         `mx: cannot read ${dataDir}: it is a directory\n`,
-        `mx: no local cloud credentials in ${path.join(dataDir, 'nothing-here')}: start the cloud with \`npm start\` (or pass --data-dir / MX_DATA_DIR)\n`,
+        `mx: no local cloud credentials in ${path.join(dataDir, 'nothing-here')}: start the cloud with \`npm ` +
+          `start\` (or pass --data-dir / MX_DATA_DIR)\n`,
         'mx: unknown ministry "ministry-of-magic"; ministries: interior, labour, foreign-affairs, border-service\n',
       ]);
       for (const r of results) expect(r.stderr).not.toMatch(STACK_FRAME);

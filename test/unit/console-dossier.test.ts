@@ -144,7 +144,8 @@ describe('sign-in sentences', () => {
         status: 403,
         code: 'InvalidSignatureException',
         message:
-          'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+          'The request signature we calculated does not match the signature you provided. Check your AWS Secret ' +
+          'Access Key and signing method.',
       }),
       keysProblem({
         status: 403,
@@ -188,9 +189,13 @@ describe('sign-in sentences', () => {
 });
 
 describe('reference names shipped with the console', () => {
-  it('the country names are those i18n-iso-countries gives (regenerate with npx tsx functions/console/reference/country-names-source.ts)', () => {
-    expect(COUNTRY_NAMES).toEqual(buildCountryNames());
-  });
+  it(
+    'the country names are those i18n-iso-countries gives (regenerate with npx tsx ' +
+      'functions/console/reference/country-names-source.ts)',
+    () => {
+      expect(COUNTRY_NAMES).toEqual(buildCountryNames());
+    },
+  );
 
   it('names every country once, by a short name', () => {
     const names = Object.values(COUNTRY_NAMES);

@@ -66,35 +66,42 @@ describe('how the console writes figures', () => {
 });
 
 describe('charts never cut silently', () => {
-  it('shows every month of the year for crossings in both directions, zero months included, each direction its own colour', () => {
-    // A crossing each way every month: 24 month×direction keys (the old chart kept only the last 12: July–December).
-    const monthsCounters = Object.fromEntries(months.map((m, i) => [m, { entry: i + 1, exit: i % 3 }]));
-    const total = { entry: months.reduce((s, _, i) => s + i + 1, 0), exit: months.reduce((s, _, i) => s + (i % 3), 0) };
-    const chart = dashboardFor(
-      'border-service',
-      stats('border-service', { period: { crossings: { total, months: monthsCounters } } }),
-    ).charts.find((c) => c.title === 'Crossings by month')!;
-    expect(chart.categories.map((c) => c.text)).toEqual([
-      'Jan',
-      'Feb',
-      'Mar',
-      'Apr',
-      'May',
-      'Jun',
-      'Jul',
-      'Aug',
-      'Sep',
-      'Oct',
-      'Nov',
-      'Dec',
-    ]);
-    expect(chart.categoryTitle).toBe('Month of 2021');
-    expect(chart.series.map((s) => s.label)).toEqual(['Entries', 'Exits']);
-    expect(new Set(chart.series.map((s) => s.colour)).size).toBe(2);
-    expect(chart.series[0]!.values.reduce((a, b) => a + b)).toBe(total.entry);
-    expect(chart.series[1]!.values.reduce((a, b) => a + b)).toBe(total.exit);
-    expect(chart.notes).toEqual(['1 January – 31 December 2021']);
-  });
+  it(
+    'shows every month of the year for crossings in both directions, zero months included, each direction its own ' +
+      'colour',
+    () => {
+      // A crossing each way every month: 24 month×direction keys (the old chart kept only the last 12: July–December).
+      const monthsCounters = Object.fromEntries(months.map((m, i) => [m, { entry: i + 1, exit: i % 3 }]));
+      const total = {
+        entry: months.reduce((s, _, i) => s + i + 1, 0),
+        exit: months.reduce((s, _, i) => s + (i % 3), 0),
+      };
+      const chart = dashboardFor(
+        'border-service',
+        stats('border-service', { period: { crossings: { total, months: monthsCounters } } }),
+      ).charts.find((c) => c.title === 'Crossings by month')!;
+      expect(chart.categories.map((c) => c.text)).toEqual([
+        'Jan',
+        'Feb',
+        'Mar',
+        'Apr',
+        'May',
+        'Jun',
+        'Jul',
+        'Aug',
+        'Sep',
+        'Oct',
+        'Nov',
+        'Dec',
+      ]);
+      expect(chart.categoryTitle).toBe('Month of 2021');
+      expect(chart.series.map((s) => s.label)).toEqual(['Entries', 'Exits']);
+      expect(new Set(chart.series.map((s) => s.colour)).size).toBe(2);
+      expect(chart.series[0]!.values.reduce((a, b) => a + b)).toBe(total.entry);
+      expect(chart.series[1]!.values.reduce((a, b) => a + b)).toBe(total.exit);
+      expect(chart.notes).toEqual(['1 January – 31 December 2021']);
+    },
+  );
 
   it('keeps the months with nothing in them', () => {
     const chart = dashboardFor(

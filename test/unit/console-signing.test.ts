@@ -21,7 +21,10 @@ const onAws: SigningTarget = {
 const now = new Date('2026-11-29T10:00:00Z');
 const secretFor = (id: string) => (id === temporary.accessKeyId ? temporary.secretAccessKey : undefined);
 
-/** The request as API Gateway receives it from CloudFront: its own Host, the stage in front of the path, the query as sent. */
+/**
+ * The request as API Gateway receives it from CloudFront: its own Host, the stage in front
+ * of the path, the query as sent.
+ */
 function asReceived(
   target: SigningTarget,
   path: string,
@@ -59,17 +62,21 @@ describe('console signing target', () => {
 });
 
 describe('console signatures', () => {
-  it('verify where API Gateway checks them (its host, /v1 in the path) with a session token signed, and a purpose with spaces and slashes', async () => {
-    const query = { citizenship: 'UZB', document: 'FA1234567', purpose: "case 2021/17 (review) it's *urgent*+" };
-    const headers = await signatureHeaders(onAws, temporary, 'GET', '/api/views/labour/person', query, now);
-    expect(headers['x-amz-security-token']).toBe(temporary.sessionToken);
-    expect(headers.authorization).toMatch(
-      /Credential=ASIAEXAMPLEOPERATOR1\/20261129\/eu-central-1\/execute-api\/aws4_request, SignedHeaders=host;(x-amz-content-sha256;)?x-amz-date;x-amz-security-token,/,
-    );
-    await expect(
-      verifySignature(asReceived(onAws, '/api/views/labour/person', query, headers), secretFor, now),
-    ).resolves.toMatchObject({ region: 'eu-central-1', service: 'execute-api' });
-  });
+  it(
+    'verify where API Gateway checks them (its host, /v1 in the path) with a session token signed, and a purpose ' +
+      'with spaces and slashes',
+    async () => {
+      const query = { citizenship: 'UZB', document: 'FA1234567', purpose: "case 2021/17 (review) it's *urgent*+" };
+      const headers = await signatureHeaders(onAws, temporary, 'GET', '/api/views/labour/person', query, now);
+      expect(headers['x-amz-security-token']).toBe(temporary.sessionToken);
+      expect(headers.authorization).toMatch(
+        /Credential=ASIAEXAMPLEOPERATOR1\/20261129\/eu-central-1\/execute-api\/aws4_request, SignedHeaders=host;(x-amz-content-sha256;)?x-amz-date;x-amz-security-token,/,
+      );
+      await expect(
+        verifySignature(asReceived(onAws, '/api/views/labour/person', query, headers), secretFor, now),
+      ).resolves.toMatchObject({ region: 'eu-central-1', service: 'execute-api' });
+    },
+  );
 
   it('would not verify at the console\u2019s own host or without the stage (why the console reads its config)', async () => {
     const headers = await signatureHeaders(onAws, temporary, 'GET', '/api/exchange/health', {}, now);

@@ -43,7 +43,8 @@ describe('selectBackend', () => {
         backend: 'dynalite',
         reason: expect.stringMatching(/tables are in dynalite's LevelDB/),
       });
-      // dynoxide's data is never silently swapped for dynalite's empty tables: no fallback, and a refusal when dynoxide is gone.
+      // dynoxide's data is never silently swapped for dynalite's empty tables: no fallback, and a
+      // refusal when dynoxide is gone.
       expect(selectBackend(input({ preferred, stored: { dynalite: false, dynoxide: true } }))).toEqual({
         backend: 'dynoxide',
         reason: "this data dir's tables are in dynoxide's SQLite file",

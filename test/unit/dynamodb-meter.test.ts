@@ -96,31 +96,35 @@ describe('DynamoMeter', () => {
 });
 
 describe('DynamoMeter under concurrent requests', () => {
-  it('keeps every write recorded while an update waits for its item (the cloud records requests without awaiting them)', async () => {
-    // Arrange: an update whose item lookup answers only after a put has been recorded.
-    let answer: () => void = () => {};
-    const lookedUp = new Promise<void>((resolve) => (answer = resolve));
-    const meter = new DynamoMeter(async () => {
-      await lookedUp;
-      return { pk: { S: 'p' }, sk: { S: 'visa' } };
-    }, indexKeys);
-    // Act
-    const update = meter.record(
-      'UpdateItem',
-      { TableName: 'LabourView', Key: { pk: { S: 'p' }, sk: { S: 'visa' } } },
-      {},
-      true,
-    );
-    const transaction = meter.record(
-      'TransactWriteItems',
-      { TransactItems: [{ Update: { TableName: 'LabourView', Key: { pk: { S: 'p' }, sk: { S: 'visa' } } } }] },
-      {},
-      true,
-    );
-    await meter.record('PutItem', { TableName: 'ExchangeLog', Item: logRow() }, {}, true);
-    answer();
-    await Promise.all([update, transaction]);
-    // Assess: 1 (update) + 2 (transaction) + 4 (the put and its three indexes).
-    expect(meter.reading().writeUnits).toBe(7);
-  });
+  it(
+    'keeps every write recorded while an update waits for its item (the cloud records requests without awaiting ' +
+      'them)',
+    async () => {
+      // Arrange: an update whose item lookup answers only after a put has been recorded.
+      let answer: () => void = () => {};
+      const lookedUp = new Promise<void>((resolve) => (answer = resolve));
+      const meter = new DynamoMeter(async () => {
+        await lookedUp;
+        return { pk: { S: 'p' }, sk: { S: 'visa' } };
+      }, indexKeys);
+      // Act
+      const update = meter.record(
+        'UpdateItem',
+        { TableName: 'LabourView', Key: { pk: { S: 'p' }, sk: { S: 'visa' } } },
+        {},
+        true,
+      );
+      const transaction = meter.record(
+        'TransactWriteItems',
+        { TransactItems: [{ Update: { TableName: 'LabourView', Key: { pk: { S: 'p' }, sk: { S: 'visa' } } } }] },
+        {},
+        true,
+      );
+      await meter.record('PutItem', { TableName: 'ExchangeLog', Item: logRow() }, {}, true);
+      answer();
+      await Promise.all([update, transaction]);
+      // Assess: 1 (update) + 2 (transaction) + 4 (the put and its three indexes).
+      expect(meter.reading().writeUnits).toBe(7);
+    },
+  );
 });

@@ -70,7 +70,8 @@ const ATTACKS: readonly Case[] = [
     event: detail({ x: `${LONG}b` }),
     expected: true,
   },
-  // With a trailing star (and so one "a" less: 5 stars at most) nothing refuses early: the whole value is scanned for "b".
+  // With a trailing star (and so one "a" less: 5 stars at most) nothing refuses early: the
+  // whole value is scanned for "b".
   {
     name: 'wildcard that must scan the whole value',
     pattern: { detail: { x: [{ wildcard: '*a*a*a*b*' }] } },

@@ -12,7 +12,9 @@ import { compilePattern, InvalidEventPatternError } from '../../infra/local/even
 const STAR = Symbol('star');
 type Token = string | typeof STAR;
 
-/** The pattern as code units and stars; `\*` and `\\` escape (aws/event-ruler README), any other backslash is itself. */
+/**
+ * The pattern as code units and stars; `\*` and `\\` escape (aws/event-ruler README), any other backslash is itself.
+ */
 function referenceTokens(raw: string): Token[] {
   const tokens: Token[] = [];
   for (let i = 0; i < raw.length; i++) {
@@ -40,7 +42,10 @@ function referenceMatches(raw: string, value: string): boolean {
 function expectedRefusal(raw: string): string | undefined {
   if (raw.includes('**')) return `Consecutive wildcard characters at pos ${raw.indexOf('**') + 1}`;
   if (raw.split('*').length - 1 > 5)
-    return 'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character';
+    return (
+      'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a ' +
+      'wildcard character'
+    );
   return undefined;
 }
 

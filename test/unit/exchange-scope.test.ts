@@ -123,7 +123,8 @@ describe('redrive target', () => {
       status: 403,
       code: 'forbidden',
       message:
-        'the labour operator may not redrive mx-view-interior-dlq; its dead-letter queues: mx-foreign-labour-dlq, mx-qandas-dlq, mx-view-labour-dlq',
+        'the labour operator may not redrive mx-view-interior-dlq; its dead-letter queues: ' +
+        'mx-foreign-labour-dlq, mx-qandas-dlq, mx-view-labour-dlq',
     });
     for (const queue of [undefined, null, '', 'mx-view-labour', 'mx-nope-dlq', 'view-labour']) {
       expect(refusal(() => redriveTarget(TOPOLOGY, queueScope(TOPOLOGY, platform), platform, queue))).toMatchObject({

@@ -35,7 +35,8 @@ describe('signed checkpoints (C2SP signed note + tlog-checkpoint)', () => {
     const example = parseVkey('example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k');
     expect(Buffer.from(example.keyId).toString('hex')).toBe('530d903a');
     const note =
-      'This is an example message.\n\n\u2014 example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n';
+      'This is an example message.\n\n\u2014 example.com/foo ' +
+      'Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n';
     expect(openNote(note, example)).toEqual({ text: 'This is an example message.\n' });
     expect(openNote(note.replace('example message', 'example massage'), example)).toMatchObject({
       problem: expect.stringMatching(/does not verify/),

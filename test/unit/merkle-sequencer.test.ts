@@ -16,7 +16,8 @@ describe('leaf sequencing', () => {
         }),
       ),
     ).toBe(true);
-    // After a retry an earlier attempt may have been stored (its answer lost); a 5xx or a timeout may have been applied.
+    // After a retry an earlier attempt may have been stored (its answer lost); a 5xx or a
+    // timeout may have been applied.
     expect(certainlyNotWritten(refused(400, 2))).toBe(false);
     expect(certainlyNotWritten(refused(500, 1))).toBe(false);
     expect(certainlyNotWritten(new Error('socket hang up'))).toBe(false);

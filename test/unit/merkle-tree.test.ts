@@ -76,16 +76,20 @@ function proofOf(leaves: readonly Uint8Array[], ranges: readonly { start: number
 const leafList = (n: number) => Array.from({ length: n }, (_, i) => leafHash(Buffer.from(`leaf ${i}`)));
 
 describe('RFC 6962 tree', () => {
-  it('gives the reference roots of transparency-dev/merkle at every size from 0 to 8, leaf by leaf and from the definition', () => {
-    const edge = new TreeEdge();
-    expect(hex(edge.root())).toBe(ROOTS[0]);
-    expect(hex(EMPTY_ROOT)).toBe(ROOTS[0]);
-    for (let size = 1; size <= 8; size++) {
-      edge.append(LEAVES[size - 1]!);
-      expect(hex(edge.root())).toBe(ROOTS[size]);
-      expect(hex(referenceRoot(LEAVES.slice(0, size)))).toBe(ROOTS[size]);
-    }
-  });
+  it(
+    'gives the reference roots of transparency-dev/merkle at every size from 0 to 8, leaf by leaf and from the ' +
+      'definition',
+    () => {
+      const edge = new TreeEdge();
+      expect(hex(edge.root())).toBe(ROOTS[0]);
+      expect(hex(EMPTY_ROOT)).toBe(ROOTS[0]);
+      for (let size = 1; size <= 8; size++) {
+        edge.append(LEAVES[size - 1]!);
+        expect(hex(edge.root())).toBe(ROOTS[size]);
+        expect(hex(referenceRoot(LEAVES.slice(0, size)))).toBe(ROOTS[size]);
+      }
+    },
+  );
 
   it.each(vectors.inclusion.map((v) => [v.file, v] as const))('inclusion vector %s', (_file, v) => {
     const problem = checkInclusion(b64(v.leafHash), v.leafIdx, v.treeSize, (v.proof ?? []).map(b64), b64(v.root));

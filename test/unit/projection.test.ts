@@ -126,7 +126,8 @@ describe('view declarations', () => {
   it.each(MINISTRIES.map((m) => [m] as const))(
     '%s: a revoked permit stays in force until the day it was revoked',
     (ministry) => {
-      // Prepare: a permit issued for 2021, revoked on 1 October (the Interior view once kept the status but not the date).
+      // Prepare: a permit issued for 2021, revoked on 1 October (the Interior view once
+      // kept the status but not the date).
       const issued = busEvent('WorkPermitIssued', { meta: { occurredAt: '2021-02-01T09:00:00Z' } });
       const permit = (issued.detail as { data: { person: object; permitNumber: string } }).data;
       const revoked = busEvent('WorkPermitRevoked', {

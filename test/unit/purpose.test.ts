@@ -30,7 +30,8 @@ describe('checkPurpose', () => {
     ['zero-width joiners, non-joiners and a BOM', '\u200d\u200c\ufeff\u2060\u200d\u200c', /found 0/],
     [
       'Hangul fillers (letters by category)',
-      `${HANGUL_FILLER}${HANGUL_CHOSEONG_FILLER}${HANGUL_JUNGSEONG_FILLER}${HALFWIDTH_HANGUL_FILLER}${HANGUL_FILLER}${HANGUL_FILLER}`,
+      `${HANGUL_FILLER}${HANGUL_CHOSEONG_FILLER}${HANGUL_JUNGSEONG_FILLER}${HALFWIDTH_HANGUL_FILLER}` +
+        `${HANGUL_FILLER}${HANGUL_FILLER}`,
       /found 0/,
     ],
     ['braille blanks', BRAILLE_BLANK.repeat(8), /found 0/],

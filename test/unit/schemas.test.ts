@@ -246,16 +246,20 @@ describe('bounds', () => {
     return out;
   }
 
-  it('gives every string a maximum length and every number a finite maximum, so a pathological value is refused at the door', () => {
-    const problems = CATALOG.flatMap((d) =>
-      unbounded(
-        z.toJSONSchema(d.detail, { io: 'input', unrepresentable: 'any' }) as Node,
-        `${d.detailType}.detail`,
-        [],
-      ),
-    );
-    expect(problems).toEqual([]);
-  });
+  it(
+    'gives every string a maximum length and every number a finite maximum, so a pathological value is refused at ' +
+      'the door',
+    () => {
+      const problems = CATALOG.flatMap((d) =>
+        unbounded(
+          z.toJSONSchema(d.detail, { io: 'input', unrepresentable: 'any' }) as Node,
+          `${d.detailType}.detail`,
+          [],
+        ),
+      );
+      expect(problems).toEqual([]);
+    },
+  );
 
   it('refuses the values that once parked good events: a fine of 1e300 MCI and a 450 kB visa number', () => {
     expect(

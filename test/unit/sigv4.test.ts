@@ -187,7 +187,9 @@ describe('verifySignature agrees with AWS\u2019s published SigV4 test suite', ()
         host: 'example.amazonaws.com',
         'x-amz-date': '20150830T123600Z',
         ...extra,
-        authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+        authorization:
+          `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=` +
+          `${signedHeaders}, Signature=${signature}`,
       },
       body: Buffer.alloc(0),
     };
@@ -232,7 +234,9 @@ describe('verifySignature agrees with AWS\u2019s published SigV4 test suite', ()
         host: '127.0.0.1:4566',
         date,
         'content-type': 'application/x-amz-json-1.1',
-        authorization: `AWS4-HMAC-SHA256 Credential=${KEYS.accessKeyId}/${scope}, SignedHeaders=content-type;date;host, Signature=${signature}`,
+        authorization:
+          `AWS4-HMAC-SHA256 Credential=${KEYS.accessKeyId}/${scope}, SignedHeaders=content-type;date;host, ` +
+          `Signature=${signature}`,
       },
       body: Buffer.from(body),
     };
@@ -311,7 +315,9 @@ describe('verifySignature refuses, always with an AuthError naming the problem',
         const request = await signed();
         const { credential, signedHeaders, signature } = authParts(request);
         return withHeaders(request, {
-          authorization: `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=${signedHeaders.replace('host;', '')}, Signature=${signature}`,
+          authorization:
+            `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=${signedHeaders.replace('host;', '')}, ` +
+            `Signature=${signature}`,
         });
       },
       'IncompleteSignatureException',
@@ -335,7 +341,9 @@ describe('verifySignature refuses, always with an AuthError naming the problem',
         const request = await signed();
         const { credential, signedHeaders, signature } = authParts(request);
         return withHeaders(request, {
-          authorization: `AWS4-HMAC-SHA256 Credential=${credential.replace('20211201', '20211130')}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+          authorization:
+            `AWS4-HMAC-SHA256 Credential=${credential.replace('20211201', '20211130')}, SignedHeaders=` +
+            `${signedHeaders}, Signature=${signature}`,
         });
       },
       'InvalidSignatureException',
@@ -401,7 +409,9 @@ describe('verifySignature refuses, always with an AuthError naming the problem',
         const request = await signed();
         const { credential, signedHeaders, signature } = authParts(request);
         return withHeaders(request, {
-          authorization: `AWS4-HMAC-SHA256 Credential=${credential.replace(KEYS.accessKeyId, 'AKIAUNKNOWNUNKNOWN00')}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+          authorization:
+            `AWS4-HMAC-SHA256 Credential=${credential.replace(KEYS.accessKeyId, 'AKIAUNKNOWNUNKNOWN00')}, ` +
+            `SignedHeaders=${signedHeaders}, Signature=${signature}`,
         });
       },
       'UnrecognizedClientException',
@@ -423,64 +433,69 @@ describe('verifySignature refuses, always with an AuthError naming the problem',
     expect(error).toMatchObject({ code, message: expect.stringMatching(message) });
   });
 
-  it('answers every mutation of a valid request with an AuthError (or acceptance, where it left the request equivalent), never another exception', async () => {
-    const original = await signed({
-      method: 'GET',
-      body: '',
-      path: '/api/views/labour/person',
-      query: { iin: '900101300017', purpose: 'case 17' },
-      wireQuery: 'iin=900101300017&purpose=case%2017',
-    });
-    const authorization = String(original.headers.authorization);
-    // A deterministic generator: the same mutations every run.
-    let seed = 2021;
-    const next = (n: number) => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-      return seed % n;
-    };
-    const alphabet = [
-      '%',
-      '/',
-      ',',
-      '=',
-      ';',
-      ' ',
-      '\t',
-      '\u0000',
-      '\u00e9',
-      '\ud800',
-      'A',
-      '0',
-      '',
-      '%zz',
-      '..',
-      '?',
-      '#',
-    ];
-    const mutate = (text: string) => {
-      const at = next(text.length + 1);
-      const cut = next(4);
-      return `${text.slice(0, at)}${alphabet[next(alphabet.length)]}${text.slice(at + cut)}`;
-    };
-    const outcomes = new Map<string, number>();
-    for (let i = 0; i < 600; i++) {
-      const target = next(3);
-      const request: SignedRequest =
-        target === 0
-          ? withHeaders(original, { authorization: mutate(authorization) })
-          : target === 1
-            ? { ...original, url: mutate(original.url) }
-            : withHeaders(original, { 'x-amz-date': mutate(String(original.headers['x-amz-date'])) });
-      const outcome = await verify(request).then(
-        () => 'accepted',
-        (e: unknown) => (e instanceof AuthError ? e.code : `thrown ${String(e)}`),
-      );
-      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-    }
-    // A mutation may leave the request unchanged in meaning (a trailing space, `+` for nothing); anything else is refused.
-    const unexpected = [...outcomes.keys()].filter((o) => o.startsWith('thrown'));
-    expect(unexpected).toEqual([]);
-    expect(outcomes.get('InvalidSignatureException')).toBeGreaterThan(0);
-    expect(outcomes.get('IncompleteSignatureException')).toBeGreaterThan(0);
-  });
+  it(
+    'answers every mutation of a valid request with an AuthError (or acceptance, where it left the request ' +
+      'equivalent), never another exception',
+    async () => {
+      const original = await signed({
+        method: 'GET',
+        body: '',
+        path: '/api/views/labour/person',
+        query: { iin: '900101300017', purpose: 'case 17' },
+        wireQuery: 'iin=900101300017&purpose=case%2017',
+      });
+      const authorization = String(original.headers.authorization);
+      // A deterministic generator: the same mutations every run.
+      let seed = 2021;
+      const next = (n: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        return seed % n;
+      };
+      const alphabet = [
+        '%',
+        '/',
+        ',',
+        '=',
+        ';',
+        ' ',
+        '\t',
+        '\u0000',
+        '\u00e9',
+        '\ud800',
+        'A',
+        '0',
+        '',
+        '%zz',
+        '..',
+        '?',
+        '#',
+      ];
+      const mutate = (text: string) => {
+        const at = next(text.length + 1);
+        const cut = next(4);
+        return `${text.slice(0, at)}${alphabet[next(alphabet.length)]}${text.slice(at + cut)}`;
+      };
+      const outcomes = new Map<string, number>();
+      for (let i = 0; i < 600; i++) {
+        const target = next(3);
+        const request: SignedRequest =
+          target === 0
+            ? withHeaders(original, { authorization: mutate(authorization) })
+            : target === 1
+              ? { ...original, url: mutate(original.url) }
+              : withHeaders(original, { 'x-amz-date': mutate(String(original.headers['x-amz-date'])) });
+        const outcome = await verify(request).then(
+          () => 'accepted',
+          (e: unknown) => (e instanceof AuthError ? e.code : `thrown ${String(e)}`),
+        );
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      }
+      // A mutation may leave the request unchanged in meaning (a trailing space, `+` for
+      // nothing); anything else is refused.
+      const unexpected = [...outcomes.keys()].filter((o) => o.startsWith('thrown'));
+      expect(unexpected).toEqual([]);
+      expect(outcomes.get('InvalidSignatureException')).toBeGreaterThan(0);
+      expect(outcomes.get('IncompleteSignatureException')).toBeGreaterThan(0);
+    },
+  );
 });

@@ -74,16 +74,20 @@ describe('simulation plan', () => {
     }
   });
 
-  it('keeps every command inside the year (the runner sends nothing after the last check), each person\u2019s in time order', () => {
-    const plan = planYear(2021, 0.05, 7);
-    const last = `${plan.overstayChecks.at(-1)}T23:59:59Z`;
-    for (const c of plan.setup) expect(c.occurredAt <= last, `${c.command} on ${c.occurredAt}`).toBe(true);
-    for (const script of plan.scripts) {
-      for (const c of script) expect(c.occurredAt <= last, `${c.command} on ${c.occurredAt}`).toBe(true);
-      const times = script.map((c) => c.occurredAt);
-      expect(times).toEqual([...times].sort());
-    }
-  });
+  it(
+    'keeps every command inside the year (the runner sends nothing after the last check), each person\u2019s in ' +
+      'time order',
+    () => {
+      const plan = planYear(2021, 0.05, 7);
+      const last = `${plan.overstayChecks.at(-1)}T23:59:59Z`;
+      for (const c of plan.setup) expect(c.occurredAt <= last, `${c.command} on ${c.occurredAt}`).toBe(true);
+      for (const script of plan.scripts) {
+        for (const c of script) expect(c.occurredAt <= last, `${c.command} on ${c.occurredAt}`).toBe(true);
+        const times = script.map((c) => c.occurredAt);
+        expect(times).toEqual([...times].sort());
+      }
+    },
+  );
 
   it('refuses what it cannot calibrate, naming the parameter', () => {
     expect(() => planYear(2020, 1, 1)).toThrow(/only 2021 is calibrated/);
@@ -216,25 +220,29 @@ describe('a simulated year through the exchange in memory', () => {
     expect(records(platform.views.labour, 'qandas')).toHaveLength(plan.targets.qandasGranted);
   });
 
-  it('has the planned LEA permits in force on 1 December, and 2021\u2019s work for individuals on patents, not Labour permits', () => {
-    const on = plan.targets.leaActiveOn;
-    const permits = records(platform.views.labour, 'permit');
-    const active = permits.filter(
-      (r) =>
-        String(r.state.validFrom) <= on &&
-        String(r.state.validUntil) >= on &&
-        !(r.state.status === 'revoked' && String(r.state.revokedOn) <= on),
-    );
-    expect(active).toHaveLength(plan.targets.leaActive);
-    expect(count(active, (r) => String(r.state.person?.citizenship))).toEqual(plan.targets.leaActiveByCountry);
-    expect(permits.filter((r) => r.state.kind === 'individual')).toEqual([]);
-    const patents = records(platform.registries.berkut, 'patent').map((r) => r.state);
-    expect(patents).toHaveLength(plan.targets.patentsIssued);
-    const activeOn = plan.targets.patentsActiveOn.on;
-    expect(patents.filter((p) => String(p.validFrom) <= activeOn && String(p.validUntil) >= activeOn)).toHaveLength(
-      plan.targets.patentsActiveOn.active,
-    );
-  });
+  it(
+    'has the planned LEA permits in force on 1 December, and 2021\u2019s work for individuals on patents, not ' +
+      'Labour permits',
+    () => {
+      const on = plan.targets.leaActiveOn;
+      const permits = records(platform.views.labour, 'permit');
+      const active = permits.filter(
+        (r) =>
+          String(r.state.validFrom) <= on &&
+          String(r.state.validUntil) >= on &&
+          !(r.state.status === 'revoked' && String(r.state.revokedOn) <= on),
+      );
+      expect(active).toHaveLength(plan.targets.leaActive);
+      expect(count(active, (r) => String(r.state.person?.citizenship))).toEqual(plan.targets.leaActiveByCountry);
+      expect(permits.filter((r) => r.state.kind === 'individual')).toEqual([]);
+      const patents = records(platform.registries.berkut, 'patent').map((r) => r.state);
+      expect(patents).toHaveLength(plan.targets.patentsIssued);
+      const activeOn = plan.targets.patentsActiveOn.on;
+      expect(patents.filter((p) => String(p.validFrom) <= activeOn && String(p.validUntil) >= activeOn)).toHaveLength(
+        plan.targets.patentsActiveOn.active,
+      );
+    },
+  );
 
   it('leaves exactly the planned inconsistencies for the contradiction finder', () => {
     const view = (m: 'labour' | 'interior' | 'foreign-affairs') =>

@@ -31,7 +31,8 @@ describe('apiUrl', () => {
         iin: undefined,
       }),
     ).toBe(
-      `${STAGE_URL}/api/views/interior/person?citizenship=UZB&document=FA%2012%2F34&purpose=mx%20smoke%3A%20it%27s%20a%20check%20%281%29`,
+      `${STAGE_URL}` +
+        `/api/views/interior/person?citizenship=UZB&document=FA%2012%2F34&purpose=mx%20smoke%3A%20it%27s%20a%20check%20%281%29`,
     );
   });
 

@@ -302,7 +302,9 @@ describe('toJsonRequest: query parameters to the JSON operation', () => {
 describe('toXmlResponse: the JSON output as SQS answers in XML', () => {
   it('ListQueues: a flattened list of QueueUrl, and an empty result element when there are none', () => {
     expect(toXmlResponse('ListQueues', { QueueUrls: [`${QUEUE}?a=1&b=2`, QUEUE] }, 'req-1')).toBe(
-      `${PROLOGUE}<ListQueuesResponse xmlns="${XMLNS}"><ListQueuesResult><QueueUrl>${QUEUE}?a=1&amp;b=2</QueueUrl><QueueUrl>${QUEUE}</QueueUrl></ListQueuesResult>${META}</ListQueuesResponse>`,
+      `${PROLOGUE}<ListQueuesResponse xmlns="${XMLNS}"><ListQueuesResult><QueueUrl>` +
+        `${QUEUE}?a=1&amp;b=2</QueueUrl><QueueUrl>${QUEUE}</QueueUrl></ListQueuesResult>` +
+        `${META}</ListQueuesResponse>`,
     );
     expect(toXmlResponse('ListQueues', { QueueUrls: [] }, 'req-1')).toBe(
       `${PROLOGUE}<ListQueuesResponse xmlns="${XMLNS}"><ListQueuesResult/>${META}</ListQueuesResponse>`,
@@ -320,7 +322,9 @@ describe('toXmlResponse: the JSON output as SQS answers in XML', () => {
     ).toBe(
       `${PROLOGUE}<GetQueueAttributesResponse xmlns="${XMLNS}"><GetQueueAttributesResult>` +
         '<Attribute><Name>ApproximateNumberOfMessages</Name><Value>3</Value></Attribute>' +
-        '<Attribute><Name>RedrivePolicy</Name><Value>{&quot;deadLetterTargetArn&quot;:&quot;arn:aws:sqs:us-east-1:000000000000:q-dlq&quot;}</Value></Attribute>' +
+        ('<Attribute><Name>RedrivePolicy</Name>' +
+          '<Value>{&quot;deadLetterTargetArn&quot;:&quot;arn:aws:sqs:us-east-1:000000000000:q-dlq&quot;}</Value>' +
+          '</Attribute>') +
         `</GetQueueAttributesResult>${META}</GetQueueAttributesResponse>`,
     );
   });
@@ -345,10 +349,13 @@ describe('toXmlResponse: the JSON output as SQS answers in XML', () => {
     expect(toXmlResponse('ReceiveMessage', output, 'req-1')).toBe(
       `${PROLOGUE}<ReceiveMessageResponse xmlns="${XMLNS}"><ReceiveMessageResult><Message>` +
         '<MessageId>m-1</MessageId><ReceiptHandle>WyJtLTEiLDFd</ReceiptHandle><MD5OfBody>0123</MD5OfBody>' +
-        '<Body>{&quot;note&quot;:&quot;a &lt; b &amp;&amp; c &gt; d, &apos;quoted&apos;&quot;}&#xD;\nҚазақстан 🇰🇿</Body>' +
+        ('<Body>{&quot;note&quot;:&quot;a &lt; b &amp;&amp; c &gt; d, &apos;quoted&apos;&quot;}&#xD;\nҚазақстан ' +
+          '🇰🇿</Body>') +
         '<Attribute><Name>ApproximateReceiveCount</Name><Value>1</Value></Attribute>' +
-        '<MessageAttribute><Name>mx-error</Name><Value><StringValue>boom &lt;here&gt;</StringValue><DataType>String</DataType></Value></MessageAttribute>' +
-        '<MessageAttribute><Name>mx-source-receive-count</Name><Value><StringValue>3</StringValue><DataType>Number</DataType></Value></MessageAttribute>' +
+        ('<MessageAttribute><Name>mx-error</Name><Value><StringValue>boom &lt;here&gt;</StringValue>' +
+          '<DataType>String</DataType></Value></MessageAttribute>') +
+        ('<MessageAttribute><Name>mx-source-receive-count</Name><Value><StringValue>3</StringValue>' +
+          '<DataType>Number</DataType></Value></MessageAttribute>') +
         `</Message></ReceiveMessageResult>${META}</ReceiveMessageResponse>`,
     );
     expect(toXmlResponse('ReceiveMessage', { Messages: [] }, 'req-1')).toContain('<ReceiveMessageResult/>');
@@ -368,7 +375,8 @@ describe('toXmlResponse: the JSON output as SQS answers in XML', () => {
     expect(toXmlResponse('ChangeMessageVisibilityBatch', output, 'req-1')).toBe(
       `${PROLOGUE}<ChangeMessageVisibilityBatchResponse xmlns="${XMLNS}"><ChangeMessageVisibilityBatchResult>` +
         '<ChangeMessageVisibilityBatchResultEntry><Id>a</Id></ChangeMessageVisibilityBatchResultEntry>' +
-        '<BatchResultErrorEntry><Id>b</Id><SenderFault>true</SenderFault><Code>ReceiptHandleIsInvalid</Code><Message>bad handle</Message></BatchResultErrorEntry>' +
+        ('<BatchResultErrorEntry><Id>b</Id><SenderFault>true</SenderFault><Code>ReceiptHandleIsInvalid</Code>' +
+          '<Message>bad handle</Message></BatchResultErrorEntry>') +
         `</ChangeMessageVisibilityBatchResult>${META}</ChangeMessageVisibilityBatchResponse>`,
     );
   });
@@ -452,8 +460,10 @@ describe('errors', () => {
         'req-1',
       ),
     ).toBe(
-      `${PROLOGUE}<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code>` +
-        '<Message>The specified queue &lt;x&gt; does not exist.</Message><Detail/></Error><RequestId>req-1</RequestId></ErrorResponse>',
+      `${PROLOGUE}<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type>` +
+        `<Code>AWS.SimpleQueueService.NonExistentQueue</Code>` +
+        ('<Message>The specified queue &lt;x&gt; does not exist.</Message><Detail/></Error>' +
+          '<RequestId>req-1</RequestId></ErrorResponse>'),
     );
     expect(toXmlError({ code: 'InternalFailure', message: 'm', status: 500 }, 'req-1')).toContain(
       '<Type>Receiver</Type>',

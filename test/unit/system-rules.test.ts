@@ -421,25 +421,29 @@ describe('Foreign Labour Force rules', () => {
     });
   });
 
-  it('needs no quota for a permit for work for an individual, and no employer (from 2022; before, it was an Interior patent)', async () => {
-    const registry = new MemoryRegistry('foreign-labour');
-    const { employerBin: _bin, ...individual } = permit(4, {
-      kind: 'individual',
-      category: '4',
-      validFrom: '2022-01-10',
-      validUntil: '2022-07-09',
-    });
-    expect(await registry.run(labour.issueWorkPermit, individual)).toHaveLength(1);
-    expect(
-      await refusal(
-        registry.run(labour.issueWorkPermit, {
-          ...individual,
-          permitNumber: 'WP-23-2021-000044',
-          validFrom: '2021-12-01',
-        }),
-      ),
-    ).toMatchObject({ code: 'patent-period', status: 422 });
-  });
+  it(
+    'needs no quota for a permit for work for an individual, and no employer (from 2022; before, it was an ' +
+      'Interior patent)',
+    async () => {
+      const registry = new MemoryRegistry('foreign-labour');
+      const { employerBin: _bin, ...individual } = permit(4, {
+        kind: 'individual',
+        category: '4',
+        validFrom: '2022-01-10',
+        validUntil: '2022-07-09',
+      });
+      expect(await registry.run(labour.issueWorkPermit, individual)).toHaveLength(1);
+      expect(
+        await refusal(
+          registry.run(labour.issueWorkPermit, {
+            ...individual,
+            permitNumber: 'WP-23-2021-000044',
+            validFrom: '2021-12-01',
+          }),
+        ),
+      ).toMatchObject({ code: 'patent-period', status: 422 });
+    },
+  );
 
   describe('ends permits on other agencies\u2019 acts (the reaction)', () => {
     const person = permit(1).person;
@@ -535,21 +539,28 @@ describe('qandas rules', () => {
     familyMembers: 4,
   });
 
-  it('counts people against the quota: a family takes its places at once, or settles outside the quota when it does not fit', async () => {
-    const registry = new MemoryRegistry('qandas');
-    await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 5 });
-    const family = async (n: number, members: number) => {
-      const [granted] = await registry.run(qandas.grantQandasStatus, { ...grant(n, 'KZ-59'), familyMembers: members });
-      return (granted!.data as { inQuota: boolean }).inQuota;
-    };
-    expect([await family(1, 4), await family(2, 2), await family(3, 1), await family(4, 1)]).toEqual([
-      true,
-      false,
-      true,
-      false,
-    ]);
-    expect(registry.item('counter', qandas.qandasQuotaCounter(2021, 'KZ-59'))?.free).toBe(0);
-  });
+  it(
+    'counts people against the quota: a family takes its places at once, or settles outside the quota when it does ' +
+      'not fit',
+    async () => {
+      const registry = new MemoryRegistry('qandas');
+      await registry.run(qandas.setQandasQuota, { year: 2021, region: 'KZ-59', quota: 5 });
+      const family = async (n: number, members: number) => {
+        const [granted] = await registry.run(qandas.grantQandasStatus, {
+          ...grant(n, 'KZ-59'),
+          familyMembers: members,
+        });
+        return (granted!.data as { inQuota: boolean }).inQuota;
+      };
+      expect([await family(1, 4), await family(2, 2), await family(3, 1), await family(4, 1)]).toEqual([
+        true,
+        false,
+        true,
+        false,
+      ]);
+      expect(registry.item('counter', qandas.qandasQuotaCounter(2021, 'KZ-59'))?.free).toBe(0);
+    },
+  );
 
   it('counts a grant against the quota only in a quota region with room left', async () => {
     const registry = new MemoryRegistry('qandas');
