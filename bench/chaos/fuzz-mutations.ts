@@ -313,12 +313,19 @@ const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'];
 
 function mutatePath(path: string, random: Random): string {
   switch (random.int(0, 5)) {
-    case 0:
-      return path.replace(
-        /\/api\/views\/[^/]+/,
-        `/api/views/` +
-          `${random.pick([...MINISTRIES, '', 'INTERIOR', '..', 'x'.repeat(300), '%2e%2e', 'interior%00', 'labour;interior'])}`,
-      );
+    case 0: {
+      const ministry = random.pick([
+        ...MINISTRIES,
+        '',
+        'INTERIOR',
+        '..',
+        'x'.repeat(300),
+        '%2e%2e',
+        'interior%00',
+        'labour;interior',
+      ]);
+      return path.replace(/\/api\/views\/[^/]+/, `/api/views/${ministry}`);
+    }
     case 1:
       return random.pick([
         `${path}/extra`,

@@ -108,8 +108,17 @@ const POLICY = {
 
 const refusedStatus = (status: number) => status === 401 || status === 403;
 /** AWS's JSON protocols refuse a bad signature with 400 and the error's name (InvalidSignatureException, …). */
-const AUTH_ERRORS =
-  /InvalidSignature|UnrecognizedClient|IncompleteSignature|MissingAuthenticationToken|SignatureDoesNotMatch|AccessDenied|NotAuthorized/;
+const AUTH_ERRORS = new RegExp(
+  [
+    'InvalidSignature',
+    'UnrecognizedClient',
+    'IncompleteSignature',
+    'MissingAuthenticationToken',
+    'SignatureDoesNotMatch',
+    'AccessDenied',
+    'NotAuthorized',
+  ].join('|'),
+);
 const refusedAnswer = (status: number, body: string) =>
   refusedStatus(status) || (status === 400 && AUTH_ERRORS.test(body.slice(0, 300)));
 const short = (body: unknown) => (typeof body === 'string' ? body : JSON.stringify(body)).slice(0, 200);

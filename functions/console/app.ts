@@ -45,12 +45,13 @@ const tile = (label: string, value: number, note?: string, format: (n: number) =
   `<div class="tile"><div class="value" data-tile="${esc(label)}">${esc(format(value))}</div><div class="label">` +
   `${esc(label)}</div>${note ? `<div class="note" data-note="${esc(label)}">${esc(note)}</div>` : ''}</div>`;
 
+function fieldValueHtml(f: Field): string {
+  return f.id ? id(f.text) : nameHtml({ text: f.text, ...(f.code ? { code: f.code } : {}) });
+}
+
 function fieldsTable(fields: readonly Field[]): string {
   return `<table class="fields"><tbody>${fields
-    .map(
-      (f) =>
-        `<tr><th scope="row">${esc(f.label)}</th><td>${f.id ? id(f.text) : nameHtml({ text: f.text, ...(f.code ? { code: f.code } : {}) })}</td></tr>`,
-    )
+    .map((f) => `<tr><th scope="row">${esc(f.label)}</th><td>${fieldValueHtml(f)}</td></tr>`)
     .join('')}</tbody></table>`;
 }
 
@@ -119,52 +120,76 @@ function operatorHtml(arn: string): string {
   return `<code class="id" title="${esc(arn)}">${esc(assumed ? `${assumed[1]} (${assumed[2]})` : arn)}</code>`;
 }
 
+interface LineageEvent {
+  eventId: string;
+  type: string;
+  source: string;
+  occurredAt: string;
+  causationId?: string;
+  records: string[];
+}
+
+interface Access {
+  readAt: string;
+  ministry: string;
+  what: string;
+  purpose: string;
+  operator: string;
+}
+
+function recordHtml(r: ReturnType<typeof recordView>): string {
+  return (
+    `<section class="record"><h3>${esc(r.heading)}${r.key ? ` ${id(r.key)}` : ''}</h3>` +
+    `${fieldsTable(r.fields)}</section>`
+  );
+}
+
+function recordReferenceHtml(sk: string): string {
+  const ref = recordReference(sk);
+  return `${esc(ref.kind)}${ref.parts.map((p) => ` ${/^[A-Z0-9][A-Z0-9-]+$/.test(p) ? id(p) : esc(p)}`).join('')}`;
+}
+
+function lineageItemHtml(e: LineageEvent): string {
+  const touched = e.records.map(recordReferenceHtml);
+  const when = `<time datetime="${esc(e.occurredAt)}">${esc(formatMoment(e.occurredAt))}</time>`;
+  const cause = e.causationId ? `caused by event ${id(e.causationId)} · ` : '';
+  const type = `<strong title="${esc(e.type)}">${esc(eventTypeName(e.type))}</strong>`;
+  return (
+    `<li>${type} · ${when} · ${nameHtml(sourceName(e.source))}\n          ` +
+    `<div class="caused">${cause}event ${id(e.eventId)}</div>` +
+    `<div class="caused">changed: ${touched.join('; ')}</div></li>`
+  );
+}
+
+function accessRowHtml(a: Access): string {
+  const when = `<time datetime="${esc(a.readAt)}">${esc(formatMoment(a.readAt))}</time>`;
+  const read = esc(READS[a.what] ?? a.what);
+  return (
+    `<tr><td>${when}</td><td>${esc(ministryName(a.ministry))}</td><td>${read}</td><td>${esc(a.purpose)}</td>` +
+    `<td>${operatorHtml(a.operator)}</td></tr>`
+  );
+}
+
 function dossierHtml(dossier: Json, lineage: Json, accesses: Json): string {
   const records = (dossier.records as { kind: string; key: string; state: Record<string, unknown> }[]).map(recordView);
-  const events = lineage.events as {
-    eventId: string;
-    type: string;
-    source: string;
-    occurredAt: string;
-    causationId?: string;
-    records: string[];
-  }[];
-  const reads = accesses.accesses as {
-    readAt: string;
-    ministry: string;
-    what: string;
-    purpose: string;
-    operator: string;
-  }[];
+  const events = lineage.events as LineageEvent[];
+  const reads = accesses.accesses as Access[];
+  const accessHead = '<tr><th>When</th><th>Ministry</th><th>Read</th><th>Purpose</th><th>Operator</th></tr>';
+  const lineageItems = events.map(lineageItemHtml).join('');
+  const accessRows = reads.map(accessRowHtml).join('');
   return `
     <div class="card" id="dossier"><h2>Dossier · ${esc(ministryName(session!.ministry))} view</h2>
       ${fieldsTable(profileFields(dossier.profile as Record<string, unknown>))}
       <h2 class="section">Records</h2>
       ${
         records.length
-          ? `<div class="records">${records.map((r) => `<section class="record"><h3>${esc(r.heading)}${r.key ? ` ${id(r.key)}` : ''}</h3>${fieldsTable(r.fields)}</section>`).join('')}</div>`
+          ? `<div class="records">${records.map(recordHtml).join('')}</div>`
           : '<p class="empty">No records.</p>'
       }
     </div>
-    <div class="card" id="lineage"><h2>Lineage</h2><ol class="timeline">${events
-      .map((e) => {
-        const touched = e.records.map((sk) => {
-          const ref = recordReference(sk);
-          return `${esc(ref.kind)}${ref.parts.map((p) => ` ${/^[A-Z0-9][A-Z0-9-]+$/.test(p) ? id(p) : esc(p)}`).join('')}`;
-        });
-        return `<li><strong title="${esc(e.type)}">${esc(eventTypeName(e.type))}</strong> · <time datetime="${esc(e.occurredAt)}">${esc(formatMoment(e.occurredAt))}</time> · ${nameHtml(sourceName(e.source))}
-          <div class="caused">${e.causationId ? `caused by event ${id(e.causationId)} · ` : ''}event ${id(e.eventId)}</div><div class="caused">changed: ${touched.join('; ')}</div></li>`;
-      })
-      .join('')}</ol></div>
+    <div class="card" id="lineage"><h2>Lineage</h2><ol class="timeline">${lineageItems}</ol></div>
     <div class="card" id="accesses"><h2>Who accessed this person’s data</h2>
-      ${tableWrap(
-        `<table><thead><tr><th>When</th><th>Ministry</th><th>Read</th><th>Purpose</th><th>Operator</th></tr></thead><tbody>${reads
-          .map(
-            (a) =>
-              `<tr><td><time datetime="${esc(a.readAt)}">${esc(formatMoment(a.readAt))}</time></td><td>${esc(ministryName(a.ministry))}</td><td>${esc(READS[a.what] ?? a.what)}</td><td>${esc(a.purpose)}</td><td>${operatorHtml(a.operator)}</td></tr>`,
-          )
-          .join('')}</tbody></table>`,
-      )}</div>`;
+      ${tableWrap(`<table><thead>${accessHead}</thead><tbody>${accessRows}</tbody></table>`)}</div>`;
 }
 
 async function people(): Promise<void> {
@@ -207,6 +232,44 @@ async function people(): Promise<void> {
   });
 }
 
+const tableHtml = (head: string, rows: readonly string[]) =>
+  `<table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+
+const SUBSCRIPTION_HEAD =
+  '<tr><th>Subscription</th><th class="num">Queue depth</th><th class="num">In flight</th>' +
+  '<th class="num">Dead letters</th><th class="num">Delivered</th><th class="num">Failed</th></tr>';
+const DEAD_LETTER_HEAD =
+  '<tr><th>Queue</th><th>Event</th><th class="num">Receives</th><th>Parked</th><th>Reason</th><th></th></tr>';
+const BREACH_HEAD = '<tr><th>Received</th><th>Source</th><th>Event</th><th>Breach</th><th>First problem</th></tr>';
+
+function subscriptionRowHtml(s: Json): string {
+  const counts = ['visible', 'inFlight', 'deadLetters', 'delivered', 'failed'].map(
+    (k) => `<td class="num">${formatCount(Number(s[k] ?? 0))}</td>`,
+  );
+  return `<tr><td>${id(s.subscription)}</td>${counts.join('')}</tr>`;
+}
+
+function deadLetterRowHtml(d: Json): string {
+  return (
+    `<tr><td>${id(d.queue)}</td><td>${esc(eventTypeName(String(d.detailType ?? '')))}<br>${id(d.eventId)}</td>` +
+    `<td class="num">${formatCount(Number(d.receiveCount ?? 0))}</td>` +
+    `<td>${esc(formatMoment(String(d.deadLetteredAt ?? '')))}</td><td>${esc(d.error)}</td>` +
+    `<td><button class="small" data-redrive="${esc(d.queue)}">Redrive</button></td></tr>`
+  );
+}
+
+function breachRowHtml(b: Json): string {
+  const issues = (b.issues as { path: string; message: string }[] | undefined) ?? [];
+  const more = Number(b.issueCount ?? 0) > 1 ? ` (+${formatCount(Number(b.issueCount) - 1)} more)` : '';
+  const first = issues[0] ? `${issues[0].path}: ${issues[0].message}` : '';
+  return (
+    `<tr><td>${esc(formatMoment(String(b.receivedAt ?? '')))}</td>` +
+    `<td>${nameHtml(sourceName(String(b.source ?? '')))}</td>` +
+    `<td>${esc(eventTypeName(String(b.detailType ?? '')))}<br>${id(b.eventId)}</td>` +
+    `<td>${esc(b.breach)}</td><td>${esc(first)}${esc(more)}</td></tr>`
+  );
+}
+
 async function exchange(): Promise<void> {
   app.innerHTML =
     '<div id="health"><p class="empty">Loading exchange health…</p></div><div class="card"><h2>Dead letters</h2>' +
@@ -226,12 +289,7 @@ async function exchange(): Promise<void> {
       `${tile('Events per minute', h.eventsPerMinute, 'the last minute')}` +
       `${tile('Projection lag (oldest pending, s)', h.lagSeconds, 'now', formatNumber)}</div>
       <div class="card"><h2>Subscriptions</h2>${tableWrap(
-        `<table><thead><tr><th>Subscription</th><th class="num">Queue depth</th><th class="num">In flight</th><th class="num">Dead letters</th><th class="num">Delivered</th><th class="num">Failed</th></tr></thead><tbody>${h.subscriptions
-          .map(
-            (s) =>
-              `<tr><td>${id(s.subscription)}</td>${['visible', 'inFlight', 'deadLetters', 'delivered', 'failed'].map((k) => `<td class="num">${formatCount(Number(s[k] ?? 0))}</td>`).join('')}</tr>`,
-          )
-          .join('')}</tbody></table>`,
+        tableHtml(SUBSCRIPTION_HEAD, h.subscriptions.map(subscriptionRowHtml)),
       )}</div>`;
   } catch (error) {
     showError(health, error);
@@ -241,15 +299,7 @@ async function exchange(): Promise<void> {
     try {
       const deadLetters = (await api('/api/exchange/dead-letters')).deadLetters as Json[];
       letters.innerHTML = deadLetters.length
-        ? tableWrap(
-            `<table><thead><tr><th>Queue</th><th>Event</th><th class="num">Receives</th><th>Parked</th>` +
-              `<th>Reason</th><th></th></tr></thead><tbody>${deadLetters
-                .map(
-                  (d) =>
-                    `<tr><td>${id(d.queue)}</td><td>${esc(eventTypeName(String(d.detailType ?? '')))}<br>${id(d.eventId)}</td><td class="num">${formatCount(Number(d.receiveCount ?? 0))}</td><td>${esc(formatMoment(String(d.deadLetteredAt ?? '')))}</td><td>${esc(d.error)}</td><td><button class="small" data-redrive="${esc(d.queue)}">Redrive</button></td></tr>`,
-                )
-                .join('')}</tbody></table>`,
-          )
+        ? tableWrap(tableHtml(DEAD_LETTER_HEAD, deadLetters.map(deadLetterRowHtml)))
         : '<p class="empty">No dead letters: every delivery succeeded or is still being retried.</p>';
       letters.querySelectorAll<HTMLButtonElement>('[data-redrive]').forEach((button) => {
         button.addEventListener('click', async () => {
@@ -277,15 +327,7 @@ async function exchange(): Promise<void> {
       ? `<p>${formatCount(count)} accepted event(s) of your agency's sources broke the contract or reused ` +
         `an event id${count > list.length ? `; the newest ${formatCount(list.length)} are shown` : ''}. ` +
         `They are kept in the exchange log, never applied.</p>
-        ${tableWrap(
-          `<table><thead><tr><th>Received</th><th>Source</th><th>Event</th><th>Breach</th><th>First problem</th></tr></thead><tbody>${list
-            .map((b) => {
-              const issues = (b.issues as { path: string; message: string }[] | undefined) ?? [];
-              const more = Number(b.issueCount ?? 0) > 1 ? ` (+${formatCount(Number(b.issueCount) - 1)} more)` : '';
-              return `<tr><td>${esc(formatMoment(String(b.receivedAt ?? '')))}</td><td>${nameHtml(sourceName(String(b.source ?? '')))}</td><td>${esc(eventTypeName(String(b.detailType ?? '')))}<br>${id(b.eventId)}</td><td>${esc(b.breach)}</td><td>${esc(issues[0] ? `${issues[0].path}: ${issues[0].message}` : '')}${esc(more)}</td></tr>`;
-            })
-            .join('')}</tbody></table>`,
-        )}`
+        ${tableWrap(tableHtml(BREACH_HEAD, list.map(breachRowHtml)))}`
       : '<p class="empty">No contract breaches: every accepted event of your sources matched its schema.</p>';
   } catch (error) {
     showError(breaches, error);

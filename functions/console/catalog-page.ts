@@ -96,6 +96,9 @@ function receptionRow(r: Reception): string {
   );
 }
 
+const versionItem = (v: CatalogEvent['versions'][number]) =>
+  `<li>v${v.schemaVersion}: ${code(v.schemaId)}, schema registry ${code(v.registrySchemaName)}</li>`;
+
 function eventPage(event: CatalogEvent): string {
   const causes = event.publishing.reactions.map((r) => `${code(r.trigger)} (${esc(r.system)} reacts)`);
   const effectsOf = event.triggers.map((t) => `${esc(t.system)} publishes ${list(t.emits)}`);
@@ -112,7 +115,7 @@ function eventPage(event: CatalogEvent): string {
     <h3>Reactions</h3><ul data-section="reactions"><li>Sets off: ${effectsOf.join('; ') || 'nothing'}</li>` +
     `<li>Caused by: ${causes.join(', ') || 'no other event (officials publish it)'}</li></ul>
     <h3>Schema versions</h3><ul data-section="versions">` +
-    `${event.versions.map((v) => `<li>v${v.schemaVersion}: ${code(v.schemaId)}, schema registry ${code(v.registrySchemaName)}</li>`).join('')}` +
+    `${event.versions.map(versionItem).join('')}` +
     `</ul>
     <h3>Example <code>detail.data</code></h3><pre>` +
     `${esc(JSON.stringify(event.versions.at(-1)!.example, null, 2))}</pre>

@@ -108,10 +108,8 @@ export function renderEvent(event: CatalogEvent): string {
 }
 
 export function renderIndex(events: readonly CatalogEvent[]): string {
-  return (
-    `${table([['detail-type', 'source', 'v', 'description'], ...events.map((e) => [e.detailType, e.source, String(e.latestVersion), e.description])], '')}` +
-    `\n`
-  );
+  const rows = events.map((e) => [e.detailType, e.source, String(e.latestVersion), e.description]);
+  return `${table([['detail-type', 'source', 'v', 'description'], ...rows], '')}\n`;
 }
 
 export function renderDiff(title: string, changes: readonly SchemaChange[]): string {

@@ -58,11 +58,10 @@ export async function status(opts: ControlOptions): Promise<void> {
     const elsewhere = await answers(endpoint, 1000);
     process.exitCode = NOT_RUNNING_EXIT_CODE;
     if (opts.json) return printJson({ running: false, dataDir, ...(elsewhere ? { answeringAt: endpoint } : {}) });
-    process.stdout.write(
-      `no cloud is running on ${dataDir}` +
-        `${elsewhere ? `; a cloud answers at ${endpoint} (on another data dir: pass --data-dir)` : ': start it with `npm start`'}` +
-        `\n`,
-    );
+    const hint = elsewhere
+      ? `; a cloud answers at ${endpoint} (on another data dir: pass --data-dir)`
+      : ': start it with `npm start`';
+    process.stdout.write(`no cloud is running on ${dataDir}${hint}\n`);
     return;
   }
   if (!(await answers(file.endpoint))) throw notAnswering(dataDir, file);
@@ -111,10 +110,9 @@ export async function stop(opts: ControlOptions & { timeout: string }): Promise<
     process.kill(file.pid, 'SIGTERM');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return stopped(opts, dataDir, file, started);
-    throw new CliError(
-      `cannot signal process ${file.pid} (the cloud at ${file.endpoint}): ` +
-        `${(error as NodeJS.ErrnoException).code === 'EPERM' ? 'it belongs to another user' : (error as Error).message}`,
-    );
+    const why =
+      (error as NodeJS.ErrnoException).code === 'EPERM' ? 'it belongs to another user' : (error as Error).message;
+    throw new CliError(`cannot signal process ${file.pid} (the cloud at ${file.endpoint}): ${why}`);
   }
   // It finishes the deliveries in flight and closes its databases before it exits.
   while (isAlive(file.pid)) {

@@ -53,10 +53,10 @@ export async function checkConsole(base: string, options: { timeoutMs?: number }
   if (!/^text\/html\b/i.test(contentType))
     throw new CliError(`the console at ${url} answered ${contentType || 'no content-type'}, not text/html`);
   if (!/\b(default|script)-src\b/.test(contentSecurityPolicy)) {
-    throw new CliError(
-      `the console at ${url} answered without a Content-Security-Policy` +
-        `${contentSecurityPolicy ? ` naming its sources (got ${JSON.stringify(contentSecurityPolicy.slice(0, 80))})` : ''}`,
-    );
+    const got = contentSecurityPolicy
+      ? ` naming its sources (got ${JSON.stringify(contentSecurityPolicy.slice(0, 80))})`
+      : '';
+    throw new CliError(`the console at ${url} answered without a Content-Security-Policy${got}`);
   }
   return { url, status: response.status, contentType, contentSecurityPolicy };
 }

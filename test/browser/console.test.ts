@@ -279,7 +279,7 @@ describe.each([1280, 800])('operator console at %i px', (width) => {
     await shot('signin-agency-keys');
   });
 
-  it('shows the labour dashboard: periods beside figures, names for codes, every month, top countries plus "Other"', async () => {
+  it('labour dashboard: periods beside figures, names for codes, every month, top countries plus "Other"', async () => {
     await signIn(env.cloud.credentials.operators.labour);
     await page.waitForSelector('[data-tile="LEA permits in force"]');
     expect(await page.textContent('#who')).toContain('Ministry of Labour and Social Protection · operator');
@@ -392,7 +392,7 @@ describe.each([1280, 800])('operator console at %i px', (width) => {
     expect(await page.textContent('[role=alert]')).toMatch(/Give the purpose of the look-up/);
   });
 
-  it('shows exchange health, an empty dead-letter state and the contract breaches of the ministry’s sources', async () => {
+  it('shows exchange health, an empty dead-letter state and contract breaches of the ministry’s sources', async () => {
     await page.click('#nav button[data-page=exchange]');
     await page.waitForSelector('[data-tile="Deliveries pending"]');
     expect(await page.textContent('#letters')).toContain('No dead letters');

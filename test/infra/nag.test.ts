@@ -91,7 +91,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(nag({ firewall: false, console: false }).suppressed).toEqual({ ...accepted, 'AwsSolutions-APIG3': 1 });
   });
 
-  it('keeps every suppression on its resource, with a written reason, and wildcard ones bound to the exact finding', () => {
+  it('keeps every suppression on its resource, with a written reason, and wildcards bound to the exact finding', () => {
     const { json } = templateOf();
     // Never a blanket suppression for the whole stack.
     expect(json.Metadata?.cdk_nag).toBeUndefined();

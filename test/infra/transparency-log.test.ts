@@ -79,7 +79,7 @@ describe('signed Merkle logs on AWS', () => {
     },
   );
 
-  it('gives both logs a byLeaf index in eight partitions, and the query functions only the ledger counter to update', () => {
+  it('gives both logs a byLeaf index in 8 partitions, and query functions only the ledger counter to update', () => {
     for (const id of ['ExchangeLog', 'AccessLedger']) {
       const table = Object.entries(resources).find(
         ([logical, r]) => r.Type === 'AWS::DynamoDB::Table' && logical.startsWith(id),

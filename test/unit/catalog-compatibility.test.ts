@@ -60,7 +60,7 @@ describe('the published contract', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(CATALOG.length * 2);
   });
 
-  it('still accepts every fixture, projects it in every consumer, and keeps every published schema\u2019s promises', () => {
+  it('still accepts every fixture, projects it in every consumer, and keeps every published schema’s promises', () => {
     expect(compatibilityProblems({ definitions: CATALOG, fixtures, published })).toEqual([]);
   });
 });

@@ -64,7 +64,7 @@ describe('the event catalog', () => {
     }
   });
 
-  it('routes every event to the exchange log, and to a ministry view exactly when the view keeps something of it', () => {
+  it('routes every event to the exchange log, and to a ministry view exactly when the view keeps some of it', () => {
     for (const e of catalog.events) expect(e.receivers.map((r) => r.subscription)).toContain('exchange-log');
     for (const ministry of MINISTRIES) {
       const receivedBy = catalog.events

@@ -41,7 +41,7 @@ describe('DynamoMeter', () => {
     expect(meter.reading().writeUnits).toBe(4 + 1 + 4);
   });
 
-  it('rounds each copy up to whole kilobytes, and bills a transaction’s item twice but its index writes once', async () => {
+  it('rounds each copy up to whole KB, and bills a transaction’s item twice but its index writes once', async () => {
     const big = logRow(1500);
     expect(itemSize(big)).toBeGreaterThan(1024);
     const meter = new DynamoMeter(async () => undefined, indexKeys);

@@ -43,7 +43,7 @@ function refusal(fn: () => unknown): { status: number; code: string; message: st
 }
 
 describe('queue scope (one implementation for the local cloud and AWS)', () => {
-  it('gives a ministry the subscriptions owning its view and its agency\u2019s registries, derived from the topology', () => {
+  it('gives a ministry the subscriptions owning its view and its agency’s registries, from the topology', () => {
     expect(queueScope(TOPOLOGY, labour).subscriptions).toEqual(['foreign-labour', 'qandas', 'view-labour']);
     expect(queueScope(TOPOLOGY, { kind: 'operator', ministry: 'foreign-affairs' }).subscriptions).toEqual([
       'berkut',

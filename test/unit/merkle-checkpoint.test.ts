@@ -46,7 +46,10 @@ describe('signed checkpoints (C2SP signed note + tlog-checkpoint)', () => {
   it('signs a checkpoint that opens with its key and reads back as written', async () => {
     const note = await signNote(checkpointText({ origin: signer.name, size: 1234, root, time: 1764460800 }), signer);
     expect(note).toMatch(
-      /^example\.kz\/exchange-log\n1234\n[A-Za-z0-9+/]{43}=\ntime 1764460800\n\n\u2014 example\.kz\/exchange-log [A-Za-z0-9+/=]+\n$/,
+      new RegExp(
+        String.raw`^example\.kz/exchange-log\n1234\n[A-Za-z0-9+/]{43}=\ntime 1764460800\n\n` +
+          String.raw`\u2014 example\.kz/exchange-log [A-Za-z0-9+/=]+\n$`,
+      ),
     );
     expect(openCheckpoint(note, verifier)).toEqual({ origin: signer.name, size: 1234, root, time: 1764460800 });
   });
@@ -118,7 +121,8 @@ describe('leaves', () => {
       m: { M: { z: { BOOL: true }, a: { NULL: true as const } } },
     };
     expect(new TextDecoder().decode(leafBytes(row))).toBe(
-      '{"b":{"B":"AQID"},"m":{"M":{"a":{"NULL":true},"z":{"BOOL":true}}},"n":{"N":"1.5"},"pk":{"S":"x#1"},"ss":{"SS":["a","b"]}}',
+      '{"b":{"B":"AQID"},"m":{"M":{"a":{"NULL":true},"z":{"BOOL":true}}},' +
+        '"n":{"N":"1.5"},"pk":{"S":"x#1"},"ss":{"SS":["a","b"]}}',
     );
     // The proof file's form (binary already base64) gives the same leaf.
     expect(Buffer.from(rowLeafHash(leafContent(row))).toString('hex')).toBe(
@@ -138,7 +142,9 @@ describe('tiles', () => {
     const edge = new TreeEdge();
     for (const leaf of leaves) edge.append(leaf, (node, hash) => buffer.add(node, hash));
     const tiles = new Map(buffer.drain().map((t) => [`${t.tile.level}/${t.tile.index}`, t.hashes]));
-    expect(tiles.size).toBe(274 + 2 + 1); // level 0: 274 tiles of leaves; level 1: 273 complete 256-leaf subtrees in 2 tiles; level 2: one 65,536-leaf subtree
+    // Level 0: 274 tiles of leaves; level 1: 273 complete 256-leaf subtrees in 2 tiles; level 2: one 65,536-leaf
+    // subtree.
+    expect(tiles.size).toBe(274 + 2 + 1);
     const node = (id: NodeId) => {
       const { tile, from, count } = nodeSpan(id);
       return nodeFromTile(tiles.get(`${tile.level}/${tile.index}`)!, from, count);

@@ -397,7 +397,9 @@ describe('verifySignature refuses, always with an AuthError naming the problem',
         const request = await signed();
         const { credential, signedHeaders } = authParts(request);
         return withHeaders(request, {
-          authorization: `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=${signedHeaders}, Signature=${'Z'.repeat(64)}`,
+          authorization:
+            `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=${signedHeaders}, Signature=` +
+            `${'Z'.repeat(64)}`,
         });
       },
       'IncompleteSignatureException',

@@ -204,7 +204,7 @@ describe('a simulated year through the exchange in memory', () => {
     expect(count(crossings, (r) => String(r.state.direction))).toEqual(plan.targets.crossings);
   });
 
-  it('holds more than a hundred thousand offenders at full scale: the distinct people as well as their offences', () => {
+  it('holds over a hundred thousand offenders at full scale: the distinct people as well as their offences', () => {
     const offences = records(platform.views.interior, 'offence').filter((r) => inYear(r.state.committedOn));
     expect(offences).toHaveLength(plan.targets.offences);
     expect(new Set(offences.map((r) => r.pk)).size).toBe(plan.targets.offenders);

@@ -34,7 +34,8 @@ function refusal(act: () => unknown): { code: string; status: number; message: s
 describe('decodeForm', () => {
   it('decodes percent escapes, + as space and UTF-8, keeping order and empty values', () => {
     const body = Buffer.from(
-      'Action=ReceiveMessage&QueueUrl=http%3A%2F%2Fh%2F0%2Fq&Note=a+b%20c&City=%D0%90%D1%81%D1%82%D0%B0%D0%BD%D0%B0&Empty=&Bare',
+      'Action=ReceiveMessage&QueueUrl=http%3A%2F%2Fh%2F0%2Fq&Note=a+b%20c' +
+        '&City=%D0%90%D1%81%D1%82%D0%B0%D0%BD%D0%B0&Empty=&Bare',
     );
     expect(decodeForm(body, 'request body')).toEqual([
       ['Action', 'ReceiveMessage'],
@@ -166,7 +167,7 @@ describe('toJsonRequest: query parameters to the JSON operation', () => {
     });
   });
 
-  it('a request sent to a queue URL takes its QueueUrl from the path; a QueueUrl naming another queue is refused', () => {
+  it('a request to a queue URL takes its QueueUrl from the path; a QueueUrl naming another queue is refused', () => {
     expect(request({ Action: 'GetQueueAttributes' }, '/000000000000/mx-berkut-dlq')).toEqual({
       action: 'GetQueueAttributes',
       input: { QueueUrl: '/000000000000/mx-berkut-dlq' },

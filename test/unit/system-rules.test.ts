@@ -341,7 +341,7 @@ describe('patents (Interior, until 2022)', () => {
     ...extra,
   });
 
-  it('runs for the months paid (to the corresponding day, or the last of a shorter month), at 2 MCI a month', async () => {
+  it('runs for the months paid (to the same day, or the last of a shorter month), at 2 MCI a month', async () => {
     const registry = new MemoryRegistry('berkut');
     const [issued] = await registry.run(berkut.issuePatent, patent());
     expect(issued!.definition.detailType).toBe('WorkPatentIssued');
