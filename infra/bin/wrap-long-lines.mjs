@@ -147,22 +147,30 @@ function atomsOf(node, source) {
 
 function splitLiteral(node, source, room) {
   const { quote, atoms } = atomsOf(node, source);
-  // Pieces of atoms; a piece ends between two tags where it can (`…</td>` + `<td>…`), else after a space.
+  // Pieces of atoms. A piece ends between two tags where it can (`…</td>` + `<td>…`), else after a space, and only
+  // between two `${…}` or a word and a `${…}` when nothing better fits.
   const pieces = [[]];
   const widthAfterNewline = (piece) => {
     const text = piece.join('');
     return widthOf(text.slice(text.lastIndexOf('\n') + 1));
   };
+  const lastBreak = (piece, atomWidth, ends) => {
+    const at = piece.findLastIndex(
+      (a, i) =>
+        !a.startsWith('${') &&
+        ends(a) &&
+        widthAfterNewline(piece.slice(0, i + 1)) > room / 2 &&
+        widthAfterNewline(piece.slice(i + 1)) + atomWidth <= room,
+    );
+    return at >= 0 && at < piece.length - 1 ? at : -1;
+  };
   for (const atom of atoms) {
     const piece = pieces.at(-1);
     const atomWidth = widthOf(atom.split('\n')[0]);
     if (piece.length > 0 && widthAfterNewline(piece) + atomWidth > room) {
-      const tagEnd = piece.findLastIndex(
-        (a, i) => a.endsWith('>') && widthAfterNewline(piece.slice(0, i + 1)) > room / 2,
-      );
-      const moved = tagEnd >= 0 ? piece.slice(tagEnd + 1) : [];
-      const fits = tagEnd >= 0 && widthAfterNewline(moved) + atomWidth <= room;
-      pieces.push(fits ? piece.splice(tagEnd + 1) : []);
+      const tagEnd = lastBreak(piece, atomWidth, (a) => a.endsWith('>'));
+      const at = tagEnd >= 0 ? tagEnd : lastBreak(piece, atomWidth, (a) => a.endsWith(' '));
+      pieces.push(at >= 0 ? piece.splice(at + 1) : []);
     }
     pieces.at(-1).push(atom);
   }
@@ -193,7 +201,10 @@ function wrapLiteral(source, fileName, lineIndex) {
   for (const { node } of candidates.sort((a, b) => b.width - a.width)) {
     // Pieces that fit a line of their own. A literal that already would (a test's name beside its callback) is left
     // for a person: split in two it reads worse than reworded.
-    const column = file.getLineAndCharacterOfPosition(node.getStart(file)).character;
+    // A piece of a concatenation gets a line of its own from Biome; anything else stays where it starts.
+    const inConcatenation =
+      ts.isBinaryExpression(node.parent) && node.parent.operatorToken.kind === ts.SyntaxKind.PlusToken;
+    const column = inConcatenation ? 0 : file.getLineAndCharacterOfPosition(node.getStart(file)).character;
     const replacement = splitLiteral(node, source, Math.max(40, MAX_LINE - Math.max(indent + 8, column + 4)));
     if (replacement) return source.slice(0, node.getStart(file)) + replacement + source.slice(node.getEnd());
   }
