@@ -7,7 +7,7 @@
 //
 // Checked: code (ts, mts, cts, js, mjs, cjs), data and config (json, jsonc), and the console's page and styles
 // (html, css) — everything a reviewer reads in a diff. Not checked: Markdown (prose, wrapped by its author),
-// package-lock.json (npm writes it), and the vendored corpora under test/fixtures/ (kept byte for byte as published).
+// package-lock.json (npm writes it), and the vendored JSON under test/fixtures/ (kept byte for byte as published).
 // One exception: a comment line may run over when a URL in it is what makes it long — a URL cannot be wrapped.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import JSON5 from 'json5';
 
 export const MAX_LINE = 120;
 const CHECKED = /\.(?:[cm]?[jt]s|jsonc?|html|css)$/;
-const SKIPPED = [/^test\/fixtures\//, /(?:^|\/)package-lock\.json$/];
+const SKIPPED = [/^test\/fixtures\/.*\.json5?$/, /(?:^|\/)package-lock\.json$/];
 const URLS = /\bhttps?:\/\/\S+/g;
 const COMMENT = /^\s*(?:\/\/|\/\*|\*|<!--)/;
 
