@@ -43,27 +43,72 @@ function parseFlags(argv: readonly string[]): Flags {
     else if (name === '--verbose') flags.verbose = true;
     else if (name === '--seed') {
       flags.seed = Number(value());
-      if (!Number.isSafeInteger(flags.seed)) throw new Error(`--seed must be a whole number, got ${JSON.stringify(argv[i])}`);
+      if (!Number.isSafeInteger(flags.seed))
+        throw new Error(`--seed must be a whole number, got ${JSON.stringify(argv[i])}`);
     } else if (name === '--only') {
-      const ids = value().split(',').map((s) => s.trim().toUpperCase());
+      const ids = value()
+        .split(',')
+        .map((s) => s.trim().toUpperCase());
       const unknown = ids.filter((id) => !SCENARIOS.includes(id as ScenarioId));
-      if (unknown.length || ids.length === 0) throw new Error(`--only takes scenario ids from ${SCENARIOS.join(', ')}, got ${JSON.stringify(ids.join(','))}`);
+      if (unknown.length || ids.length === 0)
+        throw new Error(`--only takes scenario ids from ${SCENARIOS.join(', ')}, got ${JSON.stringify(ids.join(','))}`);
       flags.only = ids as ScenarioId[];
     } else throw new Error(`unknown flag ${name}; flags: --quick, --only R1,R3, --seed N, --json, --verbose`);
   }
   return flags;
 }
 
-/** Full and quick sizes. Full: the issue's figures (20 kill cycles, 1 % poison in bursts of 1,000, ≥ 100,000 fuzzed requests). */
+/**
+ * Full and quick sizes. Full: the issue's figures (20 kill cycles, 1 % poison in bursts of
+ * 1,000, ≥ 100,000 fuzzed requests).
+ */
 function runners(flags: Flags, log: (line: string) => void): Record<ScenarioId, () => Promise<ScenarioReport>> {
   const { quick, seed } = flags;
   return {
     // 300 events/s: about half of what the whole platform delivers on the project's 2-core machine (README, Figures).
-    R1: () => runKillCycles({ seed, cycles: quick ? 5 : 20, publishersPerAgency: 2, eventsPerSecond: 300, minMomentMs: 0, maxMomentMs: 3000, settleTimeoutMs: 10 * 60_000, log }),
-    R2: () => runDuplicateShuffle({ seed, scale: 0.01, from: '2021-01-01', until: quick ? '2021-04-01' : '2022-01-01', publishers: 4, settleTimeoutMs: 10 * 60_000, log }),
-    R3: () => runPoison({ seed, bursts: quick ? 3 : 10, burstSize: 1000, poisonShare: 0.01, publishers: 4, settleTimeoutMs: 10 * 60_000, log }),
+    R1: () =>
+      runKillCycles({
+        seed,
+        cycles: quick ? 5 : 20,
+        publishersPerAgency: 2,
+        eventsPerSecond: 300,
+        minMomentMs: 0,
+        maxMomentMs: 3000,
+        settleTimeoutMs: 10 * 60_000,
+        log,
+      }),
+    R2: () =>
+      runDuplicateShuffle({
+        seed,
+        scale: 0.01,
+        from: '2021-01-01',
+        until: quick ? '2021-04-01' : '2022-01-01',
+        publishers: 4,
+        settleTimeoutMs: 10 * 60_000,
+        log,
+      }),
+    R3: () =>
+      runPoison({
+        seed,
+        bursts: quick ? 3 : 10,
+        burstSize: 1000,
+        poisonShare: 0.01,
+        publishers: 4,
+        settleTimeoutMs: 10 * 60_000,
+        log,
+      }),
     R4: () => runAuthorisation({ seed, people: quick ? 4 : 6, settleTimeoutMs: 5 * 60_000, log }),
-    R5: () => runFuzz({ seed, requests: quick ? 10_000 : 100_000, concurrency: 16, timeoutMs: 15_000, people: 500, settleTimeoutMs: 10 * 60_000, maxCrashes: 3, log }),
+    R5: () =>
+      runFuzz({
+        seed,
+        requests: quick ? 10_000 : 100_000,
+        concurrency: 16,
+        timeoutMs: 15_000,
+        people: 500,
+        settleTimeoutMs: 10 * 60_000,
+        maxCrashes: 3,
+        log,
+      }),
   };
 }
 
@@ -83,14 +128,24 @@ async function main(): Promise<void> {
       report = await run[id]();
     } catch (error) {
       // A scenario that could not finish proved nothing: it fails, and the others still run.
-      report = { id, title: 'did not finish', figures: [{ name: 'scenario finished', target: 'yes', result: 'no', pass: false }], findings: [(error as Error)?.stack ?? String(error)], seconds: (Date.now() - started) / 1000, pass: false };
+      report = {
+        id,
+        title: 'did not finish',
+        figures: [{ name: 'scenario finished', target: 'yes', result: 'no', pass: false }],
+        findings: [(error as Error)?.stack ?? String(error)],
+        seconds: (Date.now() - started) / 1000,
+        pass: false,
+      };
     }
     reports.push(report);
     print(`\n${renderTable(report)}`);
   }
   const pass = reports.every((r) => r.pass);
   print(`\n${pass ? 'PASS' : 'FAIL'}: ${reports.map((r) => `${r.id} ${r.pass ? 'PASS' : 'FAIL'}`).join(', ')}`);
-  if (flags.json) process.stdout.write(`${JSON.stringify({ seed: flags.seed, quick: flags.quick, pass, scenarios: reports }, null, 2)}\n`);
+  if (flags.json)
+    process.stdout.write(
+      `${JSON.stringify({ seed: flags.seed, quick: flags.quick, pass, scenarios: reports }, null, 2)}\n`,
+    );
   process.exitCode = pass ? 0 : 1;
 }
 

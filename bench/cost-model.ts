@@ -17,7 +17,9 @@ export const PRICES = {
   lambdaGbSecondArm: 0.0000133334,
 } as const;
 
-/** Lambda duration assumed per batch invocation (512 MB): in-process time here is no guide to a Lambda's network waits. */
+/**
+ * Lambda duration assumed per batch invocation (512 MB): in-process time here is no guide to a Lambda's network waits.
+ */
 export const ASSUMED_INVOCATION_SECONDS = 0.15;
 export const FUNCTION_MEMORY_GB = 0.5;
 
@@ -44,11 +46,20 @@ export interface CostPerMillionEvents {
 /** USD per million events, by service. */
 export function costPerMillionEvents(usage: Usage): CostPerMillionEvents {
   const perEvent = (n: number) => (n / usage.events) * 1e6;
-  const dynamodb = perEvent(usage.writeUnits) * PRICES.dynamoWriteUnit + perEvent(usage.readUnits) * PRICES.dynamoReadUnit;
+  const dynamodb =
+    perEvent(usage.writeUnits) * PRICES.dynamoWriteUnit + perEvent(usage.readUnits) * PRICES.dynamoReadUnit;
   const eventbridge = 1e6 * PRICES.eventBridgeEvent;
   // Each delivery is a SendMessage; each batch costs a ReceiveMessage and a DeleteMessageBatch.
   const sqs = (perEvent(usage.deliveries) + 2 * perEvent(usage.invocations)) * PRICES.sqsRequest;
-  const lambda = perEvent(usage.invocations) * (PRICES.lambdaRequest + ASSUMED_INVOCATION_SECONDS * FUNCTION_MEMORY_GB * PRICES.lambdaGbSecondArm);
+  const lambda =
+    perEvent(usage.invocations) *
+    (PRICES.lambdaRequest + ASSUMED_INVOCATION_SECONDS * FUNCTION_MEMORY_GB * PRICES.lambdaGbSecondArm);
   const round = (n: number) => Math.round(n * 100) / 100;
-  return { dynamodb: round(dynamodb), eventbridge: round(eventbridge), sqs: round(sqs), lambda: round(lambda), total: round(dynamodb + eventbridge + sqs + lambda) };
+  return {
+    dynamodb: round(dynamodb),
+    eventbridge: round(eventbridge),
+    sqs: round(sqs),
+    lambda: round(lambda),
+    total: round(dynamodb + eventbridge + sqs + lambda),
+  };
 }

@@ -2,15 +2,35 @@
 // CPU (the SDK building and signing requests) is not counted as the cloud's.
 // The parent sends { op, requests, concurrency, round } and gets back
 // { requests, failed, seconds, firstError }.
-import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+
 import { Agent } from 'node:http';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 
 const { endpoint, region, credentials } = JSON.parse(process.argv[2]);
-const client = new DynamoDBClient({ endpoint, region, credentials, maxAttempts: 1, requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }) } });
+const client = new DynamoDBClient({
+  endpoint,
+  region,
+  credentials,
+  maxAttempts: 1,
+  requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }) },
+});
 const TABLE = 'BenchItems';
 const payload = 'x'.repeat(200);
 
-const item = (pk, sk) => ({ pk: { S: pk }, sk: { N: String(sk) }, kind: { S: `kind-${sk % 7}` }, payload: { S: payload } });
+const item = (pk, sk) => ({
+  pk: { S: pk },
+  sk: { N: String(sk) },
+  kind: { S: `kind-${sk % 7}` },
+  payload: { S: payload },
+});
 
 /** One request of each operation; `i` numbers requests within a round so keys never collide across rounds. */
 const OPERATIONS = {
@@ -28,7 +48,16 @@ const OPERATIONS = {
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [{ IndexName: 'byKind', KeySchema: [{ AttributeName: 'kind', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byKind',
+            KeySchema: [
+              { AttributeName: 'kind', KeyType: 'HASH' },
+              { AttributeName: 'sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
       }),
     );
     // 200 partitions of exactly 10 items for the Query figure.
@@ -37,17 +66,33 @@ const OPERATIONS = {
       await client.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: requests } }));
     }
   },
-  PutItem: (i, round) => client.send(new PutItemCommand({ TableName: TABLE, Item: item(`put-${round}-${i % 500}`, i) })),
+  PutItem: (i, round) =>
+    client.send(new PutItemCommand({ TableName: TABLE, Item: item(`put-${round}-${i % 500}`, i) })),
   'PutItem (conditional)': (i, round) =>
-    client.send(new PutItemCommand({ TableName: TABLE, Item: item(`cond-${round}`, i), ConditionExpression: 'attribute_not_exists(pk)' })),
-  GetItem: (i) => client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `query-${i % 200}` }, sk: { N: String(i % 10) } } })),
+    client.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: item(`cond-${round}`, i),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ),
+  GetItem: (i) =>
+    client.send(
+      new GetItemCommand({ TableName: TABLE, Key: { pk: { S: `query-${i % 200}` }, sk: { N: String(i % 10) } } }),
+    ),
   'BatchWriteItem (25)': async (i, round) => {
     const requests = Array.from({ length: 25 }, (_, k) => ({ PutRequest: { Item: item(`batch-${round}-${i}`, k) } }));
     const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: requests } }));
     if (Object.keys(out.UnprocessedItems ?? {}).length > 0) throw new Error('unprocessed items');
   },
   'Query (10 items)': async (i) => {
-    const out = await client.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: `query-${i % 200}` } } }));
+    const out = await client.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': { S: `query-${i % 200}` } },
+      }),
+    );
     if (out.Count !== 10) throw new Error(`query returned ${out.Count} items`);
   },
   'TransactWriteItems (2)': (i, round) =>
@@ -55,7 +100,14 @@ const OPERATIONS = {
       new TransactWriteItemsCommand({
         TransactItems: [
           { Put: { TableName: TABLE, Item: item(`tx-${round}`, i), ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Update: { TableName: TABLE, Key: { pk: { S: `tx-counter-${i % 50}` }, sk: { N: '0' } }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': { N: '1' } } } },
+          {
+            Update: {
+              TableName: TABLE,
+              Key: { pk: { S: `tx-counter-${i % 50}` }, sk: { N: '0' } },
+              UpdateExpression: 'ADD n :one',
+              ExpressionAttributeValues: { ':one': { N: '1' } },
+            },
+          },
         ],
       }),
     ),

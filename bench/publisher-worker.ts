@@ -29,18 +29,40 @@ interface Job {
   seed: number;
 }
 
+// The examples are mutated field by field to make each event unique; the schema, not this file, types them.
+// biome-ignore lint/suspicious/noExplicitAny: see above.
+type Untyped = Record<string, any>;
+
 const job = workerData as Job;
 let serial = 0;
-/** Which agency sends each kind of event in the mix, and how each is made unique (a different person, a different number). */
-const MIX: readonly { agency: string; detailType: string; vary: (data: Record<string, any>, n: number) => void }[] = [
-  { agency: 'foreign-affairs', detailType: 'VisaIssued', vary: (d, n) => (d.visaNumber = `BV${String(n).padStart(8, '0')}`) },
-  { agency: 'border-service', detailType: 'BorderCrossingRecorded', vary: (d, n) => (d.crossedAt = new Date(Date.UTC(2021, 0, 1) + n * 1000).toISOString().replace('.000', '')) },
+/**
+ * Which agency sends each kind of event in the mix, and how each is made unique (a
+ * different person, a different number).
+ */
+const MIX: readonly { agency: string; detailType: string; vary: (data: Untyped, n: number) => void }[] = [
+  {
+    agency: 'foreign-affairs',
+    detailType: 'VisaIssued',
+    vary: (d, n) => (d.visaNumber = `BV${String(n).padStart(8, '0')}`),
+  },
+  {
+    agency: 'border-service',
+    detailType: 'BorderCrossingRecorded',
+    vary: (d, n) => (d.crossedAt = new Date(Date.UTC(2021, 0, 1) + n * 1000).toISOString().replace('.000', '')),
+  },
   { agency: 'interior', detailType: 'StayRegistered', vary: (d, n) => (d.registrationNumber = `R-BENCH-${n}`) },
   { agency: 'interior', detailType: 'AdministrativeOffenceRecorded', vary: (d, n) => (d.offenceId = `AO-BENCH-${n}`) },
-  { agency: 'labour', detailType: 'WorkPermitIssued', vary: (d, n) => (d.permitNumber = `WP-75-2021-${String(n % 1_000_000).padStart(6, '0')}`) },
+  {
+    agency: 'labour',
+    detailType: 'WorkPermitIssued',
+    vary: (d, n) => (d.permitNumber = `WP-75-2021-${String(n % 1_000_000).padStart(6, '0')}`),
+  },
 ];
 const STAYS = [{ agency: 'interior', detailType: 'StayRegistered', vary: MIX[2]!.vary }];
-/** Ten events about ten different people (one person's records would serialise every write on one item), from one agency. */
+/**
+ * Ten events about ten different people (one person's records would serialise every write
+ * on one item), from one agency.
+ */
 function batchOf10(round: number) {
   const kinds = job.events === 'mix' ? MIX : STAYS;
   const kind = kinds[round % kinds.length]!;
@@ -49,15 +71,22 @@ function batchOf10(round: number) {
     agency: kind.agency,
     entries: Array.from({ length: 10 }, () => {
       const entry = exampleEntry(definition, job.busName);
-      const detail = JSON.parse(entry.Detail) as { data: Record<string, any> };
+      const detail = JSON.parse(entry.Detail) as { data: Untyped };
       serial += 1;
-      detail.data.person = { citizenship: detail.data.person.citizenship, documentNumber: `B${job.seed % 100000}${String(serial).padStart(8, '0')}` };
+      detail.data.person = {
+        citizenship: detail.data.person.citizenship,
+        documentNumber: `B${job.seed % 100000}${String(serial).padStart(8, '0')}`,
+      };
       kind.vary(detail.data, job.seed * 100 + serial);
       return { ...entry, Detail: JSON.stringify(detail) };
     }),
   };
 }
-const clientsOf = (keys: Keys) => Array.from({ length: job.clients }, () => new EventBridgeClient({ endpoint: job.endpoint, region: job.region, credentials: { ...keys } }));
+const clientsOf = (keys: Keys) =>
+  Array.from(
+    { length: job.clients },
+    () => new EventBridgeClient({ endpoint: job.endpoint, region: job.region, credentials: { ...keys } }),
+  );
 const agencyClients = new Map(Object.entries(job.agencies).map(([agency, keys]) => [agency, clientsOf(keys)]));
 const clients = [...agencyClients.values()].flat();
 const send = (round: number, clientIndex: number) => {

@@ -8,14 +8,20 @@
  */
 import { createHash } from 'node:crypto';
 import { deterministicUuid } from '../../functions/lib/ids.ts';
+import { addDays, Random } from '../../infra/simulator/random.ts';
+import { agencyForSource, type Ministry, TOPOLOGY } from '../../infra/topology.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import type { EventDefinition } from '../../schemas/define.ts';
-import { toEntry, type PutEventsEntry } from '../../schemas/entries.ts';
-import { addDays, Random } from '../../infra/simulator/random.ts';
-import { agencyForSource, TOPOLOGY, type Ministry } from '../../infra/topology.ts';
+import { type PutEventsEntry, toEntry } from '../../schemas/entries.ts';
 
 const CITIZENSHIPS = ['CHN', 'UZB', 'TUR', 'IND', 'GBR', 'KGZ', 'RUS', 'TJK'] as const;
-const CHECKPOINTS = ['KZ-ALA-AIR', 'KZ-NQZ-AIR', 'KZ-KHORGOS-ROAD', 'KZ-ZHIBEKZHOLY-ROAD', 'KZ-PETROPAVL-RAIL'] as const;
+const CHECKPOINTS = [
+  'KZ-ALA-AIR',
+  'KZ-NQZ-AIR',
+  'KZ-KHORGOS-ROAD',
+  'KZ-ZHIBEKZHOLY-ROAD',
+  'KZ-PETROPAVL-RAIL',
+] as const;
 const REGIONS = ['KZ-75', 'KZ-71', 'KZ-79', 'KZ-23', 'KZ-47'] as const;
 const ARTICLES = ['496', '517', '518', '519'] as const;
 
@@ -51,18 +57,37 @@ const digits = (n: number, width: number) => String(n % 10 ** width).padStart(wi
  * Builds a valid event: the data is parsed by the schema (a generator bug
  * must fail loudly, not turn into a contract breach the figures then miss).
  */
-export function validEvent(detailType: string, data: Record<string, unknown>, meta: { eventId: string; occurredAt: string }): ChaosEvent {
+export function validEvent(
+  detailType: string,
+  data: Record<string, unknown>,
+  meta: { eventId: string; occurredAt: string },
+): ChaosEvent {
   const def = definition(detailType);
   const parsed = def.data.safeParse(data);
   if (!parsed.success) throw new Error(`chaos generator built an invalid ${detailType}: ${parsed.error.message}`);
-  const detail = { meta: { eventId: meta.eventId, schemaVersion: def.schemaVersion, occurredAt: meta.occurredAt, correlationId: meta.eventId }, data };
-  return { agency: agencyForSource(def.source)!.id, eventId: meta.eventId, entry: toEntry(def, detail as never, TOPOLOGY.busName) };
+  const detail = {
+    meta: {
+      eventId: meta.eventId,
+      schemaVersion: def.schemaVersion,
+      occurredAt: meta.occurredAt,
+      correlationId: meta.eventId,
+    },
+    data,
+  };
+  return {
+    agency: agencyForSource(def.source)!.id,
+    eventId: meta.eventId,
+    entry: toEntry(def, detail as never, TOPOLOGY.busName),
+  };
 }
 
 /** An entry with data no schema was asked about: what a careless or hostile agency can send. */
 export function rawEvent(detailType: string, data: unknown, eventId: string): ChaosEvent {
   const def = definition(detailType);
-  const detail = { meta: { eventId, schemaVersion: def.schemaVersion, occurredAt: '2021-06-01T09:00:00Z', correlationId: eventId }, data };
+  const detail = {
+    meta: { eventId, schemaVersion: def.schemaVersion, occurredAt: '2021-06-01T09:00:00Z', correlationId: eventId },
+    data,
+  };
   return { agency: agencyForSource(def.source)!.id, eventId, entry: toEntry(def, detail as never, TOPOLOGY.busName) };
 }
 
@@ -88,7 +113,8 @@ export function personEvents(seed: number, n: number): readonly ChaosEvent[] {
 const generated = new Map<string, readonly ChaosEvent[]>();
 
 function generatePerson(seed: number, n: number): ChaosEvent[] {
-  if (n < 0 || n >= 1_000_000) throw new RangeError(`person numbers are 0-999999 (their registry numbers have six digits), got ${n}`);
+  if (n < 0 || n >= 1_000_000)
+    throw new RangeError(`person numbers are 0-999999 (their registry numbers have six digits), got ${n}`);
   const random = new Random(streamSeed('person', seed, n));
   const id = (kind: string) => deterministicUuid(`chaos:${seed}:${n}:${kind}`);
   const person = { citizenship: random.pick(CITIZENSHIPS), documentNumber: `CX${digits(n, 7)}` };
@@ -102,13 +128,33 @@ function generatePerson(seed: number, n: number): ChaosEvent[] {
   const events = [
     validEvent(
       'VisaIssued',
-      { person, holder: { surname: 'CHAOS', givenNames: `PERSON ${n}`, birthDate: '1990-01-01', sex: random.pick(['F', 'M']) }, visaNumber, visaType: 'work', entries: 'multiple', validFrom, validUntil, issuedIn: person.citizenship },
+      {
+        person,
+        holder: { surname: 'CHAOS', givenNames: `PERSON ${n}`, birthDate: '1990-01-01', sex: random.pick(['F', 'M']) },
+        visaNumber,
+        visaType: 'work',
+        entries: 'multiple',
+        validFrom,
+        validUntil,
+        issuedIn: person.citizenship,
+      },
       { eventId: id('visa'), occurredAt: `${validFrom}T09:00:00Z` },
     ),
-    validEvent('BorderCrossingRecorded', { person, direction: 'entry', checkpoint: random.pick(CHECKPOINTS), crossedAt, visaNumber }, { eventId: id('entry'), occurredAt: crossedAt }),
+    validEvent(
+      'BorderCrossingRecorded',
+      { person, direction: 'entry', checkpoint: random.pick(CHECKPOINTS), crossedAt, visaNumber },
+      { eventId: id('entry'), occurredAt: crossedAt },
+    ),
     validEvent(
       'StayRegistered',
-      { person, registrationNumber: `R-${region.slice(3)}-2021-${digits(n, 6)}`, region, validFrom: crossedOn, validUntil, purpose: 'work' },
+      {
+        person,
+        registrationNumber: `R-${region.slice(3)}-2021-${digits(n, 6)}`,
+        region,
+        validFrom: crossedOn,
+        validUntil,
+        purpose: 'work',
+      },
       { eventId: id('stay'), occurredAt: `${crossedOn}T18:00:00Z` },
     ),
   ];
@@ -118,7 +164,14 @@ function generatePerson(seed: number, n: number): ChaosEvent[] {
     events.push(
       validEvent(
         'AdministrativeOffenceRecorded',
-        { person, offenceId: `AO-2021-${digits(n, 7)}`, article: random.pick(ARTICLES), region, committedOn, penalty: { kind: 'fine', fineMci: random.int(1, 50) } },
+        {
+          person,
+          offenceId: `AO-2021-${digits(n, 7)}`,
+          article: random.pick(ARTICLES),
+          region,
+          committedOn,
+          penalty: { kind: 'fine', fineMci: random.int(1, 50) },
+        },
         { eventId: id('offence'), occurredAt: committedAt },
       ),
     );
@@ -127,7 +180,17 @@ function generatePerson(seed: number, n: number): ChaosEvent[] {
     events.push(
       validEvent(
         'WorkPermitIssued',
-        { person, permitNumber: `WP-${region.slice(3)}-2021-${digits(n, 6)}`, kind: 'lea-employer', employerBin: '990909400012', category: random.pick(['1', '2', '3', '4']), region, occupation: 'Engineer', validFrom: crossedOn, validUntil },
+        {
+          person,
+          permitNumber: `WP-${region.slice(3)}-2021-${digits(n, 6)}`,
+          kind: 'lea-employer',
+          employerBin: '990909400012',
+          category: random.pick(['1', '2', '3', '4']),
+          region,
+          occupation: 'Engineer',
+          validFrom: crossedOn,
+          validUntil,
+        },
         { eventId: id('permit'), occurredAt: `${crossedOn}T10:00:00Z` },
       ),
     );
@@ -152,7 +215,10 @@ export class AgencyStream {
   ) {}
 
   batch(size = 10): ChaosEvent[] {
-    while (this.queue.length < size) this.queue.push(...personEvents(this.seed, this.firstPerson + this.next++).filter((e) => e.agency === this.agency));
+    while (this.queue.length < size)
+      this.queue.push(
+        ...personEvents(this.seed, this.firstPerson + this.next++).filter((e) => e.agency === this.agency),
+      );
     return this.queue.splice(0, size);
   }
 

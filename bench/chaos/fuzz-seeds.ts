@@ -43,7 +43,12 @@ const PATTERNS: readonly unknown[] = [
   { detail: { meta: { causationId: [{ exists: false }] } } },
   { detail: { data: { visaNumber: [{ wildcard: 'KZ*5*' }] } } },
   { 'detail-type': [{ 'equals-ignore-case': 'visaissued' }] },
-  { $or: [{ source: ['kz.interior.berkut'] }, { 'detail-type': ['VisaIssued'], detail: { data: { visaType: ['work'] } } }] },
+  {
+    $or: [
+      { source: ['kz.interior.berkut'] },
+      { 'detail-type': ['VisaIssued'], detail: { data: { visaType: ['work'] } } },
+    ],
+  },
   { detail: { data: { checkpoint: [{ 'anything-but': { prefix: 'KZ-ALA' } }] } } },
   { detail: { sourceIp: [{ cidr: '10.0.0.0/24' }] } },
 ];
@@ -62,14 +67,36 @@ function putEvents(random: Random, context: SeedContext): SeedRequest {
   const own = events.filter((e) => e.agency === event.agency);
   const entries = own.slice(0, random.int(1, Math.min(2, own.length))).map((e) => e.entry);
   const body = { Entries: entries };
-  return { target: 'PutEvents', request: json('AWSEvents.PutEvents', body), keys: context.credentials.agencies[event.agency], service: 'events', json: body };
+  return {
+    target: 'PutEvents',
+    request: json('AWSEvents.PutEvents', body),
+    keys: context.credentials.agencies[event.agency],
+    service: 'events',
+    json: body,
+  };
 }
 
 function testEventPattern(random: Random, context: SeedContext): SeedRequest {
   const event = random.pick(personEvents(context.seed, random.int(0, context.people - 1)));
-  const busEvent = { version: '0', id: '5a1a2b3c-0000-4000-8000-000000000001', 'detail-type': event.entry.DetailType, source: event.entry.Source, account: '000000000000', time: '2021-06-01T09:00:00Z', region: 'us-east-1', resources: [], detail: JSON.parse(event.entry.Detail) };
+  const busEvent = {
+    version: '0',
+    id: '5a1a2b3c-0000-4000-8000-000000000001',
+    'detail-type': event.entry.DetailType,
+    source: event.entry.Source,
+    account: '000000000000',
+    time: '2021-06-01T09:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: JSON.parse(event.entry.Detail),
+  };
   const body = { EventPattern: JSON.stringify(random.pick(PATTERNS)), Event: JSON.stringify(busEvent) };
-  return { target: 'TestEventPattern', request: json('AWSEvents.TestEventPattern', body), keys: context.credentials.agencies[event.agency], service: 'events', json: body };
+  return {
+    target: 'TestEventPattern',
+    request: json('AWSEvents.TestEventPattern', body),
+    keys: context.credentials.agencies[event.agency],
+    service: 'events',
+    json: body,
+  };
 }
 
 function command(random: Random, context: SeedContext): SeedRequest {
@@ -77,10 +104,21 @@ function command(random: Random, context: SeedContext): SeedRequest {
   const one = (c: PlannedCommand) => ({ command: c.command, input: c.input, occurredAt: c.occurredAt });
   // Sometimes a batch, as the simulator sends them: commands of the same system and agency.
   const batchable = context.commands.filter((c) => c.system === first.system && c.agency === first.agency);
-  const body = random.chance(0.2) ? { commands: Array.from({ length: random.int(2, 5) }, () => one(random.pick(batchable))), ordered: random.chance(0.5) } : one(first);
+  const body = random.chance(0.2)
+    ? {
+        commands: Array.from({ length: random.int(2, 5) }, () => one(random.pick(batchable))),
+        ordered: random.chance(0.5),
+      }
+    : one(first);
   return {
     target: 'command',
-    request: { method: 'POST', path: `/commands/${first.system}`, query: [], headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) },
+    request: {
+      method: 'POST',
+      path: `/commands/${first.system}`,
+      query: [],
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify(body)),
+    },
     keys: context.credentials.agencies[first.agency],
     service: 'execute-api',
     json: body,
@@ -91,14 +129,28 @@ function query(random: Random, context: SeedContext): SeedRequest {
   const ministry = random.pick(MINISTRIES);
   const resource = random.pick(['stats', 'person', 'lineage', 'accesses'] as const);
   let params: [string, string][];
-  if (resource === 'stats') params = random.chance(0.5) ? [['year', String(random.int(2020, 2022))]] : [['asOf', `2021-${String(random.int(1, 12)).padStart(2, '0')}-01`]];
+  if (resource === 'stats')
+    params = random.chance(0.5)
+      ? [['year', String(random.int(2020, 2022))]]
+      : [['asOf', `2021-${String(random.int(1, 12)).padStart(2, '0')}-01`]];
   else {
-    const person = JSON.parse(personEvents(context.seed, random.int(0, context.people - 1))[0]!.entry.Detail).data.person as { citizenship: string; documentNumber: string };
-    params = [['citizenship', person.citizenship], ['document', person.documentNumber], ['purpose', `chaos fuzz case ${random.int(1, 9999)}`]];
+    const person = JSON.parse(personEvents(context.seed, random.int(0, context.people - 1))[0]!.entry.Detail).data
+      .person as { citizenship: string; documentNumber: string };
+    params = [
+      ['citizenship', person.citizenship],
+      ['document', person.documentNumber],
+      ['purpose', `chaos fuzz case ${random.int(1, 9999)}`],
+    ];
   }
   return {
     target: 'query',
-    request: { method: 'GET', path: `/api/views/${ministry}/${resource}`, query: params, headers: {}, body: Buffer.alloc(0) },
+    request: {
+      method: 'GET',
+      path: `/api/views/${ministry}/${resource}`,
+      query: params,
+      headers: {},
+      body: Buffer.alloc(0),
+    },
     keys: context.credentials.operators[ministry],
     service: 'execute-api',
   };

@@ -5,7 +5,7 @@
 import type { LogEntry } from '../../functions/exchange-log/log-entry.ts';
 import { loadDetail } from '../../functions/exchange-log/store.ts';
 import type { ValidEvent } from '../../functions/projector/plan.ts';
-import { health, platformDynamo, scanTable, type CloudAccess } from './cloud-access.ts';
+import { type CloudAccess, health, platformDynamo, scanTable } from './cloud-access.ts';
 import { projectable } from './views.ts';
 
 export interface LogAudit {
@@ -20,7 +20,8 @@ export interface LogAudit {
 }
 
 export async function auditLog(access: CloudAccess): Promise<LogAudit> {
-  const table = ((await health(access)) as { tables?: Record<string, string> } | undefined)?.tables?.ExchangeLog ?? 'ExchangeLog';
+  const table =
+    ((await health(access)) as { tables?: Record<string, string> } | undefined)?.tables?.ExchangeLog ?? 'ExchangeLog';
   const { doc, destroy } = platformDynamo(access);
   try {
     const rows = new Map<string, LogEntry>();

@@ -14,11 +14,11 @@ import { readCredentials } from '../../infra/local/credentials.ts';
 import { Random } from '../../infra/simulator/random.ts';
 import { MINISTRIES } from '../../infra/topology.ts';
 import type { PutEventsEntry } from '../../schemas/entries.ts';
-import { freePort, publishUntil, startCloudProcess, type CloudProcess } from '../../test/integration/cloud-harness.ts';
-import { deadLetters, eventsClient, settle, type CloudAccess } from './cloud-access.ts';
+import { type CloudProcess, freePort, publishUntil, startCloudProcess } from '../../test/integration/cloud-harness.ts';
+import { type CloudAccess, deadLetters, eventsClient, settle } from './cloud-access.ts';
 import { AgencyStream } from './events.ts';
 import { auditLog } from './log-audit.ts';
-import { exactly, info, scenario, type ScenarioReport } from './report.ts';
+import { exactly, info, type ScenarioReport, scenario } from './report.ts';
 import { compareSnapshots, expectedSnapshot, periodsFor, readSnapshot } from './views.ts';
 
 export interface KillOptions {
@@ -40,13 +40,17 @@ export interface KillOptions {
   readonly log: (line: string) => void;
 }
 
-const keyOfEntry = (entry: PutEventsEntry) => `${entry.Source}#${(JSON.parse(entry.Detail) as { meta: { eventId: string } }).meta.eventId}`;
+const keyOfEntry = (entry: PutEventsEntry) =>
+  `${entry.Source}#${(JSON.parse(entry.Detail) as { meta: { eventId: string } }).meta.eventId}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 /** How long a restarted cloud may take to restore its backlog before it opens its port. */
 const READY_TIMEOUT_MS = 120_000;
 
-/** Spaces answered PutEvents calls so that all publishers together offer at most `eventsPerSecond` (a pause is not made up for). */
+/**
+ * Spaces answered PutEvents calls so that all publishers together offer at most
+ * `eventsPerSecond` (a pause is not made up for).
+ */
 function pacer(eventsPerSecond: number | undefined, eventsPerCall: number): () => Promise<void> {
   if (!eventsPerSecond) return () => Promise.resolve();
   const interval = (1000 * eventsPerCall) / eventsPerSecond;
@@ -64,7 +68,8 @@ export async function runKillCycles(options: KillOptions): Promise<ScenarioRepor
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-chaos-r1-'));
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const start = () => startCloudProcess(dataDir, port, { keepOutputChars: 64 * 1024, readyTimeoutMs: READY_TIMEOUT_MS });
+  const start = () =>
+    startCloudProcess(dataDir, port, { keepOutputChars: 64 * 1024, readyTimeoutMs: READY_TIMEOUT_MS });
   let cloud: CloudProcess = start();
   const clients: EventBridgeClient[] = [];
   const findings: string[] = [];
@@ -116,12 +121,16 @@ export async function runKillCycles(options: KillOptions): Promise<ScenarioRepor
       await cloud.exited();
       const killedAt = Date.now();
       cloud = start();
-      // What the issue's defect lost: events acknowledged in the first moment after a restart (until a second after the port answers).
+      // What the issue's defect lost: events acknowledged in the first moment after a restart (until a
+      // second after the port answers).
       inFirstMoment = true;
       await cloud.ready;
       firstSecond = setTimeout(() => (inFirstMoment = false), 1000);
       restartMs.push(Date.now() - killedAt);
-      options.log(`R1 cycle ${cycle}/${options.cycles}: killed ${moment} ms after the port answered, ${ackedBefore} acknowledged so far, back in ${restartMs.at(-1)} ms`);
+      options.log(
+        `R1 cycle ${cycle}/${options.cycles}: killed ${moment} ms after the port answered, ${ackedBefore} ` +
+          `acknowledged so far, back in ${restartMs.at(-1)} ms`,
+      );
     }
     await sleep(1000);
     stopped = true;
@@ -132,40 +141,69 @@ export async function runKillCycles(options: KillOptions): Promise<ScenarioRepor
     const settleStarted = Date.now();
     const settled = await settle(access, options.settleTimeoutMs);
     const settleSeconds = (Date.now() - settleStarted) / 1000;
-    options.log(`R1: ${acknowledged.size} acknowledged; ${settled ? `settled in ${settleSeconds.toFixed(1)} s` : 'did NOT settle'}; auditing`);
+    options.log(
+      `R1: ${acknowledged.size} acknowledged; ` +
+        `${settled ? `settled in ${settleSeconds.toFixed(1)} s` : 'did NOT settle'}; auditing`,
+    );
     const audit = await auditLog(access);
     const lost = [...acknowledged].filter((k) => !audit.rows.has(k));
     const unacknowledged = [...audit.rows.keys()].filter((k) => !acknowledged.has(k)).length;
     const periods = periodsFor(audit.events);
-    const difference = compareSnapshots(await readSnapshot(access, periods), expectedSnapshot(audit.events, credentials.personKeySecret, periods));
+    const difference = compareSnapshots(
+      await readSnapshot(access, periods),
+      expectedSnapshot(audit.events, credentials.personKeySecret, periods),
+    );
     const parked = await deadLetters(access);
 
     findings.push(...lost.slice(0, 5).map((k) => `lost: ${k} was acknowledged and is not in the exchange log`));
     findings.push(...difference.samples);
     findings.push(...parked.slice(0, 5).map((d) => `parked: ${d.queue} ${d.eventId ?? d.messageId}: ${d.error ?? ''}`));
-    if (!settled) findings.push(`the cloud still had deliveries pending ${options.settleTimeoutMs / 1000} s after the load stopped`);
-    return scenario('R1', 'kill -9 under load', started, [
-      info('kill -9 cycles', options.cycles),
-      info('kill moments after the port answered (ms)', moments.join(', ')),
-      info('restart, kill to port answering (median / max)', `${median(restartMs)} / ${Math.max(...restartMs)} ms`),
-      info('load offered (all agencies)', options.eventsPerSecond ? `${options.eventsPerSecond} events/s` : 'as fast as acknowledged'),
-      info('events acknowledged', acknowledged.size),
-      info('  per second of load, restarts included', Math.round(acknowledged.size / loadSeconds)),
-      info('acknowledged in the first second after a restart', firstMoment),
-      info('calls refused while the cloud was down (retried 2 ms later)', published.reduce((n, p) => n + p.failedCalls, 0)),
-      exactly('entries refused in an answered PutEvents', published.reduce((n, p) => n + p.refusedEntries, 0), 0),
-      exactly('acknowledged events lost (not in the exchange log)', lost.length, 0),
-      info('logged, never acknowledged (in flight at a kill)', unacknowledged),
-      exactly('duplicated: second log rows under one event id', audit.conflicts.length, 0),
-      exactly('duplicated: counts above one clean delivery (all views and registries)', difference.excess, 0),
-      exactly('counts below one clean delivery', difference.missing, 0),
-      exactly(`records unlike one clean delivery (of ${difference.recordsCompared.toLocaleString('en-US')})`, difference.records, 0),
-      exactly(`stats unlike a recount (of ${difference.statsCompared} ministry × period)`, difference.stats, 0),
-      exactly('contract breaches logged', audit.breaches.length, 0),
-      exactly('dead letters', parked.length, 0),
-      exactly('backlog not delivered after the load', settled ? 0 : 1, 0),
-      info('time to deliver the backlog after the load', `${settleSeconds.toFixed(1)} s`),
-    ], findings);
+    if (!settled)
+      findings.push(
+        `the cloud still had deliveries pending ${options.settleTimeoutMs / 1000} s after the load stopped`,
+      );
+    return scenario(
+      'R1',
+      'kill -9 under load',
+      started,
+      [
+        info('kill -9 cycles', options.cycles),
+        info('kill moments after the port answered (ms)', moments.join(', ')),
+        info('restart, kill to port answering (median / max)', `${median(restartMs)} / ${Math.max(...restartMs)} ms`),
+        info(
+          'load offered (all agencies)',
+          options.eventsPerSecond ? `${options.eventsPerSecond} events/s` : 'as fast as acknowledged',
+        ),
+        info('events acknowledged', acknowledged.size),
+        info('  per second of load, restarts included', Math.round(acknowledged.size / loadSeconds)),
+        info('acknowledged in the first second after a restart', firstMoment),
+        info(
+          'calls refused while the cloud was down (retried 2 ms later)',
+          published.reduce((n, p) => n + p.failedCalls, 0),
+        ),
+        exactly(
+          'entries refused in an answered PutEvents',
+          published.reduce((n, p) => n + p.refusedEntries, 0),
+          0,
+        ),
+        exactly('acknowledged events lost (not in the exchange log)', lost.length, 0),
+        info('logged, never acknowledged (in flight at a kill)', unacknowledged),
+        exactly('duplicated: second log rows under one event id', audit.conflicts.length, 0),
+        exactly('duplicated: counts above one clean delivery (all views and registries)', difference.excess, 0),
+        exactly('counts below one clean delivery', difference.missing, 0),
+        exactly(
+          `records unlike one clean delivery (of ${difference.recordsCompared.toLocaleString('en-US')})`,
+          difference.records,
+          0,
+        ),
+        exactly(`stats unlike a recount (of ${difference.statsCompared} ministry × period)`, difference.stats, 0),
+        exactly('contract breaches logged', audit.breaches.length, 0),
+        exactly('dead letters', parked.length, 0),
+        exactly('backlog not delivered after the load', settled ? 0 : 1, 0),
+        info('time to deliver the backlog after the load', `${settleSeconds.toFixed(1)} s`),
+      ],
+      findings,
+    );
   } finally {
     stopped = true;
     await load.catch(() => undefined);

@@ -7,18 +7,18 @@
  * internal errors in its log, the longest response, and the process's
  * resident memory before, at its peak and after the backlog is delivered.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { readCredentials } from '../../infra/local/credentials.ts';
 import { planYear } from '../../infra/simulator/plan.ts';
-import { freePort, startCloudProcess, type CloudProcess } from '../../test/integration/cloud-harness.ts';
-import { eventsClient, settle, type CloudAccess } from './cloud-access.ts';
+import { type CloudProcess, freePort, startCloudProcess } from '../../test/integration/cloud-harness.ts';
+import { type CloudAccess, eventsClient, settle } from './cloud-access.ts';
 import { personEvents } from './events.ts';
-import { fuzzCase, type FuzzCase } from './fuzz-mutations.ts';
+import { type FuzzCase, fuzzCase } from './fuzz-mutations.ts';
 import { FUZZ_TARGETS, type FuzzTarget, type SeedContext } from './fuzz-seeds.ts';
-import { atLeast, exactly, info, scenario, type ScenarioReport } from './report.ts';
+import { atLeast, exactly, info, type ScenarioReport, scenario } from './report.ts';
 import { keepAliveAgent, NoAnswer, send } from './wire.ts';
 
 export interface FuzzOptions {
@@ -89,7 +89,12 @@ export async function runFuzz(options: FuzzOptions): Promise<ScenarioReport> {
     const credentials = (await readCredentials(dataDir))!;
     const access: CloudAccess = { endpoint, credentials };
     const plan = planYear(2021, 0.002, options.seed);
-    const context: SeedContext = { credentials, commands: [...plan.setup, ...plan.scripts.flat()], people: options.people, seed: options.seed };
+    const context: SeedContext = {
+      credentials,
+      commands: [...plan.setup, ...plan.scripts.flat()],
+      people: options.people,
+      seed: options.seed,
+    };
     const before = await memory(cloud.child.pid);
     let peak = before.cloud;
     const sampler = setInterval(() => void rssMb(cloud.child.pid).then((mb) => (peak = Math.max(peak, mb ?? 0))), 1000);
@@ -108,7 +113,10 @@ export async function runFuzz(options: FuzzOptions): Promise<ScenarioReport> {
 
     /** The process is gone: note what was in flight, restart it on the same port and data dir. */
     const recover = async () => {
-      crashes.push(`crash ${crashes.length + 1} (exit ${cloud.child.exitCode ?? cloud.child.signalCode}) with in flight: ${[...inFlight.values()].slice(0, 3).join(' | ')}; log tail: ${cloud.output().slice(-500)}`);
+      crashes.push(
+        `crash ${crashes.length + 1} (exit ${cloud.child.exitCode ?? cloud.child.signalCode}) with in flight: ` +
+          `${[...inFlight.values()].slice(0, 3).join(' | ')}; log tail: ${cloud.output().slice(-500)}`,
+      );
       if (crashes.length >= options.maxCrashes) {
         aborted = true;
         return;
@@ -127,7 +135,8 @@ export async function runFuzz(options: FuzzOptions): Promise<ScenarioReport> {
         } catch (error) {
           // A generator bug: counted apart, never blamed on the server.
           noAnswer.client += 1;
-          if (noAnswerSamples.length < 5) noAnswerSamples.push(`#${index}: the fuzzer could not build it: ${(error as Error).message}`);
+          if (noAnswerSamples.length < 5)
+            noAnswerSamples.push(`#${index}: the fuzzer could not build it: ${(error as Error).message}`);
           continue;
         }
         byTarget.set(fuzz.target, byTarget.get(fuzz.target)! + 1);
@@ -136,7 +145,8 @@ export async function runFuzz(options: FuzzOptions): Promise<ScenarioReport> {
           const answer = await send(endpoint, fuzz.request, agent, options.timeoutMs);
           const status = `${Math.floor(answer.status / 100)}xx`;
           byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
-          if (answer.status >= 500 && serverErrors.length < 10) serverErrors.push(`#${index} ${fuzz.label}: ${answer.status} ${answer.body.slice(0, 200)}`);
+          if (answer.status >= 500 && serverErrors.length < 10)
+            serverErrors.push(`#${index} ${fuzz.label}: ${answer.status} ${answer.body.slice(0, 200)}`);
           if (answer.ms > longest.ms) longest = { ms: answer.ms, label: `#${index} ${fuzz.label}` };
         } catch (error) {
           if (!(error instanceof NoAnswer)) throw error;
@@ -146,7 +156,8 @@ export async function runFuzz(options: FuzzOptions): Promise<ScenarioReport> {
             await restarting;
           } else {
             noAnswer[error.kind] += 1;
-            if (noAnswerSamples.length < 5) noAnswerSamples.push(`#${index} ${fuzz.label}: ${error.kind}: ${error.message}`);
+            if (noAnswerSamples.length < 5)
+              noAnswerSamples.push(`#${index} ${fuzz.label}: ${error.kind}: ${error.message}`);
           }
         } finally {
           inFlight.delete(index);
@@ -178,8 +189,14 @@ export async function runFuzz(options: FuzzOptions): Promise<ScenarioReport> {
       started,
       [
         atLeast('mutated requests sent', sent, options.requests),
-        info('  PutEvents / TestEventPattern / commands / queries', FUZZ_TARGETS.map((t) => (byTarget.get(t) ?? 0).toLocaleString('en-US')).join(' / ')),
-        info('  answered 2xx / 3xx / 4xx', ['2xx', '3xx', '4xx'].map((s) => (byStatus.get(s) ?? 0).toLocaleString('en-US')).join(' / ')),
+        info(
+          '  PutEvents / TestEventPattern / commands / queries',
+          FUZZ_TARGETS.map((t) => (byTarget.get(t) ?? 0).toLocaleString('en-US')).join(' / '),
+        ),
+        info(
+          '  answered 2xx / 3xx / 4xx',
+          ['2xx', '3xx', '4xx'].map((s) => (byStatus.get(s) ?? 0).toLocaleString('en-US')).join(' / '),
+        ),
         info('requests per second', Math.round(sent / fuzzSeconds)),
         exactly('5xx answers', fiveXx, 0),
         exactly('crashes (the process gone)', crashes.length, 0),
@@ -187,7 +204,10 @@ export async function runFuzz(options: FuzzOptions): Promise<ScenarioReport> {
         exactly('connections dropped without an answer', noAnswer.connection, 0),
         exactly('internal errors in the cloud\u2019s log', internalErrors, 0),
         info('longest response', `${Math.round(longest.ms)} ms (${longest.label.slice(0, 160)})`),
-        info('cloud RSS before / peak / at the end / after the backlog', `${before.cloud} / ${peak} / ${rssAtEnd.cloud} / ${after.cloud} MB`),
+        info(
+          'cloud RSS before / peak / at the end / after the backlog',
+          `${before.cloud} / ${peak} / ${rssAtEnd.cloud} / ${after.cloud} MB`,
+        ),
         info('DynamoDB backend RSS before / after', `${before.backend} / ${after.backend} MB`),
         exactly('backlog not delivered after the fuzz', settled ? 0 : 1, 0),
         exactly('a valid event refused after the fuzz', alive ? 0 : 1, 0),

@@ -38,7 +38,13 @@ export function exactly(name: string, value: number, target: number): Figure {
 
 /** A count that must reach at least `target`. */
 export function atLeast(name: string, value: number, target: number, unit = ''): Figure {
-  return { name, result: `${formatNumber(value)}${unit}`, target: `≥ ${formatNumber(target)}${unit}`, pass: value >= target, value };
+  return {
+    name,
+    result: `${formatNumber(value)}${unit}`,
+    target: `≥ ${formatNumber(target)}${unit}`,
+    pass: value >= target,
+    value,
+  };
 }
 
 /**
@@ -47,7 +53,13 @@ export function atLeast(name: string, value: number, target: number, unit = ''):
  */
 export function all(name: string, part: number, whole: number): Figure {
   const share = whole === 0 ? 0 : (100 * part) / whole;
-  return { name, result: `${formatNumber(part)} / ${formatNumber(whole)} (${formatShare(share)})`, target: '100 %', pass: whole > 0 && part === whole, value: share };
+  return {
+    name,
+    result: `${formatNumber(part)} / ${formatNumber(whole)} (${formatShare(share)})`,
+    target: '100 %',
+    pass: whole > 0 && part === whole,
+    value: share,
+  };
 }
 
 export function formatNumber(value: number): string {
@@ -62,15 +74,33 @@ function formatShare(share: number): string {
   return `${text} %`;
 }
 
-export function scenario(id: ScenarioId, title: string, started: number, figures: readonly Figure[], findings: readonly string[] = []): ScenarioReport {
-  return { id, title, figures, findings, seconds: Math.round((Date.now() - started) / 100) / 10, pass: figures.every((f) => f.pass !== false) };
+export function scenario(
+  id: ScenarioId,
+  title: string,
+  started: number,
+  figures: readonly Figure[],
+  findings: readonly string[] = [],
+): ScenarioReport {
+  return {
+    id,
+    title,
+    figures,
+    findings,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+    pass: figures.every((f) => f.pass !== false),
+  };
 }
 
 /** The figures that missed their target (what a test asserts is empty). */
 export const missed = (report: ScenarioReport): Figure[] => report.figures.filter((f) => f.pass === false);
 
 export function renderTable(report: ScenarioReport): string {
-  const rows = report.figures.map((f) => [f.name, f.target ?? '', f.result, f.pass === undefined ? '' : f.pass ? 'PASS' : 'FAIL']);
+  const rows = report.figures.map((f) => [
+    f.name,
+    f.target ?? '',
+    f.result,
+    f.pass === undefined ? '' : f.pass ? 'PASS' : 'FAIL',
+  ]);
   const header = ['figure', 'target', 'result', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

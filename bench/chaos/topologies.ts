@@ -37,13 +37,23 @@ export const PROBE_MAX_RECEIVES = 3;
  */
 export const WITH_PROBE: Topology = {
   ...TOPOLOGY,
-  tables: [...TOPOLOGY.tables, { id: PROBE_TABLE, description: 'chaos bench: events the probe applied', partitionKey: { name: 'id', type: 'S' } }],
+  tables: [
+    ...TOPOLOGY.tables,
+    { id: PROBE_TABLE, description: 'chaos bench: events the probe applied', partitionKey: { name: 'id', type: 'S' } },
+  ],
   subscriptions: [
     ...TOPOLOGY.subscriptions,
     {
       name: PROBE_SUBSCRIPTION,
       description: 'Chaos bench: applies every event it receives, except those it is told are poison.',
-      pattern: { source: ['kz.foreign-affairs.berkut', 'kz.border-service.berkut', 'kz.interior.berkut', 'kz.labour.foreign-labour'] },
+      pattern: {
+        source: [
+          'kz.foreign-affairs.berkut',
+          'kz.border-service.berkut',
+          'kz.interior.berkut',
+          'kz.labour.foreign-labour',
+        ],
+      },
       handler: 'test/fixtures/poison-probe-handler.ts',
       table: PROBE_TABLE,
       legalBasis: { act: 'none: a test subscription', article: 'none' },

@@ -7,18 +7,19 @@
  * order, by the projector's own pure planning (MemoryTable), each table fed
  * what its subscription's pattern routes to it.
  */
-import type { BusEvent, Detail } from '../../schemas/envelope.ts';
-import { validateDetail } from '../../schemas/validate.ts';
-import { computeStats, periodOf, type Period } from '../../functions/domain/stats.ts';
-import { findTableView, type TableView } from '../../functions/domain/views.ts';
+
 import type { EventData } from '../../functions/domain/projections.ts';
+import { computeStats, type Period, periodOf } from '../../functions/domain/stats.ts';
+import { findTableView, type TableView } from '../../functions/domain/views.ts';
 import { rebuiltBusEvent } from '../../functions/lib/bus-event.ts';
 import { canonicalJson } from '../../functions/lib/canonical-json.ts';
 import type { ValidEvent } from '../../functions/projector/plan.ts';
 import { compilePattern } from '../../infra/local/event-pattern.ts';
-import { MINISTRIES, TOPOLOGY, viewTableId, type Ministry } from '../../infra/topology.ts';
+import { MINISTRIES, type Ministry, TOPOLOGY, viewTableId } from '../../infra/topology.ts';
+import type { BusEvent, Detail } from '../../schemas/envelope.ts';
+import { validateDetail } from '../../schemas/validate.ts';
 import { MemoryTable } from '../../test/fixtures/memory-table.ts';
-import { apiCall, health, platformDynamo, scanTable, type CloudAccess } from './cloud-access.ts';
+import { apiCall, type CloudAccess, health, platformDynamo, scanTable } from './cloud-access.ts';
 
 /** A stats period as the query API takes it: a year, or a day figures are counted up to. */
 export type StatsPeriod = { readonly year: number } | { readonly asOf: string };
@@ -62,12 +63,17 @@ interface RecordLike {
   readonly events: readonly { readonly id: string }[];
 }
 
-const recordText = (r: RecordLike) => canonicalJson({ kind: r.kind, state: r.state, events: [...r.events].sort((a, b) => a.id.localeCompare(b.id)) });
+const recordText = (r: RecordLike) =>
+  canonicalJson({ kind: r.kind, state: r.state, events: [...r.events].sort((a, b) => a.id.localeCompare(b.id)) });
 
 /** Counter items are sharded (`…#<shard>`) so concurrent batches do not contend; a figure is their sum. */
 const unsharded = (pk: string, sk: string) => (pk.startsWith('agg#') ? sk.replace(/#\d+$/, '') : sk);
 
-function addCounters(into: Map<string, Map<string, number>>, itemKey: string, counters: Iterable<[string, unknown]>): void {
+function addCounters(
+  into: Map<string, Map<string, number>>,
+  itemKey: string,
+  counters: Iterable<[string, unknown]>,
+): void {
   const item = into.get(itemKey) ?? new Map<string, number>();
   for (const [name, value] of counters) if (typeof value === 'number') item.set(name, (item.get(name) ?? 0) + value);
   into.set(itemKey, item);
@@ -86,8 +92,15 @@ async function readStats(access: CloudAccess, periods: readonly StatsPeriod[]): 
   const stats = new Map<string, string>();
   for (const ministry of MINISTRIES) {
     for (const period of periods) {
-      const { status, body } = await apiCall(access, access.credentials.operators[ministry], `/api/views/${ministry}/stats?${periodLabel(period)}`);
-      stats.set(`${ministry} ${periodLabel(period)}`, status === 200 ? canonicalJson(body) : `HTTP ${status}: ${JSON.stringify(body)}`);
+      const { status, body } = await apiCall(
+        access,
+        access.credentials.operators[ministry],
+        `/api/views/${ministry}/stats?${periodLabel(period)}`,
+      );
+      stats.set(
+        `${ministry} ${periodLabel(period)}`,
+        status === 200 ? canonicalJson(body) : `HTTP ${status}: ${JSON.stringify(body)}`,
+      );
     }
   }
   return stats;
@@ -105,8 +118,14 @@ export async function readSnapshot(access: CloudAccess, periods: readonly StatsP
       for (const item of await scanTable(doc, physical[table.id] ?? table.id)) {
         const pk = String(item.pk);
         const sk = String(item.sk);
-        if (typeof item.kind === 'string' && item.state !== undefined) records.set(key(pk, sk), recordText(item as unknown as RecordLike));
-        else addCounters(counters, key(pk, unsharded(pk, sk)), Object.entries(item).filter(([name]) => name !== 'pk' && name !== 'sk'));
+        if (typeof item.kind === 'string' && item.state !== undefined)
+          records.set(key(pk, sk), recordText(item as unknown as RecordLike));
+        else
+          addCounters(
+            counters,
+            key(pk, unsharded(pk, sk)),
+            Object.entries(item).filter(([name]) => name !== 'pk' && name !== 'sk'),
+          );
       }
       tables.set(table.id, { records, counters: dropZeros(counters) });
     }
@@ -117,14 +136,33 @@ export async function readSnapshot(access: CloudAccess, periods: readonly StatsP
 }
 
 /** A valid event as a projector receives it, rebuilt from a log row (or a published entry) and parsed by its schema. */
-export function projectable(row: { busEventId: string; source: string; detailType: string; time: string; detail: string }): ValidEvent | undefined {
+export function projectable(row: {
+  busEventId: string;
+  source: string;
+  detailType: string;
+  time: string;
+  detail: string;
+}): ValidEvent | undefined {
   const result = validateDetail(row.source, row.detailType, JSON.parse(row.detail));
   if (!result.ok) return undefined;
-  return { messageId: row.busEventId, bus: rebuiltBusEvent({ id: row.busEventId, source: row.source, detailType: row.detailType, time: row.time, detail: result.detail as Detail<EventData> }) };
+  return {
+    messageId: row.busEventId,
+    bus: rebuiltBusEvent({
+      id: row.busEventId,
+      source: row.source,
+      detailType: row.detailType,
+      time: row.time,
+      detail: result.detail as Detail<EventData>,
+    }),
+  };
 }
 
 /** What one clean, ordered delivery of `events` (each once) gives every projection table and every ministry's stats. */
-export function expectedSnapshot(events: readonly ValidEvent[], personKeySecret: string, periods: readonly StatsPeriod[]): Snapshot {
+export function expectedSnapshot(
+  events: readonly ValidEvent[],
+  personKeySecret: string,
+  periods: readonly StatsPeriod[],
+): Snapshot {
   const tables = new Map<string, TableContent>();
   const memory = new Map<string, MemoryTable>();
   const ordered = [...events].sort((a, b) => a.bus.detail.meta.occurredAt.localeCompare(b.bus.detail.meta.occurredAt));
@@ -134,15 +172,26 @@ export function expectedSnapshot(events: readonly ValidEvent[], personKeySecret:
     for (let i = 0; i < received.length; i += 100) folded.project(received.slice(i, i + 100));
     memory.set(table.id, folded);
     const counters = new Map<string, Map<string, number>>();
-    for (const item of folded.items.values()) addCounters(counters, key(item.pk, item.sk), Object.entries(item).filter(([name]) => name !== 'pk' && name !== 'sk'));
-    tables.set(table.id, { records: new Map([...folded.records.values()].map((r) => [key(r.pk, r.sk), recordText(r)])), counters: dropZeros(counters) });
+    for (const item of folded.items.values())
+      addCounters(
+        counters,
+        key(item.pk, item.sk),
+        Object.entries(item).filter(([name]) => name !== 'pk' && name !== 'sk'),
+      );
+    tables.set(table.id, {
+      records: new Map([...folded.records.values()].map((r) => [key(r.pk, r.sk), recordText(r)])),
+      counters: dropZeros(counters),
+    });
   }
   const stats = new Map<string, string>();
   for (const ministry of MINISTRIES) {
     const table = memory.get(viewTableId(ministry))!;
     for (const period of periods) {
       const p = toPeriod(period);
-      stats.set(`${ministry} ${periodLabel(period)}`, canonicalJson(JSON.parse(JSON.stringify(computeStats(ministry as Ministry, table.statsInput(ministry, p), p)))));
+      stats.set(
+        `${ministry} ${periodLabel(period)}`,
+        canonicalJson(JSON.parse(JSON.stringify(computeStats(ministry as Ministry, table.statsInput(ministry, p), p)))),
+      );
     }
   }
   return { tables, stats };
@@ -182,13 +231,19 @@ export function compareSnapshots(actual: Snapshot, expected: Snapshot, maxSample
   let recordsCompared = 0;
   let countersCompared = 0;
   for (const [id, want] of expected.tables) {
-    const got = actual.tables.get(id) ?? { records: new Map<string, string>(), counters: new Map<string, Map<string, number>>() };
+    const got = actual.tables.get(id) ?? {
+      records: new Map<string, string>(),
+      counters: new Map<string, Map<string, number>>(),
+    };
     for (const k of new Set([...want.records.keys(), ...got.records.keys()])) {
       recordsCompared += 1;
       if (want.records.get(k) === got.records.get(k)) continue;
       records += 1;
       const [g, w] = [got.records.get(k), want.records.get(k)];
-      note(`${id} record ${k}: ${g === undefined ? 'missing' : w === undefined ? 'not expected' : `differs: ${firstDifference(g, w)}`}`);
+      note(
+        `${id} record ${k}: ` +
+          `${g === undefined ? 'missing' : w === undefined ? 'not expected' : `differs: ${firstDifference(g, w)}`}`,
+      );
     }
     for (const k of new Set([...want.counters.keys(), ...got.counters.keys()])) {
       const w = want.counters.get(k) ?? new Map<string, number>();
@@ -208,12 +263,24 @@ export function compareSnapshots(actual: Snapshot, expected: Snapshot, maxSample
     stats += 1;
     note(`stats ${label} differ: ${firstDifference(actual.stats.get(label) ?? '', want)}`);
   }
-  return { records, excess, missing, stats, recordsCompared, countersCompared, statsCompared: expected.stats.size, samples };
+  return {
+    records,
+    excess,
+    missing,
+    stats,
+    recordsCompared,
+    countersCompared,
+    statsCompared: expected.stats.size,
+    samples,
+  };
 }
 
 /** Stats periods that cover a set of events: each year they occur in, and the end of each quarter of the first. */
 export function periodsFor(events: readonly ValidEvent[]): StatsPeriod[] {
   const years = [...new Set(events.map((e) => Number(e.bus.detail.meta.occurredAt.slice(0, 4))))].sort();
   const first = years[0] ?? 2021;
-  return [...years.map((year) => ({ year })), ...['03-31', '06-30', '09-30', '12-01'].map((d) => ({ asOf: `${first}-${d}` }))];
+  return [
+    ...years.map((year) => ({ year })),
+    ...['03-31', '06-30', '09-30', '12-01'].map((d) => ({ asOf: `${first}-${d}` })),
+  ];
 }

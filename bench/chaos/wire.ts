@@ -35,10 +35,17 @@ export interface SigningOptions {
 const signers = new Map<string, SignatureV4>();
 
 function signerFor(options: SigningOptions): SignatureV4 {
-  const key = `${options.keys.accessKeyId}\u0000${options.keys.secretAccessKey}\u0000${options.region}\u0000${options.service}`;
+  const key =
+    `${options.keys.accessKeyId}\u0000${options.keys.secretAccessKey}\u0000${options.region}\u0000` +
+    `${options.service}`;
   let signer = signers.get(key);
   if (!signer) {
-    signer = new SignatureV4({ credentials: { ...options.keys }, region: options.region, service: options.service, sha256: Hash.bind(null, 'sha256') });
+    signer = new SignatureV4({
+      credentials: { ...options.keys },
+      region: options.region,
+      service: options.service,
+      sha256: Hash.bind(null, 'sha256'),
+    });
     signers.set(key, signer);
   }
   return signer;
@@ -70,17 +77,20 @@ export async function sign(request: WireRequest, endpoint: string, options: Sign
   return {
     method: request.method,
     path: request.path,
-    query: canonical ? canonical.split('&').map((pair) => {
-      const at = pair.indexOf('=');
-      return [decodeURIComponent(pair.slice(0, at)), decodeURIComponent(pair.slice(at + 1))] as const;
-    }) : [],
+    query: canonical
+      ? canonical.split('&').map((pair) => {
+          const at = pair.indexOf('=');
+          return [decodeURIComponent(pair.slice(0, at)), decodeURIComponent(pair.slice(at + 1))] as const;
+        })
+      : [],
     headers: signed.headers as Record<string, string>,
     body: request.body,
   };
 }
 
 /** RFC 3986 encoding, as SigV4 canonicalises a query. */
-const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const encode = (text: string) =>
+  encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export function target(request: WireRequest): string {
   if (request.rawTarget !== undefined) return request.rawTarget;
@@ -125,7 +135,7 @@ export function send(endpoint: string, request: WireRequest, agent: Agent, timeo
       settled = true;
       reject(new NoAnswer(kind, message, elapsed()));
     };
-    let req;
+    let req: ReturnType<typeof httpRequest>;
     try {
       req = httpRequest({
         host: url.hostname,

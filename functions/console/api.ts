@@ -25,7 +25,12 @@ export class ApiError extends Error implements Refusal {
   }
 }
 
-export async function callApi(keys: Keys, path: string, query: Record<string, string> = {}, method = 'GET'): Promise<Json> {
+export async function callApi(
+  keys: Keys,
+  path: string,
+  query: Record<string, string> = {},
+  method = 'GET',
+): Promise<Json> {
   let response: Response;
   try {
     // Signed for the API's own host, stage and region (signing.ts): behind CloudFront on AWS those are not the page's.
@@ -33,7 +38,10 @@ export async function callApi(keys: Keys, path: string, query: Record<string, st
   } catch (error) {
     throw new ApiError(0, `the API could not be reached: ${(error as Error).message}`);
   }
-  const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string }; message?: string } & Json;
+  const body = (await response.json().catch(() => ({}))) as {
+    error?: { code?: string; message?: string };
+    message?: string;
+  } & Json;
   if (!response.ok) {
     // The local cloud names the problem in the body; API Gateway in x-amzn-ErrorType and a bare { message }.
     const code = body.error?.code ?? response.headers.get('x-amzn-errortype') ?? undefined;

@@ -5,7 +5,7 @@
  * colour of its own, and axis titles. Pure; charts.ts draws it.
  */
 import { formatCount, monthsOf, type PeriodLike } from './format.ts';
-import { dimensionName, type Dimension, type Named } from './labels.ts';
+import { type Dimension, dimensionName, type Named } from './labels.ts';
 
 /** Colours that stay apart for the colour-blind (Okabe–Ito), one per series. */
 export const SERIES_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00'] as const;
@@ -49,7 +49,12 @@ export interface Breakdown {
  * its name for nothing. With `seriesKeys`, a counter `"<key> <series>"` (the
  * crossings' `"KZ-ALA-AIR entry"`) is one part's figure in that series.
  */
-export function topBreakdown(counts: Readonly<Record<string, number>>, dimension: Dimension, limit = TOP, seriesKeys: readonly string[] = ['']): Breakdown {
+export function topBreakdown(
+  counts: Readonly<Record<string, number>>,
+  dimension: Dimension,
+  limit = TOP,
+  seriesKeys: readonly string[] = [''],
+): Breakdown {
   const byPart = new Map<string, number[]>();
   for (const [name, value] of Object.entries(counts ?? {})) {
     const index = seriesKeys.findIndex((key) => key === '' || name.endsWith(` ${key}`));
@@ -67,12 +72,25 @@ export function topBreakdown(counts: Readonly<Record<string, number>>, dimension
   if (parts.length <= limit + 1) return { categories: parts.map((p) => p.name), series: rows(parts) };
   const shown = parts.slice(0, limit);
   const rest = parts.slice(limit);
-  const other = { name: { text: `Other (${formatCount(rest.length)})` }, values: seriesKeys.map((_, i) => sum(rest.map((p) => p.values[i]!))), total: sum(rest.map((p) => p.total)) };
-  return { categories: [...shown, other].map((p) => p.name), series: rows([...shown, other]), cut: { shown: limit, of: parts.length, otherParts: rest.length } };
+  const other = {
+    name: { text: `Other (${formatCount(rest.length)})` },
+    values: seriesKeys.map((_, i) => sum(rest.map((p) => p.values[i]!))),
+    total: sum(rest.map((p) => p.total)),
+  };
+  return {
+    categories: [...shown, other].map((p) => p.name),
+    series: rows([...shown, other]),
+    cut: { shown: limit, of: parts.length, otherParts: rest.length },
+  };
 }
 
 export function cutNote(cut: Breakdown['cut'], noun: string): string[] {
-  return cut ? [`Top ${cut.shown} of ${formatCount(cut.of)} ${noun}; the other ${formatCount(cut.otherParts)} are summed as “Other”.`] : [];
+  return cut
+    ? [
+        `Top ${cut.shown} of ${formatCount(cut.of)} ${noun}; the other ${formatCount(cut.otherParts)} are summed ` +
+          `as “Other”.`,
+      ]
+    : [];
 }
 
 /**
@@ -81,7 +99,10 @@ export function cutNote(cut: Breakdown['cut'], noun: string): string[] {
  * Every month of the period is a category, and a month outside it that has a
  * figure is kept too, so nothing is dropped.
  */
-export function monthlySeries(byMonth: Readonly<Record<string, number>>, period: Pick<PeriodLike, 'from' | 'to'>): { months: string[]; series: Map<string, Map<string, number>> } {
+export function monthlySeries(
+  byMonth: Readonly<Record<string, number>>,
+  period: Pick<PeriodLike, 'from' | 'to'>,
+): { months: string[]; series: Map<string, Map<string, number>> } {
   const series = new Map<string, Map<string, number>>();
   const months = new Set(monthsOf(period));
   for (const [key, value] of Object.entries(byMonth ?? {})) {
@@ -96,6 +117,13 @@ export function monthlySeries(byMonth: Readonly<Record<string, number>>, period:
   return { months: [...months].sort(), series };
 }
 
-export function seriesOf(labelled: readonly { readonly label: string; readonly counts: ReadonlyMap<string, number> | undefined }[], months: readonly string[]): Series[] {
-  return labelled.map(({ label, counts }, i) => ({ label, values: months.map((m) => counts?.get(m) ?? 0), colour: SERIES_COLOURS[i % SERIES_COLOURS.length]! }));
+export function seriesOf(
+  labelled: readonly { readonly label: string; readonly counts: ReadonlyMap<string, number> | undefined }[],
+  months: readonly string[],
+): Series[] {
+  return labelled.map(({ label, counts }, i) => ({
+    label,
+    values: months.map((m) => counts?.get(m) ?? 0),
+    colour: SERIES_COLOURS[i % SERIES_COLOURS.length]!,
+  }));
 }

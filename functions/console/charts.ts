@@ -7,8 +7,17 @@
  * numbers, and for tests). Only the bar chart's parts of Chart.js are
  * registered, so the bundle stays lean.
  */
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
-import { OTHER_COLOUR, type ChartSpec } from './chart-data.ts';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  type ChartConfiguration,
+  Legend,
+  LinearScale,
+  Tooltip,
+} from 'chart.js';
+import { type ChartSpec, OTHER_COLOUR } from './chart-data.ts';
 import { formatCount } from './format.ts';
 import type { Named } from './labels.ts';
 
@@ -30,7 +39,7 @@ function wrap(text: string, width = LONG_NAME): string | string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
-    if (line && (line + ' ' + word).length > width) {
+    if (line && `${line} ${word}`.length > width) {
       lines.push(line);
       line = word;
     } else line = line ? `${line} ${word}` : word;
@@ -39,9 +48,11 @@ function wrap(text: string, width = LONG_NAME): string | string[] {
   return lines;
 }
 
-const isEmpty = (spec: ChartSpec) => spec.categories.length === 0 || spec.series.every((s) => s.values.every((v) => v === 0));
+const isEmpty = (spec: ChartSpec) =>
+  spec.categories.length === 0 || spec.series.every((s) => s.values.every((v) => v === 0));
 
-const hasLongNames = (spec: ChartSpec) => spec.orientation === 'horizontal' && spec.categories.some((c) => c.text.length > LONG_NAME);
+const hasLongNames = (spec: ChartSpec) =>
+  spec.orientation === 'horizontal' && spec.categories.some((c) => c.text.length > LONG_NAME);
 /** How many characters a bar's name may take per line: twice as many on a full-width chart. */
 const lineWidth = (spec: ChartSpec) => (hasLongNames(spec) ? 2 * LONG_NAME : LONG_NAME);
 
@@ -50,21 +61,38 @@ function heightOf(spec: ChartSpec): number {
   if (spec.orientation === 'vertical') return 300;
   const lines = spec.categories.reduce((sum, c) => sum + [wrap(c.text, lineWidth(spec))].flat().length, 0);
   const bars = spec.categories.length * spec.series.length;
-  return Math.max(180, 70 + (spec.series.length > 1 ? 24 : 0) + Math.max(lines * 17 + spec.categories.length * 10, bars * 22));
+  return Math.max(
+    180,
+    70 + (spec.series.length > 1 ? 24 : 0) + Math.max(lines * 17 + spec.categories.length * 10, bars * 22),
+  );
 }
 
 /** The chart's frame: title, what it covers, the canvas and its figures. */
 export function chartHtml(spec: ChartSpec, index: number): string {
   const notes = spec.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('');
   const head = `<h3>${esc(spec.title)}</h3>${notes}`;
-  if (isEmpty(spec)) return `<figure class="card chart" data-chart-title="${esc(spec.title)}">${head}<p class="empty">No ${esc(spec.title.toLowerCase())} in this period.</p></figure>`;
-  const header = `<tr><th scope="col">${esc(spec.categoryTitle)}</th>${spec.series.map((s) => `<th scope="col" class="num">${esc(s.label)}</th>`).join('')}</tr>`;
+  if (isEmpty(spec))
+    return (
+      `<figure class="card chart" data-chart-title="${esc(spec.title)}">` +
+      `${head}<p class="empty">No ${esc(spec.title.toLowerCase())} in this period.</p></figure>`
+    );
+  const header =
+    `<tr><th scope="col">${esc(spec.categoryTitle)}</th>` +
+    `${spec.series.map((s) => `<th scope="col" class="num">${esc(s.label)}</th>`).join('')}</tr>`;
   const rows = spec.categories
-    .map((category, i) => `<tr${i === spec.otherIndex ? ' class="other"' : ''}><th scope="row">${nameHtml(category)}</th>${spec.series.map((s) => `<td class="num">${formatCount(s.values[i] ?? 0)}</td>`).join('')}</tr>`)
+    .map(
+      (category, i) =>
+        `<tr${i === spec.otherIndex ? ' class="other"' : ''}><th scope="row">${nameHtml(category)}</th>` +
+        `${spec.series.map((s) => `<td class="num">${formatCount(s.values[i] ?? 0)}</td>`).join('')}</tr>`,
+    )
     .join('');
-  return `<figure class="card chart${hasLongNames(spec) ? ' wide' : ''}" data-chart-title="${esc(spec.title)}">${head}
-    <div class="canvas-box" id="chart-box-${index}"><canvas id="chart-${index}" role="img" aria-label="${esc(`${spec.title}: ${spec.notes.join(' ')}`)}"></canvas></div>
-    <details class="figures"><summary>Figures</summary><div class="table-wrap"><table><thead>${header}</thead><tbody>${rows}</tbody></table></div></details></figure>`;
+  return (
+    `<figure class="card chart${hasLongNames(spec) ? ' wide' : ''}" data-chart-title="${esc(spec.title)}">${head}
+    <div class="canvas-box" id="chart-box-${index}"><canvas id="chart-${index}" role="img" aria-label="` +
+    `${esc(`${spec.title}: ${spec.notes.join(' ')}`)}"></canvas></div>
+    <details class="figures"><summary>Figures</summary><div class="table-wrap"><table><thead>` +
+    `${header}</thead><tbody>${rows}</tbody></table></div></details></figure>`
+  );
 }
 
 /** Draws the chart into the frame chartHtml made; nothing for an empty one. */
@@ -85,7 +113,10 @@ export function drawChart(spec: ChartSpec, index: number): Chart | undefined {
         label: s.label,
         data: [...s.values],
         maxBarThickness: 36,
-        backgroundColor: spec.otherIndex === undefined ? s.colour : spec.categories.map((_, i) => (i === spec.otherIndex ? OTHER_COLOUR : s.colour)),
+        backgroundColor:
+          spec.otherIndex === undefined
+            ? s.colour
+            : spec.categories.map((_, i) => (i === spec.otherIndex ? OTHER_COLOUR : s.colour)),
       })),
     },
     options: {
@@ -107,7 +138,11 @@ export function drawChart(spec: ChartSpec, index: number): Chart | undefined {
         },
       },
       scales: {
-        [valueAxis]: { beginAtZero: true, title: { display: true, text: spec.valueTitle }, ticks: { precision: 0, callback: (value: string | number) => formatCount(Number(value)) } },
+        [valueAxis]: {
+          beginAtZero: true,
+          title: { display: true, text: spec.valueTitle },
+          ticks: { precision: 0, callback: (value: string | number) => formatCount(Number(value)) },
+        },
         [categoryAxis]: { title: { display: true, text: spec.categoryTitle }, ticks: { autoSkip: false } },
       },
     },

@@ -3,7 +3,7 @@
  * tiles, each with the period or the day its figure refers to, and charts
  * (chart-data.ts). Pure; app.ts renders it.
  */
-import { cutNote, monthlySeries, SERIES_COLOURS, seriesOf, topBreakdown, type ChartSpec } from './chart-data.ts';
+import { type ChartSpec, cutNote, monthlySeries, SERIES_COLOURS, seriesOf, topBreakdown } from './chart-data.ts';
 import { formatOn, formatPeriod, type PeriodLike } from './format.ts';
 import type { Dimension } from './labels.ts';
 
@@ -30,7 +30,8 @@ export interface Dashboard {
 
 const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 const counts = (value: unknown): Counts => (value && typeof value === 'object' ? (value as Counts) : {});
-const part = (value: unknown, key: string): unknown => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined);
+const part = (value: unknown, key: string): unknown =>
+  value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
 
 interface BreakdownOptions {
   readonly title: string;
@@ -41,7 +42,9 @@ interface BreakdownOptions {
   readonly categoryTitle: string;
   readonly valueTitle: string;
   readonly coverage: string;
-  /** Counters kept per series (`"KZ-ALA-AIR entry"`): series key → its label. One series, the value title, by default. */
+  /**
+   * Counters kept per series (`"KZ-ALA-AIR entry"`): series key → its label. One series, the value title, by default.
+   */
   readonly series?: Readonly<Record<string, string>>;
 }
 
@@ -55,12 +58,22 @@ function breakdownChart(o: BreakdownOptions): ChartSpec {
     categoryTitle: o.categoryTitle,
     valueTitle: o.valueTitle,
     categories: breakdown.categories,
-    series: breakdown.series.map((s, i) => ({ label: names[s.key]!, values: s.values, colour: SERIES_COLOURS[i % SERIES_COLOURS.length]! })),
+    series: breakdown.series.map((s, i) => ({
+      label: names[s.key]!,
+      values: s.values,
+      colour: SERIES_COLOURS[i % SERIES_COLOURS.length]!,
+    })),
     ...(breakdown.cut ? { otherIndex: breakdown.categories.length - 1 } : {}),
   };
 }
 
-function monthChart(title: string, byMonth: unknown, period: PeriodLike, valueTitle: string, seriesNames: Readonly<Record<string, string>> = { '': valueTitle }): ChartSpec {
+function monthChart(
+  title: string,
+  byMonth: unknown,
+  period: PeriodLike,
+  valueTitle: string,
+  seriesNames: Readonly<Record<string, string>> = { '': valueTitle },
+): ChartSpec {
   const { months, series } = monthlySeries(counts(byMonth), period);
   const years = [...new Set(months.map((m) => m.slice(0, 4)))];
   return {
@@ -70,7 +83,10 @@ function monthChart(title: string, byMonth: unknown, period: PeriodLike, valueTi
     categoryTitle: `Month of ${years.join('–')}`,
     valueTitle,
     // A month's name alone when the axis title names its one year.
-    categories: months.map((m) => ({ text: years.length === 1 ? monthName(m) : `${monthName(m)} ${m.slice(0, 4)}`, code: m })),
+    categories: months.map((m) => ({
+      text: years.length === 1 ? monthName(m) : `${monthName(m)} ${m.slice(0, 4)}`,
+      code: m,
+    })),
     // Every declared series is drawn, even one with no figure in the period, so its absence is visible.
     series: seriesOf(
       Object.entries(seriesNames).map(([key, label]) => ({ label, counts: series.get(key) })),
@@ -102,10 +118,42 @@ export function dashboardFor(ministry: string, stats: StatsAnswer): Dashboard {
           { label: 'Subsidies paid (KZT)', value: num(part(subsidies, 'amountKzt')), note: during },
         ],
         charts: [
-          breakdownChart({ title: 'LEA permits in force by country', counts: part(permits, 'activeByCountry'), dimension: 'country', parts: 'countries', categoryTitle: 'Citizenship', valueTitle: 'Permits', coverage: on }),
-          breakdownChart({ title: 'LEA permits in force by region', counts: part(permits, 'activeByRegion'), dimension: 'region', parts: 'regions', categoryTitle: 'Region', valueTitle: 'Permits', coverage: on }),
-          breakdownChart({ title: 'Qandas by origin', counts: part(qandas, 'byOrigin'), dimension: 'country', parts: 'countries', categoryTitle: 'Country of origin', valueTitle: 'Qandas granted', coverage: during }),
-          breakdownChart({ title: 'Qandas by settlement region', counts: part(qandas, 'bySettlementRegion'), dimension: 'region', parts: 'regions', categoryTitle: 'Settlement region', valueTitle: 'Qandas granted', coverage: during }),
+          breakdownChart({
+            title: 'LEA permits in force by country',
+            counts: part(permits, 'activeByCountry'),
+            dimension: 'country',
+            parts: 'countries',
+            categoryTitle: 'Citizenship',
+            valueTitle: 'Permits',
+            coverage: on,
+          }),
+          breakdownChart({
+            title: 'LEA permits in force by region',
+            counts: part(permits, 'activeByRegion'),
+            dimension: 'region',
+            parts: 'regions',
+            categoryTitle: 'Region',
+            valueTitle: 'Permits',
+            coverage: on,
+          }),
+          breakdownChart({
+            title: 'Qandas by origin',
+            counts: part(qandas, 'byOrigin'),
+            dimension: 'country',
+            parts: 'countries',
+            categoryTitle: 'Country of origin',
+            valueTitle: 'Qandas granted',
+            coverage: during,
+          }),
+          breakdownChart({
+            title: 'Qandas by settlement region',
+            counts: part(qandas, 'bySettlementRegion'),
+            dimension: 'region',
+            parts: 'regions',
+            categoryTitle: 'Settlement region',
+            valueTitle: 'Qandas granted',
+            coverage: during,
+          }),
           monthChart('Qandas granted by month', part(qandas, 'byMonth'), period, 'Qandas granted'),
         ],
       };
@@ -123,9 +171,33 @@ export function dashboardFor(ministry: string, stats: StatsAnswer): Dashboard {
           { label: 'Work patents in force', value: num(part(patents, 'active')), note: on },
         ],
         charts: [
-          breakdownChart({ title: 'Offences by citizenship', counts: s.offencesByCitizenship, dimension: 'country', parts: 'countries', categoryTitle: 'Citizenship', valueTitle: 'Offences', coverage: during }),
-          breakdownChart({ title: 'Offences by article', counts: s.offencesByArticle, dimension: 'article', parts: 'articles', categoryTitle: 'Article', valueTitle: 'Offences', coverage: `${during} · articles of the Code of Administrative Offences` }),
-          breakdownChart({ title: 'Deportations by citizenship', counts: s.deportationsByCitizenship, dimension: 'country', parts: 'countries', categoryTitle: 'Citizenship', valueTitle: 'Deportations', coverage: during }),
+          breakdownChart({
+            title: 'Offences by citizenship',
+            counts: s.offencesByCitizenship,
+            dimension: 'country',
+            parts: 'countries',
+            categoryTitle: 'Citizenship',
+            valueTitle: 'Offences',
+            coverage: during,
+          }),
+          breakdownChart({
+            title: 'Offences by article',
+            counts: s.offencesByArticle,
+            dimension: 'article',
+            parts: 'articles',
+            categoryTitle: 'Article',
+            valueTitle: 'Offences',
+            coverage: `${during} · articles of the Code of Administrative Offences`,
+          }),
+          breakdownChart({
+            title: 'Deportations by citizenship',
+            counts: s.deportationsByCitizenship,
+            dimension: 'country',
+            parts: 'countries',
+            categoryTitle: 'Citizenship',
+            valueTitle: 'Deportations',
+            coverage: during,
+          }),
           monthChart('Offences by month', s.offencesByMonth, period, 'Offences'),
         ],
       };
@@ -136,11 +208,31 @@ export function dashboardFor(ministry: string, stats: StatsAnswer): Dashboard {
         tiles: [
           { label: 'Visas issued', value: num(part(visas, 'issued')), note: during },
           { label: 'Visas revoked', value: num(part(visas, 'revoked')), note: during },
-          { label: 'Deportations needing consular notice', value: num(s.deportationsNeedingConsularNotice), note: during },
+          {
+            label: 'Deportations needing consular notice',
+            value: num(s.deportationsNeedingConsularNotice),
+            note: during,
+          },
         ],
         charts: [
-          breakdownChart({ title: 'Visas by type', counts: part(visas, 'byType'), dimension: 'visaType', parts: 'visa types', categoryTitle: 'Visa type', valueTitle: 'Visas issued', coverage: during }),
-          breakdownChart({ title: 'Visas by citizenship', counts: part(visas, 'byCitizenship'), dimension: 'country', parts: 'countries', categoryTitle: 'Citizenship', valueTitle: 'Visas issued', coverage: during }),
+          breakdownChart({
+            title: 'Visas by type',
+            counts: part(visas, 'byType'),
+            dimension: 'visaType',
+            parts: 'visa types',
+            categoryTitle: 'Visa type',
+            valueTitle: 'Visas issued',
+            coverage: during,
+          }),
+          breakdownChart({
+            title: 'Visas by citizenship',
+            counts: part(visas, 'byCitizenship'),
+            dimension: 'country',
+            parts: 'countries',
+            categoryTitle: 'Citizenship',
+            valueTitle: 'Visas issued',
+            coverage: during,
+          }),
           monthChart('Visas issued by month', part(visas, 'byMonth'), period, 'Visas issued'),
         ],
       };
@@ -154,9 +246,29 @@ export function dashboardFor(ministry: string, stats: StatsAnswer): Dashboard {
           { label: 'Entries denied', value: num(s.entryDenied), note: during },
         ],
         charts: [
-          monthChart('Crossings by month', part(crossings, 'byMonth'), period, 'Crossings', { entry: 'Entries', exit: 'Exits' }),
-          breakdownChart({ title: 'Crossings by checkpoint', counts: part(crossings, 'byCheckpoint'), dimension: 'checkpoint', parts: 'checkpoints', categoryTitle: 'Checkpoint', valueTitle: 'Crossings', coverage: during, series: { entry: 'Entries', exit: 'Exits' } }),
-          breakdownChart({ title: 'Entry denials by reason', counts: s.entryDeniedByReason, dimension: 'reason', parts: 'reasons', categoryTitle: 'Reason', valueTitle: 'Denials', coverage: during }),
+          monthChart('Crossings by month', part(crossings, 'byMonth'), period, 'Crossings', {
+            entry: 'Entries',
+            exit: 'Exits',
+          }),
+          breakdownChart({
+            title: 'Crossings by checkpoint',
+            counts: part(crossings, 'byCheckpoint'),
+            dimension: 'checkpoint',
+            parts: 'checkpoints',
+            categoryTitle: 'Checkpoint',
+            valueTitle: 'Crossings',
+            coverage: during,
+            series: { entry: 'Entries', exit: 'Exits' },
+          }),
+          breakdownChart({
+            title: 'Entry denials by reason',
+            counts: s.entryDeniedByReason,
+            dimension: 'reason',
+            parts: 'reasons',
+            categoryTitle: 'Reason',
+            valueTitle: 'Denials',
+            coverage: during,
+          }),
         ],
       };
     }

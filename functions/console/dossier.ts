@@ -6,7 +6,18 @@
  * new field cannot reach the page as raw JSON. Pure; app.ts renders it.
  */
 import { formatCount, formatDay, formatMoment, formatMonth, formatNumber } from './format.ts';
-import { articleName, checkpoint, countryName, FIELD_LABELS, fieldLabel, kindName, regionName, valueLabel, type Named, type StateField } from './labels.ts';
+import {
+  articleName,
+  checkpoint,
+  countryName,
+  FIELD_LABELS,
+  fieldLabel,
+  kindName,
+  type Named,
+  regionName,
+  type StateField,
+  valueLabel,
+} from './labels.ts';
 
 export interface Field {
   readonly label: string;
@@ -17,7 +28,24 @@ export interface Field {
   readonly id?: boolean;
 }
 
-type Format = 'day' | 'moment' | 'month' | 'country' | 'region' | 'article' | 'checkpoint' | 'id' | 'coded' | 'text' | 'count' | 'number' | 'yesno' | 'holder' | 'penalty' | 'person' | 'stays';
+type Format =
+  | 'day'
+  | 'moment'
+  | 'month'
+  | 'country'
+  | 'region'
+  | 'article'
+  | 'checkpoint'
+  | 'id'
+  | 'coded'
+  | 'text'
+  | 'count'
+  | 'number'
+  | 'yesno'
+  | 'holder'
+  | 'penalty'
+  | 'person'
+  | 'stays';
 
 const FORMATS: Readonly<Record<StateField, Format>> = {
   person: 'person',
@@ -92,15 +120,23 @@ const FORMATS: Readonly<Record<StateField, Format>> = {
 
 /** Fields in the order a reader expects them (the labels' order), whatever order the store kept. */
 const ORDER = new Map(Object.keys(FIELD_LABELS).map((field, i) => [field, i]));
-const byReadingOrder = ([a]: [string, unknown], [b]: [string, unknown]) => (ORDER.get(a) ?? 1e6) - (ORDER.get(b) ?? 1e6) || a.localeCompare(b);
+const byReadingOrder = ([a]: [string, unknown], [b]: [string, unknown]) =>
+  (ORDER.get(a) ?? 1e6) - (ORDER.get(b) ?? 1e6) || a.localeCompare(b);
 
-const fromNamed = (label: string, name: Named): Field => ({ label, text: name.text, ...(name.code ? { code: name.code } : {}) });
+const fromNamed = (label: string, name: Named): Field => ({
+  label,
+  text: name.text,
+  ...(name.code ? { code: name.code } : {}),
+});
 
 /** A value of a shape no format declares: its parts labelled, never JSON. */
 function plain(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map(plain).join('; ');
-  if (typeof value === 'object') return Object.entries(value).map(([k, v]) => `${fieldLabel(k)}: ${plain(v)}`).join(', ');
+  if (typeof value === 'object')
+    return Object.entries(value)
+      .map(([k, v]) => `${fieldLabel(k)}: ${plain(v)}`)
+      .join(', ');
   if (typeof value === 'number') return formatNumber(value);
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   return String(value);
@@ -114,7 +150,13 @@ function penaltyText(penalty: unknown): string {
 
 function staysText(stays: unknown): string {
   if (!Array.isArray(stays) || stays.length === 0) return 'None recorded';
-  return stays.map((stay) => (Array.isArray(stay) ? `${formatDay(String(stay[0]))} – ${stay[1] ? formatDay(String(stay[1])) : 'still in the country'}` : plain(stay))).join('; ');
+  return stays
+    .map((stay) =>
+      Array.isArray(stay)
+        ? `${formatDay(String(stay[0]))} – ${stay[1] ? formatDay(String(stay[1])) : 'still in the country'}`
+        : plain(stay),
+    )
+    .join('; ');
 }
 
 /** One state field as labelled rows (a holder gives several: surname, given names, date of birth, sex). */
@@ -158,13 +200,21 @@ export function fieldRows(field: string, value: unknown): Field[] {
         const v = holder[part];
         if (v === undefined) return [];
         const partLabel = fieldLabel(part);
-        return [part === 'birthDate' ? { label: partLabel, text: formatDay(String(v)) } : part === 'sex' ? { label: partLabel, text: valueLabel('sex', String(v)) } : { label: partLabel, text: String(v) }];
+        return [
+          part === 'birthDate'
+            ? { label: partLabel, text: formatDay(String(v)) }
+            : part === 'sex'
+              ? { label: partLabel, text: valueLabel('sex', String(v)) }
+              : { label: partLabel, text: String(v) },
+        ];
       });
     }
     case 'person': {
       // Who a record is about is the dossier's subject; shown only on its own (a profile built from a record's person).
       const person = value as Record<string, unknown>;
-      return Object.entries(person).sort(byReadingOrder).flatMap(([k, v]) => fieldRows(k, v));
+      return Object.entries(person)
+        .sort(byReadingOrder)
+        .flatMap(([k, v]) => fieldRows(k, v));
     }
     default:
       return [{ label, text: plain(value) }];
@@ -173,7 +223,9 @@ export function fieldRows(field: string, value: unknown): Field[] {
 
 /** The person's particulars (or, with no profile record, the identity the view keeps). */
 export function profileFields(profile: Readonly<Record<string, unknown>>): Field[] {
-  return Object.entries(profile ?? {}).sort(byReadingOrder).flatMap(([field, value]) => fieldRows(field, value));
+  return Object.entries(profile ?? {})
+    .sort(byReadingOrder)
+    .flatMap(([field, value]) => fieldRows(field, value));
 }
 
 export interface RecordView {
@@ -183,17 +235,34 @@ export interface RecordView {
   readonly fields: readonly Field[];
 }
 
-export function recordView(record: { readonly kind: string; readonly key: string; readonly state: Readonly<Record<string, unknown>> }): RecordView {
+export function recordView(record: {
+  readonly kind: string;
+  readonly key: string;
+  readonly state: Readonly<Record<string, unknown>>;
+}): RecordView {
   // The person is the dossier's subject, and the identifier the heading already shows is not repeated.
   const fields = Object.entries(record.state ?? {})
     .filter(([field, value]) => field !== 'person' && !(FORMATS[field as StateField] === 'id' && value === record.key))
     .sort(byReadingOrder)
     .flatMap(([field, value]) => fieldRows(field, value));
-  return { heading: kindName(record.kind), ...(record.key && !record.key.includes('#') ? { key: record.key } : {}), fields };
+  return {
+    heading: kindName(record.kind),
+    ...(record.key && !record.key.includes('#') ? { key: record.key } : {}),
+    fields,
+  };
 }
 
 /** A record's sort key as lineage lists it ("permit#WP-23-2021-700000") in words. */
 export function recordReference(sk: string): { readonly kind: string; readonly parts: readonly string[] } {
   const [kind = sk, ...rest] = sk.split('#');
-  return { kind: kindName(kind), parts: rest.map((part) => (/^\d{4}-\d{2}-\d{2}(T|$)/.test(part) ? formatMoment(part) : /^[a-z]+(-[a-z]+)*$/.test(part) ? valueLabel('', part) : part)) };
+  return {
+    kind: kindName(kind),
+    parts: rest.map((part) =>
+      /^\d{4}-\d{2}-\d{2}(T|$)/.test(part)
+        ? formatMoment(part)
+        : /^[a-z]+(-[a-z]+)*$/.test(part)
+          ? valueLabel('', part)
+          : part,
+    ),
+  };
 }

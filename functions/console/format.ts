@@ -6,7 +6,20 @@
  * a day; moments are shown in UTC, as they are recorded.
  */
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
 
 const counts = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
 const amounts = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });

@@ -58,9 +58,10 @@ export function signingTarget(config: unknown, pageHost: string): SigningTarget 
  * Hand-rolled: the SDK's own builder is not a dependency of this package.
  */
 export function queryString(query: Readonly<Record<string, string>>): string {
-  const escape = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encode = (text: string) =>
+    encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return Object.entries(query)
-    .map(([key, value]) => `${escape(key)}=${escape(value)}`)
+    .map(([key, value]) => `${encode(key)}=${encode(value)}`)
     .join('&');
 }
 
@@ -73,9 +74,20 @@ export async function signatureHeaders(
   query: Readonly<Record<string, string>>,
   signingDate?: Date,
 ): Promise<Record<string, string>> {
-  const request = new HttpRequest({ method, protocol: 'https:', hostname: target.host, path: `${target.pathPrefix}${path}`, query: { ...query }, headers: { host: target.host } });
+  const request = new HttpRequest({
+    method,
+    protocol: 'https:',
+    hostname: target.host,
+    path: `${target.pathPrefix}${path}`,
+    query: { ...query },
+    headers: { host: target.host },
+  });
   const signer = new SignatureV4({
-    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}) },
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+    },
     region: target.region,
     service: 'execute-api',
     sha256: Sha256,
@@ -97,7 +109,12 @@ function loadSigningTarget(): Promise<SigningTarget> {
 }
 
 /** Sends a signed request to the console's own origin. */
-export async function signedFetch(path: string, query: Readonly<Record<string, string>>, method: string, credentials: ConsoleCredentials): Promise<Response> {
+export async function signedFetch(
+  path: string,
+  query: Readonly<Record<string, string>>,
+  method: string,
+  credentials: ConsoleCredentials,
+): Promise<Response> {
   const headers = await signatureHeaders(await loadSigningTarget(), credentials, method, path, query);
   const search = queryString(query);
   return fetch(`${path}${search ? `?${search}` : ''}`, { method, headers });

@@ -49,8 +49,17 @@ function message(definition: EventDefinition): Json {
     title: `${definition.detailType} v${definition.schemaVersion}`,
     summary: definition.description,
     contentType: 'application/json',
-    payload: { schemaFormat: 'application/schema+json;version=draft-07', schema: eventEnvelopeSchema(definition, 'draft-07') },
-    examples: [{ name: 'example', summary: `A valid ${definition.detailType}`, payload: { source: example.source, 'detail-type': example['detail-type'], detail: example.detail } }],
+    payload: {
+      schemaFormat: 'application/schema+json;version=draft-07',
+      schema: eventEnvelopeSchema(definition, 'draft-07'),
+    },
+    examples: [
+      {
+        name: 'example',
+        summary: `A valid ${definition.detailType}`,
+        payload: { source: example.source, 'detail-type': example['detail-type'], detail: example.detail },
+      },
+    ],
     'x-schema-version': definition.schemaVersion,
     'x-eventbridge-schema': registrySchemaName(definition),
   };
@@ -63,13 +72,21 @@ function receiveOperation(event: CatalogEvent, reception: Reception): Json {
     title: `${reception.subscription} receives ${event.detailType}`,
     summary: reception.description,
     description: `${reception.purpose}\n\nLegal basis: ${reception.legalBasis.act}, ${reception.legalBasis.article}.`,
-    messages: event.versions.map((v) => ref(`#/channels/${key(event.detailType)}/messages/${messageKey(event.detailType, v.schemaVersion)}`)),
+    messages: event.versions.map((v) =>
+      ref(`#/channels/${key(event.detailType)}/messages/${messageKey(event.detailType, v.schemaVersion)}`),
+    ),
     tags: [{ name: reception.role }, ...(reception.owner ? [{ name: reception.owner }] : [])],
     'x-legal-basis': reception.legalBasis,
     'x-purpose': reception.purpose,
     'x-eventbridge-rule': { eventPattern: reception.pattern },
     'x-sqs-queue': { ...reception.queue, deadLetterQueue: true },
-    'x-table': { id: reception.table, role: reception.role, records: reception.records, kindsNotKept: reception.kindsNotKept, counters: reception.counters },
+    'x-table': {
+      id: reception.table,
+      role: reception.role,
+      records: reception.records,
+      kindsNotKept: reception.kindsNotKept,
+      counters: reception.counters,
+    },
     ...(reception.reactions.length ? { 'x-reactions': reception.reactions } : {}),
   };
 }
@@ -86,7 +103,9 @@ function sendOperation(event: CatalogEvent): Json {
     title: `${publishing.agency.name} publishes ${event.detailType}`,
     summary: `Published under ${publishing.source}.`,
     description: `${publishing.principal}.\n\n${how.map((h) => `- ${h}`).join('\n')}`,
-    messages: event.versions.map((v) => ref(`#/channels/${key(event.detailType)}/messages/${messageKey(event.detailType, v.schemaVersion)}`)),
+    messages: event.versions.map((v) =>
+      ref(`#/channels/${key(event.detailType)}/messages/${messageKey(event.detailType, v.schemaVersion)}`),
+    ),
     tags: [{ name: publishing.agency.id }],
     'x-agency': publishing.agency,
     'x-commands': publishing.commands,
@@ -100,16 +119,25 @@ export function asyncApiDocument(catalog: Catalog, options: AsyncApiOptions): Js
   const messages: Json = {};
   for (const event of catalog.events) {
     const definitions = definitionsOf(event);
-    for (const definition of definitions) messages[messageKey(event.detailType, definition.schemaVersion)] = message(definition);
+    for (const definition of definitions)
+      messages[messageKey(event.detailType, definition.schemaVersion)] = message(definition);
     channels[key(event.detailType)] = {
       address: `${event.source}/${event.detailType}`,
       title: event.detailType,
-      description: `${event.description} EventBridge events on the ${catalog.busName} bus with source \`${event.source}\` and detail-type \`${event.detailType}\`.`,
-      messages: Object.fromEntries(definitions.map((d) => [messageKey(event.detailType, d.schemaVersion), ref(`#/components/messages/${messageKey(event.detailType, d.schemaVersion)}`)])),
+      description:
+        `${event.description} EventBridge events on the ${catalog.busName} bus with source \`${event.source}\` and ` +
+        `detail-type \`${event.detailType}\`.`,
+      messages: Object.fromEntries(
+        definitions.map((d) => [
+          messageKey(event.detailType, d.schemaVersion),
+          ref(`#/components/messages/${messageKey(event.detailType, d.schemaVersion)}`),
+        ]),
+      ),
       'x-eventbridge': { eventBusName: catalog.busName, source: event.source, detailType: event.detailType },
     };
     operations[key('publish', event.detailType)] = sendOperation(event);
-    for (const reception of event.receivers) operations[key(reception.subscription, 'receives', event.detailType)] = receiveOperation(event, reception);
+    for (const reception of event.receivers)
+      operations[key(reception.subscription, 'receives', event.detailType)] = receiveOperation(event, reception);
   }
   return {
     asyncapi: '3.1.0',
@@ -118,12 +146,19 @@ export function asyncApiDocument(catalog: Catalog, options: AsyncApiOptions): Js
       title: 'migration-exchange',
       version: options.version,
       description:
-        'Events exchanged by Kazakhstan\u2019s migration agencies over one Amazon EventBridge bus: each agency publishes under its own source; ' +
-        'every subscription (rule \u2192 SQS queue with a dead-letter queue \u2192 Lambda) declares its legal basis and purpose; ' +
-        'registries and ministry views keep only the fields their declarations list. Generated from the platform\u2019s own declarations (`mx schemas export --format asyncapi`).',
+        'Events exchanged by Kazakhstan\u2019s migration agencies over one Amazon EventBridge bus: each agency ' +
+        'publishes under its own source; ' +
+        ('every subscription (rule \u2192 SQS queue with a dead-letter queue \u2192 Lambda) declares its legal ' +
+          'basis and purpose; ') +
+        ('registries and ministry views keep only the fields their declarations list. Generated from the ' +
+          'platform\u2019s own declarations (`mx schemas export --format asyncapi`).'),
       contact: options.contact,
       license: { name: options.license, url: `https://spdx.org/licenses/${options.license}.html` },
-      tags: [{ name: 'exchange-log', description: 'The platform\u2019s own log of every accepted event' }, { name: 'registry', description: 'A system of record' }, { name: 'view', description: 'A ministry\u2019s minimised view' }],
+      tags: [
+        { name: 'exchange-log', description: 'The platform\u2019s own log of every accepted event' },
+        { name: 'registry', description: 'A system of record' },
+        { name: 'view', description: 'A ministry\u2019s minimised view' },
+      ],
     },
     defaultContentType: 'application/json',
     servers: {
@@ -131,7 +166,9 @@ export function asyncApiDocument(catalog: Catalog, options: AsyncApiOptions): Js
         host: 'events.{region}.amazonaws.com',
         protocol: 'https',
         title: 'Amazon EventBridge',
-        description: `PutEvents on the ${catalog.busName} bus (the stack\u2019s EventBusName output), signed with SigV4 by an agency\u2019s publisher role.`,
+        description:
+          `PutEvents on the ${catalog.busName} bus (the stack\u2019s EventBusName output), signed with SigV4 by an ` +
+          `agency\u2019s publisher role.`,
         variables: { region: { default: 'us-east-1', description: 'The region the stack is deployed to' } },
         'x-eventbridge': { eventBusName: catalog.busName },
       },

@@ -10,13 +10,13 @@
  *   every field the previous version's gave them.
  * Pure: the test reads the files and hands them in.
  */
-import { fragmentOf, projectionOf, type EventData } from '../../functions/domain/projections.ts';
+import { type EventData, fragmentOf, projectionOf } from '../../functions/domain/projections.ts';
 import { MINISTRY_VIEWS, REGISTRIES, type TableView } from '../../functions/domain/views.ts';
 import { planWrites, touches } from '../../functions/projector/plan.ts';
 import type { EventDefinition } from '../../schemas/define.ts';
 import { exampleBusEvent } from './event-catalog.ts';
 import type { Fixture } from './fixtures.ts';
-import { zodJsonSchema, type JsonSchema } from './json-schemas.ts';
+import { type JsonSchema, zodJsonSchema } from './json-schemas.ts';
 import { diffSchemas, isBreaking } from './schema-diff.ts';
 
 export interface PublishedSchema {
@@ -40,27 +40,39 @@ export function consumedFields(detailType: string, data: EventData): Set<string>
   const projection = projectionOf(detailType);
   const fields = new Set<string>();
   for (const touch of projection?.touches ?? []) {
-    for (const field of Object.keys(fragmentOf(touch, data))) if (!(field in (touch.set ?? {}))) fields.add(`${touch.kind}.${field}`);
+    for (const field of Object.keys(fragmentOf(touch, data)))
+      if (!(field in (touch.set ?? {}))) fields.add(`${touch.kind}.${field}`);
   }
   return fields;
 }
 
 export function compatibilityProblems({ definitions, fixtures, published }: CompatibilityInput): string[] {
   const problems: string[] = [];
-  const served = (detailType: string, version: number) => definitions.find((d) => d.detailType === detailType && d.schemaVersion === version);
+  const served = (detailType: string, version: number) =>
+    definitions.find((d) => d.detailType === detailType && d.schemaVersion === version);
 
   for (const definition of definitions) {
     const name = label(definition.detailType, definition.schemaVersion);
     if (!fixtures.some((f) => f.detailType === definition.detailType && f.version === definition.schemaVersion)) {
-      problems.push(`${name} has no frozen fixtures: freeze them with \`npx mx schemas fixtures --out test/fixtures/events\``);
+      problems.push(
+        `${name} has no frozen fixtures: freeze them with \`npx mx schemas fixtures --out test/fixtures/events\``,
+      );
     }
-    const frozen = published.find((p) => p.detailType === definition.detailType && p.version === definition.schemaVersion);
+    const frozen = published.find(
+      (p) => p.detailType === definition.detailType && p.version === definition.schemaVersion,
+    );
     if (!frozen) {
-      problems.push(`${name} has no published schema: freeze it with \`npx mx schemas fixtures --out test/fixtures/events\``);
+      problems.push(
+        `${name} has no published schema: freeze it with \`npx mx schemas fixtures --out test/fixtures/events\``,
+      );
       continue;
     }
     for (const change of diffSchemas(frozen.schema, zodJsonSchema(definition.data, 'draft-07')).filter(isBreaking)) {
-      problems.push(`${name} changed since it was published: ${change.path} ${change.change} (breaks ${change.breaks.join(' and ')}); publish the change as v${definition.schemaVersion + 1} and keep v${definition.schemaVersion}`);
+      problems.push(
+        `${name} changed since it was published: ${change.path} ${change.change} (breaks ` +
+          `${change.breaks.join(' and ')}); publish the change as v${definition.schemaVersion + 1} and keep v` +
+          `${definition.schemaVersion}`,
+      );
     }
   }
 
@@ -71,10 +83,13 @@ export function compatibilityProblems({ definitions, fixtures, published }: Comp
       problems.push(`${name}: version ${fixture.version} is no longer served; a published version must stay accepted`);
       continue;
     }
-    if (fixture.event.source !== definition.source) problems.push(`${name}: published under ${fixture.event.source}, now expected from ${definition.source}`);
+    if (fixture.event.source !== definition.source)
+      problems.push(`${name}: published under ${fixture.event.source}, now expected from ${definition.source}`);
     const parsed = definition.detail.safeParse(fixture.event.detail);
     if (!parsed.success) {
-      problems.push(`${name} is refused: ${parsed.error.issues.map((i) => `detail.${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      problems.push(
+        `${name} is refused: ${parsed.error.issues.map((i) => `detail.${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
       continue;
     }
     const event = exampleBusEvent(definition, (parsed.data as { data: unknown }).data);
@@ -97,7 +112,10 @@ export function compatibilityProblems({ definitions, fixtures, published }: Comp
     if (now.size === 0) continue; // no fixtures yet: reported above
     const missing = [...fieldsOf(previous.schemaVersion)].filter((f) => !now.has(f));
     if (missing.length) {
-      problems.push(`${label(definition.detailType, definition.schemaVersion)} no longer gives consumers ${missing.join(', ')}, which they read from v${previous.schemaVersion}`);
+      problems.push(
+        `${label(definition.detailType, definition.schemaVersion)} no longer gives consumers ` +
+          `${missing.join(', ')}, which they read from v${previous.schemaVersion}`,
+      );
     }
   }
   return problems;

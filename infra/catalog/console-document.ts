@@ -8,7 +8,6 @@ import { buildCatalog } from './event-catalog.ts';
 import { exchangeDiagram } from './exchange-diagram.ts';
 import type { CatalogDocument } from './model.ts';
 
-
 export function catalogDocument(): CatalogDocument {
   const catalog = buildCatalog(TOPOLOGY);
   return { catalog, diagram: exchangeDiagram(TOPOLOGY, catalog) };

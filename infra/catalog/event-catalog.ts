@@ -8,32 +8,79 @@
  * emitted events. Nothing here is copied, so it cannot drift; what could
  * disagree is listed by `catalogProblems` and fails the tests.
  */
+
+import {
+  allProjections,
+  type EventData,
+  fieldsOf,
+  projectionOf,
+  type RecordTouch,
+} from '../../functions/domain/projections.ts';
+import {
+  allowedFields,
+  findTableView,
+  minimise,
+  REGISTRIES,
+  type SystemName,
+  type TableView,
+} from '../../functions/domain/views.ts';
+import { rebuiltBusEvent } from '../../functions/lib/bus-event.ts';
+import { deterministicUuid } from '../../functions/lib/ids.ts';
+import { planWrites, recordKey, type StoredRecord, touches, type ValidEvent } from '../../functions/projector/plan.ts';
+import { SYSTEM_COMMANDS } from '../../functions/systems/catalog.ts';
+import { findReactions, type SystemReactions } from '../../functions/systems/reactions.ts';
 import { CATALOG, DETAIL_TYPES, definitionsNamed, latestDefinition } from '../../schemas/catalog.ts';
 import type { EventDefinition } from '../../schemas/define.ts';
 import type { Detail } from '../../schemas/envelope.ts';
 import { eventJsonSchema } from '../../schemas/json-schema.ts';
-import { allProjections, fieldsOf, projectionOf, type EventData, type RecordTouch } from '../../functions/domain/projections.ts';
-import { allowedFields, findTableView, minimise, REGISTRIES, type SystemName, type TableView } from '../../functions/domain/views.ts';
-import { rebuiltBusEvent } from '../../functions/lib/bus-event.ts';
-import { deterministicUuid } from '../../functions/lib/ids.ts';
-import { planWrites, recordKey, touches, type StoredRecord, type ValidEvent } from '../../functions/projector/plan.ts';
-import { SYSTEM_COMMANDS } from '../../functions/systems/catalog.ts';
-import { findReactions, type SystemReactions } from '../../functions/systems/reactions.ts';
-import { compilePattern, type CompiledPattern } from '../local/event-pattern.ts';
-import { agencyForSource, TOPOLOGY, visibilityTimeoutSeconds, type SubscriptionSpec, type Topology } from '../topology.ts';
-import { zodJsonSchema, registrySchemaName } from './json-schemas.ts';
-import type { Catalog, CatalogEvent, CommandRef, CounterFeed, Publishing, ReactionRef, Reception, RecordEffect, SchemaVersionDoc, TableRole } from './model.ts';
+import { type CompiledPattern, compilePattern } from '../local/event-pattern.ts';
+import {
+  agencyForSource,
+  type SubscriptionSpec,
+  TOPOLOGY,
+  type Topology,
+  visibilityTimeoutSeconds,
+} from '../topology.ts';
+import { registrySchemaName, zodJsonSchema } from './json-schemas.ts';
+import type {
+  Catalog,
+  CatalogEvent,
+  CommandRef,
+  CounterFeed,
+  Publishing,
+  ReactionRef,
+  Reception,
+  RecordEffect,
+  SchemaVersionDoc,
+  TableRole,
+} from './model.ts';
 import { dataFields, rulesOf } from './schema-fields.ts';
 
 /** Person keys in the example story: any fixed key will do, nothing here is stored. */
 const STORY_SECRET = 'event-catalog';
 
 /** A bus event carrying a definition's data, as a subscription's target receives it. */
-export function exampleBusEvent(definition: EventDefinition, data: unknown = definition.example, index = 0): ValidEvent {
+export function exampleBusEvent(
+  definition: EventDefinition,
+  data: unknown = definition.example,
+  index = 0,
+): ValidEvent {
   const eventId = deterministicUuid(`catalog:${definition.detailType}:${index}:${JSON.stringify(data)}`);
   const occurredAt = new Date(Date.UTC(2021, 0, 1) + index * 60_000).toISOString();
-  const detail = { meta: { eventId, schemaVersion: definition.schemaVersion, occurredAt, correlationId: eventId }, data } as Detail<EventData>;
-  return { messageId: eventId, bus: rebuiltBusEvent({ id: eventId, source: definition.source, detailType: definition.detailType, time: occurredAt, detail }) };
+  const detail = {
+    meta: { eventId, schemaVersion: definition.schemaVersion, occurredAt, correlationId: eventId },
+    data,
+  } as Detail<EventData>;
+  return {
+    messageId: eventId,
+    bus: rebuiltBusEvent({
+      id: eventId,
+      source: definition.source,
+      detailType: definition.detailType,
+      time: occurredAt,
+      detail,
+    }),
+  };
 }
 
 interface Route {
@@ -50,20 +97,37 @@ function routesOf(topology: Topology): Route[] {
     const view = viewName ? findTableView(viewName) : undefined;
     const role: TableRole = !view ? 'exchange-log' : viewName! in REGISTRIES ? 'registry' : 'view';
     const reactions = spec.environment?.REACTIONS ? findReactions(spec.environment.REACTIONS) : undefined;
-    return { spec, pattern: compilePattern(spec.pattern), role, ...(view ? { view } : {}), ...(reactions ? { reactions } : {}) };
+    return {
+      spec,
+      pattern: compilePattern(spec.pattern),
+      role,
+      ...(view ? { view } : {}),
+      ...(reactions ? { reactions } : {}),
+    };
   });
 }
 
 /** Enums longer than this (regions, countries) add no variants: their values move the same counters. */
 const MAX_ENUM_VARIANTS = 8;
 
-/** The example, and the example with each other value of its small enum and boolean fields (top level) that still parses. */
+/**
+ * The example, and the example with each other value of its small enum and boolean fields
+ * (top level) that still parses.
+ */
 function variantsOf(definition: EventDefinition): unknown[] {
   const example = definition.example as Record<string, unknown>;
-  const properties = (zodJsonSchema(definition.data, 'draft-07').properties ?? {}) as Record<string, Record<string, unknown>>;
+  const properties = (zodJsonSchema(definition.data, 'draft-07').properties ?? {}) as Record<
+    string,
+    Record<string, unknown>
+  >;
   const variants: unknown[] = [example];
   for (const [field, schema] of Object.entries(properties)) {
-    const values = Array.isArray(schema.enum) && schema.enum.length <= MAX_ENUM_VARIANTS ? (schema.enum as unknown[]) : schema.type === 'boolean' ? [true, false] : [];
+    const values =
+      Array.isArray(schema.enum) && schema.enum.length <= MAX_ENUM_VARIANTS
+        ? (schema.enum as unknown[])
+        : schema.type === 'boolean'
+          ? [true, false]
+          : [];
     for (const value of values) {
       if (value === example[field]) continue;
       const variant = { ...example, [field]: value };
@@ -115,14 +179,22 @@ function counterFeeds(view: TableView): Map<string, CounterFeed[]> {
   return new Map(
     [...moved].map(([detailType, byFamily]) => [
       detailType,
-      [...byFamily].sort(([a], [b]) => a.localeCompare(b)).map(([family, names]) => ({ family, counters: [...names].sort() })),
+      [...byFamily]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([family, names]) => ({ family, counters: [...names].sort() })),
     ]),
   );
 }
 
-/** A record's sort key as a template (`visa#<visaNumber>`), or the example's key where the key is computed (a year from a date). */
+/**
+ * A record's sort key as a template (`visa#<visaNumber>`), or the example's key where the key is
+ * computed (a year from a date).
+ */
 function keyOf(touch: RecordTouch, example: EventData): string {
-  const placeholders = new Proxy({}, { get: (_target, prop) => (typeof prop === 'string' ? `<${prop}>` : undefined) }) as EventData;
+  const placeholders = new Proxy(
+    {},
+    { get: (_target, prop) => (typeof prop === 'string' ? `<${prop}>` : undefined) },
+  ) as EventData;
   try {
     const template = touch.sk(placeholders);
     if (/^[^<>]*(<[A-Za-z]+>[^<>]*)*$/.test(template)) return template;
@@ -132,7 +204,11 @@ function keyOf(touch: RecordTouch, example: EventData): string {
   return touch.sk(example);
 }
 
-function recordEffects(view: TableView, detailType: string, example: EventData): { records: RecordEffect[]; kindsNotKept: string[] } {
+function recordEffects(
+  view: TableView,
+  detailType: string,
+  example: EventData,
+): { records: RecordEffect[]; kindsNotKept: string[] } {
   const projection = projectionOf(detailType);
   if (!projection) return { records: [], kindsNotKept: [] };
   const records: RecordEffect[] = [];
@@ -156,7 +232,14 @@ function recordEffects(view: TableView, detailType: string, example: EventData):
     });
   }
   if (projection.linksIin?.(example) !== undefined && minimise(view, 'alias', { personKey: 'k' })) {
-    records.push({ kind: 'alias', partition: 'alias', key: 'alias (under the IIN\u2019s key, pointing to the person\u2019s)', kept: ['personKey'], dropped: [], sets: {} });
+    records.push({
+      kind: 'alias',
+      partition: 'alias',
+      key: 'alias (under the IIN\u2019s key, pointing to the person\u2019s)',
+      kept: ['personKey'],
+      dropped: [],
+      sets: {},
+    });
   }
   return { records, kindsNotKept };
 }
@@ -174,16 +257,17 @@ function reactionRef(route: Route, trigger: string): ReactionRef | undefined {
 }
 
 function commandsEmitting(definition: EventDefinition): CommandRef[] {
-  return (Object.entries(SYSTEM_COMMANDS) as [SystemName, (typeof SYSTEM_COMMANDS)[SystemName]][]).flatMap(([system, commands]) =>
-    commands
-      .filter((c) => c.emits.some((e) => e.detailType === definition.detailType && e.source === definition.source))
-      .map((c) => ({
-        system,
-        command: c.name,
-        description: c.description,
-        route: `POST /commands/${system} {"command":"${c.name}"}`,
-        agency: c.agency,
-      })),
+  return (Object.entries(SYSTEM_COMMANDS) as [SystemName, (typeof SYSTEM_COMMANDS)[SystemName]][]).flatMap(
+    ([system, commands]) =>
+      commands
+        .filter((c) => c.emits.some((e) => e.detailType === definition.detailType && e.source === definition.source))
+        .map((c) => ({
+          system,
+          command: c.name,
+          description: c.description,
+          route: `POST /commands/${system} {"command":"${c.name}"}`,
+          agency: c.agency,
+        })),
   );
 }
 
@@ -215,14 +299,19 @@ export function buildCatalog(topology: Topology = TOPOLOGY): Catalog {
     const publishing: Publishing = {
       source: definition.source,
       agency: { id: agency?.id ?? 'none', name: agency?.name ?? 'no agency publishes this source' },
-      principal: agency ? `the ${agency.id} publisher role: the bus policy lets it put events only with events:source ${agency.sources.join(' or ')}` : 'nobody',
+      principal: agency
+        ? `the ${agency.id} publisher role: the bus policy lets it put events only with events:source ` +
+          `${agency.sources.join(' or ')}`
+        : 'nobody',
       commands: commandsEmitting(definition),
       reactions: reactionsEmitting,
     };
     const receivers = routes
       .filter((route) => route.pattern.matches(bus))
       .map((route): Reception => {
-        const effects = route.view ? recordEffects(route.view, detailType, example) : { records: [logEntry], kindsNotKept: [] };
+        const effects = route.view
+          ? recordEffects(route.view, detailType, example)
+          : { records: [logEntry], kindsNotKept: [] };
         const reaction = reactionRef(route, detailType);
         return {
           subscription: route.spec.name,
@@ -233,7 +322,11 @@ export function buildCatalog(topology: Topology = TOPOLOGY): Catalog {
           legalBasis: route.spec.legalBasis,
           purpose: route.spec.purpose,
           pattern: route.spec.pattern,
-          queue: { batchSize: route.spec.delivery.batchSize, maxReceiveCount: route.spec.delivery.maxReceiveCount, visibilityTimeoutSeconds: visibilityTimeoutSeconds(route.spec.delivery) },
+          queue: {
+            batchSize: route.spec.delivery.batchSize,
+            maxReceiveCount: route.spec.delivery.maxReceiveCount,
+            visibilityTimeoutSeconds: visibilityTimeoutSeconds(route.spec.delivery),
+          },
           ...effects,
           counters: feeds.get(route.spec.name)?.get(detailType) ?? [],
           reactions: reaction ? [reaction] : [],
@@ -251,11 +344,23 @@ export function buildCatalog(topology: Topology = TOPOLOGY): Catalog {
       triggers: receivers.flatMap((r) => r.reactions),
     };
   });
-  const subscriptions = routes.map((r) => ({ name: r.spec.name, table: r.spec.table, role: r.role, ...(r.view ? { owner: r.view.name } : {}) }));
+  const subscriptions = routes.map((r) => ({
+    name: r.spec.name,
+    table: r.spec.table,
+    role: r.role,
+    ...(r.view ? { owner: r.view.name } : {}),
+  }));
   return { busName: topology.busName, subscriptions, events };
 }
 
-const logEntry: RecordEffect = { kind: 'log-entry', partition: 'log', key: '<source>#<meta.eventId>', kept: ['the whole event, as received'], dropped: [], sets: {} };
+const logEntry: RecordEffect = {
+  kind: 'log-entry',
+  partition: 'log',
+  key: '<source>#<meta.eventId>',
+  kept: ['the whole event, as received'],
+  dropped: [],
+  sets: {},
+};
 
 /**
  * Where the declarations disagree with each other: a reaction whose trigger
@@ -269,15 +374,23 @@ export function catalogProblems(topology: Topology = TOPOLOGY): string[] {
     if (!route.reactions) continue;
     const declared = Object.keys(route.reactions.emits).sort();
     const triggers = [...route.reactions.triggers].sort();
-    if (declared.join() !== triggers.join()) problems.push(`reactions of ${route.spec.name}: triggers ${triggers.join(', ')} but emits declares ${declared.join(', ')}`);
+    if (declared.join() !== triggers.join())
+      problems.push(
+        `reactions of ${route.spec.name}: triggers ${triggers.join(', ')} but emits declares ${declared.join(', ')}`,
+      );
     for (const trigger of triggers) {
       const definition = latestDefinition(trigger);
       if (!definition) problems.push(`reactions of ${route.spec.name}: trigger ${trigger} is not in the contract`);
-      else if (!route.pattern.matches(exampleBusEvent(definition).bus)) problems.push(`reactions of ${route.spec.name}: its subscription never receives its trigger ${trigger}`);
+      else if (!route.pattern.matches(exampleBusEvent(definition).bus))
+        problems.push(`reactions of ${route.spec.name}: its subscription never receives its trigger ${trigger}`);
       for (const emitted of route.reactions.emits[trigger] ?? []) {
         const target = latestDefinition(emitted);
         if (!target) problems.push(`reactions of ${route.spec.name}: emits ${emitted}, which is not in the contract`);
-        else if (!route.spec.publishes?.includes(target.source)) problems.push(`reactions of ${route.spec.name}: emits ${emitted} under ${target.source}, which the subscription may not publish`);
+        else if (!route.spec.publishes?.includes(target.source))
+          problems.push(
+            `reactions of ${route.spec.name}: emits ${emitted} under ${target.source}, which the subscription ` +
+              `may not publish`,
+          );
       }
     }
   }
@@ -286,9 +399,17 @@ export function catalogProblems(topology: Topology = TOPOLOGY): string[] {
     for (const command of commands) {
       if (command.emits.length === 0) problems.push(`command ${system}/${command.name} declares no emitted event`);
       for (const emitted of command.emits) {
-        if (!api?.publishes.includes(emitted.source)) problems.push(`command ${system}/${command.name} emits ${emitted.detailType} under ${emitted.source}, which the ${system} command API may not publish`);
+        if (!api?.publishes.includes(emitted.source))
+          problems.push(
+            `command ${system}/${command.name} emits ${emitted.detailType} under ${emitted.source}, which the ` +
+              `${system} command API may not publish`,
+          );
         const agency = topology.agencies.find((a) => a.id === command.agency);
-        if (!agency?.sources.includes(emitted.source)) problems.push(`command ${system}/${command.name} is issued by ${command.agency}, whose sources do not include ${emitted.source}`);
+        if (!agency?.sources.includes(emitted.source))
+          problems.push(
+            `command ${system}/${command.name} is issued by ${command.agency}, whose sources do not include ` +
+              `${emitted.source}`,
+          );
       }
     }
   }
@@ -297,9 +418,12 @@ export function catalogProblems(topology: Topology = TOPOLOGY): string[] {
     ...routes.flatMap((r) => Object.values(r.reactions?.emits ?? {}).flat()),
   ]);
   for (const definition of CATALOG) {
-    if (!projectionOf(definition.detailType)) problems.push(`${definition.detailType} has no projection declaration: no registry or view would record it`);
-    if (!published.has(definition.detailType)) problems.push(`${definition.detailType}: no command and no reaction publishes it`);
-    if (!agencyForSource(definition.source)) problems.push(`${definition.detailType}: no agency may publish its source ${definition.source}`);
+    if (!projectionOf(definition.detailType))
+      problems.push(`${definition.detailType} has no projection declaration: no registry or view would record it`);
+    if (!published.has(definition.detailType))
+      problems.push(`${definition.detailType}: no command and no reaction publishes it`);
+    if (!agencyForSource(definition.source))
+      problems.push(`${definition.detailType}: no agency may publish its source ${definition.source}`);
   }
   return problems;
 }

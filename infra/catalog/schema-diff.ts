@@ -23,7 +23,8 @@ export interface SchemaChange {
   readonly breaks: readonly Breaks[];
 }
 
-const obj = (value: unknown): JsonSchema => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonSchema) : {});
+const obj = (value: unknown): JsonSchema =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonSchema) : {};
 const show = (value: unknown) => JSON.stringify(value);
 const BOTH: readonly Breaks[] = ['producers', 'consumers'];
 
@@ -40,9 +41,14 @@ function upper(schema: JsonSchema): Bound {
   if (typeof schema.maximum === 'number') return { value: schema.maximum, exclusive: schema.exclusiveMaximum === true };
   return undefined;
 }
-const boundText = (bound: Bound, side: 'min' | 'max') => (bound === undefined ? 'none' : `${side === 'min' ? (bound.exclusive ? '>' : '>=') : bound.exclusive ? '<' : '<='} ${bound.value}`);
+const boundText = (bound: Bound, side: 'min' | 'max') =>
+  bound === undefined
+    ? 'none'
+    : `${side === 'min' ? (bound.exclusive ? '>' : '>=') : bound.exclusive ? '<' : '<='} ${bound.value}`;
 
-/** Whether bound `b` admits everything `a` admits (is at least as loose), for a lower (`min`) or upper (`max`) bound. */
+/**
+ * Whether bound `b` admits everything `a` admits (is at least as loose), for a lower (`min`) or upper (`max`) bound.
+ */
 function looser(a: Bound, b: Bound, side: 'min' | 'max'): boolean {
   if (b === undefined) return true;
   if (a === undefined) return false;
@@ -58,7 +64,13 @@ function compareBound(path: string, name: string, a: Bound, b: Bound, side: 'min
   out.push({ path, change: `${name} ${boundText(a, side)} \u2192 ${boundText(b, side)}`, breaks });
 }
 
-function compareLength(path: string, name: 'minLength' | 'maxLength', a: unknown, b: unknown, out: SchemaChange[]): void {
+function compareLength(
+  path: string,
+  name: 'minLength' | 'maxLength',
+  a: unknown,
+  b: unknown,
+  out: SchemaChange[],
+): void {
   if (a === b) return;
   const toBound = (v: unknown): Bound => (typeof v === 'number' ? { value: v, exclusive: false } : undefined);
   const side = name === 'minLength' ? 'min' : 'max';
@@ -95,8 +107,10 @@ function compareEnum(path: string, a: JsonSchema, b: JsonSchema, out: SchemaChan
   const ea = Array.isArray(a.enum) ? (a.enum as unknown[]).map(show) : undefined;
   const eb = Array.isArray(b.enum) ? (b.enum as unknown[]).map(show) : undefined;
   if (ea === undefined && eb === undefined) return;
-  if (ea === undefined) return void out.push({ path, change: `now limited to ${eb!.join(', ')}`, breaks: ['producers'] });
-  if (eb === undefined) return void out.push({ path, change: `no longer limited to ${ea.join(', ')}`, breaks: ['consumers'] });
+  if (ea === undefined)
+    return void out.push({ path, change: `now limited to ${eb!.join(', ')}`, breaks: ['producers'] });
+  if (eb === undefined)
+    return void out.push({ path, change: `no longer limited to ${ea.join(', ')}`, breaks: ['consumers'] });
   const removed = ea.filter((v) => !eb.includes(v));
   const added = eb.filter((v) => !ea.includes(v));
   if (removed.length) out.push({ path, change: `no longer allows ${removed.join(', ')}`, breaks: ['producers'] });
@@ -111,8 +125,28 @@ function compareKeyword(path: string, name: string, a: unknown, b: unknown, out:
 }
 
 const ANALYSED = new Set([
-  'type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'items', 'minLength', 'maxLength', 'pattern', 'format',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'description', 'title', 'examples', 'default', '$schema', '$id', 'id',
+  'type',
+  'enum',
+  'const',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'description',
+  'title',
+  'examples',
+  'default',
+  '$schema',
+  '$id',
+  'id',
 ]);
 
 function compareSchemas(path: string, a: JsonSchema, b: JsonSchema, out: SchemaChange[]): void {
@@ -129,7 +163,8 @@ function compareSchemas(path: string, a: JsonSchema, b: JsonSchema, out: SchemaC
   if (a.properties !== undefined || b.properties !== undefined) compareObjects(path, a, b, out);
   const other = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => !ANALYSED.has(k) && !k.startsWith('x-')));
   for (const keyword of other) {
-    if (show(a[keyword]) !== show(b[keyword])) out.push({ path, change: `${keyword} changed (not analysed: treated as breaking)`, breaks: BOTH });
+    if (show(a[keyword]) !== show(b[keyword]))
+      out.push({ path, change: `${keyword} changed (not analysed: treated as breaking)`, breaks: BOTH });
   }
 }
 
@@ -143,11 +178,17 @@ function compareObjects(path: string, a: JsonSchema, b: JsonSchema, out: SchemaC
     const at = `${path}.${name}`;
     if (!(name in pb)) {
       // A closed object refuses old events that still carry it; consumers that read it lose it either way.
-      out.push({ path: at, change: `removed (was ${ra.has(name) ? 'required' : 'optional'})`, breaks: closedB ? BOTH : ['consumers'] });
+      out.push({
+        path: at,
+        change: `removed (was ${ra.has(name) ? 'required' : 'optional'})`,
+        breaks: closedB ? BOTH : ['consumers'],
+      });
       continue;
     }
-    if (ra.has(name) && !rb.has(name)) out.push({ path: at, change: 'required \u2192 optional', breaks: ['consumers'] });
-    if (!ra.has(name) && rb.has(name)) out.push({ path: at, change: 'optional \u2192 required', breaks: ['producers'] });
+    if (ra.has(name) && !rb.has(name))
+      out.push({ path: at, change: 'required \u2192 optional', breaks: ['consumers'] });
+    if (!ra.has(name) && rb.has(name))
+      out.push({ path: at, change: 'optional \u2192 required', breaks: ['producers'] });
     compareSchemas(at, obj(pa[name]), obj(pb[name]), out);
   }
   for (const name of Object.keys(pb)) {
@@ -158,7 +199,11 @@ function compareObjects(path: string, a: JsonSchema, b: JsonSchema, out: SchemaC
     else out.push({ path: at, change: 'added, optional', breaks: [] });
   }
   if ((a.additionalProperties === false) !== closedB) {
-    out.push({ path, change: closedB ? 'no longer allows other fields' : 'now allows other fields', breaks: closedB ? ['producers'] : ['consumers'] });
+    out.push({
+      path,
+      change: closedB ? 'no longer allows other fields' : 'now allows other fields',
+      breaks: closedB ? ['producers'] : ['consumers'],
+    });
   }
 }
 

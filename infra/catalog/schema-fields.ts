@@ -6,11 +6,12 @@
  * check digit), read from the zod schema itself.
  */
 import type * as z from 'zod';
+import { type JsonSchema, zodJsonSchema } from './json-schemas.ts';
 import type { FieldDoc, RuleDoc } from './model.ts';
-import { zodJsonSchema, type JsonSchema } from './json-schemas.ts';
 
 const MAX_LISTED = 8;
-const asSchema = (value: unknown): JsonSchema => (value !== null && typeof value === 'object' ? (value as JsonSchema) : {});
+const asSchema = (value: unknown): JsonSchema =>
+  value !== null && typeof value === 'object' ? (value as JsonSchema) : {};
 
 function typeOf(schema: JsonSchema): string {
   if (Array.isArray(schema.enum)) return 'enum';
@@ -27,7 +28,11 @@ function constraintsOf(schema: JsonSchema): string[] {
   if (Array.isArray(schema.enum)) {
     const values = (schema.enum as unknown[]).map((v) => JSON.stringify(v));
     // A long list (20 regions) reads better as its ends; `mx regions` and the JSON Schema have them all.
-    out.push(values.length > MAX_LISTED ? `one of ${values.length} values: ${values.slice(0, 3).join(', ')} \u2026 ${values.at(-1)}` : `one of ${values.join(', ')}`);
+    out.push(
+      values.length > MAX_LISTED
+        ? `one of ${values.length} values: ${values.slice(0, 3).join(', ')} \u2026 ${values.at(-1)}`
+        : `one of ${values.join(', ')}`,
+    );
   }
   if (schema.const !== undefined) out.push(`always ${JSON.stringify(schema.const)}`);
   if (typeof schema.minLength === 'number') out.push(`at least ${schema.minLength} characters`);
@@ -63,7 +68,9 @@ export function fieldsOfSchema(schema: JsonSchema, example: unknown, prefix: rea
       type: typeOf(field),
       required: required.has(name),
       constraints: constraintsOf(field),
-      ...(exampleValue !== undefined && (field.type !== 'object' || field.properties === undefined) ? { example: exampleValue } : {}),
+      ...(exampleValue !== undefined && (field.type !== 'object' || field.properties === undefined)
+        ? { example: exampleValue }
+        : {}),
     };
     return field.type === 'object' && field.properties ? [row, ...fieldsOfSchema(field, example, path)] : [row];
   });
@@ -85,20 +92,30 @@ interface ZodInternals {
       readonly type: string;
       readonly shape?: Record<string, unknown>;
       readonly innerType?: unknown;
-      readonly checks?: readonly { readonly _zod: { readonly def: { readonly check: string; readonly path?: readonly PropertyKey[]; readonly error?: unknown } } }[];
+      readonly checks?: readonly {
+        readonly _zod: {
+          readonly def: { readonly check: string; readonly path?: readonly PropertyKey[]; readonly error?: unknown };
+        };
+      }[];
     };
   };
 }
 
-const internals = (schema: unknown): ZodInternals['_zod']['def'] | undefined => (schema as Partial<ZodInternals> | null)?._zod?.def;
+const internals = (schema: unknown): ZodInternals['_zod']['def'] | undefined =>
+  (schema as Partial<ZodInternals> | null)?._zod?.def;
 
 function messageOf(error: unknown): string | undefined {
   if (typeof error === 'string') return error;
   if (typeof error !== 'function') return undefined;
   try {
-    const message: unknown = (error as (issue: { input: unknown; code: string }) => unknown)({ input: '<value>', code: 'custom' });
+    const message: unknown = (error as (issue: { input: unknown; code: string }) => unknown)({
+      input: '<value>',
+      code: 'custom',
+    });
     if (typeof message === 'string') return message;
-    return typeof (message as { message?: unknown } | null)?.message === 'string' ? (message as { message: string }).message : undefined;
+    return typeof (message as { message?: unknown } | null)?.message === 'string'
+      ? (message as { message: string }).message
+      : undefined;
   } catch {
     return undefined;
   }
@@ -108,14 +125,22 @@ function messageOf(error: unknown): string | undefined {
 export function rulesOf(schema: unknown, prefix: readonly string[] = []): RuleDoc[] {
   const def = internals(schema);
   if (!def) return [];
-  if (def.innerType !== undefined && (def.type === 'optional' || def.type === 'nullable' || def.type === 'default')) return rulesOf(def.innerType, prefix);
+  if (def.innerType !== undefined && (def.type === 'optional' || def.type === 'nullable' || def.type === 'default'))
+    return rulesOf(def.innerType, prefix);
   const own = (def.checks ?? [])
     .map((check) => check._zod.def)
     .filter((check) => check.check === 'custom')
     .map((check): RuleDoc => {
       const path = [...prefix, ...(check.path ?? []).map(String)].join('.') || '(event data)';
-      return { path, message: messageOf(check.error) ?? 'a further check in the contract\u2019s code (its message names the problem)' };
+      return {
+        path,
+        message:
+          messageOf(check.error) ?? 'a further check in the contract\u2019s code (its message names the problem)',
+      };
     });
-  const nested = def.type === 'object' && def.shape ? Object.entries(def.shape).flatMap(([name, field]) => rulesOf(field, [...prefix, name])) : [];
+  const nested =
+    def.type === 'object' && def.shape
+      ? Object.entries(def.shape).flatMap(([name, field]) => rulesOf(field, [...prefix, name]))
+      : [];
   return [...own, ...nested];
 }

@@ -5,9 +5,18 @@ import { asCliError } from './failures.ts';
 import { CliError } from './output.ts';
 
 /** Calls a ministry's query API as that ministry's operator; API errors become CLI errors with the API's message. */
-export async function queryView(connection: Connection, ministry: Ministry, resource: string, params: Record<string, string | undefined>): Promise<unknown> {
+export async function queryView(
+  connection: Connection,
+  ministry: Ministry,
+  resource: string,
+  params: Record<string, string | undefined>,
+): Promise<unknown> {
   const keys = connection.credentials.operators[ministry];
-  if (!keys) throw new CliError(`unknown ministry ${JSON.stringify(ministry)}; ministries: ${Object.keys(connection.credentials.operators).join(', ')}`);
+  if (!keys)
+    throw new CliError(
+      `unknown ministry ${JSON.stringify(ministry)}; ministries: ` +
+        `${Object.keys(connection.credentials.operators).join(', ')}`,
+    );
   const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
   const url = `${connection.endpoint}/api/views/${ministry}/${resource}${query.size ? `?${query}` : ''}`;
   let response: Response;

@@ -19,8 +19,10 @@ export function apiUrl(base: string, path: string, query: Readonly<Record<string
   } catch {
     throw new CliError(`--api must be an http(s) URL such as the stack's ApiUrl output, got ${JSON.stringify(base)}`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CliError(`--api must be an http(s) URL, got ${url.protocol} in ${JSON.stringify(base)}`);
-  if (url.search || url.hash) throw new CliError(`--api must be a base URL without a query or fragment, got ${JSON.stringify(base)}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new CliError(`--api must be an http(s) URL, got ${url.protocol} in ${JSON.stringify(base)}`);
+  if (url.search || url.hash)
+    throw new CliError(`--api must be a base URL without a query or fragment, got ${JSON.stringify(base)}`);
   const basePath = url.pathname.replace(/\/+$/, '');
   const pairs = Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined);
   const search = pairs.map(([key, value]) => `${encodeRfc3986(key)}=${encodeRfc3986(value)}`).join('&');

@@ -10,7 +10,10 @@ export function registerBreachesCommand(program: Command): void {
       .command('breaches')
       .description('accepted events that break the contract or reuse an event id, newest first')
       .option('--source <source>', `only this source (${[...Object.values(SOURCES), 'other'].join(', ')})`)
-      .option('--as <agency>', `ask as an agency, which sees its own sources only (${AGENCIES.map((a) => a.id).join(', ')})`)
+      .option(
+        '--as <agency>',
+        `ask as an agency, which sees its own sources only (${AGENCIES.map((a) => a.id).join(', ')})`,
+      )
       .option('--limit <n>', 'how many to list', '50')
       .option('--json', 'print JSON'),
   ).action(async (opts: BreachesOptions) => (await import('./breaches.ts')).breaches(opts));

@@ -9,18 +9,36 @@ import { CliError, printJson } from './output.ts';
 export function registerCatalogCommand(program: Command): void {
   program
     .command('catalog')
-    .description('the event catalog: every event, or everything about one (schema, publishers, subscriptions, legal bases, what each registry and view keeps, counters, reactions, versions)')
+    .description(
+      'the event catalog: every event, or everything about one (schema, publishers, subscriptions, legal bases, ' +
+        'what each registry and view keeps, counters, reactions, versions)',
+    )
     .argument('[detailType]', 'an event\u2019s detail-type (case does not matter)')
     .option('--json', 'print JSON')
     .action(async (detailType: string | undefined, opts: { json?: boolean }) => {
-      const [{ buildCatalog }, { renderEvent, renderIndex }] = await Promise.all([import('../catalog/event-catalog.ts'), import('../catalog/render-text.ts')]);
+      const [{ buildCatalog }, { renderEvent, renderIndex }] = await Promise.all([
+        import('../catalog/event-catalog.ts'),
+        import('../catalog/render-text.ts'),
+      ]);
       const catalog = buildCatalog();
       if (detailType === undefined) {
-        if (opts.json) return printJson(catalog.events.map((e) => ({ detailType: e.detailType, source: e.source, schemaVersion: e.latestVersion, description: e.description })));
+        if (opts.json)
+          return printJson(
+            catalog.events.map((e) => ({
+              detailType: e.detailType,
+              source: e.source,
+              schemaVersion: e.latestVersion,
+              description: e.description,
+            })),
+          );
         return void process.stdout.write(renderIndex(catalog.events));
       }
       const event = catalog.events.find((e) => e.detailType.toLowerCase() === detailType.toLowerCase());
-      if (!event) throw new CliError(`unknown detail-type ${JSON.stringify(detailType)}; known: ${catalog.events.map((e) => e.detailType).join(', ')}`);
+      if (!event)
+        throw new CliError(
+          `unknown detail-type ${JSON.stringify(detailType)}; known: ` +
+            `${catalog.events.map((e) => e.detailType).join(', ')}`,
+        );
       if (opts.json) return printJson(event);
       process.stdout.write(renderEvent(event));
     });

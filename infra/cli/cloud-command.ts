@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { StartOptions } from './cloud-start.ts';
 import type { ControlOptions } from './cloud-control.ts';
+import type { StartOptions } from './cloud-start.ts';
 
 export function registerCloudCommands(program: Command): void {
   const cloud = program.command('cloud').description('the embedded local cloud: start, status, stop');
@@ -14,9 +14,14 @@ export function registerCloudCommands(program: Command): void {
     .action(async (opts: StartOptions) => (await import('./cloud-start.ts')).start(opts));
   cloud
     .command('status')
-    .description('whether a cloud serves the data dir: its process, endpoint, uptime and queues (exit code 3 when none runs)')
+    .description(
+      'whether a cloud serves the data dir: its process, endpoint, uptime and queues (exit code 3 when none runs)',
+    )
     .option('--data-dir <dir>', 'the cloud\u2019s data dir (default: MX_DATA_DIR, else ./.mx)')
-    .option('--endpoint <url>', 'where to look for a cloud when the data dir names none (default: AWS_ENDPOINT_URL, else http://127.0.0.1:4566)')
+    .option(
+      '--endpoint <url>',
+      'where to look for a cloud when the data dir names none (default: AWS_ENDPOINT_URL, else http://127.0.0.1:4566)',
+    )
     .option('--json', 'print JSON')
     .action(async (opts: ControlOptions) => (await import('./cloud-control.ts')).status(opts));
   cloud

@@ -3,7 +3,7 @@
  * through the `cloud.json` it writes there when it listens (process, port,
  * endpoint, start time). A file whose process is gone is ignored.
  */
-import { answers, isAlive, readCloudFile, type CloudFile } from '../local/cloud-file.ts';
+import { answers, type CloudFile, isAlive, readCloudFile } from '../local/cloud-file.ts';
 import { readCredentials } from '../local/credentials.ts';
 import { resolveDataDir, resolveEndpoint } from './connection.ts';
 import { CliError, printJson } from './output.ts';
@@ -14,7 +14,9 @@ export interface ControlOptions {
   json?: boolean;
 }
 
-/** `mx cloud status` exits with this when no cloud serves the data dir (as `systemctl status` does for a stopped unit). */
+/**
+ * `mx cloud status` exits with this when no cloud serves the data dir (as `systemctl status` does for a stopped unit).
+ */
 export const NOT_RUNNING_EXIT_CODE = 3;
 
 interface QueueSummary {
@@ -30,7 +32,9 @@ function duration(seconds: number): string {
   return h ? `${h} h ${m} min` : m ? `${m} min ${s} s` : `${s} s`;
 }
 
-/** Queue depths and the DynamoDB backend, read as the platform (an unsigned caller learns only that the cloud is alive). */
+/**
+ * Queue depths and the DynamoDB backend, read as the platform (an unsigned caller learns only that the cloud is alive).
+ */
 async function queueSummary(dataDir: string, endpoint: string): Promise<QueueSummary | undefined> {
   const credentials = await readCredentials(dataDir).catch(() => undefined);
   if (!credentials) return undefined;
@@ -39,7 +43,10 @@ async function queueSummary(dataDir: string, endpoint: string): Promise<QueueSum
 }
 
 function notAnswering(dataDir: string, file: CloudFile): CliError {
-  return new CliError(`process ${file.pid} holds ${dataDir} (its cloud.json) but no cloud answers at ${file.endpoint}: if it is a hung cloud, \`kill ${file.pid}\``);
+  return new CliError(
+    `process ${file.pid} holds ${dataDir} (its cloud.json) but no cloud answers at ${file.endpoint}: if it is a ` +
+      `hung cloud, \`kill ${file.pid}\``,
+  );
 }
 
 export async function status(opts: ControlOptions): Promise<void> {
@@ -51,7 +58,10 @@ export async function status(opts: ControlOptions): Promise<void> {
     const elsewhere = await answers(endpoint, 1000);
     process.exitCode = NOT_RUNNING_EXIT_CODE;
     if (opts.json) return printJson({ running: false, dataDir, ...(elsewhere ? { answeringAt: endpoint } : {}) });
-    process.stdout.write(`no cloud is running on ${dataDir}${elsewhere ? `; a cloud answers at ${endpoint} (on another data dir: pass --data-dir)` : ': start it with `npm start`'}\n`);
+    const hint = elsewhere
+      ? `; a cloud answers at ${endpoint} (on another data dir: pass --data-dir)`
+      : ': start it with `npm start`';
+    process.stdout.write(`no cloud is running on ${dataDir}${hint}\n`);
     return;
   }
   if (!(await answers(file.endpoint))) throw notAnswering(dataDir, file);
@@ -75,14 +85,17 @@ export async function status(opts: ControlOptions): Promise<void> {
       `  pid       ${file.pid}\n` +
       `  data dir  ${dataDir}${file.inMemory ? ' (in-memory queues and tables)' : ''}\n` +
       `  started   ${file.started} (up ${duration(uptimeSeconds)})\n` +
-      (result.pending !== undefined ? `  queues    ${result.pending} message(s) pending, ${result.deadLetters} dead letter(s)\n` : '') +
+      (result.pending !== undefined
+        ? `  queues    ${result.pending} message(s) pending, ${result.deadLetters} dead letter(s)\n`
+        : '') +
       (result.dynamodb ? `  dynamodb  ${result.dynamodb}\n` : ''),
   );
 }
 
 export async function stop(opts: ControlOptions & { timeout: string }): Promise<void> {
   const timeoutSeconds = Number(opts.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new CliError(`--timeout must be a number of seconds above 0, got ${JSON.stringify(opts.timeout)}`);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new CliError(`--timeout must be a number of seconds above 0, got ${JSON.stringify(opts.timeout)}`);
   const dataDir = resolveDataDir(opts.dataDir);
   const file = await readCloudFile(dataDir);
   if (!file) {
@@ -97,12 +110,17 @@ export async function stop(opts: ControlOptions & { timeout: string }): Promise<
     process.kill(file.pid, 'SIGTERM');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return stopped(opts, dataDir, file, started);
-    throw new CliError(`cannot signal process ${file.pid} (the cloud at ${file.endpoint}): ${(error as NodeJS.ErrnoException).code === 'EPERM' ? 'it belongs to another user' : (error as Error).message}`);
+    const why =
+      (error as NodeJS.ErrnoException).code === 'EPERM' ? 'it belongs to another user' : (error as Error).message;
+    throw new CliError(`cannot signal process ${file.pid} (the cloud at ${file.endpoint}): ${why}`);
   }
   // It finishes the deliveries in flight and closes its databases before it exits.
   while (isAlive(file.pid)) {
     if (Date.now() - started > timeoutSeconds * 1000) {
-      throw new CliError(`the cloud at ${file.endpoint} (pid ${file.pid}) is still shutting down after ${timeoutSeconds} s; wait, or \`kill -9 ${file.pid}\` (nothing it acknowledged is lost)`);
+      throw new CliError(
+        `the cloud at ${file.endpoint} (pid ${file.pid}) is still shutting down after ${timeoutSeconds} s; wait, ` +
+          `or \`kill -9 ${file.pid}\` (nothing it acknowledged is lost)`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -111,6 +129,9 @@ export async function stop(opts: ControlOptions & { timeout: string }): Promise<
 
 function stopped(opts: ControlOptions, dataDir: string, file: CloudFile, started: number): void {
   const seconds = Math.round((Date.now() - started) / 100) / 10;
-  if (opts.json) return printJson({ stopped: true, pid: file.pid, endpoint: file.endpoint, dataDir, seconds });
+  if (opts.json) {
+    printJson({ stopped: true, pid: file.pid, endpoint: file.endpoint, dataDir, seconds });
+    return;
+  }
   process.stdout.write(`stopped the cloud at ${file.endpoint} (pid ${file.pid}) in ${seconds} s\n`);
 }

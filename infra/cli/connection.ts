@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { readCredentials, type CloudCredentials } from '../local/credentials.ts';
+import { type CloudCredentials, readCredentials } from '../local/credentials.ts';
 import { againstCloud } from './failures.ts';
 import { CliError } from './output.ts';
 
@@ -41,7 +41,9 @@ export async function connect(options: ConnectionOptions): Promise<Connection> {
     throw new CliError((error as Error).message);
   }
   if (!credentials) {
-    throw new CliError(`no local cloud credentials in ${dataDir}: start the cloud with \`npm start\` (or pass --data-dir / MX_DATA_DIR)`);
+    throw new CliError(
+      `no local cloud credentials in ${dataDir}: start the cloud with \`npm start\` (or pass --data-dir / MX_DATA_DIR)`,
+    );
   }
   return { endpoint: resolveEndpoint(options.endpoint), dataDir, credentials };
 }
@@ -50,7 +52,10 @@ export async function connect(options: ConnectionOptions): Promise<Connection> {
  * Connects and runs a command's work against the cloud: a cloud that does
  * not answer, or an AWS error, ends the command with one line, never a stack.
  */
-export async function withCloud<T>(options: ConnectionOptions, work: (connection: Connection) => Promise<T>): Promise<T> {
+export async function withCloud<T>(
+  options: ConnectionOptions,
+  work: (connection: Connection) => Promise<T>,
+): Promise<T> {
   const connection = await connect(options);
   return againstCloud(connection.endpoint, () => work(connection));
 }

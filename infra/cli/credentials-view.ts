@@ -2,7 +2,9 @@ import type { CloudCredentials } from '../local/credentials.ts';
 
 /** Why the platform's keys are listed apart, printed beside them. */
 export const PLATFORM_KEYS_NOTE =
-  'the platform\u2019s own keys: the only ones that may call DynamoDB and SQS directly (aws dynamodb scan, aws sqs receive-message), as the platform\u2019s functions do; agencies publish and operators read views with their own keys';
+  'the platform\u2019s own keys: the only ones that may call DynamoDB and SQS directly (aws dynamodb scan, aws ' +
+  'sqs receive-message), as the platform\u2019s functions do; agencies publish and operators read views with ' +
+  'their own keys';
 
 /**
  * What `mx credentials --json` prints: the agencies' and operators' keys in

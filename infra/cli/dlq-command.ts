@@ -1,11 +1,14 @@
-import { InvalidArgumentError, type Command } from 'commander';
-import { withConnectionOptions, type ConnectionOptions } from './connection.ts';
+import { type Command, InvalidArgumentError } from 'commander';
+import { type ConnectionOptions, withConnectionOptions } from './connection.ts';
 
 export type { DeadLetter, DeadLetterListing, DeadLetterQueue } from './dlq.ts';
 
 function parseLimit(value: string): number {
   const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 0) throw new InvalidArgumentError(`--limit must be a whole number of messages (0 or more), got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(limit) || limit < 0)
+    throw new InvalidArgumentError(
+      `--limit must be a whole number of messages (0 or more), got ${JSON.stringify(value)}`,
+    );
   return limit;
 }
 
@@ -17,7 +20,9 @@ export function registerDlqCommands(program: Command): void {
       .description('every dead-letter queue with its depth, and every dead letter with the error that parked it')
       .option('--limit <n>', 'list at most n messages per queue (default: all)', parseLimit)
       .option('--json', 'print JSON: { queues: [{ queue, depth, listed }], messages: [...] }'),
-  ).action(async (opts: ConnectionOptions & { json?: boolean; limit?: number }) => (await import('./dlq.ts')).list(opts));
+  ).action(async (opts: ConnectionOptions & { json?: boolean; limit?: number }) =>
+    (await import('./dlq.ts')).list(opts),
+  );
   withConnectionOptions(
     dlq
       .command('redrive')

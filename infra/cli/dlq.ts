@@ -1,7 +1,15 @@
-/** `mx dlq list` and `mx dlq redrive`: the dead-letter queues, read and redriven with the platform's keys over SQS's own API, as on AWS. */
-import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import { peek, toDeadLetter, type DeadLetterSummary } from '../../functions/exchange-api/dead-letters.ts';
-import { sdkConfig, withCloud, type ConnectionOptions } from './connection.ts';
+/**
+ * `mx dlq list` and `mx dlq redrive`: the dead-letter queues, read and redriven with the platform's keys
+ * over SQS's own API, as on AWS.
+ */
+import {
+  GetQueueAttributesCommand,
+  ListQueuesCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
+import { type DeadLetterSummary, peek, toDeadLetter } from '../../functions/exchange-api/dead-letters.ts';
+import { type ConnectionOptions, sdkConfig, withCloud } from './connection.ts';
 import { CliError, printJson, printTable } from './output.ts';
 
 /** One dead letter as `mx dlq list --json` prints it: the console's summary (never the event's data). */
@@ -32,7 +40,10 @@ function withSqs<T>(opts: ConnectionOptions, fn: (sqs: SQSClient) => Promise<T>)
 }
 
 /** Every dead-letter queue with its depth (empty ones too), and up to `limitPerQueue` of each one's messages. */
-export async function listDeadLetters(sqs: SQSClient, limitPerQueue = Number.POSITIVE_INFINITY): Promise<DeadLetterListing> {
+export async function listDeadLetters(
+  sqs: SQSClient,
+  limitPerQueue = Number.POSITIVE_INFINITY,
+): Promise<DeadLetterListing> {
   const urls: string[] = [];
   let NextToken: string | undefined;
   do {
@@ -43,8 +54,15 @@ export async function listDeadLetters(sqs: SQSClient, limitPerQueue = Number.POS
   const listing: DeadLetterListing = { queues: [], messages: [] };
   for (const url of urls.filter((u) => u.endsWith('-dlq'))) {
     const queue = url.split('/').pop()!;
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-    const depth = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    const depth =
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
     const messages = depth > 0 && limitPerQueue > 0 ? await peek(sqs, url, limitPerQueue) : [];
     listing.queues.push({ queue, depth, listed: messages.length });
     listing.messages.push(...messages.map((m) => toDeadLetter(queue, m)));
@@ -68,9 +86,16 @@ export async function redrive(queue: string, opts: ConnectionOptions): Promise<v
     const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: name }));
     const url = QueueUrls.find((u) => u.endsWith(`/${name}`));
     if (!url) throw new CliError(`no dead-letter queue ${name}; run \`mx dlq list\` to see them`);
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
     await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: Attributes.QueueArn! }));
-    const depth = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const depth =
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
     process.stdout.write(`redrove ${depth} message(s) from ${name}\n`);
   });
 }

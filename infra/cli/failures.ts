@@ -67,7 +67,13 @@ export async function againstCloud<T>(endpoint: string, work: () => Promise<T>):
 export function unreadableFile(file: string, error: unknown): CliError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const why =
-    code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error | undefined)?.message ?? String(error);
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : ((error as Error | undefined)?.message ?? String(error));
   return new CliError(`cannot read ${file}: ${why}`);
 }
 

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 // A worker has a process.emitWarning of its own.
 import '../bin/quiet-sdk-warning.mjs';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { hashedLeaf, mapPages, shardPages, type HashedLeaf } from '../../functions/merkle/leaf-reader.ts';
+import { type HashedLeaf, hashedLeaf, mapPages, shardPages } from '../../functions/merkle/leaf-reader.ts';
 
 export interface LeafHashWork {
   readonly config: DynamoDBClientConfig;
@@ -20,15 +20,28 @@ export interface LeafHashWork {
 }
 
 export type LeafHashRequest = { readonly shard: number };
-export type LeafHashReply = { readonly shard: number; readonly leaves: HashedLeaf[] | null } | { readonly shard: number; readonly error: string };
+export type LeafHashReply =
+  | { readonly shard: number; readonly leaves: HashedLeaf[] | null }
+  | { readonly shard: number; readonly error: string };
 
 const work = workerData as LeafHashWork;
 const client = new DynamoDBClient(work.config);
-const pages = new Map(work.shards.map((shard) => [shard, mapPages(shardPages(client, work.table, shard, { from: work.from, to: work.to }), hashedLeaf)[Symbol.asyncIterator]()]));
+const pages = new Map(
+  work.shards.map((shard) => [
+    shard,
+    mapPages(shardPages(client, work.table, shard, { from: work.from, to: work.to }), hashedLeaf)[
+      Symbol.asyncIterator
+    ](),
+  ]),
+);
 
 parentPort!.on('message', ({ shard }: LeafHashRequest) => {
   const source = pages.get(shard);
-  if (!source) return parentPort!.postMessage({ shard, error: `this worker reads partitions ${work.shards.join(', ')}, not ${shard}` } satisfies LeafHashReply);
+  if (!source)
+    return parentPort!.postMessage({
+      shard,
+      error: `this worker reads partitions ${work.shards.join(', ')}, not ${shard}`,
+    } satisfies LeafHashReply);
   source.next().then(
     (page) => parentPort!.postMessage({ shard, leaves: page.done ? null : page.value } satisfies LeafHashReply),
     (error: unknown) => parentPort!.postMessage({ shard, error: (error as Error).message } satisfies LeafHashReply),

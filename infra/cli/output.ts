@@ -8,10 +8,21 @@ export function formatTable<T extends object>(rows: readonly T[], columns?: read
   if (rows.length === 0) return '(none)\n';
   const cols = columns ?? Object.keys(rows[0]!);
   const get = (row: T, column: string) => (row as Record<string, unknown>)[column];
-  const cell = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const cell = (v: unknown) =>
+    v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(get(r, c)).length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line([...cols]), line(widths.map((w) => '-'.repeat(w))), ...rows.map((row) => line(cols.map((c) => cell(get(row, c)))))].join('\n') + '\n';
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return (
+    [
+      line([...cols]),
+      line(widths.map((w) => '-'.repeat(w))),
+      ...rows.map((row) => line(cols.map((c) => cell(get(row, c))))),
+    ].join('\n') + '\n'
+  );
 }
 
 export function printTable<T extends object>(rows: readonly T[], columns?: readonly string[]): void {

@@ -8,7 +8,9 @@ export interface PersonFlags {
   iin?: string;
 }
 
-export type PersonParams = { iin: string; citizenship?: undefined; document?: undefined } | { iin?: undefined; citizenship: string; document: string };
+export type PersonParams =
+  | { iin: string; citizenship?: undefined; document?: undefined }
+  | { iin?: undefined; citizenship: string; document: string };
 
 export function withPersonOptions(command: Command): Command {
   return command
@@ -23,8 +25,10 @@ export function withPersonOptions(command: Command): Command {
  * `mx view` and the platform's `mx ledger`/`mx trace` refuse `--iin 123` alike).
  */
 export function personParams(opts: PersonFlags): PersonParams {
-  if (!opts.iin && !(opts.citizenship && opts.document)) throw new CliError('name the person: --iin <iin>, or --citizenship <ISO3> --document <no>');
-  if (opts.iin && (opts.citizenship || opts.document)) throw new CliError('give --iin or --citizenship/--document, not both');
+  if (!opts.iin && !(opts.citizenship && opts.document))
+    throw new CliError('name the person: --iin <iin>, or --citizenship <ISO3> --document <no>');
+  if (opts.iin && (opts.citizenship || opts.document))
+    throw new CliError('give --iin or --citizenship/--document, not both');
   if (opts.iin) {
     const parsed = Iin.safeParse(opts.iin);
     if (!parsed.success) throw new CliError(`iin: ${parsed.error.issues[0]!.message}`);
@@ -32,7 +36,11 @@ export function personParams(opts: PersonFlags): PersonParams {
   }
   const citizenship = opts.citizenship!.toUpperCase();
   const document = opts.document!.toUpperCase();
-  if (!CountryCode.safeParse(citizenship).success) throw new CliError(`citizenship must be an ISO 3166-1 alpha-3 code, got ${JSON.stringify(opts.citizenship)}`);
-  if (!DocumentNumber.safeParse(document).success) throw new CliError(`document must be a travel document number (5-20 letters or digits), got ${JSON.stringify(opts.document)}`);
+  if (!CountryCode.safeParse(citizenship).success)
+    throw new CliError(`citizenship must be an ISO 3166-1 alpha-3 code, got ${JSON.stringify(opts.citizenship)}`);
+  if (!DocumentNumber.safeParse(document).success)
+    throw new CliError(
+      `document must be a travel document number (5-20 letters or digits), got ${JSON.stringify(opts.document)}`,
+    );
   return { citizenship, document };
 }

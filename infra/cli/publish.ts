@@ -1,11 +1,13 @@
-/** `mx publish`: PutEvents entries from a file or stdin, checked against the contract first, sent with an agency's keys. */
+/**
+ * `mx publish`: PutEvents entries from a file or stdin, checked against the contract first, sent with an agency's keys.
+ */
 import { readFile } from 'node:fs/promises';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { putEntries } from '../../functions/lib/publisher.ts';
 import type { PutEventsEntry } from '../../schemas/entries.ts';
 import { validateDetail } from '../../schemas/validate.ts';
-import { TOPOLOGY, type Ministry } from '../topology.ts';
-import { connect, sdkConfig, type ConnectionOptions } from './connection.ts';
+import { type Ministry, TOPOLOGY } from '../topology.ts';
+import { type ConnectionOptions, connect, sdkConfig } from './connection.ts';
 import { cloudNotReachable, isUnreachable, unreadableFile } from './failures.ts';
 import { CliError, printJson } from './output.ts';
 
@@ -25,7 +27,8 @@ interface EntryResult {
 }
 
 async function readInput(file: string): Promise<string> {
-  if (file !== '-') return readFile(file, 'utf8').catch((error: unknown) => Promise.reject(unreadableFile(file, error)));
+  if (file !== '-')
+    return readFile(file, 'utf8').catch((error: unknown) => Promise.reject(unreadableFile(file, error)));
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -64,20 +67,31 @@ export function parseEntries(text: string): unknown[] {
 }
 
 function normalise(raw: unknown, index: number): PutEventsEntry | EntryResult {
-  if (typeof raw !== 'object' || raw === null) return { index, errorCode: 'InvalidEntry', errorMessage: 'an entry must be an object with Source, DetailType and Detail' };
+  if (typeof raw !== 'object' || raw === null)
+    return {
+      index,
+      errorCode: 'InvalidEntry',
+      errorMessage: 'an entry must be an object with Source, DetailType and Detail',
+    };
   const entry = raw as Record<string, unknown>;
   return {
     Source: entry.Source as string,
     DetailType: entry.DetailType as string,
     // Accept Detail as an object for convenience; PutEvents wants a string.
-    Detail: typeof entry.Detail === 'string' || entry.Detail === undefined ? (entry.Detail as string) : JSON.stringify(entry.Detail),
+    Detail:
+      typeof entry.Detail === 'string' || entry.Detail === undefined
+        ? (entry.Detail as string)
+        : JSON.stringify(entry.Detail),
     EventBusName: (entry.EventBusName as string | undefined) ?? TOPOLOGY.busName,
   };
 }
 
 export async function publish(file: string, opts: PublishOptions): Promise<void> {
   const agency = TOPOLOGY.agencies.find((a) => a.id === opts.as);
-  if (!agency) throw new CliError(`unknown agency ${JSON.stringify(opts.as)}; agencies: ${TOPOLOGY.agencies.map((a) => a.id).join(', ')}`);
+  if (!agency)
+    throw new CliError(
+      `unknown agency ${JSON.stringify(opts.as)}; agencies: ${TOPOLOGY.agencies.map((a) => a.id).join(', ')}`,
+    );
   // The file first: a missing or malformed file is the operator's first problem, whether or not the cloud runs.
   const raw = parseEntries(await readInput(file));
   const connection = await connect(opts);
@@ -86,7 +100,10 @@ export async function publish(file: string, opts: PublishOptions): Promise<void>
   const toSend: { index: number; entry: PutEventsEntry }[] = [];
   raw.forEach((item, index) => {
     const entry = normalise(item, index);
-    if ('index' in entry) return results.push(entry);
+    if ('index' in entry) {
+      results.push(entry);
+      return;
+    }
     if (opts.validate && typeof entry.Detail === 'string') {
       let detail: unknown;
       try {
@@ -94,19 +111,39 @@ export async function publish(file: string, opts: PublishOptions): Promise<void>
       } catch {
         detail = undefined;
       }
-      const check = detail === undefined ? undefined : validateDetail(String(entry.Source), String(entry.DetailType), detail);
+      const check =
+        detail === undefined ? undefined : validateDetail(String(entry.Source), String(entry.DetailType), detail);
       if (check && !check.ok) {
-        return results.push({ index, source: entry.Source, detailType: entry.DetailType, errorCode: 'ContractViolation', errorMessage: check.issues.map((i) => `${i.path}: ${i.message}`).join('; ') });
+        results.push({
+          index,
+          source: entry.Source,
+          detailType: entry.DetailType,
+          errorCode: 'ContractViolation',
+          errorMessage: check.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+        });
+        return;
       }
     }
     toSend.push({ index, entry });
   });
   const client = new EventBridgeClient(sdkConfig(connection, keys));
   try {
-    const sent = toSend.length ? await putEntries(client, toSend.map((s) => s.entry)) : [];
+    const sent = toSend.length
+      ? await putEntries(
+          client,
+          toSend.map((s) => s.entry),
+        )
+      : [];
     sent.forEach((result, i) => {
       const { index, entry } = toSend[i]!;
-      results.push({ index, source: entry.Source, detailType: entry.DetailType, ...(result.eventId ? { eventId: result.eventId } : { errorCode: result.errorCode, errorMessage: result.errorMessage }) });
+      results.push({
+        index,
+        source: entry.Source,
+        detailType: entry.DetailType,
+        ...(result.eventId
+          ? { eventId: result.eventId }
+          : { errorCode: result.errorCode, errorMessage: result.errorMessage }),
+      });
     });
   } catch (error) {
     if (isUnreachable(error)) throw cloudNotReachable(connection.endpoint);
@@ -119,7 +156,11 @@ export async function publish(file: string, opts: PublishOptions): Promise<void>
   if (opts.json) printJson({ failedEntryCount: failed, entries: results });
   else {
     for (const r of results) {
-      process.stdout.write(r.eventId ? `#${r.index} ${r.detailType} ok ${r.eventId}\n` : `#${r.index} ${r.detailType ?? '?'} FAILED ${r.errorCode}: ${r.errorMessage ?? ''}\n`);
+      process.stdout.write(
+        r.eventId
+          ? `#${r.index} ${r.detailType} ok ${r.eventId}\n`
+          : `#${r.index} ${r.detailType ?? '?'} FAILED ${r.errorCode}: ${r.errorMessage ?? ''}\n`,
+      );
     }
     process.stdout.write(`${results.length - failed} published, ${failed} failed\n`);
   }

@@ -9,6 +9,10 @@ export function registerRegionsCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) => {
       if (opts.json) printJson(REGIONS);
-      else printTable(REGIONS.map((r) => ({ ...r, qandasQuotaRegion: r.qandasQuotaRegion ? 'yes' : '' })), ['code', 'name', 'kind', 'legacyCode', 'establishedOn', 'qandasQuotaRegion']);
+      else
+        printTable(
+          REGIONS.map((r) => ({ ...r, qandasQuotaRegion: r.qandasQuotaRegion ? 'yes' : '' })),
+          ['code', 'name', 'kind', 'legacyCode', 'establishedOn', 'qandasQuotaRegion'],
+        );
     });
 }

@@ -47,12 +47,26 @@ export async function signRequest(url: string, options: SignOptions): Promise<Si
     headers: { host: target.host, ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
     ...(options.body !== undefined ? { body: options.body } : {}),
   });
-  const signer = new SignatureV4({ credentials: options.credentials, region: options.region, service: options.service ?? 'execute-api', sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({
+    credentials: options.credentials,
+    region: options.region,
+    service: options.service ?? 'execute-api',
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const signed = await signer.sign(request, options.signingDate ? { signingDate: options.signingDate } : {});
-  return { url, method, headers: signed.headers as Record<string, string>, ...(options.body !== undefined ? { body: options.body } : {}) };
+  return {
+    url,
+    method,
+    headers: signed.headers as Record<string, string>,
+    ...(options.body !== undefined ? { body: options.body } : {}),
+  };
 }
 
 export async function fetchSigned(url: string, options: SignOptions): Promise<Response> {
   const signed = await signRequest(url, options);
-  return fetch(signed.url, { method: signed.method, headers: signed.headers, ...(signed.body !== undefined ? { body: signed.body } : {}) });
+  return fetch(signed.url, {
+    method: signed.method,
+    headers: signed.headers,
+    ...(signed.body !== undefined ? { body: signed.body } : {}),
+  });
 }

@@ -6,7 +6,10 @@ export function registerSimulateCommand(program: Command): void {
   withConnectionOptions(
     program
       .command('simulate')
-      .description('drive the agency systems through a year of officials\u2019 commands, calibrated to the seed\u2019s 2021 figures')
+      .description(
+        'drive the agency systems through a year of officials\u2019 commands, calibrated to the seed\u2019s 2021 ' +
+          'figures',
+      )
       .requiredOption('--year <YYYY>', 'the year to simulate (2021 is calibrated)')
       .option('--scale <fraction>', 'fraction of the real volume, in (0, 1]', '1')
       .option('--seed <n>', 'random seed: the same seed sends the same commands', '2021')

@@ -30,20 +30,35 @@ export const credentialsFileSchema = z.object({
 });
 
 /** Reads a credentials file's JSON, naming every field that is wrong. */
-export function identitiesFromFile(json: unknown, file: string, overrides: { region?: string; endpoint?: string }): SmokeIdentities {
+export function identitiesFromFile(
+  json: unknown,
+  file: string,
+  overrides: { region?: string; endpoint?: string },
+): SmokeIdentities {
   const parsed = credentialsFileSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`).join('; ');
+    const issues = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`)
+      .join('; ');
     throw new CliError(`${file} is not a credentials file like \`mx credentials --json\`: ${issues}`);
   }
   const region = overrides.region ?? parsed.data.region;
   if (!region) throw new CliError(`${file} names no region: add "region" to it or pass --region`);
   const endpoint = overrides.endpoint ?? parsed.data.endpoint;
-  return { region, ...(endpoint ? { endpoint: endpoint.replace(/\/$/, '') } : {}), agencies: parsed.data.agencies, operators: parsed.data.operators };
+  return {
+    region,
+    ...(endpoint ? { endpoint: endpoint.replace(/\/$/, '') } : {}),
+    agencies: parsed.data.agencies,
+    operators: parsed.data.operators,
+  };
 }
 
 /** One principal (the SDK's default provider chain) signs for every agency and every ministry. */
-export function identitiesFromOnePrincipal(credentials: SigningCredentials, region: string, endpoint?: string): SmokeIdentities {
+export function identitiesFromOnePrincipal(
+  credentials: SigningCredentials,
+  region: string,
+  endpoint?: string,
+): SmokeIdentities {
   const everyone = Object.fromEntries(MINISTRIES.map((m) => [m, credentials])) as Record<Ministry, SigningCredentials>;
   return { region, ...(endpoint ? { endpoint } : {}), agencies: everyone, operators: everyone };
 }

@@ -9,7 +9,10 @@ export function registerViewCommands(program: Command): void {
     withPersonOptions(
       program
         .command('view')
-        .description('read a ministry\u2019s view as its operator, through the query API: stats, a person\u2019s dossier, or its lineage (a table; --json for the API\u2019s JSON)')
+        .description(
+          'read a ministry\u2019s view as its operator, through the query API: stats, a person\u2019s dossier, ' +
+            'or its lineage (a table; --json for the API\u2019s JSON)',
+        )
         .argument('<ministry>', MINISTRIES.join(' | '))
         .argument('<what>', 'stats | person | lineage')
         .option('--year <YYYY>', 'stats: count this year')
@@ -17,5 +20,7 @@ export function registerViewCommands(program: Command): void {
         .option('--purpose <text>', 'person/lineage: why you read it (required; written to the access ledger)')
         .option('--json', 'print JSON'),
     ),
-  ).action(async (ministry: string, what: string, opts: ViewOptions) => (await import('./view.ts')).view(ministry, what, opts));
+  ).action(async (ministry: string, what: string, opts: ViewOptions) =>
+    (await import('./view.ts')).view(ministry, what, opts),
+  );
 }

@@ -10,7 +10,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 const REGION_NAMES = new Map(REGIONS.map((r) => [r.code, r.name]));
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** `bySettlementRegion` → "by settlement region"; `amountKzt` → "amount KZT". */
@@ -33,7 +34,12 @@ function scalar(value: Json): string {
   if (typeof value === 'string' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.map(scalar).join(', ');
   // A person reference reads as "UZB FA1234567" or "IIN 900101300017".
-  if (typeof value.citizenship === 'string' && typeof value.documentNumber === 'string' && Object.keys(value).length === 2) return `${value.citizenship} ${value.documentNumber}`;
+  if (
+    typeof value.citizenship === 'string' &&
+    typeof value.documentNumber === 'string' &&
+    Object.keys(value).length === 2
+  )
+    return `${value.citizenship} ${value.documentNumber}`;
   if (typeof value.iin === 'string' && Object.keys(value).length === 1) return `IIN ${value.iin}`;
   return Object.entries(value)
     .map(([k, v]) => `${labelOf(k)}: ${scalar(v)}`)
@@ -66,7 +72,13 @@ function figureLines(value: JsonObject, indent: number, breakdown: boolean): Lin
       // Rows of counts (quota use by region: quota and issued): one line each.
       lines.push({ indent, label });
       for (const [rowKey, row] of Object.entries(item)) {
-        lines.push({ indent: indent + 2, label: keyLabel(rowKey), value: Object.entries(row as JsonObject).map(([k, v]) => `${labelOf(k)} ${count(v as number)}`).join(', ') });
+        lines.push({
+          indent: indent + 2,
+          label: keyLabel(rowKey),
+          value: Object.entries(row as JsonObject)
+            .map(([k, v]) => `${labelOf(k)} ${count(v as number)}`)
+            .join(', '),
+        });
       }
     } else {
       lines.push({ indent, label }, ...figureLines(item, indent + 2, false));
@@ -76,7 +88,10 @@ function figureLines(value: JsonObject, indent: number, breakdown: boolean): Lin
 }
 
 function layOut(lines: readonly Line[]): string {
-  const labelWidth = Math.min(48, Math.max(0, ...lines.filter((l) => l.value !== undefined).map((l) => l.indent + l.label.length)));
+  const labelWidth = Math.min(
+    48,
+    Math.max(0, ...lines.filter((l) => l.value !== undefined).map((l) => l.indent + l.label.length)),
+  );
   const numberWidth = Math.max(0, ...lines.filter((l) => l.numeric).map((l) => l.value!.length));
   return lines
     .map((l) => {
@@ -92,13 +107,18 @@ function layOut(lines: readonly Line[]): string {
 export function renderStats(stats: JsonObject): string {
   const { ministry, period, ...figures } = stats;
   const p = isObject(period) ? period : {};
-  const heading = `${String(ministry ?? '')} view, ${String(p.from ?? '?')} to ${String(p.to ?? '?')} (in force on ${String(p.asOf ?? '?')})`;
+  const heading =
+    `${String(ministry ?? '')} view, ${String(p.from ?? '?')} to ${String(p.to ?? '?')} (in force on ` +
+    `${String(p.asOf ?? '?')})`;
   return `${heading}\n\n${layOut(figureLines(figures, 0, false))}\n`;
 }
 
 function accessLine(access: Json | undefined): string {
   if (!isObject(access)) return '';
-  return `\nthis read is in the access ledger: ${String(access.readAt ?? '')}, purpose ${JSON.stringify(access.purpose ?? '')}\n`;
+  return (
+    `\nthis read is in the access ledger: ${String(access.readAt ?? '')}, purpose ` +
+    `${JSON.stringify(access.purpose ?? '')}\n`
+  );
 }
 
 /** A person's dossier: the profile's fields, then one line per record with its state's fields. */
@@ -106,9 +126,18 @@ export function renderDossier(dossier: JsonObject): string {
   const profile = isObject(dossier.profile) ? dossier.profile : {};
   const records = Array.isArray(dossier.records) ? dossier.records.filter(isObject) : [];
   const head = `${String(dossier.ministry ?? '')} view: person ${String(dossier.personKey ?? '')}\n\n`;
-  const fields = Object.keys(profile).length ? `${layOut(Object.entries(profile).map(([k, v]) => ({ indent: 2, label: labelOf(k), value: scalar(v) })))}\n` : '  (no profile)\n';
-  const rows = records.map((r) => ({ kind: scalar(r.kind ?? null), key: scalar(r.key ?? null), state: isObject(r.state) ? stateSummary(r.state) : scalar(r.state ?? null) }));
-  return `${head}profile\n${fields}\nrecords\n${formatTable(rows, ['kind', 'key', 'state'])}${accessLine(dossier.access)}`;
+  const fields = Object.keys(profile).length
+    ? `${layOut(Object.entries(profile).map(([k, v]) => ({ indent: 2, label: labelOf(k), value: scalar(v) })))}\n`
+    : '  (no profile)\n';
+  const rows = records.map((r) => ({
+    kind: scalar(r.kind ?? null),
+    key: scalar(r.key ?? null),
+    state: isObject(r.state) ? stateSummary(r.state) : scalar(r.state ?? null),
+  }));
+  return (
+    `${head}profile\n${fields}\nrecords\n${formatTable(rows, ['kind', 'key', 'state'])}` +
+    `${accessLine(dossier.access)}`
+  );
 }
 
 /** A record's state in one line, its person left out (the dossier's heading names them). */
@@ -122,7 +151,9 @@ function stateSummary(state: JsonObject): string {
 /** The events that built a person's records, oldest first, each with its cause and the records it touched. */
 export function renderLineage(lineage: JsonObject): string {
   const events = Array.isArray(lineage.events) ? lineage.events.filter(isObject) : [];
-  const head = `${String(lineage.ministry ?? '')} view: lineage of person ${String(lineage.personKey ?? '')}, ${events.length} event(s)\n\n`;
+  const head =
+    `${String(lineage.ministry ?? '')} view: lineage of person ${String(lineage.personKey ?? '')}, ${events.length}` +
+    ` event(s)\n\n`;
   const rows = events.map((e) => ({
     occurredAt: scalar(e.occurredAt ?? null),
     type: scalar(e.type ?? null),
@@ -131,7 +162,10 @@ export function renderLineage(lineage: JsonObject): string {
     causedBy: scalar(e.causationId ?? null),
     records: scalar(e.records ?? null),
   }));
-  return `${head}${formatTable(rows, ['occurredAt', 'type', 'source', 'eventId', 'causedBy', 'records'])}${accessLine(lineage.access)}`;
+  return (
+    `${head}${formatTable(rows, ['occurredAt', 'type', 'source', 'eventId', 'causedBy', 'records'])}` +
+    `${accessLine(lineage.access)}`
+  );
 }
 
 export function renderView(what: 'stats' | 'person' | 'lineage', body: unknown): string {

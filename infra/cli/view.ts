@@ -1,9 +1,9 @@
 /** `mx view`: a ministry's view through its query API, as that ministry's operator. */
 import { MINISTRIES, type Ministry } from '../topology.ts';
 import { queryView } from './api-client.ts';
-import { withCloud, type ConnectionOptions } from './connection.ts';
+import { type ConnectionOptions, withCloud } from './connection.ts';
 import { CliError, printJson } from './output.ts';
-import { personParams, type PersonFlags } from './person-flags.ts';
+import { type PersonFlags, personParams } from './person-flags.ts';
 import { renderView } from './view-tables.ts';
 
 export const VIEW_READS = ['stats', 'person', 'lineage'] as const;
@@ -16,17 +16,20 @@ export interface ViewOptions extends PersonFlags, ConnectionOptions {
 }
 
 function ministryOf(value: string): Ministry {
-  if (!(MINISTRIES as readonly string[]).includes(value)) throw new CliError(`unknown ministry ${JSON.stringify(value)}; ministries: ${MINISTRIES.join(', ')}`);
+  if (!(MINISTRIES as readonly string[]).includes(value))
+    throw new CliError(`unknown ministry ${JSON.stringify(value)}; ministries: ${MINISTRIES.join(', ')}`);
   return value as Ministry;
 }
 
 export async function view(ministryArg: string, what: string, opts: ViewOptions): Promise<void> {
   const ministry = ministryOf(ministryArg);
-  if (!(VIEW_READS as readonly string[]).includes(what)) throw new CliError(`unknown view read ${JSON.stringify(what)}; one of ${VIEW_READS.join(', ')}`);
+  if (!(VIEW_READS as readonly string[]).includes(what))
+    throw new CliError(`unknown view read ${JSON.stringify(what)}; one of ${VIEW_READS.join(', ')}`);
   const read = what as (typeof VIEW_READS)[number];
   let params: Record<string, string | undefined>;
   if (read === 'stats') {
-    if (opts.iin || opts.citizenship || opts.document || opts.purpose) throw new CliError('stats take --year or --as-of, not a person');
+    if (opts.iin || opts.citizenship || opts.document || opts.purpose)
+      throw new CliError('stats take --year or --as-of, not a person');
     params = { year: opts.year, asOf: opts.asOf };
   } else {
     if (opts.year || opts.asOf) throw new CliError(`${read} takes a person, not --year/--as-of`);

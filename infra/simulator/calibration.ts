@@ -41,8 +41,37 @@ export const ASSUMPTIONS = {
   /** "Other countries" of origin. */
   qandasOtherOrigins: { RUS: 40, KGZ: 20, AFG: 15, IRN: 15, TUR: 10 },
   /** Countries behind the 5,442 LEA workers the paper does not attribute. */
-  leaOtherCountries: { RUS: 900, KOR: 700, DEU: 500, ITA: 500, USA: 450, FRA: 400, PHL: 400, MYS: 300, UKR: 300, ESP: 250, NLD: 240, KGZ: 200, BLR: 152, VNM: 150 },
-  leaRegions: { 'KZ-23': 25, 'KZ-75': 15, 'KZ-71': 12, 'KZ-47': 10, 'KZ-15': 8, 'KZ-35': 8, 'KZ-27': 6, 'KZ-55': 4, 'KZ-43': 4, 'KZ-61': 3, 'KZ-79': 2, 'KZ-63': 2, 'KZ-19': 1 },
+  leaOtherCountries: {
+    RUS: 900,
+    KOR: 700,
+    DEU: 500,
+    ITA: 500,
+    USA: 450,
+    FRA: 400,
+    PHL: 400,
+    MYS: 300,
+    UKR: 300,
+    ESP: 250,
+    NLD: 240,
+    KGZ: 200,
+    BLR: 152,
+    VNM: 150,
+  },
+  leaRegions: {
+    'KZ-23': 25,
+    'KZ-75': 15,
+    'KZ-71': 12,
+    'KZ-47': 10,
+    'KZ-15': 8,
+    'KZ-35': 8,
+    'KZ-27': 6,
+    'KZ-55': 4,
+    'KZ-43': 4,
+    'KZ-61': 3,
+    'KZ-79': 2,
+    'KZ-63': 2,
+    'KZ-19': 1,
+  },
   leaCategories: { '1': 5, '2': 15, '3': 45, '4': 35 },
   /**
    * Workers who need no work visa: EAEU citizens (EAEU Treaty) and the CIS
@@ -50,7 +79,10 @@ export const ASSUMPTIONS = {
    * and every permit issued on a visa names it.
    */
   workersWithoutVisa: ['RUS', 'KGZ', 'BLR', 'ARM', 'UZB', 'TJK', 'AZE', 'UKR', 'MDA'],
-  /** LEA permits that end before 1 December (not counted; the workers leave as they end), and permits ended by a revoked visa (the workers leave). */
+  /**
+   * LEA permits that end before 1 December (not counted; the workers leave as they end), and permits ended by a
+   * revoked visa (the workers leave).
+   */
   leaExpiredBeforeDecember: 1_200,
   leaRevokedWithVisa: 150,
   /**
@@ -63,7 +95,20 @@ export const ASSUMPTIONS = {
   patentCitizenship: { UZB: 75, TJK: 20, AZE: 3, UKR: 2 },
   patentMonths: { '1': 10, '2': 10, '3': 25, '4': 10, '6': 25, '12': 20 },
   patentRegions: { 'KZ-75': 40, 'KZ-71': 25, 'KZ-79': 15, 'KZ-19': 10, 'KZ-61': 5, 'KZ-23': 5 },
-  offenderCitizenship: { UZB: 45, TJK: 15, KGZ: 15, RUS: 8, AZE: 4, CHN: 3, AFG: 2, TKM: 3, UKR: 2, IND: 1, PAK: 1, MNG: 1 },
+  offenderCitizenship: {
+    UZB: 45,
+    TJK: 15,
+    KGZ: 15,
+    RUS: 8,
+    AZE: 4,
+    CHN: 3,
+    AFG: 2,
+    TKM: 3,
+    UKR: 2,
+    IND: 1,
+    PAK: 1,
+    MNG: 1,
+  },
   /**
    * Offences per offender: 1, and a second for this share (100,400 offenders
    * → 110,440 offences). Offenders who are not deported pay their fine and
@@ -71,8 +116,25 @@ export const ASSUMPTIONS = {
    */
   repeatOffenceShare: 0.1,
   visitors: 30_000,
-  visitorCitizenship: { CHN: 20, RUS: 15, TUR: 10, DEU: 8, USA: 6, KOR: 6, IND: 6, GBR: 5, UZB: 10, IRN: 4, VNM: 4, PAK: 3, FRA: 3 },
-  /** Visitors who never leave: the overstays the Interior's check raises (with the workers on expired business visas below). */
+  visitorCitizenship: {
+    CHN: 20,
+    RUS: 15,
+    TUR: 10,
+    DEU: 8,
+    USA: 6,
+    KOR: 6,
+    IND: 6,
+    GBR: 5,
+    UZB: 10,
+    IRN: 4,
+    VNM: 4,
+    PAK: 3,
+    FRA: 3,
+  },
+  /**
+   * Visitors who never leave: the overstays the Interior's check raises (with the workers on
+   * expired business visas below).
+   */
   overstayers: 600,
   entryDenialsOfDeportees: 900,
   entryDenialsWithoutVisa: 600,

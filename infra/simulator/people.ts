@@ -18,17 +18,22 @@ export type Role = 'lea-worker' | 'patent-worker' | 'offender' | 'visitor' | 'qa
  * workers on patents include many women; offenders are mostly young male
  * labour migrants; repatriating heads of family range widely.
  */
-export const ROLE_PROFILE: Readonly<Record<Role, { readonly male: number; readonly ages: readonly [number, number] }>> = {
-  'lea-worker': { male: 0.85, ages: [22, 60] },
-  'patent-worker': { male: 0.55, ages: [20, 55] },
-  offender: { male: 0.85, ages: [18, 50] },
-  visitor: { male: 0.55, ages: [18, 72] },
-  qandas: { male: 0.5, ages: [18, 75] },
-};
+export const ROLE_PROFILE: Readonly<Record<Role, { readonly male: number; readonly ages: readonly [number, number] }>> =
+  {
+    'lea-worker': { male: 0.85, ages: [22, 60] },
+    'patent-worker': { male: 0.55, ages: [20, 55] },
+    offender: { male: 0.85, ages: [18, 50] },
+    visitor: { male: 0.55, ages: [18, 72] },
+    qandas: { male: 0.5, ages: [18, 75] },
+  };
 
 /** Ages of LEA workers by permit category: 1 executives, 2 heads of division, 3 specialists, 4 skilled workers. */
 export function leaWorkerAges(category: string): readonly [number, number] {
-  return ({ '1': [35, 62], '2': [30, 60], '3': [24, 58], '4': [20, 55] } as Record<string, readonly [number, number]>)[category] ?? ROLE_PROFILE['lea-worker'].ages;
+  return (
+    ({ '1': [35, 62], '2': [30, 60], '3': [24, 58], '4': [20, 55] } as Record<string, readonly [number, number]>)[
+      category
+    ] ?? ROLE_PROFILE['lea-worker'].ages
+  );
 }
 
 /** A surname's form for a woman, where the language changes it (IVANOV → IVANOVA, IVANOU → IVANAVA, -SKII → -SKAIA). */
@@ -62,11 +67,22 @@ function surnameFor(pool: NamePool, citizenship: string, sex: 'F' | 'M', random:
 }
 
 /** A foreigner's particulars, plausible for their citizenship and role. */
-export function holderFor(citizenship: string, role: Role, random: Random, year: number, ages: readonly [number, number] = ROLE_PROFILE[role].ages): Holder {
+export function holderFor(
+  citizenship: string,
+  role: Role,
+  random: Random,
+  year: number,
+  ages: readonly [number, number] = ROLE_PROFILE[role].ages,
+): Holder {
   const pool = NAME_POOLS[citizenship] ?? FALLBACK;
   const sex = random.chance(ROLE_PROFILE[role].male) ? 'M' : 'F';
   const givenNames = random.pick(sex === 'M' ? pool.male : pool.female);
-  return { surname: surnameFor(pool, citizenship, sex, random), givenNames, birthDate: birthDate(random, year, ages), sex };
+  return {
+    surname: surnameFor(pool, citizenship, sex, random),
+    givenNames,
+    birthDate: birthDate(random, year, ages),
+    sex,
+  };
 }
 
 /** Kazakh names in the spelling of the passports of the country a repatriate comes from. */
@@ -77,7 +93,9 @@ function kazakhSpelling(name: string, origin: string): string {
   return name;
 }
 
-/** A repatriating ethnic Kazakh (the head of a qandas family), named as their country of origin's passport names them. */
+/**
+ * A repatriating ethnic Kazakh (the head of a qandas family), named as their country of origin's passport names them.
+ */
 export function qandasHolder(origin: string, random: Random, year: number): Holder {
   const sex = random.chance(ROLE_PROFILE.qandas.male) ? 'M' : 'F';
   const date = () => birthDate(random, year, ROLE_PROFILE.qandas.ages);
@@ -146,10 +164,14 @@ export class DocumentNumbers {
     const shape = DOCUMENT_SHAPES[citizenship] ?? { prefixes: [citizenship.slice(0, 2)], digits: 7 };
     const modulus = 10 ** shape.digits;
     let country = this.issued.get(citizenship);
-    if (!country) this.issued.set(citizenship, (country = { count: 0, offset: this.random.int(0, modulus - 1) }));
+    if (!country) {
+      country = { count: 0, offset: this.random.int(0, modulus - 1) };
+      this.issued.set(citizenship, country);
+    }
     const n = country.count++;
     const serial = Math.floor(n / shape.prefixes.length);
-    if (serial >= modulus) throw new RangeError(`more than ${modulus * shape.prefixes.length} ${citizenship} documents`);
+    if (serial >= modulus)
+      throw new RangeError(`more than ${modulus * shape.prefixes.length} ${citizenship} documents`);
     const digits = (serial * 7_919 + country.offset) % modulus;
     return `${shape.prefixes[n % shape.prefixes.length]}${String(digits).padStart(shape.digits, '0')}`;
   }

@@ -5,10 +5,11 @@
  * sends it through the command APIs. Its targets are the figures the views
  * must then show, counted from the plan itself.
  */
+
+import type { SystemName } from '../../functions/domain/views.ts';
+import { addMonths } from '../../schemas/events/interior.ts';
 import { withCheckDigit } from '../../schemas/reference/identity-numbers.ts';
 import { visaRequired } from '../../schemas/reference/visa-regime.ts';
-import { addMonths } from '../../schemas/events/interior.ts';
-import type { SystemName } from '../../functions/domain/views.ts';
 import type { Ministry } from '../topology.ts';
 import { ASSUMPTIONS, SEED_2021 } from './calibration.ts';
 import { DocumentNumbers, holderFor, leaWorkerAges, qandasHolder } from './people.ts';
@@ -67,10 +68,17 @@ export interface SimulationPlan {
 type Person = { citizenship: string; documentNumber: string };
 
 const CHECKPOINTS: Readonly<Record<string, string>> = {
-  UZB: 'KZ-ZHIBEKZHOLY-ROAD', TJK: 'KZ-ZHIBEKZHOLY-ROAD', TKM: 'KZ-TEMIRBABA-ROAD', KGZ: 'KZ-KORDAI-ROAD', CHN: 'KZ-KHORGOS-ROAD',
-  RUS: 'KZ-PETROPAVL-RAIL', MNG: 'KZ-ALA-AIR', AZE: 'KZ-AKTAU-SEA',
+  UZB: 'KZ-ZHIBEKZHOLY-ROAD',
+  TJK: 'KZ-ZHIBEKZHOLY-ROAD',
+  TKM: 'KZ-TEMIRBABA-ROAD',
+  KGZ: 'KZ-KORDAI-ROAD',
+  CHN: 'KZ-KHORGOS-ROAD',
+  RUS: 'KZ-PETROPAVL-RAIL',
+  MNG: 'KZ-ALA-AIR',
+  AZE: 'KZ-AKTAU-SEA',
 };
-const checkpointFor = (citizenship: string, random: Random) => CHECKPOINTS[citizenship] ?? random.pick(['KZ-ALA-AIR', 'KZ-NQZ-AIR']);
+const checkpointFor = (citizenship: string, random: Random) =>
+  CHECKPOINTS[citizenship] ?? random.pick(['KZ-ALA-AIR', 'KZ-NQZ-AIR']);
 
 function scaled<K extends string>(shares: Readonly<Record<K, number>>, scale: number): Record<K, number> {
   const total = Math.round((Object.values(shares) as number[]).reduce((a, b) => a + b, 0) * scale);
@@ -100,14 +108,19 @@ class Identities {
     const century = Number(birthDate.slice(0, 2)) >= 20 ? (sex === 'M' ? 5 : 6) : sex === 'M' ? 3 : 4;
     for (;;) {
       this.iinSerial += 1;
-      const iin = withCheckDigit(`${birthDate.slice(2, 4)}${birthDate.slice(5, 7)}${birthDate.slice(8, 10)}${century}${String(this.iinSerial % 10_000).padStart(4, '0')}`);
+      const iin = withCheckDigit(
+        `${birthDate.slice(2, 4)}${birthDate.slice(5, 7)}${birthDate.slice(8, 10)}${century}` +
+          `${String(this.iinSerial % 10_000).padStart(4, '0')}`,
+      );
       if (iin) return iin;
     }
   }
 
   bin(index: number): string {
     for (let n = index * 7; ; n++) {
-      const bin = withCheckDigit(`0${String(100_000_000 + n).slice(-9)}4`.slice(0, 4) + `40${String(n).padStart(5, '0')}`);
+      const bin = withCheckDigit(
+        `0${String(100_000_000 + n).slice(-9)}4`.slice(0, 4) + `40${String(n).padStart(5, '0')}`,
+      );
       if (bin) return bin;
     }
   }
@@ -127,7 +140,13 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
   const contradictionsOn = SEED_2021.leaActiveOn;
   const setup: PlannedCommand[] = [];
   const scripts: PlannedCommand[][] = [];
-  const cmd = (system: SystemName, agency: Ministry, command: string, occurredAt: string, input: Record<string, unknown>): PlannedCommand => ({
+  const cmd = (
+    system: SystemName,
+    agency: Ministry,
+    command: string,
+    occurredAt: string,
+    input: Record<string, unknown>,
+  ): PlannedCommand => ({
     system,
     agency,
     command,
@@ -138,29 +157,62 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
   let visaSerial = 0;
   const visaNumber = () => `KZ${String(++visaSerial).padStart(7, '0')}`;
   const entry = (person: Person, at: string, visa?: string) =>
-    cmd('berkut', 'border-service', 'record-crossing', at, { person, direction: 'entry', checkpoint: checkpointFor(person.citizenship, random), crossedAt: at, ...(visa ? { visaNumber: visa } : {}) });
+    cmd('berkut', 'border-service', 'record-crossing', at, {
+      person,
+      direction: 'entry',
+      checkpoint: checkpointFor(person.citizenship, random),
+      crossedAt: at,
+      ...(visa ? { visaNumber: visa } : {}),
+    });
   const exit = (person: Person, day: string) => {
     const at = random.time(day);
-    return cmd('berkut', 'border-service', 'record-crossing', at, { person, direction: 'exit', checkpoint: checkpointFor(person.citizenship, random), crossedAt: at });
+    return cmd('berkut', 'border-service', 'record-crossing', at, {
+      person,
+      direction: 'exit',
+      checkpoint: checkpointFor(person.citizenship, random),
+      crossedAt: at,
+    });
   };
   let offenceSerial = 0;
-  const offence = (person: Person, on: string, region: string, penalty: Record<string, unknown> = { kind: 'fine', fineMci: random.pick([10, 15, 20]) }) =>
-    cmd('berkut', 'interior', 'record-offence', on, { person, offenceId: `AO-${y}-${String(++offenceSerial).padStart(7, '0')}`, article: random.pick(['517', '517', '517', '519', '518']), region, committedOn: on, penalty });
+  const offence = (
+    person: Person,
+    on: string,
+    region: string,
+    penalty: Record<string, unknown> = { kind: 'fine', fineMci: random.pick([10, 15, 20]) },
+  ) =>
+    cmd('berkut', 'interior', 'record-offence', on, {
+      person,
+      offenceId: `AO-${y}-${String(++offenceSerial).padStart(7, '0')}`,
+      article: random.pick(['517', '517', '517', '519', '518']),
+      region,
+      committedOn: on,
+      penalty,
+    });
   let deportationSerial = 0;
   const deportation = (person: Person, on: string, region: string) =>
-    cmd('berkut', 'interior', 'order-deportation', on, { person, orderNumber: `DO-${y}-${String(++deportationSerial).padStart(6, '0')}`, orderedOn: on, region, basis: 'court-expulsion' });
+    cmd('berkut', 'interior', 'order-deportation', on, {
+      person,
+      orderNumber: `DO-${y}-${String(++deportationSerial).padStart(6, '0')}`,
+      orderedOn: on,
+      region,
+      basis: 'court-expulsion',
+    });
 
   // Qandas quotas (people): 2021's set in January, 2022's announced in December.
   const quota2021 = scaled(ASSUMPTIONS.qandasQuotaSplit2021, scale);
-  for (const [region, quota] of Object.entries(quota2021)) setup.push(cmd('qandas', 'labour', 'set-qandas-quota', `${y}-01-05`, { year, region, quota }));
-  for (const [region, quota] of Object.entries(scaled(ASSUMPTIONS.qandasQuotaSplit2022, scale))) setup.push(cmd('qandas', 'labour', 'set-qandas-quota', `${y}-12-20`, { year: year + 1, region, quota }));
+  for (const [region, quota] of Object.entries(quota2021))
+    setup.push(cmd('qandas', 'labour', 'set-qandas-quota', `${y}-01-05`, { year, region, quota }));
+  for (const [region, quota] of Object.entries(scaled(ASSUMPTIONS.qandasQuotaSplit2022, scale)))
+    setup.push(cmd('qandas', 'labour', 'set-qandas-quota', `${y}-12-20`, { year: year + 1, region, quota }));
 
-  // Qandas: each quota region takes families until its places are used (the last family is as large as the places left).
+  // Qandas: each quota region takes families until its places are used (the last family
+  // is as large as the places left).
   const [smallestFamily, largestFamily] = ASSUMPTIONS.qandasFamilySize;
   const quotaFamilies: Record<string, number[]> = {};
   for (const [region, places] of Object.entries(quota2021)) {
     const sizes: number[] = [];
-    for (let left = places; left > 0; left -= sizes.at(-1)!) sizes.push(Math.min(random.int(smallestFamily, largestFamily), left));
+    for (let left = places; left > 0; left -= sizes.at(-1)!)
+      sizes.push(Math.min(random.int(smallestFamily, largestFamily), left));
     quotaFamilies[region] = sizes;
   }
   const familiesInQuota = sum(Object.values(quotaFamilies).map((f) => f.length));
@@ -175,7 +227,9 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
   const named = apportion(granted, { ...SEED_2021.qandasSettlement, REST: 100 - 78.8 });
   const restOthers = apportion(named.REST - familiesInQuota, ASSUMPTIONS.qandasOtherSettlement);
   const { REST: _rest, ...namedSettlement } = named;
-  const quotaSettlement = Object.fromEntries(Object.entries(quotaFamilies).map(([region, sizes]) => [region, sizes.length]));
+  const quotaSettlement = Object.fromEntries(
+    Object.entries(quotaFamilies).map(([region, sizes]) => [region, sizes.length]),
+  );
   const settlements = deal({ ...namedSettlement, ...quotaSettlement, ...restOthers } as Record<string, number>, random);
   const qandasByOrigin: Record<string, number> = {};
   const qandasBySettlementRegion: Record<string, number> = {};
@@ -192,28 +246,74 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     let visa: string | undefined;
     if (visaRequired(origin)) {
       visa = visaNumber();
-      script.push(cmd('berkut', 'foreign-affairs', 'issue-visa', addDays(arrived, -20), { person, holder, visaNumber: visa, visaType: 'ethnic-kazakh', entries: 'single', validFrom: addDays(arrived, -20), validUntil: addDays(arrived, 70), issuedIn: origin }));
+      script.push(
+        cmd('berkut', 'foreign-affairs', 'issue-visa', addDays(arrived, -20), {
+          person,
+          holder,
+          visaNumber: visa,
+          visaType: 'ethnic-kazakh',
+          entries: 'single',
+          validFrom: addDays(arrived, -20),
+          validUntil: addDays(arrived, 70),
+          issuedIn: origin,
+        }),
+      );
     }
     script.push(entry(person, random.time(arrived), visa));
     const familyMembers = quotaFamilies[region]?.pop() ?? random.int(smallestFamily, largestFamily);
     const qandasId = `Q-${y}-${String(i + 1).padStart(6, '0')}`;
-    script.push(cmd('qandas', 'labour', 'grant-qandas-status', grantedOn, { person, holder, qandasId, grantedOn, originCountry: origin, settlementRegion: region, familyMembers }));
+    script.push(
+      cmd('qandas', 'labour', 'grant-qandas-status', grantedOn, {
+        person,
+        holder,
+        qandasId,
+        grantedOn,
+        originCountry: origin,
+        settlementRegion: region,
+        familyMembers,
+      }),
+    );
     if (region in quota2021) {
-      script.push(cmd('qandas', 'labour', 'pay-subsidy', addDays(grantedOn, 7), { person, qandasId, kind: 'relocation', paidOn: addDays(grantedOn, 7) }));
+      script.push(
+        cmd('qandas', 'labour', 'pay-subsidy', addDays(grantedOn, 7), {
+          person,
+          qandasId,
+          kind: 'relocation',
+          paidOn: addDays(grantedOn, 7),
+        }),
+      );
       const rentMci = random.int(15, 30);
       for (let m = Number(grantedOn.slice(5, 7)) + 1; m <= 12; m++) {
         const period = `${y}-${String(m).padStart(2, '0')}`;
-        script.push(cmd('qandas', 'labour', 'pay-subsidy', `${period}-05`, { person, qandasId, kind: 'rent', period, paidOn: `${period}-05`, rentMci }));
+        script.push(
+          cmd('qandas', 'labour', 'pay-subsidy', `${period}-05`, {
+            person,
+            qandasId,
+            kind: 'rent',
+            period,
+            paidOn: `${period}-05`,
+            rentMci,
+          }),
+        );
       }
     }
     const citizenshipOn = addDays(grantedOn, random.int(100, 160));
     if (citizenshipOn <= yearEnd && random.chance(ASSUMPTIONS.qandasCitizenshipShare)) {
-      script.push(cmd('berkut', 'interior', 'grant-citizenship', citizenshipOn, { person, iin: ids.iin(holder.birthDate, holder.sex), grantedOn: citizenshipOn, procedure: 'simplified-qandas', decreeNumber: `D-${y}-${i + 1}` }));
+      script.push(
+        cmd('berkut', 'interior', 'grant-citizenship', citizenshipOn, {
+          person,
+          iin: ids.iin(holder.birthDate, holder.sex),
+          grantedOn: citizenshipOn,
+          procedure: 'simplified-qandas',
+          decreeNumber: `D-${y}-${i + 1}`,
+        }),
+      );
     }
     scripts.push(script);
   }
 
-  // LEA permits: the counted workforce on 1 December (a few of them with inconsistent records), plus permits that do not count then.
+  // LEA permits: the counted workforce on 1 December (a few of them with inconsistent records), plus
+  // permits that do not count then.
   const atLeastOne = (n: number) => Math.max(1, Math.round(n * scale));
   const offendersTotal = Math.round(SEED_2021.offenders * scale);
   const offencesTotal = offendersTotal + Math.round(offendersTotal * ASSUMPTIONS.repeatOffenceShare);
@@ -225,21 +325,43 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
   const assign = (fate: LeaFate, wanted: number, eligible: (citizenship: string) => boolean) => {
     let assigned = 0;
     for (let i = 0; i < fates.length && assigned < wanted; i++) {
-      if (fates[i] === 'counted' && eligible(leaCountries[i]!)) (fates[i] = fate), (assigned += 1);
+      if (fates[i] === 'counted' && eligible(leaCountries[i]!)) {
+        fates[i] = fate;
+        assigned += 1;
+      }
     }
     return assigned;
   };
   const withoutVisa: ReadonlySet<string> = new Set(ASSUMPTIONS.workersWithoutVisa);
   const contradictions: Record<ContradictionRule, number> = {
-    'permit-after-visa-expired': assign('business-visa', atLeastOne(ASSUMPTIONS.inconsistencies['permit-after-visa-expired']), visaRequired),
-    'permit-after-visa-revoked': assign('stale-visa', atLeastOne(ASSUMPTIONS.inconsistencies['permit-after-visa-revoked']), visaRequired),
+    'permit-after-visa-expired': assign(
+      'business-visa',
+      atLeastOne(ASSUMPTIONS.inconsistencies['permit-after-visa-expired']),
+      visaRequired,
+    ),
+    'permit-after-visa-revoked': assign(
+      'stale-visa',
+      atLeastOne(ASSUMPTIONS.inconsistencies['permit-after-visa-revoked']),
+      visaRequired,
+    ),
     // Expelled workers are labour migrants like the other offenders: Uzbek where there are any.
     'permit-after-deportation': 0,
   };
-  const expelledWanted = Math.min(atLeastOne(ASSUMPTIONS.inconsistencies['permit-after-deportation']), deportationsTotal, offendersTotal);
+  const expelledWanted = Math.min(
+    atLeastOne(ASSUMPTIONS.inconsistencies['permit-after-deportation']),
+    deportationsTotal,
+    offendersTotal,
+  );
   contradictions['permit-after-deportation'] = assign('deported-first', expelledWanted, (c) => c === 'UZB');
-  contradictions['permit-after-deportation'] += assign('deported-first', expelledWanted - contradictions['permit-after-deportation'], () => true);
-  const expiredCountries = deal(scaled({ CHN: 40, TUR: 30, IND: 30 }, (ASSUMPTIONS.leaExpiredBeforeDecember / 100) * scale), random);
+  contradictions['permit-after-deportation'] += assign(
+    'deported-first',
+    expelledWanted - contradictions['permit-after-deportation'],
+    () => true,
+  );
+  const expiredCountries = deal(
+    scaled({ CHN: 40, TUR: 30, IND: 30 }, (ASSUMPTIONS.leaExpiredBeforeDecember / 100) * scale),
+    random,
+  );
   const revokedCountries = deal(scaled({ CHN: 60, IND: 40 }, (ASSUMPTIONS.leaRevokedWithVisa / 100) * scale), random);
   const permitPlans = [
     ...leaCountries.map((c, i) => ({ citizenship: c, fate: fates[i]! })),
@@ -270,38 +392,108 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     const category = categories[i]!;
     const holder = holderFor(citizenship, 'lea-worker', random, year, leaWorkerAges(category));
     quotaNeed[`${region}#${category}`] = (quotaNeed[`${region}#${category}`] ?? 0) + 1;
-    const validFrom = random.dayBetween(`${y}-${fate === 'deported-first' ? '02-15' : '01-15'}`, `${y}-${LATEST_START[fate]}`);
+    const validFrom = random.dayBetween(
+      `${y}-${fate === 'deported-first' ? '02-15' : '01-15'}`,
+      `${y}-${LATEST_START[fate]}`,
+    );
     const validUntil = fate === 'expired' ? addDays(validFrom, 150) : addDays(validFrom, 364);
     // A worker expelled before the permit came through arrived weeks earlier and started work at once.
     const arrive = addDays(validFrom, -(fate === 'deported-first' ? random.int(20, 40) : random.int(3, 14)));
     const script: PlannedCommand[] = [];
     const stay = (from: string, until: string, purpose: string) =>
-      cmd('berkut', 'interior', 'register-stay', from, { person, registrationNumber: `R-${region.slice(3)}-${y}-${String(i + 1).padStart(7, '0')}`, region, validFrom: from, validUntil: until, purpose });
+      cmd('berkut', 'interior', 'register-stay', from, {
+        person,
+        registrationNumber: `R-${region.slice(3)}-${y}-${String(i + 1).padStart(7, '0')}`,
+        region,
+        validFrom: from,
+        validUntil: until,
+        purpose,
+      });
     const issuePermit = (visa: string | undefined) =>
       cmd('foreign-labour', 'labour', 'issue-work-permit', validFrom, {
-        person, holder, permitNumber: number, kind: 'lea-employer', employerBin: ids.bin(i % 200), category, region, occupation: 'Engineer', validFrom, validUntil, ...(visa ? { visaNumber: visa } : {}),
+        person,
+        holder,
+        permitNumber: number,
+        kind: 'lea-employer',
+        employerBin: ids.bin(i % 200),
+        category,
+        region,
+        occupation: 'Engineer',
+        validFrom,
+        validUntil,
+        ...(visa ? { visaNumber: visa } : {}),
       });
     const number = permitNumber(region);
     if (fate === 'business-visa') {
-      // Came on a 90-day business visa; the employer never applied for the work visa. The stay is registered as far as the visa goes.
+      // Came on a 90-day business visa; the employer never applied for the work visa. The stay is
+      // registered as far as the visa goes.
       const visa = visaNumber();
       const visaEnds = addDays(arrive, 80);
-      script.push(cmd('berkut', 'foreign-affairs', 'issue-visa', addDays(arrive, -10), { person, holder, visaNumber: visa, visaType: 'business', entries: 'single', validFrom: addDays(arrive, -10), validUntil: visaEnds, issuedIn: citizenship }));
-      script.push(entry(person, random.time(arrive), visa), stay(addDays(arrive, 2), visaEnds, 'business'), issuePermit(undefined));
+      script.push(
+        cmd('berkut', 'foreign-affairs', 'issue-visa', addDays(arrive, -10), {
+          person,
+          holder,
+          visaNumber: visa,
+          visaType: 'business',
+          entries: 'single',
+          validFrom: addDays(arrive, -10),
+          validUntil: visaEnds,
+          issuedIn: citizenship,
+        }),
+      );
+      script.push(
+        entry(person, random.time(arrive), visa),
+        stay(addDays(arrive, 2), visaEnds, 'business'),
+        issuePermit(undefined),
+      );
       scripts.push(script);
       return; // keeps working: the overstay check finds them
     }
     if (fate === 'stale-visa') {
-      // Arrived on a single-entry work visa, which the permit names; the MFA then issued a multiple-entry one in the country, and later revoked it.
+      // Arrived on a single-entry work visa, which the permit names; the MFA then issued a multiple-entry one in the
+      // country, and later revoked it.
       const first = visaNumber();
       const firstEnds = addDays(arrive, 60);
       const second = visaNumber();
       const secondFrom = addDays(firstEnds, -5);
-      script.push(cmd('berkut', 'foreign-affairs', 'issue-visa', addDays(arrive, -15), { person, holder, visaNumber: first, visaType: 'work', entries: 'single', validFrom: addDays(arrive, -15), validUntil: firstEnds, issuedIn: citizenship }));
-      script.push(entry(person, random.time(arrive), first), stay(addDays(arrive, 2), validUntil, 'work'), issuePermit(first));
-      script.push(cmd('berkut', 'foreign-affairs', 'issue-visa', secondFrom, { person, holder, visaNumber: second, visaType: 'work', entries: 'multiple', validFrom: secondFrom, validUntil: addDays(validUntil, 30), issuedIn: 'KAZ' }));
+      script.push(
+        cmd('berkut', 'foreign-affairs', 'issue-visa', addDays(arrive, -15), {
+          person,
+          holder,
+          visaNumber: first,
+          visaType: 'work',
+          entries: 'single',
+          validFrom: addDays(arrive, -15),
+          validUntil: firstEnds,
+          issuedIn: citizenship,
+        }),
+      );
+      script.push(
+        entry(person, random.time(arrive), first),
+        stay(addDays(arrive, 2), validUntil, 'work'),
+        issuePermit(first),
+      );
+      script.push(
+        cmd('berkut', 'foreign-affairs', 'issue-visa', secondFrom, {
+          person,
+          holder,
+          visaNumber: second,
+          visaType: 'work',
+          entries: 'multiple',
+          validFrom: secondFrom,
+          validUntil: addDays(validUntil, 30),
+          issuedIn: 'KAZ',
+        }),
+      );
       const revokedOn = random.dayBetween(later(`${y}-10-01`, addDays(secondFrom, 10)), `${y}-11-25`);
-      script.push(cmd('berkut', 'foreign-affairs', 'revoke-visa', revokedOn, { person, visaNumber: second, revokedOn, reason: 'purpose-changed' }));
+      script.push(
+        cmd('berkut', 'foreign-affairs', 'revoke-visa', revokedOn, {
+          person,
+          visaNumber: second,
+          revokedOn,
+          reason: 'purpose-changed',
+        }),
+      );
       script.push(exit(person, addDays(revokedOn, random.int(3, 10))));
       scripts.push(script);
       return;
@@ -309,33 +501,71 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     let visa: string | undefined;
     if (!withoutVisa.has(citizenship)) {
       visa = visaNumber();
-      script.push(cmd('berkut', 'foreign-affairs', 'issue-visa', addDays(arrive, -15), { person, holder, visaNumber: visa, visaType: 'work', entries: 'multiple', validFrom: addDays(arrive, -15), validUntil: addDays(validUntil, 30), issuedIn: citizenship }));
+      script.push(
+        cmd('berkut', 'foreign-affairs', 'issue-visa', addDays(arrive, -15), {
+          person,
+          holder,
+          visaNumber: visa,
+          visaType: 'work',
+          entries: 'multiple',
+          validFrom: addDays(arrive, -15),
+          validUntil: addDays(validUntil, 30),
+          issuedIn: citizenship,
+        }),
+      );
     }
     script.push(entry(person, random.time(arrive), visa), stay(addDays(arrive, 2), validUntil, 'work'));
     if (fate === 'deported-first') {
-      // Fined and expelled for working before the permit; the employer's permit is issued after the order, and Labour does not know.
+      // Fined and expelled for working before the permit; the employer's permit is issued after the
+      // order, and Labour does not know.
       const caught = addDays(arrive, random.int(5, 10));
       const orderedOn = addDays(caught, random.int(2, 5));
-      script.push(offence(person, caught, region, { kind: 'expulsion' }), deportation(person, orderedOn, region), exit(person, addDays(orderedOn, 2)));
+      script.push(
+        offence(person, caught, region, { kind: 'expulsion' }),
+        deportation(person, orderedOn, region),
+        exit(person, addDays(orderedOn, 2)),
+      );
     }
     script.push(issuePermit(visa));
     if (fate === 'visa-revoked') {
       const on = random.dayBetween(`${y}-10-01`, `${y}-11-25`);
-      script.push(cmd('berkut', 'foreign-affairs', 'revoke-visa', on, { person, visaNumber: visa!, revokedOn: on, reason: 'purpose-changed' }));
+      script.push(
+        cmd('berkut', 'foreign-affairs', 'revoke-visa', on, {
+          person,
+          visaNumber: visa!,
+          revokedOn: on,
+          reason: 'purpose-changed',
+        }),
+      );
       script.push(exit(person, addDays(on, random.int(3, 10))));
     } else if (fate === 'expired') {
       script.push(exit(person, addDays(validUntil, -random.int(0, 5))));
     } else if (fate === 'counted' && validFrom < `${y}-11-01` && random.chance(ASSUMPTIONS.leaExtensionShare)) {
-      script.push(cmd('foreign-labour', 'labour', 'extend-work-permit', `${y}-11-15`, { person, permitNumber: number, extendedOn: `${y}-11-15`, validUntil: addDays(validUntil, 365) }));
+      script.push(
+        cmd('foreign-labour', 'labour', 'extend-work-permit', `${y}-11-15`, {
+          person,
+          permitNumber: number,
+          extendedOn: `${y}-11-15`,
+          validUntil: addDays(validUntil, 365),
+        }),
+      );
     }
     scripts.push(script);
   });
   for (const [key, need] of Object.entries(quotaNeed)) {
     const [region, category] = key.split('#');
-    setup.push(cmd('foreign-labour', 'labour', 'set-labour-quota', `${y}-01-05`, { year, region, category, quota: Math.ceil(need * 1.1) + 5 }));
+    setup.push(
+      cmd('foreign-labour', 'labour', 'set-labour-quota', `${y}-01-05`, {
+        year,
+        region,
+        category,
+        quota: Math.ceil(need * 1.1) + 5,
+      }),
+    );
   }
 
-  // Patents: labour immigrants from the CIS visa-free countries working for individuals, on Interior patents (until 2022).
+  // Patents: labour immigrants from the CIS visa-free countries working for individuals, on
+  // Interior patents (until 2022).
   const patents = Math.round(ASSUMPTIONS.patents * scale);
   const patentCountries = deal(apportion(patents, ASSUMPTIONS.patentCitizenship), random);
   const patentMonths = deal(apportion(patents, ASSUMPTIONS.patentMonths), random);
@@ -352,9 +582,23 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     if (validFrom <= contradictionsOn && validUntil >= contradictionsOn) patentsActive += 1;
     const script = [
       entry(person, random.time(arrived)),
-      cmd('berkut', 'interior', 'issue-patent', validFrom, { person, holder: holderFor(citizenship, 'patent-worker', random, year), patentNumber: `PT-${region.slice(3)}-${y}-${String(i + 1).padStart(6, '0')}`, region, validFrom, paidMonths }),
+      cmd('berkut', 'interior', 'issue-patent', validFrom, {
+        person,
+        holder: holderFor(citizenship, 'patent-worker', random, year),
+        patentNumber: `PT-${region.slice(3)}-${y}-${String(i + 1).padStart(6, '0')}`,
+        region,
+        validFrom,
+        paidMonths,
+      }),
       // The stay is registered for the patent's term.
-      cmd('berkut', 'interior', 'register-stay', validFrom, { person, registrationNumber: `R-${region.slice(3)}-${y}-P${String(i + 1).padStart(6, '0')}`, region, validFrom, validUntil, purpose: 'work' }),
+      cmd('berkut', 'interior', 'register-stay', validFrom, {
+        person,
+        registrationNumber: `R-${region.slice(3)}-${y}-P${String(i + 1).padStart(6, '0')}`,
+        region,
+        validFrom,
+        validUntil,
+        purpose: 'work',
+      }),
     ];
     // Leaves as the patent ends; one still running at the year's end stays on it.
     if (validUntil <= yearEnd) script.push(exit(person, addDays(validUntil, -random.int(0, 5))));
@@ -379,11 +623,31 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     let visa: string | undefined;
     if (visaRequired(citizenship)) {
       visa = visaNumber();
-      script.push(cmd('berkut', 'foreign-affairs', 'issue-visa', addDays(arrived, -10), { person, holder: holderFor(citizenship, 'offender', random, year), visaNumber: visa, visaType: 'private', entries: 'single', validFrom: addDays(arrived, -10), validUntil: addDays(arrived, 80), issuedIn: citizenship }));
+      script.push(
+        cmd('berkut', 'foreign-affairs', 'issue-visa', addDays(arrived, -10), {
+          person,
+          holder: holderFor(citizenship, 'offender', random, year),
+          visaNumber: visa,
+          visaType: 'private',
+          entries: 'single',
+          validFrom: addDays(arrived, -10),
+          validUntil: addDays(arrived, 80),
+          issuedIn: citizenship,
+        }),
+      );
     }
     script.push(entry(person, random.time(arrived), visa));
     if (random.chance(0.6)) {
-      script.push(cmd('berkut', 'interior', 'register-stay', addDays(arrived, 3), { person, registrationNumber: `RS-${y}-${String(i + 1).padStart(7, '0')}`, region, validFrom: addDays(arrived, 3), validUntil: addDays(arrived, 90), purpose: 'work' }));
+      script.push(
+        cmd('berkut', 'interior', 'register-stay', addDays(arrived, 3), {
+          person,
+          registrationNumber: `RS-${y}-${String(i + 1).padStart(7, '0')}`,
+          region,
+          validFrom: addDays(arrived, 3),
+          validUntil: addDays(arrived, 90),
+          purpose: 'work',
+        }),
+      );
     }
     const count = offences - offenders > i ? 2 : 1;
     let lastOffence = arrived;
@@ -401,7 +665,14 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
       if (returning < returningDeportees && addDays(orderedOn, 40) < `${y}-12-28`) {
         returning += 1;
         const at = random.time(addDays(orderedOn, random.int(30, 40)));
-        script.push(cmd('berkut', 'border-service', 'deny-entry', at, { person, checkpoint: checkpointFor(citizenship, random), deniedAt: at, reason: 'entry-ban' }));
+        script.push(
+          cmd('berkut', 'border-service', 'deny-entry', at, {
+            person,
+            checkpoint: checkpointFor(citizenship, random),
+            deniedAt: at,
+            reason: 'entry-ban',
+          }),
+        );
       }
     } else {
       // Pays the fine and leaves before the stay runs out (visa 80 days, registration or visa-free 90).
@@ -411,14 +682,26 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     scripts.push(script);
   }
 
-  // Visitors: visas where required, and a way home; among visa nationals some are refused, some lose their visa, some overstay.
+  // Visitors: visas where required, and a way home; among visa nationals some are refused, some
+  // lose their visa, some overstay.
   const visitors = Math.round(ASSUMPTIONS.visitors * scale);
   const visitorCountries = deal(apportion(visitors, ASSUMPTIONS.visitorCitizenship), random);
   const visaNationals = visitorCountries.filter((c) => visaRequired(c)).length;
   const denials = Math.min(Math.round(ASSUMPTIONS.entryDenialsWithoutVisa * scale), visaNationals);
   const overstayers = Math.min(Math.round(ASSUMPTIONS.overstayers * scale), visaNationals - denials);
-  const revocations = Math.min(Math.round(ASSUMPTIONS.visitorVisaRevocations * scale), visaNationals - denials - overstayers);
-  const visitorFates = deal({ denied: denials, overstay: overstayers, revoked: revocations, leaves: visaNationals - denials - overstayers - revocations }, random);
+  const revocations = Math.min(
+    Math.round(ASSUMPTIONS.visitorVisaRevocations * scale),
+    visaNationals - denials - overstayers,
+  );
+  const visitorFates = deal(
+    {
+      denied: denials,
+      overstay: overstayers,
+      revoked: revocations,
+      leaves: visaNationals - denials - overstayers - revocations,
+    },
+    random,
+  );
   let visaNational = 0;
   for (let i = 0; i < visitors; i++) {
     const citizenship = visitorCountries[i]!;
@@ -428,19 +711,44 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     const fate = visaRequired(citizenship) ? visitorFates[visaNational++]! : 'leaves';
     if (fate === 'denied') {
       const at = random.time(arrived);
-      script.push(cmd('berkut', 'border-service', 'deny-entry', at, { person, checkpoint: checkpointFor(citizenship, random), deniedAt: at, reason: 'no-valid-visa' }));
+      script.push(
+        cmd('berkut', 'border-service', 'deny-entry', at, {
+          person,
+          checkpoint: checkpointFor(citizenship, random),
+          deniedAt: at,
+          reason: 'no-valid-visa',
+        }),
+      );
       scripts.push(script);
       continue;
     }
     let visa: string | undefined;
     if (visaRequired(citizenship)) {
       visa = visaNumber();
-      script.push(cmd('berkut', 'foreign-affairs', 'issue-visa', addDays(arrived, -12), { person, holder: holderFor(citizenship, 'visitor', random, year), visaNumber: visa, visaType: random.pick(['tourist', 'business', 'private']), entries: 'single', validFrom: addDays(arrived, -12), validUntil: addDays(arrived, 30), issuedIn: citizenship }));
+      script.push(
+        cmd('berkut', 'foreign-affairs', 'issue-visa', addDays(arrived, -12), {
+          person,
+          holder: holderFor(citizenship, 'visitor', random, year),
+          visaNumber: visa,
+          visaType: random.pick(['tourist', 'business', 'private']),
+          entries: 'single',
+          validFrom: addDays(arrived, -12),
+          validUntil: addDays(arrived, 30),
+          issuedIn: citizenship,
+        }),
+      );
     }
     script.push(entry(person, random.time(arrived), visa));
     if (fate === 'revoked') {
       const on = addDays(arrived, 5);
-      script.push(cmd('berkut', 'foreign-affairs', 'revoke-visa', on, { person, visaNumber: visa!, revokedOn: on, reason: 'false-information' }));
+      script.push(
+        cmd('berkut', 'foreign-affairs', 'revoke-visa', on, {
+          person,
+          visaNumber: visa!,
+          revokedOn: on,
+          reason: 'false-information',
+        }),
+      );
       // They leave the day their visa is revoked: a day later the nightly check would rightly raise an overstay
       // (which the quarter-batched schedule saw only where a quarter ended in between: one at scale 1).
       script.push(exit(person, on));
@@ -450,11 +758,13 @@ export function planYear(year: number, scale: number, seed: number): SimulationP
     scripts.push(script);
   }
 
-  // Each person's acts in time order (a stable sort keeps same-time acts as planned), so the runner's rounds follow them.
+  // Each person's acts in time order (a stable sort keeps same-time acts as planned), so
+  // the runner's rounds follow them.
   for (const script of scripts) script.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
   const crossings = { entry: 0, exit: 0 };
   for (const c of scripts.flat()) {
-    if (c.command === 'record-crossing' && String(c.input.crossedAt).startsWith(y)) crossings[c.input.direction as 'entry' | 'exit'] += 1;
+    if (c.command === 'record-crossing' && String(c.input.crossedAt).startsWith(y))
+      crossings[c.input.direction as 'entry' | 'exit'] += 1;
   }
   return {
     year,

@@ -48,4 +48,5 @@ export function apportion<K extends string>(total: number, shares: Readonly<Reco
   return Object.fromEntries(keys.map((k, i) => [k, parts[i]!])) as Record<K, number>;
 }
 
-export const addDays = (day: string, days: number) => new Date(Date.parse(day.slice(0, 10)) + days * 86_400_000).toISOString().slice(0, 10);
+export const addDays = (day: string, days: number) =>
+  new Date(Date.parse(day.slice(0, 10)) + days * 86_400_000).toISOString().slice(0, 10);

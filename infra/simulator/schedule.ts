@@ -31,7 +31,18 @@ export function* schedule(plan: SimulationPlan): Generator<Step> {
     yield { kind: 'settle' };
     for (let day = checkedUntil; day < checkDay; day = nextDay(day)) {
       const asOf = nextDay(day);
-      yield { kind: 'commands', commands: [{ system: 'berkut', agency: 'interior', command: 'run-overstay-check', input: { asOf, since: day }, occurredAt: `${checkDay}T23:00:00Z` }] };
+      yield {
+        kind: 'commands',
+        commands: [
+          {
+            system: 'berkut',
+            agency: 'interior',
+            command: 'run-overstay-check',
+            input: { asOf, since: day },
+            occurredAt: `${checkDay}T23:00:00Z`,
+          },
+        ],
+      };
     }
     yield { kind: 'settle' };
     checkedUntil = checkDay;

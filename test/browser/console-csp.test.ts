@@ -1,9 +1,9 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPOLOGY } from '../../infra/topology.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
-import { TOPOLOGY } from '../../infra/topology.ts';
 import { settled, startTestCloud, type TestCloud } from '../integration/cloud-harness.ts';
 
 let env: TestCloud;
@@ -14,16 +14,30 @@ const violations: string[] = [];
 
 beforeAll(async () => {
   env = await startTestCloud();
-  await env.events('labour').send(new PutEventsCommand({ Entries: [exampleEntry(latestDefinition('WorkPermitIssued')!, TOPOLOGY.busName)] }));
+  await env
+    .events('labour')
+    .send(new PutEventsCommand({ Entries: [exampleEntry(latestDefinition('WorkPermitIssued')!, TOPOLOGY.busName)] }));
   await settled(env);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.exposeFunction('mxViolation', (text: string) => violations.push(text));
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { mxViolation(t: string): void }).mxViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { mxViolation(t: string): void }).mxViolation(
+        `${e.violatedDirective} ${e.blockedURI} ${e.sample}`,
+      ),
+    );
   });
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
@@ -50,7 +64,9 @@ describe('operator console under its Content-Security-Policy', () => {
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('header')!).display)).toBe('flex');
 
     await page.click('#nav button[data-page=people]');
-    const person = (latestDefinition('WorkPermitIssued')!.example as { person: { citizenship: string; documentNumber: string } }).person;
+    const person = (
+      latestDefinition('WorkPermitIssued')!.example as { person: { citizenship: string; documentNumber: string } }
+    ).person;
     await page.fill('#citizenship', person.citizenship);
     await page.fill('#document', person.documentNumber);
     await page.fill('#purpose', 'csp check');

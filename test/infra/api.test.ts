@@ -14,7 +14,11 @@ describe('access log (the ministries\u2019 audit trail)', () => {
 
   it('writes one JSON line per request to its own log group, kept a year', () => {
     const groupId = logicalIdOf(setting.DestinationArn)!;
-    expect(resources[groupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Delete' });
+    expect(resources[groupId]).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: 365 },
+      DeletionPolicy: 'Delete',
+    });
     template.hasOutput('ApiAccessLogGroup', { Value: { Ref: groupId } });
   });
 
@@ -46,7 +50,11 @@ describe('request validation', () => {
   const [validatorId] = ofType('AWS::ApiGateway::RequestValidator')[0]!;
 
   it('validates bodies and parameters', () => {
-    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { RestApiId: { Ref: apiId }, ValidateRequestBody: true, ValidateRequestParameters: true });
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      RestApiId: { Ref: apiId },
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
   });
 
   it('checks every command body against the command model, whatever its Content-Type', () => {
@@ -64,7 +72,11 @@ describe('request validation', () => {
       $schema: 'http://json-schema.org/draft-04/schema#',
       type: 'object',
       anyOf: [{ required: ['command', 'input'] }, { required: ['commands'] }],
-      properties: { command: { type: 'string', minLength: 1 }, input: { type: 'object' }, commands: { type: 'array', minItems: 1, maxItems: 100 } },
+      properties: {
+        command: { type: 'string', minLength: 1 },
+        input: { type: 'object' },
+        commands: { type: 'array', minItems: 1, maxItems: 100 },
+      },
     });
   });
 
@@ -85,7 +97,11 @@ describe('request validation', () => {
         RestApiId: { Ref: apiId },
         ResponseType: type,
         StatusCode: '400',
-        ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"error":\\{"code":"invalid-.*"issues":"\\$context\\.error\\.validationErrorString"') },
+        ResponseTemplates: {
+          'application/json': Match.stringLikeRegexp(
+            '"error":\\{"code":"invalid-.*"issues":"\\$context\\.error\\.validationErrorString"',
+          ),
+        },
       });
     }
   });
@@ -99,10 +115,23 @@ describe('firewall', () => {
       DefaultAction: { Allow: {} },
       Rules: Match.arrayWith([
         // In order of evaluation: known-bad addresses first, then the rate limit, before any rule inspects a request.
-        Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' } } }),
-        Match.objectLike({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: DEFAULT_API_RATE_LIMIT, AggregateKeyType: 'IP' } } }),
-        Match.objectLike({ Statement: { ManagedRuleGroupStatement: Match.objectLike({ VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' }) } }),
-        Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } } }),
+        Match.objectLike({
+          Statement: {
+            ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' },
+          },
+        }),
+        Match.objectLike({
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { Limit: DEFAULT_API_RATE_LIMIT, AggregateKeyType: 'IP' } },
+        }),
+        Match.objectLike({
+          Statement: {
+            ManagedRuleGroupStatement: Match.objectLike({ VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' }),
+          },
+        }),
+        Match.objectLike({
+          Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
+        }),
       ]),
     });
     template.hasResource('AWS::WAFv2::WebACLAssociation', {
@@ -118,7 +147,13 @@ describe('firewall', () => {
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Rules: Match.arrayWith([
         Match.objectLike({
-          Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet', RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }] } },
+          Statement: {
+            ManagedRuleGroupStatement: {
+              VendorName: 'AWS',
+              Name: 'AWSManagedRulesCommonRuleSet',
+              RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+            },
+          },
         }),
       ]),
     });
@@ -126,10 +161,14 @@ describe('firewall', () => {
 
   it('takes its rate limit from the props and is left out for LocalStack', () => {
     templateOf({ firewall: { rateLimitPerFiveMinutes: 600 } }).template.hasResourceProperties('AWS::WAFv2::WebACL', {
-      Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: { Limit: 600, AggregateKeyType: 'IP' } } })]),
+      Rules: Match.arrayWith([
+        Match.objectLike({ Statement: { RateBasedStatement: { Limit: 600, AggregateKeyType: 'IP' } } }),
+      ]),
     });
     expect(templateOf({ firewall: false }).ofType('AWS::WAFv2::WebACL')).toHaveLength(0);
-    expect(() => templateOf({ firewall: { rateLimitPerFiveMinutes: 5 } })).toThrow(/rateLimitPerFiveMinutes must be a whole number >= 10/);
+    expect(() => templateOf({ firewall: { rateLimitPerFiveMinutes: 5 } })).toThrow(
+      /rateLimitPerFiveMinutes must be a whole number >= 10/,
+    );
   });
 });
 

@@ -7,7 +7,9 @@ const stack = templateOf();
 const { template, resources, ofType } = stack;
 const topicId = ofType('AWS::SNS::Topic')[0]![0];
 
-/** Every queue something parks messages in: an SQS redrive target, a rule target's or a function's dead-letter config. */
+/**
+ * Every queue something parks messages in: an SQS redrive target, a rule target's or a function's dead-letter config.
+ */
 function deadLetterQueueIds(): string[] {
   const ids = new Set<string>();
   for (const [, queue] of ofType('AWS::SQS::Queue')) {
@@ -15,7 +17,8 @@ function deadLetterQueueIds(): string[] {
     if (redrive) ids.add(logicalIdOf(redrive.deadLetterTargetArn)!);
   }
   for (const [, rule] of ofType('AWS::Events::Rule')) {
-    for (const target of rule.Properties.Targets as { DeadLetterConfig?: { Arn: unknown } }[]) if (target.DeadLetterConfig) ids.add(logicalIdOf(target.DeadLetterConfig.Arn)!);
+    for (const target of rule.Properties.Targets as { DeadLetterConfig?: { Arn: unknown } }[])
+      if (target.DeadLetterConfig) ids.add(logicalIdOf(target.DeadLetterConfig.Arn)!);
   }
   for (const [, fn] of ofType('AWS::Lambda::Function')) {
     const config = fn.Properties.DeadLetterConfig as { TargetArn: unknown } | undefined;
@@ -79,23 +82,40 @@ describe('alarms', () => {
     // The exchange-log handler's Powertools Metrics read namespace and service dimension from its environment.
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^exchange-log: '),
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: CONTRACT_BREACH_METRIC.service, POWERTOOLS_METRICS_NAMESPACE: CONTRACT_BREACH_METRIC.namespace }) },
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: CONTRACT_BREACH_METRIC.service,
+          POWERTOOLS_METRICS_NAMESPACE: CONTRACT_BREACH_METRIC.namespace,
+        }),
+      },
     });
   });
 
   it('notify an e-mail address only when context alarmEmail names one', () => {
     expect(ofType('AWS::SNS::Subscription')).toHaveLength(0);
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
     const withEmail = templateOf({ alarmEmail: 'duty@migration.example.kz' });
-    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'duty@migration.example.kz', TopicArn: { Ref: Match.stringLikeRegexp('^AlarmsTopic') } });
+    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'duty@migration.example.kz',
+      TopicArn: { Ref: Match.stringLikeRegexp('^AlarmsTopic') },
+    });
   });
 });
 
 describe('scheduled overstay check', () => {
   const [ruleId, rule] = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression)!;
-  const [target] = rule.Properties.Targets as { Arn: unknown; RetryPolicy?: unknown; DeadLetterConfig?: { Arn: unknown } }[];
+  const [target] = rule.Properties.Targets as {
+    Arn: unknown;
+    RetryPolicy?: unknown;
+    DeadLetterConfig?: { Arn: unknown };
+  }[];
   const functionId = logicalIdOf(target!.Arn)!;
 
   it('retries and dead-letters like every other target', () => {
@@ -107,7 +127,11 @@ describe('scheduled overstay check', () => {
       Queues: [{ Ref: dlqId }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } } }),
+          Match.objectLike({
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+          }),
         ]),
       },
     });
@@ -116,9 +140,17 @@ describe('scheduled overstay check', () => {
   it('parks a run that keeps failing in the same queue after Lambda\u2019s asynchronous retries', () => {
     const dlqId = logicalIdOf(target!.DeadLetterConfig?.Arn)!;
     expect(resources[functionId]!.Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] } });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: functionId }, MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21_600 });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionId },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21_600,
+    });
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [dlqId, 'Arn'] } }]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+        ]),
+      },
       Roles: [{ Ref: logicalIdOf(resources[functionId]!.Properties.Role) }],
     });
   });

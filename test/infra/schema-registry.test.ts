@@ -51,17 +51,35 @@ describe('the EventBridge schema registry', () => {
     const ajv = new AjvDraft04.default({ strict: false, validateFormats: false });
     for (const d of CATALOG) {
       const validate = ajv.compile(contentOf(`${d.source}@${d.detailType}.v${d.schemaVersion}`));
-      const meta = { eventId: '4f6f3c38-3e2f-4c4a-9d3b-2b9f3f0c1a11', schemaVersion: d.schemaVersion, occurredAt: '2021-06-01T09:00:00Z', correlationId: '4f6f3c38-3e2f-4c4a-9d3b-2b9f3f0c1a11' };
+      const meta = {
+        eventId: '4f6f3c38-3e2f-4c4a-9d3b-2b9f3f0c1a11',
+        schemaVersion: d.schemaVersion,
+        occurredAt: '2021-06-01T09:00:00Z',
+        correlationId: '4f6f3c38-3e2f-4c4a-9d3b-2b9f3f0c1a11',
+      };
       const valid = { source: d.source, 'detail-type': d.detailType, detail: { meta, data: d.example } };
       expect(validate(valid), `${d.detailType}: ${JSON.stringify(validate.errors)}`).toBe(true);
       expect(validate({ ...valid, source: 'kz.somebody.else' }), `${d.detailType} from another source`).toBe(false);
-      expect(validate({ ...valid, detail: { meta, data: { ...(d.example as object), unexpected: true } } }), `${d.detailType} with an unknown field`).toBe(false);
-      expect(validate({ ...valid, detail: { meta: { ...meta, schemaVersion: d.schemaVersion + 1 }, data: d.example } }), `${d.detailType} claiming another version`).toBe(false);
+      expect(
+        validate({ ...valid, detail: { meta, data: { ...(d.example as object), unexpected: true } } }),
+        `${d.detailType} with an unknown field`,
+      ).toBe(false);
+      expect(
+        validate({ ...valid, detail: { meta: { ...meta, schemaVersion: d.schemaVersion + 1 }, data: d.example } }),
+        `${d.detailType} claiming another version`,
+      ).toBe(false);
     }
   });
 
   it('writes exclusive bounds the draft-04 way (a flag beside minimum), which draft-04 validators read', () => {
-    const subsidy = contentOf('kz.labour.qandas@ResettlementSubsidyPaid.v1') as { properties: { detail: { properties: { data: { properties: Record<string, unknown> } } } } };
-    expect(subsidy.properties.detail.properties.data.properties.amountKzt).toEqual({ type: 'integer', minimum: 0, exclusiveMinimum: true, maximum: 1_000_000_000 });
+    const subsidy = contentOf('kz.labour.qandas@ResettlementSubsidyPaid.v1') as {
+      properties: { detail: { properties: { data: { properties: Record<string, unknown> } } } };
+    };
+    expect(subsidy.properties.detail.properties.data.properties.amountKzt).toEqual({
+      type: 'integer',
+      minimum: 0,
+      exclusiveMinimum: true,
+      maximum: 1_000_000_000,
+    });
   });
 });

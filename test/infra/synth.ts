@@ -19,14 +19,23 @@ export interface CfnResource {
  */
 export function synthExchangeStack(props: Partial<ExchangeStackProps> = {}) {
   const app = new App({ context: { stage: 'test', 'aws:cdk:bundling-stacks': [] } });
-  const stack = new ExchangeStack(app, 'MxTest', { topology: TOPOLOGY, retainData: false, archiveRetentionDays: 30, ...props });
+  const stack = new ExchangeStack(app, 'MxTest', {
+    topology: TOPOLOGY,
+    retainData: false,
+    archiveRetentionDays: 30,
+    ...props,
+  });
   return { app, stack };
 }
 
 export function templateOf(props: Partial<ExchangeStackProps> = {}) {
   const { stack } = synthExchangeStack(props);
   const template = Template.fromStack(stack);
-  const json = template.toJSON() as { Resources: Record<string, CfnResource>; Outputs?: Record<string, { Value: unknown }>; Metadata?: Record<string, unknown> };
+  const json = template.toJSON() as {
+    Resources: Record<string, CfnResource>;
+    Outputs?: Record<string, { Value: unknown }>;
+    Metadata?: Record<string, unknown>;
+  };
   const ofType = (type: string) => Object.entries(json.Resources).filter(([, r]) => r.Type === type);
   return { template, json, resources: json.Resources, ofType };
 }
@@ -37,7 +46,10 @@ export function logicalIdOf(ref: unknown): string | undefined {
   return value?.Ref ?? value?.['Fn::GetAtt']?.[0];
 }
 
-/** A CloudFormation intrinsic as text: `{ Ref: X }` → `<Ref:X>`, `{ Fn::GetAtt: [X, A] }` → `<X.A>`; a `Fn::Join` joined. */
+/**
+ * A CloudFormation intrinsic as text: `{ Ref: X }` → `<Ref:X>`, `{ Fn::GetAtt: [X, A] }`
+ * → `<X.A>`; a `Fn::Join` joined.
+ */
 export function renderIntrinsic(value: unknown, placeholder: (intrinsic: string) => string = (i) => `<${i}>`): string {
   if (typeof value === 'string') return value;
   const v = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };

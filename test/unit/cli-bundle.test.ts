@@ -35,11 +35,15 @@ async function staticClosure(file: string, seen = new Set<string>()): Promise<Se
   if (seen.has(file)) return seen;
   seen.add(file);
   const code = await readFile(path.join(outdir, file), 'utf8');
-  for (const match of code.matchAll(/^import\s+(?:[^'"]*?\s+from\s+)?["']\.\/([^"']+)["'];?$/gm)) await staticClosure(match[1]!, seen);
+  for (const match of code.matchAll(/^import\s+(?:[^'"]*?\s+from\s+)?["']\.\/([^"']+)["'];?$/gm))
+    await staticClosure(match[1]!, seen);
   return seen;
 }
 
-/** The node_modules packages whose code a bundle file holds (esbuild marks each module with a `// node_modules/<path>` comment). */
+/**
+ * The node_modules packages whose code a bundle file holds (esbuild marks each module with a `//
+ * node_modules/<path>` comment).
+ */
 async function packagesIn(files: Iterable<string>): Promise<Set<string>> {
   const packages = new Set<string>();
   for (const file of files) {
@@ -52,7 +56,9 @@ async function packagesIn(files: Iterable<string>): Promise<Set<string>> {
 describe('the prebuilt mx', () => {
   it('answers --help exactly as the sources do', async () => {
     const bundled = await run(process.execPath, [path.join(outdir, manifest.entry), '--help']);
-    const fromSource = await run(process.execPath, [MX, '--help'], { env: { ...process.env, MX_CLI_FROM_SOURCE: '1' } });
+    const fromSource = await run(process.execPath, [MX, '--help'], {
+      env: { ...process.env, MX_CLI_FROM_SOURCE: '1' },
+    });
     expect(bundled.stdout).toMatch(/^Usage: mx \[options\] \[command\]/);
     expect(bundled.stdout).toBe(fromSource.stdout);
   }, 60_000);
@@ -64,11 +70,15 @@ describe('the prebuilt mx', () => {
     expect(atStartup.has('commander')).toBe(true);
     expect([...atStartup].filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'))).toEqual([]);
     // …while the commands' own chunks do hold them (so the check above could fail).
-    expect([...anywhere]).toEqual(expect.arrayContaining(['@aws-sdk/client-sqs', '@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge']));
+    expect([...anywhere]).toEqual(
+      expect.arrayContaining(['@aws-sdk/client-sqs', '@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge']),
+    );
   });
 
   it('records the first-party sources it was built from, for mx to tell when it is stale', () => {
-    expect(manifest.sources).toEqual(expect.arrayContaining(['infra/cli/main.ts', 'infra/cli/dlq.ts', 'infra/topology.ts', 'infra/bin/build-cli.mjs']));
+    expect(manifest.sources).toEqual(
+      expect.arrayContaining(['infra/cli/main.ts', 'infra/cli/dlq.ts', 'infra/topology.ts', 'infra/bin/build-cli.mjs']),
+    );
     expect(manifest.sources.some((s) => s.startsWith('node_modules/'))).toBe(false);
     // The local cloud is not bundled: `mx cloud start` runs it from its sources (it loads handler modules at run time).
     expect(manifest.sources).not.toContain('infra/local/cloud.ts');
@@ -87,14 +97,20 @@ describe('freshBundleEntry', () => {
       const builtAt = Date.now();
       const earlier = new Date(builtAt - 60_000);
       await utimes(path.join(root, 'src/a.ts'), earlier, earlier);
-      await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ entry: 'mx-1.mjs', builtAt, sources: ['src/a.ts'] }));
+      await writeFile(
+        path.join(dir, 'manifest.json'),
+        JSON.stringify({ entry: 'mx-1.mjs', builtAt, sources: ['src/a.ts'] }),
+      );
       expect(freshBundleEntry(dir, root)).toBe(path.join(dir, 'mx-1.mjs'));
 
       const later = new Date(builtAt + 1000);
       await utimes(path.join(root, 'src/a.ts'), later, later);
       expect(freshBundleEntry(dir, root)).toBeUndefined();
 
-      await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ entry: 'mx-1.mjs', builtAt, sources: ['src/gone.ts'] }));
+      await writeFile(
+        path.join(dir, 'manifest.json'),
+        JSON.stringify({ entry: 'mx-1.mjs', builtAt, sources: ['src/gone.ts'] }),
+      );
       expect(freshBundleEntry(dir, root)).toBeUndefined();
       await rm(path.join(dir, 'manifest.json'));
       expect(freshBundleEntry(dir, root)).toBeUndefined();

@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -26,7 +26,9 @@ let endpoint: string;
 /** Runs mx and returns how it ended, whether it succeeded or not. */
 async function mx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [MX, ...args], { env: { ...process.env, MX_DATA_DIR: dataDir, AWS_ENDPOINT_URL: endpoint, MX_DEBUG: '' } });
+    const { stdout, stderr } = await run(process.execPath, [MX, ...args], {
+      env: { ...process.env, MX_DATA_DIR: dataDir, AWS_ENDPOINT_URL: endpoint, MX_DEBUG: '' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -49,7 +51,10 @@ function closedPort(): Promise<number> {
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'mx-cli-failures-'));
   await writeFile(path.join(dataDir, 'credentials.json'), JSON.stringify(generateCredentials()), { mode: 0o600 });
-  await writeFile(path.join(dataDir, 'visa.json'), JSON.stringify(exampleEntry(latestDefinition('VisaIssued')!, 'migration-exchange')));
+  await writeFile(
+    path.join(dataDir, 'visa.json'),
+    JSON.stringify(exampleEntry(latestDefinition('VisaIssued')!, 'migration-exchange')),
+  );
   endpoint = `http://127.0.0.1:${await closedPort()}`;
 });
 
@@ -81,7 +86,9 @@ describe('mx with the cloud stopped', () => {
     'mx %s says the cloud is not reachable, in the one sentence every command uses',
     async (_, command) => {
       const result = await mx(...command.map((a) => a.replace('<data>', dataDir)));
-      expect(result.stderr).toBe(`mx: the cloud at ${endpoint} is not reachable: start it with \`npm start\` (or pass --endpoint)\n`);
+      expect(result.stderr).toBe(
+        `mx: the cloud at ${endpoint} is not reachable: start it with \`npm start\` (or pass --endpoint)\n`,
+      );
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
     },
@@ -106,9 +113,13 @@ describe('mx refuses bad input in one line', () => {
       const ledger = await mx('ledger', '--iin', '123');
       const trace = await mx('trace', '--iin', '123');
       const view = await mx('view', 'interior', 'person', '--iin', '123', '--purpose', 'case 2021/17');
-      for (const result of [ledger, trace, view]) expect(result).toMatchObject({ code: 1, stderr: 'mx: iin: an IIN is exactly 12 digits\n' });
+      for (const result of [ledger, trace, view])
+        expect(result).toMatchObject({ code: 1, stderr: 'mx: iin: an IIN is exactly 12 digits\n' });
       // A well-formed IIN whose check digit is wrong is refused by the same rule as the query API's.
-      expect(await mx('ledger', '--iin', '900101300018')).toMatchObject({ code: 1, stderr: 'mx: iin: IIN check digit does not match\n' });
+      expect(await mx('ledger', '--iin', '900101300018')).toMatchObject({
+        code: 1,
+        stderr: 'mx: iin: IIN check digit does not match\n',
+      });
     },
     SPAWN_TIMEOUT,
   );
@@ -116,8 +127,14 @@ describe('mx refuses bad input in one line', () => {
   it(
     'ledger refuses an unknown citizenship and a malformed document number',
     async () => {
-      expect(await mx('ledger', '--citizenship', 'XXX', '--document', 'FA1234567')).toMatchObject({ code: 1, stderr: 'mx: citizenship must be an ISO 3166-1 alpha-3 code, got "XXX"\n' });
-      expect(await mx('ledger', '--citizenship', 'UZB', '--document', 'F-1')).toMatchObject({ code: 1, stderr: 'mx: document must be a travel document number (5-20 letters or digits), got "F-1"\n' });
+      expect(await mx('ledger', '--citizenship', 'XXX', '--document', 'FA1234567')).toMatchObject({
+        code: 1,
+        stderr: 'mx: citizenship must be an ISO 3166-1 alpha-3 code, got "XXX"\n',
+      });
+      expect(await mx('ledger', '--citizenship', 'UZB', '--document', 'F-1')).toMatchObject({
+        code: 1,
+        stderr: 'mx: document must be a travel document number (5-20 letters or digits), got "F-1"\n',
+      });
     },
     SPAWN_TIMEOUT,
   );
@@ -125,10 +142,15 @@ describe('mx refuses bad input in one line', () => {
   it(
     'no command prints a stack trace, whatever it refuses',
     async () => {
-      const results = await Promise.all([mx('publish', '--as', 'foreign-affairs', dataDir), mx('view', 'labour', 'stats', '--data-dir', path.join(dataDir, 'nothing-here')), mx('replay', 'ministry-of-magic')]);
+      const results = await Promise.all([
+        mx('publish', '--as', 'foreign-affairs', dataDir),
+        mx('view', 'labour', 'stats', '--data-dir', path.join(dataDir, 'nothing-here')),
+        mx('replay', 'ministry-of-magic'),
+      ]);
       expect(results.map((r) => r.stderr)).toEqual([
         `mx: cannot read ${dataDir}: it is a directory\n`,
-        `mx: no local cloud credentials in ${path.join(dataDir, 'nothing-here')}: start the cloud with \`npm start\` (or pass --data-dir / MX_DATA_DIR)\n`,
+        `mx: no local cloud credentials in ${path.join(dataDir, 'nothing-here')}: start the cloud with \`npm ` +
+          `start\` (or pass --data-dir / MX_DATA_DIR)\n`,
         'mx: unknown ministry "ministry-of-magic"; ministries: interior, labour, foreign-affairs, border-service\n',
       ]);
       for (const r of results) expect(r.stderr).not.toMatch(STACK_FRAME);
@@ -141,10 +163,22 @@ describe('mx cloud status and stop with no cloud', () => {
   it(
     'status says none runs (exit code 3) and stop has nothing to do, also when cloud.json names a process that is gone',
     async () => {
-      expect(await mx('cloud', 'status')).toMatchObject({ code: 3, stdout: `no cloud is running on ${dataDir}: start it with \`npm start\`\n` });
+      expect(await mx('cloud', 'status')).toMatchObject({
+        code: 3,
+        stdout: `no cloud is running on ${dataDir}: start it with \`npm start\`\n`,
+      });
       // A cloud killed with -9 leaves its cloud.json behind; the process it names is gone.
       const gone = await run(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-      await writeFile(path.join(dataDir, 'cloud.json'), JSON.stringify({ pid: Number(gone.stdout), port: 4566, endpoint, started: new Date().toISOString(), inMemory: false }));
+      await writeFile(
+        path.join(dataDir, 'cloud.json'),
+        JSON.stringify({
+          pid: Number(gone.stdout),
+          port: 4566,
+          endpoint,
+          started: new Date().toISOString(),
+          inMemory: false,
+        }),
+      );
       const status = await mx('cloud', 'status', '--json');
       expect(status.code).toBe(3);
       expect(JSON.parse(status.stdout)).toEqual({ running: false, dataDir });

@@ -8,7 +8,12 @@ describe('renderStats', () => {
     const stats = {
       ministry: 'labour',
       period: { from: '2021-01-01', to: '2021-12-31', asOf: '2021-12-01' },
-      qandas: { granted: 17540, byOrigin: { UZB: 13339, CHN: 1201 }, bySettlementRegion: { 'KZ-11': 160 }, byMonth: {} },
+      qandas: {
+        granted: 17540,
+        byOrigin: { UZB: 13339, CHN: 1201 },
+        bySettlementRegion: { 'KZ-11': 160 },
+        byMonth: {},
+      },
       workPermits: { activeOn: '2021-12-01', active: 15527, quotaUse: { 'KZ-75': { quota: 2000, issued: 1873 } } },
     };
 
@@ -39,13 +44,26 @@ describe('renderStats', () => {
   });
 
   it('is not JSON', () => {
-    expect(() => JSON.parse(renderStats({ ministry: 'interior', period: { from: '2021-01-01', to: '2021-12-31', asOf: '2021-12-31' }, offences: 1 }))).toThrow();
+    expect(() =>
+      JSON.parse(
+        renderStats({
+          ministry: 'interior',
+          period: { from: '2021-01-01', to: '2021-12-31', asOf: '2021-12-31' },
+          offences: 1,
+        }),
+      ),
+    ).toThrow();
   });
 });
 
 describe('labelOf', () => {
   it('spells field names as words', () => {
-    expect(['bySettlementRegion', 'amountKzt', 'deportationsNeedingConsularNotice', 'entry'].map(labelOf)).toEqual(['by settlement region', 'amount KZT', 'deportations needing consular notice', 'entry']);
+    expect(['bySettlementRegion', 'amountKzt', 'deportationsNeedingConsularNotice', 'entry'].map(labelOf)).toEqual([
+      'by settlement region',
+      'amount KZT',
+      'deportations needing consular notice',
+      'entry',
+    ]);
   });
 });
 
@@ -54,8 +72,23 @@ describe('renderDossier', () => {
     const text = renderDossier({
       ministry: 'foreign-affairs',
       personKey: 'pk-1',
-      profile: { person: { citizenship: 'UZB', documentNumber: 'FA1234567' }, fullName: 'KARIMOV AZIZ', birthDate: '1990-01-01' },
-      records: [{ kind: 'visa', key: 'V123', state: { person: { citizenship: 'UZB', documentNumber: 'FA1234567' }, visaType: 'work', validUntil: '2021-12-31', status: 'active' } }],
+      profile: {
+        person: { citizenship: 'UZB', documentNumber: 'FA1234567' },
+        fullName: 'KARIMOV AZIZ',
+        birthDate: '1990-01-01',
+      },
+      records: [
+        {
+          kind: 'visa',
+          key: 'V123',
+          state: {
+            person: { citizenship: 'UZB', documentNumber: 'FA1234567' },
+            visaType: 'work',
+            validUntil: '2021-12-31',
+            status: 'active',
+          },
+        },
+      ],
       access: { readAt: '2026-11-29T10:00:00.000Z', purpose: 'case 2021/17' },
     });
     expect(text).toBe(
@@ -85,8 +118,21 @@ describe('renderLineage', () => {
       ministry: 'labour',
       personKey: 'pk-2',
       events: [
-        { eventId: 'e1', type: 'WorkPermitIssued', source: 'kz.labour.foreign-labour', occurredAt: '2021-02-01T09:00:00Z', records: ['permit#P1', 'profile'] },
-        { eventId: 'e2', type: 'WorkPermitRevoked', source: 'kz.labour.foreign-labour', occurredAt: '2021-06-01T09:00:00Z', causationId: 'd1', records: ['permit#P1'] },
+        {
+          eventId: 'e1',
+          type: 'WorkPermitIssued',
+          source: 'kz.labour.foreign-labour',
+          occurredAt: '2021-02-01T09:00:00Z',
+          records: ['permit#P1', 'profile'],
+        },
+        {
+          eventId: 'e2',
+          type: 'WorkPermitRevoked',
+          source: 'kz.labour.foreign-labour',
+          occurredAt: '2021-06-01T09:00:00Z',
+          causationId: 'd1',
+          records: ['permit#P1'],
+        },
       ],
     });
     expect(text.split('\n').slice(0, 5)).toEqual([
@@ -96,6 +142,8 @@ describe('renderLineage', () => {
       '--------------------  -----------------  ------------------------  -------  --------  ------------------',
       '2021-02-01T09:00:00Z  WorkPermitIssued   kz.labour.foreign-labour  e1                 permit#P1, profile',
     ]);
-    expect(text).toContain('2021-06-01T09:00:00Z  WorkPermitRevoked  kz.labour.foreign-labour  e2       d1        permit#P1');
+    expect(text).toContain(
+      '2021-06-01T09:00:00Z  WorkPermitRevoked  kz.labour.foreign-labour  e2       d1        permit#P1',
+    );
   });
 });

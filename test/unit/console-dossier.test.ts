@@ -4,14 +4,14 @@
  * by name, identifiers whole, never a JSON string.
  */
 import { describe, expect, it } from 'vitest';
-import { latestDefinition } from '../../schemas/catalog.ts';
-import { toDossier } from '../../functions/query-api/queries.ts';
-import { profileFields, recordReference, recordView, type Field } from '../../functions/console/dossier.ts';
-import { keysProblem, ministryOf } from '../../functions/console/sign-in.ts';
+import { type Field, profileFields, recordReference, recordView } from '../../functions/console/dossier.ts';
 import { ARTICLE_TITLES } from '../../functions/console/reference/articles.ts';
 import { COUNTRY_NAMES } from '../../functions/console/reference/country-names.ts';
 import { buildCountryNames } from '../../functions/console/reference/country-names-source.ts';
+import { keysProblem, ministryOf } from '../../functions/console/sign-in.ts';
 import type { StoredRecord } from '../../functions/projector/plan.ts';
+import { toDossier } from '../../functions/query-api/queries.ts';
+import { latestDefinition } from '../../schemas/catalog.ts';
 
 const row = (fields: readonly Field[], label: string) => fields.find((f) => f.label === label);
 const noJson = (fields: readonly Field[]) => fields.every((f) => !/[{}[\]"]/.test(f.text));
@@ -41,7 +41,11 @@ describe('the dossier', () => {
     committedOn: '2021-05-20',
     penalty: { kind: 'fine', fineMci: 10 },
   });
-  const profile = stored('profile', 'profile', { citizenship: 'CHN', documentNumber: 'EA7000001', holder: { surname: 'WANG', givenNames: 'LEI', birthDate: '1988-04-12', sex: 'M' } });
+  const profile = stored('profile', 'profile', {
+    citizenship: 'CHN',
+    documentNumber: 'EA7000001',
+    holder: { surname: 'WANG', givenNames: 'LEI', birthDate: '1988-04-12', sex: 'M' },
+  });
   const dossier = toDossier('key', [profile, permit, offence]);
 
   it('labels every field of a record and writes its days, region and codes in words', () => {
@@ -59,13 +63,24 @@ describe('the dossier', () => {
     expect(row(view.fields, 'Person')).toBeUndefined();
     expect(row(view.fields, 'Permit number')).toBeUndefined();
     // What it is, for whom and where, then when, then how it stands — whatever order the store kept.
-    expect(view.fields.map((f) => f.label)).toEqual(['Kind', 'Category', 'Employer BIN', 'Occupation', 'Region', 'Valid from', 'Valid until', 'Status']);
+    expect(view.fields.map((f) => f.label)).toEqual([
+      'Kind',
+      'Category',
+      'Employer BIN',
+      'Occupation',
+      'Region',
+      'Valid from',
+      'Valid until',
+      'Status',
+    ]);
     expect(noJson(view.fields)).toBe(true);
   });
 
   it('shows an offence by its article title and its penalty in words', () => {
     const view = recordView(dossier.records.find((r) => r.kind === 'offence')!);
-    expect(row(view.fields, 'Article')!.text).toBe('Art. 517 — Violation of migration law by a foreigner or stateless person');
+    expect(row(view.fields, 'Article')!.text).toBe(
+      'Art. 517 — Violation of migration law by a foreigner or stateless person',
+    );
     expect(row(view.fields, 'Penalty')!.text).toBe('Fine of 10 MCI');
     expect(row(view.fields, 'Region')).toEqual({ label: 'Region', text: 'Almaty', code: 'KZ-75' });
     expect(noJson(view.fields)).toBe(true);
@@ -86,33 +101,73 @@ describe('the dossier', () => {
 
   it('shows the fields of every example event readably', () => {
     // Each example, folded the simplest way (its data as a record's state), must come out without JSON.
-    for (const type of ['VisaIssued', 'BorderCrossingRecorded', 'EntryDenied', 'StayRegistered', 'DeportationOrdered', 'ResidencePermitIssued', 'QandasStatusGranted', 'ResettlementSubsidyPaid', 'WorkPatentIssued']) {
+    for (const type of [
+      'VisaIssued',
+      'BorderCrossingRecorded',
+      'EntryDenied',
+      'StayRegistered',
+      'DeportationOrdered',
+      'ResidencePermitIssued',
+      'QandasStatusGranted',
+      'ResettlementSubsidyPaid',
+      'WorkPatentIssued',
+    ]) {
       const example = latestDefinition(type)!.example as Record<string, unknown>;
       const fields = recordView({ kind: 'visa', key: 'x', state: example }).fields;
       expect(noJson(fields), `${type}: ${JSON.stringify(fields)}`).toBe(true);
-      expect(fields.every((f) => !/^\d{4}-\d{2}-\d{2}/.test(f.text)), type).toBe(true);
+      expect(
+        fields.every((f) => !/^\d{4}-\d{2}-\d{2}/.test(f.text)),
+        type,
+      ).toBe(true);
     }
   });
 
   it('names the records lineage lists', () => {
     expect(recordReference('permit#WP-23-2021-700000')).toEqual({ kind: 'Work permit', parts: ['WP-23-2021-700000'] });
-    expect(recordReference('crossing#2021-03-10T09:00:00Z#entry')).toEqual({ kind: 'Border crossing', parts: ['10 March 2021, 09:00 UTC', 'Entry'] });
+    expect(recordReference('crossing#2021-03-10T09:00:00Z#entry')).toEqual({
+      kind: 'Border crossing',
+      parts: ['10 March 2021, 09:00 UTC', 'Entry'],
+    });
   });
 });
 
 describe('sign-in sentences', () => {
   it('turns AWS refusals into one plain sentence', () => {
     const sentences = [
-      keysProblem({ status: 403, code: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }),
+      keysProblem({
+        status: 403,
+        code: 'UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+      }),
       keysProblem({ status: 403, message: 'The security token included in the request is invalid.' }),
-      keysProblem({ status: 403, code: 'InvalidSignatureException', message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.' }),
-      keysProblem({ status: 403, code: 'InvalidSignatureException', message: 'Signature expired: the request time is more than 15 minutes from the server time' }),
-      keysProblem({ status: 403, code: 'ExpiredTokenException', message: 'The security token included in the request is expired' }),
+      keysProblem({
+        status: 403,
+        code: 'InvalidSignatureException',
+        message:
+          'The request signature we calculated does not match the signature you provided. Check your AWS Secret ' +
+          'Access Key and signing method.',
+      }),
+      keysProblem({
+        status: 403,
+        code: 'InvalidSignatureException',
+        message: 'Signature expired: the request time is more than 15 minutes from the server time',
+      }),
+      keysProblem({
+        status: 403,
+        code: 'ExpiredTokenException',
+        message: 'The security token included in the request is expired',
+      }),
       keysProblem({ status: 401, code: 'MissingAuthenticationTokenException' }),
-      keysProblem({ status: 403, code: 'AccessDeniedException', message: 'User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: execute-api:Invoke' }),
+      keysProblem({
+        status: 403,
+        code: 'AccessDeniedException',
+        message: 'User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: execute-api:Invoke',
+      }),
       keysProblem({ status: 0, message: 'Failed to fetch' }),
     ];
-    expect(sentences[0]).toBe('This access key ID is not known here; copy it again from your ministry’s operator keys.');
+    expect(sentences[0]).toBe(
+      'This access key ID is not known here; copy it again from your ministry’s operator keys.',
+    );
     expect(sentences[1]).toBe(sentences[0]);
     expect(sentences[2]).toBe('The secret access key does not belong to this access key ID; copy both again.');
     expect(sentences[3]).toMatch(/clock/);
@@ -134,16 +189,27 @@ describe('sign-in sentences', () => {
 });
 
 describe('reference names shipped with the console', () => {
-  it('the country names are those i18n-iso-countries gives (regenerate with npx tsx functions/console/reference/country-names-source.ts)', () => {
-    expect(COUNTRY_NAMES).toEqual(buildCountryNames());
-  });
+  it(
+    'the country names are those i18n-iso-countries gives (regenerate with npx tsx ' +
+      'functions/console/reference/country-names-source.ts)',
+    () => {
+      expect(COUNTRY_NAMES).toEqual(buildCountryNames());
+    },
+  );
 
   it('names every country once, by a short name', () => {
     const names = Object.values(COUNTRY_NAMES);
     expect(new Set(names).size).toBe(names.length);
     // No inverted names ("Moldova, Republic of"); the one comma left is part of the name.
     expect(names.filter((n) => n.includes(','))).toEqual(['Bonaire, Sint Eustatius and Saba']);
-    expect(COUNTRY_NAMES).toMatchObject({ GBR: 'United Kingdom', RUS: 'Russia', KOR: 'South Korea', UZB: 'Uzbekistan', TUR: 'Turkey', COD: 'DR Congo' });
+    expect(COUNTRY_NAMES).toMatchObject({
+      GBR: 'United Kingdom',
+      RUS: 'Russia',
+      KOR: 'South Korea',
+      UZB: 'Uzbekistan',
+      TUR: 'Turkey',
+      COD: 'DR Congo',
+    });
   });
 
   it('titles the articles the simulator and the contract use', () => {

@@ -13,7 +13,10 @@ describe('EventBridge pattern conformance (AWS-recorded cases)', () => {
     if (c.expected === 'invalid') {
       expect(() => compilePattern(c.pattern)).toThrow(InvalidEventPatternError);
       // AWS's recorded message, exactly (not just a prefix of ours).
-      if (c.awsMessage) expect(() => compilePattern(c.pattern)).toThrow(new RegExp(`^${c.awsMessage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+      if (c.awsMessage)
+        expect(() => compilePattern(c.pattern)).toThrow(
+          new RegExp(`^${c.awsMessage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+        );
       return;
     }
     expect(compilePattern(c.pattern).matches(c.event)).toBe(c.expected === 'match');

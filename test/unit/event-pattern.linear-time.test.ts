@@ -32,7 +32,11 @@ async function matchInWorker(cases: readonly Case[]): Promise<boolean[]> {
   try {
     return await new Promise<boolean[]>((resolve, reject) => {
       const results: boolean[] = [];
-      timer = setTimeout(() => reject(new Error(`only ${results.length} of ${cases.length} cases answered within ${WORKER_TIMEOUT_MS} ms`)), WORKER_TIMEOUT_MS);
+      timer = setTimeout(
+        () =>
+          reject(new Error(`only ${results.length} of ${cases.length} cases answered within ${WORKER_TIMEOUT_MS} ms`)),
+        WORKER_TIMEOUT_MS,
+      );
       worker.on('message', (result: boolean) => {
         results.push(result);
         if (results.length === cases.length) resolve(results);
@@ -47,13 +51,33 @@ async function matchInWorker(cases: readonly Case[]): Promise<boolean[]> {
 
 const ATTACK = '*a*a*a*a*b';
 const LONG = 'a'.repeat(10_000);
-const detail = (fields: Record<string, unknown>) => ({ source: 'kz.interior.berkut', 'detail-type': 'StayRegistered', detail: fields });
+const detail = (fields: Record<string, unknown>) => ({
+  source: 'kz.interior.berkut',
+  'detail-type': 'StayRegistered',
+  detail: fields,
+});
 
 const ATTACKS: readonly Case[] = [
-  { name: 'wildcard, no match', pattern: { detail: { x: [{ wildcard: ATTACK }] } }, event: detail({ x: LONG }), expected: false },
-  { name: 'wildcard, match at the very end', pattern: { detail: { x: [{ wildcard: ATTACK }] } }, event: detail({ x: `${LONG}b` }), expected: true },
-  // With a trailing star (and so one "a" less: 5 stars at most) nothing refuses early: the whole value is scanned for "b".
-  { name: 'wildcard that must scan the whole value', pattern: { detail: { x: [{ wildcard: '*a*a*a*b*' }] } }, event: detail({ x: LONG }), expected: false },
+  {
+    name: 'wildcard, no match',
+    pattern: { detail: { x: [{ wildcard: ATTACK }] } },
+    event: detail({ x: LONG }),
+    expected: false,
+  },
+  {
+    name: 'wildcard, match at the very end',
+    pattern: { detail: { x: [{ wildcard: ATTACK }] } },
+    event: detail({ x: `${LONG}b` }),
+    expected: true,
+  },
+  // With a trailing star (and so one "a" less: 5 stars at most) nothing refuses early: the
+  // whole value is scanned for "b".
+  {
+    name: 'wildcard that must scan the whole value',
+    pattern: { detail: { x: [{ wildcard: '*a*a*a*b*' }] } },
+    event: detail({ x: LONG }),
+    expected: false,
+  },
   {
     name: 'wildcard over an array of long values',
     pattern: { detail: { x: [{ wildcard: ATTACK }] } },
@@ -66,7 +90,12 @@ const ATTACKS: readonly Case[] = [
     event: detail({ x: LONG, y: LONG }),
     expected: false,
   },
-  { name: 'anything-but wildcard', pattern: { detail: { x: [{ 'anything-but': { wildcard: ATTACK } }] } }, event: detail({ x: LONG }), expected: true },
+  {
+    name: 'anything-but wildcard',
+    pattern: { detail: { x: [{ 'anything-but': { wildcard: ATTACK } }] } },
+    event: detail({ x: LONG }),
+    expected: true,
+  },
   {
     name: 'anything-but wildcard list',
     pattern: { detail: { x: [{ 'anything-but': { wildcard: [ATTACK, '*a*a*a*a*c', 'a*a*a*a*a'] } }] } },
@@ -75,7 +104,15 @@ const ATTACKS: readonly Case[] = [
   },
   {
     name: 'TestEventPattern-style JSON text, with prefix and suffix ignoring case beside the wildcard',
-    pattern: JSON.stringify({ detail: { x: [{ wildcard: ATTACK }, { prefix: { 'equals-ignore-case': `${LONG}B` } }, { suffix: { 'equals-ignore-case': `B${LONG}` } }] } }),
+    pattern: JSON.stringify({
+      detail: {
+        x: [
+          { wildcard: ATTACK },
+          { prefix: { 'equals-ignore-case': `${LONG}B` } },
+          { suffix: { 'equals-ignore-case': `B${LONG}` } },
+        ],
+      },
+    }),
     event: detail({ x: LONG }),
     expected: false,
   },
@@ -88,7 +125,9 @@ describe('event patterns: wildcard matching in linear time', () => {
       // Prepare / Act
       const results = await matchInWorker(ATTACKS);
       // Assess
-      expect(Object.fromEntries(ATTACKS.map((c, i) => [c.name, results[i]]))).toEqual(Object.fromEntries(ATTACKS.map((c) => [c.name, c.expected])));
+      expect(Object.fromEntries(ATTACKS.map((c, i) => [c.name, results[i]]))).toEqual(
+        Object.fromEntries(ATTACKS.map((c) => [c.name, c.expected])),
+      );
     },
     WORKER_TIMEOUT_MS * 2,
   );

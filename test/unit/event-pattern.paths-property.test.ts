@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePattern, InvalidEventPatternError, type CompiledPattern } from '../../infra/local/event-pattern.ts';
+import { type CompiledPattern, compilePattern, InvalidEventPatternError } from '../../infra/local/event-pattern.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -28,11 +28,14 @@ function referenceLeaves(value: unknown, segments: readonly string[], index: num
 
 function referenceMatches(pattern: Record<string, unknown>, event: unknown, prefix: readonly string[] = []): boolean {
   return Object.entries(pattern).every(([key, value]) => {
-    if (key === '$or') return (value as Record<string, unknown>[]).some((branch) => referenceMatches(branch, event, prefix));
+    if (key === '$or')
+      return (value as Record<string, unknown>[]).some((branch) => referenceMatches(branch, event, prefix));
     const segments = [...prefix, ...key.split('.')];
     if (!Array.isArray(value)) return referenceMatches(value as Record<string, unknown>, event, segments);
     const leaves = referenceLeaves(event, segments, 0);
-    return value.some((alternative) => (isObject(alternative) ? alternative.exists === leaves.length > 0 : leaves.includes(alternative)));
+    return value.some((alternative) =>
+      isObject(alternative) ? alternative.exists === leaves.length > 0 : leaves.includes(alternative),
+    );
   });
 }
 
@@ -51,7 +54,10 @@ const { event } = fc.letrec<{ event: Json }>((tie) => ({
 const { node } = fc.letrec<{ node: Record<string, unknown>; field: unknown }>((tie) => ({
   field: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.array(fc.oneof(fc.constantFrom(...LITERALS), fc.constantFrom({ exists: true }, { exists: false })), { minLength: 1, maxLength: 3 }),
+    fc.array(fc.oneof(fc.constantFrom(...LITERALS), fc.constantFrom({ exists: true }, { exists: false })), {
+      minLength: 1,
+      maxLength: 3,
+    }),
     tie('node'),
   ),
   node: fc

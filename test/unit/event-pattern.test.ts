@@ -40,9 +40,15 @@ describe('event patterns: nesting without recursion', () => {
   });
 
   it('still reports the first invalid part in document order', () => {
-    expect(() => compilePattern({ a: { b: [] }, c: [{ nope: 1 }] })).toThrow(new InvalidEventPatternError('Empty arrays are not allowed'));
-    expect(() => compilePattern({ $or: [{ a: [{ nope: 1 }] }, 'x'] })).toThrow(new InvalidEventPatternError('Unrecognized match type nope'));
-    expect(() => compilePattern({ $or: [{ a: [1] }, 'x'], b: [] })).toThrow(new InvalidEventPatternError('$or must contain objects'));
+    expect(() => compilePattern({ a: { b: [] }, c: [{ nope: 1 }] })).toThrow(
+      new InvalidEventPatternError('Empty arrays are not allowed'),
+    );
+    expect(() => compilePattern({ $or: [{ a: [{ nope: 1 }] }, 'x'] })).toThrow(
+      new InvalidEventPatternError('Unrecognized match type nope'),
+    );
+    expect(() => compilePattern({ $or: [{ a: [1] }, 'x'], b: [] })).toThrow(
+      new InvalidEventPatternError('$or must contain objects'),
+    );
   });
 });
 
@@ -60,7 +66,9 @@ describe('event patterns: keys with dots', () => {
 
   it('a field inside an `$or` branch finds nothing under another path', () => {
     const pattern = compilePattern({ a: { $or: [{ 'b.c': [1] }, { z: [9] }] } });
-    expect([{ b: { c: 1 } }, { a: { b: { c: 2 } } }, { a: { 'b.c.d': 1 } }, { 'a.b': 1 }].map((e) => pattern.matches(e))).toEqual([false, false, false, false]);
+    expect(
+      [{ b: { c: 1 } }, { a: { b: { c: 2 } } }, { a: { 'b.c.d': 1 } }, { 'a.b': 1 }].map((e) => pattern.matches(e)),
+    ).toEqual([false, false, false, false]);
   });
 
   it('needs every field, wherever its path was spelled', () => {

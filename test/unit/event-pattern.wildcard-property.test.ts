@@ -12,7 +12,9 @@ import { compilePattern, InvalidEventPatternError } from '../../infra/local/even
 const STAR = Symbol('star');
 type Token = string | typeof STAR;
 
-/** The pattern as code units and stars; `\*` and `\\` escape (aws/event-ruler README), any other backslash is itself. */
+/**
+ * The pattern as code units and stars; `\*` and `\\` escape (aws/event-ruler README), any other backslash is itself.
+ */
 function referenceTokens(raw: string): Token[] {
   const tokens: Token[] = [];
   for (let i = 0; i < raw.length; i++) {
@@ -39,7 +41,11 @@ function referenceMatches(raw: string, value: string): boolean {
 /** AWS's refusals, as the matcher has always given them (the raw text counts, escaped or not). */
 function expectedRefusal(raw: string): string | undefined {
   if (raw.includes('**')) return `Consecutive wildcard characters at pos ${raw.indexOf('**') + 1}`;
-  if (raw.split('*').length - 1 > 5) return 'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character';
+  if (raw.split('*').length - 1 > 5)
+    return (
+      'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a ' +
+      'wildcard character'
+    );
   return undefined;
 }
 
@@ -71,13 +77,20 @@ describe('wildcard matching agrees with a dynamic-programming reference', () => 
   it('on values made from the pattern itself (so most of them match)', () => {
     // Literal parts only, so the escapes cannot run into each other; each star is filled with a random string.
     const part = fc.oneof(
-      fc.constantFrom('a', 'b', 'é', '😀', '\\*', '\\\\').map((raw) => ({ raw, fill: fc.constant(raw.startsWith('\\') ? raw.slice(1) : raw) })),
+      fc
+        .constantFrom('a', 'b', 'é', '😀', '\\*', '\\\\')
+        .map((raw) => ({ raw, fill: fc.constant(raw.startsWith('\\') ? raw.slice(1) : raw) })),
       fc.constant({ raw: '*', fill: value }),
     );
     const instance = fc
       .array(part, { maxLength: 9 })
       .filter((parts) => !expectedRefusal(parts.map((p) => p.raw).join('')))
-      .chain((parts) => fc.tuple(fc.constant(parts.map((p) => p.raw).join('')), fc.tuple(...parts.map((p) => p.fill)).map((fills) => fills.join(''))));
+      .chain((parts) =>
+        fc.tuple(
+          fc.constant(parts.map((p) => p.raw).join('')),
+          fc.tuple(...parts.map((p) => p.fill)).map((fills) => fills.join('')),
+        ),
+      );
     fc.assert(
       fc.property(instance, value, ([raw, made], other) => {
         expect(referenceMatches(raw, made)).toBe(true);
@@ -90,18 +103,26 @@ describe('wildcard matching agrees with a dynamic-programming reference', () => 
 
   it('anything-but is the exact complement on strings', () => {
     fc.assert(
-      fc.property(rawPattern.filter((raw) => !expectedRefusal(raw)), value, (raw, v) => {
-        expect(anythingBut(raw).matches(event(v))).toBe(!referenceMatches(raw, v));
-      }),
+      fc.property(
+        rawPattern.filter((raw) => !expectedRefusal(raw)),
+        value,
+        (raw, v) => {
+          expect(anythingBut(raw).matches(event(v))).toBe(!referenceMatches(raw, v));
+        },
+      ),
       RUNS,
     );
   });
 
   it('an array of values matches when any element does', () => {
     fc.assert(
-      fc.property(rawPattern.filter((raw) => !expectedRefusal(raw)), fc.array(value, { maxLength: 4 }), (raw, values) => {
-        expect(wildcard(raw).matches(event(values))).toBe(values.some((v) => referenceMatches(raw, v)));
-      }),
+      fc.property(
+        rawPattern.filter((raw) => !expectedRefusal(raw)),
+        fc.array(value, { maxLength: 4 }),
+        (raw, values) => {
+          expect(wildcard(raw).matches(event(values))).toBe(values.some((v) => referenceMatches(raw, v)));
+        },
+      ),
       RUNS,
     );
   });

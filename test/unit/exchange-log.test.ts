@@ -60,7 +60,13 @@ describe('exchange log entry', () => {
   it('records an event that breaks the contract with its issues, on the breaches index, instead of dropping it', () => {
     const event = busEvent('VisaIssued', { data: { person: { iin: '1' } } });
     const { entry } = toLogWrite(event, SECRET, KNOWN);
-    expect(entry).toMatchObject({ valid: false, eventId: `bus:${event.id}`, breach: 'invalid', breachSource: 'kz.foreign-affairs.berkut', detail: JSON.stringify(event.detail) });
+    expect(entry).toMatchObject({
+      valid: false,
+      eventId: `bus:${event.id}`,
+      breach: 'invalid',
+      breachSource: 'kz.foreign-affairs.berkut',
+      detail: JSON.stringify(event.detail),
+    });
     expect(entry.issues).toContainEqual({ path: 'detail.data.person.iin', message: 'an IIN is exactly 12 digits' });
   });
 
@@ -96,8 +102,16 @@ describe('exchange log entry', () => {
     // `conflict#<the taken key>#<the second event's bus id>`: each conflicting delivery gets its own row.
     expect(entry.pk).toBe(`conflict#kz.foreign-affairs.berkut#${eventId}#${second.entry.busEventId}`);
     expect(entry.pk).not.toBe(first.pk);
-    expect(entry).toMatchObject({ valid: false, breach: 'id-conflict', breachSource: 'kz.foreign-affairs.berkut', conflictsWith: first.pk, detail: second.entry.detail });
-    expect(entry.issues![0]!.message).toMatch(/already used by kz\.foreign-affairs\.berkut for a different event \(VisaIssued/);
+    expect(entry).toMatchObject({
+      valid: false,
+      breach: 'id-conflict',
+      breachSource: 'kz.foreign-affairs.berkut',
+      conflictsWith: first.pk,
+      detail: second.entry.detail,
+    });
+    expect(entry.issues![0]!.message).toMatch(
+      /already used by kz\.foreign-affairs\.berkut for a different event \(VisaIssued/,
+    );
   });
 
   it('has no subject for events that are not about a person', () => {

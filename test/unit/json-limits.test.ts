@@ -30,7 +30,11 @@ describe('depthProblem and parseBoundedJson', () => {
     const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
     expect(depthProblem(nested(MAX_JSON_DEPTH))).toBeUndefined();
     expect(depthProblem(nested(MAX_JSON_DEPTH + 1))).toBe('nested more than 1000 levels deep');
-    expect(parseBoundedJson(nested(10_000))).toEqual({ ok: false, reason: 'too-deep', problem: 'nested more than 1000 levels deep' });
+    expect(parseBoundedJson(nested(10_000))).toEqual({
+      ok: false,
+      reason: 'too-deep',
+      problem: 'nested more than 1000 levels deep',
+    });
     expect(parseBoundedJson(nested(3))).toEqual({ ok: true, value: { a: { a: { a: 1 } } } });
   });
 

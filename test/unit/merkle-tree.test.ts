@@ -9,18 +9,20 @@ import {
   EMPTY_ROOT,
   inclusionRanges,
   leafHash,
+  type NodeId,
   rangeHash,
   rangeNodes,
   referenceRoot,
   TreeEdge,
-  type NodeId,
 } from '../../functions/merkle/tree.ts';
 
 const hex = (h: Uint8Array) => Buffer.from(h).toString('hex');
 const b64 = (s: string | null | undefined) => new Uint8Array(Buffer.from(s ?? '', 'base64'));
 
 /** transparency-dev/merkle's reference tree (testonly/constants.go): its leaf inputs and the root at every size. */
-const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map((h) => leafHash(Buffer.from(h, 'hex')));
+const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map(
+  (h) => leafHash(Buffer.from(h, 'hex')),
+);
 const ROOTS = [
   'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
@@ -53,7 +55,9 @@ interface ConsistencyVector {
   wantErr: boolean;
   file: string;
 }
-const vectors = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/merkle-vectors/vectors.json'), 'utf8')) as { inclusion: InclusionVector[]; consistency: ConsistencyVector[] };
+const vectors = JSON.parse(
+  readFileSync(path.join(import.meta.dirname, '../fixtures/merkle-vectors/vectors.json'), 'utf8'),
+) as { inclusion: InclusionVector[]; consistency: ConsistencyVector[] };
 
 /** Every complete subtree of a list of leaves, for proofs built the way the log builds them (from stored nodes). */
 function nodesOf(leaves: readonly Uint8Array[]): (id: NodeId) => Uint8Array {
@@ -72,16 +76,20 @@ function proofOf(leaves: readonly Uint8Array[], ranges: readonly { start: number
 const leafList = (n: number) => Array.from({ length: n }, (_, i) => leafHash(Buffer.from(`leaf ${i}`)));
 
 describe('RFC 6962 tree', () => {
-  it('gives the reference roots of transparency-dev/merkle at every size from 0 to 8, leaf by leaf and from the definition', () => {
-    const edge = new TreeEdge();
-    expect(hex(edge.root())).toBe(ROOTS[0]);
-    expect(hex(EMPTY_ROOT)).toBe(ROOTS[0]);
-    for (let size = 1; size <= 8; size++) {
-      edge.append(LEAVES[size - 1]!);
-      expect(hex(edge.root())).toBe(ROOTS[size]);
-      expect(hex(referenceRoot(LEAVES.slice(0, size)))).toBe(ROOTS[size]);
-    }
-  });
+  it(
+    'gives the reference roots of transparency-dev/merkle at every size from 0 to 8, leaf by leaf and from the ' +
+      'definition',
+    () => {
+      const edge = new TreeEdge();
+      expect(hex(edge.root())).toBe(ROOTS[0]);
+      expect(hex(EMPTY_ROOT)).toBe(ROOTS[0]);
+      for (let size = 1; size <= 8; size++) {
+        edge.append(LEAVES[size - 1]!);
+        expect(hex(edge.root())).toBe(ROOTS[size]);
+        expect(hex(referenceRoot(LEAVES.slice(0, size)))).toBe(ROOTS[size]);
+      }
+    },
+  );
 
   it.each(vectors.inclusion.map((v) => [v.file, v] as const))('inclusion vector %s', (_file, v) => {
     const problem = checkInclusion(b64(v.leafHash), v.leafIdx, v.treeSize, (v.proof ?? []).map(b64), b64(v.root));
@@ -97,13 +105,21 @@ describe('RFC 6962 tree', () => {
 
   it('builds the inclusion proofs of the vectors for the reference tree', () => {
     for (const v of vectors.inclusion.filter((c) => c.desc === 'happy path' && c.treeSize <= 8)) {
-      expect(proofOf(LEAVES.slice(0, v.treeSize), inclusionRanges(v.leafIdx, v.treeSize)).map((p) => Buffer.from(p).toString('base64'))).toEqual(v.proof ?? []);
+      expect(
+        proofOf(LEAVES.slice(0, v.treeSize), inclusionRanges(v.leafIdx, v.treeSize)).map((p) =>
+          Buffer.from(p).toString('base64'),
+        ),
+      ).toEqual(v.proof ?? []);
     }
   });
 
   it('builds the consistency proofs of the vectors for the reference tree', () => {
     for (const v of vectors.consistency.filter((c) => c.desc === 'happy path' && c.size2 <= 8)) {
-      expect(proofOf(LEAVES.slice(0, v.size2), consistencyRanges(v.size1, v.size2)).map((p) => Buffer.from(p).toString('base64'))).toEqual(v.proof ?? []);
+      expect(
+        proofOf(LEAVES.slice(0, v.size2), consistencyRanges(v.size1, v.size2)).map((p) =>
+          Buffer.from(p).toString('base64'),
+        ),
+      ).toEqual(v.proof ?? []);
     }
   });
 
@@ -125,19 +141,24 @@ describe('RFC 6962 tree', () => {
 
   it('proves every prefix consistent with the larger tree and refuses a tree that changed a leaf', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 0, max: 200 }), fc.nat(), (size1, extra, pick) => {
-        const size2 = size1 + extra;
-        const leaves = leafList(size2);
-        const root1 = referenceRoot(leaves.slice(0, size1));
-        const root2 = referenceRoot(leaves);
-        const proof = proofOf(leaves, consistencyRanges(size1, size2));
-        expect(checkConsistency(size1, size2, root1, root2, proof)).toBeUndefined();
-        // A log that rewrote one of the first tree's leaves cannot prove the new tree consistent with the old root.
-        const forked = [...leaves];
-        forked[pick % size1] = leafHash(Buffer.from('rewritten'));
-        const forkedProof = proofOf(forked, consistencyRanges(size1, size2));
-        expect(checkConsistency(size1, size2, root1, referenceRoot(forked), forkedProof)).toBeDefined();
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 0, max: 200 }),
+        fc.nat(),
+        (size1, extra, pick) => {
+          const size2 = size1 + extra;
+          const leaves = leafList(size2);
+          const root1 = referenceRoot(leaves.slice(0, size1));
+          const root2 = referenceRoot(leaves);
+          const proof = proofOf(leaves, consistencyRanges(size1, size2));
+          expect(checkConsistency(size1, size2, root1, root2, proof)).toBeUndefined();
+          // A log that rewrote one of the first tree's leaves cannot prove the new tree consistent with the old root.
+          const forked = [...leaves];
+          forked[pick % size1] = leafHash(Buffer.from('rewritten'));
+          const forkedProof = proofOf(forked, consistencyRanges(size1, size2));
+          expect(checkConsistency(size1, size2, root1, referenceRoot(forked), forkedProof)).toBeDefined();
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -152,7 +173,9 @@ describe('RFC 6962 tree', () => {
       const [level, index] = key.split('/').map(Number) as [number, number];
       expect(hash).toBe(hex(reference({ level, index })));
     }
-    for (let i = 0; i < 77; i++) for (const range of inclusionRanges(i, 77)) for (const node of rangeNodes(range)) expect(stored.has(`${node.level}/${node.index}`)).toBe(true);
+    for (let i = 0; i < 77; i++)
+      for (const range of inclusionRanges(i, 77))
+        for (const node of rangeNodes(range)) expect(stored.has(`${node.level}/${node.index}`)).toBe(true);
   });
 
   it('resumes a tree from its stored right edge and refuses an edge that does not fit the size', () => {
@@ -170,7 +193,13 @@ describe('RFC 6962 tree', () => {
     // root must fail on the root, not on the proof's length.
     const size = 2 ** 40 + 3;
     const proofLength = inclusionRanges(2 ** 40 + 1, size).length;
-    const problem = checkInclusion(LEAVES[0]!, 2 ** 40 + 1, size, Array.from({ length: proofLength }, () => LEAVES[1]!), LEAVES[2]!);
+    const problem = checkInclusion(
+      LEAVES[0]!,
+      2 ** 40 + 1,
+      size,
+      Array.from({ length: proofLength }, () => LEAVES[1]!),
+      LEAVES[2]!,
+    );
     expect(problem).toBe('the proof leads to another root hash than the checkpoint signed');
   });
 });

@@ -28,7 +28,12 @@ describe('checkPurpose', () => {
     ['four letters', 'case', /^purpose: needs at least 5 visible letters or digits, found 4/],
     ['only zero-width spaces', ZWSP.repeat(10), /^purpose: needs at least 5 visible letters or digits, found 0/],
     ['zero-width joiners, non-joiners and a BOM', '\u200d\u200c\ufeff\u2060\u200d\u200c', /found 0/],
-    ['Hangul fillers (letters by category)', `${HANGUL_FILLER}${HANGUL_CHOSEONG_FILLER}${HANGUL_JUNGSEONG_FILLER}${HALFWIDTH_HANGUL_FILLER}${HANGUL_FILLER}${HANGUL_FILLER}`, /found 0/],
+    [
+      'Hangul fillers (letters by category)',
+      `${HANGUL_FILLER}${HANGUL_CHOSEONG_FILLER}${HANGUL_JUNGSEONG_FILLER}${HALFWIDTH_HANGUL_FILLER}` +
+        `${HANGUL_FILLER}${HANGUL_FILLER}`,
+      /found 0/,
+    ],
     ['braille blanks', BRAILLE_BLANK.repeat(8), /found 0/],
     ['punctuation and symbols only', '--- ... *** ///', /found 0/],
     ['four letters padded with invisibles', `a${ZWSP}b${HANGUL_FILLER}c${BRAILLE_BLANK}d${ZWSP}${ZWSP}`, /found 4/],
@@ -38,7 +43,11 @@ describe('checkPurpose', () => {
     ['an escape sequence', 'case \u001b[2J 2021', /^purpose: contains the control character U\+001B/],
     ['a C1 control', 'case\u0085 2021', /^purpose: contains the control character U\+0085/],
     ['a lone surrogate', 'case 2021 \ud800', /^purpose: contains the control character U\+D800/],
-    ['a right-to-left override', 'case \u202e71/1202', /^purpose: contains the bidirectional control character U\+202E/],
+    [
+      'a right-to-left override',
+      'case \u202e71/1202',
+      /^purpose: contains the bidirectional control character U\+202E/,
+    ],
     ['a left-to-right embedding', 'case \u202a2021', /U\+202A/],
     ['a first-strong isolate', 'case \u20682021\u2069', /U\+2068/],
     ['a right-to-left mark', 'case \u200f2021', /U\+200F/],

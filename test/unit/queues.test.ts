@@ -23,7 +23,12 @@ async function start(dir: string | undefined, restore = true): Promise<{ store: 
   const store = await QueueStore.open(dir);
   open.push(store);
   const queues = new Queues(store);
-  queues.define({ name: 'q', visibilityTimeoutMs: 60_000, retryDelayMs: 60_000, deadLetter: { queue: 'q-dlq', maxReceiveCount: 2 } });
+  queues.define({
+    name: 'q',
+    visibilityTimeoutMs: 60_000,
+    retryDelayMs: 60_000,
+    deadLetter: { queue: 'q-dlq', maxReceiveCount: 2 },
+  });
   queues.define({ name: 'q-dlq', visibilityTimeoutMs: 60_000 });
   if (restore) await queues.restore();
   return { store, queues };
@@ -73,7 +78,10 @@ describe('Queues restore and sequence keys', () => {
 
     const third = await start(dir);
     const bodies = (await third.queues.receive('q', 1000)).map((m) => m.body);
-    expect(bodies).toEqual([...Array.from({ length: 50 }, (_, i) => `old-${i}`), ...Array.from({ length: 50 }, (_, i) => `new-${i}`)]);
+    expect(bodies).toEqual([
+      ...Array.from({ length: 50 }, (_, i) => `old-${i}`),
+      ...Array.from({ length: 50 }, (_, i) => `new-${i}`),
+    ]);
   });
 
   it('refuses to send anything before the stored messages are restored', async () => {
@@ -87,7 +95,10 @@ describe('Queues restore and sequence keys', () => {
     const dir = await dataDir();
     const first = await start(dir);
     const sent = await Promise.all(Array.from({ length: 20 }, (_, i) => send(first.queues, 'q', `m${i}`)));
-    await first.queues.delete('q', (await first.queues.receive('q', 100)).map((m) => m.id));
+    await first.queues.delete(
+      'q',
+      (await first.queues.receive('q', 100)).map((m) => m.id),
+    );
     await stop(first.store);
     const reopened = await QueueStore.open(dir);
     open.push(reopened);
@@ -116,7 +127,13 @@ describe('Queues visibility and dead letters', () => {
       queues.changeVisibility('q', message!.id, i + 1, 0);
     }
     const [parked] = await queues.receive('q-dlq', 10, 60_000);
-    expect(parked).toMatchObject({ body: 'poison', error: 'boom', sourceQueue: 'q', sourceReceiveCount: 2, receiveCount: 3 });
+    expect(parked).toMatchObject({
+      body: 'poison',
+      error: 'boom',
+      sourceQueue: 'q',
+      sourceReceiveCount: 2,
+      receiveCount: 3,
+    });
 
     expect(await queues.redrive('q-dlq')).toBe(1);
     expect(queues.stats().find((s) => s.name === 'q-dlq')).toMatchObject({ visible: 0, inFlight: 0 });

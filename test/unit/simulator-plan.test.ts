@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { planYear, type SimulationPlan } from '../../infra/simulator/plan.ts';
-import { apportion } from '../../infra/simulator/random.ts';
+import { findContradictions, groupByPerson } from '../../functions/domain/contradictions.ts';
+import type { RecordKind } from '../../functions/domain/record-states.ts';
+import { ofKind, type StoredRecord } from '../../functions/projector/plan.ts';
 import { ASSUMPTIONS, SEED_2021 } from '../../infra/simulator/calibration.ts';
 import { NAME_POOLS } from '../../infra/simulator/names.ts';
 import { feminineSurname } from '../../infra/simulator/people.ts';
-import { findContradictions, groupByPerson } from '../../functions/domain/contradictions.ts';
-import { ofKind, type StoredRecord } from '../../functions/projector/plan.ts';
-import type { RecordKind } from '../../functions/domain/record-states.ts';
-import { DocumentNumber } from '../../schemas/primitives.ts';
+import { planYear, type SimulationPlan } from '../../infra/simulator/plan.ts';
+import { apportion } from '../../infra/simulator/random.ts';
 import type { Holder } from '../../schemas/person.ts';
+import { DocumentNumber } from '../../schemas/primitives.ts';
 import { MemoryPlatform } from '../fixtures/memory-platform.ts';
 
 const count = <T>(items: readonly T[], key: (item: T) => string) => {
@@ -36,7 +36,10 @@ describe('simulation plan', () => {
     // A day later the Interior's nightly check would rightly raise an overstay the plan does not count (at scale 1,
     // one revoked visitor left two days later across a quarter's end, and the views showed 641 overstays for 640).
     const plan = planYear(2021, 1, 2021);
-    const revoked = plan.scripts.filter((script) => script.some((c) => c.command === 'revoke-visa') && !script.some((c) => c.command === 'issue-work-permit'));
+    const revoked = plan.scripts.filter(
+      (script) =>
+        script.some((c) => c.command === 'revoke-visa') && !script.some((c) => c.command === 'issue-work-permit'),
+    );
     expect(revoked.length).toBe(ASSUMPTIONS.visitorVisaRevocations);
     for (const script of revoked) {
       const revokedOn = String(script.find((c) => c.command === 'revoke-visa')!.input.revokedOn);
@@ -121,20 +124,25 @@ describe('simulation plan', () => {
   it('shows each inconsistency at any scale, so the contradictions example finds something', () => {
     for (const scale of [0.001, 0.005, 0.01]) {
       const { byRule } = planYear(2021, scale, 2021).targets.contradictions;
-      for (const rule of Object.keys(ASSUMPTIONS.inconsistencies)) expect(byRule[rule as keyof typeof byRule], `${rule} at ${scale}`).toBeGreaterThanOrEqual(1);
+      for (const rule of Object.keys(ASSUMPTIONS.inconsistencies))
+        expect(byRule[rule as keyof typeof byRule], `${rule} at ${scale}`).toBeGreaterThanOrEqual(1);
     }
   });
 
-  it('keeps every command inside the year (the runner sends nothing after the last check), each person\u2019s in time order', () => {
-    const plan = planYear(2021, 0.05, 7);
-    const last = `${plan.overstayChecks.at(-1)}T23:59:59Z`;
-    for (const c of plan.setup) expect(c.occurredAt <= last, `${c.command} on ${c.occurredAt}`).toBe(true);
-    for (const script of plan.scripts) {
-      for (const c of script) expect(c.occurredAt <= last, `${c.command} on ${c.occurredAt}`).toBe(true);
-      const times = script.map((c) => c.occurredAt);
-      expect(times).toEqual([...times].sort());
-    }
-  });
+  it(
+    'keeps every command inside the year (the runner sends nothing after the last check), each person\u2019s in ' +
+      'time order',
+    () => {
+      const plan = planYear(2021, 0.05, 7);
+      const last = `${plan.overstayChecks.at(-1)}T23:59:59Z`;
+      for (const c of plan.setup) expect(c.occurredAt <= last, `${c.command} on ${c.occurredAt}`).toBe(true);
+      for (const script of plan.scripts) {
+        for (const c of script) expect(c.occurredAt <= last, `${c.command} on ${c.occurredAt}`).toBe(true);
+        const times = script.map((c) => c.occurredAt);
+        expect(times).toEqual([...times].sort());
+      }
+    },
+  );
 
   it('refuses what it cannot calibrate, naming the parameter', () => {
     expect(() => planYear(2020, 1, 1)).toThrow(/only 2021 is calibrated/);
@@ -152,11 +160,20 @@ describe('simulated people', () => {
   const people = plan.scripts.map((script) => {
     const person = script[0]!.input.person as { citizenship: string; documentNumber: string };
     const holder = script.map((c) => c.input.holder as Holder | undefined).find(Boolean);
-    const role = script.some((c) => c.command === 'grant-qandas-status') ? 'qandas' : script.some((c) => c.command === 'issue-work-permit') ? 'lea' : script.some((c) => c.command === 'issue-patent') ? 'patent' : script.some((c) => c.command === 'record-offence') ? 'offender' : 'visitor';
+    const role = script.some((c) => c.command === 'grant-qandas-status')
+      ? 'qandas'
+      : script.some((c) => c.command === 'issue-work-permit')
+        ? 'lea'
+        : script.some((c) => c.command === 'issue-patent')
+          ? 'patent'
+          : script.some((c) => c.command === 'record-offence')
+            ? 'offender'
+            : 'visitor';
     const firstDay = script.map((c) => c.occurredAt.slice(0, 10)).sort()[0]!;
     return { person, holder, role, firstDay };
   });
-  const age = (birthDate: string, on: string) => Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4)) - (on.slice(5) < birthDate.slice(5) ? 1 : 0);
+  const age = (birthDate: string, on: string) =>
+    Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4)) - (on.slice(5) < birthDate.slice(5) ? 1 : 0);
 
   it('names foreigners from their own country\u2019s names, given names matching their sex', () => {
     const foreigners = people.filter((p) => p.holder && p.role !== 'qandas');
@@ -164,12 +181,17 @@ describe('simulated people', () => {
     for (const { person, holder } of foreigners) {
       const pool = NAME_POOLS[person.citizenship]!;
       expect(pool, person.citizenship).toBeDefined();
-      expect(holder!.sex === 'M' ? pool.male : pool.female, `${holder!.givenNames} (${person.citizenship}, ${holder!.sex})`).toContain(holder!.givenNames);
+      expect(
+        holder!.sex === 'M' ? pool.male : pool.female,
+        `${holder!.givenNames} (${person.citizenship}, ${holder!.sex})`,
+      ).toContain(holder!.givenNames);
     }
   });
 
   it('gives women the feminine form of surnames that have one, and never a masculine -OV', () => {
-    const women = people.filter((p) => p.holder?.sex === 'F' && ['RUS', 'UZB', 'TJK', 'AZE', 'KGZ'].includes(p.person.citizenship));
+    const women = people.filter(
+      (p) => p.holder?.sex === 'F' && ['RUS', 'UZB', 'TJK', 'AZE', 'KGZ'].includes(p.person.citizenship),
+    );
     expect(women.length).toBeGreaterThan(5);
     for (const { holder } of women) expect(holder!.surname, holder!.surname).not.toMatch(/(OV|EV)$/);
     expect(feminineSurname('IVANOV')).toBe('IVANOVA');
@@ -188,7 +210,8 @@ describe('simulated people', () => {
     for (const { holder, role, firstDay } of people.filter((p) => p.holder)) {
       const years = age(holder!.birthDate, firstDay);
       expect(years, `${role} born ${holder!.birthDate}`).toBeGreaterThanOrEqual(17);
-      if (role === 'lea' || role === 'patent') expect(years, `${role} born ${holder!.birthDate}`).toBeLessThanOrEqual(63);
+      if (role === 'lea' || role === 'patent')
+        expect(years, `${role} born ${holder!.birthDate}`).toBeLessThanOrEqual(63);
     }
     const lea = people.filter((p) => p.role === 'lea');
     expect(lea.filter((p) => p.holder!.sex === 'M').length / lea.length).toBeGreaterThan(0.7);
@@ -197,7 +220,8 @@ describe('simulated people', () => {
   it('gives every person a unique document number in a passport\u2019s shape', () => {
     const keys = people.map((p) => `${p.person.citizenship} ${p.person.documentNumber}`);
     expect(new Set(keys).size).toBe(keys.length);
-    for (const { person } of people) expect(DocumentNumber.safeParse(person.documentNumber).success, person.documentNumber).toBe(true);
+    for (const { person } of people)
+      expect(DocumentNumber.safeParse(person.documentNumber).success, person.documentNumber).toBe(true);
     expect(people.find((p) => p.person.citizenship === 'UZB')!.person.documentNumber).toMatch(/^(FA|AA|AB|AC)\d{7}$/);
   });
 });
@@ -211,7 +235,8 @@ describe('a simulated year through the exchange in memory', () => {
   const SCALE = 0.01;
   let plan: SimulationPlan;
   let platform: MemoryPlatform;
-  const records = <K extends RecordKind>(table: { records: Map<string, StoredRecord> }, kind: K) => ofKind([...table.records.values()], kind);
+  const records = <K extends RecordKind>(table: { records: Map<string, StoredRecord> }, kind: K) =>
+    ofKind([...table.records.values()], kind);
 
   beforeAll(async () => {
     plan = planYear(2021, SCALE, 2021);
@@ -234,11 +259,13 @@ describe('a simulated year through the exchange in memory', () => {
     expect(count(crossings, (r) => String(r.state.direction))).toEqual(plan.targets.crossings);
   });
 
-  it('holds more than a hundred thousand offenders at full scale: the distinct people as well as their offences', () => {
+  it('holds over a hundred thousand offenders at full scale: the distinct people as well as their offences', () => {
     const offences = records(platform.views.interior, 'offence').filter((r) => inYear(r.state.committedOn));
     expect(offences).toHaveLength(plan.targets.offences);
     expect(new Set(offences.map((r) => r.pk)).size).toBe(plan.targets.offenders);
-    expect(records(platform.views.interior, 'deportation').filter((r) => inYear(r.state.orderedOn))).toHaveLength(plan.targets.deportations);
+    expect(records(platform.views.interior, 'deportation').filter((r) => inYear(r.state.orderedOn))).toHaveLength(
+      plan.targets.deportations,
+    );
   });
 
   it('counts the qandas quota in people: the families in it and their members', () => {
@@ -248,22 +275,37 @@ describe('a simulated year through the exchange in memory', () => {
     expect(records(platform.views.labour, 'qandas')).toHaveLength(plan.targets.qandasGranted);
   });
 
-  it('has the planned LEA permits in force on 1 December, and 2021\u2019s work for individuals on patents, not Labour permits', () => {
-    const on = plan.targets.leaActiveOn;
-    const permits = records(platform.views.labour, 'permit');
-    const active = permits.filter((r) => String(r.state.validFrom) <= on && String(r.state.validUntil) >= on && !(r.state.status === 'revoked' && String(r.state.revokedOn) <= on));
-    expect(active).toHaveLength(plan.targets.leaActive);
-    expect(count(active, (r) => String(r.state.person?.citizenship))).toEqual(plan.targets.leaActiveByCountry);
-    expect(permits.filter((r) => r.state.kind === 'individual')).toEqual([]);
-    const patents = records(platform.registries.berkut, 'patent').map((r) => r.state);
-    expect(patents).toHaveLength(plan.targets.patentsIssued);
-    const activeOn = plan.targets.patentsActiveOn.on;
-    expect(patents.filter((p) => String(p.validFrom) <= activeOn && String(p.validUntil) >= activeOn)).toHaveLength(plan.targets.patentsActiveOn.active);
-  });
+  it(
+    'has the planned LEA permits in force on 1 December, and 2021\u2019s work for individuals on patents, not ' +
+      'Labour permits',
+    () => {
+      const on = plan.targets.leaActiveOn;
+      const permits = records(platform.views.labour, 'permit');
+      const active = permits.filter(
+        (r) =>
+          String(r.state.validFrom) <= on &&
+          String(r.state.validUntil) >= on &&
+          !(r.state.status === 'revoked' && String(r.state.revokedOn) <= on),
+      );
+      expect(active).toHaveLength(plan.targets.leaActive);
+      expect(count(active, (r) => String(r.state.person?.citizenship))).toEqual(plan.targets.leaActiveByCountry);
+      expect(permits.filter((r) => r.state.kind === 'individual')).toEqual([]);
+      const patents = records(platform.registries.berkut, 'patent').map((r) => r.state);
+      expect(patents).toHaveLength(plan.targets.patentsIssued);
+      const activeOn = plan.targets.patentsActiveOn.on;
+      expect(patents.filter((p) => String(p.validFrom) <= activeOn && String(p.validUntil) >= activeOn)).toHaveLength(
+        plan.targets.patentsActiveOn.active,
+      );
+    },
+  );
 
   it('leaves exactly the planned inconsistencies for the contradiction finder', () => {
-    const view = (m: 'labour' | 'interior' | 'foreign-affairs') => groupByPerson([...platform.views[m].records.values()]);
-    const found = findContradictions({ labour: view('labour'), interior: view('interior'), foreignAffairs: view('foreign-affairs') }, plan.targets.contradictions.on);
+    const view = (m: 'labour' | 'interior' | 'foreign-affairs') =>
+      groupByPerson([...platform.views[m].records.values()]);
+    const found = findContradictions(
+      { labour: view('labour'), interior: view('interior'), foreignAffairs: view('foreign-affairs') },
+      plan.targets.contradictions.on,
+    );
     expect(count(found, (c) => c.rule)).toEqual(plan.targets.contradictions.byRule);
   });
 });

@@ -4,7 +4,11 @@ import { signRequest } from '../../infra/cli/signed-request.ts';
 import { eventBridgeConfig, identitiesFromFile } from '../../infra/cli/smoke-identities.ts';
 
 const STAGE_URL = 'https://abc123defg.execute-api.eu-central-1.amazonaws.com/prod';
-const temporary = { accessKeyId: 'ASIAEXAMPLETEMPORARY', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE//session+token=' };
+const temporary = {
+  accessKeyId: 'ASIAEXAMPLETEMPORARY',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE//session+token=',
+};
 
 describe('apiUrl', () => {
   it.each([
@@ -18,14 +22,24 @@ describe('apiUrl', () => {
     expect(apiUrl(base, '/api/views/labour/stats')).toBe(expected);
   });
 
-  it('encodes the query as SigV4 does (a space is %20, reserved characters escaped) and leaves out absent values', () => {
-    expect(apiUrl(STAGE_URL, 'api/views/interior/person', { citizenship: 'UZB', document: 'FA 12/34', purpose: "mx smoke: it's a check (1)", iin: undefined })).toBe(
-      `${STAGE_URL}/api/views/interior/person?citizenship=UZB&document=FA%2012%2F34&purpose=mx%20smoke%3A%20it%27s%20a%20check%20%281%29`,
+  it('encodes the query as SigV4 does (a space is %20, reserved characters escaped) and omits absent values', () => {
+    expect(
+      apiUrl(STAGE_URL, 'api/views/interior/person', {
+        citizenship: 'UZB',
+        document: 'FA 12/34',
+        purpose: "mx smoke: it's a check (1)",
+        iin: undefined,
+      }),
+    ).toBe(
+      `${STAGE_URL}/api/views/interior/person?citizenship=UZB&document=FA%2012%2F34` +
+        '&purpose=mx%20smoke%3A%20it%27s%20a%20check%20%281%29',
     );
   });
 
   it('refuses what is not a base URL, naming --api', () => {
-    expect(() => apiUrl('abc.execute-api.eu-central-1.amazonaws.com/prod', 'x')).toThrow(/--api must be an http\(s\) URL/);
+    expect(() => apiUrl('abc.execute-api.eu-central-1.amazonaws.com/prod', 'x')).toThrow(
+      /--api must be an http\(s\) URL/,
+    );
     expect(() => apiUrl('ftp://example.kz/prod', 'x')).toThrow(/--api must be an http\(s\) URL, got ftp:/);
     expect(() => apiUrl(`${STAGE_URL}?stage=prod`, 'x')).toThrow(/--api must be a base URL without a query/);
   });
@@ -39,15 +53,25 @@ describe('apiUrl', () => {
 });
 
 describe('signRequest', () => {
-  const url = apiUrl(STAGE_URL, 'api/views/labour/lineage', { citizenship: 'CHN', document: 'E12345678', purpose: 'mx smoke: deployment check' });
+  const url = apiUrl(STAGE_URL, 'api/views/labour/lineage', {
+    citizenship: 'CHN',
+    document: 'E12345678',
+    purpose: 'mx smoke: deployment check',
+  });
   const signingDate = new Date('2026-03-01T10:00:00Z');
 
   it('sends and signs the session token of temporary credentials (x-amz-security-token)', async () => {
     const signed = await signRequest(url, { credentials: temporary, region: 'eu-central-1', signingDate });
     expect(signed.headers['x-amz-security-token']).toBe(temporary.sessionToken);
     const authorization = signed.headers.authorization!;
-    expect(authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=${temporary.accessKeyId}/20260301/eu-central-1/execute-api/aws4_request, `));
-    expect(/SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';')).toEqual(expect.arrayContaining(['host', 'x-amz-date', 'x-amz-security-token']));
+    expect(authorization).toMatch(
+      new RegExp(
+        `^AWS4-HMAC-SHA256 Credential=${temporary.accessKeyId}/20260301/eu-central-1/execute-api/aws4_request, `,
+      ),
+    );
+    expect(/SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';')).toEqual(
+      expect.arrayContaining(['host', 'x-amz-date', 'x-amz-security-token']),
+    );
     expect(signed.url).toBe(url);
   });
 
@@ -61,7 +85,13 @@ describe('signRequest', () => {
 
   it('signs a body with its hash and content type', async () => {
     const body = JSON.stringify({ command: 'issue-visa', input: {} });
-    const signed = await signRequest(`${STAGE_URL}/commands/berkut`, { method: 'POST', body, credentials: temporary, region: 'eu-central-1', signingDate });
+    const signed = await signRequest(`${STAGE_URL}/commands/berkut`, {
+      method: 'POST',
+      body,
+      credentials: temporary,
+      region: 'eu-central-1',
+      signingDate,
+    });
     expect(signed).toMatchObject({ method: 'POST', body, headers: { 'content-type': 'application/json' } });
     expect(/SignedHeaders=([^,]+)/.exec(signed.headers.authorization!)?.[1]).toContain('content-type');
   });
@@ -71,29 +101,59 @@ describe('smoke identities from a credentials file', () => {
   const file = {
     endpoint: 'http://127.0.0.1:4566/',
     region: 'us-east-1',
-    agencies: Object.fromEntries(['foreign-affairs', 'border-service', 'interior', 'labour'].map((m) => [m, { ...temporary, sources: [`kz.${m}`] }])),
-    operators: Object.fromEntries(['interior', 'labour', 'foreign-affairs', 'border-service'].map((m) => [m, temporary])),
+    agencies: Object.fromEntries(
+      ['foreign-affairs', 'border-service', 'interior', 'labour'].map((m) => [
+        m,
+        { ...temporary, sources: [`kz.${m}`] },
+      ]),
+    ),
+    operators: Object.fromEntries(
+      ['interior', 'labour', 'foreign-affairs', 'border-service'].map((m) => [m, temporary]),
+    ),
   };
 
   it('keeps each session token through to the EventBridge client configuration', () => {
     const identities = identitiesFromFile(file, 'creds.json', {});
-    expect(eventBridgeConfig(identities, 'labour')).toEqual({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4566', credentials: { ...temporary } });
+    expect(eventBridgeConfig(identities, 'labour')).toEqual({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:4566',
+      credentials: { ...temporary },
+    });
     expect(identities.operators.interior).toEqual(temporary);
   });
 
   it('lets --region and --endpoint override the file', () => {
-    expect(eventBridgeConfig(identitiesFromFile(file, 'creds.json', { region: 'eu-central-1', endpoint: 'https://events.eu-central-1.amazonaws.com' }), 'interior')).toMatchObject({
+    expect(
+      eventBridgeConfig(
+        identitiesFromFile(file, 'creds.json', {
+          region: 'eu-central-1',
+          endpoint: 'https://events.eu-central-1.amazonaws.com',
+        }),
+        'interior',
+      ),
+    ).toMatchObject({
       region: 'eu-central-1',
       endpoint: 'https://events.eu-central-1.amazonaws.com',
     });
   });
 
   it('names every field that is missing or wrong', () => {
-    const broken = structuredClone(file) as { region?: string; agencies: Record<string, Record<string, unknown>>; operators: Record<string, unknown> };
+    const broken = structuredClone(file) as {
+      region?: string;
+      agencies: Record<string, Record<string, unknown>>;
+      operators: Record<string, unknown>;
+    };
     delete broken.agencies.labour!.secretAccessKey;
     broken.agencies.interior!.sessionToken = '';
     delete broken.operators['border-service'];
-    expect(() => identitiesFromFile(broken, 'creds.json', {})).toThrow(/creds\.json is not a credentials file.*agencies\.interior\.sessionToken: .*agencies\.labour\.secretAccessKey: .*operators\.border-service: /);
-    expect(() => identitiesFromFile({ ...file, region: undefined }, 'creds.json', {})).toThrow(/creds\.json names no region: add "region" to it or pass --region/);
+    expect(() => identitiesFromFile(broken, 'creds.json', {})).toThrow(
+      new RegExp(
+        String.raw`creds\.json is not a credentials file.*agencies\.interior\.sessionToken: ` +
+          String.raw`.*agencies\.labour\.secretAccessKey: .*operators\.border-service: `,
+      ),
+    );
+    expect(() => identitiesFromFile({ ...file, region: undefined }, 'creds.json', {})).toThrow(
+      /creds\.json names no region: add "region" to it or pass --region/,
+    );
   });
 });

@@ -9,12 +9,23 @@ const write = (n: number, deltas: CounterDelta[]): PlannedWrite => ({
   messageIds: new Set([`m${n}`]),
   deltas,
 });
-const counter = (sk: string, name: string): CounterDelta => ({ pk: 'agg#offences', sk, counter: name, amount: 1, sharded: true });
+const counter = (sk: string, name: string): CounterDelta => ({
+  pk: 'agg#offences',
+  sk,
+  counter: name,
+  amount: 1,
+  sharded: true,
+});
 
 describe('transactions of a batch', () => {
   it('keep every write whole and in order, within 100 actions (records plus the bucket items they move)', () => {
     // Prepare: 250 offences over 30 days, each moving its day's and its month's bucket.
-    const writes = Array.from({ length: 250 }, (_, n) => write(n, [counter(`d#2021-05-${String((n % 30) + 1).padStart(2, '0')}`, 'offences'), counter('m#2021-05', 'offences')]));
+    const writes = Array.from({ length: 250 }, (_, n) =>
+      write(n, [
+        counter(`d#2021-05-${String((n % 30) + 1).padStart(2, '0')}`, 'offences'),
+        counter('m#2021-05', 'offences'),
+      ]),
+    );
     // Act
     const chunks = chunkWrites(writes, 0);
     // Assess
