@@ -48,7 +48,8 @@ interface MetricDataResult {
   StatusCode: 'Complete' | 'PartialData';
 }
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A JSON 1.0 timestamp: epoch seconds (what the SDK sends), or an ISO 8601 string. */
 function timeOf(body: Json, name: string): number {
@@ -64,14 +65,16 @@ function queryOf(entry: unknown, index: number): Query {
   if (!isObject(entry)) throw invalid(`${at} must be a structure.`);
   const id = entry.Id;
   if (typeof id !== 'string' || !ID_PATTERN.test(id))
-    throw invalid(`${at}.Id must start with a lowercase letter and hold only letters, digits and _, not ${JSON.stringify(id)}.`);
+    throw invalid(`${at}.Id must start with a lowercase letter, then letters, digits or _, not ${JSON.stringify(id)}.`);
   if (entry.Expression !== undefined)
     throw invalid(`${at}.Expression: the local CloudWatch answers MetricStat queries only, no metric math.`);
   const stat = entry.MetricStat;
   if (!isObject(stat)) throw missing(`${at}.MetricStat`);
   const metric = isObject(stat.Metric) ? stat.Metric : {};
   if (metric.Namespace !== 'AWS/SQS')
-    throw invalid(`${at}.MetricStat.Metric.Namespace ${JSON.stringify(metric.Namespace)}: the local CloudWatch keeps AWS/SQS only.`);
+    throw invalid(
+      `${at}.MetricStat.Metric.Namespace ${JSON.stringify(metric.Namespace)}: the local CloudWatch keeps AWS/SQS only.`,
+    );
   const name = metric.MetricName;
   if (typeof name !== 'string' || !Object.hasOwn(QUEUE_METRICS, name))
     throw invalid(
@@ -80,7 +83,9 @@ function queryOf(entry: unknown, index: number): Query {
     );
   const metricName = name as QueueMetricName;
   if (stat.Stat !== QUEUE_METRICS[metricName])
-    throw invalid(`${at}.MetricStat.Stat ${JSON.stringify(stat.Stat)}: ${metricName} is kept as ${QUEUE_METRICS[metricName]}.`);
+    throw invalid(
+      `${at}.MetricStat.Stat ${JSON.stringify(stat.Stat)}: ${metricName} is kept as ${QUEUE_METRICS[metricName]}.`,
+    );
   const dimensions = Array.isArray(metric.Dimensions) ? metric.Dimensions : [];
   const queue = dimensions.length === 1 && isObject(dimensions[0]) ? dimensions[0] : undefined;
   if (!queue || queue.Name !== 'QueueName' || typeof queue.Value !== 'string')

@@ -152,7 +152,10 @@ export class Router {
         return;
       }
       if ((service === 'sqs' || service === CLOUDWATCH_SIGNING_NAME) && caller.kind !== 'platform')
-        throw new AwsError('AccessDeniedException', platformOnly(`call ${service === 'sqs' ? 'SQS' : 'CloudWatch'} ${operation}`));
+        throw new AwsError(
+          'AccessDeniedException',
+          platformOnly(`call ${service === 'sqs' ? 'SQS' : 'CloudWatch'} ${operation}`),
+        );
       const payload = parseJsonBody(request.body);
       // CloudWatch signs as `monitoring`, but its IAM actions are `cloudwatch:…`.
       const iamPrefix = service === CLOUDWATCH_SIGNING_NAME ? CLOUDWATCH_IAM_PREFIX : service;

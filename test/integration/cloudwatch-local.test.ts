@@ -73,7 +73,7 @@ async function publishQuotas(count: number): Promise<void> {
 const sum = (values: readonly number[] | undefined) => (values ?? []).reduce((a, b) => a + b, 0);
 
 describe('the local CloudWatch', () => {
-  it('counts what the exchange log queue was sent, received and deleted, per minute, as GetMetricData sums', async () => {
+  it('counts what the exchange log queue was sent, received and deleted per minute, summed by GetMetricData', async () => {
     const before = await cloudWatch().send(
       new GetMetricDataCommand({ MetricDataQueries: [sqsQuery('sent', 'NumberOfMessagesSent', 'Sum')], ...window() }),
     );
@@ -151,19 +151,24 @@ describe('the local CloudWatch', () => {
     const alarms = await cloudWatch()
       .send(new DescribeAlarmsCommand({}))
       .catch((error: Error) => error);
-    expect(alarms).toMatchObject({ name: 'UnknownOperationException', message: expect.stringContaining('DescribeAlarms') });
+    expect(alarms).toMatchObject({
+      name: 'UnknownOperationException',
+      message: expect.stringContaining('DescribeAlarms'),
+    });
   });
 
   it('answers only the platform, as SQS does: an operator’s keys are refused', async () => {
     const refused = await cloudWatch(env.cloud.credentials.operators.labour)
-      .send(new GetMetricDataCommand({ MetricDataQueries: [sqsQuery('sent', 'NumberOfMessagesSent', 'Sum')], ...window() }))
+      .send(
+        new GetMetricDataCommand({ MetricDataQueries: [sqsQuery('sent', 'NumberOfMessagesSent', 'Sum')], ...window() }),
+      )
       .catch((error: Error) => error);
     expect(refused).toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('CloudWatch') });
   });
 });
 
 describe('the exchange page on the local cloud', () => {
-  it('is answered by the template’s ExchangeRoutes function, which reads its delivery counts from CloudWatch', async () => {
+  it('is the template’s ExchangeRoutes function, reading its delivery counts from CloudWatch', async () => {
     const response = await fetchSigned(`${env.endpoint}/api/exchange/health`, {
       credentials: env.cloud.credentials.operators.labour,
       region: env.cloud.credentials.region,
