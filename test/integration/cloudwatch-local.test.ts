@@ -73,7 +73,7 @@ async function publishQuotas(count: number): Promise<void> {
 const sum = (values: readonly number[] | undefined) => (values ?? []).reduce((a, b) => a + b, 0);
 
 describe('the local CloudWatch', () => {
-  it('counts what the exchange log queue was sent, received and deleted per minute, summed by GetMetricData', async () => {
+  it('counts what the log queue was sent, received and deleted per minute, summed by GetMetricData', async () => {
     const before = await cloudWatch().send(
       new GetMetricDataCommand({ MetricDataQueries: [sqsQuery('sent', 'NumberOfMessagesSent', 'Sum')], ...window() }),
     );
