@@ -10,7 +10,7 @@ import { documentClient } from '../../functions/lib/document-client.ts';
 import { mapConcurrent } from '../../functions/lib/limit.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import type { CloudCredentials, KeyPair } from '../../infra/local/credentials.ts';
-import type { DeadLetterSummary } from '../../infra/local/dead-letters.ts';
+import type { DeadLetterSummary } from '../../functions/exchange-api/dead-letters.ts';
 import { cloudHealth } from '../../infra/local/health-client.ts';
 import type { Ministry } from '../../infra/topology.ts';
 import type { ChaosEvent } from './events.ts';

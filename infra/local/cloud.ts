@@ -13,7 +13,6 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { documentClient } from '../../functions/lib/document-client.ts';
 import type { AwsClientSettings } from '../../functions/lib/lambda-entry.ts';
 import { checkTopology, TOPOLOGY, type TableSpec, type Topology } from '../topology.ts';
 import { serveAdmin } from './admin.ts';
@@ -21,16 +20,17 @@ import { AwsError, sendAwsError, sendJson } from './aws-protocol.ts';
 import { allowEverything, type Authorize, type Caller } from './authorize.ts';
 import { keyringFor, type KeyHolder } from './callers.ts';
 import { loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
-import { listDeadLetters } from './dead-letters.ts';
+import { LocalCloudWatch } from './cloudwatch.ts';
 import { Delivery, type DeliveryOptions, type SqsHandler } from './delivery.ts';
 import { DynamoMeter } from './dynamodb-meter.ts';
 import { unmeteredLookup } from './dynamodb-metering.ts';
 import { LocalDynamo } from './dynamodb.ts';
 import { ACCOUNT, LocalEventBridge } from './eventbridge.ts';
 import { buildFunction, runtimeEnvironment, type LocalInvocable } from './function-runtime.ts';
-import { cloudHealth, exchangeHealth, type HealthSources } from './health.ts';
+import { cloudHealth, type HealthSources } from './health.ts';
 import { createGuardedServer, DEFAULT_LIMITS, type ServerLimits } from './http-guard.ts';
 import { InProcessHttpHandler, UNSIGNED, type RawRequest } from './in-process-http.ts';
+import { QueueMetrics } from './queue-metrics.ts';
 import { QueueStore } from './queue-store.ts';
 import { queueScope, type QueueScope } from './queue-scope.ts';
 import { Queues } from './queues.ts';
@@ -103,8 +103,6 @@ export const deadLetterQueueName = (subscription: string) => `mx-${subscription}
  */
 const IN_PROCESS_ENDPOINT = 'http://in-process.localhost';
 const PLATFORM: Principal = { kind: 'platform' };
-/** The exchange log: the breaches route reads its index. */
-const EXCHANGE_LOG_TABLE = 'ExchangeLog';
 
 type ApiHandler = (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult>;
 
@@ -125,8 +123,6 @@ export class LocalCloud {
   private subscriptions: RunningSubscription[] = [];
   /** Functions behind the REST API and schedules, built on first use, by logical id. */
   private readonly functions = new Map<string, { env: string; built: Promise<LocalInvocable<never>> }>();
-  /** Receipt times of accepted events in the last minute (events per minute on the console). */
-  private acceptedTimes: number[] = [];
   private keys = new Map<string, KeyHolder>();
   private roleKeys = new Map<string, KeyPair>();
   readonly topology: Topology;
@@ -137,6 +133,7 @@ export class LocalCloud {
   queues!: Queues;
   eventBridge!: LocalEventBridge;
   private sqs!: LocalSqs;
+  private cloudWatch!: LocalCloudWatch;
   private dynamo!: LocalDynamo;
   private tables!: TableDirectory;
   /** Set when metering: what the platform has asked of DynamoDB so far. */
@@ -156,6 +153,7 @@ export class LocalCloud {
     this.authorize = options.authorize ?? allowEverything;
     this.router = new Router({
       sqs: () => this.sqs,
+      cloudWatch: () => this.cloudWatch,
       eventBridge: () => this.eventBridge,
       dynamo: () => this.dynamo,
       meter: () => this.dynamoMeter,
@@ -210,7 +208,9 @@ export class LocalCloud {
     // Nothing is served before the durable state is ready: the queues are
     // restored, the tables exist and the deliveries run before the port opens.
     this.store = await QueueStore.open(inMemory ? undefined : path.join(dataDir, 'queues'));
-    this.queues = new Queues(this.store);
+    const metrics = new QueueMetrics();
+    this.queues = new Queues(this.store, metrics);
+    this.cloudWatch = new LocalCloudWatch(metrics);
     const consumed = new Set(plan.eventSourceMappings.map((m) => m.queueLogicalId));
     const queueNameOf = (logicalId: string) => plan.queues.find((q) => q.logicalId === logicalId)!.name;
     for (const queue of plan.queues) {
@@ -241,12 +241,6 @@ export class LocalCloud {
       };
     });
     this.eventBridge = new LocalEventBridge(plan.bus.name, rules, this.queues, region);
-    this.eventBridge.onAccepted = (events) => {
-      const now = Date.now();
-      for (let i = 0; i < events.length; i++) this.acceptedTimes.push(now);
-      if (this.acceptedTimes.length > 100_000 || (this.acceptedTimes[0] ?? now) < now - 60_000)
-        this.acceptedTimes = this.acceptedTimes.filter((t) => t > now - 60_000);
-    };
     this.sqs = new LocalSqs(this.queues, region, () => this.endpoint);
 
     this.dynamo = new LocalDynamo(inMemory ? undefined : path.join(dataDir, 'dynamodb'), { log: this.log });
@@ -390,24 +384,13 @@ export class LocalCloud {
   }
 
   private newRestApi(): RestApi {
-    const breaches = documentClient(new DynamoDBClient(this.inProcessConfig()));
-    this.disposables.push({ dispose: () => breaches.destroy() });
     return new RestApi({
       topology: this.topology,
       routes: this.plan.routes,
       functionOf: (id) => this.functionFor<ApiHandler>(id) ?? Promise.resolve(undefined),
-      moduleOf: (id) => this.plan.functions.find((f) => f.logicalId === id)?.module,
       authenticate: (request) => this.authenticate(request),
       authorize: this.authorize,
       log: this.log,
-      exchange: {
-        scope: (principal) => queueScope(this.topology, principal),
-        health: (scope) => this.exchangeHealth(scope),
-        deadLetters: (scope) => listDeadLetters(this.queues, scope.subscriptions.map((s) => this.deadLetterQueueOf(s))),
-        redrive: (queue) => this.queues.redrive(queue),
-        deadLetterQueueName: (subscription) => this.deadLetterQueueOf(subscription),
-        breachesReader: () => ({ client: breaches, table: this.tableName(EXCHANGE_LOG_TABLE) }),
-      },
     });
   }
 
@@ -440,13 +423,6 @@ export class LocalCloud {
     return new LocalSchedules(targets, ACCOUNT, this.credentials.region, this.log);
   }
 
-  /** A subscription's dead-letter queue, as the template's redrive policy names it. */
-  private deadLetterQueueOf(subscription: string): string {
-    const running = this.subscriptions.find((s) => s.subscription === subscription);
-    if (!running) throw new AwsError('ValidationException', `no subscription ${subscription} runs here`);
-    return running.deadLetterQueue;
-  }
-
   /** Runs a schedule of the template now (e.g. the nightly overstay check), as if it fired at `time`. */
   triggerSchedule(name: string, time?: Date): Promise<void> {
     return this.schedules!.trigger(name, time);
@@ -471,13 +447,7 @@ export class LocalCloud {
           stats: s.delivery.stats,
         })),
       ...(this.transparency ? { transparency: () => this.transparency!.description } : {}),
-      acceptedTimes: () => this.acceptedTimes,
     };
-  }
-
-  /** The console's exchange page for the subscriptions in scope: depths, dead letters, throughput and lag. */
-  exchangeHealth(scope: QueueScope = queueScope(this.topology, PLATFORM)) {
-    return exchangeHealth(this.healthSources, scope);
   }
 
   /**

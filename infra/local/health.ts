@@ -1,7 +1,8 @@
 /**
  * What the local cloud reports about itself: queue depths, deliveries and
  * tables for `GET /_mx/health` (the simulator and tests wait for `pending` to
- * reach 0; `mx` finds the tables there), and the console's exchange page.
+ * reach 0; `mx` finds the tables there). The console's exchange page reads
+ * the ExchangeRoutes function instead, as on AWS.
  */
 import type { Topology } from '../topology.ts';
 import type { DeliveryStats } from './delivery.ts';
@@ -22,8 +23,6 @@ export interface HealthSources {
     stats: DeliveryStats;
   }[];
   readonly transparency?: () => unknown;
-  /** Receipt times of accepted events in the last minute. */
-  readonly acceptedTimes: () => readonly number[];
 }
 
 export function cloudHealth(sources: HealthSources, scope: QueueScope) {
@@ -44,34 +43,5 @@ export function cloudHealth(sources: HealthSources, scope: QueueScope) {
     deliveries: deliveries.map((d) => ({ subscription: d.subscription, ...d.stats })),
     tables: Object.fromEntries(sources.tables().filter(([id]) => everything || owned.has(id))),
     ...(transparency ? { transparency } : {}),
-  };
-}
-
-/** The console's exchange page for the subscriptions in scope: depths, dead letters, throughput and lag. */
-export function exchangeHealth(sources: HealthSources, scope: QueueScope) {
-  const health = cloudHealth(sources, scope);
-  const now = Date.now();
-  const deliveries = sources.deliveries().filter((d) => scope.has(d.subscription));
-  const oldest = deliveries
-    .map((d) => sources.queues.oldestSentAt(d.queue))
-    .filter((t): t is number => t !== undefined);
-  return {
-    pending: health.pending,
-    deadLetters: health.deadLetters,
-    // The exchange's throughput as a whole: a count, naming no subscription.
-    eventsPerMinute: sources.acceptedTimes().filter((t) => t > now - 60_000).length,
-    lagSeconds: oldest.length ? Math.round((now - Math.min(...oldest)) / 100) / 10 : 0,
-    subscriptions: deliveries.map((d) => {
-      const queue = health.queues.find((q) => q.name === d.queue)!;
-      const dlq = health.queues.find((q) => q.name === d.deadLetterQueue)!;
-      return {
-        subscription: d.subscription,
-        visible: queue.visible,
-        inFlight: queue.inFlight,
-        deadLetters: dlq.visible + dlq.inFlight,
-        delivered: d.stats.delivered,
-        failed: d.stats.failed,
-      };
-    }),
   };
 }

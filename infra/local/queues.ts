@@ -5,6 +5,7 @@
  * change is written to the QueueStore before it takes effect.
  */
 import { randomUUID } from 'node:crypto';
+import type { QueueMetrics } from './queue-metrics.ts';
 import type { QueueStore, StoreOp, StoredMessage } from './queue-store.ts';
 
 export interface QueueConfig {
@@ -44,7 +45,11 @@ export class Queues {
   private seq = 0;
   private restored = false;
 
-  constructor(private readonly store: QueueStore) {}
+  /** `metrics` counts sends, receives and deletes per queue and minute, as CloudWatch does for SQS. */
+  constructor(
+    private readonly store: QueueStore,
+    private readonly metrics?: QueueMetrics,
+  ) {}
 
   define(config: QueueConfig): void {
     this.queues.set(config.name, { config, ready: [], head: 0, inFlight: new Map(), listeners: new Set() });
@@ -96,7 +101,10 @@ export class Queues {
       state.ready.push(message);
       touched.add(state);
     }
-    for (const state of touched) this.notify(state);
+    for (const state of touched) {
+      this.measure(state, 'NumberOfMessagesSent', messages.filter((m) => m.queue === state.config.name).length);
+      this.notify(state);
+    }
   }
 
   /** How many messages of a queue are visible (receivable) now. */
@@ -138,6 +146,7 @@ export class Queues {
     }
     this.compact(state);
     for (const message of batch) state.inFlight.set(message.id, { message, timer: this.hide(state, message.id, hideFor) });
+    this.measure(state, 'NumberOfMessagesReceived', batch.length);
     return batch;
   }
 
@@ -172,6 +181,7 @@ export class Queues {
       ops.push({ type: 'del', queue, seq: entry.message.seq });
     }
     await this.store.write(ops);
+    this.measure(state, 'NumberOfMessagesDeleted', ops.length);
   }
 
   /**
@@ -287,6 +297,21 @@ export class Queues {
       for (const { timer } of state.inFlight.values()) clearTimeout(timer);
       for (const listener of [...state.listeners]) listener();
     }
+  }
+
+  /** Counts for the queue's metrics, and samples its oldest message's age once a minute. */
+  private measure(
+    state: QueueState,
+    metric: 'NumberOfMessagesSent' | 'NumberOfMessagesReceived' | 'NumberOfMessagesDeleted',
+    count: number,
+  ): void {
+    if (!this.metrics) return;
+    const name = state.config.name;
+    this.metrics.count(name, metric, count);
+    this.metrics.sampleAge(name, () => {
+      const oldest = this.oldestSentAt(name);
+      return oldest === undefined ? 0 : Math.max(0, Math.round((Date.now() - oldest) / 1000));
+    });
   }
 
   private hide(state: QueueState, id: string, ms: number): NodeJS.Timeout {

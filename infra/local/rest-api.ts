@@ -6,22 +6,13 @@
  * Requests are SigV4-signed for service `execute-api`.
  *
  * The exchange page's routes (health, dead letters, redrive, breaches) are
- * one function on AWS (functions/exchange-api) reading SQS and CloudWatch;
- * locally they are answered by the cloud's own handlers below, from its
- * queues and delivery counters (there is no CloudWatch to read), routed from
- * the template's resources like every other method.
+ * the template's ExchangeRoutes function here as on AWS, reading the local
+ * SQS and CloudWatch (./cloudwatch.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { listBreaches } from '../../functions/exchange-log/breaches.ts';
-import {
-  breachPartitionsFor as partitionsFor,
-  breachRequest,
-  ExchangeRefusal,
-  redriveTarget,
-} from '../../functions/exchange-api/scope.ts';
+import { breachPartitionsFor as partitionsFor } from '../../functions/exchange-api/scope.ts';
 import type { Topology } from '../topology.ts';
 import { accessFor, type Access } from './api-access.ts';
 import { noteRefusal } from './aws-protocol.ts';
@@ -30,36 +21,20 @@ import type { Principal } from './credentials.ts';
 import type { LocalInvocable } from './function-runtime.ts';
 import type { RawRequest } from './in-process-http.ts';
 import { depthProblem } from './json-limits.ts';
-import type { QueueScope } from './queue-scope.ts';
 import { AuthError } from './sigv4.ts';
 import type { LocalRoute } from './template/resources/api-routes.ts';
 
 export { agencyRoleName, operatorRoleName } from './callers.ts';
 
 type ApiHandler = (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult>;
-type BuiltIn = (event: APIGatewayProxyEvent, caller: Caller) => Promise<unknown> | unknown;
-
-/** The module of the exchange page's function, whose routes the local cloud answers itself. */
-export const EXCHANGE_API_MODULE = 'functions/exchange-api/handler.ts';
 
 export interface RestApiOptions {
   readonly topology: Topology;
   readonly routes: readonly LocalRoute[];
   /** The function behind a route (built from the template), by its logical id. */
   readonly functionOf: (logicalId: string) => Promise<LocalInvocable<ApiHandler> | undefined>;
-  /** The module of a function, by its logical id. */
-  readonly moduleOf: (logicalId: string) => string | undefined;
   readonly authenticate: (request: RawRequest) => Promise<Caller & { service: string }>;
   readonly authorize: Authorize;
-  /** The exchange's own state, for the exchange page's routes, each call limited to the caller's scope. */
-  readonly exchange: {
-    scope(principal: Principal): QueueScope;
-    health(scope: QueueScope): unknown;
-    deadLetters(scope: QueueScope): unknown[];
-    redrive(queue: string): Promise<number>;
-    deadLetterQueueName(subscription: string): string;
-    breachesReader(): { client: DynamoDBDocumentClient; table: string };
-  };
   readonly log?: (message: string) => void;
 }
 
@@ -116,63 +91,17 @@ function patternOf(resource: string): { pattern: RegExp; parameters: string[] } 
   return { pattern: new RegExp(`^${source}/?$`), parameters };
 }
 
-function builtIns(options: RestApiOptions): Record<string, BuiltIn> {
-  const { exchange, topology } = options;
-  return {
-    'GET /api/exchange/health': (_event, caller) => exchange.health(exchange.scope(caller)),
-    'GET /api/exchange/dead-letters': (_event, caller) => ({
-      deadLetters: exchange.deadLetters(exchange.scope(caller)),
-    }),
-    'POST /api/exchange/dead-letters/redrive': async (event, caller) => {
-      const queue = event.queryStringParameters?.queue;
-      redriveTarget(topology, exchange.scope(caller), caller, queue, exchange.deadLetterQueueName);
-      return { queue, redriven: await exchange.redrive(queue!) };
-    },
-    'GET /api/exchange/breaches': (event, caller) => {
-      const { partitions, limit } = breachRequest(breachPartitionsFor(topology, caller), event.queryStringParameters);
-      const { client, table } = exchange.breachesReader();
-      return listBreaches(client, table, { partitions, limit });
-    },
-  };
-}
-
-async function answerBuiltIn(
-  handle: BuiltIn,
-  event: APIGatewayProxyEvent,
-  caller: Caller,
-): Promise<APIGatewayProxyResult> {
-  try {
-    return { statusCode: 200, body: JSON.stringify(await handle(event, caller)) };
-  } catch (error) {
-    const refusal =
-      error instanceof ExchangeRefusal ? error : new ExchangeRefusal(400, 'bad-request', (error as Error).message);
-    return {
-      statusCode: refusal.status,
-      body: JSON.stringify({ error: { code: refusal.code, message: refusal.message } }),
-    };
-  }
-}
-
 export class RestApi {
   private readonly routes: readonly Route[];
 
   constructor(private readonly options: RestApiOptions) {
-    const local = builtIns(options);
     this.routes = options.routes.map((route) => {
       const { pattern, parameters } = patternOf(route.resource);
-      const builtIn =
-        options.moduleOf(route.functionLogicalId) === EXCHANGE_API_MODULE
-          ? local[`${route.method} ${route.resource}`]
-          : undefined;
-      if (options.moduleOf(route.functionLogicalId) === EXCHANGE_API_MODULE && !builtIn)
-        throw new Error(`the local cloud has no handler for the exchange route ${route.method} ${route.resource}`);
-      const invoke: Route['invoke'] = builtIn
-        ? (event, _context, caller) => answerBuiltIn(builtIn, event, caller)
-        : async (event, context) => {
-            const fn = await options.functionOf(route.functionLogicalId);
-            if (!fn) throw new Error(`no function ${route.functionLogicalId} runs locally`);
-            return fn.scope(() => fn.handler(event, context));
-          };
+      const invoke: Route['invoke'] = async (event, context) => {
+        const fn = await options.functionOf(route.functionLogicalId);
+        if (!fn) throw new Error(`no function ${route.functionLogicalId} runs locally`);
+        return fn.scope(() => fn.handler(event, context));
+      };
       return {
         method: route.method,
         resource: route.resource,

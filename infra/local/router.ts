@@ -9,6 +9,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ADMIN_ROUTES } from './admin.ts';
 import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
 import type { Authorize, Caller } from './authorize.ts';
+import {
+  CLOUDWATCH_IAM_PREFIX,
+  CLOUDWATCH_SIGNING_NAME,
+  CLOUDWATCH_TARGET_PREFIX,
+  type LocalCloudWatch,
+} from './cloudwatch.ts';
 import { serveConsole } from './console.ts';
 import type { DynamoMeter } from './dynamodb-meter.ts';
 import { metered, UNMETERED_HEADER } from './dynamodb-metering.ts';
@@ -34,7 +40,12 @@ const BACKEND_AUTH_HEADERS = {
     `SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
   'x-amz-date': '20200101T000000Z',
 };
-const TARGET_PREFIXES = { events: 'AWSEvents.', dynamodb: 'DynamoDB_20120810.', sqs: 'AmazonSQS.' } as const;
+const TARGET_PREFIXES = {
+  events: 'AWSEvents.',
+  dynamodb: 'DynamoDB_20120810.',
+  sqs: 'AmazonSQS.',
+  [CLOUDWATCH_SIGNING_NAME]: CLOUDWATCH_TARGET_PREFIX,
+} as const;
 /** dynalite's own request limit; DynamoDB's is 16 MB for BatchWriteItem. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Health, console and admin requests carry no payload worth more than this. */
@@ -48,6 +59,7 @@ const MAX_DYNAMODB_JSON_DEPTH = 2 * 32 + 16;
 
 export interface RouterDeps {
   readonly sqs: () => LocalSqs;
+  readonly cloudWatch: () => LocalCloudWatch;
   readonly eventBridge: () => LocalEventBridge;
   readonly dynamo: () => LocalDynamo;
   readonly meter: () => DynamoMeter | undefined;
@@ -139,14 +151,21 @@ export class Router {
         else deps.dynamo().handle(forwarded, out);
         return;
       }
-      if (service === 'sqs' && caller.kind !== 'platform')
-        throw new AwsError('AccessDeniedException', platformOnly(`call SQS ${operation}`));
+      if ((service === 'sqs' || service === CLOUDWATCH_SIGNING_NAME) && caller.kind !== 'platform')
+        throw new AwsError(
+          'AccessDeniedException',
+          platformOnly(`call ${service === 'sqs' ? 'SQS' : 'CloudWatch'} ${operation}`),
+        );
       const payload = parseJsonBody(request.body);
-      this.authorize(caller, service, operation, () => payload);
+      // CloudWatch signs as `monitoring`, but its IAM actions are `cloudwatch:…`.
+      const iamPrefix = service === CLOUDWATCH_SIGNING_NAME ? CLOUDWATCH_IAM_PREFIX : service;
+      this.authorize(caller, iamPrefix, operation, () => payload);
       const result =
         service === 'events'
           ? await deps.eventBridge().handle(operation, payload, caller)
-          : await deps.sqs().handle(operation, payload);
+          : service === CLOUDWATCH_SIGNING_NAME
+            ? deps.cloudWatch().handle(operation, payload)
+            : await deps.sqs().handle(operation, payload);
       sendJson(out, 200, result, contentType);
     } catch (error) {
       if (error instanceof AwsError) return sendAwsError(out, error, contentType);
