@@ -44,10 +44,22 @@ interface Resolved {
   readonly breaches: readonly string[];
 }
 
+/**
+ * The account root: IAM lets it do anything in its account (it can read every queue itself), so the exchange
+ * shows it what the platform operator role sees. The local cloud's platform keys sign as the root.
+ */
+function isAccountRoot(arn: string | null | undefined): boolean {
+  return /^arn:[^:]+:iam::\d{12}:root$/.test(arn ?? '');
+}
+
 /** The caller behind a signed request, or a 403 naming who it is and what would do. */
 export function resolveCaller(config: ExchangeApiConfig, callerArn: string | null | undefined): Resolved {
   const role = roleNameOf(callerArn);
-  const key = role === undefined ? undefined : (config.roles[role] as CallerKey | undefined);
+  const key = isAccountRoot(callerArn)
+    ? 'platform'
+    : role === undefined || !Object.hasOwn(config.roles, role)
+      ? undefined
+      : (config.roles[role] as CallerKey);
   if (key === undefined) {
     throw new ExchangeRefusal(
       403,

@@ -349,9 +349,10 @@ describe.skipIf(remote)('hostile requests (cloud in this process)', () => {
       expect(await refused.json()).toEqual({ error: { code: 'forbidden', message: expect.stringMatching(/labour operator may not redrive mx-view-interior-dlq; its dead-letter queues: mx-foreign-labour-dlq, mx-qandas-dlq, mx-view-labour-dlq/) } });
       expect(env.cloud.health().queues.find((q) => q.name === 'mx-view-interior-dlq')!.visible).toBe(1);
       const own = await api(operators.labour, '/api/exchange/dead-letters/redrive?queue=mx-view-labour-dlq', 'POST');
-      expect(await own.json()).toEqual({ queue: 'mx-view-labour-dlq', redriven: 1 });
+      // As SQS's StartMessageMoveTask answers on AWS, the redrive names its task.
+      expect(await own.json()).toEqual({ queue: 'mx-view-labour-dlq', redriven: 1, taskHandle: expect.any(String) });
       const all = await api(platform, '/api/exchange/dead-letters/redrive?queue=mx-view-interior-dlq', 'POST');
-      expect(await all.json()).toEqual({ queue: 'mx-view-interior-dlq', redriven: 1 });
+      expect(await all.json()).toEqual({ queue: 'mx-view-interior-dlq', redriven: 1, taskHandle: expect.any(String) });
     });
   });
 });

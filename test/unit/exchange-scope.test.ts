@@ -16,6 +16,7 @@ import {
   queueScope,
   redriveTarget,
 } from '../../functions/exchange-api/scope.ts';
+import { resolveCaller } from '../../functions/exchange-api/routes.ts';
 import { BREACH_PARTITIONS } from '../../functions/exchange-log/breaches.ts';
 import { queueScope as localQueueScope } from '../../infra/local/queue-scope.ts';
 import { breachPartitionsFor as localBreachPartitions } from '../../infra/local/rest-api.ts';
@@ -161,6 +162,21 @@ describe('exchange API configuration', () => {
         subscriptions: queueScope(TOPOLOGY, caller).subscriptions,
         breaches: breachPartitionsFor(TOPOLOGY, caller),
       });
+    }
+  });
+
+  it('resolves the account root as the platform, and no inherited property as a role', () => {
+    const c = config();
+    const platform = resolveCaller(c, 'arn:aws:iam::123456789012:root');
+    expect(platform.caller).toEqual({ kind: 'platform' });
+    expect([...platform.scope.subscriptions].sort()).toEqual(TOPOLOGY.subscriptions.map((s) => s.name).sort());
+    expect(resolveCaller(c, 'arn:aws:sts::123456789012:assumed-role/Stack-ApisOperatorlabour-XYZ/s').caller).toEqual({
+      kind: 'operator',
+      ministry: 'labour',
+    });
+    // A user is not the root; a role named like an Object.prototype member names no caller (a 403, never a 500).
+    for (const arn of ['arn:aws:iam::123456789012:user/root', 'arn:aws:sts::123456789012:assumed-role/constructor/s']) {
+      expect(() => resolveCaller(c, arn)).toThrow(ExchangeRefusal);
     }
   });
 
