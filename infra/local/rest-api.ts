@@ -23,7 +23,6 @@ import {
   redriveTarget,
 } from '../../functions/exchange-api/scope.ts';
 import type { Topology } from '../topology.ts';
-import { accessFor, type Access } from './api-access.ts';
 import { noteRefusal } from './aws-protocol.ts';
 import type { Authorize, Caller } from './authorize.ts';
 import type { Principal } from './credentials.ts';
@@ -68,7 +67,6 @@ interface Route {
   readonly resource: string;
   readonly pattern: RegExp;
   readonly parameters: readonly string[];
-  readonly allow: Access;
   readonly invoke: (event: APIGatewayProxyEvent, context: unknown, caller: Caller) => Promise<APIGatewayProxyResult>;
 }
 
@@ -178,7 +176,6 @@ export class RestApi {
         resource: route.resource,
         pattern,
         parameters,
-        allow: accessFor(options.topology, route.method, route.resource),
         invoke,
       };
     });
@@ -215,8 +212,6 @@ export class RestApi {
         },
       });
     }
-    const allowed = route.allow(caller);
-    if (allowed !== true) return send(res, 403, { error: { code: 'forbidden', message: allowed } });
     if (request.method !== route.method)
       return send(res, 405, {
         error: { code: 'method-not-allowed', message: `${route.resource} takes ${route.method}` },
@@ -226,8 +221,11 @@ export class RestApi {
       action: 'Invoke',
       parameters: () => ({ method: route.method, resource: route.resource, path: url.pathname }),
     });
+    // Who may invoke which method is the template's IAM: the roles' execute-api:Invoke grants.
     if (!authorization.allowed)
-      return send(res, 403, { error: { code: 'AccessDeniedException', message: authorization.refusal } });
+      return send(res, authorization.status ?? 403, {
+        error: { code: 'AccessDeniedException', message: authorization.refusal },
+      });
     // Bounded before a handler parses it, so nothing recursive behind it (validation, logging, the events it
     // publishes) meets it.
     const tooDeep = depthProblem(request.body);
