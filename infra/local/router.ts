@@ -16,6 +16,7 @@ import type { LocalDynamo } from './dynamodb.ts';
 import type { LocalEventBridge } from './eventbridge.ts';
 import type { BufferedResponse, RawRequest } from './in-process-http.ts';
 import { depthProblem } from './json-limits.ts';
+import { withPlatformKeysHint } from './platform-keys.ts';
 import { checkRequest, MAX_REQUEST_BYTES } from './put-events.ts';
 import type { RestApi } from './rest-api.ts';
 import { AuthError } from './sigv4.ts';
@@ -68,7 +69,12 @@ export class Router {
     const target = String(req.headers['x-amz-target'] ?? '');
     // SQS's older query protocol (form-encoded Action=…), which CLIs before botocore 1.31.81 still speak.
     if (isSqsQueryRequest(method, url, req.headers))
-      return serveSqsQuery(req, res, { sqs: deps.sqs(), authenticate: (r) => deps.authenticate(r), log: deps.log });
+      return serveSqsQuery(req, res, {
+        sqs: deps.sqs(),
+        authenticate: (r) => deps.authenticate(r),
+        authorize: deps.authorize,
+        log: deps.log,
+      });
     const small = method === 'GET' && !target;
     const body = await readBody(
       req,
@@ -176,7 +182,12 @@ export class Router {
     parameters: () => Record<string, unknown>,
   ): readonly RefusedEntry[] {
     const decision = this.deps.authorize(caller, { service, action, parameters });
-    if (!decision.allowed) throw new AwsError('AccessDeniedException', decision.refusal, decision.status ?? 400);
+    if (!decision.allowed)
+      throw new AwsError(
+        'AccessDeniedException',
+        withPlatformKeysHint(caller, service, decision.refusal),
+        decision.status ?? 400,
+      );
     return decision.refusedEntries ?? [];
   }
 }
