@@ -13,6 +13,7 @@ import { Stack, type IAspect } from 'aws-cdk-lib';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logKey } from '../../functions/exchange-log/log-entry.ts';
 import { listDeadLetters } from '../../infra/local/dead-letters.ts';
 import { loadTemplate, synthesizeTemplate } from '../../infra/local/template/source.ts';
 import type { CfnTemplate } from '../../infra/local/template/template-types.ts';
@@ -60,7 +61,7 @@ async function publish(env: TestCloud) {
   const entry = exampleEntry(latestDefinition('AdministrativeOffenceRecorded')!, TOPOLOGY.busName);
   const sent = await env.events('interior').send(new PutEventsCommand({ Entries: [entry] }));
   expect(sent.FailedEntryCount).toBe(0);
-  return { pk: `${entry.Source}#${sent.Entries![0]!.EventId!}` };
+  return { pk: logKey(entry.Source, (JSON.parse(entry.Detail) as { meta: { eventId: string } }).meta.eventId) };
 }
 
 const logged = async (env: TestCloud, pk: string) =>
