@@ -154,7 +154,11 @@ export class LocalCloud {
   private schedules?: LocalSchedules;
   private readonly router: Router;
   /** The template's IAM, rebuilt when a table is switched (its grants name the physical table). */
-  private iamAuthorize: Authorize = () => ({ allowed: false, refusal: 'the local cloud is still starting', status: 400 });
+  private iamAuthorize: Authorize = () => ({
+    allowed: false,
+    refusal: 'the local cloud is still starting',
+    status: 400,
+  });
   /** The checkpointers of the exchange log's and the access ledger's Merkle trees. */
   transparency?: LocalTransparency;
 

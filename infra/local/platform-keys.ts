@@ -10,5 +10,6 @@ export const PLATFORM_KEYS_HINT = 'use the platform\u2019s keys, under "platform
 /** IAM's refusal as it is, plus the hint for a person holding an agency's or an operator's keys. */
 export function withPlatformKeysHint(caller: Caller, service: string, refusal: string): string {
   const person = caller.kind === 'agency' || caller.kind === 'operator';
-  return person && (service === 'dynamodb' || service === 'sqs') ? `${refusal} (locally: ${PLATFORM_KEYS_HINT})` : refusal;
+  const hinted = person && (service === 'dynamodb' || service === 'sqs');
+  return hinted ? `${refusal} (locally: ${PLATFORM_KEYS_HINT})` : refusal;
 }

@@ -78,7 +78,7 @@ describe('a grant removed from the stack is a call refused on the local cloud st
   }, 180_000);
   afterAll(() => env?.stop());
 
-  it('the exchange-log function is refused its write in AWS words; the message is dead-lettered with the refusal', async () => {
+  it('the exchange-log function is refused its write in AWS words; dead-lettered with the refusal', async () => {
     const { pk } = await publish(env);
     const [dead] = await waitFor(
       async () => {
