@@ -107,9 +107,10 @@ export class LocalEventBridge {
     const refused = new Map(refusedEntries.map((r) => [r.entry, r]));
     const now = new Date();
     const outcomes = entries.map((entry, index): EntryOutcome => {
+      // An entry wrong in itself (its Detail, a bus that does not exist) says so before IAM's refusal of it.
+      const outcome = toBusEvent(entry ?? {}, { account: ACCOUNT, region: this.region, now, buses: this.buses });
       const refusal = refused.get(index);
-      if (refusal) return { ok: false, ErrorCode: refusal.code, ErrorMessage: refusal.message };
-      return toBusEvent(entry ?? {}, { account: ACCOUNT, region: this.region, now, buses: this.buses });
+      return outcome.ok && refusal ? { ok: false, ErrorCode: refusal.code, ErrorMessage: refusal.message } : outcome;
     });
     await this.publish(outcomes.filter((o) => o.ok));
     return {
