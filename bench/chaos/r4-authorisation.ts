@@ -304,7 +304,7 @@ async function forgeries(access: CloudAccess, agent: ReturnType<typeof keepAlive
   });
   const kinds: { name: string; request: (purpose: string) => WireRequest; keys: KeyPair; service: string; read?: boolean }[] = [
     { name: 'PutEvents', request: () => json('AWSEvents.PutEvents', { Entries: [entry] }), keys: credentials.agencies['foreign-affairs'], service: 'events' },
-    { name: 'TestEventPattern', request: () => json('AWSEvents.TestEventPattern', { EventPattern: '{"source":["a"]}', Event: JSON.stringify({ id: '1', source: 'a', 'detail-type': 't', account: '1', region: 'r', time: '2021-01-01T00:00:00Z', resources: [], detail: {} }) }), keys: credentials.agencies.interior, service: 'events' },
+    { name: 'TestEventPattern', request: () => json('AWSEvents.TestEventPattern', { EventPattern: '{"source":["a"]}', Event: JSON.stringify({ id: '1', source: 'a', 'detail-type': 't', account: '1', region: 'r', time: '2021-01-01T00:00:00Z', resources: [], detail: {} }) }), keys: credentials.platform, service: 'events' },
     {
       name: 'command',
       request: () => ({ method: 'POST', path: '/commands/berkut', query: [], headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ command: 'issue-visa', input: {} })) }),
