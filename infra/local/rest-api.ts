@@ -221,6 +221,13 @@ export class RestApi {
       action: 'Invoke',
       parameters: () => ({ method: route.method, resource: route.resource, path: url.pathname }),
     });
+    // Person data stays with the operators of its ministry: the platform's keys (the account administrator's, which
+    // IAM allows everything) read no view. The one rule kept beside IAM; the authorisation chaos (R4) checks it.
+    const view = /^\/api\/views\/([^/]+)\//.exec(route.resource);
+    if (view && caller.kind === 'platform')
+      return send(res, 403, {
+        error: { code: 'forbidden', message: `only ${view[1]} operators may read the ${view[1]} view` },
+      });
     // Who may invoke which method is the template's IAM: the roles' execute-api:Invoke grants.
     if (!authorization.allowed)
       return send(res, authorization.status ?? 403, {
