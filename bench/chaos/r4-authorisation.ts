@@ -609,7 +609,8 @@ async function forgeries(
             detail: {},
           }),
         }),
-      keys: credentials.agencies.interior,
+      // The platform's keys: the template grants agencies no events:TestEventPattern.
+      keys: credentials.platform,
       service: 'events',
     },
     {

@@ -3,10 +3,9 @@
  * after SigV4 (or the in-process handler) has said who the caller is. Every
  * AWS call and API request passes through here with the caller's IAM ARN —
  * a function's own role's (`arn:aws:sts::<account>:assumed-role/<RoleName>/<function>`),
- * an agency's or operator's role's, or the platform's. The IAM policy
- * evaluator (infra/local/iam, another change) will decide from the
- * template's policies; until then everything the services' own checks allow
- * is allowed.
+ * an agency's or operator's role's, or the platform's. The local cloud decides
+ * with the template's own IAM (infra/local/iam, `cloudAuthorize`); tests may
+ * pass another decision.
  */
 import type { Principal } from './credentials.ts';
 
@@ -22,7 +21,20 @@ export interface AuthorizationRequest {
   readonly parameters: () => Readonly<Record<string, unknown>>;
 }
 
-export type Authorization = { readonly allowed: true } | { readonly allowed: false; readonly refusal: string };
+/** A PutEvents entry refused on its own (its index in `Entries`); the others are still published. */
+export interface RefusedEntry {
+  readonly entry: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * A refusal is sent as it is (`AccessDeniedException`, AWS's words), with `status` when given (400 on the JSON
+ * protocols, 403 from API Gateway).
+ */
+export type Authorization =
+  | { readonly allowed: true; readonly refusedEntries?: readonly RefusedEntry[] }
+  | { readonly allowed: false; readonly refusal: string; readonly status?: 400 | 403 };
 
 export type Authorize = (caller: Caller, request: AuthorizationRequest) => Authorization;
 

@@ -84,7 +84,8 @@ export function keyringFor(
     if (claimed.has(role.name)) continue;
     const pair = localKeyPair();
     roleKeys.set(role.logicalId, pair);
-    // Until the IAM evaluator decides from the role's policies, a function acts with the platform's reach.
+    // What a function may do is its role's policies' (the authorize hook reads its ARN); `platform` only says its
+    // keys are the platform's own, held by no one outside this process.
     keys.set(pair.accessKeyId, {
       secret: pair.secretAccessKey,
       caller: { kind: 'platform', arn: assumedRoleArn(account, role.name, sessions.get(role.logicalId) ?? 'local') },

@@ -17,7 +17,7 @@ import type { AwsClientSettings } from '../../functions/lib/lambda-entry.ts';
 import { checkTopology, TOPOLOGY, type TableSpec, type Topology } from '../topology.ts';
 import { serveAdmin } from './admin.ts';
 import { AwsError, sendAwsError, sendJson } from './aws-protocol.ts';
-import { allowEverything, type Authorize, type Caller } from './authorize.ts';
+import type { Authorize, Caller } from './authorize.ts';
 import { keyringFor, type KeyHolder } from './callers.ts';
 import { loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
 import { LocalCloudWatch } from './cloudwatch.ts';
@@ -44,7 +44,9 @@ import { functionEnvironment, planOf, resolveContext, type CloudPlan } from './t
 import { FUNCTIONS_NOT_RUN } from './template/resources/not-run.ts';
 import type { LocalFunction } from './template/resources/functions.ts';
 import { LOCAL_STACK_NAME, loadTemplate } from './template/source.ts';
-import type { ResolveContext } from './template/intrinsics.ts';
+import { resolveString, type ResolveContext } from './template/intrinsics.ts';
+import type { CfnTemplate } from './template/template-types.ts';
+import { authorizerFor, cloudAuthorize, iamResolver, LOCAL_PLACE, restApiStage } from './iam/index.ts';
 import {
   DataDirInUseError,
   cloudHolding,
@@ -85,8 +87,13 @@ export interface CloudOptions {
    * tests and simulations that set their own clock trigger them.
    */
   readonly schedules?: 'run' | 'on-trigger';
-  /** Decides each call from the caller's ARN (default: allows what the services' own checks allow). */
+  /** Decides each call from the caller's ARN (default: the template's own IAM, as AWS would evaluate it). */
   readonly authorize?: Authorize;
+  /**
+   * The synthesized template to run (default: the stack synthesized from `topology`). A test passes a variant,
+   * e.g. the stack with one grant removed, to see what that changes locally.
+   */
+  readonly template?: CfnTemplate;
 }
 
 /**
@@ -143,14 +150,19 @@ export class LocalCloud {
   private restApi?: RestApi;
   private schedules?: LocalSchedules;
   private readonly router: Router;
-  private readonly authorize: Authorize;
+  /** The template's IAM, rebuilt when a table is switched (its grants name the physical table). */
+  private iamAuthorize: Authorize = () => ({
+    allowed: false,
+    refusal: 'the local cloud is still starting',
+    status: 400,
+  });
   /** The checkpointers of the exchange log's and the access ledger's Merkle trees. */
   transparency?: LocalTransparency;
 
   private constructor(private readonly options: CloudOptions) {
     this.topology = options.topology ?? TOPOLOGY;
     this.log = options.log ?? (() => undefined);
-    this.authorize = options.authorize ?? allowEverything;
+    const authorize: Authorize = (caller, request) => (options.authorize ?? this.iamAuthorize)(caller, request);
     this.router = new Router({
       sqs: () => this.sqs,
       cloudWatch: () => this.cloudWatch,
@@ -159,7 +171,7 @@ export class LocalCloud {
       meter: () => this.dynamoMeter,
       restApi: () => this.restApi,
       authenticate: (request) => this.authenticate(request),
-      authorize: this.authorize,
+      authorize,
       serveHealth: (request, res) => this.serveHealth(request, res),
       serveAdmin: (request, res) =>
         serveAdmin(
@@ -196,7 +208,7 @@ export class LocalCloud {
     const holder = await cloudHolding(dataDir);
     if (holder) throw new DataDirInUseError(dataDir, holder);
     this.credentials = await loadOrCreateCredentials(dataDir);
-    this.plan = planOf(await loadTemplate(this.options.topology, this.log));
+    this.plan = planOf(this.options.template ?? (await loadTemplate(this.options.topology, this.log)));
     const plan = this.plan;
     const sessions = new Map(plan.functions.map((f) => [f.roleLogicalId, f.name]));
     const keyring = keyringFor(this.credentials, plan.roles, ACCOUNT, sessions);
@@ -204,6 +216,7 @@ export class LocalCloud {
     this.roleKeys = new Map(keyring.roleKeys);
     this.tables = await TableDirectory.open(plan.tables, dataDir, inMemory);
     const region = this.credentials.region;
+    this.iamAuthorize = this.templateIam();
 
     // Nothing is served before the durable state is ready: the queues are
     // restored, the tables exist and the deliveries run before the port opens.
@@ -304,6 +317,20 @@ export class LocalCloud {
     });
   }
 
+  /**
+   * The template's IAM over this cloud's names: the cloud's resolver first (so policies name the tables, queues
+   * and roles it materialised), the IAM module's for what it does not materialise (the REST API and its stage).
+   */
+  private templateIam(): Authorize {
+    const context = this.resolveContext();
+    const place = { ...LOCAL_PLACE, region: this.credentials.region, account: ACCOUNT };
+    const resolve = iamResolver(this.plan.template, place, (value) => resolveString(value, context, 'IAM policy'));
+    const authorizer = authorizerFor(this.plan.template, place, resolve);
+    const api = restApiStage(this.plan.template, resolve) ?? { apiId: 'none', stage: 'none' };
+    const decide = cloudAuthorize(authorizer, api);
+    return (caller, request) => decide(caller, request);
+  }
+
   /** A function's environment as Lambda would set it: the template's, resolved, plus the runtime's. */
   private environmentOf(fn: LocalFunction): Record<string, string> {
     return { ...runtimeEnvironment(fn, this.credentials.region), ...functionEnvironment(fn, this.resolveContext()) };
@@ -389,7 +416,7 @@ export class LocalCloud {
       routes: this.plan.routes,
       functionOf: (id) => this.functionFor<ApiHandler>(id) ?? Promise.resolve(undefined),
       authenticate: (request) => this.authenticate(request),
-      authorize: this.authorize,
+      authorize: (caller, request) => (this.options.authorize ?? this.iamAuthorize)(caller, request),
       log: this.log,
     });
   }
@@ -496,6 +523,7 @@ export class LocalCloud {
     } finally {
       client.destroy();
     }
+    this.iamAuthorize = this.templateIam();
     for (const running of this.subscriptions) {
       const env = this.environmentOf(running.fn);
       if (JSON.stringify(env) === running.env) continue;

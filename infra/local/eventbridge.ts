@@ -1,15 +1,17 @@
 /**
  * The local EventBridge: the stack's bus and the rules the template routes to queues, PutEvents
- * with publishing rights per agency, TestEventPattern and the read-only
+ * (who may publish which source is the template's IAM, decided before a call gets here: ./iam),
+ * TestEventPattern and the read-only
  * describe/list calls. Matching events become messages on the rules' queues,
  * persisted before PutEvents answers.
  */
 import type { BusEvent } from '../../schemas/envelope.ts';
 import { AwsError, validationError } from './aws-protocol.ts';
+import type { RefusedEntry } from './authorize.ts';
 import type { Principal } from './credentials.ts';
 import { compilePattern, InvalidEventPatternError, type CompiledPattern } from './event-pattern.ts';
 import { depthProblem, MAX_JSON_DEPTH, parseBoundedJson } from './json-limits.ts';
-import { checkRequest, toBusEvent } from './put-events.ts';
+import { checkRequest, toBusEvent, type EntryOutcome } from './put-events.ts';
 import type { Queues } from './queues.ts';
 
 export const ACCOUNT = '000000000000';
@@ -24,13 +26,6 @@ export interface LocalRule {
 }
 
 type Body = Record<string, unknown>;
-
-/**
- * Calls that describe the exchange's routing (every rule's pattern and
- * target): the platform's. Agencies publish and test patterns; they need not
- * see who receives what.
- */
-const PLATFORM_ONLY = new Set(['ListRules', 'DescribeRule', 'ListTargetsByRule']);
 
 export class LocalEventBridge {
   readonly buses: ReadonlySet<string>;
@@ -68,14 +63,11 @@ export class LocalEventBridge {
     return `arn:aws:sqs:${this.region}:${ACCOUNT}:${queue}`;
   }
 
-  async handle(operation: string, body: Body, principal: Principal): Promise<unknown> {
-    if (PLATFORM_ONLY.has(operation) && principal.kind !== 'platform') {
-      const who = principal.kind === 'agency' ? `agency ${principal.id}` : `the ${principal.ministry} operator`;
-      throw new AwsError('AccessDeniedException', `${who} is not authorized to perform events:${operation}: the rules and their targets are the platform's`);
-    }
+  /** `refusedEntries`: the PutEvents entries IAM refused on their own (by index); they fail, the others publish. */
+  async handle(operation: string, body: Body, _principal: Principal, refusedEntries: readonly RefusedEntry[] = []) {
     switch (operation) {
       case 'PutEvents':
-        return this.putEvents(body, principal);
+        return this.putEvents(body, refusedEntries);
       case 'TestEventPattern':
         return this.testEventPattern(body);
       case 'ListEventBuses':
@@ -110,22 +102,15 @@ export class LocalEventBridge {
     this.onAccepted?.(events.map((e) => e.event));
   }
 
-  private async putEvents(body: Body, principal: Principal) {
-    if (principal.kind === 'operator') {
-      throw new AwsError('AccessDeniedException', 'operators may read views but not publish events');
-    }
+  private async putEvents(body: Body, refusedEntries: readonly RefusedEntry[]) {
     const entries = checkRequest(body);
+    const refused = new Map(refusedEntries.map((r) => [r.entry, r]));
     const now = new Date();
-    const outcomes = entries.map((entry) => {
+    const outcomes = entries.map((entry, index): EntryOutcome => {
+      // An entry wrong in itself (its Detail, a bus that does not exist) says so before IAM's refusal of it.
       const outcome = toBusEvent(entry ?? {}, { account: ACCOUNT, region: this.region, now, buses: this.buses });
-      if (outcome.ok && principal.kind === 'agency' && !principal.sources.includes(outcome.event.source)) {
-        return {
-          ok: false as const,
-          ErrorCode: 'NotAuthorizedForSourceException',
-          ErrorMessage: `Not authorized for the source ${outcome.event.source}: agency ${principal.id} may publish only ${principal.sources.join(', ')}`,
-        };
-      }
-      return outcome;
+      const refusal = refused.get(index);
+      return outcome.ok && refusal ? { ok: false, ErrorCode: refusal.code, ErrorMessage: refusal.message } : outcome;
     });
     await this.publish(outcomes.filter((o) => o.ok));
     return {

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ADMIN_ROUTES } from './admin.ts';
 import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
-import type { Authorize, Caller } from './authorize.ts';
+import type { Authorize, Caller, RefusedEntry } from './authorize.ts';
 import {
   CLOUDWATCH_IAM_PREFIX,
   CLOUDWATCH_SIGNING_NAME,
@@ -22,8 +22,8 @@ import type { LocalDynamo } from './dynamodb.ts';
 import type { LocalEventBridge } from './eventbridge.ts';
 import type { BufferedResponse, RawRequest } from './in-process-http.ts';
 import { depthProblem } from './json-limits.ts';
-import { platformOnly } from './platform-keys.ts';
-import { MAX_REQUEST_BYTES } from './put-events.ts';
+import { withPlatformKeysHint } from './platform-keys.ts';
+import { checkRequest, MAX_REQUEST_BYTES } from './put-events.ts';
 import type { RestApi } from './rest-api.ts';
 import { AuthError } from './sigv4.ts';
 import { isSqsQueryRequest, serveSqsQuery } from './sqs-query-server.ts';
@@ -81,7 +81,12 @@ export class Router {
     const target = String(req.headers['x-amz-target'] ?? '');
     // SQS's older query protocol (form-encoded Action=…), which CLIs before botocore 1.31.81 still speak.
     if (isSqsQueryRequest(method, url, req.headers))
-      return serveSqsQuery(req, res, { sqs: deps.sqs(), authenticate: (r) => deps.authenticate(r), log: deps.log });
+      return serveSqsQuery(req, res, {
+        sqs: deps.sqs(),
+        authenticate: (r) => deps.authenticate(r),
+        authorize: deps.authorize,
+        log: deps.log,
+      });
     const small = method === 'GET' && !target;
     const body = await readBody(
       req,
@@ -129,8 +134,6 @@ export class Router {
         );
       const operation = target.slice(TARGET_PREFIXES[service].length);
       if (service === 'dynamodb') {
-        if (caller.kind !== 'platform')
-          throw new AwsError('AccessDeniedException', platformOnly(`call DynamoDB ${operation} on the local cloud`));
         // dynalite validates recursively in its worker: a deep enough body overflows its stack and leaves every
         // later request unanswered.
         const tooDeep = depthProblem(request.body, MAX_DYNAMODB_JSON_DEPTH);
@@ -140,7 +143,10 @@ export class Router {
             `Nesting Levels have exceeded supported limits: the request body is ${tooDeep} ` +
               '(attribute values may nest 32 levels)',
           );
-        this.authorize(caller, service, operation, () => parseJsonBody(request.body));
+        // IAM is asked once per item a batch names: the service's own limits come first, as AWS validates first.
+        const parameters = dynamoParameters(request.body);
+        checkDynamoLimits(operation, parameters);
+        this.authorize(caller, service, operation, () => parameters);
         const forwarded =
           request.inProcessCaller === undefined
             ? request
@@ -151,18 +157,15 @@ export class Router {
         else deps.dynamo().handle(forwarded, out);
         return;
       }
-      if ((service === 'sqs' || service === CLOUDWATCH_SIGNING_NAME) && caller.kind !== 'platform')
-        throw new AwsError(
-          'AccessDeniedException',
-          platformOnly(`call ${service === 'sqs' ? 'SQS' : 'CloudWatch'} ${operation}`),
-        );
       const payload = parseJsonBody(request.body);
+      // PutEvents' entries are counted and sized before IAM sees them (one check per entry's source).
+      if (service === 'events' && operation === 'PutEvents') checkRequest(payload);
       // CloudWatch signs as `monitoring`, but its IAM actions are `cloudwatch:…`.
       const iamPrefix = service === CLOUDWATCH_SIGNING_NAME ? CLOUDWATCH_IAM_PREFIX : service;
-      this.authorize(caller, iamPrefix, operation, () => payload);
+      const refusedEntries = this.authorize(caller, iamPrefix, operation, () => payload);
       const result =
         service === 'events'
-          ? await deps.eventBridge().handle(operation, payload, caller)
+          ? await deps.eventBridge().handle(operation, payload, caller, refusedEntries)
           : service === CLOUDWATCH_SIGNING_NAME
             ? deps.cloudWatch().handle(operation, payload)
             : await deps.sqs().handle(operation, payload);
@@ -184,13 +187,69 @@ export class Router {
     }
   };
 
-  /** The IAM hook: a refusal is AWS's AccessDeniedException, naming the caller and action. */
-  private authorize(caller: Caller, service: string, action: string, parameters: () => Record<string, unknown>): void {
+  /**
+   * The IAM hook: a refusal is AWS's AccessDeniedException in the hook's own words (IAM's name the caller, the
+   * action and the resource). Returns the PutEvents entries refused on their own.
+   */
+  private authorize(
+    caller: Caller,
+    service: string,
+    action: string,
+    parameters: () => Record<string, unknown>,
+  ): readonly RefusedEntry[] {
     const decision = this.deps.authorize(caller, { service, action, parameters });
     if (!decision.allowed)
       throw new AwsError(
         'AccessDeniedException',
-        `${caller.arn} is not authorized to perform ${service}:${action}: ${decision.refusal}`,
+        withPlatformKeysHint(caller, service, decision.refusal),
+        decision.status ?? 400,
       );
+    return decision.refusedEntries ?? [];
   }
+}
+
+/**
+ * The body as IAM reads it. A body that is not a JSON object is authorized as an empty one (it names no resource a
+ * policy grants) and left to the backend to refuse in DynamoDB's words; its depth is already bounded.
+ */
+function dynamoParameters(body: Buffer): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+/** DynamoDB's per-request item limits (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/). */
+const DYNAMODB_ITEM_LIMITS: Readonly<Record<string, number>> = {
+  BatchWriteItem: 25,
+  BatchGetItem: 100,
+  TransactWriteItems: 100,
+  TransactGetItems: 100,
+};
+
+function checkDynamoLimits(operation: string, body: Record<string, unknown>): void {
+  const limit = DYNAMODB_ITEM_LIMITS[operation];
+  if (limit === undefined) return;
+  let count = 0;
+  if (operation.startsWith('Transact')) count = Array.isArray(body.TransactItems) ? body.TransactItems.length : 0;
+  else if (typeof body.RequestItems === 'object' && body.RequestItems !== null)
+    for (const requests of Object.values(body.RequestItems as Record<string, unknown>)) {
+      if (Array.isArray(requests)) count += requests.length;
+      else if (typeof requests === 'object' && requests !== null) {
+        const keys = (requests as { Keys?: unknown }).Keys;
+        count += Array.isArray(keys) ? keys.length : 0;
+      }
+    }
+  if (count <= limit) return;
+  if (operation.startsWith('Transact'))
+    throw new AwsError(
+      'ValidationException',
+      `1 validation error detected: Value at 'transactItems' failed to satisfy constraint: ` +
+        `Member must have length less than or equal to ${limit}`,
+    );
+  throw new AwsError('ValidationException', `Too many items requested for the ${operation} call`);
 }

@@ -1,16 +1,16 @@
 /**
  * Serves SQS query-protocol requests (sqs-query.ts) on the local cloud's
  * port: which requests are query-protocol, and the HTTP around one —
- * body, SigV4 (service `sqs`), the platform-only authorisation of the JSON
- * path, LocalSqs, and every answer or refusal in XML.
+ * body, SigV4 (service `sqs`), the same authorize hook as the JSON path
+ * (the template's IAM), LocalSqs, and every answer or refusal in XML.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { AwsError, ClientClosedError, noteRefusal, readBody } from './aws-protocol.ts';
-import type { Principal } from './credentials.ts';
+import type { Authorize, Caller } from './authorize.ts';
 import type { RawRequest } from './in-process-http.ts';
 import { AuthError } from './sigv4.ts';
-import { platformOnly } from './platform-keys.ts';
+import { withPlatformKeysHint } from './platform-keys.ts';
 import type { LocalSqs } from './sqs.ts';
 import { decodeForm, toJsonRequest, toQueryError, toXmlError, toXmlResponse, type QueryError } from './sqs-query.ts';
 
@@ -49,7 +49,8 @@ export function isSqsQueryRequest(method: string, url: string, headers: Incoming
 export interface SqsQueryDeps {
   readonly sqs: Pick<LocalSqs, 'handle'>;
   /** The cloud's SigV4 check; throws AuthError. */
-  authenticate(request: RawRequest): Promise<Principal & { service: string }>;
+  authenticate(request: RawRequest): Promise<Caller & { service: string }>;
+  readonly authorize: Authorize;
   readonly log: (message: string) => void;
 }
 
@@ -87,8 +88,12 @@ export async function serveSqsQuery(req: IncomingMessage, res: ServerResponse, d
     const { path, query } = splitTarget(url);
     const parameters = [...decodeForm(query, 'query string'), ...(method === 'POST' ? decodeForm(body, 'request body') : [])];
     const { action, input } = toJsonRequest(parameters, path === '/' ? undefined : path.replace(/\/$/, ''));
-    // The JSON path's rule (cloud.ts): SQS is the platform's; agencies publish, operators use the query API.
-    if (caller.kind !== 'platform') throw new AwsError('AccessDeniedException', platformOnly(`call SQS ${action}`));
+    // The JSON path's decision (router.ts): the query protocol's request, once translated, is the same call.
+    const decision = deps.authorize(caller, { service: 'sqs', action, parameters: () => input });
+    if (!decision.allowed) {
+      const message = withPlatformKeysHint(caller, 'sqs', decision.refusal);
+      throw new AwsError('AccessDeniedException', message, decision.status ?? 400);
+    }
     const output = await deps.sqs.handle(action, input);
     sendXml(res, 200, toXmlResponse(action, output, requestId), requestId);
   } catch (error) {

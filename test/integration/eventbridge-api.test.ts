@@ -75,7 +75,10 @@ describe('PutEvents', () => {
     const before = cloud.deliveryStats()[0]!.delivered ?? 0;
     const out = await fa.send(new PutEventsCommand({ Entries: [foreign] }));
     expect(out).toMatchObject({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'NotAuthorizedForSourceException' }] });
-    expect(out.Entries![0]!.ErrorMessage).toMatch(/agency foreign-affairs may publish only kz\.foreign-affairs\.berkut/);
+    // The template's IAM: the publisher role's events:source condition.
+    expect(out.Entries![0]!.ErrorMessage).toMatch(
+      /^Not authorized for the source \S+\. User: \S+assumed-role\/mx-agency-foreign-affairs\/\S+ is not authorized to perform: events:PutEvents/,
+    );
     expect(cloud.queues.stats().every((q) => q.visible === 0)).toBe(true);
     // A marker event published after it is logged; the refused one never is.
     const marker = entry('VisaIssued');
@@ -125,9 +128,10 @@ describe('authentication', () => {
 
 describe('describe and list calls', () => {
   it('lists the buses and, for the platform, the topology\u2019s rules with their targets', async () => {
-    const buses = await fa.send(new ListEventBusesCommand({}));
+    // Agencies' roles are granted PutEvents only (the template's IAM decides); the platform lists and describes.
+    const buses = await env.platformEvents().send(new ListEventBusesCommand({}));
     expect(buses.EventBuses!.map((b) => b.Name).sort()).toEqual(['default', env.busName]);
-    const bus = await fa.send(new DescribeEventBusCommand({ Name: env.busName }));
+    const bus = await env.platformEvents().send(new DescribeEventBusCommand({ Name: env.busName }));
     expect(bus.Arn).toBe(`arn:aws:events:us-east-1:000000000000:event-bus/${env.busName}`);
     const platform = env.platformEvents();
     const rules = await platform.send(new ListRulesCommand({ EventBusName: env.busName }));
@@ -142,7 +146,7 @@ describe('describe and list calls', () => {
 
   it('answers ResourceNotFoundException for an unknown rule or bus', async () => {
     await expect(env.platformEvents().send(new DescribeRuleCommand({ Name: 'nope', EventBusName: env.busName }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    await expect(fa.send(new DescribeEventBusCommand({ Name: 'nope' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(env.platformEvents().send(new DescribeEventBusCommand({ Name: 'nope' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
 
@@ -155,7 +159,7 @@ describe('TestEventPattern', () => {
     for (const c of cases) {
       expected[c.name] = c.expected === 'invalid' ? `invalid:${c.awsMessage ?? ''}` : c.expected;
       try {
-        const out = await fa.send(new TestEventPatternCommand({ Event: JSON.stringify(c.event), EventPattern: typeof c.pattern === 'string' ? c.pattern : JSON.stringify(c.pattern) }));
+        const out = await env.platformEvents().send(new TestEventPatternCommand({ Event: JSON.stringify(c.event), EventPattern: typeof c.pattern === 'string' ? c.pattern : JSON.stringify(c.pattern) }));
         outcomes[c.name] = out.Result ? 'match' : 'no-match';
       } catch (error) {
         const e = error as Error;

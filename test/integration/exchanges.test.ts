@@ -199,7 +199,15 @@ describe.skipIf(!mxReachable)('query API', () => {
     expect(await unsigned.json()).toEqual({ error: { code: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' } });
     const other = await asOperator('interior', url('labour', 'stats'));
     expect(other.status).toBe(403);
-    expect(await other.json()).toEqual({ error: { code: 'forbidden', message: 'only labour operators may read the labour view' } });
+    // The template's IAM decides: the interior operator role has no execute-api:Invoke on the labour view.
+    expect(await other.json()).toEqual({
+      error: {
+        code: 'AccessDeniedException',
+        message: expect.stringMatching(
+          /assumed-role\/mx-operator-interior\/\S+ is not authorized to perform: execute-api:Invoke on resource: \S+\/GET\/api\/views\/labour\/stats /,
+        ),
+      },
+    });
     expect((await signedFetchAs(env.credentials.agencies.labour, url('labour', 'stats'))).status).toBe(403);
   });
 

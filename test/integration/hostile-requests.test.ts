@@ -224,7 +224,8 @@ describe.skipIf(remote)('hostile requests (cloud in this process)', () => {
     });
 
     it('refuses a TestEventPattern pattern or event nested 10,000 deep', async () => {
-      const events = env.events('foreign-affairs');
+      // The platform's keys: the template grants agencies no events:TestEventPattern.
+      const events = env.platformEvents();
       await expect(events.send(new TestEventPatternCommand({ EventPattern: `{"detail":${deepObject(DEEP)}}`, Event: JSON.stringify({ source: 'x', detail: {} }) }))).rejects.toMatchObject({
         name: 'InvalidEventPatternException',
         message: expect.stringMatching(/nested more than 1000 levels deep/),
@@ -306,15 +307,21 @@ describe.skipIf(remote)('hostile requests (cloud in this process)', () => {
       expect((await fetch(`${env.endpoint}/`, { method: 'POST', body: '{}' })).headers.get('x-content-type-options')).toBe('nosniff');
     });
 
-    it('keeps the rules and their targets to the platform; agencies still publish and test patterns', async () => {
+    it('keeps the rules, their targets and pattern tests to the platform, as the template grants', async () => {
       const bus = { EventBusName: TOPOLOGY.busName };
       for (const client of [env.events('interior'), env.eventsWith(env.cloud.credentials.operators.interior)]) {
-        await expect(client.send(new ListRulesCommand(bus))).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringMatching(/not authorized to perform events:ListRules/) });
+        await expect(client.send(new ListRulesCommand(bus))).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringMatching(/not authorized to perform: events:ListRules/) });
         await expect(client.send(new DescribeRuleCommand({ ...bus, Name: 'exchange-log' }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
         await expect(client.send(new ListTargetsByRuleCommand({ ...bus, Rule: 'exchange-log' }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
       }
       expect((await env.platformEvents().send(new ListRulesCommand(bus))).Rules!.map((r) => r.Name)).toEqual(TOPOLOGY.subscriptions.map((s) => s.name));
-      expect((await env.events('interior').send(new TestEventPatternCommand({ EventPattern: '{"source":["a"]}', Event: JSON.stringify({ id: '1', source: 'a', 'detail-type': 't', account: '1', region: 'r', time: '2021-01-01T00:00:00Z', resources: [], detail: {} }) }))).Result).toBe(true);
+      // Agencies' roles are granted PutEvents only.
+      const pattern = { EventPattern: '{"source":["a"]}', Event: '{}' };
+      await expect(env.events('interior').send(new TestEventPatternCommand(pattern))).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringMatching(/not authorized to perform: events:TestEventPattern/),
+      });
+      expect((await env.platformEvents().send(new TestEventPatternCommand({ EventPattern: '{"source":["a"]}', Event: JSON.stringify({ id: '1', source: 'a', 'detail-type': 't', account: '1', region: 'r', time: '2021-01-01T00:00:00Z', resources: [], detail: {} }) }))).Result).toBe(true);
     });
 
     it('lets an operator see and redrive only its own ministry\u2019s queues; the platform all', async () => {

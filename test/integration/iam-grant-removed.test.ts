@@ -1,30 +1,34 @@
 /**
- * Issue 14's test: synthesize the stack with one grant removed and see the local call denied.
+ * Issue 14's test: synthesize the stack with one grant removed and see the local call denied, end to end.
  *
- * A CDK Aspect strips `dynamodb:PutItem` from the exchange-log function's role policy. The exchange-log role's
- * session then writes the ExchangeLog table of a running local cloud with the real SDK client, through the cloud's
- * own in-process request path, with the IAM check in front of it as the dispatch hook will place it. With the stack
- * as it deploys, the item lands; with the grant removed, the SDK raises AccessDeniedException in AWS's words and
- * nothing is written. (Until the local cloud runs each function with its role's keys, the test names the caller
- * itself; the decision is the template's.)
+ * A CDK Aspect strips `dynamodb:PutItem` from the exchange-log function's role policy; a local cloud starts from
+ * THAT template. An agency publishes an event; the exchange-log function, running as its own role, tries to write
+ * the exchange log and is refused by the template's IAM in AWS's words; the message is retried and dead-lettered
+ * with the refusal as its reason, and nothing is written. The other subscriptions, whose grants are intact, take the
+ * same event. A cloud from the stack as it deploys writes the entry (the control).
  */
-import { Readable } from 'node:stream';
-import type { ServerResponse } from 'node:http';
-import { GetItemCommand, PutItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
-import { Aspects, Stack, type CfnElement, type IAspect } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { Stack, type IAspect } from 'aws-cdk-lib';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendAwsError } from '../../infra/local/aws-protocol.ts';
-import { BufferedResponse } from '../../infra/local/in-process-http.ts';
-import { authorizerFor, secureTransport, type Caller, type StackAuthorizer } from '../../infra/local/iam/index.ts';
-import { LOCAL_PLACE, templateResolver, type IamTemplate } from '../../infra/local/iam/resolve.ts';
-import { refusalError, serviceCallOf } from '../../infra/local/iam/wire.ts';
+import { logKey } from '../../functions/exchange-log/log-entry.ts';
+import { loadTemplate, synthesizeTemplate } from '../../infra/local/template/source.ts';
+import type { CfnTemplate } from '../../infra/local/template/template-types.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
-import { synthExchangeStack } from '../infra/synth.ts';
-import { startTestCloud, type TestCloud } from './cloud-harness.ts';
+import { latestDefinition } from '../../schemas/catalog.ts';
+import { exampleEntry } from '../../schemas/entries.ts';
+import { settled, startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
+
+import type { Queues } from '../../infra/local/queues.ts';
+
+/** The dead letters parked on the given queues, as the cloud's queues hold them. */
+const listDeadLetters = (queues: Queues, names: string[]) =>
+  names.flatMap((queue) =>
+    // The receive count is the one from the queue the message was parked from.
+    queues.peek(queue).map((m) => ({ queue, receiveCount: m.sourceReceiveCount ?? m.receiveCount, error: m.error })),
+  );
 
 /** Removes one action from the statements of the policies attached to one role: a grant taken away. */
 class StripGrant implements IAspect {
@@ -47,136 +51,83 @@ class StripGrant implements IAspect {
   }
 }
 
-interface Synthesized {
-  readonly template: IamTemplate;
-  /** Tables under the names the local cloud gives them (their topology ids). */
-  readonly iam: StackAuthorizer;
-}
-
-function synthesize(aspect?: IAspect): Synthesized {
-  const { stack } = synthExchangeStack();
-  if (aspect) Aspects.of(stack).add(aspect);
-  const template = Template.fromStack(stack).toJSON() as IamTemplate;
-  const tableIds = new Map(
-    TOPOLOGY.tables.map((spec) => [
-      stack.getLogicalId(stack.node.findChild(spec.id).node.defaultChild as CfnElement),
-      spec.id,
-    ]),
-  );
-  const resolve = templateResolver(template, LOCAL_PLACE, (logicalId) => tableIds.get(logicalId));
-  return { template, iam: authorizerFor(template, LOCAL_PLACE, resolve) };
-}
-
-function exchangeLogFunction(template: IamTemplate): string {
-  const [id] = Object.entries(template.Resources).find(
+/** The exchange-log function's logical id and its execution role's, read from the template. */
+function exchangeLog(template: CfnTemplate): { fn: string; role: string } {
+  const [fn, resource] = Object.entries(template.Resources).find(
     ([, r]) =>
       r.Type === 'AWS::Lambda::Function' &&
-      (r.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables?.SUBSCRIPTION ===
+      (r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.SUBSCRIPTION ===
         'exchange-log',
   )!;
-  return id;
+  const role = (resource.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return { fn, role };
 }
 
-/**
- * The in-process request path with the IAM hook in front: the call is authorized as `caller` before the cloud
- * sees it, and a refusal is rendered by the cloud's own `sendAwsError`, as the dispatch path will.
- */
-function gated(
-  inner: { handle(request: HttpRequest): Promise<{ response: HttpResponse }> },
-  iam: StackAuthorizer,
-  caller: Caller,
-) {
-  return {
-    metadata: { handlerProtocol: 'in-process' },
-    async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
-      const body: unknown = request.body;
-      const bytes =
-        body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : String(body ?? '');
-      const call = serviceCallOf(String(request.headers['x-amz-target'] ?? ''), bytes);
-      const verdict = call ? iam.authorize(caller, call, secureTransport({ inProcess: true })) : undefined;
-      if (verdict && !verdict.allowed) {
-        const res = new BufferedResponse();
-        sendAwsError(res as unknown as ServerResponse, refusalError(verdict.refusal), 'application/x-amz-json-1.0');
-        return {
-          response: new HttpResponse({
-            statusCode: res.statusCode,
-            headers: res.headers,
-            body: Readable.from([await res.done]),
-          }),
-        };
-      }
-      return inner.handle(request);
-    },
-    updateHttpClientConfig() {},
-    httpHandlerConfigs: () => ({}),
-    destroy() {},
-  };
+const EXCHANGE_LOG_DLQ = 'mx-exchange-log-dlq';
+
+async function publish(env: TestCloud) {
+  const entry = exampleEntry(latestDefinition('AdministrativeOffenceRecorded')!, TOPOLOGY.busName);
+  const sent = await env.events('interior').send(new PutEventsCommand({ Entries: [entry] }));
+  expect(sent.FailedEntryCount).toBe(0);
+  return { pk: logKey(entry.Source, (JSON.parse(entry.Detail) as { meta: { eventId: string } }).meta.eventId) };
 }
 
-describe('a grant removed from the stack is a call refused locally', () => {
+const logged = async (env: TestCloud, pk: string) =>
+  (await env.doc().send(new GetCommand({ TableName: env.cloud.tableName('ExchangeLog'), Key: { pk } }))).Item;
+
+describe('a grant removed from the stack is a call refused on the local cloud started from that template', () => {
   let env: TestCloud;
-  let deployed: Synthesized;
-  let stripped: Synthesized;
-  let fn: string;
-  const clients: DynamoDBClient[] = [];
+  let ids: { fn: string; role: string };
 
   beforeAll(async () => {
-    deployed = synthesize();
-    fn = exchangeLogFunction(deployed.template);
-    stripped = synthesize(new StripGrant(deployed.iam.functionRole(fn)!, 'dynamodb:PutItem'));
-    env = await startTestCloud();
+    ids = exchangeLog(await loadTemplate());
+    const stripped = await synthesizeTemplate(undefined, [new StripGrant(ids.role, 'dynamodb:PutItem')]);
+    env = await startTestCloud({ template: stripped });
   }, 180_000);
+  afterAll(() => env?.stop());
 
-  afterAll(async () => {
-    for (const client of clients) client.destroy();
-    await env?.stop();
-  });
-
-  const clientAs = ({ iam }: Synthesized) => {
-    const config = env.cloud.inProcessConfig();
-    const role: Caller = { kind: 'role', role: iam.functionRole(fn)!, session: fn };
-    const client = new DynamoDBClient({
-      ...config,
-      maxAttempts: 1,
-      requestHandler: gated(config.requestHandler, iam, role),
-    });
-    clients.push(client);
-    return client;
-  };
-  const row = (id: string) => ({ pk: { S: `kz.interior.berkut#${id}` }, note: { S: 'iam test' } });
-  const stored = async (id: string) =>
-    (
-      await env
-        .dynamo()
-        .send(new GetItemCommand({ TableName: env.cloud.tableName('ExchangeLog'), Key: { pk: row(id).pk } }))
-    ).Item;
-
-  it('as deployed, the exchange-log role writes its table', async () => {
-    await clientAs(deployed).send(
-      new PutItemCommand({ TableName: env.cloud.tableName('ExchangeLog'), Item: row('allowed') }),
+  it('the exchange-log function is refused its write in AWS words; dead-lettered with the refusal', async () => {
+    const { pk } = await publish(env);
+    const [dead] = await waitFor(
+      async () => {
+        const letters = listDeadLetters(env.cloud.queues, [EXCHANGE_LOG_DLQ]);
+        return letters.length ? letters : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the exchange-log message to be dead-lettered' },
     );
-    expect(await stored('allowed')).toEqual(row('allowed'));
-  });
-
-  it('without its dynamodb:PutItem grant, the same write is refused in AWS words and nothing lands', async () => {
+    const role = env.cloud.plan.roles.find((r) => r.logicalId === ids.role)!.name;
+    const fn = env.cloud.plan.functions.find((f) => f.logicalId === ids.fn)!.name;
     const table = env.cloud.tableName('ExchangeLog');
-    const write = clientAs(stripped).send(new PutItemCommand({ TableName: table, Item: row('refused') }));
-    await expect(write).rejects.toMatchObject({
-      name: 'AccessDeniedException',
-      $metadata: { httpStatusCode: 400 },
-      message:
-        `User: arn:aws:sts::000000000000:assumed-role/${stripped.iam.functionRole(fn)}/${fn} ` +
-        'is not authorized to perform: ' +
+    expect(dead!.error).toContain(
+      `User: arn:aws:sts::000000000000:assumed-role/${role}/${fn} is not authorized to perform: ` +
         `dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/${table} ` +
         'because no identity-based policy allows the dynamodb:PutItem action',
-    });
-    expect(await stored('refused')).toBeUndefined();
-  });
-
-  it('only that grant went: the stripped role still reads the same table', async () => {
-    const read = await clientAs(stripped).send(
-      new GetItemCommand({ TableName: env.cloud.tableName('ExchangeLog'), Key: { pk: row('allowed').pk } }),
     );
-    expect(read.Item).toEqual(row('allowed'));
+    expect(dead!.receiveCount).toBeGreaterThan(1);
+    expect(await logged(env, pk)).toBeUndefined();
+  }, 90_000);
+
+  it('only that grant went: every other subscription took the event, nothing else dead-lettered', async () => {
+    await settled(env);
+    const others = env.cloud.plan.queues
+      .map((q) => q.name)
+      .filter((name) => name.endsWith('-dlq') && name !== EXCHANGE_LOG_DLQ);
+    expect(others.length).toBeGreaterThan(0);
+    expect(listDeadLetters(env.cloud.queues, others)).toEqual([]);
+  });
+});
+
+describe('the stack as it deploys, on the local cloud', () => {
+  let env: TestCloud;
+  beforeAll(async () => {
+    env = await startTestCloud();
+  }, 180_000);
+  afterAll(() => env?.stop());
+
+  it('the exchange-log function writes the same event to its table', async () => {
+    const { pk } = await publish(env);
+    await settled(env);
+    expect(await logged(env, pk)).toMatchObject({ pk });
+    expect(listDeadLetters(env.cloud.queues, [EXCHANGE_LOG_DLQ])).toEqual([]);
   });
 });

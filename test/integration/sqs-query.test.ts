@@ -160,8 +160,8 @@ describe.skipIf(remote)('SQS query protocol on the wire', () => {
       const forged = { ...env.cloud.credentials.platform, secretAccessKey: 'not-the-secret' };
       expectXmlError(await call({ body, keys: forged }), 403, 'SignatureDoesNotMatch', /signature we calculated does not match/);
       expectXmlError(await call({ body, service: 'execute-api' }), 403, 'SignatureDoesNotMatch', /scoped to correct service: 'sqs'/);
-      expectXmlError(await call({ body, keys: env.cloud.credentials.agencies.labour }), 403, 'AccessDenied', /only the platform principal may call SQS ListQueues/);
-      expectXmlError(await call({ body, keys: env.cloud.credentials.operators.interior }), 403, 'AccessDenied', /only the platform principal/);
+      expectXmlError(await call({ body, keys: env.cloud.credentials.agencies.labour }), 403, 'AccessDenied', /mx-agency-labour\/local is not authorized to perform: sqs:ListQueues.*under "platform"/);
+      expectXmlError(await call({ body, keys: env.cloud.credentials.operators.interior }), 403, 'AccessDenied', /mx-operator-interior\/local is not authorized to perform: sqs:ListQueues/);
       const badQuery = await fetch(`${env.endpoint}/?Action=ListQueues&x=%E0%A4%A`, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=x' } });
       expectXmlError({ status: badQuery.status, contentType: badQuery.headers.get('content-type') ?? '', text: await badQuery.text() }, 400, 'IncompleteSignature');
     });

@@ -210,9 +210,8 @@ describe('the local cloud materialises the synthesized template', () => {
       env.events('labour').send(new PutEventsCommand({ Entries: [exampleEntry(labour, TOPOLOGY.busName)] })),
     ).rejects.toMatchObject({
       name: 'AccessDeniedException',
-      message: expect.stringContaining(
-        'assumed-role/mx-agency-labour/local is not authorized to perform events:PutEvents: refused by this test',
-      ),
+      // The hook's words reach the caller as they are (the template's IAM words its own refusals).
+      message: 'refused by this test',
     });
   });
 });

@@ -15,6 +15,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../paths.ts';
 import type { Topology } from '../../topology.ts';
+import type { IAspect } from 'aws-cdk-lib';
 import type { CfnTemplate } from './template-types.ts';
 
 /** The stack's name locally; part of a few generated values (the transparency log's origin), never of a name we use. */
@@ -53,9 +54,12 @@ export async function templateKey(topology?: Topology): Promise<string> {
   return hash.digest('hex').slice(0, 24);
 }
 
-/** Synthesizes the stack in this process; the CDK is loaded only when a synthesis is needed. */
-export async function synthesizeTemplate(topology?: Topology): Promise<CfnTemplate> {
-  const [{ App }, { ExchangeStack }, { TOPOLOGY }] = await Promise.all([
+/**
+ * Synthesizes the stack in this process; the CDK is loaded only when a synthesis is needed. `aspects` change the
+ * stack before synthesis (a test removes a grant, then starts a cloud from the template: CloudOptions.template).
+ */
+export async function synthesizeTemplate(topology?: Topology, aspects: readonly IAspect[] = []): Promise<CfnTemplate> {
+  const [{ App, Aspects }, { ExchangeStack }, { TOPOLOGY }] = await Promise.all([
     import('aws-cdk-lib'),
     import('../../stacks/exchange-stack.ts'),
     import('../../topology.ts'),
@@ -71,6 +75,7 @@ export async function synthesizeTemplate(topology?: Topology): Promise<CfnTempla
     archiveRetentionDays: 30,
     console: false,
   });
+  for (const aspect of aspects) Aspects.of(stack).add(aspect);
   return app.synth().getStackByName(stack.stackName).template as CfnTemplate;
 }
 
