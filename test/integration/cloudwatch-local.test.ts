@@ -157,13 +157,13 @@ describe('the local CloudWatch', () => {
     });
   });
 
-  it('answers only the platform, as SQS does: an operator’s keys are refused', async () => {
+  it('refuses an operator, whose role the template grants no CloudWatch read, in IAM\u2019s words', async () => {
     const refused = await cloudWatch(env.cloud.credentials.operators.labour)
       .send(
         new GetMetricDataCommand({ MetricDataQueries: [sqsQuery('sent', 'NumberOfMessagesSent', 'Sum')], ...window() }),
       )
       .catch((error: Error) => error);
-    expect(refused).toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('CloudWatch') });
+    expect(refused).toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('is not authorized to perform: cloudwatch:GetMetricData') });
   });
 });
 

@@ -22,6 +22,7 @@ import {
   eventsPermissions,
   invokePermission,
   sqsPermissions,
+  cloudWatchPermissions,
   type PartitionKeyOf,
   type RequiredPermission,
   type Where,
@@ -35,7 +36,7 @@ export type Caller =
 
 export type ServiceCall =
   | {
-      readonly service: 'dynamodb' | 'events' | 'sqs';
+      readonly service: 'dynamodb' | 'events' | 'sqs' | 'cloudwatch';
       readonly operation: string;
       readonly body: Readonly<Record<string, unknown>>;
     }
@@ -160,6 +161,8 @@ export class StackAuthorizer {
         return eventsPermissions(call.operation, call.body, this.where);
       case 'sqs':
         return sqsPermissions(call.operation, call.body, this.where);
+      case 'cloudwatch':
+        return cloudWatchPermissions(call.operation);
       case 'execute-api':
         return [invokePermission(this.where, call.apiId, call.stage, call.method, call.path)];
     }

@@ -70,6 +70,7 @@ function callOf(request: HookRequest, api: RestApiStage): ServiceCall | undefine
     case 'dynamodb':
     case 'events':
     case 'sqs':
+    case 'cloudwatch':
       return { service: request.service, operation: request.action, body: parameters };
     case 'execute-api':
       return {

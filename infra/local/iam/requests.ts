@@ -234,6 +234,14 @@ export function queueArn(where: Where, queueUrlOrName: string, owner?: string): 
   return `arn:${where.partition}:sqs:${where.region}:${account}:${name}`;
 }
 
+/**
+ * CloudWatch's metric reads take no resource-level permissions: the resource is `*`
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+ */
+export function cloudWatchPermissions(operation: string): RequiredPermission[] {
+  return [{ action: `cloudwatch:${operation}`, resource: '*', context: {} }];
+}
+
 export function sqsPermissions(operation: string, body: Json, where: Where): RequiredPermission[] {
   const action = `sqs:${operation}`;
   if (operation === 'ListQueues') return [{ action, resource: '*', context: {} }];
