@@ -22,8 +22,8 @@ import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
 import { App, type CfnResource } from 'aws-cdk-lib';
+import { build, type Metafile } from 'esbuild';
 import { ExchangeFunction, esbuildTarget, LAMBDA_RUNTIME } from '../infra/constructs/exchange-function.ts';
 import {
   LAMBDA_BUNDLE_FILE,
@@ -113,7 +113,8 @@ export function stackFunctions(): StackFunction[] {
     .map((fn) => {
       const cfn = fn.node.defaultChild as CfnResource;
       const resolved = stack.resolve((cfn as unknown as { environment?: unknown }).environment) as
-        { variables?: Record<string, unknown> } | undefined;
+        | { variables?: Record<string, unknown> }
+        | undefined;
       const environment = Object.fromEntries(
         Object.entries(resolved?.variables ?? {}).map(([k, v]) => [k, placeholder(v)]),
       );

@@ -16,7 +16,14 @@ import type { BackendName } from '../infra/local/dynamodb-backends.ts';
 import { locateDynoxide, processCpuMs } from '../infra/local/dynoxide.ts';
 import { EXCHANGE_LOG_ONLY } from './topologies.ts';
 
-export const DYNAMO_OPERATIONS = ['PutItem', 'PutItem (conditional)', 'GetItem', 'BatchWriteItem (25)', 'Query (10 items)', 'TransactWriteItems (2)'] as const;
+export const DYNAMO_OPERATIONS = [
+  'PutItem',
+  'PutItem (conditional)',
+  'GetItem',
+  'BatchWriteItem (25)',
+  'Query (10 items)',
+  'TransactWriteItems (2)',
+] as const;
 type Operation = (typeof DYNAMO_OPERATIONS)[number];
 
 /** Requests per measured round; a batch request carries 25 items, so fewer of them. */
@@ -62,9 +69,13 @@ interface LoadResult {
 }
 
 function startLoad(endpoint: string, cloud: LocalCloud) {
-  const child = fork(new URL('./dynamodb-load.mjs', import.meta.url), [JSON.stringify({ endpoint, region: cloud.credentials.region, credentials: cloud.credentials.platform })], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = fork(
+    new URL('./dynamodb-load.mjs', import.meta.url),
+    [JSON.stringify({ endpoint, region: cloud.credentials.region, credentials: cloud.credentials.platform })],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const run = (message: { op: string; requests: number; concurrency: number; round: number }) =>
     new Promise<LoadResult>((resolve, reject) => {
       const exited = (code: number | null) => reject(new Error(`the load generator exited with ${code}`));
@@ -78,13 +89,22 @@ function startLoad(endpoint: string, cloud: LocalCloud) {
   return { run, stop: () => child.disconnect() };
 }
 
-async function measureBackend(backend: BackendName, concurrency: number, log: (line: string) => void): Promise<BackendFigures> {
+async function measureBackend(
+  backend: BackendName,
+  concurrency: number,
+  log: (line: string) => void,
+): Promise<BackendFigures> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `mx-bench-${backend}-`));
   const before = process.env.MX_DYNAMODB;
   process.env.MX_DYNAMODB = backend;
   // Only the exchange log's subscription (the stack will not synthesize without the log's owner), and no event is
   // published to it: DynamoDB traffic alone in the measured CPU.
-  const cloud = await LocalCloud.start({ port: 0, dataDir, topology: EXCHANGE_LOG_ONLY, schedules: 'on-trigger' }).finally(() => {
+  const cloud = await LocalCloud.start({
+    port: 0,
+    dataDir,
+    topology: EXCHANGE_LOG_ONLY,
+    schedules: 'on-trigger',
+  }).finally(() => {
     if (before === undefined) delete process.env.MX_DYNAMODB;
     else process.env.MX_DYNAMODB = before;
   });
@@ -110,7 +130,8 @@ async function measureBackend(backend: BackendName, concurrency: number, log: (l
       const cloudMs = cloudCpu() - cloud0;
       const loopMs = eventLoopCpu() - loop0;
       const serverMs = serverCpu() - server0;
-      if (result.failed) log(`  ${backend} ${op}: ${result.failed} of ${result.requests} failed, first: ${result.firstError}`);
+      if (result.failed)
+        log(`  ${backend} ${op}: ${result.failed} of ${result.requests} failed, first: ${result.firstError}`);
       operations[op] = {
         requests: result.requests,
         failed: result.failed,
@@ -129,7 +150,10 @@ async function measureBackend(backend: BackendName, concurrency: number, log: (l
   }
 }
 
-export async function compareDynamoBackends(concurrency: number, log: (line: string) => void): Promise<DynamoComparison> {
+export async function compareDynamoBackends(
+  concurrency: number,
+  log: (line: string) => void,
+): Promise<DynamoComparison> {
   const located = locateDynoxide();
   const backends: BackendName[] = 'missing' in located ? ['dynalite'] : ['dynoxide', 'dynalite'];
   if ('missing' in located) log(`DynamoDB backends: dynoxide not measured (${located.missing})`);
@@ -142,7 +166,8 @@ export async function compareDynamoBackends(concurrency: number, log: (line: str
           DYNAMO_OPERATIONS.map((op) => [
             op,
             {
-              requestsPerSecond: dynoxide.operations[op]!.requestsPerSecond / dynalite.operations[op]!.requestsPerSecond,
+              requestsPerSecond:
+                dynoxide.operations[op]!.requestsPerSecond / dynalite.operations[op]!.requestsPerSecond,
               cpuMsPerRequest: dynoxide.operations[op]!.cpuMsPerRequest / dynalite.operations[op]!.cpuMsPerRequest,
             },
           ]),
@@ -163,15 +188,24 @@ export function formatDynamoComparison(comparison: DynamoComparison): string {
     op,
     ...comparison.backends.flatMap((b) => {
       const f = b.operations[op]!;
-      const cpu = b.backend === 'dynoxide' ? `${fixed(f.cpuMsPerRequest, 3)} (${fixed(f.cloudCpuMsPerRequest, 3)} + ${fixed(f.serverProcessCpuMsPerRequest, 3)})` : fixed(f.cpuMsPerRequest, 3);
+      const cpu =
+        b.backend === 'dynoxide'
+          ? `${fixed(f.cpuMsPerRequest, 3)} (${fixed(f.cloudCpuMsPerRequest, 3)} + ` +
+            `${fixed(f.serverProcessCpuMsPerRequest, 3)})`
+          : fixed(f.cpuMsPerRequest, 3);
       return [String(Math.round(f.requestsPerSecond)), cpu, fixed(f.eventLoopCpuMsPerRequest, 3)];
     }),
-    ...(comparison.ratio ? [`${fixed(comparison.ratio[op]!.requestsPerSecond, 2)}×`, `${fixed(comparison.ratio[op]!.cpuMsPerRequest, 2)}×`] : []),
+    ...(comparison.ratio
+      ? [`${fixed(comparison.ratio[op]!.requestsPerSecond, 2)}×`, `${fixed(comparison.ratio[op]!.cpuMsPerRequest, 2)}×`]
+      : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [
-    `DynamoDB backends, ${comparison.concurrency} concurrent SDK requests from a separate process; CPU = cloud process${comparison.backends.some((b) => b.backend === 'dynoxide') ? ' (+ dynoxide process)' : ''}, of which the cloud's event loop; ratio = dynoxide / dynalite`,
+    `DynamoDB backends, ${comparison.concurrency} concurrent SDK requests from a separate process; CPU = cloud ` +
+      `process${comparison.backends.some((b) => b.backend === 'dynoxide') ? ' (+ dynoxide process)' : ''}, of ` +
+      `which the cloud's event loop; ratio = dynoxide / dynalite`,
     ...comparison.backends.map((b) => `  ${b.backend}: ${b.detail}`),
     line(header),
     ...rows.map(line),

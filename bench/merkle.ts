@@ -14,8 +14,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { eventDigest, type LogEntry, toLogWrite } from '../functions/exchange-log/log-entry.ts';
 import { documentClient } from '../functions/lib/document-client.ts';
-import { eventDigest, toLogWrite, type LogEntry } from '../functions/exchange-log/log-entry.ts';
 import { leafPosition } from '../functions/merkle/leaf.ts';
 import { EXCHANGE_LOG } from '../functions/merkle/logs.ts';
 import { checkProofFile } from '../functions/merkle/proof-file.ts';
@@ -90,25 +90,37 @@ export async function fill(cloud: LocalCloud, rows: number, log: (line: string) 
       const first = next;
       if (first >= rows) return;
       next = Math.min(rows, first + 25);
-      let items = Array.from({ length: next - first }, (_, i) => ({ PutRequest: { Item: row(first + i) as unknown as Record<string, unknown> } }));
+      let items = Array.from({ length: next - first }, (_, i) => ({
+        PutRequest: { Item: row(first + i) as unknown as Record<string, unknown> },
+      }));
       while (items.length) {
         const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: items } }));
         items = (out.UnprocessedItems?.[table] ?? []) as typeof items;
       }
-      if (next % 100_000 < 25) log(`  filled ${next} rows (${Math.round(next / ((performance.now() - started) / 1000))}/s)`);
+      if (next % 100_000 < 25)
+        log(`  filled ${next} rows (${Math.round(next / ((performance.now() - started) / 1000))}/s)`);
     }
   };
   await Promise.all(Array.from({ length: 8 }, writer));
   // The counter as the writers would have left it.
-  await doc.send(new (await import('@aws-sdk/lib-dynamodb')).PutCommand({ TableName: table, Item: { ...EXCHANGE_LOG.key('next'), next: rows } }));
+  await doc.send(
+    new (await import('@aws-sdk/lib-dynamodb')).PutCommand({
+      TableName: table,
+      Item: { ...EXCHANGE_LOG.key('next'), next: rows },
+    }),
+  );
   raw.destroy();
 }
 
 export async function benchMerkle(rows: number, log: (line: string) => void): Promise<MerkleFigures> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-bench-merkle-'));
-  // Checkpoints every 20,000 leaves (a tick's worth): what a log of a million rows has signed along the way, give or take.
+  // Checkpoints every 20,000 leaves (a tick's worth): what a log of a million rows has
+  // signed along the way, give or take.
   const cloud = await LocalCloud.start({
-    port: 0, dataDir, topology: verifyTopology(), schedules: 'on-trigger',
+    port: 0,
+    dataDir,
+    topology: verifyTopology(),
+    schedules: 'on-trigger',
     transparency: { entries: 20_000, seconds: 3600, tickMs: 3_600_000 },
   });
   try {
@@ -120,17 +132,31 @@ export async function benchMerkle(rows: number, log: (line: string) => void): Pr
     const reports = await cloud.transparency!.checkpointNow(3_600_000);
     const checkpointSeconds = (performance.now() - t) / 1000;
     const signed = reports.find((r) => r.log === 'exchange-log');
-    if (signed?.signedSize !== rows) throw new Error(`the checkpointer signed ${signed?.signedSize} of ${rows} leaves: ${JSON.stringify(signed)}`);
+    if (signed?.signedSize !== rows)
+      throw new Error(`the checkpointer signed ${signed?.signedSize} of ${rows} leaves: ${JSON.stringify(signed)}`);
     const env = { ...process.env, AWS_ENDPOINT_URL: cloud.endpoint, MX_DATA_DIR: dataDir };
     t = performance.now();
-    const { stdout } = await run(process.execPath, [MX, 'log', 'verify', '--log', 'exchange-log', '--json'], { env, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(process.execPath, [MX, 'log', 'verify', '--log', 'exchange-log', '--json'], {
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const verifySeconds = (performance.now() - t) / 1000;
-    const verified = JSON.parse(stdout) as { ok: boolean; logs: { leaves: number; checkpoints: { verified: number } }[] };
-    log(`  mx log verify: ${verifySeconds.toFixed(1)} s for ${verified.logs[0]?.leaves} leaves, ${verified.logs[0]?.checkpoints.verified} checkpoints`);
+    const verified = JSON.parse(stdout) as {
+      ok: boolean;
+      logs: { leaves: number; checkpoints: { verified: number } }[];
+    };
+    log(
+      `  mx log verify: ${verifySeconds.toFixed(1)} s for ${verified.logs[0]?.leaves} leaves, ` +
+        `${verified.logs[0]?.checkpoints.verified} checkpoints`,
+    );
     // A proof for a leaf in the middle of the million, and its offline check.
     const probe = rowFactory()(Math.floor(rows / 2) + 1);
     const file = path.join(dataDir, 'proof.json');
-    await run(process.execPath, [MX, 'log', 'prove', probe.eventId, '--source', probe.source, '--out', file, '--wait', '0'], { env });
+    await run(
+      process.execPath,
+      [MX, 'log', 'prove', probe.eventId, '--source', probe.source, '--out', file, '--wait', '0'],
+      { env },
+    );
     const proof = JSON.parse(await readFile(file, 'utf8')) as { inclusionProof: string[]; vkey: string };
     const times: number[] = [];
     for (let i = 0; i < 50; i++) {

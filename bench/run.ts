@@ -27,18 +27,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { latestDefinition } from '../schemas/catalog.ts';
-import { exampleEntry } from '../schemas/entries.ts';
-import { LocalCloud, type CloudOptions } from '../infra/local/cloud.ts';
 import { DirectoryArchive } from '../functions/merkle/archive.ts';
-import { benchMerkle } from './merkle.ts';
+import { type CloudOptions, LocalCloud } from '../infra/local/cloud.ts';
 import { compilePattern } from '../infra/local/event-pattern.ts';
 import { MINISTRIES, TOPOLOGY, type Topology } from '../infra/topology.ts';
+import { latestDefinition } from '../schemas/catalog.ts';
+import { exampleEntry } from '../schemas/entries.ts';
 import { loadConformanceCases } from '../test/fixtures/conformance.ts';
-import { compareDynamoBackends, formatDynamoComparison } from './dynamodb.ts';
-import { benchYear, type YearFigures } from './year.ts';
 import { benchBundles, formatBundles } from './bundles.ts';
+import { compareDynamoBackends, formatDynamoComparison } from './dynamodb.ts';
+import { benchMerkle } from './merkle.ts';
 import { EXCHANGE_LOG_ONLY } from './topologies.ts';
+import { benchYear, type YearFigures } from './year.ts';
 
 // The local cloud means its functions' metrics to be off (POWERTOOLS_METRICS_DISABLED=true in their environment),
 // but Powertools Metrics reads the switch from process.env only and, with no flush middleware, prints a metric's EMF
@@ -70,7 +70,11 @@ function benchMatcher(): void {
   const cases = loadConformanceCases().filter((c) => c.expected !== 'invalid');
   const compiled = cases.map((c) => ({ pattern: compilePattern(c.pattern), event: c.event }));
   const topology = TOPOLOGY.subscriptions.map((s) => compilePattern(s.pattern));
-  const busEvent = { source: 'kz.interior.berkut', 'detail-type': 'StayRegistered', detail: JSON.parse(exampleEntry(latestDefinition('StayRegistered')!, 'x').Detail) };
+  const busEvent = {
+    source: 'kz.interior.berkut',
+    'detail-type': 'StayRegistered',
+    detail: JSON.parse(exampleEntry(latestDefinition('StayRegistered')!, 'x').Detail),
+  };
   let evaluations = 0;
   let matched = 0;
   const started = process.hrtime.bigint();
@@ -85,7 +89,12 @@ function benchMatcher(): void {
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   json.matcherEvaluationsPerSecond = Math.round(evaluations / seconds);
-  report('matcher', 'pattern matcher', `${(evaluations / seconds / 1e6).toFixed(2)} M evaluations/s`, `${compiled.length} conformance patterns + ${topology.length} topology rules; ${matched} matches`);
+  report(
+    'matcher',
+    'pattern matcher',
+    `${(evaluations / seconds / 1e6).toFixed(2)} M evaluations/s`,
+    `${compiled.length} conformance patterns + ${topology.length} topology rules; ${matched} matches`,
+  );
 }
 
 /** Issue 9, item 5: "*a*a*a*a*b" froze the cloud through a backtracking RegExp (200 characters: 30 s). */
@@ -107,7 +116,12 @@ function benchWildcardAttack(): void {
       steps.push(`${length} chars ${micros.toFixed(2)} µs${previous ? ` (×${(micros / previous).toFixed(1)})` : ''}`);
       previous = micros;
     }
-    report('matcher', `wildcard "${wildcard}" against "a…a"`, steps.join(', '), 'per evaluation; linear growth is ×10 per ×10');
+    report(
+      'matcher',
+      `wildcard "${wildcard}" against "a…a"`,
+      steps.join(', '),
+      'per evaluation; linear growth is ×10 per ×10',
+    );
   }
 }
 
@@ -117,7 +131,11 @@ const TOPOLOGIES: Readonly<Record<string, { topology: Topology; events: 'stays' 
   'full topology': { topology: TOPOLOGY, events: 'mix' },
 };
 
-async function withCloud<T>(topology: Topology, fn: (cloud: LocalCloud, delivered: Map<string, number>) => Promise<T>, options: Partial<CloudOptions> = {}): Promise<T> {
+async function withCloud<T>(
+  topology: Topology,
+  fn: (cloud: LocalCloud, delivered: Map<string, number>) => Promise<T>,
+  options: Partial<CloudOptions> = {},
+): Promise<T> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-bench-'));
   const delivered = new Map<string, number>();
   const cloud = await LocalCloud.start({
@@ -149,7 +167,14 @@ interface PublisherResult {
 }
 
 /** Runs the agencies in a worker thread and resolves with every acknowledged event id and its send time. */
-function publish(cloud: LocalCloud, events: 'stays' | 'mix', mode: 'flood' | 'rate', batches: number, clients: number, intervalMs = 0): Promise<PublisherResult> {
+function publish(
+  cloud: LocalCloud,
+  events: 'stays' | 'mix',
+  mode: 'flood' | 'rate',
+  batches: number,
+  clients: number,
+  intervalMs = 0,
+): Promise<PublisherResult> {
   const worker = new Worker(new URL('./publisher-worker.mjs', import.meta.url), {
     workerData: {
       mode,
@@ -157,7 +182,12 @@ function publish(cloud: LocalCloud, events: 'stays' | 'mix', mode: 'flood' | 'ra
       endpoint: cloud.endpoint,
       region: cloud.credentials.region,
       credentials: cloud.credentials.agencies.interior,
-      agencies: Object.fromEntries(Object.entries(cloud.credentials.agencies).map(([id, keys]) => [id, { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }])),
+      agencies: Object.fromEntries(
+        Object.entries(cloud.credentials.agencies).map(([id, keys]) => [
+          id,
+          { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey },
+        ]),
+      ),
       busName: TOPOLOGY.busName,
       clients,
       batches,
@@ -176,7 +206,8 @@ const wallClock = () => performance.timeOrigin + performance.now();
 async function waitForAll(delivered: Map<string, number>, ids: readonly string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (ids.some((id) => !delivered.has(id))) {
-    if (Date.now() > deadline) throw new Error(`only ${ids.filter((id) => delivered.has(id)).length} of ${ids.length} delivered`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${ids.filter((id) => delivered.has(id)).length} of ${ids.length} delivered`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
@@ -203,21 +234,34 @@ async function benchThroughput(name: string, options: Partial<CloudOptions> = {}
       const done = await settledAt(cloud, 300_000);
       const seconds = (done - result.started) / 1000;
       const rate = Math.round(ids.length / seconds);
-      ((json.throughput ??= {}) as Record<string, unknown>)[label] = { events: ids.length, seconds: Number(seconds.toFixed(2)), eventsPerSecond: rate };
+      ((json.throughput ??= {}) as Record<string, unknown>)[label] = {
+        events: ids.length,
+        seconds: Number(seconds.toFixed(2)),
+        eventsPerSecond: rate,
+      };
       report(
         label === name ? 'throughput' : 'merkle',
         `end-to-end, ${label}`,
         `${rate} events/s`,
-        `${ids.length} ${events === 'mix' ? 'mixed agency events' : 'stays'} until every subscription delivered them, ${seconds.toFixed(1)} s; acknowledged at ${Math.round(ids.length / ((result.ackedAt - result.started) / 1000))}/s; ${result.failed} refused; cloud RSS +${Math.round((process.memoryUsage().rss - memoryBefore) / 1024 / 1024)} MB`,
+        `${ids.length} ${events === 'mix' ? 'mixed agency events' : 'stays'} until every subscription delivered ` +
+          `them, ${seconds.toFixed(1)} s; acknowledged at ` +
+          `${Math.round(ids.length / ((result.ackedAt - result.started) / 1000))}/s; ${result.failed} refused; ` +
+          `cloud RSS +${Math.round((process.memoryUsage().rss - memoryBefore) / 1024 / 1024)} MB`,
       );
       if (cloud.transparency && options.transparency?.checkpointer !== false) {
         // How long after the last delivery the log's checkpoint covers every event.
         const archive = new DirectoryArchive(cloud.transparency.description.checkpoints);
         const deadline = Date.now() + 120_000;
-        while (((await archive.latest('exchange-log'))?.size ?? 0) < ids.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while (((await archive.latest('exchange-log'))?.size ?? 0) < ids.length && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
         const lag = (wallClock() - done) / 1000;
         ((json.merkle ??= {}) as Record<string, unknown>)[`signedAfter ${label}`] = Number(lag.toFixed(2));
-        report(label === name ? 'throughput' : 'merkle', `every event signed, ${label}`, `${lag.toFixed(1)} s after the last delivery`, 'checkpoints every 1,000 leaves or 10 s');
+        report(
+          label === name ? 'throughput' : 'merkle',
+          `every event signed, ${label}`,
+          `${lag.toFixed(1)} s after the last delivery`,
+          'checkpoints every 1,000 leaves or 10 s',
+        );
       }
       return rate;
     },
@@ -225,7 +269,10 @@ async function benchThroughput(name: string, options: Partial<CloudOptions> = {}
   );
 }
 
-/** Throughput with the Merkle checkpointer running and without (rows are sequenced either way), interleaved, best of two each. */
+/**
+ * Throughput with the Merkle checkpointer running and without (rows are sequenced either way),
+ * interleaved, best of two each.
+ */
 async function benchCheckpointOverhead(name: string): Promise<void> {
   const without: number[] = [];
   const withIt: number[] = [];
@@ -235,8 +282,18 @@ async function benchCheckpointOverhead(name: string): Promise<void> {
   }
   const [off, on] = [Math.max(...without), Math.max(...withIt)];
   const overhead = (1 - on / off) * 100;
-  ((json.merkle ??= {}) as Record<string, unknown>)[`overhead ${name}`] = { off: without, on: withIt, overheadPercent: Number(overhead.toFixed(1)) };
-  report('merkle', `checkpointing overhead, ${name}`, `${overhead.toFixed(1)} %`, `best of two: ${on} events/s with the checkpointer, ${off} without (runs ${withIt.join(', ')} / ${without.join(', ')}); goal <= 10 %`);
+  ((json.merkle ??= {}) as Record<string, unknown>)[`overhead ${name}`] = {
+    off: without,
+    on: withIt,
+    overheadPercent: Number(overhead.toFixed(1)),
+  };
+  report(
+    'merkle',
+    `checkpointing overhead, ${name}`,
+    `${overhead.toFixed(1)} %`,
+    `best of two: ${on} events/s with the checkpointer, ${off} without (runs ${withIt.join(', ')} / ` +
+      `${without.join(', ')}); goal <= 10 %`,
+  );
 }
 
 async function benchLatency(name: string, rate: number): Promise<void> {
@@ -244,46 +301,106 @@ async function benchLatency(name: string, rate: number): Promise<void> {
   await withCloud(topology, async (cloud, delivered) => {
     const batches = Math.round((rate * RATE_SECONDS) / 10);
     const result = await publish(cloud, events, 'rate', batches, 4, 10_000 / rate);
-    await waitForAll(delivered, result.sent.map(([id]) => id), 60_000);
+    await waitForAll(
+      delivered,
+      result.sent.map(([id]) => id),
+      60_000,
+    );
     const latencies = result.sent.map(([id, t0]) => delivered.get(id)! - t0).sort((a, b) => a - b);
-    ((json.latency ??= {}) as Record<string, unknown>)[name] = { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    ((json.latency ??= {}) as Record<string, unknown>)[name] = {
+      rate,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+    };
     report(
       'latency',
       `latency, ${name}, at ${rate} events/s`,
       `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
-      `${latencies.length} events over ${RATE_SECONDS} s, PutEvents sent → exchange-log write committed; Lambda's one-second batching window applies`,
+      `${latencies.length} events over ${RATE_SECONDS} s, PutEvents sent → exchange-log write committed; ` +
+        `Lambda's one-second batching window applies`,
     );
   });
 }
 
 function reportYear(year: YearFigures): void {
   const scale = `scale ${year.scale}`;
-  report('year', `simulated 2021 at ${scale}`, `${year.seconds} s`, `${year.commands} commands, ${year.events} events accepted, metered cloud in this process, simulator in this process too`);
-  report('year', `DynamoDB requests per command, ${scale}`, String(year.dynamoRequestsPerCommand), `${year.dynamoRequestsPerEvent} per event; ${Object.entries(year.requestsByOperation).map(([op, n]) => `${op} ${n}`).join(', ')}`);
-  report('year', `request units per event, ${scale}`, `${year.writeUnitsPerEvent} write, ${year.readUnitsPerEvent} read`);
+  report(
+    'year',
+    `simulated 2021 at ${scale}`,
+    `${year.seconds} s`,
+    `${year.commands} commands, ${year.events} events accepted, metered cloud in this process, simulator in this ` +
+      `process too`,
+  );
+  report(
+    'year',
+    `DynamoDB requests per command, ${scale}`,
+    String(year.dynamoRequestsPerCommand),
+    `${year.dynamoRequestsPerEvent} per event; ${Object.entries(year.requestsByOperation)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ')}`,
+  );
+  report(
+    'year',
+    `request units per event, ${scale}`,
+    `${year.writeUnitsPerEvent} write, ${year.readUnitsPerEvent} read`,
+  );
   const cost = year.costPerMillionEvents;
-  report('year', `modelled AWS cost per million events, ${scale}`, `$${cost.total.toFixed(2)}`, `DynamoDB $${cost.dynamodb}, EventBridge $${cost.eventbridge}, SQS $${cost.sqs}, Lambda $${cost.lambda} (bench/cost-model.ts)`);
+  report(
+    'year',
+    `modelled AWS cost per million events, ${scale}`,
+    `$${cost.total.toFixed(2)}`,
+    `DynamoDB $${cost.dynamodb}, EventBridge $${cost.eventbridge}, SQS $${cost.sqs}, Lambda $${cost.lambda} ` +
+      `(bench/cost-model.ts)`,
+  );
   const idem = year.idempotency;
-  const ops = (byOperation: Record<string, number>) => Object.entries(byOperation).map(([op, n]) => `${op} ${n}`).join(', ');
-  report('year', `of which Powertools Idempotency, per command, ${scale}`, String(idem.requestsPerCommand),
-    `table ${idem.table}: ${ops(idem.requestsByOperation)}; ${idem.writeUnitsPerEvent} write, ${idem.readUnitsPerEvent} read units per event`);
+  const ops = (byOperation: Record<string, number>) =>
+    Object.entries(byOperation)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ');
+  report(
+    'year',
+    `of which Powertools Idempotency, per command, ${scale}`,
+    String(idem.requestsPerCommand),
+    `table ${idem.table}: ${ops(idem.requestsByOperation)}; ${idem.writeUnitsPerEvent} write, ` +
+      `${idem.readUnitsPerEvent} read units per event`,
+  );
   const bare = idem.withoutIt;
-  report('year', `DynamoDB requests per command without idempotency, ${scale}`, String(bare.dynamoRequestsPerCommand),
-    `${bare.dynamoRequestsPerEvent} per event; modelled cost $${bare.costPerMillionEvents.total.toFixed(2)} per million events ` +
-      `(DynamoDB $${bare.costPerMillionEvents.dynamodb})`);
+  report(
+    'year',
+    `DynamoDB requests per command without idempotency, ${scale}`,
+    String(bare.dynamoRequestsPerCommand),
+    `${bare.dynamoRequestsPerEvent} per event; modelled cost $${bare.costPerMillionEvents.total.toFixed(2)} per ` +
+      `million events ` +
+      `(DynamoDB $${bare.costPerMillionEvents.dynamodb})`,
+  );
   for (const [table, usage] of Object.entries(year.byTable).sort(([, a], [, b]) => b.requests - a.requests)) {
-    report('year', `DynamoDB per table, ${table}, ${scale}`,
+    report(
+      'year',
+      `DynamoDB per table, ${table}, ${scale}`,
       `${(usage.requests / year.commands).toFixed(3)} requests per command`,
-      `${usage.requests} requests (${ops(usage.requestsByOperation)}); ${usage.writeUnits} write, ${usage.readUnits} read units`);
+      `${usage.requests} requests (${ops(usage.requestsByOperation)}); ${usage.writeUnits} write, ` +
+        `${usage.readUnits} read units`,
+    );
   }
-  for (const [ministry, s] of Object.entries(year.stats)) report('year', `stats latency, ${ministry}, ${scale}`, `p50 ${s.p50} ms, p99 ${s.p99} ms`, `${s.samples} reads through the query API`);
+  for (const [ministry, s] of Object.entries(year.stats))
+    report(
+      'year',
+      `stats latency, ${ministry}, ${scale}`,
+      `p50 ${s.p50} ms, p99 ${s.p99} ms`,
+      `${s.samples} reads through the query API`,
+    );
 }
 
 async function benchCli(): Promise<void> {
   const { execFileSync } = await import('node:child_process');
   const mx = path.resolve(import.meta.dirname, '../infra/bin/mx.mjs');
-  // What `npm ci` leaves: the prebuilt CLI, rebuilt here only if a source changed since (mx would otherwise fall back to tsx).
-  execFileSync(process.execPath, [path.resolve(import.meta.dirname, '../infra/bin/build-cli.mjs'), '--if-stale', '--quiet'], { stdio: 'inherit' });
+  // What `npm ci` leaves: the prebuilt CLI, rebuilt here only if a source changed since (mx
+  // would otherwise fall back to tsx).
+  execFileSync(
+    process.execPath,
+    [path.resolve(import.meta.dirname, '../infra/bin/build-cli.mjs'), '--if-stale', '--quiet'],
+    { stdio: 'inherit' },
+  );
   const times: number[] = [];
   for (let i = 0; i < 7; i++) {
     const started = performance.now();
@@ -292,7 +409,12 @@ async function benchCli(): Promise<void> {
   }
   times.sort((a, b) => a - b);
   json.cliHelpMs = { p50: Math.round(percentile(times, 50)), max: Math.round(times.at(-1)!) };
-  report('cli', 'mx --help', `median ${Math.round(percentile(times, 50))} ms`, `7 runs, max ${Math.round(times.at(-1)!)} ms, node infra/bin/mx.mjs (the prebuilt bundle)`);
+  report(
+    'cli',
+    'mx --help',
+    `median ${Math.round(percentile(times, 50))} ms`,
+    `7 runs, max ${Math.round(times.at(-1)!)} ms, node infra/bin/mx.mjs (the prebuilt bundle)`,
+  );
 }
 
 /** The bundle goals of issue 14: each function's bundle minified, and its init (import and handler built). */
@@ -324,7 +446,8 @@ async function benchBundleSection(): Promise<void> {
         'bundles',
         `slowest Lambda init (own code), ${r.label}`,
         `${own.medianMs.toFixed(1)} ms`,
-        `${slowest.function}, median of ${args.get('bundles-runs') ?? 7} fresh processes, ${own.minMs}–${own.maxMs} ms; ` +
+        `${slowest.function}, median of ${args.get('bundles-runs') ?? 7} fresh processes, ` +
+          `${own.minMs}–${own.maxMs} ms; ` +
           `+ externals (AWS SDK, Powertools layer) ${externals.medianMs} ms = ${total.medianMs} ms; ` +
           `${r.init.length} functions`,
       );
@@ -332,8 +455,14 @@ async function benchBundleSection(): Promise<void> {
   }
 }
 
-const sections = new Set((args.get('only') ?? 'matcher,throughput,latency,dynamodb,year,cli,merkle,bundles').split(','));
-if (!args.has('json')) console.log(`migration-exchange bench on ${process.version}, ${(await import('node:os')).cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`);
+const sections = new Set(
+  (args.get('only') ?? 'matcher,throughput,latency,dynamodb,year,cli,merkle,bundles').split(','),
+);
+if (!args.has('json'))
+  console.log(
+    `migration-exchange bench on ${process.version}, ${(await import('node:os')).cpus().length} cores, ` +
+      `${new Date().toISOString().slice(0, 10)}`,
+  );
 if (sections.has('matcher')) {
   benchMatcher();
   benchWildcardAttack();
@@ -344,7 +473,9 @@ if (sections.has('latency')) {
   await benchLatency('full topology', FULL_RATE);
 }
 if (sections.has('dynamodb')) {
-  const comparison = await compareDynamoBackends(Number(args.get('dynamodb-concurrency') ?? 16), (line) => (args.has('json') ? undefined : console.log(line)));
+  const comparison = await compareDynamoBackends(Number(args.get('dynamodb-concurrency') ?? 16), (line) =>
+    args.has('json') ? undefined : console.log(line),
+  );
   json.dynamodb = comparison;
   if (!args.has('json')) console.log(formatDynamoComparison(comparison));
 }
@@ -358,21 +489,49 @@ if (sections.has('year')) {
   json.years = years;
   if (years.length > 1) {
     const [small, large] = [years[0]!, years.at(-1)!];
-    for (const ministry of MINISTRIES) report('year', `stats p99 growth, ${ministry}, scale ${small.scale} → ${large.scale}`, `×${(large.stats[ministry].p99 / small.stats[ministry].p99).toFixed(2)}`);
+    for (const ministry of MINISTRIES)
+      report(
+        'year',
+        `stats p99 growth, ${ministry}, scale ${small.scale} → ${large.scale}`,
+        `×${(large.stats[ministry].p99 / small.stats[ministry].p99).toFixed(2)}`,
+      );
   }
 }
 if (sections.has('cli')) await benchCli();
 if (sections.has('bundles')) await benchBundleSection();
 if (sections.has('merkle')) {
   // --merkle-overhead=no leaves out the eight throughput runs (e.g. to try the verify figure alone).
-  if (args.get('merkle-overhead') !== 'no') for (const name of Object.keys(TOPOLOGIES)) await benchCheckpointOverhead(name);
-  const merkle = await benchMerkle(Number(args.get('merkle-rows') ?? 1_000_000), (line) => (args.has('json') ? undefined : console.log(line)));
+  if (args.get('merkle-overhead') !== 'no')
+    for (const name of Object.keys(TOPOLOGIES)) await benchCheckpointOverhead(name);
+  const merkle = await benchMerkle(Number(args.get('merkle-rows') ?? 1_000_000), (line) =>
+    args.has('json') ? undefined : console.log(line),
+  );
   ((json.merkle ??= {}) as Record<string, unknown>).verify = merkle;
-  report('merkle', `mx log verify, ${merkle.rows} rows`, `${merkle.verifySeconds} s`, `${merkle.verifyRowsPerSecond} rows/s, ${merkle.checkpoints} checkpoints checked, ${merkle.verifiedOk ? 'verified' : 'DID NOT VERIFY'}; goal <= 60 s for 1,000,000; rows of ${merkle.rowBytes} bytes; filled in ${merkle.fillSeconds} s, signed by the checkpointer in ${merkle.checkpointSeconds} s`);
-  report('merkle', 'inclusion proof', `${merkle.proofBytes} bytes`, `${merkle.proofHashes} hashes, the row and the signed checkpoint, for a leaf of ${merkle.rows}`);
-  report('merkle', 'offline proof check', `${merkle.offlineCheckMs.inProcess} ms`, `in process (Ed25519 verify, canonical JSON, ${merkle.proofHashes} hashes); \`mx log check-proof\` as a process: ${merkle.offlineCheckMs.cliProcess} ms`);
+  report(
+    'merkle',
+    `mx log verify, ${merkle.rows} rows`,
+    `${merkle.verifySeconds} s`,
+    `${merkle.verifyRowsPerSecond} rows/s, ${merkle.checkpoints} checkpoints checked, ` +
+      `${merkle.verifiedOk ? 'verified' : 'DID NOT VERIFY'}; goal <= 60 s for 1,000,000; rows of ` +
+      `${merkle.rowBytes} bytes; filled in ${merkle.fillSeconds} s, signed by the checkpointer in ` +
+      `${merkle.checkpointSeconds} s`,
+  );
+  report(
+    'merkle',
+    'inclusion proof',
+    `${merkle.proofBytes} bytes`,
+    `${merkle.proofHashes} hashes, the row and the signed checkpoint, for a leaf of ${merkle.rows}`,
+  );
+  report(
+    'merkle',
+    'offline proof check',
+    `${merkle.offlineCheckMs.inProcess} ms`,
+    `in process (Ed25519 verify, canonical JSON, ${merkle.proofHashes} hashes); \`mx log check-proof\` as a ` +
+      `process: ${merkle.offlineCheckMs.cliProcess} ms`,
+  );
 }
-if (args.has('json')) console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, figures, ...json }, null, 2));
+if (args.has('json'))
+  console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, figures, ...json }, null, 2));
 else {
   console.log('\nsummary');
   const width = Math.max(...figures.map((f) => f.figure.length));

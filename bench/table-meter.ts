@@ -67,7 +67,10 @@ async function indexKeysOf(client: DynamoDBClient): Promise<Map<string, string[]
     for (const name of page.TableNames ?? []) {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
       const indexes = Table?.GlobalSecondaryIndexes ?? [];
-      out.set(name, indexes.map((index) => (index.KeySchema ?? []).map((k) => String(k.AttributeName))));
+      out.set(
+        name,
+        indexes.map((index) => (index.KeySchema ?? []).map((k) => String(k.AttributeName))),
+      );
     }
     start = page.LastEvaluatedTableName;
   } while (start);

@@ -12,7 +12,7 @@ import { LocalCloud } from '../infra/local/cloud.ts';
 import { planYear } from '../infra/simulator/plan.ts';
 import { runPlan, settleLocalCloud } from '../infra/simulator/run.ts';
 import { COMMAND_IDEMPOTENCY_TABLE, MINISTRIES, type Ministry } from '../infra/topology.ts';
-import { costPerMillionEvents, type CostPerMillionEvents, type Usage } from './cost-model.ts';
+import { type CostPerMillionEvents, costPerMillionEvents, type Usage } from './cost-model.ts';
 import { meterPerTable, type TableUsage } from './table-meter.ts';
 
 export interface YearFigures {
@@ -45,7 +45,8 @@ export interface YearFigures {
   readonly dataDirMb: number;
 }
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function dirSizeMb(dir: string): Promise<number> {
@@ -58,14 +59,20 @@ async function dirSizeMb(dir: string): Promise<number> {
 }
 
 /** Stats latency per ministry: `samples` reads alternating a whole year and an "as of" day, one at a time. */
-export async function statsLatency(cloud: Pick<LocalCloud, 'endpoint' | 'credentials'>, samples: number): Promise<YearFigures['stats']> {
+export async function statsLatency(
+  cloud: Pick<LocalCloud, 'endpoint' | 'credentials'>,
+  samples: number,
+): Promise<YearFigures['stats']> {
   const out = {} as YearFigures['stats'];
   for (const ministry of MINISTRIES) {
     const times: number[] = [];
     for (let i = 0; i < samples; i++) {
       const query = i % 2 === 0 ? 'year=2021' : 'asOf=2021-12-01';
       const started = performance.now();
-      const response = await signedFetch(`${cloud.endpoint}/api/views/${ministry}/stats?${query}`, { keys: cloud.credentials.operators[ministry], region: cloud.credentials.region });
+      const response = await signedFetch(`${cloud.endpoint}/api/views/${ministry}/stats?${query}`, {
+        keys: cloud.credentials.operators[ministry],
+        region: cloud.credentials.region,
+      });
       await response.arrayBuffer();
       if (!response.ok) throw new Error(`${ministry} stats answered ${response.status}`);
       times.push(performance.now() - started);
@@ -76,7 +83,10 @@ export async function statsLatency(cloud: Pick<LocalCloud, 'endpoint' | 'credent
   return out;
 }
 
-export async function benchYear(scale: number, options: { statsSamples?: number; log?: (line: string) => void } = {}): Promise<YearFigures> {
+export async function benchYear(
+  scale: number,
+  options: { statsSamples?: number; log?: (line: string) => void } = {},
+): Promise<YearFigures> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-bench-year-'));
   // The simulator plays the nightly overstay check itself, on its own clock: the cloud's schedule must not fire too.
   const cloud = await LocalCloud.start({ port: 0, dataDir, meterDynamo: true, schedules: 'on-trigger' });

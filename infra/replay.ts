@@ -8,38 +8,60 @@
 import type { CreateTableCommandInput, TableDescription } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Detail } from '../schemas/envelope.ts';
-import { compilePattern } from './local/event-pattern.ts';
 import type { EventData } from '../functions/domain/projections.ts';
 import type { TableView } from '../functions/domain/views.ts';
-import { recordKey, type StoredRecord, type ValidEvent } from '../functions/projector/plan.ts';
-import { projectEvents } from '../functions/projector/project.ts';
-import { rebuiltBusEvent } from '../functions/lib/bus-event.ts';
 import { LOG_DAYS_KEY, type LogEntry } from '../functions/exchange-log/log-entry.ts';
 import { loadDetail } from '../functions/exchange-log/store.ts';
+import { rebuiltBusEvent } from '../functions/lib/bus-event.ts';
 import { canonicalJson } from '../functions/lib/canonical-json.ts';
+import { recordKey, type StoredRecord, type ValidEvent } from '../functions/projector/plan.ts';
+import { projectEvents } from '../functions/projector/project.ts';
+import type { Detail } from '../schemas/envelope.ts';
+import { compilePattern } from './local/event-pattern.ts';
 
 /** The days the log has rows for, in order (the exchange log keeps their list as it appends). */
 export async function loggedDays(client: DynamoDBDocumentClient, logTable: string): Promise<string[]> {
-  const item = (await client.send(new GetCommand({ TableName: logTable, Key: { pk: LOG_DAYS_KEY }, ConsistentRead: true }))).Item;
+  const item = (
+    await client.send(new GetCommand({ TableName: logTable, Key: { pk: LOG_DAYS_KEY }, ConsistentRead: true }))
+  ).Item;
   const days = item?.days as Set<string> | undefined;
   return [...(days ?? [])].sort();
 }
 
 /** Valid logged events received at or after `since` (ISO time), in receipt order, one index page at a time. */
-export async function* loggedEvents(client: DynamoDBDocumentClient, logTable: string, since = ''): AsyncGenerator<ValidEvent> {
+export async function* loggedEvents(
+  client: DynamoDBDocumentClient,
+  logTable: string,
+  since = '',
+): AsyncGenerator<ValidEvent> {
   for (const day of await loggedDays(client, logTable)) {
     if (day < since.slice(0, 10)) continue;
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await client.send(
-        new QueryCommand({ TableName: logTable, IndexName: 'byDay', KeyConditionExpression: '#day = :day', ExpressionAttributeNames: { '#day': 'day' }, ExpressionAttributeValues: { ':day': day }, ExclusiveStartKey }),
+        new QueryCommand({
+          TableName: logTable,
+          IndexName: 'byDay',
+          KeyConditionExpression: '#day = :day',
+          ExpressionAttributeNames: { '#day': 'day' },
+          ExpressionAttributeValues: { ':day': day },
+          ExclusiveStartKey,
+        }),
       );
       for (const row of (page.Items ?? []) as LogEntry[]) {
         // Breaches and id conflicts are not events to fold.
         if (row.valid !== true || row.time < since) continue;
         const detail = JSON.parse(await loadDetail(client, logTable, row)) as Detail<EventData>;
-        yield { messageId: row.pk, bus: rebuiltBusEvent({ id: row.busEventId, source: row.source, detailType: row.detailType, time: row.time, detail }) };
+        yield {
+          messageId: row.pk,
+          bus: rebuiltBusEvent({
+            id: row.busEventId,
+            source: row.source,
+            detailType: row.detailType,
+            time: row.time,
+            detail,
+          }),
+        };
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
@@ -61,7 +83,8 @@ export async function replayInto(
   let replayed = 0;
   const flush = async () => {
     const failed = await projectEvents(client, table, view, secret, chunk);
-    if (failed.size) throw new Error(`${failed.size} event(s) could not be replayed into ${table}: ${[...failed.values()][0]}`);
+    if (failed.size)
+      throw new Error(`${failed.size} event(s) could not be replayed into ${table}: ${[...failed.values()][0]}`);
     replayed += chunk.length;
     chunk = [];
     onProgress(replayed);
@@ -92,12 +115,18 @@ async function* scanPages(client: DynamoDBDocumentClient, table: string): AsyncG
   } while (ExclusiveStartKey);
 }
 
-async function getMany(client: DynamoDBDocumentClient, table: string, keys: readonly { pk: unknown; sk: unknown }[]): Promise<Map<string, Record<string, unknown>>> {
+async function getMany(
+  client: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly { pk: unknown; sk: unknown }[],
+): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Record<string, unknown>[] = keys.slice(i, i + 100).map(({ pk, sk }) => ({ pk, sk }));
     while (pending.length) {
-      const out = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
+      const out = await client.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+      );
       for (const item of out.Responses?.[table] ?? []) found.set(recordKey(String(item.pk), String(item.sk)), item);
       pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
     }
@@ -110,12 +139,19 @@ async function getMany(client: DynamoDBDocumentClient, table: string, keys: read
  * page of one looked up in the other), counters compared by bucket sums.
  * Memory holds a page of records and the table's buckets, never the table.
  */
-export async function differences(client: DynamoDBDocumentClient, left: string, right: string, limit = 20): Promise<string[]> {
+export async function differences(
+  client: DynamoDBDocumentClient,
+  left: string,
+  right: string,
+  limit = 20,
+): Promise<string[]> {
   const found: string[] = [];
   const buckets = new Map<string, Map<string, number>>();
   const addBucket = (item: Record<string, unknown>, sign: number) => {
     const sums = buckets.get(bucketOf(item)) ?? new Map<string, number>();
-    for (const [name, value] of Object.entries(item)) if (name !== 'pk' && name !== 'sk' && typeof value === 'number') sums.set(name, (sums.get(name) ?? 0) + sign * value);
+    for (const [name, value] of Object.entries(item))
+      if (name !== 'pk' && name !== 'sk' && typeof value === 'number')
+        sums.set(name, (sums.get(name) ?? 0) + sign * value);
     buckets.set(bucketOf(item), sums);
   };
   const compare = async (from: string, to: string, sign: number) => {
@@ -125,9 +161,13 @@ export async function differences(client: DynamoDBDocumentClient, left: string, 
       const other = await getMany(client, to, records);
       for (const record of records) {
         const twin = other.get(recordKey(record.pk, record.sk)) as StoredRecord | undefined;
-        // Seen from the left, a record differs or is missing on the right; seen from the right, only a missing one is news.
+        // Seen from the left, a record differs or is missing on the right; seen from the
+        // right, only a missing one is news.
         if (!twin) found.push(`${record.pk} ${record.sk} only in ${from}`);
-        else if (sign > 0 && content(twin) !== content(record)) found.push(`${record.pk} ${record.sk} differs: ${content(record).slice(0, 300)} vs ${content(twin).slice(0, 300)}`);
+        else if (sign > 0 && content(twin) !== content(record))
+          found.push(
+            `${record.pk} ${record.sk} differs: ${content(record).slice(0, 300)} vs ${content(twin).slice(0, 300)}`,
+          );
         if (found.length >= limit) return;
       }
     }
@@ -135,7 +175,9 @@ export async function differences(client: DynamoDBDocumentClient, left: string, 
   await compare(left, right, 1);
   if (found.length < limit) await compare(right, left, -1);
   for (const [bucket, sums] of buckets) {
-    for (const [name, value] of sums) if (value !== 0 && found.length < limit) found.push(`counter ${name} of ${bucket.replace('\u0000', ' ')} differs by ${value}`);
+    for (const [name, value] of sums)
+      if (value !== 0 && found.length < limit)
+        found.push(`counter ${name} of ${bucket.replace('\u0000', ' ')} differs by ${value}`);
   }
   return found;
 }
@@ -147,14 +189,21 @@ export async function differences(client: DynamoDBDocumentClient, left: string, 
  * template's definition, indexes included, wherever the cloud runs.
  */
 export function copyOfDefinition(table: TableDescription, name: string): CreateTableCommandInput {
-  if (!table.KeySchema?.length || !table.AttributeDefinitions?.length) throw new Error(`${table.TableName ?? 'the table'} reports no key schema to copy`);
+  if (!table.KeySchema?.length || !table.AttributeDefinitions?.length)
+    throw new Error(`${table.TableName ?? 'the table'} reports no key schema to copy`);
   return {
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: table.AttributeDefinitions,
     KeySchema: table.KeySchema,
     ...(table.GlobalSecondaryIndexes?.length
-      ? { GlobalSecondaryIndexes: table.GlobalSecondaryIndexes.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })) }
+      ? {
+          GlobalSecondaryIndexes: table.GlobalSecondaryIndexes.map((index) => ({
+            IndexName: index.IndexName,
+            KeySchema: index.KeySchema,
+            Projection: index.Projection,
+          })),
+        }
       : {}),
   };
 }

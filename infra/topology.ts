@@ -5,10 +5,10 @@
  * handler module. Nothing in this file imports AWS code (the view declarations it
  * derives subscriptions from are pure domain code).
  */
-import { SOURCES, type Source } from '../schemas/define.ts';
-import { detailTypesFor, MINISTRY_VIEWS } from '../functions/domain/views.ts';
 
 import { MINISTRIES, type Ministry } from '../functions/domain/ministries.ts';
+import { detailTypesFor, MINISTRY_VIEWS } from '../functions/domain/views.ts';
+import { SOURCES, type Source } from '../schemas/define.ts';
 
 export { MINISTRIES, type Ministry };
 
@@ -24,7 +24,11 @@ export const AGENCIES: readonly Agency[] = [
   { id: 'foreign-affairs', name: 'Ministry of Foreign Affairs', sources: [SOURCES.foreignAffairs] },
   { id: 'border-service', name: 'National Security Committee, Border Service', sources: [SOURCES.borderService] },
   { id: 'interior', name: 'Ministry of Internal Affairs', sources: [SOURCES.interior] },
-  { id: 'labour', name: 'Ministry of Labour and Social Protection of the Population', sources: [SOURCES.foreignLabour, SOURCES.qandas] },
+  {
+    id: 'labour',
+    name: 'Ministry of Labour and Social Protection of the Population',
+    sources: [SOURCES.foreignLabour, SOURCES.qandas],
+  },
 ];
 
 export function agencyForSource(source: string): Agency | undefined {
@@ -106,7 +110,11 @@ export function visibilityTimeoutSeconds(delivery: DeliverySpec): number {
  * partition i mod 8, so writes spread over eight partition keys instead of
  * heating one (a GSI partition takes about 1,000 writes a second).
  */
-const LEAF_ORDER_INDEX = { name: 'byLeaf', partitionKey: { name: 'leafShard', type: 'N' }, sortKey: { name: 'leafIndex', type: 'N' } } as const;
+const LEAF_ORDER_INDEX = {
+  name: 'byLeaf',
+  partitionKey: { name: 'leafShard', type: 'N' },
+  sortKey: { name: 'leafIndex', type: 'N' },
+} as const;
 
 /** Written only by the command APIs (each under its own `commands-<system>` keys): see CommandApiSpec. */
 export const COMMAND_IDEMPOTENCY_TABLE = 'CommandIdempotency';
@@ -121,7 +129,11 @@ export const TABLES: readonly TableSpec[] = [
       { name: 'bySubject', partitionKey: { name: 'subject', type: 'S' }, sortKey: { name: 'occurredAt', type: 'S' } },
       { name: 'byDay', partitionKey: { name: 'day', type: 'S' }, sortKey: { name: 'logPosition', type: 'S' } },
       // Sparse: only contract breaches and id conflicts carry breachSource.
-      { name: 'breaches', partitionKey: { name: 'breachSource', type: 'S' }, sortKey: { name: 'logPosition', type: 'S' } },
+      {
+        name: 'breaches',
+        partitionKey: { name: 'breachSource', type: 'S' },
+        sortKey: { name: 'logPosition', type: 'S' },
+      },
       LEAF_ORDER_INDEX,
     ],
   },
@@ -130,15 +142,48 @@ export const TABLES: readonly TableSpec[] = [
     description: 'Berkut: visas, crossings, stays, offences, deportations, residence and citizenship.',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
-    // Sparse: visas and stay registrations by the day they end, so the overstay check reads candidates, not the registry.
-    indexes: [{ name: 'byEnd', partitionKey: { name: 'endsMonth', type: 'S' }, sortKey: { name: 'endsOn', type: 'S' } }],
+    // Sparse: visas and stay registrations by the day they end, so the overstay check
+    // reads candidates, not the registry.
+    indexes: [
+      { name: 'byEnd', partitionKey: { name: 'endsMonth', type: 'S' }, sortKey: { name: 'endsOn', type: 'S' } },
+    ],
   },
-  { id: 'ForeignLabourRegistry', description: 'Foreign Labour Force system: permits and quotas.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
-  { id: 'QandasRegistry', description: 'Qandas database: statuses, quotas and subsidies.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
-  { id: 'InteriorView', description: 'Ministry of Internal Affairs view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
-  { id: 'LabourView', description: 'Ministry of Labour view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
-  { id: 'ForeignAffairsView', description: 'Ministry of Foreign Affairs view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
-  { id: 'BorderServiceView', description: 'Border Service view.', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+  {
+    id: 'ForeignLabourRegistry',
+    description: 'Foreign Labour Force system: permits and quotas.',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+  },
+  {
+    id: 'QandasRegistry',
+    description: 'Qandas database: statuses, quotas and subsidies.',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+  },
+  {
+    id: 'InteriorView',
+    description: 'Ministry of Internal Affairs view.',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+  },
+  {
+    id: 'LabourView',
+    description: 'Ministry of Labour view.',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+  },
+  {
+    id: 'ForeignAffairsView',
+    description: 'Ministry of Foreign Affairs view.',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+  },
+  {
+    id: 'BorderServiceView',
+    description: 'Border Service view.',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+  },
   {
     id: 'AccessLedger',
     description: 'Append-only record of every read of a person\u2019s data: who, which ministry, when, why.',
@@ -148,7 +193,8 @@ export const TABLES: readonly TableSpec[] = [
   },
   {
     id: COMMAND_IDEMPOTENCY_TABLE,
-    description: 'The command APIs\u2019 answers by caller and idempotency key, so a retried command is answered, not run again.',
+    description:
+      'The command APIs\u2019 answers by caller and idempotency key, so a retried command is answered, not run again.',
     // Powertools Idempotency's DynamoDB layout: `id` is `commands-<system>#<hash of caller and key>`.
     partitionKey: { name: 'id', type: 'S' },
   },
@@ -170,10 +216,23 @@ export const VIEW_DETAIL_TYPES: Readonly<Record<Ministry, readonly string[]>> = 
 ) as unknown as Record<Ministry, readonly string[]>;
 
 const VIEW_PURPOSES: Readonly<Record<Ministry, { purpose: string; article: string }>> = {
-  interior: { purpose: 'Migration control: registration of stay, offences, deportations, residence and citizenship of foreigners.', article: 'Art. 9: competence of the internal affairs bodies in migration' },
-  labour: { purpose: 'Labour immigration and ethnic repatriation: permits, quotas, qandas status and resettlement support.', article: 'Art. 10: competence of the authorised body for migration of the population' },
-  'foreign-affairs': { purpose: 'Visa administration and consular notice of deportations of foreign nationals.', article: 'Art. 11: competence of the foreign affairs bodies in migration' },
-  'border-service': { purpose: 'Border control: crossings, entry bans and refusals of entry.', article: 'Art. 12: competence of the Border Service of the National Security Committee' },
+  interior: {
+    purpose:
+      'Migration control: registration of stay, offences, deportations, residence and citizenship of foreigners.',
+    article: 'Art. 9: competence of the internal affairs bodies in migration',
+  },
+  labour: {
+    purpose: 'Labour immigration and ethnic repatriation: permits, quotas, qandas status and resettlement support.',
+    article: 'Art. 10: competence of the authorised body for migration of the population',
+  },
+  'foreign-affairs': {
+    purpose: 'Visa administration and consular notice of deportations of foreign nationals.',
+    article: 'Art. 11: competence of the foreign affairs bodies in migration',
+  },
+  'border-service': {
+    purpose: 'Border control: crossings, entry bans and refusals of entry.',
+    article: 'Art. 12: competence of the Border Service of the National Security Committee',
+  },
 };
 
 const TABLE_IDS: Readonly<Record<Ministry, string>> = {
@@ -195,24 +254,40 @@ export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
       act: 'Law No. 418-V "On Informatization" (24 November 2015)',
       article: 'Art. 40: integration of state information systems and the record of their exchanges',
     },
-    purpose: 'Keep an audit trail of every inter-agency message so views can be rebuilt and every record traced to its events.',
+    purpose:
+      'Keep an audit trail of every inter-agency message so views can be rebuilt and every record traced to its ' +
+      'events.',
     delivery: { ...DEFAULT_DELIVERY, batchSize: 100, maxBatchingWindowSeconds: 1 },
   },
   {
     name: 'berkut',
-    description: 'Berkut keeps its registry of everything its three agencies publish and registers qandas for residence (one window).',
-    pattern: { $or: [{ source: [SOURCES.foreignAffairs, SOURCES.borderService, SOURCES.interior] }, { source: [SOURCES.qandas], 'detail-type': ['QandasStatusGranted'] }] },
+    description:
+      'Berkut keeps its registry of everything its three agencies publish and registers qandas for residence ' +
+      '(one window).',
+    pattern: {
+      $or: [
+        { source: [SOURCES.foreignAffairs, SOURCES.borderService, SOURCES.interior] },
+        { source: [SOURCES.qandas], 'detail-type': ['QandasStatusGranted'] },
+      ],
+    },
     handler: PROJECTOR,
     table: 'BerkutRegistry',
-    legalBasis: { act: MIGRATION_LAW, article: 'Art. 4-1: the unified information system of migration (Berkut); one-window registration of qandas' },
-    purpose: 'Keep Berkut, the system of record for visas, border crossings, stays and residence, in step with its agencies and grant qandas residence at once.',
+    legalBasis: {
+      act: MIGRATION_LAW,
+      article: 'Art. 4-1: the unified information system of migration (Berkut); one-window registration of qandas',
+    },
+    purpose:
+      'Keep Berkut, the system of record for visas, border crossings, stays and residence, in step with its ' +
+      'agencies and grant qandas residence at once.',
     delivery: PROJECTION_DELIVERY,
     publishes: [SOURCES.interior],
     environment: { TABLE_VIEW: 'berkut', REACTIONS: 'berkut' },
   },
   {
     name: 'foreign-labour',
-    description: 'The Foreign Labour Force system keeps its registry and revokes permits after deportation, visa revocation or citizenship.',
+    description:
+      'The Foreign Labour Force system keeps its registry and revokes permits after deportation, visa revocation ' +
+      'or citizenship.',
     pattern: {
       $or: [
         { source: [SOURCES.foreignLabour] },
@@ -231,7 +306,9 @@ export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
   {
     name: 'qandas',
     description: 'The qandas database keeps its registry and closes a qandas record when the person becomes a citizen.',
-    pattern: { $or: [{ source: [SOURCES.qandas] }, { source: [SOURCES.interior], 'detail-type': ['CitizenshipGranted'] }] },
+    pattern: {
+      $or: [{ source: [SOURCES.qandas] }, { source: [SOURCES.interior], 'detail-type': ['CitizenshipGranted'] }],
+    },
     handler: PROJECTOR,
     table: 'QandasRegistry',
     legalBasis: { act: MIGRATION_LAW, article: 'Art. 20-1: qandas status and its termination' },
@@ -349,23 +426,36 @@ export function checkTopology(topology: Topology): void {
   for (const sub of topology.subscriptions) {
     if (names.has(sub.name)) problems.push(`subscription name ${sub.name} is used twice`);
     names.add(sub.name);
-    if (!/^[a-z][a-z0-9-]{1,40}$/.test(sub.name)) problems.push(`subscription name ${sub.name} must be lower-case kebab-case`);
-    if (!tableIds.has(sub.table)) problems.push(`subscription ${sub.name} owns unknown table ${sub.table}; tables: ${[...tableIds].join(', ')}`);
-    if (sub.delivery.batchSize < 1 || sub.delivery.batchSize > 10_000) problems.push(`subscription ${sub.name}: batchSize must be 1-10000`);
+    if (!/^[a-z][a-z0-9-]{1,40}$/.test(sub.name))
+      problems.push(`subscription name ${sub.name} must be lower-case kebab-case`);
+    if (!tableIds.has(sub.table))
+      problems.push(`subscription ${sub.name} owns unknown table ${sub.table}; tables: ${[...tableIds].join(', ')}`);
+    if (sub.delivery.batchSize < 1 || sub.delivery.batchSize > 10_000)
+      problems.push(`subscription ${sub.name}: batchSize must be 1-10000`);
     if (sub.delivery.batchSize > 10 && sub.delivery.maxBatchingWindowSeconds < 1) {
-      problems.push(`subscription ${sub.name}: a batchSize above 10 needs maxBatchingWindowSeconds >= 1 (SQS event source rule)`);
+      problems.push(
+        `subscription ${sub.name}: a batchSize above 10 needs maxBatchingWindowSeconds >= 1 (SQS event source rule)`,
+      );
     }
   }
   const owners = topology.subscriptions.map((s) => s.table);
-  for (const id of tableIds) if (owners.filter((o) => o === id).length > 1) problems.push(`table ${id} has more than one owning subscription`);
+  for (const id of tableIds)
+    if (owners.filter((o) => o === id).length > 1) problems.push(`table ${id} has more than one owning subscription`);
   for (const api of topology.commandApis) {
     // A command API writes only its own system's registry: the table of the subscription that keeps that registry.
     const registryOwner = topology.subscriptions.find((s) => s.table === api.table);
     if (api.registryWrites.length > 0 && registryOwner?.environment?.TABLE_VIEW !== api.system) {
-      problems.push(`command API ${api.system} writes ${api.table}, which is not the ${api.system} registry (owned by ${registryOwner?.name ?? 'no subscription'})`);
+      problems.push(
+        `command API ${api.system} writes ${api.table}, which is not the ${api.system} registry (owned by ` +
+          `${registryOwner?.name ?? 'no subscription'})`,
+      );
     }
-    if (!tableIds.has(api.idempotencyTable)) problems.push(`command API ${api.system} remembers answers in unknown table ${api.idempotencyTable}`);
-    if (owners.includes(api.idempotencyTable)) problems.push(`command API ${api.system} remembers answers in ${api.idempotencyTable}, which a subscription owns`);
+    if (!tableIds.has(api.idempotencyTable))
+      problems.push(`command API ${api.system} remembers answers in unknown table ${api.idempotencyTable}`);
+    if (owners.includes(api.idempotencyTable))
+      problems.push(
+        `command API ${api.system} remembers answers in ${api.idempotencyTable}, which a subscription owns`,
+      );
   }
   if (problems.length) throw new Error(`invalid topology:\n- ${problems.join('\n- ')}`);
 }

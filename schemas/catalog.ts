@@ -1,8 +1,8 @@
 import type { EventDefinition } from './define.ts';
-import * as foreignAffairs from './events/foreign-affairs.ts';
 import * as borderService from './events/border-service.ts';
-import * as interior from './events/interior.ts';
+import * as foreignAffairs from './events/foreign-affairs.ts';
 import * as foreignLabour from './events/foreign-labour.ts';
+import * as interior from './events/interior.ts';
 import * as qandas from './events/qandas.ts';
 
 function definitionsIn(module: Record<string, unknown>): EventDefinition[] {

@@ -1,5 +1,5 @@
-import * as z from './zod.ts';
 import { Meta } from './envelope.ts';
+import * as z from './zod.ts';
 
 export const SOURCES = {
   foreignAffairs: 'kz.foreign-affairs.berkut',

@@ -52,6 +52,10 @@ export function toEntry(definition: EventDefinition, detail: Detail, eventBusNam
 }
 
 /** The definition's example as a ready-to-send PutEvents entry. */
-export function exampleEntry(definition: EventDefinition, eventBusName: string, meta: Partial<Meta> = {}): PutEventsEntry {
+export function exampleEntry(
+  definition: EventDefinition,
+  eventBusName: string,
+  meta: Partial<Meta> = {},
+): PutEventsEntry {
   return toEntry(definition, { meta: newMeta(definition, meta), data: definition.example }, eventBusName);
 }

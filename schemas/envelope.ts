@@ -1,5 +1,5 @@
-import * as z from './zod.ts';
 import { IsoDateTime } from './primitives.ts';
+import * as z from './zod.ts';
 
 /**
  * `detail.meta`: what every event carries besides its data. `eventId` is the

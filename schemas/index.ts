@@ -1,12 +1,12 @@
+export * from './catalog.ts';
 export * from './define.ts';
+export * from './entries.ts';
 export * from './envelope.ts';
+export * as events from './events/all.ts';
 export * from './person.ts';
 export * from './primitives.ts';
-export * from './catalog.ts';
-export * from './validate.ts';
-export * from './entries.ts';
-export * from './reference/regions.ts';
-export * from './reference/mci.ts';
 export * from './reference/countries.ts';
 export * from './reference/identity-numbers.ts';
-export * as events from './events/all.ts';
+export * from './reference/mci.ts';
+export * from './reference/regions.ts';
+export * from './validate.ts';

@@ -1,5 +1,5 @@
-import * as z from './zod.ts';
 import type { EventDefinition } from './define.ts';
+import * as z from './zod.ts';
 
 /**
  * JSON Schema (draft 2020-12) of a whole EventBridge event for one definition,
@@ -20,7 +20,9 @@ export function eventJsonSchema(definition: EventDefinition): Record<string, unk
       'detail-type': { const: definition.detailType },
       detail: detailSchema,
     },
-    examples: [{ source: definition.source, 'detail-type': definition.detailType, detail: { data: definition.example } }],
+    examples: [
+      { source: definition.source, 'detail-type': definition.detailType, detail: { data: definition.example } },
+    ],
   };
 }
 

@@ -1,5 +1,5 @@
-import * as z from './zod.ts';
 import { CountryCode, DocumentNumber, Iin, IsoDate } from './primitives.ts';
+import * as z from './zod.ts';
 
 /**
  * Who an event is about. Foreigners are known by citizenship + travel

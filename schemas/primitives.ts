@@ -1,7 +1,7 @@
-import * as z from './zod.ts';
 import { isCountryCode } from './reference/countries.ts';
 import { hasValidCheckDigit } from './reference/identity-numbers.ts';
 import { REGION_CODES } from './reference/regions.ts';
+import * as z from './zod.ts';
 
 export const IsoDate = z.iso.date({ error: 'expected a date as YYYY-MM-DD' });
 export const IsoDateTime = z.iso.datetime({
@@ -9,14 +9,12 @@ export const IsoDateTime = z.iso.datetime({
   error: 'expected an ISO 8601 date-time with offset, e.g. 2021-03-01T09:30:00Z',
 });
 
-export const CountryCode = z
-  .string({ error: 'expected an ISO 3166-1 alpha-3 country code, e.g. UZB' })
-  .check(
-    z.maxLength(3, { error: 'an ISO 3166-1 alpha-3 country code is 3 letters', abort: true }),
-    z.refine(isCountryCode, {
-      error: (issue) => `unknown ISO 3166-1 alpha-3 country code ${JSON.stringify(issue.input)}`,
-    }),
-  );
+export const CountryCode = z.string({ error: 'expected an ISO 3166-1 alpha-3 country code, e.g. UZB' }).check(
+  z.maxLength(3, { error: 'an ISO 3166-1 alpha-3 country code is 3 letters', abort: true }),
+  z.refine(isCountryCode, {
+    error: (issue) => `unknown ISO 3166-1 alpha-3 country code ${JSON.stringify(issue.input)}`,
+  }),
+);
 
 export const RegionCode = z.enum(REGION_CODES, {
   error: (issue) =>

@@ -1,7 +1,7 @@
-import type * as z from './zod.ts';
-import { findDefinition, definitionsNamed } from './catalog.ts';
+import { definitionsNamed, findDefinition } from './catalog.ts';
 import type { EventDefinition } from './define.ts';
 import type { Detail } from './envelope.ts';
+import type * as z from './zod.ts';
 
 export interface FieldIssue {
   /** Dotted path from the event root, e.g. `detail.data.person.iin`. */
@@ -45,13 +45,30 @@ export function validateDetail(source: string, detailType: string, detail: unkno
   const definition = findDefinition(source, detailType, version);
   if (!definition) {
     const known = definitionsNamed(detailType);
-    if (known.length === 0) return { ok: false, issues: [{ path: 'detail-type', message: `unknown detail-type ${JSON.stringify(detailType)}` }] };
+    if (known.length === 0)
+      return {
+        ok: false,
+        issues: [{ path: 'detail-type', message: `unknown detail-type ${JSON.stringify(detailType)}` }],
+      };
     if (!known.some((d) => d.source === source)) {
       const sources = [...new Set(known.map((d) => d.source))].join(', ');
-      return { ok: false, issues: [{ path: 'source', message: `${detailType} is published by ${sources}, not ${JSON.stringify(source)}` }] };
+      return {
+        ok: false,
+        issues: [
+          { path: 'source', message: `${detailType} is published by ${sources}, not ${JSON.stringify(source)}` },
+        ],
+      };
     }
     const versions = known.map((d) => d.schemaVersion).join(', ');
-    return { ok: false, issues: [{ path: 'detail.meta.schemaVersion', message: `no schema version ${version} of ${detailType}; known: ${versions}` }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          path: 'detail.meta.schemaVersion',
+          message: `no schema version ${version} of ${detailType}; known: ${versions}`,
+        },
+      ],
+    };
   }
   const parsed = definition.detail.safeParse(detail);
   if (!parsed.success) return { ok: false, issues: issuesFrom(parsed.error, 'detail') };

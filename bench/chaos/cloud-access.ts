@@ -5,12 +5,12 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeadLetterSummary } from '../../functions/exchange-api/dead-letters.ts';
 import { documentClient } from '../../functions/lib/document-client.ts';
 import { mapConcurrent } from '../../functions/lib/limit.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import type { CloudCredentials, KeyPair } from '../../infra/local/credentials.ts';
-import type { DeadLetterSummary } from '../../functions/exchange-api/dead-letters.ts';
 import { cloudHealth } from '../../infra/local/health-client.ts';
 import type { Ministry } from '../../infra/topology.ts';
 import type { ChaosEvent } from './events.ts';
@@ -73,8 +73,19 @@ export async function settle(access: CloudAccess, timeoutMs: number): Promise<bo
 }
 
 /** A signed API call; the body is parsed when it is JSON. */
-export async function apiCall(access: CloudAccess, keys: KeyPair, resource: string, method = 'GET', body?: string): Promise<{ status: number; body: unknown }> {
-  const response = await signedFetch(`${access.endpoint}${resource}`, { keys, region: access.credentials.region, method, ...(body === undefined ? {} : { body }) });
+export async function apiCall(
+  access: CloudAccess,
+  keys: KeyPair,
+  resource: string,
+  method = 'GET',
+  body?: string,
+): Promise<{ status: number; body: unknown }> {
+  const response = await signedFetch(`${access.endpoint}${resource}`, {
+    keys,
+    region: access.credentials.region,
+    method,
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await response.text();
   let parsed: unknown = text;
   try {
@@ -93,7 +104,12 @@ export async function deadLetters(access: CloudAccess): Promise<DeadLetterSummar
 }
 
 export async function redrive(access: CloudAccess, queue: string): Promise<number> {
-  const { status, body } = await apiCall(access, access.credentials.platform, `/api/exchange/dead-letters/redrive?queue=${encodeURIComponent(queue)}`, 'POST');
+  const { status, body } = await apiCall(
+    access,
+    access.credentials.platform,
+    `/api/exchange/dead-letters/redrive?queue=${encodeURIComponent(queue)}`,
+    'POST',
+  );
   if (status !== 200) throw new Error(`redriving ${queue} answered ${status}: ${JSON.stringify(body)}`);
   return (body as { redriven: number }).redriven;
 }
@@ -110,7 +126,11 @@ export interface Published {
  * batches of up to ten consecutive events of one agency), `concurrency`
  * batches at a time.
  */
-export async function publishAll(access: CloudAccess, events: readonly ChaosEvent[], concurrency: number): Promise<Published> {
+export async function publishAll(
+  access: CloudAccess,
+  events: readonly ChaosEvent[],
+  concurrency: number,
+): Promise<Published> {
   const batches: ChaosEvent[][] = [];
   for (const event of events) {
     const last = batches[batches.length - 1];

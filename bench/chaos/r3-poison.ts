@@ -19,10 +19,10 @@ import { deterministicUuid } from '../../functions/lib/ids.ts';
 import { LocalCloud } from '../../infra/local/cloud.ts';
 import { Random } from '../../infra/simulator/random.ts';
 import { MINISTRIES } from '../../infra/topology.ts';
-import { deadLetters, platformDynamo, publishAll, redrive, settle, type CloudAccess } from './cloud-access.ts';
-import { keyOf, personEvents, rawEvent, type ChaosEvent } from './events.ts';
+import { type CloudAccess, deadLetters, platformDynamo, publishAll, redrive, settle } from './cloud-access.ts';
+import { type ChaosEvent, keyOf, personEvents, rawEvent } from './events.ts';
 import { auditLog } from './log-audit.ts';
-import { all, exactly, info, scenario, type ScenarioReport } from './report.ts';
+import { all, exactly, info, type ScenarioReport, scenario } from './report.ts';
 import { PROBE_SUBSCRIPTION, PROBE_TABLE, WITH_PROBE } from './topologies.ts';
 import { compareSnapshots, expectedSnapshot, periodsFor, readSnapshot } from './views.ts';
 
@@ -43,18 +43,42 @@ interface SchemaPoison {
   readonly field: string;
 }
 
-type Mutation = { readonly detailType: string; readonly field: string; readonly apply: (data: Record<string, unknown>) => void };
+type Mutation = {
+  readonly detailType: string;
+  readonly field: string;
+  readonly apply: (data: Record<string, unknown>) => void;
+};
 
 /** Pathological values, each in the field the domain bounds (issue 9, defect 6, and its kin). */
 const BREACHES: readonly Mutation[] = [
-  { detailType: 'AdministrativeOffenceRecorded', field: 'detail.data.penalty.fineMci', apply: (d) => ((d.penalty as Record<string, unknown>).fineMci = 1e300) },
+  {
+    detailType: 'AdministrativeOffenceRecorded',
+    field: 'detail.data.penalty.fineMci',
+    apply: (d) => ((d.penalty as Record<string, unknown>).fineMci = 1e300),
+  },
   { detailType: 'VisaIssued', field: 'detail.data.visaNumber', apply: (d) => (d.visaNumber = 'A'.repeat(450_000)) },
   { detailType: 'StayRegistered', field: 'detail.data.validUntil', apply: (d) => (d.validUntil = '2021-13-45') },
-  { detailType: 'BorderCrossingRecorded', field: 'detail.data.person.citizenship', apply: (d) => ((d.person as Record<string, unknown>).citizenship = 'ZZZ') },
+  {
+    detailType: 'BorderCrossingRecorded',
+    field: 'detail.data.person.citizenship',
+    apply: (d) => ((d.person as Record<string, unknown>).citizenship = 'ZZZ'),
+  },
   { detailType: 'WorkPermitIssued', field: 'detail.data.employerBin', apply: (d) => (d.employerBin = '990909400013') },
-  { detailType: 'AdministrativeOffenceRecorded', field: 'detail.data.penalty.fineMci', apply: (d) => ((d.penalty as Record<string, unknown>).fineMci = -5) },
-  { detailType: 'VisaIssued', field: 'detail.data.holder.surname', apply: (d) => ((d.holder as Record<string, unknown>).surname = 'W'.repeat(200_000)) },
-  { detailType: 'StayRegistered', field: 'detail.data.registrationNumber', apply: (d) => (d.registrationNumber = 'R-75\u0000-2021') },
+  {
+    detailType: 'AdministrativeOffenceRecorded',
+    field: 'detail.data.penalty.fineMci',
+    apply: (d) => ((d.penalty as Record<string, unknown>).fineMci = -5),
+  },
+  {
+    detailType: 'VisaIssued',
+    field: 'detail.data.holder.surname',
+    apply: (d) => ((d.holder as Record<string, unknown>).surname = 'W'.repeat(200_000)),
+  },
+  {
+    detailType: 'StayRegistered',
+    field: 'detail.data.registrationNumber',
+    apply: (d) => (d.registrationNumber = 'R-75\u0000-2021'),
+  },
 ];
 
 /** Person numbers: good events from 0, the probe's poison from here, breaches from the next block. */
@@ -98,7 +122,9 @@ async function storedInProbe(access: CloudAccess, keys: readonly string[]): Prom
     for (let i = 0; i < keys.length; i += 100) {
       let pending: Record<string, unknown>[] = keys.slice(i, i + 100).map((id) => ({ id }));
       while (pending.length > 0) {
-        const out = await doc.send(new BatchGetCommand({ RequestItems: { [PROBE_TABLE]: { Keys: pending, ProjectionExpression: 'id' } } }));
+        const out = await doc.send(
+          new BatchGetCommand({ RequestItems: { [PROBE_TABLE]: { Keys: pending, ProjectionExpression: 'id' } } }),
+        );
         for (const item of out.Responses?.[PROBE_TABLE] ?? []) found.add(String(item.id));
         pending = (out.UnprocessedKeys?.[PROBE_TABLE]?.Keys ?? []) as Record<string, unknown>[];
       }
@@ -109,7 +135,8 @@ async function storedInProbe(access: CloudAccess, keys: readonly string[]): Prom
   return found;
 }
 
-const namesField = (row: LogEntry | undefined, field: string) => row !== undefined && !row.valid && (row.issues ?? []).some((i) => i.path === field);
+const namesField = (row: LogEntry | undefined, field: string) =>
+  row !== undefined && !row.valid && (row.issues ?? []).some((i) => i.path === field);
 
 export async function runPoison(options: PoisonOptions): Promise<ScenarioReport> {
   const started = Date.now();
@@ -131,26 +158,46 @@ export async function runPoison(options: PoisonOptions): Promise<ScenarioReport>
         nextBreach = picked.next;
         const data = JSON.parse(picked.event.entry.Detail).data as Record<string, unknown>;
         mutation.apply(data);
-        const poison = { event: rawEvent(mutation.detailType, data, deterministicUuid(`chaos:${options.seed}:breach:${breaches.length}`)), field: mutation.field };
+        const poison = {
+          event: rawEvent(
+            mutation.detailType,
+            data,
+            deterministicUuid(`chaos:${options.seed}:breach:${breaches.length}`),
+          ),
+          field: mutation.field,
+        };
         breaches.push(poison);
         burst.push(poison.event);
       } else {
-        const picked = eventOfType(options.seed, nextHandlerPoison, random.pick(['VisaIssued', 'StayRegistered', 'BorderCrossingRecorded', 'AdministrativeOffenceRecorded']));
+        const picked = eventOfType(
+          options.seed,
+          nextHandlerPoison,
+          random.pick(['VisaIssued', 'StayRegistered', 'BorderCrossingRecorded', 'AdministrativeOffenceRecorded']),
+        );
         nextHandlerPoison = picked.next;
         handlerPoison.push(picked.event);
         burst.push(picked.event);
       }
     }
     while (burst.length < options.burstSize) {
-      for (const event of personEvents(options.seed, nextGood++)) if (burst.length < options.burstSize) (good.push(event), burst.push(event));
+      for (const event of personEvents(options.seed, nextGood++))
+        if (burst.length < options.burstSize) good.push(event), burst.push(event);
     }
     bursts.push(burstOrder(burst, random));
   }
 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mx-chaos-r3-'));
   const poison = globalThis as { mxChaosPoison?: ReadonlyMap<string, string> };
-  poison.mxChaosPoison = new Map(handlerPoison.map((e, i) => [e.eventId, `the probe's store refuses this record (chaos fault ${i + 1})`]));
-  const cloud = await LocalCloud.start({ port: 0, dataDir, topology: WITH_PROBE, retryDelayMs: 50, schedules: 'on-trigger' });
+  poison.mxChaosPoison = new Map(
+    handlerPoison.map((e, i) => [e.eventId, `the probe's store refuses this record (chaos fault ${i + 1})`]),
+  );
+  const cloud = await LocalCloud.start({
+    port: 0,
+    dataDir,
+    topology: WITH_PROBE,
+    retryDelayMs: 50,
+    schedules: 'on-trigger',
+  });
   try {
     const access: CloudAccess = { endpoint: cloud.endpoint, credentials: cloud.credentials };
     const busIds = new Map<ChaosEvent, string>();
@@ -169,30 +216,62 @@ export async function runPoison(options: PoisonOptions): Promise<ScenarioReport>
     const handlerPoisonIds = new Set(handlerPoison.map((e) => e.eventId));
     const breachIds = new Set(breaches.map((b) => b.event.eventId));
     const probeQueue = `mx-${PROBE_SUBSCRIPTION}-dlq`;
-    const goodParked = parked.filter((d) => d.eventId === undefined || goodIds.has(d.eventId) || (handlerPoisonIds.has(d.eventId) && d.queue !== probeQueue));
+    const goodParked = parked.filter(
+      (d) =>
+        d.eventId === undefined ||
+        goodIds.has(d.eventId) ||
+        (handlerPoisonIds.has(d.eventId) && d.queue !== probeQueue),
+    );
     const breachesParked = parked.filter((d) => d.eventId !== undefined && breachIds.has(d.eventId));
-    const ownReason = handlerPoison.filter((e) => parked.some((d) => d.queue === probeQueue && d.eventId === e.eventId && (d.error ?? '').includes(e.eventId)));
+    const ownReason = handlerPoison.filter((e) =>
+      parked.some((d) => d.queue === probeQueue && d.eventId === e.eventId && (d.error ?? '').includes(e.eventId)),
+    );
     const audit = await auditLog(access);
     const goodLogged = good.filter((e) => audit.rows.get(keyOf(e))?.valid === true);
-    const breachesNamed = breaches.filter((b) => busIds.has(b.event) && namesField(audit.rows.get(`${b.event.entry.Source}#bus:${busIds.get(b.event)}`), b.field));
+    const breachesNamed = breaches.filter(
+      (b) =>
+        busIds.has(b.event) &&
+        namesField(audit.rows.get(`${b.event.entry.Source}#bus:${busIds.get(b.event)}`), b.field),
+    );
     const appliedFirst = await storedInProbe(access, [...good, ...breaches.map((b) => b.event)].map(keyOf));
     const goodApplied = good.filter((e) => appliedFirst.has(keyOf(e)));
     const breachesApplied = breaches.filter((b) => appliedFirst.has(keyOf(b.event)));
 
     // The fault is fixed; the parked messages are redriven.
     poison.mxChaosPoison = new Map();
-    const redriven = (await Promise.all([...new Set(parked.map((d) => d.queue))].map((queue) => redrive(access, queue)))).reduce((a, b) => a + b, 0);
+    const redriven = (
+      await Promise.all([...new Set(parked.map((d) => d.queue))].map((queue) => redrive(access, queue)))
+    ).reduce((a, b) => a + b, 0);
     const settledAfter = await settle(access, options.settleTimeoutMs);
     const appliedAfter = await storedInProbe(access, handlerPoison.map(keyOf));
     const stillParked = await deadLetters(access);
     const periods = periodsFor(audit.events);
     const finalAudit = await auditLog(access);
-    const views = compareSnapshots(await readSnapshot(access, periods), expectedSnapshot(finalAudit.events, cloud.credentials.personKeySecret, periods));
+    const views = compareSnapshots(
+      await readSnapshot(access, periods),
+      expectedSnapshot(finalAudit.events, cloud.credentials.personKeySecret, periods),
+    );
 
     const findings = [
-      ...goodParked.slice(0, 5).map((d) => `good event parked on ${d.queue}: ${d.eventId ?? d.messageId}: ${d.error ?? ''}`),
-      ...handlerPoison.filter((e) => !ownReason.includes(e)).slice(0, 5).map((e) => `poison ${e.eventId} not parked with its own reason: ${JSON.stringify(parked.filter((d) => d.eventId === e.eventId))}`),
-      ...breaches.filter((b) => !breachesNamed.includes(b)).slice(0, 5).map((b) => `breach ${b.event.entry.DetailType} (${b.field}) not logged with its field named: ${JSON.stringify(audit.rows.get(`${b.event.entry.Source}#bus:${busIds.get(b.event)}`)?.issues ?? 'no row')}`),
+      ...goodParked
+        .slice(0, 5)
+        .map((d) => `good event parked on ${d.queue}: ${d.eventId ?? d.messageId}: ${d.error ?? ''}`),
+      ...handlerPoison
+        .filter((e) => !ownReason.includes(e))
+        .slice(0, 5)
+        .map(
+          (e) =>
+            `poison ${e.eventId} not parked with its own reason: ` +
+            `${JSON.stringify(parked.filter((d) => d.eventId === e.eventId))}`,
+        ),
+      ...breaches
+        .filter((b) => !breachesNamed.includes(b))
+        .slice(0, 5)
+        .map(
+          (b) =>
+            `breach ${b.event.entry.DetailType} (${b.field}) not logged with its field named: ` +
+            `${JSON.stringify(audit.rows.get(`${b.event.entry.Source}#bus:${busIds.get(b.event)}`)?.issues ?? 'no row')}`,
+        ),
       ...views.samples,
     ];
     return scenario(
@@ -212,7 +291,11 @@ export async function runPoison(options: PoisonOptions): Promise<ScenarioReport>
         all('handler poison parked with its own reason', ownReason.length, handlerPoison.length),
         info('dead letters before the fix', parked.length),
         info('redriven after the fix', redriven),
-        all('fixed poison applied after redrive', handlerPoison.filter((e) => appliedAfter.has(keyOf(e))).length, handlerPoison.length),
+        all(
+          'fixed poison applied after redrive',
+          handlerPoison.filter((e) => appliedAfter.has(keyOf(e))).length,
+          handlerPoison.length,
+        ),
         exactly('dead letters after redrive', stillParked.length, 0),
         exactly('views: records unlike one clean delivery of the log', views.records, 0),
         exactly('views: counts above / below one clean delivery', views.excess + views.missing, 0),

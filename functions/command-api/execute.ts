@@ -5,20 +5,20 @@
  * subscription folds the same events again as a no-op).
  */
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { Ministry } from '../domain/ministries.ts';
-import type { Detail } from '../../schemas/envelope.ts';
-import { rebuiltBusEvent } from '../lib/bus-event.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PutEventsEntry } from '../../schemas/entries.ts';
-import { issuesFrom, EventValidationError } from '../../schemas/validate.ts';
+import type { Detail } from '../../schemas/envelope.ts';
+import { EventValidationError, issuesFrom } from '../../schemas/validate.ts';
+import type { Ministry } from '../domain/ministries.ts';
 import type { EventData } from '../domain/projections.ts';
 import { REGISTRIES, type SystemName } from '../domain/views.ts';
+import { rebuiltBusEvent } from '../lib/bus-event.ts';
 import { buildEntry, putEntries } from '../lib/publisher.ts';
-import { KnownRecords, projectEvents } from '../projector/project.ts';
 import type { ValidEvent } from '../projector/plan.ts';
-import { Refusal, type CommandPorts } from '../systems/command.ts';
+import { KnownRecords, projectEvents } from '../projector/project.ts';
 import { findCommand, SYSTEM_COMMANDS } from '../systems/catalog.ts';
+import { type CommandPorts, Refusal } from '../systems/command.ts';
 import { registryPorts } from './ports.ts';
 
 export interface CommandRequest {
@@ -33,7 +33,12 @@ export interface CommandRequest {
 
 export type CommandResult =
   | { readonly command: string; readonly ok: true; readonly events: { detailType: string; eventId: string }[] }
-  | { readonly command: string; readonly ok: false; readonly status: number; readonly error: { code: string; message: string; field?: string; issues?: { path: string; message: string }[] } };
+  | {
+      readonly command: string;
+      readonly ok: false;
+      readonly status: number;
+      readonly error: { code: string; message: string; field?: string; issues?: { path: string; message: string }[] };
+    };
 
 export interface ExecuteContext {
   readonly system: SystemName;
@@ -45,7 +50,13 @@ export interface ExecuteContext {
   readonly secret: string;
 }
 
-function refused(command: string, status: number, code: string, message: string, extra: { field?: string; issues?: { path: string; message: string }[] } = {}): CommandResult {
+function refused(
+  command: string,
+  status: number,
+  code: string,
+  message: string,
+  extra: { field?: string; issues?: { path: string; message: string }[] } = {},
+): CommandResult {
   return { command, ok: false, status, error: { code, message, ...extra } };
 }
 
@@ -54,7 +65,13 @@ export async function executeCommand(request: CommandRequest, context: ExecuteCo
   const definition = findCommand(context.system, name);
   if (!definition) {
     const known = SYSTEM_COMMANDS[context.system].map((c) => c.name).join(', ');
-    return refused(name, 400, 'unknown-command', `${context.system} has no command ${JSON.stringify(name)}; commands: ${known}`, { field: 'command' });
+    return refused(
+      name,
+      400,
+      'unknown-command',
+      `${context.system} has no command ${JSON.stringify(name)}; commands: ${known}`,
+      { field: 'command' },
+    );
   }
   if (definition.agency !== context.agency) {
     return refused(name, 403, 'not-your-command', `${name} is issued by ${definition.agency}, not ${context.agency}`);
@@ -62,7 +79,10 @@ export async function executeCommand(request: CommandRequest, context: ExecuteCo
   const parsed = definition.input.safeParse(request.input);
   if (!parsed.success) {
     const issues = issuesFrom(parsed.error, 'input');
-    return refused(name, 400, 'invalid-input', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { field: issues[0]?.path, issues });
+    return refused(name, 400, 'invalid-input', issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
+      field: issues[0]?.path,
+      issues,
+    });
   }
   // What deciding reads is what folding the command's events needs: read once.
   const known = new KnownRecords();
@@ -81,11 +101,26 @@ export async function executeCommand(request: CommandRequest, context: ExecuteCo
   try {
     const planned = await definition.decide(parsed.data, ports);
     const correlationId = request.correlationId ?? randomUUID();
-    entries = planned.map((p) => buildEntry(p.definition, p.data as never, { correlationId, ...(request.occurredAt ? { occurredAt: request.occurredAt } : {}) }, context.busName));
+    entries = planned.map((p) =>
+      buildEntry(
+        p.definition,
+        p.data as never,
+        { correlationId, ...(request.occurredAt ? { occurredAt: request.occurredAt } : {}) },
+        context.busName,
+      ),
+    );
   } catch (error) {
     await giveBack();
-    if (error instanceof Refusal) return refused(name, error.status, error.code, error.message, error.field ? { field: `input.${error.field}` } : {});
-    if (error instanceof EventValidationError) return refused(name, 422, 'invalid-event', error.message, { issues: [...error.issues] });
+    if (error instanceof Refusal)
+      return refused(
+        name,
+        error.status,
+        error.code,
+        error.message,
+        error.field ? { field: `input.${error.field}` } : {},
+      );
+    if (error instanceof EventValidationError)
+      return refused(name, 422, 'invalid-event', error.message, { issues: [...error.issues] });
     throw error;
   }
   if (entries.length === 0) return { command: name, ok: true, events: [] };
@@ -95,14 +130,31 @@ export async function executeCommand(request: CommandRequest, context: ExecuteCo
     throw error;
   });
   const failures = results.filter((r) => !r.eventId);
-  if (failures.length) throw new Error(`EventBridge refused ${failures.length} event(s): ${failures.map((f) => `${f.errorCode} ${f.errorMessage ?? ''}`).join('; ')}`);
+  if (failures.length)
+    throw new Error(
+      `EventBridge refused ${failures.length} event(s): ` +
+        `${failures.map((f) => `${f.errorCode} ${f.errorMessage ?? ''}`).join('; ')}`,
+    );
   const published: ValidEvent[] = results.map((r, i) => ({
     messageId: `command:${i}`,
-    bus: rebuiltBusEvent({ id: r.eventId!, source: r.entry.Source, detailType: r.entry.DetailType, time: new Date().toISOString(), detail: JSON.parse(r.entry.Detail) as Detail<EventData> }),
+    bus: rebuiltBusEvent({
+      id: r.eventId!,
+      source: r.entry.Source,
+      detailType: r.entry.DetailType,
+      time: new Date().toISOString(),
+      detail: JSON.parse(r.entry.Detail) as Detail<EventData>,
+    }),
   }));
   // Best effort: if this fails the registry's subscription still folds the events.
   // The topology declares this write (CommandApiSpec.registryWrites, 'own-events').
-  await projectEvents(context.dynamo, context.table, REGISTRIES[context.system], context.secret, published, known).catch(() => undefined);
+  await projectEvents(
+    context.dynamo,
+    context.table,
+    REGISTRIES[context.system],
+    context.secret,
+    published,
+    known,
+  ).catch(() => undefined);
   return {
     command: name,
     ok: true,

@@ -5,21 +5,22 @@
  * are independent (about different people), when they run concurrently.
  * Refusals are 4xx naming the rule; internals never reach the caller.
  */
+
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Ministry } from '../domain/ministries.ts';
 import type { SystemName } from '../domain/views.ts';
 import { documentClient } from '../lib/document-client.ts';
 import { requireEnv } from '../lib/env.ts';
-import { lambdaEntry, type HandlerDeps } from '../lib/lambda-entry.ts';
+import { type HandlerDeps, lambdaEntry } from '../lib/lambda-entry.ts';
 import { mapConcurrent } from '../lib/limit.ts';
 import { observability, observed, traced } from '../lib/observability.ts';
 import { roleEntry } from '../lib/role-name.ts';
 import { SYSTEMS } from '../systems/catalog.ts';
-import { executeCommand, type CommandRequest, type CommandResult } from './execute.ts';
-import { IDEMPOTENCY_HEADER, idempotentCommands, keyProblem, type CommandIdentity } from './idempotency.ts';
+import { type CommandRequest, type CommandResult, executeCommand } from './execute.ts';
+import { type CommandIdentity, IDEMPOTENCY_HEADER, idempotentCommands, keyProblem } from './idempotency.ts';
 
 export const MAX_COMMANDS = 100;
 const UNORDERED_CONCURRENCY = 16;
@@ -48,7 +49,11 @@ export function commandApiConfig(env: HandlerDeps['env']): CommandApiConfig {
   };
 }
 
-const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 const problem = (statusCode: number, code: string, message: string, field?: string) =>
   json(statusCode, { error: { code, message, ...(field ? { field } : {}) } });
 
@@ -59,7 +64,8 @@ export function agencyOf(userArn: string | null | undefined, roles: Record<strin
 
 /** API Gateway passes headers as the caller spelled them; HTTP header names are case-insensitive. */
 function header(event: APIGatewayProxyEvent, name: string): string | undefined {
-  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === name && value !== undefined) return value;
+  for (const [key, value] of Object.entries(event.headers ?? {}))
+    if (key.toLowerCase() === name && value !== undefined) return value;
   return undefined;
 }
 
@@ -70,17 +76,29 @@ interface ScheduledEvent {
   readonly 'detail-type': 'Scheduled Event';
   readonly time: string;
 }
-const isScheduled = (event: unknown): event is ScheduledEvent => (event as ScheduledEvent | null)?.['detail-type'] === 'Scheduled Event';
+const isScheduled = (event: unknown): event is ScheduledEvent =>
+  (event as ScheduledEvent | null)?.['detail-type'] === 'Scheduled Event';
 
 /** The command API's request handling, with its SDK clients built from `deps.aws` (through `trace`). */
 export function commandApi(config: CommandApiConfig, deps: HandlerDeps, trace: <C>(client: C) => C = (c) => c) {
   const raw = trace(new DynamoDBClient(deps.aws));
-  const context = { system: config.system, dynamo: documentClient(raw), events: trace(new EventBridgeClient(deps.aws)), table: config.table, busName: config.busName, secret: config.secret };
+  const context = {
+    system: config.system,
+    dynamo: documentClient(raw),
+    events: trace(new EventBridgeClient(deps.aws)),
+    table: config.table,
+    busName: config.busName,
+    secret: config.secret,
+  };
   const byAgency = new Map<Ministry, ReturnType<typeof idempotentCommands>>();
   const runner = (agency: Ministry) => {
     let run = byAgency.get(agency);
     if (!run) {
-      run = idempotentCommands((request) => executeCommand(request, { ...context, agency }), { client: raw, table: config.idempotencyTable, keyPrefix: `commands-${config.system}` });
+      run = idempotentCommands((request) => executeCommand(request, { ...context, agency }), {
+        client: raw,
+        table: config.idempotencyTable,
+        keyPrefix: `commands-${config.system}`,
+      });
       byAgency.set(agency, run);
     }
     return run;
@@ -96,7 +114,11 @@ export function commandApi(config: CommandApiConfig, deps: HandlerDeps, trace: <
     try {
       body = JSON.parse(event.body ?? '');
     } catch {
-      return problem(400, 'invalid-json', 'the request body must be JSON: { "command", "input" } or { "commands": [...] }');
+      return problem(
+        400,
+        'invalid-json',
+        'the request body must be JSON: { "command", "input" } or { "commands": [...] }',
+      );
     }
     const run = runner(agency);
     /** A command's key: its own commandId, else the request's key (with the command's place in a batch). */
@@ -105,13 +127,20 @@ export function commandApi(config: CommandApiConfig, deps: HandlerDeps, trace: <
       const field = index === undefined ? 'commandId' : `commands[${index}].commandId`;
       const ownProblem = keyProblem(own, field);
       if (ownProblem) return ownProblem;
-      const key = (own as string | undefined) ?? (requestKey === undefined ? undefined : index === undefined ? requestKey : `${requestKey}#${index}`);
+      const key =
+        (own as string | undefined) ??
+        (requestKey === undefined ? undefined : index === undefined ? requestKey : `${requestKey}#${index}`);
       return key === undefined ? undefined : { caller: agency, key };
     };
     const execute = async (request: CommandRequest, index?: number): Promise<CommandResult> => {
       const identity = identify(request, index);
       if (typeof identity === 'string') {
-        return { command: String(request?.command ?? ''), ok: false, status: 400, error: { code: 'invalid-idempotency-key', message: identity, field: 'commandId' } };
+        return {
+          command: String(request?.command ?? ''),
+          ok: false,
+          status: 400,
+          error: { code: 'invalid-idempotency-key', message: identity, field: 'commandId' },
+        };
       }
       return run(request, identity, invocation);
     };
@@ -122,7 +151,9 @@ export function commandApi(config: CommandApiConfig, deps: HandlerDeps, trace: <
       }
       const ordered = (body as { ordered?: unknown }).ordered !== false;
       const indexed = (batch as CommandRequest[]).map((request, index) => ({ request, index }));
-      const results = await mapConcurrent(indexed, ordered ? 1 : UNORDERED_CONCURRENCY, ({ request, index }) => execute(request, index));
+      const results = await mapConcurrent(indexed, ordered ? 1 : UNORDERED_CONCURRENCY, ({ request, index }) =>
+        execute(request, index),
+      );
       return json(200, { failedCount: results.filter((r) => !r.ok).length, results });
     }
     const result = await execute(body as CommandRequest);
@@ -133,20 +164,27 @@ export function commandApi(config: CommandApiConfig, deps: HandlerDeps, trace: <
   async function runScheduledCheck(event: ScheduledEvent, invocation?: Context): Promise<CommandResult> {
     if (config.system !== 'berkut') throw new Error(`${config.system} has no scheduled check`);
     const asOf = event.time.slice(0, 10);
-    return runner('interior')({ command: 'run-overstay-check', input: { asOf } }, { caller: 'schedule', key: `overstay-check:${event.id ?? asOf}` }, invocation);
+    return runner('interior')(
+      { command: 'run-overstay-check', input: { asOf } },
+      { caller: 'schedule', key: `overstay-check:${event.id ?? asOf}` },
+      invocation,
+    );
   }
 
   return { handleCommands, runScheduledCheck };
 }
 
-export function createHandler(deps: HandlerDeps): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
+export function createHandler(
+  deps: HandlerDeps,
+): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
   const config = commandApiConfig(deps.env);
   const o = observability(deps.env, 'command-api');
   const { logger, metrics } = o;
   const api = commandApi(config, deps, (client) => traced(o, client));
   return observed(o, async (event: APIGatewayProxyEvent, context: Context) => {
     if (isScheduled(event)) {
-      // No caller to answer: a failed check must fail the invocation, so the rule's retries and dead-letter queue see it.
+      // No caller to answer: a failed check must fail the invocation, so the rule's
+      // retries and dead-letter queue see it.
       const result = await api.runScheduledCheck(event, context);
       logger.info('scheduled check done', { result });
       if (!result.ok) throw new Error(`scheduled check refused: ${result.error.code}: ${result.error.message}`);
@@ -154,7 +192,11 @@ export function createHandler(deps: HandlerDeps): (event: APIGatewayProxyEvent, 
     }
     try {
       const response = await api.handleCommands(event, context);
-      metrics.addMetric(response.statusCode < 300 ? 'CommandRequestsAnswered' : 'CommandRequestsRefused', MetricUnit.Count, 1);
+      metrics.addMetric(
+        response.statusCode < 300 ? 'CommandRequestsAnswered' : 'CommandRequestsRefused',
+        MetricUnit.Count,
+        1,
+      );
       return response;
     } catch (error) {
       logger.error('command failed', { error: error as Error });

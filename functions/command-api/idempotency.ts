@@ -9,8 +9,7 @@
  * nothing and gives back what it reserved, so running it again is harmless,
  * and a retry should be decided against the registry as it is by then.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context } from 'aws-lambda';
+
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
@@ -18,6 +17,8 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import type { CommandRequest, CommandResult } from './execute.ts';
 
 /** The header a caller names a request with; a batch's commands are `<key>#<index>` unless they carry a commandId. */
@@ -70,7 +71,8 @@ export function idempotentCommands(run: RunCommand, options: IdempotencyOptions)
   });
   const config = new IdempotencyConfig({
     eventKeyJmesPath: '[caller, key]',
-    // The same key with another command is a caller's mistake, refused rather than answered with the first one's result.
+    // The same key with another command is a caller's mistake, refused rather than
+    // answered with the first one's result.
     payloadValidationJmesPath: 'request',
     expiresAfterSeconds: REMEMBER_ANSWERS_SECONDS,
   });
@@ -82,7 +84,11 @@ export function idempotentCommands(run: RunCommand, options: IdempotencyOptions)
     },
     { persistenceStore, config, keyPrefix: options.keyPrefix },
   );
-  return async (request: CommandRequest, identity: CommandIdentity | undefined, invocation?: Context): Promise<CommandResult> => {
+  return async (
+    request: CommandRequest,
+    identity: CommandIdentity | undefined,
+    invocation?: Context,
+  ): Promise<CommandResult> => {
     if (!identity) return run(request);
     // The invocation's deadline bounds how long a crashed run's key stays "in progress" before a retry may take it.
     if (invocation) config.registerLambdaContext(invocation);
@@ -92,10 +98,20 @@ export function idempotentCommands(run: RunCommand, options: IdempotencyOptions)
     } catch (error) {
       if (error instanceof NotRemembered) return error.result;
       if (error instanceof IdempotencyValidationError) {
-        return refused(name, 409, 'idempotency-key-reused', `idempotency key ${identity.key} was used for another command`);
+        return refused(
+          name,
+          409,
+          'idempotency-key-reused',
+          `idempotency key ${identity.key} was used for another command`,
+        );
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {
-        return refused(name, 409, 'command-in-progress', `the command under idempotency key ${identity.key} is still running; retry`);
+        return refused(
+          name,
+          409,
+          'command-in-progress',
+          `the command under idempotency key ${identity.key} is still running; retry`,
+        );
       }
       throw error;
     }

@@ -1,15 +1,23 @@
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { quotaCounterKey } from '../domain/aggregates.ts';
-import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
 import { lookupKey } from '../domain/person-key.ts';
+import type { StoredRecord } from '../domain/stored-record.ts';
+import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
 import { allPages } from '../lib/paginate.ts';
 import { KnownRecords } from '../projector/project.ts';
-import type { StoredRecord } from '../domain/stored-record.ts';
 import { registryReader } from '../projector/registry-reader.ts';
 import type { CommandPorts, Reservation } from '../systems/command.ts';
 
-/** The command side's access to its own registry table; it remembers what it read so the fold that follows need not read it again. */
-export function registryPorts(client: DynamoDBDocumentClient, table: string, secret: string, known = new KnownRecords()): CommandPorts {
+/**
+ * The command side's access to its own registry table; it remembers what it read so the fold that
+ * follows need not read it again.
+ */
+export function registryPorts(
+  client: DynamoDBDocumentClient,
+  table: string,
+  secret: string,
+  known = new KnownRecords(),
+): CommandPorts {
   const reader = registryReader(client, table);
   const partition = async (pk: string) => {
     const records = await reader.partition(pk);
@@ -51,7 +59,15 @@ export function registryPorts(client: DynamoDBDocumentClient, table: string, sec
       }
     },
     async release(quota, amount = 1) {
-      await client.send(new UpdateCommand({ TableName: table, Key: quotaCounterKey(quota), UpdateExpression: 'ADD #free :amount', ExpressionAttributeNames: { '#free': 'free' }, ExpressionAttributeValues: { ':amount': amount } }));
+      await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: quotaCounterKey(quota),
+          UpdateExpression: 'ADD #free :amount',
+          ExpressionAttributeNames: { '#free': 'free' },
+          ExpressionAttributeValues: { ':amount': amount },
+        }),
+      );
     },
     async staysEnding(from, until) {
       const pks = new Set<string>();
@@ -75,5 +91,6 @@ export function registryPorts(client: DynamoDBDocumentClient, table: string, sec
   };
 }
 
-const nextMonth = (month: string) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)).toISOString().slice(0, 7);
+const nextMonth = (month: string) =>
+  new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)).toISOString().slice(0, 7);
 const previousDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);

@@ -6,10 +6,11 @@
  * (functions/domain/record-states.ts), so a field added there without a
  * label here fails the type-check instead of showing up raw.
  */
-import type * as z from '../../schemas/zod.ts';
-import type { RECORD_STATES, RecordKind } from '../domain/record-states.ts';
-import type { Ministry } from '../domain/ministries.ts';
+
 import { findRegion } from '../../schemas/reference/regions.ts';
+import type * as z from '../../schemas/zod.ts';
+import type { Ministry } from '../domain/ministries.ts';
+import type { RECORD_STATES, RecordKind } from '../domain/record-states.ts';
 import { ARTICLE_TITLES } from './reference/articles.ts';
 import { checkpointName } from './reference/checkpoints.ts';
 import { COUNTRY_NAMES } from './reference/country-names.ts';
@@ -35,7 +36,10 @@ export function articleName(article: string): Named {
   const [number, part] = article.split('.');
   const title = ARTICLE_TITLES[number ?? ''];
   const reference = part ? `Art. ${number}(${part})` : `Art. ${number}`;
-  return { text: title ? `${reference} — ${title}` : reference, code: `Article ${article} of the Code of Administrative Offences` };
+  return {
+    text: title ? `${reference} — ${title}` : reference,
+    code: `Article ${article} of the Code of Administrative Offences`,
+  };
 }
 
 export function checkpoint(code: string): Named {
@@ -93,7 +97,9 @@ export type StateField = { [K in RecordKind]: keyof StateOf<K> & string }[Record
 /** The fields of a person's particulars, shown one by one. */
 type HolderField = 'surname' | 'givenNames' | 'birthDate' | 'sex';
 
-/** Every field's label, in the order a reader expects them: who, which document, what, where, when, and how it stands. */
+/**
+ * Every field's label, in the order a reader expects them: who, which document, what, where, when, and how it stands.
+ */
 export const FIELD_LABELS: Readonly<Record<StateField | HolderField, string>> = {
   person: 'Person',
   holder: 'Name',
@@ -174,7 +180,13 @@ export const fieldLabel = (field: string): string => FIELD_LABELS[field as State
 /** Coded values that read badly when merely de-hyphenated; the rest are humanized. */
 const VALUE_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   kind: { 'lea-employer': 'LEA permit (employer)', individual: 'Work for an individual' },
-  category: { '1': '1 — executives and deputies', '2': '2 — heads of divisions', '3': '3 — specialists', '4': '4 — skilled workers', seasonal: 'Seasonal agricultural work' },
+  category: {
+    '1': '1 — executives and deputies',
+    '2': '2 — heads of divisions',
+    '3': '3 — specialists',
+    '4': '4 — skilled workers',
+    seasonal: 'Seasonal agricultural work',
+  },
   visaType: { 'ethnic-kazakh': 'Ethnic Kazakh' },
   procedure: { 'simplified-qandas': 'Simplified (qandas)' },
   reason: { security: 'Security grounds', health: 'Health grounds', 'holder-request': 'At the holder’s request' },
@@ -186,7 +198,11 @@ const VALUE_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> =
 
 /** "no-valid-visa" → "No valid visa". */
 export function humanize(value: string): string {
-  const words = value.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[-_]+/g, ' ').trim().toLowerCase();
+  const words = value
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[-_]+/g, ' ')
+    .trim()
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -44,23 +44,42 @@ function on(family: string, when: unknown, counter: string, amount = 1): Counter
 }
 
 /** The same counters for a total and its breakdowns (`byCountry:UZB`). */
-function counted(family: string, when: unknown, total: string, breakdowns: Record<string, unknown>, amount = 1): CounterDelta[] {
+function counted(
+  family: string,
+  when: unknown,
+  total: string,
+  breakdowns: Record<string, unknown>,
+  amount = 1,
+): CounterDelta[] {
   return [
     ...on(family, when, total, amount),
-    ...Object.entries(breakdowns).flatMap(([by, value]) => (value === undefined ? [] : on(family, when, `${by}:${String(value)}`, amount))),
+    ...Object.entries(breakdowns).flatMap(([by, value]) =>
+      value === undefined ? [] : on(family, when, `${by}:${String(value)}`, amount),
+    ),
   ];
 }
 
 /** Something in force from `from` until the day before `until` (open-ended if absent). */
-function interval(family: string, from: unknown, until: string | undefined, total: string, breakdowns: Record<string, unknown>): CounterDelta[] {
+function interval(
+  family: string,
+  from: unknown,
+  until: string | undefined,
+  total: string,
+  breakdowns: Record<string, unknown>,
+): CounterDelta[] {
   if (until !== undefined && until <= day(from)) return [];
-  return [...counted(family, from, total, breakdowns), ...(until === undefined ? [] : counted(family, until, total, breakdowns, -1))];
+  return [
+    ...counted(family, from, total, breakdowns),
+    ...(until === undefined ? [] : counted(family, until, total, breakdowns, -1)),
+  ];
 }
 
 const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 const firstOfYear = (y: unknown) => (y === undefined ? undefined : `${y}-01-01`);
 
-/** A permit is in force from validFrom through validUntil, unless revoked earlier (not in force on the revocation day). */
+/**
+ * A permit is in force from validFrom through validUntil, unless revoked earlier (not in force on the revocation day).
+ */
 export function permitEnd(state: StateOf<'permit'>): string | undefined {
   const expiry = state.validUntil ? nextDay(day(state.validUntil)) : undefined;
   const revoked = state.status === 'revoked' && state.revokedOn ? day(state.revokedOn) : undefined;
@@ -80,25 +99,39 @@ type Contributors = { readonly [K in RecordKind]?: Contributor<K> };
 /** Families whose counters are running balances (summed over all history), not period counts. */
 export const BALANCE_FAMILIES: ReadonlySet<string> = new Set(['permits-active', 'patents-active', 'presence']);
 
-const citizenshipOf = (state: { person?: { citizenship?: string | undefined } | undefined }) => state.person?.citizenship;
+const citizenshipOf = (state: { person?: { citizenship?: string | undefined } | undefined }) =>
+  state.person?.citizenship;
 
 const LABOUR: Contributors = {
   qandas: (s) => [
     ...counted('qandas', s.grantedOn, 'granted', { byOrigin: s.originCountry, bySettlementRegion: s.settlementRegion }),
     ...on('qandas', s.grantedOn, 'people', s.familyMembers ?? 0),
-    ...(s.inQuota === true ? [...on('qandas', s.grantedOn, 'grantedInQuota'), ...on('qandas', s.grantedOn, 'peopleInQuota', s.familyMembers ?? 0)] : []),
+    ...(s.inQuota === true
+      ? [
+          ...on('qandas', s.grantedOn, 'grantedInQuota'),
+          ...on('qandas', s.grantedOn, 'peopleInQuota', s.familyMembers ?? 0),
+        ]
+      : []),
     ...(s.status === 'closed' ? on('qandas', s.closedOn, 'closed') : []),
   ],
   'qandas-quota': (s) => counted('qandas', firstOfYear(s.year), 'quota', { quotaByRegion: s.region }, s.quota ?? 0),
-  subsidy: (s) => [...counted('subsidies', s.paidOn, 'paid', { byKind: s.kind }), ...on('subsidies', s.paidOn, 'amountKzt', s.amountKzt ?? 0)],
+  subsidy: (s) => [
+    ...counted('subsidies', s.paidOn, 'paid', { byKind: s.kind }),
+    ...on('subsidies', s.paidOn, 'amountKzt', s.amountKzt ?? 0),
+  ],
   permit: (s) => {
     const kind = s.kind === 'lea-employer' ? 'lea' : 'individual';
-    const breakdowns = kind === 'lea' ? { 'lea.byCountry': citizenshipOf(s), 'lea.byRegion': s.region, 'lea.byCategory': s.category } : { 'individual.byCountry': citizenshipOf(s) };
+    const breakdowns =
+      kind === 'lea'
+        ? { 'lea.byCountry': citizenshipOf(s), 'lea.byRegion': s.region, 'lea.byCategory': s.category }
+        : { 'individual.byCountry': citizenshipOf(s) };
     return [
       ...on('permits', s.validFrom, `${kind}.issued`),
       ...(s.status === 'revoked' ? on('permits', s.revokedOn, `${kind}.revoked`) : []),
       // Quota use counts a year's LEA permits against that year's quota, whenever in the year they start.
-      ...(kind === 'lea' ? on('permits', firstOfYear(day(s.validFrom).slice(0, 4)), `quotaUse.issued:${s.region}#${s.category}`) : []),
+      ...(kind === 'lea'
+        ? on('permits', firstOfYear(day(s.validFrom).slice(0, 4)), `quotaUse.issued:${s.region}#${s.category}`)
+        : []),
       ...interval('permits-active', s.validFrom, permitEnd(s), kind, breakdowns),
     ];
   },
@@ -106,7 +139,8 @@ const LABOUR: Contributors = {
 };
 
 const INTERIOR: Contributors = {
-  offence: (s) => counted('offences', s.committedOn, 'offences', { byCitizenship: citizenshipOf(s), byArticle: s.article }),
+  offence: (s) =>
+    counted('offences', s.committedOn, 'offences', { byCitizenship: citizenshipOf(s), byArticle: s.article }),
   offender: (s) => counted('offences', s.firstOffenceOn, 'offenders', { offendersByCitizenship: s.citizenship }),
   deportation: (s) => counted('deportations', s.orderedOn, 'deportations', { byCitizenship: citizenshipOf(s) }),
   overstay: (s) => on('interior', s.detectedOn, 'overstays'),
@@ -114,23 +148,36 @@ const INTERIOR: Contributors = {
   patent: (s) => [
     ...on('patents', s.validFrom, 'issued'),
     // In force from validFrom through validUntil.
-    ...interval('patents-active', s.validFrom, s.validUntil ? nextDay(day(s.validUntil)) : undefined, 'active', { byCountry: citizenshipOf(s) }),
+    ...interval('patents-active', s.validFrom, s.validUntil ? nextDay(day(s.validUntil)) : undefined, 'active', {
+      byCountry: citizenshipOf(s),
+    }),
   ],
-  presence: (s) => (s.stays ?? []).flatMap(([from, until]) => interval('presence', from, until, 'inCountry', { byCitizenship: s.citizenship })),
+  presence: (s) =>
+    (s.stays ?? []).flatMap(([from, until]) =>
+      interval('presence', from, until, 'inCountry', { byCitizenship: s.citizenship }),
+    ),
 };
 
 const FOREIGN_AFFAIRS: Contributors = {
   // A visa counts in the month it starts (the registry does not carry the day of issue).
-  visa: (s) => [...counted('visas', s.validFrom, 'issued', { byType: s.visaType, byCitizenship: citizenshipOf(s) }), ...(s.status === 'revoked' ? on('visas', s.revokedOn, 'revoked') : [])],
+  visa: (s) => [
+    ...counted('visas', s.validFrom, 'issued', { byType: s.visaType, byCitizenship: citizenshipOf(s) }),
+    ...(s.status === 'revoked' ? on('visas', s.revokedOn, 'revoked') : []),
+  ],
   deportation: (s) => on('visas', s.orderedOn, 'consularNotices'),
 };
 
 const BORDER: Contributors = {
-  crossing: (s) => (s.direction ? counted('crossings', s.crossedAt, s.direction, { byCheckpoint: `${s.checkpoint} ${s.direction}` }) : []),
+  crossing: (s) =>
+    s.direction
+      ? counted('crossings', s.crossedAt, s.direction, { byCheckpoint: `${s.checkpoint} ${s.direction}` })
+      : [],
   denial: (s) => counted('crossings', s.deniedAt, 'denied', { deniedByReason: s.reason }),
 };
 
-/** Counters a ministry's view keeps: what its `stats` reads. Registries keep none (they have quota counters instead). */
+/**
+ * Counters a ministry's view keeps: what its `stats` reads. Registries keep none (they have quota counters instead).
+ */
 export const VIEW_AGGREGATES: Readonly<Record<string, Contributors>> = {
   labour: LABOUR,
   interior: INTERIOR,
@@ -140,7 +187,8 @@ export const VIEW_AGGREGATES: Readonly<Record<string, Contributors>> = {
 
 /** The free places of a quota, which a command takes with one conditional update. */
 export const quotaCounterKey = (sk: string) => ({ pk: 'counter', sk });
-const free = (sk: string, quota: number | undefined): CounterDelta[] => (quota ? [{ ...quotaCounterKey(sk), counter: 'free', amount: quota, sharded: false }] : []);
+const free = (sk: string, quota: number | undefined): CounterDelta[] =>
+  quota ? [{ ...quotaCounterKey(sk), counter: 'free', amount: quota, sharded: false }] : [];
 
 /** Registries keep their quotas' free places up to date: setting a quota (again) moves them by the change. */
 export const REGISTRY_COUNTERS: Readonly<Record<string, Contributors>> = {
@@ -150,7 +198,9 @@ export const REGISTRY_COUNTERS: Readonly<Record<string, Contributors>> = {
 
 /** What one record contributes to its table's counters. */
 export function contributions(table: string, kind: RecordKind, state: unknown): CounterDelta[] {
-  const contributor = (VIEW_AGGREGATES[table]?.[kind] ?? REGISTRY_COUNTERS[table]?.[kind]) as Contributor<RecordKind> | undefined;
+  const contributor = (VIEW_AGGREGATES[table]?.[kind] ?? REGISTRY_COUNTERS[table]?.[kind]) as
+    | Contributor<RecordKind>
+    | undefined;
   return contributor && state ? contributor(state as StateOf<RecordKind>) : [];
 }
 
@@ -176,7 +226,8 @@ export interface BucketRange {
 }
 
 const monthOf = (d: string) => d.slice(0, 7);
-const lastDayOfMonth = (month: string) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
+const lastDayOfMonth = (month: string) =>
+  new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
 const addMonths = (month: string, count: number) => {
   const date = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + count, 1));
   return date.toISOString().slice(0, 7);
@@ -211,7 +262,10 @@ export function balanceRanges(onDay: string): BucketRange[] {
 }
 
 /** Adds bucket items (counters as attributes) into one set of counters, and month by month. */
-export function sumBuckets(items: readonly Record<string, unknown>[]): { total: Record<string, number>; months: Record<string, Record<string, number>> } {
+export function sumBuckets(items: readonly Record<string, unknown>[]): {
+  total: Record<string, number>;
+  months: Record<string, Record<string, number>>;
+} {
   const total: Record<string, number> = {};
   const months: Record<string, Record<string, number>> = {};
   for (const item of items) {

@@ -97,12 +97,19 @@ export interface Reception {
   readonly purpose: string;
   /** The EventBridge rule's pattern that selects it. */
   readonly pattern: unknown;
-  readonly queue: { readonly batchSize: number; readonly maxReceiveCount: number; readonly visibilityTimeoutSeconds: number };
+  readonly queue: {
+    readonly batchSize: number;
+    readonly maxReceiveCount: number;
+    readonly visibilityTimeoutSeconds: number;
+  };
   /** Records it touches in this table, field by field as the table's declaration keeps them. */
   readonly records: readonly RecordEffect[];
   /** Kinds of record the event touches that this table keeps nothing of. */
   readonly kindsNotKept: readonly string[];
-  /** Counters its records move in this table (all variants of the example: both directions of a crossing, each kind of permit). */
+  /**
+   * Counters its records move in this table (all variants of the example: both directions of a
+   * crossing, each kind of permit).
+   */
   readonly counters: readonly CounterFeed[];
   /** Reactions this subscription runs for it. */
   readonly reactions: readonly ReactionRef[];

@@ -39,7 +39,9 @@ const day = (value: unknown) => String(value ?? '').slice(0, 10);
  * crossing; citizenship ends the person's time as a foreigner in the country.
  */
 const presence: Fold = (events) => {
-  const crossings = events.filter((e) => e.set.crossedAt !== undefined).sort((a, b) => String(a.set.crossedAt).localeCompare(String(b.set.crossedAt)) || byOccurrence(a, b));
+  const crossings = events
+    .filter((e) => e.set.crossedAt !== undefined)
+    .sort((a, b) => String(a.set.crossedAt).localeCompare(String(b.set.crossedAt)) || byOccurrence(a, b));
   const lastOfDay = new Map<string, unknown>();
   for (const c of crossings) lastOfDay.set(day(c.set.crossedAt), c.set.direction);
   const stays: [string, string?][] = [];
@@ -49,23 +51,46 @@ const presence: Fold = (events) => {
     if (direction === 'exit' && open) stays.at(-1)!.push(d);
   }
   const grantedOn = events.map((e) => e.set.citizenshipGrantedOn).find((g) => g !== undefined) as string | undefined;
-  const bounded = grantedOn === undefined ? stays : stays.filter(([from]) => from < grantedOn).map(([from, until]): [string, string?] => [from, until === undefined || until > grantedOn ? grantedOn : until]);
-  const citizenship = crossings.map((c) => c.set.citizenship).filter((c) => c !== undefined).at(-1) as string | undefined;
-  return { ...(citizenship ? { citizenship } : {}), stays: bounded, ...(grantedOn ? { citizenshipGrantedOn: grantedOn } : {}) };
+  const bounded =
+    grantedOn === undefined
+      ? stays
+      : stays
+          .filter(([from]) => from < grantedOn)
+          .map(([from, until]): [string, string?] => [
+            from,
+            until === undefined || until > grantedOn ? grantedOn : until,
+          ]);
+  const citizenship = crossings
+    .map((c) => c.set.citizenship)
+    .filter((c) => c !== undefined)
+    .at(-1) as string | undefined;
+  return {
+    ...(citizenship ? { citizenship } : {}),
+    stays: bounded,
+    ...(grantedOn ? { citizenshipGrantedOn: grantedOn } : {}),
+  };
 };
 
 /** One person's offences in a year. */
 const offender: Fold = (events) => {
   const days = events.map((e) => String(e.set.committedOn)).sort();
   const citizenship = events.map((e) => e.set.citizenship).find((c) => c !== undefined) as string | undefined;
-  return { year: Number(days[0]!.slice(0, 4)), ...(citizenship ? { citizenship } : {}), firstOffenceOn: days[0], offences: events.length };
+  return {
+    year: Number(days[0]!.slice(0, 4)),
+    ...(citizenship ? { citizenship } : {}),
+    firstOffenceOn: days[0],
+    offences: events.length,
+  };
 };
 
 interface KindRule {
   /** Built from many events over time (read before write, versioned) rather than from one. */
   readonly evolving: boolean;
   readonly fold: Fold;
-  /** Kept only to count from (where a person was, their offences in a year): not a record of the register shown in a dossier. */
+  /**
+   * Kept only to count from (where a person was, their offences in a year): not a record of
+   * the register shown in a dossier.
+   */
   readonly derived?: boolean;
 }
 
@@ -99,7 +124,11 @@ export const KIND_RULES: Readonly<Record<RecordKind, KindRule>> = {
  * changed. A single-event record keeps the earliest event that claims its
  * key (a second one under the same natural key is a duplicate).
  */
-export function mergeEvents(kind: RecordKind, existing: readonly AppliedEvent[], incoming: readonly AppliedEvent[]): AppliedEvent[] | undefined {
+export function mergeEvents(
+  kind: RecordKind,
+  existing: readonly AppliedEvent[],
+  incoming: readonly AppliedEvent[],
+): AppliedEvent[] | undefined {
   const seen = new Set(existing.map((e) => e.id));
   const fresh = incoming.filter((e) => !seen.has(e.id) && (seen.add(e.id), true));
   if (fresh.length === 0) return undefined;

@@ -19,7 +19,10 @@ export function personKey(person: PersonRef, secret: string): string {
   return createHmac('sha256', secret).update(normalisedIdentity(person)).digest('base64url').slice(0, 32);
 }
 
-/** How to find a person's records: their key, and whether it came from an IIN alone (then an alias may point to their document identity). */
+/**
+ * How to find a person's records: their key, and whether it came from an IIN alone (then an alias may
+ * point to their document identity).
+ */
 export interface PersonLookup {
   readonly key: string;
   readonly viaIin: boolean;

@@ -39,7 +39,11 @@ export const QUOTA_PK = 'quota';
 export const personPk = (personKey: string) => `p#${personKey}`;
 export const aliasPk = (aliasKey: string) => `a#${aliasKey}`;
 
-const IDENTITY = { citizenship: 'person.citizenship', documentNumber: 'person.documentNumber', iin: 'person.iin' } as const;
+const IDENTITY = {
+  citizenship: 'person.citizenship',
+  documentNumber: 'person.documentNumber',
+  iin: 'person.iin',
+} as const;
 const profile = (from: RecordTouch['from'] = {}, set?: RecordTouch['set']): RecordTouch => ({
   kind: 'profile',
   partition: 'person',
@@ -47,7 +51,12 @@ const profile = (from: RecordTouch['from'] = {}, set?: RecordTouch['set']): Reco
   from: { ...IDENTITY, ...from },
   ...(set ? { set } : {}),
 });
-const record = (kind: RecordKind, sk: (data: EventData) => string, from: RecordTouch['from'], set?: RecordTouch['set']): RecordTouch => ({
+const record = (
+  kind: RecordKind,
+  sk: (data: EventData) => string,
+  from: RecordTouch['from'],
+  set?: RecordTouch['set'],
+): RecordTouch => ({
   kind,
   partition: 'person',
   sk,
@@ -63,41 +72,87 @@ const PROJECTIONS: readonly Projection[] = [
     detailType: 'VisaIssued',
     touches: [
       profile({ holder: 'holder' }),
-      record('visa', (d) => `visa#${d.visaNumber}`, same('person', 'visaNumber', 'visaType', 'entries', 'validFrom', 'validUntil', 'issuedIn'), { status: 'issued' }),
+      record(
+        'visa',
+        (d) => `visa#${d.visaNumber}`,
+        same('person', 'visaNumber', 'visaType', 'entries', 'validFrom', 'validUntil', 'issuedIn'),
+        { status: 'issued' },
+      ),
     ],
   },
   {
     detailType: 'VisaRevoked',
-    touches: [record('visa', (d) => `visa#${d.visaNumber}`, { ...same('person', 'visaNumber', 'revokedOn'), revocationReason: 'reason' }, { status: 'revoked' })],
+    touches: [
+      record(
+        'visa',
+        (d) => `visa#${d.visaNumber}`,
+        { ...same('person', 'visaNumber', 'revokedOn'), revocationReason: 'reason' },
+        { status: 'revoked' },
+      ),
+    ],
   },
   {
     detailType: 'BorderCrossingRecorded',
     touches: [
-      record('crossing', (d) => `crossing#${d.crossedAt}#${d.direction}`, same('person', 'direction', 'checkpoint', 'crossedAt', 'visaNumber')),
-      record('presence', () => 'presence', { citizenship: 'person.citizenship', crossedAt: 'crossedAt', direction: 'direction' }),
+      record(
+        'crossing',
+        (d) => `crossing#${d.crossedAt}#${d.direction}`,
+        same('person', 'direction', 'checkpoint', 'crossedAt', 'visaNumber'),
+      ),
+      record('presence', () => 'presence', {
+        citizenship: 'person.citizenship',
+        crossedAt: 'crossedAt',
+        direction: 'direction',
+      }),
     ],
   },
-  { detailType: 'EntryDenied', touches: [record('denial', (d) => `denial#${d.deniedAt}`, same('person', 'checkpoint', 'deniedAt', 'reason'))] },
+  {
+    detailType: 'EntryDenied',
+    touches: [record('denial', (d) => `denial#${d.deniedAt}`, same('person', 'checkpoint', 'deniedAt', 'reason'))],
+  },
   {
     detailType: 'StayRegistered',
-    touches: [record('stay', (d) => `stay#${d.registrationNumber}`, same('person', 'registrationNumber', 'region', 'validFrom', 'validUntil', 'purpose'))],
+    touches: [
+      record(
+        'stay',
+        (d) => `stay#${d.registrationNumber}`,
+        same('person', 'registrationNumber', 'region', 'validFrom', 'validUntil', 'purpose'),
+      ),
+    ],
   },
   {
     detailType: 'AdministrativeOffenceRecorded',
     touches: [
-      record('offence', (d) => `offence#${d.offenceId}`, same('person', 'offenceId', 'article', 'region', 'committedOn', 'penalty')),
-      record('offender', (d) => `offender#${year(d.committedOn)}`, { citizenship: 'person.citizenship', committedOn: 'committedOn' }),
+      record(
+        'offence',
+        (d) => `offence#${d.offenceId}`,
+        same('person', 'offenceId', 'article', 'region', 'committedOn', 'penalty'),
+      ),
+      record('offender', (d) => `offender#${year(d.committedOn)}`, {
+        citizenship: 'person.citizenship',
+        committedOn: 'committedOn',
+      }),
     ],
   },
   {
     detailType: 'DeportationOrdered',
-    touches: [record('deportation', (d) => `deportation#${d.orderNumber}`, same('person', 'orderNumber', 'orderedOn', 'region', 'basis', 'entryBanUntil'))],
+    touches: [
+      record(
+        'deportation',
+        (d) => `deportation#${d.orderNumber}`,
+        same('person', 'orderNumber', 'orderedOn', 'region', 'basis', 'entryBanUntil'),
+      ),
+    ],
   },
   {
     detailType: 'ResidencePermitIssued',
     touches: [
       profile({ holder: 'holder' }),
-      record('residence', (d) => `residence#${d.permitNumber}`, same('person', 'permitNumber', 'kind', 'region', 'validFrom', 'validUntil', 'basis', 'qandasId')),
+      record(
+        'residence',
+        (d) => `residence#${d.permitNumber}`,
+        same('person', 'permitNumber', 'kind', 'region', 'validFrom', 'validUntil', 'basis', 'qandasId'),
+      ),
     ],
     linksIin: (d) => d.person?.iin,
   },
@@ -105,22 +160,44 @@ const PROJECTIONS: readonly Projection[] = [
     detailType: 'CitizenshipGranted',
     touches: [
       profile({ iin: ['iin', 'person.iin'], citizenshipGrantedOn: 'grantedOn' }, { citizen: true }),
-      record('citizenship', (d) => `citizenship#${d.decreeNumber}`, same('person', 'iin', 'grantedOn', 'procedure', 'decreeNumber')),
+      record(
+        'citizenship',
+        (d) => `citizenship#${d.decreeNumber}`,
+        same('person', 'iin', 'grantedOn', 'procedure', 'decreeNumber'),
+      ),
       record('presence', () => 'presence', { citizenshipGrantedOn: 'grantedOn' }),
     ],
     linksIin: (d) => d.iin as string | undefined,
   },
   {
     detailType: 'OverstayDetected',
-    touches: [record('overstay', (d) => `overstay#${d.stayValidUntil}`, same('person', 'stayValidUntil', 'detectedOn', 'daysOverstayed', 'basis'))],
+    touches: [
+      record(
+        'overstay',
+        (d) => `overstay#${d.stayValidUntil}`,
+        same('person', 'stayValidUntil', 'detectedOn', 'daysOverstayed', 'basis'),
+      ),
+    ],
   },
   {
     detailType: 'ForeignerRecordClosed',
-    touches: [profile({ foreignerRecordClosedOn: 'closedOn', foreignerRecordClosureReason: 'reason' }, { foreignerRecord: 'closed' })],
+    touches: [
+      profile(
+        { foreignerRecordClosedOn: 'closedOn', foreignerRecordClosureReason: 'reason' },
+        { foreignerRecord: 'closed' },
+      ),
+    ],
   },
   {
     detailType: 'WorkPatentIssued',
-    touches: [profile({ holder: 'holder' }), record('patent', (d) => `patent#${d.patentNumber}`, same('person', 'patentNumber', 'region', 'validFrom', 'validUntil', 'paidMonths', 'feeMci'))],
+    touches: [
+      profile({ holder: 'holder' }),
+      record(
+        'patent',
+        (d) => `patent#${d.patentNumber}`,
+        same('person', 'patentNumber', 'region', 'validFrom', 'validUntil', 'paidMonths', 'feeMci'),
+      ),
+    ],
   },
   {
     detailType: 'WorkPermitIssued',
@@ -129,32 +206,84 @@ const PROJECTIONS: readonly Projection[] = [
       record(
         'permit',
         (d) => `permit#${d.permitNumber}`,
-        same('person', 'permitNumber', 'kind', 'employerBin', 'category', 'region', 'occupation', 'validFrom', 'validUntil', 'visaNumber'),
+        same(
+          'person',
+          'permitNumber',
+          'kind',
+          'employerBin',
+          'category',
+          'region',
+          'occupation',
+          'validFrom',
+          'validUntil',
+          'visaNumber',
+        ),
         { status: 'active' },
       ),
     ],
   },
-  { detailType: 'WorkPermitExtended', touches: [record('permit', (d) => `permit#${d.permitNumber}`, same('person', 'permitNumber', 'extendedOn', 'validUntil'))] },
+  {
+    detailType: 'WorkPermitExtended',
+    touches: [
+      record('permit', (d) => `permit#${d.permitNumber}`, same('person', 'permitNumber', 'extendedOn', 'validUntil')),
+    ],
+  },
   {
     detailType: 'WorkPermitRevoked',
-    touches: [record('permit', (d) => `permit#${d.permitNumber}`, { ...same('person', 'permitNumber', 'revokedOn'), revocationReason: 'reason' }, { status: 'revoked' })],
+    touches: [
+      record(
+        'permit',
+        (d) => `permit#${d.permitNumber}`,
+        { ...same('person', 'permitNumber', 'revokedOn'), revocationReason: 'reason' },
+        { status: 'revoked' },
+      ),
+    ],
   },
   {
     detailType: 'LabourQuotaSet',
-    touches: [{ kind: 'labour-quota', partition: 'quota', sk: (d) => `labour#${d.year}#${d.region}#${d.category}`, from: same('year', 'region', 'category', 'quota') }],
+    touches: [
+      {
+        kind: 'labour-quota',
+        partition: 'quota',
+        sk: (d) => `labour#${d.year}#${d.region}#${d.category}`,
+        from: same('year', 'region', 'category', 'quota'),
+      },
+    ],
   },
   {
     detailType: 'QandasStatusGranted',
     touches: [
       profile({ holder: 'holder' }),
-      record('qandas', (d) => `qandas#${d.qandasId}`, same('person', 'qandasId', 'grantedOn', 'originCountry', 'settlementRegion', 'familyMembers', 'inQuota'), { status: 'active' }),
+      record(
+        'qandas',
+        (d) => `qandas#${d.qandasId}`,
+        same('person', 'qandasId', 'grantedOn', 'originCountry', 'settlementRegion', 'familyMembers', 'inQuota'),
+        { status: 'active' },
+      ),
     ],
   },
   {
     detailType: 'QandasStatusClosed',
-    touches: [record('qandas', (d) => `qandas#${d.qandasId}`, { ...same('person', 'qandasId', 'closedOn'), closureReason: 'reason' }, { status: 'closed' })],
+    touches: [
+      record(
+        'qandas',
+        (d) => `qandas#${d.qandasId}`,
+        { ...same('person', 'qandasId', 'closedOn'), closureReason: 'reason' },
+        { status: 'closed' },
+      ),
+    ],
   },
-  { detailType: 'QandasQuotaSet', touches: [{ kind: 'qandas-quota', partition: 'quota', sk: (d) => `qandas#${d.year}#${d.region}`, from: same('year', 'region', 'quota') }] },
+  {
+    detailType: 'QandasQuotaSet',
+    touches: [
+      {
+        kind: 'qandas-quota',
+        partition: 'quota',
+        sk: (d) => `qandas#${d.year}#${d.region}`,
+        from: same('year', 'region', 'quota'),
+      },
+    ],
+  },
   {
     detailType: 'ResettlementSubsidyPaid',
     touches: [

@@ -14,9 +14,13 @@ export interface Period {
 }
 
 /** --year Y counts Y; --as-of D counts from 1 January of D's year up to D; nothing: this year up to today. */
-export function periodOf(options: { year?: number; asOf?: string }, today = new Date().toISOString().slice(0, 10)): Period {
+export function periodOf(
+  options: { year?: number; asOf?: string },
+  today = new Date().toISOString().slice(0, 10),
+): Period {
   if (options.year !== undefined && options.asOf !== undefined) throw new RangeError('give year or asOf, not both');
-  if (options.asOf !== undefined) return { from: `${options.asOf.slice(0, 4)}-01-01`, to: options.asOf, asOf: options.asOf };
+  if (options.asOf !== undefined)
+    return { from: `${options.asOf.slice(0, 4)}-01-01`, to: options.asOf, asOf: options.asOf };
   const year = options.year ?? Number(today.slice(0, 4));
   const last = `${year}-12-31`;
   return { from: `${year}-01-01`, to: last, asOf: last < today ? last : today };
@@ -31,7 +35,9 @@ export interface PeriodCounters {
 }
 
 /** Which counter families a ministry's figures read, as period sums or as running balances. */
-export const STATS_FAMILIES: Readonly<Record<Ministry, { readonly period: readonly string[]; readonly balance: readonly string[] }>> = {
+export const STATS_FAMILIES: Readonly<
+  Record<Ministry, { readonly period: readonly string[]; readonly balance: readonly string[] }>
+> = {
   labour: { period: ['qandas', 'subsidies', 'permits'], balance: ['permits-active'] },
   interior: { period: ['offences', 'deportations', 'interior', 'patents'], balance: ['presence', 'patents-active'] },
   'foreign-affairs': { period: ['visas'], balance: [] },
@@ -45,20 +51,27 @@ export interface StatsInput {
 
 const EMPTY: PeriodCounters = { total: {}, months: {} };
 const n = (counters: Counters, name: string) => counters[name] ?? 0;
-const sorted = (counts: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+const sorted = (counts: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 
 /** `by:KEY` counters as `{ KEY: n }`, zeros dropped. */
 function breakdown(counters: Counters, by: string): Record<string, number> {
   const out: Record<string, number> = {};
   const prefix = `${by}:`;
-  for (const [name, value] of Object.entries(counters)) if (name.startsWith(prefix) && value !== 0) out[name.slice(prefix.length)] = value;
+  for (const [name, value] of Object.entries(counters))
+    if (name.startsWith(prefix) && value !== 0) out[name.slice(prefix.length)] = value;
   return sorted(out);
 }
 
 /** One counter month by month, zero months left out. */
-function byMonth(months: PeriodCounters['months'], name: string, label: (month: string) => string = (m) => m): Record<string, number> {
+function byMonth(
+  months: PeriodCounters['months'],
+  name: string,
+  label: (month: string) => string = (m) => m,
+): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [month, counters] of Object.entries(months)) if (n(counters, name) !== 0) out[label(month)] = n(counters, name);
+  for (const [month, counters] of Object.entries(months))
+    if (n(counters, name) !== 0) out[label(month)] = n(counters, name);
   return sorted(out);
 }
 
@@ -69,8 +82,10 @@ function labourStats(input: StatsInput, period: Period) {
   const active = input.balance['permits-active'] ?? {};
   const q = qandas.total;
   const quotaUse: Record<string, { quota: number; issued: number }> = {};
-  for (const [key, value] of Object.entries(breakdown(permits.total, 'quotaUse.quota'))) (quotaUse[key] ??= { quota: 0, issued: 0 }).quota = value;
-  for (const [key, value] of Object.entries(breakdown(permits.total, 'quotaUse.issued'))) (quotaUse[key] ??= { quota: 0, issued: 0 }).issued = value;
+  for (const [key, value] of Object.entries(breakdown(permits.total, 'quotaUse.quota')))
+    (quotaUse[key] ??= { quota: 0, issued: 0 }).quota = value;
+  for (const [key, value] of Object.entries(breakdown(permits.total, 'quotaUse.issued')))
+    (quotaUse[key] ??= { quota: 0, issued: 0 }).issued = value;
   return {
     qandas: {
       granted: n(q, 'granted'),
@@ -85,7 +100,11 @@ function labourStats(input: StatsInput, period: Period) {
       peopleInQuota: n(q, 'peopleInQuota'),
       closed: n(q, 'closed'),
     },
-    subsidies: { paid: n(subsidies.total, 'paid'), amountKzt: n(subsidies.total, 'amountKzt'), byKind: breakdown(subsidies.total, 'byKind') },
+    subsidies: {
+      paid: n(subsidies.total, 'paid'),
+      amountKzt: n(subsidies.total, 'amountKzt'),
+      byKind: breakdown(subsidies.total, 'byKind'),
+    },
     workPermits: {
       activeOn: period.asOf,
       active: n(active, 'lea'),
@@ -124,9 +143,18 @@ function interiorStats(input: StatsInput, period: Period) {
     deportationsByCitizenship: breakdown(deportations.total, 'byCitizenship'),
     overstays: n(interior.total, 'overstays'),
     staysRegistered: n(interior.total, 'staysRegistered'),
-    peopleInCountry: { on: period.asOf, total: n(presence, 'inCountry'), byCitizenship: breakdown(presence, 'byCitizenship') },
+    peopleInCountry: {
+      on: period.asOf,
+      total: n(presence, 'inCountry'),
+      byCitizenship: breakdown(presence, 'byCitizenship'),
+    },
     /** Permits to work for individuals ("patents"), issued by the Interior until 2022. */
-    patents: { issued: n(patents.total, 'issued'), activeOn: period.asOf, active: n(activePatents, 'active'), activeByCountry: breakdown(activePatents, 'byCountry') },
+    patents: {
+      issued: n(patents.total, 'issued'),
+      activeOn: period.asOf,
+      active: n(activePatents, 'active'),
+      activeByCountry: breakdown(activePatents, 'byCountry'),
+    },
   };
 }
 
@@ -151,7 +179,10 @@ function borderStats(input: StatsInput) {
       entry: n(crossings.total, 'entry'),
       exit: n(crossings.total, 'exit'),
       byCheckpoint: breakdown(crossings.total, 'byCheckpoint'),
-      byMonth: sorted({ ...byMonth(crossings.months, 'entry', (m) => `${m} entry`), ...byMonth(crossings.months, 'exit', (m) => `${m} exit`) }),
+      byMonth: sorted({
+        ...byMonth(crossings.months, 'entry', (m) => `${m} entry`),
+        ...byMonth(crossings.months, 'exit', (m) => `${m} exit`),
+      }),
     },
     entryDenied: n(crossings.total, 'denied'),
     entryDeniedByReason: breakdown(crossings.total, 'deniedByReason'),

@@ -14,7 +14,9 @@ export interface RecordOf<K extends RecordKind> {
   /** 1 for a new record; every change adds one (optimistic concurrency). */
   version: number;
   state: StateOf<K>;
-  /** The events that built the record (one for a single-event record), with the fields they set that this table keeps. */
+  /**
+   * The events that built the record (one for a single-event record), with the fields they set that this table keeps.
+   */
   events: AppliedEvent[];
   /** Berkut's index of when a permitted stay ends (visas, stay registrations), for the overstay check. */
   endsMonth?: string;
@@ -30,7 +32,6 @@ export type StoredRecord = { [K in RecordKind]: RecordOf<K> }[RecordKind];
 export function ofKind<K extends RecordKind>(records: readonly StoredRecord[], kind: K): RecordOf<K>[] {
   return records.filter((r): r is StoredRecord & RecordOf<K> => r.kind === kind) as RecordOf<K>[];
 }
-
 
 /** A record's identity in one string, for maps keyed by record. */
 export const recordKey = (pk: string, sk: string) => `${pk}\u0000${sk}`;

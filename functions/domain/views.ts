@@ -108,8 +108,14 @@ export const REGISTRIES: Readonly<Record<SystemName, TableView>> = {
       patent: 'all',
     },
   },
-  'foreign-labour': { name: 'foreign-labour', kinds: { profile: 'all', alias: 'all', permit: 'all', 'labour-quota': 'all' } },
-  qandas: { name: 'qandas', kinds: { profile: 'all', alias: 'all', qandas: 'all', subsidy: 'all', 'qandas-quota': 'all' } },
+  'foreign-labour': {
+    name: 'foreign-labour',
+    kinds: { profile: 'all', alias: 'all', permit: 'all', 'labour-quota': 'all' },
+  },
+  qandas: {
+    name: 'qandas',
+    kinds: { profile: 'all', alias: 'all', qandas: 'all', subsidy: 'all', 'qandas-quota': 'all' },
+  },
 };
 
 /**
@@ -119,9 +125,13 @@ export const REGISTRIES: Readonly<Record<SystemName, TableView>> = {
  */
 const IDENTIFYING: ReadonlyMap<RecordKind, ReadonlySet<string>> = (() => {
   const byKind = new Map<RecordKind, Set<string>[]>();
-  for (const p of allProjections()) for (const t of p.touches) byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), new Set(Object.keys(t.from))]);
+  for (const p of allProjections())
+    for (const t of p.touches) byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), new Set(Object.keys(t.from))]);
   return new Map(
-    [...byKind].map(([kind, sets]) => [kind, sets.length < 2 ? new Set<string>() : new Set([...sets[0]!].filter((f) => sets.every((s) => s.has(f))))]),
+    [...byKind].map(([kind, sets]) => [
+      kind,
+      sets.length < 2 ? new Set<string>() : new Set([...sets[0]!].filter((f) => sets.every((s) => s.has(f)))),
+    ]),
   );
 })();
 
@@ -131,11 +141,16 @@ const keeps = (fields: FieldList, field: string) => fields === 'all' || fields.i
  * Keeps only the declared fields of a state fragment for one kind; undefined
  * if the table keeps nothing of it beyond which record it is about.
  */
-export function minimise(view: TableView, kind: RecordKind, fragment: Record<string, unknown>): Record<string, unknown> | undefined {
+export function minimise(
+  view: TableView,
+  kind: RecordKind,
+  fragment: Record<string, unknown>,
+): Record<string, unknown> | undefined {
   const fields = view.kinds[kind];
   if (!fields) return undefined;
   const kept: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(fragment)) if (value !== undefined && keeps(fields, field)) kept[field] = value;
+  for (const [field, value] of Object.entries(fragment))
+    if (value !== undefined && keeps(fields, field)) kept[field] = value;
   const identifying = IDENTIFYING.get(kind) ?? new Set<string>();
   return Object.keys(kept).some((f) => !identifying.has(f)) ? kept : undefined;
 }

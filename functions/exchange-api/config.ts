@@ -8,7 +8,7 @@
  */
 import * as z from '../../schemas/zod.ts';
 import { MINISTRIES, type Ministry } from '../domain/ministries.ts';
-import { breachPartitionsFor, queueScope, type Caller, type ScopeTopology } from './scope.ts';
+import { breachPartitionsFor, type Caller, queueScope, type ScopeTopology } from './scope.ts';
 
 export const CONFIG_ENV = 'EXCHANGE_API_CONFIG';
 
@@ -16,7 +16,11 @@ export const CONFIG_ENV = 'EXCHANGE_API_CONFIG';
 export type CallerKey = 'platform' | `operator:${Ministry}` | `agency:${Ministry}`;
 
 const ministry = z.enum(MINISTRIES as [Ministry, ...Ministry[]]);
-const callerKey = z.union([z.literal('platform'), z.templateLiteral(['operator:', ministry]), z.templateLiteral(['agency:', ministry])]);
+const callerKey = z.union([
+  z.literal('platform'),
+  z.templateLiteral(['operator:', ministry]),
+  z.templateLiteral(['agency:', ministry]),
+]);
 const name = z.string().check(z.minLength(1), z.maxLength(256));
 
 export const ExchangeApiConfig = z.object({
@@ -24,7 +28,9 @@ export const ExchangeApiConfig = z.object({
   queueUrlPrefix: z.string().check(z.minLength(1)),
   /** Per subscription, in topology order: [queue name, dead-letter queue name]. */
   queues: z.record(name, z.tuple([name, name])),
-  /** The subscription every accepted event reaches (the exchange log's): its queue's arrivals are the exchange's events. */
+  /**
+   * The subscription every accepted event reaches (the exchange log's): its queue's arrivals are the exchange's events.
+   */
   logSubscription: name,
   /** The exchange log table, whose sparse `breaches` index lists contract breaches. */
   breachesTable: name,
@@ -38,15 +44,27 @@ export type ExchangeApiConfig = z.infer<typeof ExchangeApiConfig>;
 export function parseConfig(text: string | undefined): ExchangeApiConfig {
   if (!text) throw new Error(`missing required environment variable ${CONFIG_ENV}`);
   const parsed = ExchangeApiConfig.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${CONFIG_ENV} is not a valid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  for (const subscription of [parsed.data.logSubscription, ...Object.values(parsed.data.scopes).flatMap((s) => s.subscriptions)]) {
-    if (!parsed.data.queues[subscription]) throw new Error(`${CONFIG_ENV} names subscription ${subscription}, which has no queues`);
+  if (!parsed.success)
+    throw new Error(
+      `${CONFIG_ENV} is not a valid configuration: ` +
+        `${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  for (const subscription of [
+    parsed.data.logSubscription,
+    ...Object.values(parsed.data.scopes).flatMap((s) => s.subscriptions),
+  ]) {
+    if (!parsed.data.queues[subscription])
+      throw new Error(`${CONFIG_ENV} names subscription ${subscription}, which has no queues`);
   }
   return parsed.data;
 }
 
 export function callerKeyOf(caller: Caller): CallerKey {
-  return caller.kind === 'platform' ? 'platform' : caller.kind === 'operator' ? `operator:${caller.ministry}` : `agency:${caller.id}`;
+  return caller.kind === 'platform'
+    ? 'platform'
+    : caller.kind === 'operator'
+      ? `operator:${caller.ministry}`
+      : `agency:${caller.id}`;
 }
 
 /** The caller a configured key names; an agency's sources are its breaches partitions. */
@@ -59,7 +77,13 @@ export function callerOfKey(key: CallerKey, config: Pick<ExchangeApiConfig, 'sco
 /** Each caller's scope, decided by the same rules the local cloud applies per request. */
 export function scopesFor(topology: ScopeTopology, callers: readonly Caller[]): ExchangeApiConfig['scopes'] {
   return Object.fromEntries(
-    callers.map((caller) => [callerKeyOf(caller), { subscriptions: [...queueScope(topology, caller).subscriptions], breaches: breachPartitionsFor(topology, caller) }]),
+    callers.map((caller) => [
+      callerKeyOf(caller),
+      {
+        subscriptions: [...queueScope(topology, caller).subscriptions],
+        breaches: breachPartitionsFor(topology, caller),
+      },
+    ]),
   );
 }
 

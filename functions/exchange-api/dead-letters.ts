@@ -7,7 +7,12 @@
  * (infra/cli/dlq-command.ts); a dead-letter queue has no consumer, so hiding
  * its messages for a moment takes them from nobody.
  */
-import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 
 /** One dead letter as operators see it: what failed and why, never the event's data (it carries personal data). */
 export interface DeadLetterSummary {
@@ -64,7 +69,9 @@ export async function peek(sqs: SQSClient, queueUrl: string, limit: number): Pro
   } finally {
     const handles = [...receipts.values()];
     for (let i = 0; i < handles.length; i += PAGE) {
-      const entries = handles.slice(i, i + PAGE).map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle, VisibilityTimeout: 0 }));
+      const entries = handles
+        .slice(i, i + PAGE)
+        .map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle, VisibilityTimeout: 0 }));
       await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
     }
   }
@@ -73,7 +80,11 @@ export async function peek(sqs: SQSClient, queueUrl: string, limit: number): Pro
 
 export function describeBody(body: string | undefined): Pick<DeadLetterSummary, 'source' | 'detailType' | 'eventId'> {
   try {
-    const event = JSON.parse(body ?? '') as { source?: unknown; 'detail-type'?: unknown; detail?: { meta?: { eventId?: unknown } } };
+    const event = JSON.parse(body ?? '') as {
+      source?: unknown;
+      'detail-type'?: unknown;
+      detail?: { meta?: { eventId?: unknown } };
+    };
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
     const source = text(event?.source);
     const detailType = text(event?.['detail-type']);
@@ -95,7 +106,10 @@ export function describeBody(body: string | undefined): Pick<DeadLetterSummary, 
 export function toDeadLetter(queue: string, m: Message): DeadLetterSummary {
   const attribute = (key: string) => m.MessageAttributes?.[key]?.StringValue;
   const sourceReceives = attribute('mx-source-receive-count');
-  const receives = sourceReceives !== undefined ? Number(sourceReceives) : Math.max(0, Number(m.Attributes?.ApproximateReceiveCount ?? 1) - 1);
+  const receives =
+    sourceReceives !== undefined
+      ? Number(sourceReceives)
+      : Math.max(0, Number(m.Attributes?.ApproximateReceiveCount ?? 1) - 1);
   const error = attribute('mx-error');
   const deadLetteredAt = attribute('mx-dead-lettered-at');
   const sourceQueue = attribute('mx-source-queue');

@@ -5,20 +5,25 @@
  * the IAM role that signed the request. Refusals are 4xx naming the
  * parameter or rule; internals never reach the caller.
  */
+
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { documentClient } from '../lib/document-client.ts';
-import { lambdaEntry, type HandlerDeps } from '../lib/lambda-entry.ts';
+import { type HandlerDeps, lambdaEntry } from '../lib/lambda-entry.ts';
 import { observability, observed, traced } from '../lib/observability.ts';
-import { CONFIG_ENV, parseConfig, type ExchangeApiConfig } from './config.ts';
+import { CONFIG_ENV, type ExchangeApiConfig, parseConfig } from './config.ts';
 import { cloudWatchReader } from './metrics.ts';
 import { answer, type ExchangePorts } from './routes.ts';
 import { ExchangeRefusal } from './scope.ts';
 
-const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(body) });
+const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
 
 export interface ErrorLog {
   error(message: string, extra: Record<string, unknown>): void;
@@ -30,19 +35,27 @@ export function exchangeApi(config: ExchangeApiConfig, ports: ExchangePorts, log
     try {
       const body = await answer(
         config,
-        { resource: event.resource ?? event.path, method: event.httpMethod, query: event.queryStringParameters, callerArn: event.requestContext?.identity?.userArn },
+        {
+          resource: event.resource ?? event.path,
+          method: event.httpMethod,
+          query: event.queryStringParameters,
+          callerArn: event.requestContext?.identity?.userArn,
+        },
         ports,
       );
       return json(200, body);
     } catch (error) {
-      if (error instanceof ExchangeRefusal) return json(error.status, { error: { code: error.code, message: error.message } });
+      if (error instanceof ExchangeRefusal)
+        return json(error.status, { error: { code: error.code, message: error.message } });
       log?.error('exchange request failed', { error: error as Error, resource: event.resource });
       return json(500, { error: { code: 'internal', message: 'the exchange could not be read; retry later' } });
     }
   };
 }
 
-export function createHandler(deps: HandlerDeps): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
+export function createHandler(
+  deps: HandlerDeps,
+): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
   const config = parseConfig(deps.env[CONFIG_ENV]);
   const o = observability(deps.env, 'exchange-api');
   const ports: ExchangePorts = {
@@ -53,7 +66,11 @@ export function createHandler(deps: HandlerDeps): (event: APIGatewayProxyEvent, 
   const respond = exchangeApi(config, ports, o.logger);
   return observed(o, async (event: APIGatewayProxyEvent) => {
     const response = await respond(event);
-    o.metrics.addMetric(response.statusCode < 400 ? 'ExchangeReadsAnswered' : 'ExchangeReadsRefused', MetricUnit.Count, 1);
+    o.metrics.addMetric(
+      response.statusCode < 400 ? 'ExchangeReadsAnswered' : 'ExchangeReadsRefused',
+      MetricUnit.Count,
+      1,
+    );
     return response;
   });
 }

@@ -19,7 +19,7 @@
  * SQS publishes these a minute or more behind; delivered and failed cover the
  * last 24 hours, where the local cloud counts since it started.
  */
-import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 
 export const COUNTS_WINDOW_HOURS = 24;
 export const RECENT_WINDOW_MINUTES = 10;
@@ -27,7 +27,11 @@ export const RECENT_WINDOW_MINUTES = 10;
 export interface MetricRequest {
   readonly id: string;
   readonly queueName: string;
-  readonly metricName: 'NumberOfMessagesDeleted' | 'NumberOfMessagesReceived' | 'NumberOfMessagesSent' | 'ApproximateAgeOfOldestMessage';
+  readonly metricName:
+    | 'NumberOfMessagesDeleted'
+    | 'NumberOfMessagesReceived'
+    | 'NumberOfMessagesSent'
+    | 'ApproximateAgeOfOldestMessage';
   readonly stat: 'Sum' | 'Maximum';
   readonly periodSeconds: number;
 }
@@ -53,16 +57,40 @@ export interface HealthMetricWindows {
 }
 
 /** The two windows the health figures need: hourly sums over a day, and the last minutes one by one. */
-export function healthWindows(queues: readonly QueueMetricNames[], logQueueName: string, now: Date): HealthMetricWindows {
+export function healthWindows(
+  queues: readonly QueueMetricNames[],
+  logQueueName: string,
+  now: Date,
+): HealthMetricWindows {
   // Whole minutes, so a repeated request asks CloudWatch for the same periods.
   const to = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   const counts = queues.flatMap((q, i): MetricRequest[] => [
-    { id: `deleted${i}`, queueName: q.queueName, metricName: 'NumberOfMessagesDeleted', stat: 'Sum', periodSeconds: 3600 },
-    { id: `received${i}`, queueName: q.queueName, metricName: 'NumberOfMessagesReceived', stat: 'Sum', periodSeconds: 3600 },
+    {
+      id: `deleted${i}`,
+      queueName: q.queueName,
+      metricName: 'NumberOfMessagesDeleted',
+      stat: 'Sum',
+      periodSeconds: 3600,
+    },
+    {
+      id: `received${i}`,
+      queueName: q.queueName,
+      metricName: 'NumberOfMessagesReceived',
+      stat: 'Sum',
+      periodSeconds: 3600,
+    },
   ]);
   const recent: MetricRequest[] = [
     { id: 'sent', queueName: logQueueName, metricName: 'NumberOfMessagesSent', stat: 'Sum', periodSeconds: 60 },
-    ...queues.map((q, i): MetricRequest => ({ id: `age${i}`, queueName: q.queueName, metricName: 'ApproximateAgeOfOldestMessage', stat: 'Maximum', periodSeconds: 60 })),
+    ...queues.map(
+      (q, i): MetricRequest => ({
+        id: `age${i}`,
+        queueName: q.queueName,
+        metricName: 'ApproximateAgeOfOldestMessage',
+        stat: 'Maximum',
+        periodSeconds: 60,
+      }),
+    ),
   ];
   return {
     counts: { from: new Date(to.getTime() - COUNTS_WINDOW_HOURS * 3_600_000), to, requests: counts },
@@ -79,13 +107,24 @@ export interface QueueFigures {
 
 const sum = (values: readonly number[] | undefined) => (values ?? []).reduce((a, b) => a + b, 0);
 
-/** Per queue (in the order given to healthWindows) its delivered, failed and oldest age; and the exchange's events per minute. */
-export function healthFigures(count: number, counts: ReadonlyMap<string, readonly number[]>, recent: ReadonlyMap<string, readonly number[]>): { queues: QueueFigures[]; eventsPerMinute: number } {
+/**
+ * Per queue (in the order given to healthWindows) its delivered, failed and oldest age; and
+ * the exchange's events per minute.
+ */
+export function healthFigures(
+  count: number,
+  counts: ReadonlyMap<string, readonly number[]>,
+  recent: ReadonlyMap<string, readonly number[]>,
+): { queues: QueueFigures[]; eventsPerMinute: number } {
   const queues = Array.from({ length: count }, (_, i): QueueFigures => {
     const delivered = Math.round(sum(counts.get(`deleted${i}`)));
     const received = Math.round(sum(counts.get(`received${i}`)));
     const age = recent.get(`age${i}`)?.[0];
-    return { delivered, failed: Math.max(0, received - delivered), ...(age !== undefined ? { oldestAgeSeconds: age } : {}) };
+    return {
+      delivered,
+      failed: Math.max(0, received - delivered),
+      ...(age !== undefined ? { oldestAgeSeconds: age } : {}),
+    };
   });
   const sent = recent.get('sent') ?? [];
   return { queues, eventsPerMinute: sent.length ? Math.round((sum(sent) / sent.length) * 10) / 10 : 0 };
@@ -98,12 +137,28 @@ export function cloudWatchReader(client: CloudWatchClient): MetricsReader {
     if (window.requests.length === 0) return values;
     const queries: MetricDataQuery[] = window.requests.map((r) => ({
       Id: r.id,
-      MetricStat: { Metric: { Namespace: 'AWS/SQS', MetricName: r.metricName, Dimensions: [{ Name: 'QueueName', Value: r.queueName }] }, Period: r.periodSeconds, Stat: r.stat },
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/SQS',
+          MetricName: r.metricName,
+          Dimensions: [{ Name: 'QueueName', Value: r.queueName }],
+        },
+        Period: r.periodSeconds,
+        Stat: r.stat,
+      },
       ReturnData: true,
     }));
     let NextToken: string | undefined;
     do {
-      const page = await client.send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: window.from, EndTime: window.to, ScanBy: 'TimestampDescending', NextToken }));
+      const page = await client.send(
+        new GetMetricDataCommand({
+          MetricDataQueries: queries,
+          StartTime: window.from,
+          EndTime: window.to,
+          ScanBy: 'TimestampDescending',
+          NextToken,
+        }),
+      );
       for (const result of page.MetricDataResults ?? []) {
         if (!result.Id) continue;
         values.set(result.Id, [...(values.get(result.Id) ?? []), ...(result.Values ?? [])]);

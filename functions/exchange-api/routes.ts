@@ -11,13 +11,22 @@
  * Which queues and sources a caller sees comes from ./scope.ts (decided at
  * synth from the caller's role and carried in the configuration).
  */
-import { GetQueueAttributesCommand, StartMessageMoveTaskCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listBreaches } from '../exchange-log/breaches.ts';
-import { callerOfKey, roleNameOf, type CallerKey, type ExchangeApiConfig } from './config.ts';
-import { peek, toDeadLetter, type DeadLetterSummary } from './dead-letters.ts';
+import { type CallerKey, callerOfKey, type ExchangeApiConfig, roleNameOf } from './config.ts';
+import { type DeadLetterSummary, peek, toDeadLetter } from './dead-letters.ts';
 import { COUNTS_WINDOW_HOURS, healthFigures, healthWindows, type MetricsReader } from './metrics.ts';
-import { breachRequest, deadLetterQueueName, ExchangeRefusal, mayInspectQueues, redriveTarget, scopeOf, type Caller, type QueueScope } from './scope.ts';
+import {
+  breachRequest,
+  type Caller,
+  deadLetterQueueName,
+  ExchangeRefusal,
+  mayInspectQueues,
+  type QueueScope,
+  redriveTarget,
+  scopeOf,
+} from './scope.ts';
 
 export interface ExchangePorts {
   readonly sqs: SQSClient;
@@ -64,21 +73,33 @@ export function resolveCaller(config: ExchangeApiConfig, callerArn: string | nul
     throw new ExchangeRefusal(
       403,
       'forbidden',
-      `${callerArn ?? 'this caller'} is none of the exchange's roles: assume your ministry's operator role (OperatorRole… stack outputs), the platform operator role or, for breaches, your agency's publisher role`,
+      `${callerArn ?? 'this caller'} is none of the exchange's roles: assume your ministry's operator role ` +
+        `(OperatorRole… stack outputs), the platform operator role or, for breaches, your agency's publisher role`,
     );
   }
   const scope = config.scopes[key] ?? { subscriptions: [], breaches: [] };
   return { caller: callerOfKey(key, config), scope: scopeOf(scope.subscriptions), breaches: scope.breaches };
 }
 
-function queueUrls(config: ExchangeApiConfig, subscription: string): { queue: string; deadLetters: string; queueName: string } {
+function queueUrls(
+  config: ExchangeApiConfig,
+  subscription: string,
+): { queue: string; deadLetters: string; queueName: string } {
   const [queueName, deadLetterName] = config.queues[subscription]!;
   return { queue: config.queueUrlPrefix + queueName, deadLetters: config.queueUrlPrefix + deadLetterName, queueName };
 }
 
 async function depth(sqs: SQSClient, url: string): Promise<{ visible: number; inFlight: number }> {
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-  return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
 }
 
 async function health(config: ExchangeApiConfig, scope: QueueScope, ports: ExchangePorts) {
@@ -86,7 +107,12 @@ async function health(config: ExchangeApiConfig, scope: QueueScope, ports: Excha
   const subscriptions = scope.subscriptions.map((s) => ({ subscription: s, ...queueUrls(config, s) }));
   const windows = healthWindows(subscriptions, queueUrls(config, config.logSubscription).queueName, now);
   const [depths, counts, recent] = await Promise.all([
-    Promise.all(subscriptions.map(async (s) => ({ queue: await depth(ports.sqs, s.queue), deadLetters: await depth(ports.sqs, s.deadLetters) }))),
+    Promise.all(
+      subscriptions.map(async (s) => ({
+        queue: await depth(ports.sqs, s.queue),
+        deadLetters: await depth(ports.sqs, s.deadLetters),
+      })),
+    ),
     ports.metrics(windows.counts),
     ports.metrics(windows.recent),
   ]);
@@ -100,7 +126,11 @@ async function health(config: ExchangeApiConfig, scope: QueueScope, ports: Excha
     failed: figures.queues[i]!.failed,
   }));
   // A queue with nothing waiting has no lag, whatever an older datapoint says.
-  const ages = rows.flatMap((row, i) => (row.visible + row.inFlight > 0 && figures.queues[i]!.oldestAgeSeconds !== undefined ? [figures.queues[i]!.oldestAgeSeconds!] : []));
+  const ages = rows.flatMap((row, i) =>
+    row.visible + row.inFlight > 0 && figures.queues[i]!.oldestAgeSeconds !== undefined
+      ? [figures.queues[i]!.oldestAgeSeconds!]
+      : [],
+  );
   return {
     pending: rows.reduce((n, r) => n + r.visible + r.inFlight, 0),
     deadLetters: rows.reduce((n, r) => n + r.deadLetters, 0),
@@ -120,19 +150,38 @@ async function deadLetters(config: ExchangeApiConfig, scope: QueueScope, ports: 
       const url = queueUrls(config, subscription).deadLetters;
       const { visible, inFlight } = await depth(ports.sqs, url);
       const messages = visible + inFlight > 0 ? await peek(ports.sqs, url, MAX_LISTED_PER_QUEUE) : [];
-      return { queue: { queue, depth: visible + inFlight, listed: messages.length }, letters: messages.map((m) => toDeadLetter(queue, m)) };
+      return {
+        queue: { queue, depth: visible + inFlight, listed: messages.length },
+        letters: messages.map((m) => toDeadLetter(queue, m)),
+      };
     }),
   );
   const letters: DeadLetterSummary[] = listed.flatMap((l) => l.letters);
   return { deadLetters: letters, queues: listed.map((l) => l.queue) };
 }
 
-async function redrive(config: ExchangeApiConfig, resolved: Resolved, query: ExchangeRequest['query'], ports: ExchangePorts) {
+async function redrive(
+  config: ExchangeApiConfig,
+  resolved: Resolved,
+  query: ExchangeRequest['query'],
+  ports: ExchangePorts,
+) {
   const queue = query?.queue;
-  const subscription = redriveTarget({ subscriptions: Object.keys(config.queues).map((name) => ({ name })) }, resolved.scope, resolved.caller, queue);
+  const subscription = redriveTarget(
+    { subscriptions: Object.keys(config.queues).map((name) => ({ name })) },
+    resolved.scope,
+    resolved.caller,
+    queue,
+  );
   const url = queueUrls(config, subscription).deadLetters;
-  const { Attributes = {} } = await ports.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-  const waiting = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+  const { Attributes = {} } = await ports.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  const waiting =
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
   if (waiting === 0) return { queue, redriven: 0 };
   try {
     // No DestinationArn: each message goes back to the queue it was parked from. SQS moves them asynchronously.
@@ -142,14 +191,22 @@ async function redrive(config: ExchangeApiConfig, resolved: Resolved, query: Exc
     // The queue is known to be a dead-letter queue, so SQS refusing the request (a client fault) means a move task is
     // already running on it (SQS runs one per queue at a time): the caller's to retry once it ends.
     if ((error as { $fault?: string }).$fault === 'client') {
-      throw new ExchangeRefusal(409, 'redrive-running', `the redrive of ${queue} could not start: ${(error as Error).message}`);
+      throw new ExchangeRefusal(
+        409,
+        'redrive-running',
+        `the redrive of ${queue} could not start: ${(error as Error).message}`,
+      );
     }
     throw error;
   }
 }
 
 /** Answers one exchange request (the body to send with 200), or throws an ExchangeRefusal. */
-export async function answer(config: ExchangeApiConfig, request: ExchangeRequest, ports: ExchangePorts): Promise<unknown> {
+export async function answer(
+  config: ExchangeApiConfig,
+  request: ExchangeRequest,
+  ports: ExchangePorts,
+): Promise<unknown> {
   const resource = request.resource.replace(/\/$/, '');
   const routes: Record<string, string> = {
     '/api/exchange/health': 'GET',
@@ -158,7 +215,12 @@ export async function answer(config: ExchangeApiConfig, request: ExchangeRequest
     '/api/exchange/breaches': 'GET',
   };
   const method = routes[resource];
-  if (!method) throw new ExchangeRefusal(404, 'not-found', `no route ${request.method} ${resource}; routes: ${Object.keys(routes).join(', ')}`);
+  if (!method)
+    throw new ExchangeRefusal(
+      404,
+      'not-found',
+      `no route ${request.method} ${resource}; routes: ${Object.keys(routes).join(', ')}`,
+    );
   if (request.method !== method) throw new ExchangeRefusal(405, 'method-not-allowed', `${resource} takes ${method}`);
   const resolved = resolveCaller(config, request.callerArn);
   if (resource === '/api/exchange/breaches') {

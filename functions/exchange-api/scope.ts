@@ -65,17 +65,27 @@ export function ministrySubscriptions(topology: ScopeTopology, ministry: Ministr
 }
 
 export function queueScope(topology: ScopeTopology, caller: Caller): QueueScope {
-  const subscriptions = caller.kind === 'platform' ? topology.subscriptions.map((s) => s.name) : caller.kind === 'operator' ? ministrySubscriptions(topology, caller.ministry) : [];
+  const subscriptions =
+    caller.kind === 'platform'
+      ? topology.subscriptions.map((s) => s.name)
+      : caller.kind === 'operator'
+        ? ministrySubscriptions(topology, caller.ministry)
+        : [];
   return scopeOf(subscriptions);
 }
 
-/** A scope over a list of subscriptions already decided (the CDK app's, read back from the function's configuration). */
+/**
+ * A scope over a list of subscriptions already decided (the CDK app's, read back from the function's configuration).
+ */
 export function scopeOf(subscriptions: readonly string[]): QueueScope {
   const set = new Set(subscriptions);
   return { subscriptions: [...subscriptions], has: (name) => set.has(name) };
 }
 
-/** The breaches partitions a caller may read: an agency's own sources, an operator its ministry's agency's, the platform all. */
+/**
+ * The breaches partitions a caller may read: an agency's own sources, an operator its
+ * ministry's agency's, the platform all.
+ */
 export function breachPartitionsFor(topology: ScopeTopology, caller: Caller): string[] {
   if (caller.kind === 'platform') return [...BREACH_PARTITIONS];
   if (caller.kind === 'agency') return [...caller.sources];
@@ -87,11 +97,18 @@ export function mayInspectQueues(caller: Caller): true | string {
   return caller.kind === 'operator' || caller.kind === 'platform' ? true : 'only operators may inspect the exchange';
 }
 
-/** The dead-letter queue name callers use for a subscription, on every cloud (`mx-<subscription>-dlq`, as `mx dlq` prints it). */
+/**
+ * The dead-letter queue name callers use for a subscription, on every cloud
+ * (`mx-<subscription>-dlq`, as `mx dlq` prints it).
+ */
 export const deadLetterQueueName = (subscription: string) => `mx-${subscription}-dlq`;
 
 function describe(caller: Caller): string {
-  return caller.kind === 'operator' ? `the ${caller.ministry} operator` : caller.kind === 'agency' ? `the ${caller.id} agency` : 'the platform';
+  return caller.kind === 'operator'
+    ? `the ${caller.ministry} operator`
+    : caller.kind === 'agency'
+      ? `the ${caller.id} agency`
+      : 'the platform';
 }
 
 /**
@@ -106,10 +123,19 @@ export function redriveTarget(
   nameOf: (subscription: string) => string = deadLetterQueueName,
 ): string {
   const subscription = topology.subscriptions.find((s) => nameOf(s.name) === queue)?.name;
-  if (!queue || !subscription) throw new ExchangeRefusal(400, 'bad-parameter', `queue must name a dead-letter queue (mx-<subscription>-dlq), got ${JSON.stringify(queue ?? null)}`);
+  if (!queue || !subscription)
+    throw new ExchangeRefusal(
+      400,
+      'bad-parameter',
+      `queue must name a dead-letter queue (mx-<subscription>-dlq), got ${JSON.stringify(queue ?? null)}`,
+    );
   if (!scope.has(subscription)) {
     const own = scope.subscriptions.map(nameOf).join(', ') || 'none';
-    throw new ExchangeRefusal(403, 'forbidden', `${describe(caller)} may not redrive ${queue}; its dead-letter queues: ${own}`);
+    throw new ExchangeRefusal(
+      403,
+      'forbidden',
+      `${describe(caller)} may not redrive ${queue}; its dead-letter queues: ${own}`,
+    );
   }
   return subscription;
 }
@@ -117,16 +143,30 @@ export function redriveTarget(
 export const DEFAULT_BREACH_LIMIT = 50;
 export const MAX_BREACH_LIMIT = 1000;
 
-/** What a breaches request may read: `?source=` (one of the caller's partitions, default all of them) and `?limit=` (1-1000, default 50). */
-export function breachRequest(allowed: readonly string[], query: Readonly<Record<string, string | undefined>> | null | undefined): { partitions: string[]; limit: number } {
+/**
+ * What a breaches request may read: `?source=` (one of the caller's partitions, default all of them) and
+ * `?limit=` (1-1000, default 50).
+ */
+export function breachRequest(
+  allowed: readonly string[],
+  query: Readonly<Record<string, string | undefined>> | null | undefined,
+): { partitions: string[]; limit: number } {
   const asked = query?.source;
   if (asked !== undefined && !allowed.includes(asked)) {
-    throw new ExchangeRefusal(403, 'forbidden', `this caller may read the breaches of ${allowed.join(', ') || 'no source'}, not ${JSON.stringify(asked)}`);
+    throw new ExchangeRefusal(
+      403,
+      'forbidden',
+      `this caller may read the breaches of ${allowed.join(', ') || 'no source'}, not ${JSON.stringify(asked)}`,
+    );
   }
   const limitText = query?.limit ?? String(DEFAULT_BREACH_LIMIT);
   const limit = Number(limitText);
   if (!/^\d{1,5}$/.test(limitText) || limit < 1 || limit > MAX_BREACH_LIMIT) {
-    throw new ExchangeRefusal(400, 'bad-parameter', `limit must be a whole number from 1 to ${MAX_BREACH_LIMIT}, got ${JSON.stringify(limitText)}`);
+    throw new ExchangeRefusal(
+      400,
+      'bad-parameter',
+      `limit must be a whole number from 1 to ${MAX_BREACH_LIMIT}, got ${JSON.stringify(limitText)}`,
+    );
   }
   return { partitions: asked ? [asked] : [...allowed], limit };
 }

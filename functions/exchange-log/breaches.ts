@@ -1,4 +1,4 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { SOURCES } from '../../schemas/define.ts';
 import type { FieldIssue } from '../../schemas/validate.ts';
 import type { BreachKind, LogEntry } from './log-entry.ts';
@@ -41,7 +41,14 @@ async function countIn(client: DynamoDBDocumentClient, table: string, partition:
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const out = await client.send(
-      new QueryCommand({ TableName: table, IndexName: INDEX, KeyConditionExpression: 'breachSource = :s', ExpressionAttributeValues: { ':s': partition }, Select: 'COUNT', ExclusiveStartKey }),
+      new QueryCommand({
+        TableName: table,
+        IndexName: INDEX,
+        KeyConditionExpression: 'breachSource = :s',
+        ExpressionAttributeValues: { ':s': partition },
+        Select: 'COUNT',
+        ExclusiveStartKey,
+      }),
     );
     count += out.Count ?? 0;
     ExclusiveStartKey = out.LastEvaluatedKey;
@@ -49,7 +56,12 @@ async function countIn(client: DynamoDBDocumentClient, table: string, partition:
   return count;
 }
 
-async function latestIn(client: DynamoDBDocumentClient, table: string, partition: string, limit: number): Promise<LogEntry[]> {
+async function latestIn(
+  client: DynamoDBDocumentClient,
+  table: string,
+  partition: string,
+  limit: number,
+): Promise<LogEntry[]> {
   const rows: LogEntry[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
@@ -60,7 +72,8 @@ async function latestIn(client: DynamoDBDocumentClient, table: string, partition
         KeyConditionExpression: 'breachSource = :s',
         ExpressionAttributeValues: { ':s': partition },
         // The list shows what was wrong; the (possibly megabyte) detail stays in the log.
-        ProjectionExpression: '#time, #source, detailType, breach, eventId, busEventId, issues, issueCount, conflictsWith',
+        ProjectionExpression:
+          '#time, #source, detailType, breach, eventId, busEventId, issues, issueCount, conflictsWith',
         ExpressionAttributeNames: { '#time': 'time', '#source': 'source' },
         ScanIndexForward: false,
         Limit: limit - rows.length,
@@ -78,10 +91,15 @@ async function latestIn(client: DynamoDBDocumentClient, table: string, partition
  * sources the platform does not know; all by default), newest first, and
  * how many there are in all.
  */
-export async function listBreaches(client: DynamoDBDocumentClient, table: string, options: { partitions?: readonly string[]; limit: number }): Promise<{ count: number; breaches: Breach[] }> {
+export async function listBreaches(
+  client: DynamoDBDocumentClient,
+  table: string,
+  options: { partitions?: readonly string[]; limit: number },
+): Promise<{ count: number; breaches: Breach[] }> {
   const partitions = options.partitions ?? BREACH_PARTITIONS;
   const unknown = partitions.filter((p) => !BREACH_PARTITIONS.includes(p));
-  if (unknown.length) throw new RangeError(`no breaches partition ${unknown.join(', ')}; partitions: ${BREACH_PARTITIONS.join(', ')}`);
+  if (unknown.length)
+    throw new RangeError(`no breaches partition ${unknown.join(', ')}; partitions: ${BREACH_PARTITIONS.join(', ')}`);
   const counts = await Promise.all(partitions.map((p) => countIn(client, table, p)));
   const rows = (await Promise.all(partitions.map((p) => latestIn(client, table, p, options.limit)))).flat();
   const breaches = rows

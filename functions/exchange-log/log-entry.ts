@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { BusEvent } from '../../schemas/envelope.ts';
-import { validateDetail, type FieldIssue } from '../../schemas/validate.ts';
-import type { PersonRef } from '../../schemas/person.ts';
-import { personKey } from '../domain/person-key.ts';
 import { isSmoke, smokeExpiry } from '../../schemas/entries.ts';
+import type { BusEvent } from '../../schemas/envelope.ts';
+import type { PersonRef } from '../../schemas/person.ts';
+import { type FieldIssue, validateDetail } from '../../schemas/validate.ts';
+import { personKey } from '../domain/person-key.ts';
 
-/** Why a row is on the breaches list: it broke the contract, or reused an id its producer had already used for another event. */
+/**
+ * Why a row is on the breaches list: it broke the contract, or reused an id its producer had
+ * already used for another event.
+ */
 export type BreachKind = 'invalid' | 'id-conflict';
 
 /** One row of the exchange log. */
@@ -39,7 +42,9 @@ export interface LogEntry {
   detailGzip?: Uint8Array;
   /** The compressed detail is split over this many part rows (`partKey(pk, digest, i)`). */
   detailParts?: number;
-  /** SHA-256 of source, detail-type and detail: tells a redelivery (same digest) from a second event under the same id. */
+  /**
+   * SHA-256 of source, detail-type and detail: tells a redelivery (same digest) from a second event under the same id.
+   */
   digest: string;
   valid: boolean;
   issues?: FieldIssue[];
@@ -50,7 +55,10 @@ export interface LogEntry {
   breach?: BreachKind;
   /** For an id conflict: the row that holds the first event under this id. */
   conflictsWith?: string;
-  /** The row's leaf in the log's Merkle tree (absent on smoke rows, which are never leaves). See functions/merkle/sequencer.ts. */
+  /**
+   * The row's leaf in the log's Merkle tree (absent on smoke rows, which are never leaves). See
+   * functions/merkle/sequencer.ts.
+   */
   leafIndex?: number;
   /** `leafIndex` mod 8: the row's partition of the byLeaf index. */
   leafShard?: number;
@@ -82,7 +90,9 @@ export function breachPartition(source: string, known: readonly string[]): strin
 }
 
 function boundedIssues(issues: readonly FieldIssue[]): FieldIssue[] {
-  return issues.slice(0, MAX_ISSUES).map((i) => ({ path: i.path.slice(0, MAX_ISSUE_MESSAGE), message: i.message.slice(0, MAX_ISSUE_MESSAGE) }));
+  return issues
+    .slice(0, MAX_ISSUES)
+    .map((i) => ({ path: i.path.slice(0, MAX_ISSUE_MESSAGE), message: i.message.slice(0, MAX_ISSUE_MESSAGE) }));
 }
 
 /** A log row and the part rows it needs, ready to write. */
@@ -102,7 +112,12 @@ function withDetail(entry: Omit<LogEntry, 'detail'>, detail: string): LogWrite {
   if (compressed.length <= PART_BYTES) return { entry: { ...entry, detailGzip: compressed }, parts: [] };
   const parts: LogPart[] = [];
   for (let offset = 0, part = 0; offset < compressed.length; offset += PART_BYTES, part++) {
-    parts.push({ pk: partKey(entry.pk, entry.digest, part), partOf: entry.pk, part, data: compressed.subarray(offset, offset + PART_BYTES) });
+    parts.push({
+      pk: partKey(entry.pk, entry.digest, part),
+      partOf: entry.pk,
+      part,
+      data: compressed.subarray(offset, offset + PART_BYTES),
+    });
   }
   return { entry: { ...entry, detailParts: parts.length }, parts };
 }
@@ -118,10 +133,15 @@ export function toLogWrite(event: BusEvent, personKeySecret: string, knownSource
   // Smoke traffic is logged apart (its own key prefix, off the replay and breach indexes) and expires.
   const { day: _day, logPosition: _position, breachSource: _breaches, ...entry } = write.entry;
   const pk = `smoke#${entry.pk}`;
-  return { entry: { ...entry, pk, expiresAt: smokeExpiry(event.time) }, parts: write.parts.map((p, i) => ({ ...p, pk: partKey(pk, entry.digest, i), partOf: pk })) };
+  return {
+    entry: { ...entry, pk, expiresAt: smokeExpiry(event.time) },
+    parts: write.parts.map((p, i) => ({ ...p, pk: partKey(pk, entry.digest, i), partOf: pk })),
+  };
 }
 
-/** SHA-256 of source, NUL, detail-type, NUL and the detail as logged: tells one event from another under the same id. */
+/**
+ * SHA-256 of source, NUL, detail-type, NUL and the detail as logged: tells one event from another under the same id.
+ */
 export function eventDigest(source: string, detailType: string, detail: string): string {
   return createHash('sha256').update(`${source}\u0000${detailType}\u0000${detail}`).digest('hex');
 }
@@ -177,12 +197,18 @@ function logWrite(event: BusEvent, personKeySecret: string, knownSources: readon
  * The row that records a second, different event published under an id its
  * source had already used: kept in full beside the first, never over it.
  */
-export function toConflictWrite(write: LogWrite, existing: Pick<LogEntry, 'pk' | 'time' | 'busEventId' | 'detailType'>, knownSources: readonly string[]): LogWrite {
+export function toConflictWrite(
+  write: LogWrite,
+  existing: Pick<LogEntry, 'pk' | 'time' | 'busEventId' | 'detailType'>,
+  knownSources: readonly string[],
+): LogWrite {
   const { entry } = write;
   const pk = conflictKey(entry);
   const issue = {
     path: 'detail.meta.eventId',
-    message: `${entry.eventId} was already used by ${entry.source} for a different event (${existing.detailType}, received ${existing.time}, bus id ${existing.busEventId}); this one was kept apart, not applied`,
+    message:
+      `${entry.eventId} was already used by ${entry.source} for a different event (${existing.detailType}, ` +
+      `received ${existing.time}, bus id ${existing.busEventId}); this one was kept apart, not applied`,
   };
   return {
     entry: {
@@ -206,7 +232,9 @@ export function isSmokeRow(entry: Pick<LogEntry, 'pk'>): boolean {
   return entry.pk.startsWith('smoke#');
 }
 
-/** The write with its row placed at a leaf of the Merkle tree (part rows are covered by the row's digest, not leaves). */
+/**
+ * The write with its row placed at a leaf of the Merkle tree (part rows are covered by the row's digest, not leaves).
+ */
 export function atLeaf(write: LogWrite, position: { leafIndex: number; leafShard: number }): LogWrite {
   return { entry: { ...write.entry, ...position }, parts: write.parts };
 }

@@ -1,7 +1,15 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
 import { gunzipSync } from 'node:zlib';
-import { eventDigest, LOG_DAYS_KEY, partKey, toConflictWrite, type LogEntry, type LogPart, type LogWrite } from './log-entry.ts';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
+import {
+  eventDigest,
+  LOG_DAYS_KEY,
+  type LogEntry,
+  type LogPart,
+  type LogWrite,
+  partKey,
+  toConflictWrite,
+} from './log-entry.ts';
 
 /**
  * What appending one event did: a new row, a redelivery of a row already
@@ -16,11 +24,18 @@ export type AppendOutcome = 'appended' | 'already-logged' | 'conflict-recorded' 
 export type WriteGuard = () => void;
 
 /** Puts a row only if its key is free; false if it is taken. Part rows go first, so a visible row is always whole. */
-async function putOnce(client: DynamoDBDocumentClient, table: string, write: LogWrite, guard?: WriteGuard): Promise<boolean> {
+async function putOnce(
+  client: DynamoDBDocumentClient,
+  table: string,
+  write: LogWrite,
+  guard?: WriteGuard,
+): Promise<boolean> {
   guard?.();
   for (const part of write.parts) await client.send(new PutCommand({ TableName: table, Item: part }));
   try {
-    await client.send(new PutCommand({ TableName: table, Item: write.entry, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await client.send(
+      new PutCommand({ TableName: table, Item: write.entry, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
     return true;
   } catch (error) {
     if (isConditionalCheckFailed(error)) return false;
@@ -33,7 +48,13 @@ async function putOnce(client: DynamoDBDocumentClient, table: string, write: Log
  * redelivered event (same digest) is a no-op; a different event under an
  * id its source already used is kept as an id conflict beside the first.
  */
-export async function appendOnce(client: DynamoDBDocumentClient, table: string, write: LogWrite, knownSources: readonly string[], guard?: WriteGuard): Promise<AppendOutcome> {
+export async function appendOnce(
+  client: DynamoDBDocumentClient,
+  table: string,
+  write: LogWrite,
+  knownSources: readonly string[],
+  guard?: WriteGuard,
+): Promise<AppendOutcome> {
   if (await putOnce(client, table, write, guard)) return 'appended';
   const existing = await readRow(client, table, write.entry.pk);
   if (!existing) throw new Error(`log row ${write.entry.pk} was taken but cannot be read back`);
@@ -41,11 +62,15 @@ export async function appendOnce(client: DynamoDBDocumentClient, table: string, 
   if (existing.digest === write.entry.digest) return holdsLeafOf(existing, write) ? 'appended' : 'already-logged';
   const conflict = toConflictWrite(write, existing, knownSources);
   if (await putOnce(client, table, conflict, guard)) return 'conflict-recorded';
-  return holdsLeafOf(await readRow(client, table, conflict.entry.pk), write) ? 'conflict-recorded' : 'conflict-already-recorded';
+  return holdsLeafOf(await readRow(client, table, conflict.entry.pk), write)
+    ? 'conflict-recorded'
+    : 'conflict-already-recorded';
 }
 
 async function readRow(client: DynamoDBDocumentClient, table: string, pk: string): Promise<LogEntry | undefined> {
-  return (await client.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item as LogEntry | undefined;
+  return (await client.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item as
+    | LogEntry
+    | undefined;
 }
 
 function holdsLeafOf(row: LogEntry | undefined, write: LogWrite): boolean {
@@ -58,7 +83,9 @@ export async function loadDetail(client: DynamoDBDocumentClient, table: string, 
   if (row.detailGzip) return gunzipSync(row.detailGzip).toString('utf8');
   const parts: Uint8Array[] = [];
   for (let part = 0; part < (row.detailParts ?? 0); part++) {
-    const item = (await client.send(new GetCommand({ TableName: table, Key: { pk: partKey(row.pk, row.digest, part) } }))).Item as LogPart | undefined;
+    const item = (
+      await client.send(new GetCommand({ TableName: table, Key: { pk: partKey(row.pk, row.digest, part) } }))
+    ).Item as LogPart | undefined;
     if (!item) throw new Error(`log row ${row.pk} is missing detail part ${part}`);
     parts.push(item.data);
   }
@@ -66,9 +93,21 @@ export async function loadDetail(client: DynamoDBDocumentClient, table: string, 
 }
 
 /** Adds days to the log's list of days (a string set: adding a day twice is a no-op). */
-export async function recordDays(client: DynamoDBDocumentClient, table: string, days: readonly string[]): Promise<void> {
+export async function recordDays(
+  client: DynamoDBDocumentClient,
+  table: string,
+  days: readonly string[],
+): Promise<void> {
   if (days.length === 0) return;
-  await client.send(new UpdateCommand({ TableName: table, Key: { pk: LOG_DAYS_KEY }, UpdateExpression: 'ADD #days :days', ExpressionAttributeNames: { '#days': 'days' }, ExpressionAttributeValues: { ':days': new Set(days) } }));
+  await client.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { pk: LOG_DAYS_KEY },
+      UpdateExpression: 'ADD #days :days',
+      ExpressionAttributeNames: { '#days': 'days' },
+      ExpressionAttributeValues: { ':days': new Set(days) },
+    }),
+  );
 }
 
 /**
@@ -76,7 +115,11 @@ export async function recordDays(client: DynamoDBDocumentClient, table: string, 
  * digest names. The Merkle leaf covers the row and so an inline or
  * compressed detail; a detail split over part rows is covered through this.
  */
-export async function detailMatchesDigest(client: DynamoDBDocumentClient, table: string, row: Pick<LogEntry, 'pk' | 'digest' | 'source' | 'detailType' | 'detail' | 'detailGzip' | 'detailParts'>): Promise<boolean> {
+export async function detailMatchesDigest(
+  client: DynamoDBDocumentClient,
+  table: string,
+  row: Pick<LogEntry, 'pk' | 'digest' | 'source' | 'detailType' | 'detail' | 'detailGzip' | 'detailParts'>,
+): Promise<boolean> {
   const detail = await loadDetail(client, table, row as LogEntry);
   return eventDigest(row.source, row.detailType, detail) === row.digest;
 }

@@ -6,7 +6,9 @@ import canonicalizeModule from 'canonicalize';
  * run time but TypeScript (NodeNext) sees the module namespace. One place
  * settles that.
  */
-const serialize = ((canonicalizeModule as unknown as { default?: unknown }).default ?? canonicalizeModule) as (input: unknown) => string | undefined;
+const serialize = ((canonicalizeModule as unknown as { default?: unknown }).default ?? canonicalizeModule) as (
+  input: unknown,
+) => string | undefined;
 
 /** RFC 8785 canonical JSON: the same value always gives the same text, whatever order its keys came in. */
 export function canonicalJson(value: unknown): string {

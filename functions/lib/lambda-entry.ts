@@ -34,7 +34,9 @@ export type HandlerFactory<H> = (deps: HandlerDeps) => H;
  * runs on Lambda; elsewhere on first call, so importing an entry module for
  * its factory never reads the importing process's environment.
  */
-export function lambdaEntry<E, C, R>(create: HandlerFactory<(event: E, context: C) => Promise<R>>): (event: E, context: C) => Promise<R> {
+export function lambdaEntry<E, C, R>(
+  create: HandlerFactory<(event: E, context: C) => Promise<R>>,
+): (event: E, context: C) => Promise<R> {
   let built = process.env.AWS_LAMBDA_FUNCTION_NAME ? create({ env: process.env, aws: {} }) : undefined;
   return (event, context) => {
     built ??= create({ env: process.env, aws: {} });

@@ -12,14 +12,15 @@
  * (Tracer checks the execution environment) and not when
  * POWERTOOLS_TRACE_ENABLED=false.
  */
-import middy from '@middy/core';
+
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
 import type { HandlerDeps } from './lambda-entry.ts';
 
 /** The CloudWatch namespace of the platform's metrics (the stack's alarms watch it). */
@@ -60,7 +61,10 @@ export function observability(env: HandlerDeps['env'], service: string): Observa
 }
 
 /** A handler wrapped in the logger's context, the tracer's segment and (where enabled) the metrics flush. */
-export function observed<E, R>(o: Observability, handler: (event: E, context: import('aws-lambda').Context) => Promise<R>) {
+export function observed<E, R>(
+  o: Observability,
+  handler: (event: E, context: import('aws-lambda').Context) => Promise<R>,
+) {
   const wrapped = middy<E, R>().use(injectLambdaContext(o.logger)).use(captureLambdaHandler(o.tracer));
   return (o.metricsEnabled ? wrapped.use(logMetrics(o.metrics)) : wrapped).handler(handler);
 }

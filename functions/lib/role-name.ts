@@ -5,10 +5,15 @@
  * Anything else (a user, the account root, a malformed ARN) acts as no role.
  */
 export function roleNameOf(arn: string | null | undefined): string | undefined {
-  return /^arn:[^:]+:sts::\d*:assumed-role\/([^/]+)\/[^/]+$/.exec(arn ?? '')?.[1] ?? /^arn:[^:]+:iam::\d*:role\/(?:[^/]+\/)*([^/]+)$/.exec(arn ?? '')?.[1];
+  return (
+    /^arn:[^:]+:sts::\d*:assumed-role\/([^/]+)\/[^/]+$/.exec(arn ?? '')?.[1] ??
+    /^arn:[^:]+:iam::\d*:role\/(?:[^/]+\/)*([^/]+)$/.exec(arn ?? '')?.[1]
+  );
 }
 
-/** What a role directory says of the caller's role; own properties only, so a role named "constructor" finds nothing. */
+/**
+ * What a role directory says of the caller's role; own properties only, so a role named "constructor" finds nothing.
+ */
 export function roleEntry<T>(arn: string | null | undefined, directory: Readonly<Record<string, T>>): T | undefined {
   const role = roleNameOf(arn);
   return role !== undefined && Object.hasOwn(directory, role) ? directory[role] : undefined;

@@ -1,6 +1,6 @@
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4, getCanonicalQuery } from '@smithy/signature-v4';
+import { getCanonicalQuery, SignatureV4 } from '@smithy/signature-v4';
 
 export interface SigningKeys {
   readonly accessKeyId: string;
@@ -31,7 +31,14 @@ function queryOf(search: URLSearchParams): Record<string, string | string[]> {
  */
 export async function signedFetch(
   url: string,
-  options: { method?: string; body?: string; keys: SigningKeys; region: string; service?: string; headers?: Readonly<Record<string, string>> },
+  options: {
+    method?: string;
+    body?: string;
+    keys: SigningKeys;
+    region: string;
+    service?: string;
+    headers?: Readonly<Record<string, string>>;
+  },
 ): Promise<Response> {
   const target = new URL(url);
   const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
@@ -40,13 +47,23 @@ export async function signedFetch(
     protocol: target.protocol,
     hostname: target.hostname,
     ...(target.port ? { port: Number(target.port) } : {}),
-    // Already percent-encoded once, as API Gateway receives it; the signer encodes it a second time, as SigV4 requires for every service but S3.
+    // Already percent-encoded once, as API Gateway receives it; the signer encodes it a second time, as SigV4
+    // requires for every service but S3.
     path: target.pathname,
     query: queryOf(target.searchParams),
-    headers: { ...options.headers, host: target.host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...options.headers,
+      host: target.host,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body !== undefined ? { body } : {}),
   });
-  const signer = new SignatureV4({ credentials: { ...options.keys }, region: options.region, service: options.service ?? 'execute-api', sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({
+    credentials: { ...options.keys },
+    region: options.region,
+    service: options.service ?? 'execute-api',
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const signed = await signer.sign(request);
   const search = getCanonicalQuery(signed);
   return fetch(`${target.protocol}//${target.host}${target.pathname}${search ? `?${search}` : ''}`, {

@@ -21,7 +21,10 @@ export interface BatchFailure {
  * attribute each failure to the message that caused it, never fail a whole
  * batch for one item.
  */
-export type WholeBatchProcessor = (events: readonly DeliveredEvent[], context: Context) => Promise<readonly BatchFailure[]>;
+export type WholeBatchProcessor = (
+  events: readonly DeliveredEvent[],
+  context: Context,
+) => Promise<readonly BatchFailure[]>;
 
 /**
  * Where the embedded local cloud collects each failed message's reason, to
@@ -36,7 +39,10 @@ export interface FailureLog {
   warn(message: string, extra: Record<string, unknown>): void;
 }
 
-/** A record's failure as Powertools' batch processor sees it: thrown by the record handler, with the record's own reason. */
+/**
+ * A record's failure as Powertools' batch processor sees it: thrown by the record
+ * handler, with the record's own reason.
+ */
 class RecordFailed extends Error {}
 
 /**
@@ -46,7 +52,10 @@ class RecordFailed extends Error {}
  * settles with that record's own outcome. Powertools' processor calls the
  * record handlers in parallel, so all of them are waiting when the batch runs.
  */
-function joinedBatch(expected: number, run: (delivered: readonly DeliveredEvent[]) => Promise<readonly BatchFailure[]>) {
+function joinedBatch(
+  expected: number,
+  run: (delivered: readonly DeliveredEvent[]) => Promise<readonly BatchFailure[]>,
+) {
   const delivered: DeliveredEvent[] = [];
   let arrived = 0;
   let settle!: (failures: Promise<Map<string, string>>) => void;

@@ -32,7 +32,8 @@ export interface CheckpointArchive {
 }
 
 const NAME = /^(\d{16})-(\d{12})\.checkpoint$/;
-export const checkpointName = (size: number, time: number) => `${String(size).padStart(16, '0')}-${String(time).padStart(12, '0')}.checkpoint`;
+export const checkpointName = (size: number, time: number) =>
+  `${String(size).padStart(16, '0')}-${String(time).padStart(12, '0')}.checkpoint`;
 
 function parseName(name: string): { size: number; time: number } | undefined {
   const match = NAME.exec(name);
@@ -73,13 +74,22 @@ export class DirectoryArchive implements CheckpointArchive {
 
   async list(log: LogName): Promise<ArchivedCheckpoint[]> {
     const dir = path.join(this.location, log);
-    const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
+    const names = await readdir(dir).catch((error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? [] : Promise.reject(error),
+    );
     const found = names.flatMap((name) => {
       const parsed = parseName(name);
       return parsed ? [{ name, ...parsed }] : [];
     });
     found.sort((a, b) => a.name.localeCompare(b.name));
-    return Promise.all(found.map(async (f) => ({ name: `${log}/${f.name}`, size: f.size, time: f.time, note: await readFile(path.join(dir, f.name), 'utf8') })));
+    return Promise.all(
+      found.map(async (f) => ({
+        name: `${log}/${f.name}`,
+        size: f.size,
+        time: f.time,
+        note: await readFile(path.join(dir, f.name), 'utf8'),
+      })),
+    );
   }
 
   async latest(log: LogName): Promise<ArchivedCheckpoint | undefined> {
@@ -104,9 +114,28 @@ export class S3Archive implements CheckpointArchive {
 
   async put(log: LogName, { size, time }: { size: number; time: number }, note: string): Promise<string> {
     const key = `${log}/${checkpointName(size, time)}`;
-    // A checksum is required on writes to a bucket with an Object Lock retention; If-None-Match keeps a name written once.
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: note, ContentType: 'text/plain; charset=utf-8', ChecksumAlgorithm: 'SHA256', IfNoneMatch: '*' }));
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${log}/latest.checkpoint`, Body: note, ContentType: 'text/plain; charset=utf-8', ChecksumAlgorithm: 'SHA256', Metadata: { checkpoint: key } }));
+    // A checksum is required on writes to a bucket with an Object Lock retention;
+    // If-None-Match keeps a name written once.
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: note,
+        ContentType: 'text/plain; charset=utf-8',
+        ChecksumAlgorithm: 'SHA256',
+        IfNoneMatch: '*',
+      }),
+    );
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: `${log}/latest.checkpoint`,
+        Body: note,
+        ContentType: 'text/plain; charset=utf-8',
+        ChecksumAlgorithm: 'SHA256',
+        Metadata: { checkpoint: key },
+      }),
+    );
     return key;
   }
 
@@ -114,8 +143,11 @@ export class S3Archive implements CheckpointArchive {
     const keys: string[] = [];
     let ContinuationToken: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${log}/`, ContinuationToken }));
-      for (const object of page.Contents ?? []) if (object.Key && parseName(object.Key.slice(log.length + 1))) keys.push(object.Key);
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${log}/`, ContinuationToken }),
+      );
+      for (const object of page.Contents ?? [])
+        if (object.Key && parseName(object.Key.slice(log.length + 1))) keys.push(object.Key);
       ContinuationToken = page.NextContinuationToken;
     } while (ContinuationToken);
     const out: ArchivedCheckpoint[] = [];
@@ -128,7 +160,9 @@ export class S3Archive implements CheckpointArchive {
 
   async latest(log: LogName): Promise<ArchivedCheckpoint | undefined> {
     try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: `${log}/latest.checkpoint` }));
+      const object = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: `${log}/latest.checkpoint` }),
+      );
       const key = object.Metadata?.checkpoint ?? '';
       const parsed = parseName(key.slice(log.length + 1));
       if (!parsed) return undefined;

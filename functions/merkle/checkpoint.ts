@@ -10,7 +10,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { HASH_BYTES, equalBytes } from './tree.ts';
+import { equalBytes, HASH_BYTES } from './tree.ts';
 
 /** Signature type byte of a plain Ed25519 note signature (C2SP signed-note). */
 const ED25519_TYPE = 0x01;
@@ -32,13 +32,15 @@ const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
 
 /** Key names: non-empty, no Unicode space, no plus (C2SP signed-note). */
 function checkName(name: string): void {
-  if (!name || /[\s+]/u.test(name)) throw new RangeError(`a key name must be non-empty, without spaces or "+", got ${JSON.stringify(name)}`);
+  if (!name || /[\s+]/u.test(name))
+    throw new RangeError(`a key name must be non-empty, without spaces or "+", got ${JSON.stringify(name)}`);
 }
 
 /** The note text of a checkpoint (ends in a newline, as the signature covers it). */
 export function checkpointText(c: Checkpoint): string {
   checkName(c.origin);
-  if (!Number.isSafeInteger(c.size) || c.size < 0) throw new RangeError(`tree size must be a whole number, got ${c.size}`);
+  if (!Number.isSafeInteger(c.size) || c.size < 0)
+    throw new RangeError(`tree size must be a whole number, got ${c.size}`);
   if (c.root.length !== HASH_BYTES) throw new RangeError(`root hash must be ${HASH_BYTES} bytes`);
   return `${c.origin}\n${c.size}\n${b64(c.root)}\ntime ${Math.floor(c.time)}\n`;
 }
@@ -49,10 +51,13 @@ export function parseCheckpointText(text: string): Checkpoint | { problem: strin
   if (lines.at(-1) !== '') return { problem: 'the checkpoint text does not end in a newline' };
   const [origin, size, root, ...extensions] = lines.slice(0, -1);
   if (!origin) return { problem: 'the checkpoint has no origin line' };
-  if (!size || !/^(0|[1-9][0-9]{0,15})$/.test(size) || !Number.isSafeInteger(Number(size))) return { problem: `tree size ${JSON.stringify(size ?? '')} is not a decimal number without leading zeroes` };
-  if (!root || !STRICT_BASE64.test(root) || fromB64(root).length !== HASH_BYTES) return { problem: `root hash ${JSON.stringify(root ?? '')} is not 32 bytes of base64` };
+  if (!size || !/^(0|[1-9][0-9]{0,15})$/.test(size) || !Number.isSafeInteger(Number(size)))
+    return { problem: `tree size ${JSON.stringify(size ?? '')} is not a decimal number without leading zeroes` };
+  if (!root || !STRICT_BASE64.test(root) || fromB64(root).length !== HASH_BYTES)
+    return { problem: `root hash ${JSON.stringify(root ?? '')} is not 32 bytes of base64` };
   const times = extensions.filter((l) => l.startsWith('time '));
-  if (times.length !== 1 || !/^time (0|[1-9][0-9]{0,15})$/.test(times[0]!)) return { problem: 'the checkpoint has no single "time <POSIX seconds>" line' };
+  if (times.length !== 1 || !/^time (0|[1-9][0-9]{0,15})$/.test(times[0]!))
+    return { problem: 'the checkpoint has no single "time <POSIX seconds>" line' };
   if (extensions.some((l) => l === '')) return { problem: 'the checkpoint has an empty extension line' };
   return { origin, size: Number(size), root: fromB64(root), time: Number(times[0]!.slice(5)) };
 }
@@ -97,9 +102,11 @@ export function parseVkey(text: string): NoteVerifier {
   if (!/^[0-9a-f]{8}$/.test(id)) throw new RangeError(`vkey key id ${JSON.stringify(id)} is not 8 hex digits`);
   if (!STRICT_BASE64.test(key)) throw new RangeError('vkey key is not base64');
   const material = fromB64(key);
-  if (material[0] !== ED25519_TYPE || material.length !== 33) throw new RangeError('vkey is not an Ed25519 key (type 0x01, 32 bytes)');
+  if (material[0] !== ED25519_TYPE || material.length !== 33)
+    throw new RangeError('vkey is not an Ed25519 key (type 0x01, 32 bytes)');
   const verifier = verifierOf(name, material.subarray(1));
-  if (Buffer.from(verifier.keyId).toString('hex') !== id) throw new RangeError(`vkey key id ${id} does not match its name and key`);
+  if (Buffer.from(verifier.keyId).toString('hex') !== id)
+    throw new RangeError(`vkey key id ${id} does not match its name and key`);
   return verifier;
 }
 
@@ -108,7 +115,10 @@ export async function signNote(text: string, signer: NoteSigner): Promise<string
   if (!text.endsWith('\n')) throw new RangeError('a note text ends in a newline');
   const signature = await signer.sign(new TextEncoder().encode(text));
   if (signature.length !== 64) throw new Error(`an Ed25519 signature is 64 bytes, the signer gave ${signature.length}`);
-  return `${text}\n\u2014 ${signer.name} ${b64(new Uint8Array([...keyIdOf(signer.name, signer.publicKey), ...signature]))}\n`;
+  return (
+    `${text}\n\u2014 ${signer.name} ` +
+    `${b64(new Uint8Array([...keyIdOf(signer.name, signer.publicKey), ...signature]))}\n`
+  );
 }
 
 /**
@@ -119,7 +129,8 @@ export async function signNote(text: string, signer: NoteSigner): Promise<string
 export function openNote(note: string, verifier: NoteVerifier): { text: string } | { problem: string } {
   if (Buffer.byteLength(note) > MAX_NOTE_BYTES) return { problem: `the note is over ${MAX_NOTE_BYTES} bytes` };
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0009\u000b-\u001f]/.test(note)) return { problem: 'the note holds a control character other than newline' };
+  if (/[\u0000-\u0009\u000b-\u001f]/.test(note))
+    return { problem: 'the note holds a control character other than newline' };
   const split = note.lastIndexOf('\n\n');
   if (split < 0 || !note.endsWith('\n')) return { problem: 'the note has no blank line before its signatures' };
   const text = note.slice(0, split + 1);
@@ -135,8 +146,13 @@ export function openNote(note: string, verifier: NoteVerifier): { text: string }
     if (name !== verifier.name || bytes.length < 4 || !equalBytes(bytes.subarray(0, 4), verifier.keyId)) continue;
     sawKey = true;
     const signature = bytes.subarray(4);
-    // Strict RFC 8032 / FIPS 186-5 rules (not ZIP-215's laxer ones): what Go's crypto/ed25519 and KMS produce and accept.
-    if (signature.length === 64 && ed25519.verify(signature, new TextEncoder().encode(text), verifier.publicKey, { zip215: false })) return { text };
+    // Strict RFC 8032 / FIPS 186-5 rules (not ZIP-215's laxer ones): what Go's
+    // crypto/ed25519 and KMS produce and accept.
+    if (
+      signature.length === 64 &&
+      ed25519.verify(signature, new TextEncoder().encode(text), verifier.publicKey, { zip215: false })
+    )
+      return { text };
     return { problem: `the signature of ${name} (key ${Buffer.from(verifier.keyId).toString('hex')}) does not verify` };
   }
   return { problem: sawKey ? 'no valid signature' : `the note carries no signature by ${vkeyText(verifier)}` };
@@ -148,7 +164,8 @@ export function openCheckpoint(note: string, verifier: NoteVerifier): Checkpoint
   if ('problem' in opened) return opened;
   const checkpoint = parseCheckpointText(opened.text);
   if ('problem' in checkpoint) return checkpoint;
-  if (checkpoint.origin !== verifier.name) return { problem: `the checkpoint is of log ${checkpoint.origin}, the key is ${verifier.name}'s` };
+  if (checkpoint.origin !== verifier.name)
+    return { problem: `the checkpoint is of log ${checkpoint.origin}, the key is ${verifier.name}'s` };
   return checkpoint;
 }
 

@@ -12,14 +12,14 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CheckpointArchive } from './archive.ts';
-import { checkpointText, openCheckpoint, signNote, verifierOf, type NoteSigner } from './checkpoint.ts';
+import { checkpointText, type NoteSigner, openCheckpoint, signNote, verifierOf } from './checkpoint.ts';
 import { rowLabel, rowLeafHash } from './leaf.ts';
-import { readLeaves, type Row } from './leaf-reader.ts';
+import { type Row, readLeaves } from './leaf-reader.ts';
 import type { LogLayout } from './logs.ts';
 import { voidLeaf } from './sequencer.ts';
 import { edgeTiles, TileBuffer, tileKey } from './tiles.ts';
-import { readCounter, readState, readTiles, writeState, writeTile } from './tree-store.ts';
 import { equalBytes, HASH_BYTES, TreeEdge } from './tree.ts';
+import { readCounter, readState, readTiles, writeState, writeTile } from './tree-store.ts';
 
 export interface CheckpointPolicy {
   /** Sign once this many leaves wait for a checkpoint… */
@@ -113,7 +113,10 @@ export class LogCheckpointer {
       // hole that can be settled is voided in this one tick (a crash can leave hundreds), to be read in the next.
       let blockedAt: number | undefined;
       const voided: number[] = [];
-      for await (const event of readLeaves(raw, table, { from: edge.size, to: Math.min(next, edge.size + maxLeavesPerTick) })) {
+      for await (const event of readLeaves(raw, table, {
+        from: edge.size,
+        to: Math.min(next, edge.size + maxLeavesPerTick),
+      })) {
         if (event.kind === 'leaf') {
           if (blockedAt === undefined) this.append(edge, event.item);
           continue;
@@ -121,18 +124,35 @@ export class LogCheckpointer {
         if (event.kind === 'gap') {
           blockedAt ??= event.index;
           if (this.holeSettled(event.index)) {
-            await voidLeaf(doc, table, layout, event.index, 'claimed by a writer that never wrote it (it stopped or gave up before writing)');
+            await voidLeaf(
+              doc,
+              table,
+              layout,
+              event.index,
+              'claimed by a writer that never wrote it (it stopped or gave up before writing)',
+            );
             voided.push(event.index);
           } else waitingFor ??= event.index;
           continue;
         }
-        return this.stall(`leaf ${event.index} ${event.kind === 'duplicate' ? `is held by ${event.items.length} rows (${event.items.map(rowLabel).join(', ')})` : `is claimed by row ${rowLabel(event.item)}, filed under another partition`}`);
+        return this.stall(
+          `leaf ${event.index} ` +
+            `${event.kind === 'duplicate' ? `is held by ${event.items.length} rows (${event.items.map(rowLabel).join(', ')})` : `is claimed by row ${rowLabel(event.item)}, filed under another partition`}`,
+        );
       }
-      if (voided.length) this.log(`${layout.name}: ${voided.length} leaf index(es) voided, no row having been written for them: ${compactRanges(voided)}`);
+      if (voided.length)
+        this.log(
+          `${layout.name}: ${voided.length} leaf index(es) voided, no row having been written for them: ` +
+            `${compactRanges(voided)}`,
+        );
       if (this.tiles.pending >= TILE_FLUSH) await this.flushTiles();
     }
     const waiting = edge.size - this.signed.size;
-    const due = waiting > 0 && (force || waiting >= this.options.policy.entries || this.now() - (this.pendingSince ?? this.now()) >= this.options.policy.seconds * 1000);
+    const due =
+      waiting > 0 &&
+      (force ||
+        waiting >= this.options.policy.entries ||
+        this.now() - (this.pendingSince ?? this.now()) >= this.options.policy.seconds * 1000);
     const signed = due ? await this.sign(edge) : undefined;
     return this.report(signed, waitingFor);
   }
@@ -149,7 +169,9 @@ export class LogCheckpointer {
   }
 
   private stall(reason: string): TickReport {
-    this.stalled = `${this.options.layout.name}: ${reason}; no checkpoint is signed until an operator has run \`mx log verify\` and repaired the log`;
+    this.stalled =
+      `${this.options.layout.name}: ${reason}; no checkpoint is signed until an operator has run \`mx ` +
+      `log verify\` and repaired the log`;
     this.log(this.stalled);
     return this.report();
   }
@@ -169,7 +191,8 @@ export class LogCheckpointer {
   private async flushTiles(): Promise<void> {
     const { doc, table, layout } = this.options;
     const tiles = this.tiles.drain();
-    for (let i = 0; i < tiles.length; i += 16) await Promise.all(tiles.slice(i, i + 16).map((t) => writeTile(doc, table, layout, t.tile, t.hashes)));
+    for (let i = 0; i < tiles.length; i += 16)
+      await Promise.all(tiles.slice(i, i + 16).map((t) => writeTile(doc, table, layout, t.tile, t.hashes)));
   }
 
   private async sign(edge: TreeEdge): Promise<TickReport['signed']> {
@@ -177,7 +200,10 @@ export class LogCheckpointer {
     await this.flushTiles();
     // A checkpoint's time never goes back, even if the clock does.
     const time = Math.max(Math.floor(this.now() / 1000), this.signed.time);
-    const note = await signNote(checkpointText({ origin: signer.name, size: edge.size, root: edge.root(), time }), signer);
+    const note = await signNote(
+      checkpointText({ origin: signer.name, size: edge.size, root: edge.root(), time }),
+      signer,
+    );
     const name = await archive.put(layout.name, { size: edge.size, time }, note);
     this.signed = { size: edge.size, time };
     this.pendingSince = undefined;
@@ -190,7 +216,10 @@ export class LogCheckpointer {
     return { size: edge.size, name };
   }
 
-  /** The tree as of the last archived checkpoint: from the saved state when it is that checkpoint's, else rebuilt from the rows. */
+  /**
+   * The tree as of the last archived checkpoint: from the saved state when it is that
+   * checkpoint's, else rebuilt from the rows.
+   */
   private async resume(): Promise<TreeEdge | undefined> {
     const { doc, table, layout, signer, archive } = this.options;
     const latest = await archive.latest(layout.name);
@@ -200,7 +229,9 @@ export class LogCheckpointer {
     }
     const checkpoint = openCheckpoint(latest.note, verifierOf(signer.name, signer.publicKey));
     if ('problem' in checkpoint) {
-      this.stall(`the latest archived checkpoint ${latest.name} does not verify under this log's key (${checkpoint.problem})`);
+      this.stall(
+        `the latest archived checkpoint ${latest.name} does not verify under this log's key (${checkpoint.problem})`,
+      );
       return undefined;
     }
     this.signed = { size: checkpoint.size, time: checkpoint.time };
@@ -209,19 +240,32 @@ export class LogCheckpointer {
       const edge = new TreeEdge(state.size, state.edge);
       if (equalBytes(edge.root(), checkpoint.root)) {
         const open = edgeTiles(state.size);
-        const stored = await readTiles(doc, table, layout, open.map((t) => t.tile));
+        const stored = await readTiles(
+          doc,
+          table,
+          layout,
+          open.map((t) => t.tile),
+        );
         if (open.every((t) => (stored.get(tileKey(t.tile))?.length ?? 0) >= t.width * HASH_BYTES)) {
-          this.tiles.resume(open.map((t) => ({ tile: t.tile, hashes: stored.get(tileKey(t.tile))!.subarray(0, t.width * HASH_BYTES) })));
+          this.tiles.resume(
+            open.map((t) => ({ tile: t.tile, hashes: stored.get(tileKey(t.tile))!.subarray(0, t.width * HASH_BYTES) })),
+          );
           this.edge = edge;
           return edge;
         }
       }
     }
-    this.log(`${layout.name}: rebuilding the tree from the rows up to checkpoint ${latest.name} (${checkpoint.size} leaves)`);
+    this.log(
+      `${layout.name}: rebuilding the tree from the rows up to checkpoint ${latest.name} (${checkpoint.size} leaves)`,
+    );
     const rebuilt = new TreeEdge();
     for await (const event of readLeaves(this.options.raw, table, { from: 0, to: checkpoint.size })) {
       if (event.kind !== 'leaf') {
-        this.stall(`rebuilding the tree, leaf ${event.index} is ${event.kind === 'gap' ? 'held by no row' : 'held by more than one row'}, though checkpoint ${latest.name} covers it`);
+        this.stall(
+          `rebuilding the tree, leaf ${event.index} is ` +
+            `${event.kind === 'gap' ? 'held by no row' : 'held by more than one row'}, though checkpoint ` +
+            `${latest.name} covers it`,
+        );
         return undefined;
       }
       this.append(rebuilt, event.item);
@@ -229,16 +273,22 @@ export class LogCheckpointer {
     }
     this.pendingSince = undefined;
     if (!equalBytes(rebuilt.root(), checkpoint.root)) {
-      this.stall(`the rows no longer give the root signed at ${latest.name}: a row under it was changed, removed or moved`);
+      this.stall(
+        `the rows no longer give the root signed at ${latest.name}: a row under it was changed, removed or moved`,
+      );
       return undefined;
     }
     await this.flushTiles();
-    await writeState(doc, table, layout, { size: rebuilt.size, edge: rebuilt.edge, checkpoint: latest.name, time: checkpoint.time });
+    await writeState(doc, table, layout, {
+      size: rebuilt.size,
+      edge: rebuilt.edge,
+      checkpoint: latest.name,
+      time: checkpoint.time,
+    });
     this.edge = rebuilt;
     return rebuilt;
   }
 }
-
 
 /** 3, 4, 5, 9 → "3-5, 9". */
 function compactRanges(indexes: readonly number[]): string {

@@ -8,7 +8,12 @@
  * The merge works on anything that knows its leaf index, so the partitions
  * can also be read (and their rows hashed) in worker threads.
  */
-import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import { LEAF_SHARDS, leafIndexOf, rowLabel, rowLeafHash, textOf } from './leaf.ts';
 import { LEAF_INDEX } from './logs.ts';
 
@@ -39,8 +44,16 @@ export interface ShardCursor<T> {
   shift(): void;
 }
 
-/** The pages of one partition of the byLeaf index holding leaves of [from, to), the next page requested as soon as one arrives. */
-export async function* shardPages(client: DynamoDBClient, table: string, shard: number, { from, to, pageSize }: ReadOptions): AsyncGenerator<Row[]> {
+/**
+ * The pages of one partition of the byLeaf index holding leaves of [from, to), the next page
+ * requested as soon as one arrives.
+ */
+export async function* shardPages(
+  client: DynamoDBClient,
+  table: string,
+  shard: number,
+  { from, to, pageSize }: ReadOptions,
+): AsyncGenerator<Row[]> {
   // Only the leaves of [from, to) in this partition: leaf i is in partition i mod 8.
   const first = from + ((shard - (from % LEAF_SHARDS) + LEAF_SHARDS) % LEAF_SHARDS);
   if (to !== undefined && first >= to) return;
@@ -49,8 +62,15 @@ export async function* shardPages(client: DynamoDBClient, table: string, shard: 
       new QueryCommand({
         TableName: table,
         IndexName: LEAF_INDEX,
-        KeyConditionExpression: to === undefined ? 'leafShard = :s AND leafIndex >= :from' : 'leafShard = :s AND leafIndex BETWEEN :from AND :last',
-        ExpressionAttributeValues: { ':s': { N: String(shard) }, ':from': { N: String(first) }, ...(to === undefined ? {} : { ':last': { N: String(to - 1) } }) },
+        KeyConditionExpression:
+          to === undefined
+            ? 'leafShard = :s AND leafIndex >= :from'
+            : 'leafShard = :s AND leafIndex BETWEEN :from AND :last',
+        ExpressionAttributeValues: {
+          ':s': { N: String(shard) },
+          ':from': { N: String(first) },
+          ...(to === undefined ? {} : { ':last': { N: String(to - 1) } }),
+        },
         ...(pageSize ? { Limit: pageSize } : {}),
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
@@ -89,7 +109,11 @@ export function pagedCursor<T>(pages: AsyncIterator<T[]>): ShardCursor<T> {
 }
 
 /** Merges the eight partitions into leaf order: leaf i is the head of partition i mod 8. */
-export async function* mergeShards<T>(cursors: readonly ShardCursor<T>[], indexOf: (item: T) => number | undefined, { from, to }: Pick<ReadOptions, 'from' | 'to'>): AsyncGenerator<Merged<T>> {
+export async function* mergeShards<T>(
+  cursors: readonly ShardCursor<T>[],
+  indexOf: (item: T) => number | undefined,
+  { from, to }: Pick<ReadOptions, 'from' | 'to'>,
+): AsyncGenerator<Merged<T>> {
   if (to !== undefined && to <= from) return;
   const exhausted = async () => (await Promise.all(cursors.map((c) => c.peek()))).every((r) => r === undefined);
   for (let index = from; to === undefined || index < to; index++) {
@@ -118,7 +142,9 @@ export async function* mergeShards<T>(cursors: readonly ShardCursor<T>[], indexO
 }
 
 export function readLeaves(client: DynamoDBClient, table: string, options: ReadOptions): AsyncGenerator<LeafEvent> {
-  const cursors = Array.from({ length: LEAF_SHARDS }, (_, shard) => pagedCursor(shardPages(client, table, shard, options)));
+  const cursors = Array.from({ length: LEAF_SHARDS }, (_, shard) =>
+    pagedCursor(shardPages(client, table, shard, options)),
+  );
   return mergeShards(cursors, leafIndexOf, options);
 }
 
@@ -131,7 +157,9 @@ export interface DetailParts {
   readonly detailParts: number;
 }
 
-/** What the verifier needs of a row: its position, leaf hash and name (a worker thread computes it next to the read). */
+/**
+ * What the verifier needs of a row: its position, leaf hash and name (a worker thread computes it next to the read).
+ */
 export interface HashedLeaf {
   readonly index: number;
   readonly hash: Uint8Array;
@@ -147,13 +175,27 @@ export function hashedLeaf(row: Row): HashedLeaf {
     label: rowLabel(row),
     ...(parts === undefined
       ? {}
-      : { parts: { pk: textOf(row, 'pk') ?? '', digest: textOf(row, 'digest') ?? '', source: textOf(row, 'source') ?? '', detailType: textOf(row, 'detailType') ?? '', detailParts: Number(parts) } }),
+      : {
+          parts: {
+            pk: textOf(row, 'pk') ?? '',
+            digest: textOf(row, 'digest') ?? '',
+            source: textOf(row, 'source') ?? '',
+            detailType: textOf(row, 'detailType') ?? '',
+            detailParts: Number(parts),
+          },
+        }),
   };
 }
 
 /** The hashed leaves of a log in leaf order, read and hashed in this thread. */
-export function readHashedLeaves(client: DynamoDBClient, table: string, options: ReadOptions): AsyncGenerator<Merged<HashedLeaf>> {
-  const cursors = Array.from({ length: LEAF_SHARDS }, (_, shard) => pagedCursor(mapPages(shardPages(client, table, shard, options), hashedLeaf)));
+export function readHashedLeaves(
+  client: DynamoDBClient,
+  table: string,
+  options: ReadOptions,
+): AsyncGenerator<Merged<HashedLeaf>> {
+  const cursors = Array.from({ length: LEAF_SHARDS }, (_, shard) =>
+    pagedCursor(mapPages(shardPages(client, table, shard, options), hashedLeaf)),
+  );
   return mergeShards(cursors, (leaf) => (leaf.index < 0 ? undefined : leaf.index), options);
 }
 

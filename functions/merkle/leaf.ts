@@ -13,10 +13,16 @@ import { leafHash } from './tree.ts';
 
 /** Where a row sits in the tree; set by the sequencer, never part of the leaf. */
 export const POSITION_ATTRIBUTES: readonly string[] = ['leafIndex', 'leafShard'];
-/** Leaves are spread over this many partitions of the `byLeaf` index (leaf i in partition i mod 8), so no one partition takes every write. */
+/**
+ * Leaves are spread over this many partitions of the `byLeaf` index (leaf i in partition i mod 8), so no
+ * one partition takes every write.
+ */
 export const LEAF_SHARDS = 8;
 
-/** A row as DynamoDB returns it through the low-level client (binary as bytes), or as a proof file holds it (binary as base64). */
+/**
+ * A row as DynamoDB returns it through the low-level client (binary as bytes), or as a proof
+ * file holds it (binary as base64).
+ */
 export type TypedRow = Record<string, AttributeValue | JsonAttributeValue>;
 /** An attribute value in plain JSON (binary as base64 text), as the leaf and proof files carry it. */
 export type JsonAttributeValue =
@@ -31,7 +37,8 @@ export type JsonAttributeValue =
   | { L: JsonAttributeValue[] }
   | { M: Record<string, JsonAttributeValue> };
 
-const base64 = (bytes: Uint8Array | string) => (typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'));
+const base64 = (bytes: Uint8Array | string) =>
+  typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
 function plain(value: AttributeValue | JsonAttributeValue): JsonAttributeValue {
   const v = value as Record<string, unknown>;
@@ -45,14 +52,18 @@ function plain(value: AttributeValue | JsonAttributeValue): JsonAttributeValue {
   if (v.NS !== undefined) return { NS: [...(v.NS as string[])].sort() };
   if (v.BS !== undefined) return { BS: (v.BS as (Uint8Array | string)[]).map(base64).sort() };
   if (v.L !== undefined) return { L: (v.L as AttributeValue[]).map(plain) };
-  if (v.M !== undefined) return { M: Object.fromEntries(Object.entries(v.M as Record<string, AttributeValue>).map(([k, x]) => [k, plain(x)])) };
+  if (v.M !== undefined)
+    return {
+      M: Object.fromEntries(Object.entries(v.M as Record<string, AttributeValue>).map(([k, x]) => [k, plain(x)])),
+    };
   throw new TypeError(`not a DynamoDB attribute value: ${Object.keys(v).join(', ') || '(empty)'}`);
 }
 
 /** The leaf's content: the row in plain typed JSON, without its position. */
 export function leafContent(row: TypedRow): Record<string, JsonAttributeValue> {
   const content: Record<string, JsonAttributeValue> = {};
-  for (const [name, value] of Object.entries(row)) if (!POSITION_ATTRIBUTES.includes(name)) content[name] = plain(value);
+  for (const [name, value] of Object.entries(row))
+    if (!POSITION_ATTRIBUTES.includes(name)) content[name] = plain(value);
   return content;
 }
 
@@ -68,7 +79,10 @@ export function rowLeafHash(row: TypedRow): Uint8Array {
   return leafHash(leafBytes(row));
 }
 
-/** A row's position attribute as a number, or undefined when it has none (a row written before sequencing, or smoke traffic). */
+/**
+ * A row's position attribute as a number, or undefined when it has none (a row written before
+ * sequencing, or smoke traffic).
+ */
 export function leafIndexOf(row: TypedRow): number | undefined {
   const value = row.leafIndex as { N?: string } | undefined;
   return value?.N === undefined ? undefined : Number(value.N);

@@ -38,7 +38,10 @@ export const ACCESS_LEDGER: LogLayout = {
   bookkeepingPrefix: '#merkle',
 };
 
-export const LOGS: Readonly<Record<LogName, LogLayout>> = { 'exchange-log': EXCHANGE_LOG, 'access-ledger': ACCESS_LEDGER };
+export const LOGS: Readonly<Record<LogName, LogLayout>> = {
+  'exchange-log': EXCHANGE_LOG,
+  'access-ledger': ACCESS_LEDGER,
+};
 
 /** A void leaf's item name: zero-padded so the ledger's sort key lists voids in leaf order. */
 export const voidItem = (index: number) => `void#${String(index).padStart(16, '0')}`;

@@ -20,12 +20,14 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
-import { openCheckpoint, parseVkey, vkeyText, type NoteVerifier } from './checkpoint.ts';
-import { rowLeafHash, type JsonAttributeValue } from './leaf.ts';
+import { type NoteVerifier, openCheckpoint, parseVkey, vkeyText } from './checkpoint.ts';
+import { type JsonAttributeValue, rowLeafHash } from './leaf.ts';
 import { checkInclusion } from './tree.ts';
 
 export const PROOF_FORMAT = 'migration-exchange/inclusion-proof/v1';
+
 import type { LogName } from './logs.ts';
+
 export type { LogName };
 
 const Base64Hash = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a SHA-256 hash in base64 (44 characters)');
@@ -66,7 +68,14 @@ export interface ProofCheck {
   /** Whether the key was given by the verifier (pinned) or taken from the file (self-asserted). */
   readonly keyPinned: boolean;
   /** What the proof establishes, when it holds. */
-  readonly established?: { log: LogName; origin: string; leafIndex: number; treeSize: number; signedAt: string; leafHash: string };
+  readonly established?: {
+    log: LogName;
+    origin: string;
+    leafIndex: number;
+    treeSize: number;
+    signedAt: string;
+    leafHash: string;
+  };
   /** Every check, in order, with its outcome. */
   readonly checks: readonly { readonly check: string; readonly ok: boolean; readonly detail: string }[];
   /** The first check that failed, in a sentence. */
@@ -103,35 +112,66 @@ export function checkProofFile(input: unknown, pinnedVkey?: string): ProofCheck 
   checks.push({
     check: 'key',
     ok: true,
-    detail: pinnedVkey ? `pinned ${vkeyText(verifier)}${file.vkey.trim() === pinnedVkey.trim() ? '' : ' (the file names another key; the pinned one decides)'}` : `taken from the file (${vkeyText(verifier)}): pin the platform's published key with --vkey to trust it`,
+    detail: pinnedVkey
+      ? `pinned ${vkeyText(verifier)}` +
+        `${file.vkey.trim() === pinnedVkey.trim() ? '' : ' (the file names another key; the pinned one decides)'}`
+      : `taken from the file (${vkeyText(verifier)}): pin the platform's published key with --vkey to trust it`,
   });
   const checkpoint = openCheckpoint(file.checkpoint, verifier);
   if ('problem' in checkpoint) return fail('checkpoint signature', checkpoint.problem);
-  checks.push({ check: 'checkpoint signature', ok: true, detail: `${checkpoint.origin}: ${checkpoint.size} leaves, signed ${new Date(checkpoint.time * 1000).toISOString()}` });
-  if (!checkpoint.origin.endsWith(`/${file.log}`)) return fail('log', `the checkpoint is of ${checkpoint.origin}, the file says ${file.log}`);
-  if (checkpoint.size !== file.treeSize) return fail('tree size', `the file says ${file.treeSize} leaves, the checkpoint signed ${checkpoint.size}`);
+  checks.push({
+    check: 'checkpoint signature',
+    ok: true,
+    detail: `${checkpoint.origin}: ${checkpoint.size} leaves, signed ${new Date(checkpoint.time * 1000).toISOString()}`,
+  });
+  if (!checkpoint.origin.endsWith(`/${file.log}`))
+    return fail('log', `the checkpoint is of ${checkpoint.origin}, the file says ${file.log}`);
+  if (checkpoint.size !== file.treeSize)
+    return fail('tree size', `the file says ${file.treeSize} leaves, the checkpoint signed ${checkpoint.size}`);
   let leaf: Uint8Array;
   try {
     leaf = rowLeafHash(file.row);
   } catch (error) {
     return fail('leaf', `the row cannot be read: ${(error as Error).message}`);
   }
-  checks.push({ check: 'leaf', ok: true, detail: `leaf ${file.leafIndex}: SHA-256(0x00 || canonical JSON of the row) = ${hex(leaf)}` });
-  const problem = checkInclusion(leaf, file.leafIndex, file.treeSize, file.inclusionProof.map(fromB64), checkpoint.root);
+  checks.push({
+    check: 'leaf',
+    ok: true,
+    detail: `leaf ${file.leafIndex}: SHA-256(0x00 || canonical JSON of the row) = ${hex(leaf)}`,
+  });
+  const problem = checkInclusion(
+    leaf,
+    file.leafIndex,
+    file.treeSize,
+    file.inclusionProof.map(fromB64),
+    checkpoint.root,
+  );
   if (problem) return fail('inclusion', problem);
-  checks.push({ check: 'inclusion', ok: true, detail: `${file.inclusionProof.length} hashes lead from leaf ${file.leafIndex} to the signed root` });
+  checks.push({
+    check: 'inclusion',
+    ok: true,
+    detail: `${file.inclusionProof.length} hashes lead from leaf ${file.leafIndex} to the signed root`,
+  });
   if (file.log === 'exchange-log') {
     const text = (name: string) => (file.row[name] as { S?: string } | undefined)?.S;
     const [source, detailType, detail, digest] = [text('source'), text('detailType'), text('detail'), text('digest')];
     if (source !== undefined && detailType !== undefined && detail !== undefined && digest !== undefined) {
-      if (eventDigest(source, detailType, detail) !== digest) return fail('event digest', 'the row\u2019s digest is not the SHA-256 of its source, detail-type and detail');
+      if (eventDigest(source, detailType, detail) !== digest)
+        return fail('event digest', 'the row\u2019s digest is not the SHA-256 of its source, detail-type and detail');
       checks.push({ check: 'event digest', ok: true, detail: `${digest} is the SHA-256 of the event as logged` });
     }
   }
   return {
     ok: true,
     keyPinned: pinnedVkey !== undefined,
-    established: { log: file.log, origin: checkpoint.origin, leafIndex: file.leafIndex, treeSize: file.treeSize, signedAt: new Date(checkpoint.time * 1000).toISOString(), leafHash: hex(leaf) },
+    established: {
+      log: file.log,
+      origin: checkpoint.origin,
+      leafIndex: file.leafIndex,
+      treeSize: file.treeSize,
+      signedAt: new Date(checkpoint.time * 1000).toISOString(),
+      leafHash: hex(leaf),
+    },
     checks,
   };
 }

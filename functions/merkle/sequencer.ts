@@ -22,10 +22,10 @@
  * index are one; a row and a void of one index would be two items, which is
  * what the timing above rules out (and `mx log verify` would name).
  */
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
 import { leafPosition } from './leaf.ts';
-import { voidItem, type LogLayout } from './logs.ts';
+import { type LogLayout, voidItem } from './logs.ts';
 
 /** A writer does not start writing a claimed index later than this after claiming it. */
 export const WRITE_DEADLINE_MS = 60_000;
@@ -38,10 +38,23 @@ export interface Claim {
 }
 
 /** Claims `count` consecutive leaf indexes of a log. */
-export async function claimLeaves(client: DynamoDBDocumentClient, table: string, layout: LogLayout, count: number, now = Date.now): Promise<Claim> {
+export async function claimLeaves(
+  client: DynamoDBDocumentClient,
+  table: string,
+  layout: LogLayout,
+  count: number,
+  now = Date.now,
+): Promise<Claim> {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`claim a positive number of leaves, not ${count}`);
   const out = await client.send(
-    new UpdateCommand({ TableName: table, Key: layout.key('next'), UpdateExpression: 'ADD #next :n', ExpressionAttributeNames: { '#next': 'next' }, ExpressionAttributeValues: { ':n': count }, ReturnValues: 'UPDATED_NEW' }),
+    new UpdateCommand({
+      TableName: table,
+      Key: layout.key('next'),
+      UpdateExpression: 'ADD #next :n',
+      ExpressionAttributeNames: { '#next': 'next' },
+      ExpressionAttributeValues: { ':n': count },
+      ReturnValues: 'UPDATED_NEW',
+    }),
   );
   const next = Number((out.Attributes as { next?: number } | undefined)?.next);
   if (!Number.isSafeInteger(next)) throw new Error(`the ${layout.name} leaf counter returned ${String(next)}`);
@@ -54,12 +67,24 @@ export function claimUsable(claim: Claim, now = Date.now()): boolean {
 }
 
 /** Marks a leaf index as holding no row, saying why. Voiding an index twice is harmless: one key per index. */
-export async function voidLeaf(client: DynamoDBDocumentClient, table: string, layout: LogLayout, index: number, reason: string, now = new Date()): Promise<void> {
+export async function voidLeaf(
+  client: DynamoDBDocumentClient,
+  table: string,
+  layout: LogLayout,
+  index: number,
+  reason: string,
+  now = new Date(),
+): Promise<void> {
   try {
     await client.send(
       new PutCommand({
         TableName: table,
-        Item: { ...layout.key(voidItem(index)), ...leafPosition(index), void: reason.slice(0, 500), voidedAt: now.toISOString() },
+        Item: {
+          ...layout.key(voidItem(index)),
+          ...leafPosition(index),
+          void: reason.slice(0, 500),
+          voidedAt: now.toISOString(),
+        },
         ConditionExpression: 'attribute_not_exists(#k)',
         ExpressionAttributeNames: { '#k': Object.keys(layout.key('x'))[0]! },
       }),
@@ -79,5 +104,11 @@ export async function voidLeaf(client: DynamoDBDocumentClient, table: string, la
 export function certainlyNotWritten(error: unknown): boolean {
   const meta = (error as { $metadata?: { httpStatusCode?: number; attempts?: number } } | undefined)?.$metadata;
   const status = meta?.httpStatusCode;
-  return status !== undefined && status >= 400 && status < 500 && (meta?.attempts ?? 1) <= 1 && !isConditionalCheckFailed(error);
+  return (
+    status !== undefined &&
+    status >= 400 &&
+    status < 500 &&
+    (meta?.attempts ?? 1) <= 1 &&
+    !isConditionalCheckFailed(error)
+  );
 }

@@ -9,7 +9,7 @@
  * a proof built from a forged tile does not verify against a signed
  * checkpoint, and `verify` recomputes everything from the rows.
  */
-import { HASH_BYTES, nodeHash, type NodeId } from './tree.ts';
+import { HASH_BYTES, type NodeId, nodeHash } from './tree.ts';
 
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 2 ** TILE_HEIGHT;
@@ -22,10 +22,15 @@ export interface TileId {
 
 export const tileKey = ({ level, index }: TileId) => `tile#${level}#${index}`;
 
-/** The tile a stored node goes to (only nodes of tree levels that are multiples of 8 are stored), and its slot in it. */
+/**
+ * The tile a stored node goes to (only nodes of tree levels that are multiples of 8 are stored), and its slot in it.
+ */
 export function storedSlot(node: NodeId): { tile: TileId; slot: number } | undefined {
   if (node.level % TILE_HEIGHT !== 0) return undefined;
-  return { tile: { level: node.level / TILE_HEIGHT, index: Math.floor(node.index / TILE_WIDTH) }, slot: node.index % TILE_WIDTH };
+  return {
+    tile: { level: node.level / TILE_HEIGHT, index: Math.floor(node.index / TILE_WIDTH) },
+    slot: node.index % TILE_WIDTH,
+  };
 }
 
 /** The tile a node is computed from, and which of its hashes: 2^(level mod 8) consecutive ones. */
@@ -33,25 +38,39 @@ export function nodeSpan(node: NodeId): { tile: TileId; from: number; count: num
   const tileLevel = Math.floor(node.level / TILE_HEIGHT);
   const height = node.level - tileLevel * TILE_HEIGHT;
   const first = node.index * 2 ** height;
-  return { tile: { level: tileLevel, index: Math.floor(first / TILE_WIDTH) }, from: first % TILE_WIDTH, count: 2 ** height };
+  return {
+    tile: { level: tileLevel, index: Math.floor(first / TILE_WIDTH) },
+    from: first % TILE_WIDTH,
+    count: 2 ** height,
+  };
 }
 
-/** The hash of a complete subtree, from the tile hashes under it (`hashes` holds a tile's 32-byte hashes back to back). */
+/**
+ * The hash of a complete subtree, from the tile hashes under it (`hashes` holds a tile's 32-byte hashes back to back).
+ */
 export function nodeFromTile(hashes: Uint8Array, from: number, count: number): Uint8Array {
-  if ((from + count) * HASH_BYTES > hashes.length) throw new RangeError(`the tile holds ${hashes.length / HASH_BYTES} hashes, the node needs ${from + count}`);
-  let row = Array.from({ length: count }, (_, i) => hashes.subarray((from + i) * HASH_BYTES, (from + i + 1) * HASH_BYTES));
+  if ((from + count) * HASH_BYTES > hashes.length)
+    throw new RangeError(`the tile holds ${hashes.length / HASH_BYTES} hashes, the node needs ${from + count}`);
+  let row = Array.from({ length: count }, (_, i) =>
+    hashes.subarray((from + i) * HASH_BYTES, (from + i + 1) * HASH_BYTES),
+  );
   while (row.length > 1) row = Array.from({ length: row.length / 2 }, (_, i) => nodeHash(row[2 * i]!, row[2 * i + 1]!));
   return row[0]!;
 }
 
-/** How many hashes each tile level holds in a tree of `size` leaves (level L: the complete subtrees of 256^L leaves). */
+/**
+ * How many hashes each tile level holds in a tree of `size` leaves (level L: the complete subtrees of 256^L leaves).
+ */
 export function storedCounts(size: number): number[] {
   const counts: number[] = [];
   for (let level = 0, width = 1; width <= size; level++, width *= TILE_WIDTH) counts.push(Math.floor(size / width));
   return counts;
 }
 
-/** The right-most tile of each tile level in a tree of `size` leaves, with how many hashes it holds (none when its level ends on a full tile). */
+/**
+ * The right-most tile of each tile level in a tree of `size` leaves, with how many hashes it holds (none when
+ * its level ends on a full tile).
+ */
 export function edgeTiles(size: number): { tile: TileId; width: number }[] {
   return storedCounts(size)
     .map((count, level) => ({ tile: { level, index: Math.floor(count / TILE_WIDTH) }, width: count % TILE_WIDTH }))
@@ -70,7 +89,12 @@ export class TileBuffer {
 
   /** Seeds the buffer with the stored right-most tiles of the tree it continues. */
   resume(tiles: readonly { tile: TileId; hashes: Uint8Array }[]): void {
-    for (const { tile, hashes } of tiles) this.open.set(tile.level, { index: tile.index, hashes: copyInto(new Uint8Array(TILE_WIDTH * HASH_BYTES), hashes), width: hashes.length / HASH_BYTES });
+    for (const { tile, hashes } of tiles)
+      this.open.set(tile.level, {
+        index: tile.index,
+        hashes: copyInto(new Uint8Array(TILE_WIDTH * HASH_BYTES), hashes),
+        width: hashes.length / HASH_BYTES,
+      });
   }
 
   add(node: NodeId, hash: Uint8Array): void {
@@ -82,7 +106,8 @@ export class TileBuffer {
       current = { index: tile.index, hashes: new Uint8Array(TILE_WIDTH * HASH_BYTES), width: 0 };
       this.open.set(tile.level, current);
     }
-    if (slot !== current.width) throw new RangeError(`tile ${tileKey(tile)}: hash for slot ${slot} arrived while ${current.width} are filled`);
+    if (slot !== current.width)
+      throw new RangeError(`tile ${tileKey(tile)}: hash for slot ${slot} arrived while ${current.width} are filled`);
     current.hashes.set(hash, slot * HASH_BYTES);
     current.width += 1;
     this.dirty.set(tileKey(tile), { tile, hashes: current.hashes.subarray(0, current.width * HASH_BYTES) });

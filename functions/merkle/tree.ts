@@ -85,7 +85,9 @@ export function rangeHash({ start, end }: LeafRange, node: (id: NodeId) => Uint8
 function path(m: number, start: number, end: number): LeafRange[] {
   if (end - start === 1) return [];
   const k = splitPoint(end - start);
-  return m < start + k ? [...path(m, start, start + k), { start: start + k, end }] : [...path(m, start + k, end), { start, end: start + k }];
+  return m < start + k
+    ? [...path(m, start, start + k), { start: start + k, end }]
+    : [...path(m, start + k, end), { start, end: start + k }];
 }
 
 /** The ranges whose hashes prove leaf `index` is in the tree of `size` leaves (RFC 6962 §2.1.1). */
@@ -99,7 +101,9 @@ function subproof(m: number, start: number, end: number, complete: boolean): Lea
   const n = end - start;
   if (m === n) return complete ? [] : [{ start, end }];
   const k = splitPoint(n);
-  return m <= k ? [...subproof(m, start, start + k, complete), { start: start + k, end }] : [...subproof(m - k, start + k, end, false), { start, end: start + k }];
+  return m <= k
+    ? [...subproof(m, start, start + k, complete), { start: start + k, end }]
+    : [...subproof(m - k, start + k, end, false), { start, end: start + k }];
 }
 
 /** The ranges whose hashes prove the tree of `size1` leaves is a prefix of the tree of `size2` (RFC 6962 §2.1.2). */
@@ -120,13 +124,24 @@ function climbLeftEdge(fn: number, sn: number): [number, number] {
   return [fn, sn];
 }
 
-const badHash = (what: string, h: Uint8Array) => (h.length === HASH_BYTES ? undefined : `${what} is ${h.length} bytes, not ${HASH_BYTES}`);
+const badHash = (what: string, h: Uint8Array) =>
+  h.length === HASH_BYTES ? undefined : `${what} is ${h.length} bytes, not ${HASH_BYTES}`;
 
 /** RFC 9162 §2.1.3.2: does `proof` place `leaf` at `index` in the tree of `size` leaves whose root is `root`? */
-export function checkInclusion(leaf: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): ProofProblem {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0) return `leaf index ${index} or tree size ${size} is not a whole number`;
+export function checkInclusion(
+  leaf: Uint8Array,
+  index: number,
+  size: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): ProofProblem {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0)
+    return `leaf index ${index} or tree size ${size} is not a whole number`;
   if (index >= size) return `leaf index ${index} is not below the tree size ${size}`;
-  const shape = badHash('the leaf hash', leaf) ?? badHash('the root hash', root) ?? proof.map((p, i) => badHash(`proof element ${i}`, p)).find(Boolean);
+  const shape =
+    badHash('the leaf hash', leaf) ??
+    badHash('the root hash', root) ??
+    proof.map((p, i) => badHash(`proof element ${i}`, p)).find(Boolean);
   if (shape) return shape;
   let fn = index;
   let sn = size - 1;
@@ -146,9 +161,19 @@ export function checkInclusion(leaf: Uint8Array, index: number, size: number, pr
   return equalBytes(r, root) ? undefined : 'the proof leads to another root hash than the checkpoint signed';
 }
 
-/** RFC 9162 §2.1.4.2: is the tree of `size1` leaves (root `root1`) a prefix of the tree of `size2` leaves (root `root2`)? */
-export function checkConsistency(size1: number, size2: number, root1: Uint8Array, root2: Uint8Array, proof: readonly Uint8Array[]): ProofProblem {
-  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 0) return `tree sizes ${size1} and ${size2} are not whole numbers`;
+/**
+ * RFC 9162 §2.1.4.2: is the tree of `size1` leaves (root `root1`) a prefix of the tree of
+ * `size2` leaves (root `root2`)?
+ */
+export function checkConsistency(
+  size1: number,
+  size2: number,
+  root1: Uint8Array,
+  root2: Uint8Array,
+  proof: readonly Uint8Array[],
+): ProofProblem {
+  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 0)
+    return `tree sizes ${size1} and ${size2} are not whole numbers`;
   if (size2 < size1) return `the second tree (${size2} leaves) is smaller than the first (${size1})`;
   if (size1 === 0) return 'a consistency proof from the empty tree proves nothing';
   if (size1 === size2) {
@@ -156,7 +181,10 @@ export function checkConsistency(size1: number, size2: number, root1: Uint8Array
     return equalBytes(root1, root2) ? undefined : `two trees of ${size1} leaves with different roots`;
   }
   if (proof.length === 0) return 'the proof is empty';
-  const shape = badHash('the first root', root1) ?? badHash('the second root', root2) ?? proof.map((p, i) => badHash(`proof element ${i}`, p)).find(Boolean);
+  const shape =
+    badHash('the first root', root1) ??
+    badHash('the second root', root2) ??
+    proof.map((p, i) => badHash(`proof element ${i}`, p)).find(Boolean);
   if (shape) return shape;
   const path = isPowerOfTwo(size1) ? [root1, ...proof] : [...proof];
   let fn = size1 - 1;
@@ -201,8 +229,15 @@ export class TreeEdge {
   private leaves: number;
 
   constructor(size = 0, nodes: readonly EdgeNode[] = []) {
-    const expected = [...size.toString(2)].reverse().flatMap((bit, level) => (bit === '1' ? [level] : [])).reverse();
-    if (size > 0 && (nodes.length !== expected.length || nodes.some((n, i) => n.level !== expected[i] || n.hash.length !== HASH_BYTES))) {
+    const expected = [...size.toString(2)]
+      .reverse()
+      .flatMap((bit, level) => (bit === '1' ? [level] : []))
+      .reverse();
+    if (
+      size > 0 &&
+      (nodes.length !== expected.length ||
+        nodes.some((n, i) => n.level !== expected[i] || n.hash.length !== HASH_BYTES))
+    ) {
       throw new RangeError(`the right edge of a tree of ${size} leaves has subtrees of levels ${expected.join(', ')}`);
     }
     this.leaves = size;

@@ -4,21 +4,22 @@
  * into the records they touch, with optimistic concurrency, and then runs the
  * system's reactions (REACTIONS), publishing them under the system's source.
  */
+
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { validateDetail } from '../../schemas/validate.ts';
 import type { BusEvent, Detail } from '../../schemas/envelope.ts';
+import { validateDetail } from '../../schemas/validate.ts';
 import type { EventData } from '../domain/projections.ts';
 import { findTableView, type TableView } from '../domain/views.ts';
 import { documentClient } from '../lib/document-client.ts';
 import { requireEnv } from '../lib/env.ts';
-import { lambdaEntry, type HandlerDeps } from '../lib/lambda-entry.ts';
-import { observability, observed, traced, type Observability } from '../lib/observability.ts';
+import { type HandlerDeps, lambdaEntry } from '../lib/lambda-entry.ts';
+import { type Observability, observability, observed, traced } from '../lib/observability.ts';
 import { putEntries } from '../lib/publisher.ts';
-import { reasonOf, sqsBatchHandler, type BatchFailure, type DeliveredEvent } from '../lib/sqs-batch.ts';
+import { type BatchFailure, type DeliveredEvent, reasonOf, sqsBatchHandler } from '../lib/sqs-batch.ts';
 import { findReactions, type SystemReactions } from '../systems/reactions.ts';
 import type { ValidEvent } from './plan.ts';
 import { projectEvents } from './project.ts';
@@ -52,8 +53,14 @@ export function projectorConfig(env: HandlerDeps['env']): ProjectorConfig {
   };
 }
 
-/** Folds a batch of delivered events into the table and runs the reactions; returns each message that failed, with why. */
-export function batchProjector(config: ProjectorConfig, ports: ProjectorPorts, o: Pick<Observability, 'logger' | 'metrics'>) {
+/**
+ * Folds a batch of delivered events into the table and runs the reactions; returns each message that failed, with why.
+ */
+export function batchProjector(
+  config: ProjectorConfig,
+  ports: ProjectorPorts,
+  o: Pick<Observability, 'logger' | 'metrics'>,
+) {
   const { tableName, secret, view, reactions, busName } = config;
   const { logger } = o;
 
@@ -68,7 +75,9 @@ export function batchProjector(config: ProjectorConfig, ports: ProjectorPorts, o
     return valid;
   }
 
-  /** Runs the system's reactions to the batch's causes; returns the causes whose reactions were not published, with why. */
+  /**
+   * Runs the system's reactions to the batch's causes; returns the causes whose reactions were not published, with why.
+   */
   async function react(batch: readonly ValidEvent[]): Promise<Map<string, string>> {
     const failed = new Map<string, string>();
     if (!reactions || !busName) return failed;
@@ -80,9 +89,15 @@ export function batchProjector(config: ProjectorConfig, ports: ProjectorPorts, o
         if (entries.length === 0) continue;
         const results = await putEntries(ports.events, entries);
         const refused = results.filter((r) => !r.eventId);
-        if (refused.length) throw new Error(refused.map((r) => `${r.entry.DetailType}: ${r.errorCode} ${r.errorMessage ?? ''}`).join('; '));
+        if (refused.length)
+          throw new Error(
+            refused.map((r) => `${r.entry.DetailType}: ${r.errorCode} ${r.errorMessage ?? ''}`).join('; '),
+          );
       } catch (error) {
-        logger.error('reaction failed; the cause will be redelivered', { cause: cause.bus.detail.meta.eventId, error: error as Error });
+        logger.error('reaction failed; the cause will be redelivered', {
+          cause: cause.bus.detail.meta.eventId,
+          error: error as Error,
+        });
         failed.set(cause.messageId, `reaction to ${cause.bus['detail-type']} failed: ${reasonOf(error)}`);
       }
     }

@@ -3,21 +3,22 @@
  * what those records become, and how the table's counters move with them.
  * No I/O: the handler loads and stores.
  */
-import type { BusEvent, Detail } from '../../schemas/envelope.ts';
+
 import { isSmoke, smokeExpiry } from '../../schemas/entries.ts';
+import type { BusEvent, Detail } from '../../schemas/envelope.ts';
 import type { PersonRef } from '../../schemas/person.ts';
-import { contributions, difference, type CounterDelta } from '../domain/aggregates.ts';
-import { foldState, KIND_RULES, mergeEvents, type AppliedEvent } from '../domain/fold.ts';
-import { aliasPk, fragmentOf, personPk, projectionOf, QUOTA_PK, type EventData } from '../domain/projections.ts';
-import type { RecordKind } from '../domain/record-states.ts';
-import { minimise, type TableView } from '../domain/views.ts';
-import { personKey } from '../domain/person-key.ts';
-import { recordKey, type StoredRecord } from '../domain/stored-record.ts';
-import { VISA_FREE_STAY_DAYS } from '../domain/stay-rules.ts';
 import { visaRequired } from '../../schemas/reference/visa-regime.ts';
+import { type CounterDelta, contributions, difference } from '../domain/aggregates.ts';
+import { type AppliedEvent, foldState, KIND_RULES, mergeEvents } from '../domain/fold.ts';
+import { personKey } from '../domain/person-key.ts';
+import { aliasPk, type EventData, fragmentOf, personPk, projectionOf, QUOTA_PK } from '../domain/projections.ts';
+import type { RecordKind } from '../domain/record-states.ts';
+import { VISA_FREE_STAY_DAYS } from '../domain/stay-rules.ts';
+import { recordKey, type StoredRecord } from '../domain/stored-record.ts';
+import { minimise, type TableView } from '../domain/views.ts';
 
 export type { EventData } from '../domain/projections.ts';
-export { ofKind, recordKey, type RecordOf, type StoredRecord } from '../domain/stored-record.ts';
+export { ofKind, type RecordOf, recordKey, type StoredRecord } from '../domain/stored-record.ts';
 
 export interface ValidEvent {
   readonly messageId: string;
@@ -43,7 +44,6 @@ export interface PlannedWrite {
   /** How the table's counters move with this change. */
   readonly deltas: readonly CounterDelta[];
 }
-
 
 /** The person keys an event is filed under: its own, and the one an IIN it links the person to would give. */
 export function keysOf(data: EventData, detailType: string, secret: string): { personKey?: string; iinKey?: string } {
@@ -94,7 +94,8 @@ export function touches(view: TableView, events: readonly ValidEvent[], secret: 
   return [...byKey.values()];
 }
 
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day.slice(0, 10)}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (day: string, days: number) =>
+  new Date(Date.parse(`${day.slice(0, 10)}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * When a ground to stay ends, as Berkut's overstay check counts it: a visa on
@@ -108,14 +109,23 @@ function groundEnds(kind: RecordKind, state: Record<string, unknown>): string | 
   }
   if (kind === 'stay' && typeof state.validUntil === 'string') return state.validUntil;
   // Only a visa-free national's entry is a ground of its own (a visa national stays on a visa or a registration).
-  if (kind === 'crossing' && state.direction === 'entry' && typeof state.crossedAt === 'string' && !visaRequired(String((state.person as { citizenship?: string } | undefined)?.citizenship ?? ''))) {
+  if (
+    kind === 'crossing' &&
+    state.direction === 'entry' &&
+    typeof state.crossedAt === 'string' &&
+    !visaRequired(String((state.person as { citizenship?: string } | undefined)?.citizenship ?? ''))
+  ) {
     return addDays(state.crossedAt, VISA_FREE_STAY_DAYS);
   }
   return undefined;
 }
 
 /** Keys a table indexes a record under (only Berkut's registry: when a ground to stay ends, for the overstay check). */
-function indexAttributes(view: TableView, kind: RecordKind, state: Record<string, unknown>): { endsMonth?: string; endsOn?: string } {
+function indexAttributes(
+  view: TableView,
+  kind: RecordKind,
+  state: Record<string, unknown>,
+): { endsMonth?: string; endsOn?: string } {
   if (view.name !== 'berkut') return {};
   const ends = groundEnds(kind, state);
   return ends === undefined ? {} : { endsMonth: ends.slice(0, 7), endsOn: ends };
@@ -127,7 +137,11 @@ function indexAttributes(view: TableView, kind: RecordKind, state: Record<string
  * record, or undefined for a key known to be free. A single-event record not
  * in it is assumed free (written blind; the write is conditional).
  */
-export function planWrites(view: TableView, touched: readonly Touch[], existing: ReadonlyMap<string, StoredRecord | undefined>): PlannedWrite[] {
+export function planWrites(
+  view: TableView,
+  touched: readonly Touch[],
+  existing: ReadonlyMap<string, StoredRecord | undefined>,
+): PlannedWrite[] {
   const writes: PlannedWrite[] = [];
   for (const touch of touched) {
     const current = existing.get(recordKey(touch.pk, touch.sk));
@@ -140,7 +154,15 @@ export function planWrites(view: TableView, touched: readonly Touch[], existing:
     const before = current && counts ? contributions(view.name, current.kind, current.state) : [];
     const after = counts ? contributions(view.name, touch.kind, state) : [];
     writes.push({
-      record: { pk: touch.pk, sk: touch.sk, kind: touch.kind, version: (current?.version ?? 0) + 1, state, events, ...(counts ? indexAttributes(view, touch.kind, state) : { expiresAt }) } as StoredRecord,
+      record: {
+        pk: touch.pk,
+        sk: touch.sk,
+        kind: touch.kind,
+        version: (current?.version ?? 0) + 1,
+        state,
+        events,
+        ...(counts ? indexAttributes(view, touch.kind, state) : { expiresAt }),
+      } as StoredRecord,
       expectedVersion: current?.version ?? 0,
       messageIds: touch.messageIds,
       deltas: difference(before, after),

@@ -1,11 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableView } from '../domain/views.ts';
+import { mustRead, planWrites, recordKey, type StoredRecord, type Touch, touches, type ValidEvent } from './plan.ts';
 import { BUCKET_SHARDS, commitWrites, loadRecords } from './store.ts';
-import { mustRead, planWrites, recordKey, touches, type StoredRecord, type Touch, type ValidEvent } from './plan.ts';
 
 const MAX_CONFLICT_RETRIES = 8;
 
-/** What the caller already read: whole person partitions (a record not among them does not exist) and single records. */
+/**
+ * What the caller already read: whole person partitions (a record not among them does not exist) and single records.
+ */
 export class KnownRecords {
   private readonly records = new Map<string, StoredRecord | undefined>();
   private readonly partitions = new Set<string>();
@@ -57,8 +59,11 @@ export async function projectEvents(
   let pending: Touch[] = touches(view, batch, secret);
   const shard = Math.floor(Math.random() * BUCKET_SHARDS);
   for (let attempt = 0; pending.length > 0; attempt++) {
-    const unread = pending.filter((t) => (mustRead(t.kind) || forceRead.has(recordKey(t.pk, t.sk))) && !known.has(t.pk, t.sk));
-    if (unread.length) for (const [key, record] of await loadRecords(client, table, unread)) known.asMap().set(key, record);
+    const unread = pending.filter(
+      (t) => (mustRead(t.kind) || forceRead.has(recordKey(t.pk, t.sk))) && !known.has(t.pk, t.sk),
+    );
+    if (unread.length)
+      for (const [key, record] of await loadRecords(client, table, unread)) known.asMap().set(key, record);
     const writes = planWrites(view, pending, known.asMap());
     const outcomes = await commitWrites(client, table, writes, shard);
     const conflicted = new Set<string>();
@@ -73,7 +78,9 @@ export async function projectEvents(
     }
     pending = pending.filter((t) => conflicted.has(recordKey(t.pk, t.sk)));
     if (pending.length > 0 && attempt >= MAX_CONFLICT_RETRIES) {
-      for (const t of pending) for (const id of t.messageIds) failed.set(id, `record ${t.pk} ${t.sk} still conflicting after ${MAX_CONFLICT_RETRIES} retries`);
+      for (const t of pending)
+        for (const id of t.messageIds)
+          failed.set(id, `record ${t.pk} ${t.sk} still conflicting after ${MAX_CONFLICT_RETRIES} retries`);
       break;
     }
     if (pending.length > 0) await new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));

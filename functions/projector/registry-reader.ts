@@ -1,8 +1,8 @@
-import { QueryCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { aliasPk, personPk } from '../domain/projections.ts';
-import type { StoredRecord } from './plan.ts';
-import { allPages } from '../lib/paginate.ts';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { PersonLookup } from '../domain/person-key.ts';
+import { aliasPk, personPk } from '../domain/projections.ts';
+import { allPages } from '../lib/paginate.ts';
+import type { StoredRecord } from './plan.ts';
 
 /** Read access to a projection table, by person. */
 export interface RecordReader {
@@ -41,11 +41,21 @@ export function registryReader(client: DynamoDBDocumentClient, table: string): R
   return readerOver({
     partition(pk) {
       return allPages<StoredRecord>((ExclusiveStartKey) =>
-        client.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey })),
+        client.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        ),
       );
     },
     async record(pk, sk) {
-      return (await client.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item as StoredRecord | undefined;
+      return (await client.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item as
+        | StoredRecord
+        | undefined;
     },
   });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../lib/dynamo-errors.ts';
 import { allPages } from '../lib/paginate.ts';
 import { leafPosition } from '../merkle/leaf.ts';
@@ -26,7 +26,12 @@ export interface LedgerEntry {
  * (a smoke read, which expires, is no leaf). A write DynamoDB refused leaves
  * its leaf voided; the caller's read fails with it, as before.
  */
-export async function recordAccess(client: DynamoDBDocumentClient, table: string, entry: Omit<LedgerEntry, 'readAt'>, expiresAt?: number): Promise<LedgerEntry> {
+export async function recordAccess(
+  client: DynamoDBDocumentClient,
+  table: string,
+  entry: Omit<LedgerEntry, 'readAt'>,
+  expiresAt?: number,
+): Promise<LedgerEntry> {
   const full = { ...entry, readAt: new Date().toISOString() };
   const key = { pk: entry.personKey, sk: `${full.readAt}#${randomUUID()}` };
   const claim = expiresAt === undefined ? await claimLeaves(client, table, ACCESS_LEDGER, 1) : undefined;
@@ -43,27 +48,62 @@ export async function recordAccess(client: DynamoDBDocumentClient, table: string
       }),
     );
   } catch (error) {
-    // The key is fresh: a failed condition can only be this write's own earlier attempt, stored before its answer was lost.
-    if (claim && isConditionalCheckFailed(error) && (await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item?.leafIndex === claim.first) return full;
-    if (claim && (!sent || certainlyNotWritten(error))) await voidLeaf(client, table, ACCESS_LEDGER, claim.first, `ledger entry not written: ${(error as Error).message}`).catch(() => undefined);
+    // The key is fresh: a failed condition can only be this write's own earlier attempt,
+    // stored before its answer was lost.
+    if (
+      claim &&
+      isConditionalCheckFailed(error) &&
+      (await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item?.leafIndex ===
+        claim.first
+    )
+      return full;
+    if (claim && (!sent || certainlyNotWritten(error)))
+      await voidLeaf(
+        client,
+        table,
+        ACCESS_LEDGER,
+        claim.first,
+        `ledger entry not written: ${(error as Error).message}`,
+      ).catch(() => undefined);
     throw error;
   }
   return full;
 }
 
-/** A person's ledger, oldest first; with `ministry`, only that ministry's reads (filtered by DynamoDB, so others' never leave the table). */
-export async function readLedger(client: DynamoDBDocumentClient, table: string, personKey: string, scope: { ministry?: string } = {}): Promise<LedgerEntry[]> {
-  const byMinistry = scope.ministry === undefined ? {} : { FilterExpression: '#ministry = :ministry', ExpressionAttributeNames: { '#ministry': 'ministry' } };
+/**
+ * A person's ledger, oldest first; with `ministry`, only that ministry's reads (filtered by DynamoDB, so
+ * others' never leave the table).
+ */
+export async function readLedger(
+  client: DynamoDBDocumentClient,
+  table: string,
+  personKey: string,
+  scope: { ministry?: string } = {},
+): Promise<LedgerEntry[]> {
+  const byMinistry =
+    scope.ministry === undefined
+      ? {}
+      : { FilterExpression: '#ministry = :ministry', ExpressionAttributeNames: { '#ministry': 'ministry' } };
   const items = await allPages<LedgerEntry>((ExclusiveStartKey) =>
     client.send(
       new QueryCommand({
         TableName: table,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': personKey, ...(scope.ministry === undefined ? {} : { ':ministry': scope.ministry }) },
+        ExpressionAttributeValues: {
+          ':pk': personKey,
+          ...(scope.ministry === undefined ? {} : { ':ministry': scope.ministry }),
+        },
         ...byMinistry,
         ExclusiveStartKey,
       }),
     ),
   );
-  return items.map(({ personKey: key, readAt, ministry, operator, purpose, what }) => ({ personKey: key, readAt, ministry, operator, purpose, what }));
+  return items.map(({ personKey: key, readAt, ministry, operator, purpose, what }) => ({
+    personKey: key,
+    readAt,
+    ministry,
+    operator,
+    purpose,
+    what,
+  }));
 }

@@ -10,7 +10,9 @@
 export const MIN_PURPOSE_SIGNS = 5;
 export const MAX_PURPOSE_LENGTH = 300;
 
-export type PurposeCheck = { readonly ok: true; readonly purpose: string } | { readonly ok: false; readonly message: string };
+export type PurposeCheck =
+  | { readonly ok: true; readonly purpose: string }
+  | { readonly ok: false; readonly message: string };
 
 /** C0/C1 controls (NUL, tabs, newlines, ESC…) and lone surrogates. */
 const CONTROL = /[\p{Cc}\p{Cs}]/u;
@@ -34,19 +36,41 @@ const codePoint = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCa
  */
 export function checkPurpose(raw: string | undefined): PurposeCheck {
   if (raw === undefined || raw.trim() === '') {
-    return { ok: false, message: `purpose: a person read needs a purpose (at least ${MIN_PURPOSE_SIGNS} letters or digits), e.g. purpose=visa application 123` };
+    return {
+      ok: false,
+      message:
+        `purpose: a person read needs a purpose (at least ${MIN_PURPOSE_SIGNS} letters or digits), e.g. ` +
+        `purpose=visa application 123`,
+    };
   }
   // Bounded before any regular expression runs; padding never makes a purpose longer than this legitimately.
-  if (raw.length > MAX_PURPOSE_LENGTH * 4) return { ok: false, message: `purpose: is at most ${MAX_PURPOSE_LENGTH} characters` };
+  if (raw.length > MAX_PURPOSE_LENGTH * 4)
+    return { ok: false, message: `purpose: is at most ${MAX_PURPOSE_LENGTH} characters` };
   const control = CONTROL.exec(raw);
-  if (control) return { ok: false, message: `purpose: contains the control character ${codePoint(control[0])}; write the purpose as plain text` };
+  if (control)
+    return {
+      ok: false,
+      message: `purpose: contains the control character ${codePoint(control[0])}; write the purpose as plain text`,
+    };
   const bidi = BIDI_CONTROL.exec(raw);
-  if (bidi) return { ok: false, message: `purpose: contains the bidirectional control character ${codePoint(bidi[0])}, which can disguise what the ledger shows` };
+  if (bidi)
+    return {
+      ok: false,
+      message:
+        `purpose: contains the bidirectional control character ${codePoint(bidi[0])}, which can disguise what ` +
+        `the ledger shows`,
+    };
   const visible = raw.replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim().normalize('NFC');
   const signs = visible.match(SIGN)?.length ?? 0;
   if (signs < MIN_PURPOSE_SIGNS) {
-    return { ok: false, message: `purpose: needs at least ${MIN_PURPOSE_SIGNS} visible letters or digits, found ${signs}; say why you read this person's data, e.g. purpose=visa application 123` };
+    return {
+      ok: false,
+      message:
+        `purpose: needs at least ${MIN_PURPOSE_SIGNS} visible letters or digits, found ${signs}; say why you ` +
+        `read this person's data, e.g. purpose=visa application 123`,
+    };
   }
-  if (visible.length > MAX_PURPOSE_LENGTH) return { ok: false, message: `purpose: is at most ${MAX_PURPOSE_LENGTH} characters` };
+  if (visible.length > MAX_PURPOSE_LENGTH)
+    return { ok: false, message: `purpose: is at most ${MAX_PURPOSE_LENGTH} characters` };
   return { ok: true, purpose: visible };
 }

@@ -7,9 +7,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { requireEnv } from '../lib/env.ts';
-import { lambdaEntry, type HandlerDeps } from '../lib/lambda-entry.ts';
+import { type HandlerDeps, lambdaEntry } from '../lib/lambda-entry.ts';
 import { observability, observed } from '../lib/observability.ts';
-import { whoami, type RoleDirectory } from './whoami.ts';
+import { type RoleDirectory, whoami } from './whoami.ts';
 
 export function roleDirectory(env: HandlerDeps['env']): RoleDirectory {
   return {
@@ -20,12 +20,23 @@ export function roleDirectory(env: HandlerDeps['env']): RoleDirectory {
 
 export function whoamiAnswer(roles: RoleDirectory) {
   return async function answer(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    if (event.httpMethod !== 'GET') return { statusCode: 405, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'method-not-allowed', message: '/api/whoami takes GET' } }) };
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(whoami(event.requestContext?.identity?.userArn, roles)) };
+    if (event.httpMethod !== 'GET')
+      return {
+        statusCode: 405,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'method-not-allowed', message: '/api/whoami takes GET' } }),
+      };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(whoami(event.requestContext?.identity?.userArn, roles)),
+    };
   };
 }
 
-export function createHandler(deps: HandlerDeps): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
+export function createHandler(
+  deps: HandlerDeps,
+): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
   const answer = whoamiAnswer(roleDirectory(deps.env));
   const o = observability(deps.env, 'whoami');
   return observed(o, async (event: APIGatewayProxyEvent) => {

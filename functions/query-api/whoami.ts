@@ -10,7 +10,9 @@
 import type { Ministry } from '../domain/ministries.ts';
 import { roleEntry, roleNameOf } from '../lib/role-name.ts';
 
-/** IAM role name → ministry, per kind of role (on AWS the names CDK generated; locally mx-operator-<m>, mx-agency-<a>). */
+/**
+ * IAM role name → ministry, per kind of role (on AWS the names CDK generated; locally mx-operator-<m>, mx-agency-<a>).
+ */
 export interface RoleDirectory {
   readonly operators: Readonly<Record<string, Ministry>>;
   readonly agencies: Readonly<Record<string, Ministry>>;

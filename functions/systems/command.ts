@@ -6,8 +6,9 @@
  * `decide` is pure apart from the ports it is handed, so rules are tested
  * without any server.
  */
-import type * as z from '../../schemas/zod.ts';
+
 import type { EventDefinition } from '../../schemas/define.ts';
+import type * as z from '../../schemas/zod.ts';
 import type { Ministry } from '../domain/ministries.ts';
 import { ofKind, type RecordOf, type StoredRecord } from '../domain/stored-record.ts';
 import type { SystemName } from '../domain/views.ts';
@@ -41,7 +42,10 @@ export interface CommandPorts {
   reserve(quota: string, amount?: number): Promise<Reservation>;
   /** Gives places back (when a command fails after reserving). */
   release(quota: string, amount?: number): Promise<void>;
-  /** The people whose permitted stay (a visa, a stay registration) ended on a day in [from, until): the overstay check's candidates, from an index. */
+  /**
+   * The people whose permitted stay (a visa, a stay registration) ended on a day in [from, until): the overstay
+   * check's candidates, from an index.
+   */
   staysEnding(from: string, until: string): Promise<string[]>;
   /** Every record of a person by their partition key. */
   partition(pk: string): Promise<StoredRecord[]>;
@@ -69,14 +73,19 @@ export function defineCommand<I extends z.ZodMiniType>(def: CommandDefinition<I>
   return def;
 }
 
-export const event = <D extends z.ZodMiniType>(definition: EventDefinition<D>, data: z.input<D>): PlannedEvent => ({ definition, data });
+export const event = <D extends z.ZodMiniType>(definition: EventDefinition<D>, data: z.input<D>): PlannedEvent => ({
+  definition,
+  data,
+});
 
 /** Records of a kind among a person's records, their state typed. */
 export { ofKind };
 
 /** An entry ban in force on a date (from a deportation order), if any. */
 export function entryBanOn(records: readonly StoredRecord[], date: string): RecordOf<'deportation'> | undefined {
-  return ofKind(records, 'deportation').find((r) => String(r.state.orderedOn) <= date.slice(0, 10) && String(r.state.entryBanUntil) >= date.slice(0, 10));
+  return ofKind(records, 'deportation').find(
+    (r) => String(r.state.orderedOn) <= date.slice(0, 10) && String(r.state.entryBanUntil) >= date.slice(0, 10),
+  );
 }
 
 /** Refuses an act on a day the person is banned from entry. */

@@ -4,18 +4,19 @@
  * Reaction ids are derived from the cause, so a redelivered cause yields the
  * same reaction event (one reaction, however often the cause arrives).
  */
-import type * as z from '../../schemas/zod.ts';
+
 import { latestDefinition } from '../../schemas/catalog.ts';
 import type { EventDefinition } from '../../schemas/define.ts';
+import { isSmoke, type PutEventsEntry, SMOKE_RESOURCE } from '../../schemas/entries.ts';
 import type { BusEvent, Detail } from '../../schemas/envelope.ts';
-import { isSmoke, SMOKE_RESOURCE, type PutEventsEntry } from '../../schemas/entries.ts';
 import type { PersonRef } from '../../schemas/person.ts';
-import type { EventData } from '../domain/projections.ts';
-import { ofKind } from '../projector/plan.ts';
-import { deterministicUuid } from '../lib/ids.ts';
+import type * as z from '../../schemas/zod.ts';
 import { personKey } from '../domain/person-key.ts';
+import type { EventData } from '../domain/projections.ts';
+import { deterministicUuid } from '../lib/ids.ts';
 import { buildEntry } from '../lib/publisher.ts';
 import type { RecordOf } from '../projector/plan.ts';
+import { ofKind } from '../projector/plan.ts';
 import type { RecordReader } from '../projector/registry-reader.ts';
 
 export interface ReactionContext {
@@ -30,10 +31,20 @@ export interface SystemReactions {
    * shows, checked against what `react` does by test/unit/catalog-declarations.test.ts.
    */
   readonly emits: Readonly<Record<string, readonly string[]>>;
-  react(cause: BusEvent<Detail<EventData>>, registry: RecordReader, context: ReactionContext): Promise<PutEventsEntry[]>;
+  react(
+    cause: BusEvent<Detail<EventData>>,
+    registry: RecordReader,
+    context: ReactionContext,
+  ): Promise<PutEventsEntry[]>;
 }
 
-function reaction<D extends z.ZodMiniType>(cause: BusEvent<Detail<EventData>>, detailType: string, discriminator: string, data: z.input<D>, busName: string): PutEventsEntry {
+function reaction<D extends z.ZodMiniType>(
+  cause: BusEvent<Detail<EventData>>,
+  detailType: string,
+  discriminator: string,
+  data: z.input<D>,
+  busName: string,
+): PutEventsEntry {
   const definition = latestDefinition(detailType) as EventDefinition<D>;
   const { meta } = cause.detail;
   const entry = buildEntry(
@@ -58,9 +69,22 @@ const personOf = (cause: BusEvent<Detail<EventData>>) => cause.detail.data.perso
  * a revoked visa ends only the permits issued on that visa (`visaNumber`), so
  * a worker's other permits, and those of workers who need no visa, stand.
  */
-const PERMIT_ENDING: Readonly<Record<string, { date: string; reason: 'deportation' | 'visa-revoked' | 'citizenship'; dependsOn?: (cause: EventData) => (permit: RecordOf<'permit'>) => boolean }>> = {
+const PERMIT_ENDING: Readonly<
+  Record<
+    string,
+    {
+      date: string;
+      reason: 'deportation' | 'visa-revoked' | 'citizenship';
+      dependsOn?: (cause: EventData) => (permit: RecordOf<'permit'>) => boolean;
+    }
+  >
+> = {
   DeportationOrdered: { date: 'orderedOn', reason: 'deportation' },
-  VisaRevoked: { date: 'revokedOn', reason: 'visa-revoked', dependsOn: (cause) => (permit) => permit.state.visaNumber === cause.visaNumber },
+  VisaRevoked: {
+    date: 'revokedOn',
+    reason: 'visa-revoked',
+    dependsOn: (cause) => (permit) => permit.state.visaNumber === cause.visaNumber,
+  },
   CitizenshipGranted: { date: 'grantedOn', reason: 'citizenship' },
 };
 
@@ -75,12 +99,18 @@ const foreignLabour: SystemReactions = {
     return ofKind(records, 'permit')
       .filter((r) => r.state.status === 'active' && String(r.state.validUntil) >= on && affected(r))
       .map((permit) =>
-        reaction(cause, 'WorkPermitRevoked', String(permit.state.permitNumber), {
-          person: personOf(cause),
-          permitNumber: permit.state.permitNumber,
-          revokedOn: on,
-          reason: rule.reason,
-        }, busName),
+        reaction(
+          cause,
+          'WorkPermitRevoked',
+          String(permit.state.permitNumber),
+          {
+            person: personOf(cause),
+            permitNumber: permit.state.permitNumber,
+            revokedOn: on,
+            reason: rule.reason,
+          },
+          busName,
+        ),
       );
   },
 };
@@ -93,12 +123,18 @@ const qandas: SystemReactions = {
     return ofKind(records, 'qandas')
       .filter((r) => r.state.status === 'active')
       .map((record) =>
-        reaction(cause, 'QandasStatusClosed', String(record.state.qandasId), {
-          person: personOf(cause),
-          qandasId: record.state.qandasId,
-          closedOn: cause.detail.data.grantedOn,
-          reason: 'citizenship',
-        }, busName),
+        reaction(
+          cause,
+          'QandasStatusClosed',
+          String(record.state.qandasId),
+          {
+            person: personOf(cause),
+            qandasId: record.state.qandasId,
+            closedOn: cause.detail.data.grantedOn,
+            reason: 'citizenship',
+          },
+          busName,
+        ),
       );
   },
 };
@@ -117,22 +153,36 @@ const berkut: SystemReactions = {
     if (cause['detail-type'] === 'CitizenshipGranted') {
       const profile = await registry.record(`p#${personKey(personOf(cause), secret)}`, 'profile');
       if (profile?.kind === 'profile' && profile.state.foreignerRecord === 'closed') return [];
-      return [reaction(cause, 'ForeignerRecordClosed', 'citizenship', { person: personOf(cause), closedOn: data.grantedOn, reason: 'citizenship' }, busName)];
+      return [
+        reaction(
+          cause,
+          'ForeignerRecordClosed',
+          'citizenship',
+          { person: personOf(cause), closedOn: data.grantedOn, reason: 'citizenship' },
+          busName,
+        ),
+      ];
     }
     // One window: a qandas status is also the application for permanent residence.
     const permitNumber = qandasResidencePermitNumber(String(data.qandasId), String(data.settlementRegion));
     const records = await registry.personRecords(personKey(personOf(cause), secret));
     if (ofKind(records, 'residence').some((r) => r.state.permitNumber === permitNumber)) return [];
     return [
-      reaction(cause, 'ResidencePermitIssued', permitNumber, {
-        person: personOf(cause),
+      reaction(
+        cause,
+        'ResidencePermitIssued',
         permitNumber,
-        kind: 'permanent',
-        region: data.settlementRegion,
-        validFrom: data.grantedOn,
-        basis: 'qandas',
-        qandasId: data.qandasId,
-      }, busName),
+        {
+          person: personOf(cause),
+          permitNumber,
+          kind: 'permanent',
+          region: data.settlementRegion,
+          validFrom: data.grantedOn,
+          basis: 'qandas',
+          qandasId: data.qandasId,
+        },
+        busName,
+      ),
     ];
   },
 };

@@ -10,7 +10,7 @@
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { BUNDLE_DIR, MANIFEST, REPO_ROOT, freshBundleEntry } from './cli-bundle.mjs';
+import { BUNDLE_DIR, freshBundleEntry, MANIFEST, REPO_ROOT } from './cli-bundle.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -36,7 +36,14 @@ const importMetaGuard = {
       if (relative.startsWith('node_modules') || path.dirname(relative) === path.join('infra', 'cli')) return undefined;
       if (!(await readFile(args.path, 'utf8')).includes('import.meta')) return undefined;
       return {
-        errors: [{ text: `${relative} uses import.meta; bundled into ${path.relative(REPO_ROOT, outdir)} its paths would be wrong: load it at run time (importTypeScript, as cloud-start.ts does) or keep the path logic in infra/cli` }],
+        errors: [
+          {
+            text:
+              `${relative} uses import.meta; bundled into ${path.relative(REPO_ROOT, outdir)} its paths would be ` +
+              `wrong: load it at run time (importTypeScript, as cloud-start.ts does) or keep the path logic in ` +
+              `infra/cli`,
+          },
+        ],
       };
     });
   },
@@ -52,7 +59,11 @@ const COMMON = {
   outdir,
   outExtension: { '.js': '.mjs' },
   // Bundled CommonJS packages call require(); an ES module has none of its own.
-  banner: { js: "import { createRequire as __mxCreateRequire } from 'node:module'; const require = __mxCreateRequire(import.meta.url);" },
+  banner: {
+    js:
+      "import { createRequire as __mxCreateRequire } from 'node:module'; const require = " +
+      '__mxCreateRequire(import.meta.url);',
+  },
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
@@ -77,7 +88,10 @@ try {
   });
   // Worker threads are started by file name (new URL('./leaf-hash-worker.mjs', import.meta.url)), so each is
   // bundled whole under its own unhashed name beside the chunks.
-  const workers = await esbuild.build({ ...COMMON, entryPoints: { 'leaf-hash-worker': 'infra/cli/leaf-hash-worker.ts' } });
+  const workers = await esbuild.build({
+    ...COMMON,
+    entryPoints: { 'leaf-hash-worker': 'infra/cli/leaf-hash-worker.ts' },
+  });
   for (const [file, output] of Object.entries(workers.metafile.outputs)) result.metafile.outputs[file] = output;
   Object.assign(result.metafile.inputs, workers.metafile.inputs);
 } catch {
@@ -90,7 +104,8 @@ const entry = outputs.find(([, output]) => output.entryPoint === 'infra/cli/main
 if (!entry) throw new Error('esbuild wrote no output for infra/cli/main.ts');
 const sources = [
   ...Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/')),
-  // So do a new build configuration and new dependency versions (`npm install <pkg>` writes the lock but runs no prepare).
+  // So do a new build configuration and new dependency versions (`npm install <pkg>` writes
+  // the lock but runs no prepare).
   'infra/bin/build-cli.mjs',
   'package-lock.json',
 ];
@@ -110,5 +125,8 @@ for (const name of await readdir(outdir)) {
 
 if (!quiet) {
   const kilobytes = Math.round(outputs.reduce((sum, [, output]) => sum + output.bytes, 0) / 1024);
-  process.stderr.write(`built the mx CLI into ${path.relative(process.cwd(), outdir) || '.'} (${outputs.length} files, ${kilobytes} kB) in ${Math.round(performance.now() - started)} ms\n`);
+  process.stderr.write(
+    `built the mx CLI into ${path.relative(process.cwd(), outdir) || '.'} (${outputs.length} files, ${kilobytes} ` +
+      `kB) in ${Math.round(performance.now() - started)} ms\n`,
+  );
 }

@@ -30,7 +30,8 @@ export function freshBundleEntry(dir = BUNDLE_DIR, root = REPO_ROOT) {
   } catch {
     return undefined;
   }
-  if (typeof manifest?.entry !== 'string' || typeof manifest.builtAt !== 'number' || !Array.isArray(manifest.sources)) return undefined;
+  if (typeof manifest?.entry !== 'string' || typeof manifest.builtAt !== 'number' || !Array.isArray(manifest.sources))
+    return undefined;
   for (const source of manifest.sources) {
     const stat = statSync(path.join(root, source), { throwIfNoEntry: false });
     if (!stat || stat.mtimeMs > manifest.builtAt) return undefined;

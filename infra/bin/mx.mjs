@@ -7,7 +7,6 @@ import { pathToFileURL } from 'node:url';
 import { freshBundleEntry } from './cli-bundle.mjs';
 import './quiet-sdk-warning.mjs';
 
-
 const bundle = process.env.MX_CLI_FROM_SOURCE === '1' ? undefined : freshBundleEntry();
 if (bundle) {
   await import(pathToFileURL(bundle).href);

@@ -14,8 +14,13 @@ export type JsonSchema = Record<string, unknown>;
 
 /** The zod schema of `detail.data` (or `detail`) as JSON Schema: what a producer must send. */
 export function zodJsonSchema(schema: z.core.$ZodType, dialect: SchemaDialect): JsonSchema {
-  // io 'input': what producers write (before zod's transforms); refinements JSON Schema cannot say are listed as rules instead.
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: dialect }) as JsonSchema;
+  // io 'input': what producers write (before zod's transforms); refinements JSON Schema cannot
+  // say are listed as rules instead.
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: dialect,
+  }) as JsonSchema;
   return rest;
 }
 
@@ -41,7 +46,10 @@ export function eventEnvelopeSchema(definition: EventDefinition, dialect: Schema
     required: ['source', 'detail-type', 'detail'],
     properties: {
       version: { type: 'string' },
-      id: { type: 'string', description: 'EventBridge\u2019s id for this delivery (consumers key on detail.meta.eventId instead)' },
+      id: {
+        type: 'string',
+        description: 'EventBridge\u2019s id for this delivery (consumers key on detail.meta.eventId instead)',
+      },
       source: fixed(definition.source),
       'detail-type': fixed(definition.detailType),
       account: { type: 'string' },

@@ -10,7 +10,10 @@ export function registerCloudCommands(program: Command): void {
     .option('--port <port>', 'port to listen on (default: MX_PORT, else 4566; 0 picks a free one)')
     .option('--data-dir <dir>', 'where data and credentials live (default: MX_DATA_DIR, else ./.mx)')
     .option('--in-memory', 'keep queues and tables in memory only (credentials still go to the data dir)')
-    .option('--schedules <mode>', "the template's schedules: run (fire on their own) or on-trigger (default: MX_SCHEDULES, else run)")
+    .option(
+      '--schedules <mode>',
+      "the template's schedules: run (fire on their own) or on-trigger (default: MX_SCHEDULES, else run)",
+    )
     .action(async (opts: StartOptions) => (await import('./cloud-start.ts')).start(opts));
   cloud
     .command('status')

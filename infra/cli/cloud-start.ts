@@ -26,7 +26,8 @@ function parseSchedules(value: string): ScheduleMode {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`--port must be a whole number 0-65535, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new CliError(`--port must be a whole number 0-65535, got ${JSON.stringify(value)}`);
   return port;
 }
 
@@ -51,7 +52,10 @@ export async function start(opts: StartOptions): Promise<void> {
     instance = await LocalCloud.start({ port, dataDir, inMemory: opts.inMemory ?? false, schedules, log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(`port ${port} is in use: is a cloud already running (\`npx mx cloud status\`)? Use --port or MX_PORT`);
+    if (code === 'EADDRINUSE')
+      throw new CliError(
+        `port ${port} is in use: is a cloud already running (\`npx mx cloud status\`)? Use --port or MX_PORT`,
+      );
     // The cloud's own refusal (a module copy of its own under tsx, so told apart by code, not class).
     if (code === 'MX_DATA_DIR_IN_USE') throw new CliError((error as Error).message);
     if (isLockError(error)) throw new CliError(dataDirInUseMessage(dataDir, await readCloudFile(dataDir)));
@@ -61,8 +65,11 @@ export async function start(opts: StartOptions): Promise<void> {
     `migration-exchange local cloud ready\n` +
       `  endpoint  ${instance.endpoint}\n` +
       `  data dir  ${dataDir}${opts.inMemory ? ' (in-memory queues and tables)' : ''}\n` +
-      `  schedules ${instance.scheduleNames.join(', ') || 'none'}: ${schedules === 'run' ? 'fire on their own (--schedules on-trigger: only when asked)' : 'only when asked'}\n` +
-      `  pid       ${process.pid} (stop: npx mx cloud stop${opts.dataDir ? ` --data-dir ${dataDir}` : ''}, or Ctrl-C)\n` +
+      (`  schedules ${instance.scheduleNames.join(', ') || 'none'}: ` +
+        `${schedules === 'run' ? 'fire on their own (--schedules on-trigger: only when asked)' : 'only when asked'}` +
+        `\n`) +
+      (`  pid       ${process.pid} (stop: npx mx cloud stop${opts.dataDir ? ` --data-dir ${dataDir}` : ''}, or ` +
+        `Ctrl-C)\n`) +
       `  export AWS_ENDPOINT_URL=${instance.endpoint}\n` +
       `  credentials: npx mx credentials --json\n`,
   );

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { loadTemplate } from '../local/template/source.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { TOPOLOGY } from '../topology.ts';
-import { explain, UnknownNameError, type Explanation } from './explain.ts';
+import { type Explanation, explain, UnknownNameError } from './explain.ts';
 import { renderExplanation } from './explain-view.ts';
 
 export { UnknownNameError };

@@ -4,12 +4,13 @@
  * template's IAM policies, read by the iam module's own reader). Pure: the template, the topology and the
  * topology's source text come from the caller (explain-command.ts), so a test runs it on the real template offline.
  */
-import { actionMatches, arnMatches } from '../local/iam/matching.ts';
+
 import { iamResolver, LOCAL_PLACE } from '../local/iam/index.ts';
+import { actionMatches, arnMatches } from '../local/iam/matching.ts';
 import type { Statement } from '../local/iam/policy.ts';
-import { stackPolicies, type StackPolicies } from '../local/iam/template-policies.ts';
+import { type StackPolicies, stackPolicies } from '../local/iam/template-policies.ts';
 import { resolveString } from '../local/template/intrinsics.ts';
-import { planOf, resolveContext, type CloudPlan } from '../local/template/plan.ts';
+import { type CloudPlan, planOf, resolveContext } from '../local/template/plan.ts';
 import type { LocalFunction } from '../local/template/resources/functions.ts';
 import type { CfnTemplate } from '../local/template/template-types.ts';
 import type { Topology } from '../topology.ts';

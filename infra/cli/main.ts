@@ -4,23 +4,23 @@
  * SDK clients, the domain code) when it runs, so `mx --help` loads none of it.
  */
 import { Command, CommanderError } from 'commander';
-import { describeUnexpected } from './failures.ts';
-import { CliError } from './output.ts';
 import { registerBreachesCommand } from './breaches-command.ts';
 import { registerCatalogCommand } from './catalog-command.ts';
 import { registerCloudCommands } from './cloud-command.ts';
 import { registerCredentialsCommand } from './credentials-command.ts';
 import { registerDlqCommands } from './dlq-command.ts';
+import { registerExplainCommand } from './explain-command.ts';
+import { describeUnexpected } from './failures.ts';
 import { registerLogCommands } from './log-command.ts';
+import { CliError } from './output.ts';
+import { registerPlatformCommands } from './platform-commands.ts';
 import { registerPublishCommand } from './publish-command.ts';
 import { registerRegionsCommand } from './regions-command.ts';
-import { registerSimulateCommand } from './simulate-command.ts';
-import { registerViewCommands } from './view-command.ts';
-import { registerPlatformCommands } from './platform-commands.ts';
 import { registerReplayCommand } from './replay-command.ts';
-import { registerSmokeCommand } from './smoke-command.ts';
 import { registerSchemasCommands } from './schemas-command.ts';
-import { registerExplainCommand } from './explain-command.ts';
+import { registerSimulateCommand } from './simulate-command.ts';
+import { registerSmokeCommand } from './smoke-command.ts';
+import { registerViewCommands } from './view-command.ts';
 
 // `mx … | head` closes stdout early; that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

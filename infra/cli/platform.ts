@@ -3,25 +3,28 @@
  * across ministries or at the access ledger, with the platform's keys (not
  * an operator's), straight on the tables.
  */
-import { DynamoDBClient, QueryCommand as RawQueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, QueryCommand as RawQueryCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/lib/document-client.ts';
-import { lookupKey, type PersonLookup } from '../../functions/domain/person-key.ts';
 import { findContradictions, groupByPerson } from '../../functions/domain/contradictions.ts';
+import { lookupKey, type PersonLookup } from '../../functions/domain/person-key.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
+import type { ProofFile } from '../../functions/merkle/proof-file.ts';
+import { registryReader } from '../../functions/projector/registry-reader.ts';
 import { readLedger } from '../../functions/query-api/ledger.ts';
 import { allRecords, inCausalOrder, toLineage } from '../../functions/query-api/queries.ts';
-import { registryReader } from '../../functions/projector/registry-reader.ts';
 import { MINISTRIES, viewTableId } from '../topology.ts';
-import { physicalTables, sdkConfig, withCloud, type Connection, type ConnectionOptions } from './connection.ts';
+import { type Connection, type ConnectionOptions, physicalTables, sdkConfig, withCloud } from './connection.ts';
 import { CliError, printJson, printTable } from './output.ts';
-import { personParams, type PersonFlags, type PersonParams } from './person-flags.ts';
-import type { ProofFile } from '../../functions/merkle/proof-file.ts';
+import { type PersonFlags, type PersonParams, personParams } from './person-flags.ts';
 
 export interface PersonCommandOptions extends PersonFlags, ConnectionOptions {
   json?: boolean;
 }
 
-function withDynamo<T>(opts: ConnectionOptions, fn: (client: ReturnType<typeof documentClient>, connection: Connection) => Promise<T>): Promise<T> {
+function withDynamo<T>(
+  opts: ConnectionOptions,
+  fn: (client: ReturnType<typeof documentClient>, connection: Connection) => Promise<T>,
+): Promise<T> {
   return withCloud(opts, async (connection) => {
     const raw = new DynamoDBClient(sdkConfig(connection, connection.credentials.platform));
     try {
@@ -33,7 +36,10 @@ function withDynamo<T>(opts: ConnectionOptions, fn: (client: ReturnType<typeof d
 }
 
 function keyOf(params: PersonParams, secret: string): PersonLookup {
-  return lookupKey(params.iin ? { iin: params.iin } : { citizenship: params.citizenship, documentNumber: params.document }, secret);
+  return lookupKey(
+    params.iin ? { iin: params.iin } : { citizenship: params.citizenship, documentNumber: params.document },
+    secret,
+  );
 }
 
 export async function trace(opts: PersonCommandOptions): Promise<void> {
@@ -41,7 +47,10 @@ export async function trace(opts: PersonCommandOptions): Promise<void> {
   await withDynamo(opts, async (client, connection) => {
     const who = keyOf(person, connection.credentials.personKeySecret);
     const table = await physicalTables(connection);
-    const events = new Map<string, { eventId: string; type: string; source: string; occurredAt: string; causationId?: string; views: string[] }>();
+    const events = new Map<
+      string,
+      { eventId: string; type: string; source: string; occurredAt: string; causationId?: string; views: string[] }
+    >();
     let resolved = who.key;
     for (const ministry of MINISTRIES) {
       const { personKey: key, records } = await registryReader(client, table(viewTableId(ministry))).findPerson(who);
@@ -53,16 +62,34 @@ export async function trace(opts: PersonCommandOptions): Promise<void> {
       }
     }
     // Events that reached no view still belong to the trail (the exchange log keeps them all).
-    const logged = await client.send(new QueryCommand({ TableName: table('ExchangeLog'), IndexName: 'bySubject', KeyConditionExpression: 'subject = :s', ExpressionAttributeValues: { ':s': resolved } }));
+    const logged = await client.send(
+      new QueryCommand({
+        TableName: table('ExchangeLog'),
+        IndexName: 'bySubject',
+        KeyConditionExpression: 'subject = :s',
+        ExpressionAttributeValues: { ':s': resolved },
+      }),
+    );
     for (const row of logged.Items ?? []) {
-      if (!events.has(row.eventId)) events.set(row.eventId, { eventId: row.eventId, type: row.detailType, source: row.source, occurredAt: row.occurredAt, ...(row.causationId ? { causationId: row.causationId } : {}), views: [] });
+      if (!events.has(row.eventId))
+        events.set(row.eventId, {
+          eventId: row.eventId,
+          type: row.detailType,
+          source: row.source,
+          occurredAt: row.occurredAt,
+          ...(row.causationId ? { causationId: row.causationId } : {}),
+          views: [],
+        });
     }
     const trail = inCausalOrder([...events.values()]);
     if (trail.length === 0) throw new CliError('no events about this person in any view or in the exchange log');
     if (opts.json) return printJson({ personKey: resolved, events: trail });
     for (const e of trail) {
       const cause = e.causationId ? `  \u2190 caused by ${e.causationId}` : '';
-      process.stdout.write(`${e.occurredAt}  ${e.type.padEnd(30)} ${e.source.padEnd(26)} ${e.eventId}${cause}\n${e.views.map((v) => `    ${v}\n`).join('')}`);
+      process.stdout.write(
+        `${e.occurredAt}  ${e.type.padEnd(30)} ${e.source.padEnd(26)} ` +
+          `${e.eventId}${cause}\n${e.views.map((v) => `    ${v}\n`).join('')}`,
+      );
     }
   });
 }
@@ -72,8 +99,17 @@ export async function contradictions(opts: ConnectionOptions & { asOf?: string; 
   if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) throw new CliError(`--as-of must be YYYY-MM-DD, got ${JSON.stringify(on)}`);
   await withDynamo(opts, async (client, connection) => {
     const table = await physicalTables(connection);
-    const [labour, interior, foreignAffairs] = await Promise.all((['labour', 'interior', 'foreign-affairs'] as const).map((m) => allRecords(client, table(viewTableId(m)))));
-    const found = findContradictions({ labour: groupByPerson(labour!), interior: groupByPerson(interior!), foreignAffairs: groupByPerson(foreignAffairs!) }, on);
+    const [labour, interior, foreignAffairs] = await Promise.all(
+      (['labour', 'interior', 'foreign-affairs'] as const).map((m) => allRecords(client, table(viewTableId(m)))),
+    );
+    const found = findContradictions(
+      {
+        labour: groupByPerson(labour!),
+        interior: groupByPerson(interior!),
+        foreignAffairs: groupByPerson(foreignAffairs!),
+      },
+      on,
+    );
     if (opts.json) return printJson(found);
     printTable(found, ['personKey', 'rule', 'message']);
   });
@@ -117,14 +153,22 @@ function personCode(person: PersonParams): string {
 
 async function dataTrackerExport(opts: LedgerOptions, person: PersonParams, key: string): Promise<DataTrackerEntry[]> {
   const wait = Number(opts.wait ?? '30');
-  if (!(wait >= 0 && wait <= 3600)) throw new CliError(`--wait must be 0 to 3600 seconds, got ${JSON.stringify(opts.wait)}`);
+  if (!(wait >= 0 && wait <= 3600))
+    throw new CliError(`--wait must be 0 to 3600 seconds, got ${JSON.stringify(opts.wait)}`);
   const { openSignedLogs, proveWithWait } = await import('./signed-logs.ts');
   const logs = await openSignedLogs(opts);
   try {
     const rows: Record<string, AttributeValue>[] = [];
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
-      const page = await logs.raw.send(new RawQueryCommand({ TableName: logs.table('access-ledger'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: key } }, ExclusiveStartKey }));
+      const page = await logs.raw.send(
+        new RawQueryCommand({
+          TableName: logs.table('access-ledger'),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: key } },
+          ExclusiveStartKey,
+        }),
+      );
       rows.push(...(page.Items ?? []));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
@@ -157,7 +201,8 @@ async function dataTrackerExport(opts: LedgerOptions, person: PersonParams, key:
 }
 
 export async function ledger(opts: LedgerOptions): Promise<void> {
-  if (!['table', 'data-tracker'].includes(opts.format)) throw new CliError(`--format must be table or data-tracker, got ${JSON.stringify(opts.format)}`);
+  if (!['table', 'data-tracker'].includes(opts.format))
+    throw new CliError(`--format must be table or data-tracker, got ${JSON.stringify(opts.format)}`);
   // Checked as the query API checks it (`mx view … --iin 123` is refused the same way), before any lookup.
   const person = personParams(opts);
   await withDynamo(opts, async (client, connection) => {

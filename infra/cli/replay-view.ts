@@ -5,14 +5,21 @@
  * the view's tables (earlier replays' included) and `--prune` removes those
  * not in use.
  */
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../../functions/lib/document-client.ts';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import { MINISTRY_VIEWS } from '../../functions/domain/views.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
-import { copyOfDefinition, differences, loggedDays, loggedEvents, replayInto } from '../replay.ts';
 import type { ValidEvent } from '../../functions/projector/plan.ts';
-import { MINISTRIES, TOPOLOGY, viewTableId, type Ministry } from '../topology.ts';
-import { physicalTables, sdkConfig, withCloud, type Connection, type ConnectionOptions } from './connection.ts';
+import { copyOfDefinition, differences, loggedDays, loggedEvents, replayInto } from '../replay.ts';
+import { MINISTRIES, type Ministry, TOPOLOGY, viewTableId } from '../topology.ts';
+import { type Connection, type ConnectionOptions, physicalTables, sdkConfig, withCloud } from './connection.ts';
 import { CliError, printJson, printTable } from './output.ts';
 import { Progress } from './progress.ts';
 
@@ -25,7 +32,11 @@ export interface ReplayOptions extends ConnectionOptions {
 
 type Client = ReturnType<typeof documentClient>;
 
-const stampOf = (date: Date) => date.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
+const stampOf = (date: Date) =>
+  date
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 14);
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** A view's tables: the topology's own and those replays created (`<id>-<UTC timestamp>`). */
@@ -44,7 +55,10 @@ async function listTables(raw: DynamoDBClient): Promise<string[]> {
   return names;
 }
 
-/** Creates the rebuild's table as a copy of the live one's definition, under a fresh timestamped name (the next second's if taken). */
+/**
+ * Creates the rebuild's table as a copy of the live one's definition, under a fresh timestamped
+ * name (the next second's if taken).
+ */
 async function createFresh(raw: DynamoDBClient, id: string, live: string): Promise<string> {
   const described = (await raw.send(new DescribeTableCommand({ TableName: live }))).Table!;
   for (let attempt = 0; ; attempt++) {
@@ -60,7 +74,10 @@ async function createFresh(raw: DynamoDBClient, id: string, live: string): Promi
 }
 
 /** The log's events as they are read, counting the days covered (the log is read day by day). */
-async function* counted(events: AsyncIterable<ValidEvent>, seen: { read: number; day: string }): AsyncGenerator<ValidEvent> {
+async function* counted(
+  events: AsyncIterable<ValidEvent>,
+  seen: { read: number; day: string },
+): AsyncGenerator<ValidEvent> {
   for await (const event of events) {
     seen.read++;
     seen.day = event.bus.time.slice(0, 10);
@@ -68,7 +85,14 @@ async function* counted(events: AsyncIterable<ValidEvent>, seen: { read: number;
   }
 }
 
-async function rebuild(connection: Connection, raw: DynamoDBClient, client: Client, ministry: Ministry, opts: ReplayOptions, progress: Progress) {
+async function rebuild(
+  connection: Connection,
+  raw: DynamoDBClient,
+  client: Client,
+  ministry: Ministry,
+  opts: ReplayOptions,
+  progress: Progress,
+) {
   const id = viewTableId(ministry);
   const subscription = TOPOLOGY.subscriptions.find((s) => s.table === id)!;
   const tables = await physicalTables(connection);
@@ -84,13 +108,30 @@ async function rebuild(connection: Connection, raw: DynamoDBClient, client: Clie
     const seen = { read: 0, day: '' };
     const show = (folded: number) => {
       const day = seen.day ? days.indexOf(seen.day) + 1 : 0;
-      progress.update(`replaying: day ${day} of ${days.length}${seen.day ? ` (${seen.day})` : ''}, ${count(seen.read)} logged event(s) read, ${count(folded)} folded`);
+      progress.update(
+        `replaying: day ${day} of ${days.length}${seen.day ? ` (${seen.day})` : ''}, ${count(seen.read)} logged ` +
+          `event(s) read, ${count(folded)} folded`,
+      );
     };
-    const replayed = await replayInto(client, fresh, MINISTRY_VIEWS[ministry], secret, subscription.pattern, counted(loggedEvents(client, log), seen), show);
-    progress.note(`replayed ${count(replayed)} of ${count(seen.read)} logged event(s) over ${days.length} day(s); comparing ${fresh} with ${live}`);
+    const replayed = await replayInto(
+      client,
+      fresh,
+      MINISTRY_VIEWS[ministry],
+      secret,
+      subscription.pattern,
+      counted(loggedEvents(client, log), seen),
+      show,
+    );
+    progress.note(
+      `replayed ${count(replayed)} of ${count(seen.read)} logged event(s) over ${days.length} day(s); comparing ` +
+        `${fresh} with ${live}`,
+    );
     const diff = await differences(client, live, fresh);
     if (diff.length > 0) {
-      throw new CliError(`the rebuilt ${fresh} differs from the live ${live} in ${diff.length} record(s), e.g. ${diff.slice(0, 3).join('; ')}; not switching (is the exchange still settling?)`);
+      throw new CliError(
+        `the rebuilt ${fresh} differs from the live ${live} in ${diff.length} record(s), e.g. ` +
+          `${diff.slice(0, 3).join('; ')}; not switching (is the exchange still settling?)`,
+      );
     }
     const response = await signedFetch(`${connection.endpoint}/_mx/admin/tables`, {
       method: 'POST',
@@ -102,8 +143,16 @@ async function rebuild(connection: Connection, raw: DynamoDBClient, client: Clie
     if (!response.ok) throw new CliError(`switching to ${fresh} failed: ${response.status} ${await response.text()}`);
     switched = true;
     progress.note(`identical; the ${ministry} view now reads and writes ${fresh}`);
-    // Events that arrived while rebuilding: fold them in again (idempotent) now that the projector writes to the new table.
-    const tail = await replayInto(client, fresh, MINISTRY_VIEWS[ministry], secret, subscription.pattern, loggedEvents(client, log, started));
+    // Events that arrived while rebuilding: fold them in again (idempotent) now that the
+    // projector writes to the new table.
+    const tail = await replayInto(
+      client,
+      fresh,
+      MINISTRY_VIEWS[ministry],
+      secret,
+      subscription.pattern,
+      loggedEvents(client, log, started),
+    );
     let removedTable: string | undefined;
     if (!opts.keepPrevious && live !== fresh) {
       // A batch still writing to the old table fails and is retried against the new one: nothing is lost.
@@ -113,8 +162,18 @@ async function rebuild(connection: Connection, raw: DynamoDBClient, client: Clie
     } else {
       progress.note(`kept the replaced table ${live} (\`mx replay ${ministry} --prune\` removes it)`);
     }
-    const outcome: { removedTable?: string; keptTable?: string } = removedTable ? { removedTable } : { keptTable: live };
-    return { ministry, previousTable: live, table: fresh, eventsReplayed: replayed, tailReplayed: tail, identical: true, ...outcome };
+    const outcome: { removedTable?: string; keptTable?: string } = removedTable
+      ? { removedTable }
+      : { keptTable: live };
+    return {
+      ministry,
+      previousTable: live,
+      table: fresh,
+      eventsReplayed: replayed,
+      tailReplayed: tail,
+      identical: true,
+      ...outcome,
+    };
   } catch (error) {
     // The rebuilt table is in use only once switched to; a rebuild that stops before leaves nothing behind.
     if (!switched) {
@@ -126,10 +185,17 @@ async function rebuild(connection: Connection, raw: DynamoDBClient, client: Clie
 }
 
 /** The view's tables, the one in use marked; with `prune`, the others are deleted. */
-async function tablesOfView(connection: Connection, raw: DynamoDBClient, ministry: Ministry, opts: ReplayOptions): Promise<void> {
+async function tablesOfView(
+  connection: Connection,
+  raw: DynamoDBClient,
+  ministry: Ministry,
+  opts: ReplayOptions,
+): Promise<void> {
   const id = viewTableId(ministry);
   const inUse = (await physicalTables(connection))(id);
-  const rows = (await listTables(raw)).filter((name) => isViewTable(id, name)).map((table) => ({ table, inUse: table === inUse }));
+  const rows = (await listTables(raw))
+    .filter((name) => isViewTable(id, name))
+    .map((table) => ({ table, inUse: table === inUse }));
   const removed: string[] = [];
   if (opts.prune) {
     for (const row of rows.filter((r) => !r.inUse)) {
@@ -137,13 +203,21 @@ async function tablesOfView(connection: Connection, raw: DynamoDBClient, ministr
       removed.push(row.table);
     }
   }
-  if (opts.json) return printJson({ ministry, inUse, tables: rows.map((r) => r.table), ...(opts.prune ? { removed } : {}) });
-  printTable(rows.map((r) => ({ table: r.table, status: r.inUse ? 'in use' : removed.includes(r.table) ? 'removed' : 'not in use (--prune removes it)' })));
+  if (opts.json)
+    return printJson({ ministry, inUse, tables: rows.map((r) => r.table), ...(opts.prune ? { removed } : {}) });
+  printTable(
+    rows.map((r) => ({
+      table: r.table,
+      status: r.inUse ? 'in use' : removed.includes(r.table) ? 'removed' : 'not in use (--prune removes it)',
+    })),
+  );
 }
 
 export async function replay(ministryArg: string, opts: ReplayOptions): Promise<void> {
-  if (!(MINISTRIES as readonly string[]).includes(ministryArg)) throw new CliError(`unknown ministry ${JSON.stringify(ministryArg)}; ministries: ${MINISTRIES.join(', ')}`);
-  if (opts.keepPrevious && (opts.list || opts.prune)) throw new CliError('--keep-previous is for a replay; --list and --prune only look at the view\u2019s tables');
+  if (!(MINISTRIES as readonly string[]).includes(ministryArg))
+    throw new CliError(`unknown ministry ${JSON.stringify(ministryArg)}; ministries: ${MINISTRIES.join(', ')}`);
+  if (opts.keepPrevious && (opts.list || opts.prune))
+    throw new CliError('--keep-previous is for a replay; --list and --prune only look at the view\u2019s tables');
   const ministry = ministryArg as Ministry;
   await withCloud(opts, async (connection) => {
     const raw = new DynamoDBClient(sdkConfig(connection, connection.credentials.platform));
@@ -152,7 +226,8 @@ export async function replay(ministryArg: string, opts: ReplayOptions): Promise<
       const result = await rebuild(connection, raw, documentClient(raw), ministry, opts, new Progress());
       if (opts.json) return printJson(result);
       process.stdout.write(
-        `rebuilt the ${ministry} view from ${result.eventsReplayed} logged events into ${result.table}; identical to ${result.previousTable}; switched` +
+        `rebuilt the ${ministry} view from ${result.eventsReplayed} logged events into ${result.table}; ` +
+          `identical to ${result.previousTable}; switched` +
           `${result.removedTable ? `; removed ${result.removedTable}` : `; kept ${result.previousTable}`}\n`,
       );
     } finally {

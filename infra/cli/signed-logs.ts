@@ -5,23 +5,34 @@
  * none of it.
  */
 import { Worker } from 'node:worker_threads';
-import { DynamoDBClient, GetItemCommand, type AttributeValue, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { SOURCES } from '../../schemas/define.ts';
-import { documentClient } from '../../functions/lib/document-client.ts';
+import {
+  type AttributeValue,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  GetItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type LogEntry, logKey } from '../../functions/exchange-log/log-entry.ts';
 import { detailMatchesDigest } from '../../functions/exchange-log/store.ts';
-import { logKey, type LogEntry } from '../../functions/exchange-log/log-entry.ts';
-import { DirectoryArchive, type CheckpointArchive } from '../../functions/merkle/archive.ts';
-import { parseVkey, type NoteVerifier } from '../../functions/merkle/checkpoint.ts';
-import { LOG_NAMES, LOGS, type LogName } from '../../functions/merkle/logs.ts';
-import { mergeShards, pagedCursor, type HashedLeaf, type Merged, type Row } from '../../functions/merkle/leaf-reader.ts';
+import { documentClient } from '../../functions/lib/document-client.ts';
+import { type CheckpointArchive, DirectoryArchive } from '../../functions/merkle/archive.ts';
+import { type NoteVerifier, parseVkey } from '../../functions/merkle/checkpoint.ts';
 import { LEAF_SHARDS } from '../../functions/merkle/leaf.ts';
-import type { LeafHashReply, LeafHashWork } from './leaf-hash-worker.ts';
+import {
+  type HashedLeaf,
+  type Merged,
+  mergeShards,
+  pagedCursor,
+  type Row,
+} from '../../functions/merkle/leaf-reader.ts';
+import { LOG_NAMES, LOGS, type LogName } from '../../functions/merkle/logs.ts';
 import type { ProofFile } from '../../functions/merkle/proof-file.ts';
 import { NoProof, proveRow } from '../../functions/merkle/prove.ts';
-import { verifyLog, type LogVerification } from '../../functions/merkle/verify-log.ts';
+import { type LogVerification, verifyLog } from '../../functions/merkle/verify-log.ts';
+import { SOURCES } from '../../schemas/define.ts';
 import { cloudHealth } from '../local/health-client.ts';
 import { readLocalVkeys, type TransparencyDescription } from '../local/transparency.ts';
-import { connect, sdkConfig, type Connection } from './connection.ts';
+import { type Connection, connect, sdkConfig } from './connection.ts';
+import type { LeafHashReply, LeafHashWork } from './leaf-hash-worker.ts';
 import { CliError } from './output.ts';
 
 export interface SignedLogs {
@@ -37,10 +48,20 @@ export interface SignedLogs {
 }
 
 /** The logs of the running local cloud, with the keys that are trusted: pinned ones, else the data dir's. */
-export async function openSignedLogs(opts: { endpoint?: string; dataDir?: string; vkey?: string[] }): Promise<SignedLogs> {
+export async function openSignedLogs(opts: {
+  endpoint?: string;
+  dataDir?: string;
+  vkey?: string[];
+}): Promise<SignedLogs> {
   const connection = await connect(opts);
-  const health = await cloudHealth<{ tables: Record<string, string>; transparency: TransparencyDescription }>(connection.endpoint, connection.credentials);
-  if (!health?.transparency) throw new CliError(`no signed logs at ${connection.endpoint}: is the local cloud running (\`npm start\`) with this data dir?`);
+  const health = await cloudHealth<{ tables: Record<string, string>; transparency: TransparencyDescription }>(
+    connection.endpoint,
+    connection.credentials,
+  );
+  if (!health?.transparency)
+    throw new CliError(
+      `no signed logs at ${connection.endpoint}: is the local cloud running (\`npm start\`) with this data dir?`,
+    );
   const own = await readLocalVkeys(connection.dataDir);
   const pinned = (opts.vkey ?? []).map((text) => {
     try {
@@ -52,7 +73,8 @@ export async function openSignedLogs(opts: { endpoint?: string; dataDir?: string
   const verifiers = new Map<LogName, NoteVerifier>();
   for (const log of LOG_NAMES) {
     const origin = health.transparency.logs?.[log]?.origin;
-    const chosen = pinned.find((v) => v.name === origin) ?? (pinned.length === 0 && own ? parseVkey(own[log]) : undefined);
+    const chosen =
+      pinned.find((v) => v.name === origin) ?? (pinned.length === 0 && own ? parseVkey(own[log]) : undefined);
     if (chosen) verifiers.set(log, chosen);
   }
   const config = sdkConfig(connection, connection.credentials.platform);
@@ -66,14 +88,21 @@ export async function openSignedLogs(opts: { endpoint?: string; dataDir?: string
     archive: new DirectoryArchive(health.transparency.checkpoints),
     verifier: (log) => {
       const v = verifiers.get(log);
-      if (!v) throw new CliError(`no trusted key for the ${log}: pass --vkey with its verifier key (${health.transparency!.logs[log].origin}+…)`);
+      if (!v)
+        throw new CliError(
+          `no trusted key for the ${log}: pass --vkey with its verifier key ` +
+            `(${health.transparency!.logs[log].origin}+…)`,
+        );
       return v;
     },
     dispose: () => raw.destroy(),
   };
 }
 
-export async function withLogs<T>(opts: { endpoint?: string; dataDir?: string; vkey?: string[] }, fn: (logs: SignedLogs) => Promise<T>): Promise<T> {
+export async function withLogs<T>(
+  opts: { endpoint?: string; dataDir?: string; vkey?: string[] },
+  fn: (logs: SignedLogs) => Promise<T>,
+): Promise<T> {
   const logs = await openSignedLogs(opts);
   try {
     return await fn(logs);
@@ -86,7 +115,11 @@ export async function withLogs<T>(opts: { endpoint?: string; dataDir?: string; v
 }
 
 /** Runs the whole verification of one log. */
-export function verifyOne(logs: SignedLogs, log: LogName, onProgress?: (leaves: number) => void): Promise<LogVerification> {
+export function verifyOne(
+  logs: SignedLogs,
+  log: LogName,
+  onProgress?: (leaves: number) => void,
+): Promise<LogVerification> {
   const table = logs.table(log);
   return verifyLog({
     raw: logs.raw,
@@ -106,15 +139,25 @@ export function verifyOne(logs: SignedLogs, log: LogName, onProgress?: (leaves: 
 const HASH_WORKERS = 2;
 
 /** A log's hashed leaves in leaf order, its eight partitions read and hashed by worker threads. */
-async function* hashedInWorkers(config: DynamoDBClientConfig, table: string, range: { from: number; to: number }): AsyncGenerator<Merged<HashedLeaf>> {
+async function* hashedInWorkers(
+  config: DynamoDBClientConfig,
+  table: string,
+  range: { from: number; to: number },
+): AsyncGenerator<Merged<HashedLeaf>> {
   const workers = Array.from({ length: HASH_WORKERS }, (_, w) => {
     const shards = Array.from({ length: LEAF_SHARDS }, (_, s) => s).filter((s) => s % HASH_WORKERS === w);
-    const worker = new Worker(new URL('./leaf-hash-worker.mjs', import.meta.url), { workerData: { config, table, shards, ...range } satisfies LeafHashWork });
-    const waiting = new Map<number, { resolve: (leaves: HashedLeaf[] | null) => void; reject: (error: Error) => void }>();
+    const worker = new Worker(new URL('./leaf-hash-worker.mjs', import.meta.url), {
+      workerData: { config, table, shards, ...range } satisfies LeafHashWork,
+    });
+    const waiting = new Map<
+      number,
+      { resolve: (leaves: HashedLeaf[] | null) => void; reject: (error: Error) => void }
+    >();
     worker.on('message', (reply: LeafHashReply) => {
       const pending = waiting.get(reply.shard);
       waiting.delete(reply.shard);
-      if ('error' in reply) pending?.reject(new Error(`reading partition ${reply.shard} of the byLeaf index: ${reply.error}`));
+      if ('error' in reply)
+        pending?.reject(new Error(`reading partition ${reply.shard} of the byLeaf index: ${reply.error}`));
       else pending?.resolve(reply.leaves);
     });
     worker.on('error', (error) => {
@@ -160,7 +203,9 @@ async function checkParts(logs: SignedLogs, table: string, leaf: HashedLeaf): Pr
   if (!leaf.parts) return undefined;
   const entry: Pick<LogEntry, 'pk' | 'digest' | 'source' | 'detailType' | 'detailParts'> = leaf.parts;
   try {
-    return (await detailMatchesDigest(logs.doc, table, entry)) ? undefined : 'its detail parts are not the event its digest names';
+    return (await detailMatchesDigest(logs.doc, table, entry))
+      ? undefined
+      : 'its detail parts are not the event its digest names';
   } catch (error) {
     return `its detail parts cannot be read: ${(error as Error).message}`;
   }
@@ -184,19 +229,43 @@ export function printVerification(result: LogVerification): void {
 export async function findEventRows(logs: SignedLogs, eventId: string, source?: string): Promise<Row[]> {
   const sources = source ? [source] : Object.values(SOURCES);
   const rows = await Promise.all(
-    sources.map(async (s) => (await logs.raw.send(new GetItemCommand({ TableName: logs.table('exchange-log'), Key: { pk: { S: logKey(s, eventId) } }, ConsistentRead: true }))).Item as Record<string, AttributeValue> | undefined),
+    sources.map(
+      async (s) =>
+        (
+          await logs.raw.send(
+            new GetItemCommand({
+              TableName: logs.table('exchange-log'),
+              Key: { pk: { S: logKey(s, eventId) } },
+              ConsistentRead: true,
+            }),
+          )
+        ).Item as Record<string, AttributeValue> | undefined,
+    ),
   );
   return rows.filter((r): r is Row => r !== undefined);
 }
 
 /** A row's proof, waiting up to `waitSeconds` for a checkpoint to cover it. */
-export async function proveWithWait(logs: SignedLogs, log: LogName, row: Row, kind: ProofFile['kind'], waitSeconds: number): Promise<ProofFile> {
+export async function proveWithWait(
+  logs: SignedLogs,
+  log: LogName,
+  row: Row,
+  kind: ProofFile['kind'],
+  waitSeconds: number,
+): Promise<ProofFile> {
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
     try {
-      return await proveRow(row, kind, { doc: logs.doc, table: logs.table(log), layout: LOGS[log], archive: logs.archive, verifier: logs.verifier(log) });
+      return await proveRow(row, kind, {
+        doc: logs.doc,
+        table: logs.table(log),
+        layout: LOGS[log],
+        archive: logs.archive,
+        verifier: logs.verifier(log),
+      });
     } catch (error) {
-      if (!(error instanceof NoProof) || !error.pending || Date.now() > deadline) throw error instanceof NoProof ? new CliError(error.message, error.pending ? 3 : 1) : error;
+      if (!(error instanceof NoProof) || !error.pending || Date.now() > deadline)
+        throw error instanceof NoProof ? new CliError(error.message, error.pending ? 3 : 1) : error;
       await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -21,7 +21,10 @@ export class ApiFirewall extends Construct {
   constructor(scope: Construct, id: string, props: ApiFirewallProps) {
     super(scope, id);
     if (!Number.isInteger(props.rateLimitPerFiveMinutes) || props.rateLimitPerFiveMinutes < 10) {
-      throw new Error(`ApiFirewall rateLimitPerFiveMinutes must be a whole number >= 10 (WAF's minimum), got ${props.rateLimitPerFiveMinutes}`);
+      throw new Error(
+        `ApiFirewall rateLimitPerFiveMinutes must be a whole number >= 10 (WAF's minimum), got ` +
+          `${props.rateLimitPerFiveMinutes}`,
+      );
     }
     const metricPrefix = Stack.of(this).stackName.replace(/[^A-Za-z0-9_-]/g, '');
     const visibility = (name: string): CfnWebACL.VisibilityConfigProperty => ({
@@ -37,7 +40,9 @@ export class ApiFirewall extends Construct {
         managedRuleGroupStatement: {
           vendorName: 'AWS',
           name,
-          ...(countInstead.length ? { ruleActionOverrides: countInstead.map((rule) => ({ name: rule, actionToUse: { count: {} } })) } : {}),
+          ...(countInstead.length
+            ? { ruleActionOverrides: countInstead.map((rule) => ({ name: rule, actionToUse: { count: {} } })) }
+            : {}),
         },
       },
       visibilityConfig: visibility(name),
@@ -63,8 +68,12 @@ export class ApiFirewall extends Construct {
         managed(3, 'AWSManagedRulesKnownBadInputsRuleSet'),
       ],
     });
-    const association = new CfnWebACLAssociation(this, 'Association', { resourceArn: props.stage.stageArn, webAclArn: this.webAcl.attrArn });
-    // The stage ARN is built from the stage's name, not a reference, so CloudFormation must be told to wait for the stage.
+    const association = new CfnWebACLAssociation(this, 'Association', {
+      resourceArn: props.stage.stageArn,
+      webAclArn: this.webAcl.attrArn,
+    });
+    // The stage ARN is built from the stage's name, not a reference, so CloudFormation must
+    // be told to wait for the stage.
     association.node.addDependency(props.stage);
   }
 }

@@ -1,30 +1,37 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Aws, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, type CfnResource } from 'aws-cdk-lib';
+import {
+  Aws,
+  type CfnResource,
+  DefaultStackSynthesizer,
+  DockerImage,
+  Duration,
+  RemovalPolicy,
+  Stack,
+} from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   AllowedMethods,
+  type BehaviorOptions,
   CachePolicy,
   Distribution,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
   OriginRequestPolicy,
-  ResponseHeadersPolicy,
-  ViewerProtocolPolicy,
-  type BehaviorOptions,
   type ResponseCustomHeader,
+  ResponseHeadersPolicy,
   type ResponseSecurityHeadersBehavior,
+  ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { RestApiOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
-import { DockerImage } from 'aws-cdk-lib';
-import { buildSync } from 'esbuild';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import { CONSOLE_HEADERS, contentSecurityPolicy } from '../local/console.ts';
 import { REPO_ROOT } from '../paths.ts';
 
@@ -60,7 +67,10 @@ export function bundleConsole(outputDir: string): void {
   });
 }
 
-const FRAME_OPTIONS: Readonly<Record<string, HeadersFrameOption>> = { deny: HeadersFrameOption.DENY, sameorigin: HeadersFrameOption.SAMEORIGIN };
+const FRAME_OPTIONS: Readonly<Record<string, HeadersFrameOption>> = {
+  deny: HeadersFrameOption.DENY,
+  sameorigin: HeadersFrameOption.SAMEORIGIN,
+};
 
 /**
  * The console's response headers as CloudFront adds them: exactly the ones
@@ -68,7 +78,10 @@ const FRAME_OPTIONS: Readonly<Record<string, HeadersFrameOption>> = { deny: Head
  * which allows only its own inline style blocks by hash), plus HSTS, which
  * only an HTTPS origin can send. Derived, not restated, so the two cannot drift.
  */
-export function consoleResponseHeaders(html: string): { security: ResponseSecurityHeadersBehavior; custom: ResponseCustomHeader[] } {
+export function consoleResponseHeaders(html: string): {
+  security: ResponseSecurityHeadersBehavior;
+  custom: ResponseCustomHeader[];
+} {
   const security: {
     -readonly [K in keyof ResponseSecurityHeadersBehavior]: ResponseSecurityHeadersBehavior[K];
   } = {
@@ -79,7 +92,8 @@ export function consoleResponseHeaders(html: string): { security: ResponseSecuri
   for (const [header, value] of Object.entries(CONSOLE_HEADERS)) {
     const name = header.toLowerCase();
     if (name === 'x-content-type-options' && value === 'nosniff') security.contentTypeOptions = { override: true };
-    else if (name === 'x-frame-options' && FRAME_OPTIONS[value.toLowerCase()]) security.frameOptions = { frameOption: FRAME_OPTIONS[value.toLowerCase()]!, override: true };
+    else if (name === 'x-frame-options' && FRAME_OPTIONS[value.toLowerCase()])
+      security.frameOptions = { frameOption: FRAME_OPTIONS[value.toLowerCase()]!, override: true };
     else if (name === 'referrer-policy' && (Object.values(HeadersReferrerPolicy) as string[]).includes(value)) {
       security.referrerPolicy = { referrerPolicy: value as HeadersReferrerPolicy, override: true };
     } else custom.push({ header, value, override: true });
@@ -130,7 +144,8 @@ export class ConsoleHosting extends Construct {
     const html = readFileSync(path.join(CONSOLE_DIR, 'index.html'), 'utf8');
     const headers = consoleResponseHeaders(html);
     const consoleHeaders = new ResponseHeadersPolicy(this, 'ConsoleHeaders', {
-      comment: 'migration-exchange console: the headers the local console sends (CSP with its inline style hashes) and HSTS',
+      comment:
+        'migration-exchange console: the headers the local console sends (CSP with its inline style hashes) and HSTS',
       securityHeadersBehavior: headers.security,
       customHeadersBehavior: { customHeaders: headers.custom },
     });
@@ -164,7 +179,8 @@ export class ConsoleHosting extends Construct {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
-        // Two small files for a few hundred operators: a deploy shows at once, with no invalidation to grant or wait for.
+        // Two small files for a few hundred operators: a deploy shows at once, with no
+        // invalidation to grant or wait for.
         cachePolicy: CachePolicy.CACHING_DISABLED,
         responseHeadersPolicy: consoleHeaders,
       },
@@ -177,23 +193,35 @@ export class ConsoleHosting extends Construct {
       {
         id: 'AwsSolutions-CFR1',
         reason:
-          'No geo restriction: the ministries\u2019 operators sign in from wherever their duties take them, and every byte of data behind the distribution needs an operator\u2019s SigV4 signature; the page itself holds none.',
+          'No geo restriction: the ministries\u2019 operators sign in from wherever their duties take them, and ' +
+          'every byte of data behind the distribution needs an operator\u2019s SigV4 signature; the page itself ' +
+          'holds none.',
       },
       {
         id: 'AwsSolutions-CFR2',
         reason:
-          'A CLOUDFRONT-scope web ACL can only be created in us-east-1, and this stack deploys to the ministries\u2019 region; the API behind /api/* and /commands/* keeps its regional web ACL on the stage and IAM authorisation, and the default behaviour serves two static files.',
+          'A CLOUDFRONT-scope web ACL can only be created in us-east-1, and this stack deploys to the ' +
+          'ministries\u2019 region; the API behind /api/* and /commands/* keeps its regional web ACL on the ' +
+          'stage and IAM authorisation, and the default behaviour serves two static files.',
       },
       {
         id: 'AwsSolutions-CFR4',
         reason:
-          'The distribution uses its *.cloudfront.net name and CloudFront\u2019s default certificate, whose minimum protocol CloudFront fixes; a deployment under its own domain adds an ACM certificate and TLSv1.2_2021.',
+          'The distribution uses its *.cloudfront.net name and CloudFront\u2019s default certificate, whose ' +
+          'minimum protocol CloudFront fixes; a deployment under its own domain adds an ACM certificate and ' +
+          'TLSv1.2_2021.',
       },
     ]);
 
     // The deployment's function gets a role of its own, writing only its own log group (no AWS managed policy).
-    const deployLogs = new LogGroup(this, 'DeployLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    const deployRole = new Role(this, 'DeployRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: 'Copies the console files into their bucket' });
+    const deployLogs = new LogGroup(this, 'DeployLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const deployRole = new Role(this, 'DeployRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Copies the console files into their bucket',
+    });
     deployLogs.grantWrite(deployRole);
     new BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
@@ -210,9 +238,14 @@ export class ConsoleHosting extends Construct {
             },
           },
         }),
-        // How the console signs its calls on AWS: for the API's own host, stage and region (functions/console/signing.ts).
+        // How the console signs its calls on AWS: for the API's own host, stage and region
+        // (functions/console/signing.ts).
         Source.jsonData(CONSOLE_CONFIG_KEY, {
-          signing: { host: `${props.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, pathPrefix: `/${props.api.deploymentStage.stageName}`, region: Aws.REGION },
+          signing: {
+            host: `${props.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
+            pathPrefix: `/${props.api.deploymentStage.stageName}`,
+            region: Aws.REGION,
+          },
         }),
       ],
       prune: true,
@@ -231,17 +264,38 @@ export class ConsoleHosting extends Construct {
    * bucket, write and prune the console bucket), and its function runs the Python runtime CDK pins.
    */
   private suppressDeploymentFindings(role: Role, stack: Stack): void {
-    const qualifier = String(stack.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER);
+    const qualifier = String(
+      stack.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER,
+    );
     const files = stack.resolve((this.bucket.node.defaultChild as CfnResource).logicalId) as string;
-    const grant = (finding: string, why: string) => ({ id: 'AwsSolutions-IAM5', reason: `CDK's BucketDeployment grant, ${why}: the deployment function runs only while CloudFormation deploys the stack.`, appliesTo: [finding] });
+    const grant = (finding: string, why: string) => ({
+      id: 'AwsSolutions-IAM5',
+      reason:
+        `CDK's BucketDeployment grant, ${why}: the deployment function runs only while CloudFormation deploys ` +
+        `the stack.`,
+      appliesTo: [finding],
+    });
     NagSuppressions.addResourceSuppressions(
       role,
       [
-        grant('Action::s3:GetObject*', 'reading the console files CDK staged in the bootstrap asset bucket (GetObject and its variants)'),
-        grant('Action::s3:GetBucket*', 'reading the bootstrap asset bucket\u2019s and the console bucket\u2019s location and settings'),
+        grant(
+          'Action::s3:GetObject*',
+          'reading the console files CDK staged in the bootstrap asset bucket (GetObject and its variants)',
+        ),
+        grant(
+          'Action::s3:GetBucket*',
+          'reading the bootstrap asset bucket\u2019s and the console bucket\u2019s location and settings',
+        ),
         grant('Action::s3:List*', 'listing the console bucket to prune files a new version no longer has'),
-        grant(`Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*`, 'on the objects of the bootstrap asset bucket, whose staged file names are content hashes known only at deploy'),
-        grant('Action::s3:DeleteObject*', 'deleting console files a new version no longer has (prune) and all of them when the stack is deleted'),
+        grant(
+          `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*`,
+          'on the objects of the bootstrap asset bucket, whose staged file names are content hashes known only ' +
+            'at deploy',
+        ),
+        grant(
+          'Action::s3:DeleteObject*',
+          'deleting console files a new version no longer has (prune) and all of them when the stack is deleted',
+        ),
         grant('Action::s3:Abort*', 'aborting its own multipart uploads into the console bucket'),
         grant(`Resource::<${files}.Arn>/*`, 'on the objects of the console bucket only'),
       ],
@@ -252,7 +306,9 @@ export class ConsoleHosting extends Construct {
     NagSuppressions.addResourceSuppressions(handler, [
       {
         id: 'AwsSolutions-L1',
-        reason: 'CDK\u2019s BucketDeployment handler (Python, with the AWS CLI layer), whose runtime aws-cdk-lib pins and moves with its releases; it runs only during deploys, never on a request.',
+        reason:
+          'CDK\u2019s BucketDeployment handler (Python, with the AWS CLI layer), whose runtime aws-cdk-lib pins ' +
+          'and moves with its releases; it runs only during deploys, never on a request.',
       },
     ]);
   }

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -12,7 +12,11 @@ import { Construct } from 'constructs';
  * every event that breaks the contract (Powertools Metrics: namespace from
  * POWERTOOLS_METRICS_NAMESPACE, `service` dimension from POWERTOOLS_SERVICE_NAME).
  */
-export const CONTRACT_BREACH_METRIC = { namespace: 'MigrationExchange', metricName: 'ContractBreaches', service: 'exchange-log' } as const;
+export const CONTRACT_BREACH_METRIC = {
+  namespace: 'MigrationExchange',
+  metricName: 'ContractBreaches',
+  service: 'exchange-log',
+} as const;
 
 export interface ExchangeAlarmsProps {
   /** An address subscribed to the alarm topic (it must confirm the subscription). */
@@ -47,18 +51,31 @@ export class ExchangeAlarms extends Construct {
       period: FIVE_MINUTES,
       // No unit filter: an alarm with a unit sees only datapoints published with exactly that unit.
     });
-    this.alarm('ContractBreaches', this.contractBreachMetric, 'An agency published an event that breaks the contract; it is in the exchange log with its validation issues: npx mx breaches.');
+    this.alarm(
+      'ContractBreaches',
+      this.contractBreachMetric,
+      'An agency published an event that breaks the contract; it is in the exchange log with its validation ' +
+        'issues: npx mx breaches.',
+    );
   }
 
   /** Alarms when a message is parked in the queue (its depth above zero). */
   watchDeadLetters(id: string, queue: IQueue, what: string): Alarm {
     const depth = queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: FIVE_MINUTES });
-    return this.alarm(`DeadLetters-${id}`, depth, `Messages parked in the dead-letter queue of ${what}: inspect them (npx mx dlq list), fix the cause, redrive.`);
+    return this.alarm(
+      `DeadLetters-${id}`,
+      depth,
+      `Messages parked in the dead-letter queue of ${what}: inspect them (npx mx dlq list), fix the cause, redrive.`,
+    );
   }
 
   /** Alarms on any error of the function (an invocation that threw or timed out). */
   watchFunction(id: string, fn: IFunction, what: string): Alarm {
-    return this.alarm(`Errors-${id}`, fn.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }), `${what} failed: see its log group for the error.`);
+    return this.alarm(
+      `Errors-${id}`,
+      fn.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }),
+      `${what} failed: see its log group for the error.`,
+    );
   }
 
   private alarm(id: string, metric: IMetric, description: string): Alarm {

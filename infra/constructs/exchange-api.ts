@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type CfnResource } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -8,22 +8,22 @@ import {
   JsonSchemaVersion,
   LambdaIntegration,
   LogGroupLogDestination,
-  MethodLoggingLevel,
-  ResponseType,
-  RestApi,
   type Method,
+  MethodLoggingLevel,
   type RequestValidator,
   type Resource,
+  ResponseType,
+  RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { AccountRootPrincipal, PolicyStatement, Role, type IRole } from 'aws-cdk-lib/aws-iam';
+import { AccountRootPrincipal, type IRole, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { MINISTRIES, type CommandApiSpec, type Ministry, type QueryApiSpec } from '../topology.ts';
+import { type CommandApiSpec, MINISTRIES, type Ministry, type QueryApiSpec } from '../topology.ts';
 import { ApiFirewall } from './api-firewall.ts';
 import { ExchangeFunction } from './exchange-function.ts';
 
@@ -117,30 +117,42 @@ export class ExchangeApi extends Construct {
       {
         id: 'AwsSolutions-IAM4',
         reason:
-          "API Gateway's account-level CloudWatch Logs role, one per account and region and shared by every REST API there: AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents and maintains for it; a copy scoped to this API's log groups would break logging for every other API in the account.",
+          "API Gateway's account-level CloudWatch Logs role, one per account and region and shared by every REST " +
+          'API there: AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents and maintains for it; a ' +
+          "copy scoped to this API's log groups would break logging for every other API in the account.",
         appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
       },
     ]);
     if (props.firewall) {
-      this.firewall = new ApiFirewall(this, 'Firewall', { stage: this.api.deploymentStage, rateLimitPerFiveMinutes: props.firewall.rateLimitPerFiveMinutes });
+      this.firewall = new ApiFirewall(this, 'Firewall', {
+        stage: this.api.deploymentStage,
+        rateLimitPerFiveMinutes: props.firewall.rateLimitPerFiveMinutes,
+      });
     } else {
       NagSuppressions.addResourceSuppressions(this.api.deploymentStage, [
         {
           id: 'AwsSolutions-APIG3',
-          reason: 'Deployed without its WAF web ACL on request (context waf=false), for LocalStack whose free tier has no WAFv2; deployments to AWS keep the firewall.',
+          reason:
+            'Deployed without its WAF web ACL on request (context waf=false), for LocalStack whose free tier has ' +
+            'no WAFv2; deployments to AWS keep the firewall.',
         },
       ]);
     }
 
     // One validator for the whole API (AwsSolutions-APIG2 asks for body and parameter validation together).
-    const validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
+    const validator = this.api.addRequestValidator('Validator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
     this.validator = validator;
     this.refuseNamingTheProblem();
     const commandModel = this.commandRequestModel();
 
     const commands = this.api.root.addResource('commands');
     // Role name → agency, so a command handler knows which agency an assumed role belongs to.
-    const agencyRoles = Stack.of(this).toJsonString(Object.fromEntries([...props.publisherRoles].map(([agency, role]) => [role.roleName, agency])));
+    const agencyRoles = Stack.of(this).toJsonString(
+      Object.fromEntries([...props.publisherRoles].map(([agency, role]) => [role.roleName, agency])),
+    );
     this.scheduledCheckDeadLetters = new Queue(this, 'ScheduledCheckDeadLetters', {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
@@ -153,12 +165,23 @@ export class ExchangeApi extends Construct {
       const fn = new ExchangeFunction(this, `Commands-${spec.system}`, {
         handlerModule: spec.handler,
         description: `${spec.system} command API`,
-        environment: { ...props.environment, SYSTEM: spec.system, EVENT_BUS_NAME: props.bus.eventBusName, AGENCY_ROLES: agencyRoles },
+        environment: {
+          ...props.environment,
+          SYSTEM: spec.system,
+          EVENT_BUS_NAME: props.bus.eventBusName,
+          AGENCY_ROLES: agencyRoles,
+        },
         // The scheduled check is an asynchronous invocation: Lambda retries a failed run twice, then parks the event.
-        ...(scheduled ? { deadLetterQueue: this.scheduledCheckDeadLetters, retryAttempts: 2, maxEventAge: Duration.hours(6) } : {}),
+        ...(scheduled
+          ? { deadLetterQueue: this.scheduledCheckDeadLetters, retryAttempts: 2, maxEventAge: Duration.hours(6) }
+          : {}),
       }).bindTable(props.tables.get(spec.table)!);
       fn.addToRolePolicy(
-        new PolicyStatement({ actions: ['events:PutEvents'], resources: [props.bus.eventBusArn], conditions: { StringEquals: { 'events:source': [...spec.publishes] } } }),
+        new PolicyStatement({
+          actions: ['events:PutEvents'],
+          resources: [props.bus.eventBusArn],
+          conditions: { StringEquals: { 'events:source': [...spec.publishes] } },
+        }),
       );
       // Powertools Idempotency remembers answered commands; each system reads and writes only its own keys.
       const idempotency = props.tables.get(spec.idempotencyTable)!;
@@ -178,15 +201,26 @@ export class ExchangeApi extends Construct {
       suppressCognito(method);
       if (scheduled) {
         // The Interior's scheduled check: every night, raise OverstayDetected for stays that ended with no exit.
-        // Like every other target, EventBridge retries a failed delivery and then parks the event instead of dropping it.
+        // Like every other target, EventBridge retries a failed delivery and then parks
+        // the event instead of dropping it.
         new Rule(this, 'OverstayCheck', {
           description: 'Daily overstay check of the Berkut registry',
           schedule: Schedule.cron({ hour: '1', minute: '30' }),
-          targets: [new LambdaFunction(fn, { deadLetterQueue: this.scheduledCheckDeadLetters, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
+          targets: [
+            new LambdaFunction(fn, {
+              deadLetterQueue: this.scheduledCheckDeadLetters,
+              retryAttempts: 185,
+              maxEventAge: Duration.hours(24),
+            }),
+          ],
         });
       }
       for (const agency of spec.agencies) {
-        props.publisherRoles.get(agency)!.addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [method.methodArn] }));
+        props.publisherRoles
+          .get(agency)!
+          .addToPrincipalPolicy(
+            new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [method.methodArn] }),
+          );
       }
       functions.set(`commands-${spec.system}`, fn);
     }
@@ -195,7 +229,13 @@ export class ExchangeApi extends Construct {
     const views = this.apiResource.addResource('views');
     const operatorRoles = new Map<Ministry, Role>();
     for (const ministry of MINISTRIES) {
-      operatorRoles.set(ministry, new Role(this, `Operator-${ministry}`, { assumedBy: new AccountRootPrincipal(), description: `Operators of the ${ministry} ministry: read its view only` }));
+      operatorRoles.set(
+        ministry,
+        new Role(this, `Operator-${ministry}`, {
+          assumedBy: new AccountRootPrincipal(),
+          description: `Operators of the ${ministry} ministry: read its view only`,
+        }),
+      );
     }
     for (const spec of props.queryApis) {
       const view = props.tables.get(spec.table)!;
@@ -203,13 +243,30 @@ export class ExchangeApi extends Construct {
       const fn = new ExchangeFunction(this, `Queries-${spec.ministry}`, {
         handlerModule: spec.handler,
         description: `${spec.ministry} view query API`,
-        environment: { ...props.environment, MINISTRY: spec.ministry, TABLE_NAME: view.tableName, LEDGER_TABLE: ledger.tableName },
+        environment: {
+          ...props.environment,
+          MINISTRY: spec.ministry,
+          TABLE_NAME: view.tableName,
+          LEDGER_TABLE: ledger.tableName,
+        },
       });
       view.grantReadData(fn);
       // Append-only: a query function may add and read ledger entries, never change or remove them.
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'], resources: [ledger.tableArn] }));
-      // Its one update: claiming a leaf of the ledger's Merkle tree on the `#merkle` counter (functions/merkle/sequencer.ts).
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [ledger.tableArn], conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#merkle'] } } }));
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'],
+          resources: [ledger.tableArn],
+        }),
+      );
+      // Its one update: claiming a leaf of the ledger's Merkle tree on the `#merkle` counter
+      // (functions/merkle/sequencer.ts).
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:UpdateItem'],
+          resources: [ledger.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#merkle'] } },
+        }),
+      );
       const resource = views.addResource(spec.ministry).addResource('{resource}');
       const method = resource.addMethod('GET', new LambdaIntegration(fn), {
         requestValidator: validator,
@@ -217,13 +274,18 @@ export class ExchangeApi extends Construct {
       });
       suppressCognito(method);
       const operator = operatorRoles.get(spec.ministry)!;
-      operator.addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [method.methodArn] }));
+      operator.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [method.methodArn] }),
+      );
       NagSuppressions.addResourceSuppressions(
         operator,
         [
           {
             id: 'AwsSolutions-IAM5',
-            reason: `The * is the {resource} path parameter of the one GET method on the ${spec.ministry} view (stats, person, lineage, accesses): the role may invoke nothing else, and the query function answers an unknown resource with 404.`,
+            reason:
+              `The * is the {resource} path parameter of the one GET method on the ${spec.ministry} view ` +
+              `(stats, person, lineage, accesses): the role may invoke nothing else, and the query function ` +
+              `answers an unknown resource with 404.`,
             appliesTo: [this.methodArnAsNagSees(spec.ministry)],
           },
         ],
@@ -235,7 +297,10 @@ export class ExchangeApi extends Construct {
     this.functions = functions;
   }
 
-  /** `{ command, input }` or `{ commands: [...] }`, as functions/command-api/handler.ts reads it; the handler checks each input. */
+  /**
+   * `{ command, input }` or `{ commands: [...] }`, as functions/command-api/handler.ts reads it;
+   * the handler checks each input.
+   */
   private commandRequestModel() {
     const command = { type: JsonSchemaType.STRING, minLength: 1, maxLength: 100 };
     const single = {
@@ -270,16 +335,33 @@ export class ExchangeApi extends Construct {
   /** API Gateway's own refusals answer in the handlers' error shape and say what failed validation. */
   private refuseNamingTheProblem() {
     const refusal = (code: string) => ({
-      'application/json': `{"error":{"code":"${code}","message":$context.error.messageString,"issues":"$context.error.validationErrorString"}}`,
+      'application/json':
+        `{"error":{"code":"${code}` +
+        `","message":$context.error.messageString,"issues":"$context.error.validationErrorString"}}`,
     });
-    this.api.addGatewayResponse('BadRequestBody', { type: ResponseType.BAD_REQUEST_BODY, statusCode: '400', templates: refusal('invalid-body') });
-    this.api.addGatewayResponse('BadRequestParameters', { type: ResponseType.BAD_REQUEST_PARAMETERS, statusCode: '400', templates: refusal('invalid-parameters') });
+    this.api.addGatewayResponse('BadRequestBody', {
+      type: ResponseType.BAD_REQUEST_BODY,
+      statusCode: '400',
+      templates: refusal('invalid-body'),
+    });
+    this.api.addGatewayResponse('BadRequestParameters', {
+      type: ResponseType.BAD_REQUEST_PARAMETERS,
+      statusCode: '400',
+      templates: refusal('invalid-parameters'),
+    });
   }
 
-  /** The operator's method ARN as cdk-nag renders it in an AwsSolutions-IAM5 finding, so the suppression matches only that ARN. */
+  /**
+   * The operator's method ARN as cdk-nag renders it in an AwsSolutions-IAM5 finding, so the
+   * suppression matches only that ARN.
+   */
   private methodArnAsNagSees(ministry: Ministry): string {
-    const logicalId = (resource: Construct) => Stack.of(this).resolve((resource.node.defaultChild as CfnResource).logicalId) as string;
-    return `Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalId(this.api)}>/<${logicalId(this.api.deploymentStage)}>/GET/api/views/${ministry}/*`;
+    const logicalId = (resource: Construct) =>
+      Stack.of(this).resolve((resource.node.defaultChild as CfnResource).logicalId) as string;
+    return (
+      `Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalId(this.api)}>/<` +
+      `${logicalId(this.api.deploymentStage)}>/GET/api/views/${ministry}/*`
+    );
   }
 }
 
@@ -289,7 +371,9 @@ export function suppressCognito(method: Method): void {
     {
       id: 'AwsSolutions-COG4',
       reason:
-        'IAM (SigV4) authorisation is the design: callers are agency systems and ministry operators acting through per-agency and per-ministry IAM roles, each allowed execute-api:Invoke on exactly its methods. There are no end-user accounts for a Cognito user pool to hold.',
+        'IAM (SigV4) authorisation is the design: callers are agency systems and ministry operators acting ' +
+        'through per-agency and per-ministry IAM roles, each allowed execute-api:Invoke on exactly its methods. ' +
+        'There are no end-user accounts for a Cognito user pool to hold.',
     },
   ]);
 }

@@ -1,6 +1,13 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Archive, EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { AccountRootPrincipal, ArnPrincipal, Effect, PolicyStatement, Role, type IPrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  AccountRootPrincipal,
+  ArnPrincipal,
+  Effect,
+  type IPrincipal,
+  PolicyStatement,
+  Role,
+} from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { Agency } from '../topology.ts';
 
@@ -34,7 +41,13 @@ export class ExchangeBus extends Construct {
         description: `${agency.name}: publishes ${agency.sources.join(', ')} to the exchange bus`,
       });
       const onlyOwnSources = { StringEquals: { 'events:source': [...agency.sources] } };
-      role.addToPolicy(new PolicyStatement({ actions: ['events:PutEvents'], resources: [bus.eventBusArn], conditions: onlyOwnSources }));
+      role.addToPolicy(
+        new PolicyStatement({
+          actions: ['events:PutEvents'],
+          resources: [bus.eventBusArn],
+          conditions: onlyOwnSources,
+        }),
+      );
       bus.addToResourcePolicy(
         new PolicyStatement({
           sid: `PublishAs-${agency.id}`,
@@ -57,5 +70,4 @@ export class ExchangeBus extends Construct {
       description: 'Every event on the exchange bus, for EventBridge replay',
     });
   }
-
 }

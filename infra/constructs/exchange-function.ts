@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LayerVersion, Runtime, Tracing, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, type ILayerVersion, LayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { NagSuppressions } from 'cdk-nag';
@@ -17,10 +17,11 @@ import {
   LAMBDA_NODE_OPTIONS,
   lambdaExternalModules,
   POWERTOOLS_LAYER_CONTEXT,
+  type PowertoolsSource,
   powertoolsLayerParameter,
   powertoolsSourceOf,
-  type PowertoolsSource,
 } from './lambda-bundling.ts';
+
 export { REPO_ROOT };
 
 /**
@@ -34,7 +35,10 @@ export { REPO_ROOT };
  */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
 
-/** esbuild's target for a Lambda Node.js runtime (`nodejs22.x` → `node22`), so syntax is never lowered for an older Node than runs it. */
+/**
+ * esbuild's target for a Lambda Node.js runtime (`nodejs22.x` → `node22`), so syntax is never lowered
+ * for an older Node than runs it.
+ */
 export function esbuildTarget(runtime: Runtime): string {
   const major = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
   if (!major) throw new Error(`ExchangeFunction runs on a nodejsNN.x runtime, got ${runtime.name}`);
@@ -79,10 +83,14 @@ export class ExchangeFunction extends NodejsFunction {
     const powertools = chosen ?? powertoolsSourceOf(scope.node.tryGetContext(POWERTOOLS_LAYER_CONTEXT));
     const runtime = rest.runtime ?? LAMBDA_RUNTIME;
     // An explicit log group (instead of the deprecated logRetention custom resource) keeps retention in the template.
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     // Not the default role: it carries AWSLambdaBasicExecutionRole, which may create and write every log group in the
     // account (AwsSolutions-IAM4). This one gets only CreateLogStream/PutLogEvents on the function's own group, below.
-    const role = rest.role ?? new Role(scope, `${id}ServiceRole`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    const role =
+      rest.role ?? new Role(scope, `${id}ServiceRole`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     super(scope, id, {
       logGroup,
       role,
@@ -121,7 +129,9 @@ export class ExchangeFunction extends NodejsFunction {
         [
           {
             id: 'AwsSolutions-IAM5',
-            reason: "Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords take no resource but *; they send only this function's own traces.",
+            reason:
+              'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords take no resource but *; they ' +
+              "send only this function's own traces.",
             appliesTo: ['Resource::*'],
           },
         ],
@@ -130,7 +140,12 @@ export class ExchangeFunction extends NodejsFunction {
     }
     if (runtime === LAMBDA_RUNTIME) {
       NagSuppressions.addResourceSuppressions(this, [
-        { id: 'AwsSolutions-L1', reason: 'The platform targets nodejs22.x, the runtime its bundles are built and tested for; a newer runtime is adopted deliberately (LAMBDA_RUNTIME), not by default.' },
+        {
+          id: 'AwsSolutions-L1',
+          reason:
+            'The platform targets nodejs22.x, the runtime its bundles are built and tested for; a newer runtime ' +
+            'is adopted deliberately (LAMBDA_RUNTIME), not by default.',
+        },
       ]);
     }
   }
@@ -148,7 +163,8 @@ export class ExchangeFunction extends NodejsFunction {
           {
             id: 'AwsSolutions-IAM5',
             reason:
-              "Query access to the global secondary indexes of the one table this function owns: index ARNs exist only under the table's index/* path, and nothing outside that table is granted.",
+              'Query access to the global secondary indexes of the one table this function owns: index ARNs ' +
+              "exist only under the table's index/* path, and nothing outside that table is granted.",
             appliesTo: [`Resource::<${Stack.of(table).resolve(cfnTable.logicalId) as string}.Arn>/index/*`],
           },
         ],

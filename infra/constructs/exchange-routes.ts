@@ -1,14 +1,14 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import { LambdaIntegration, type Method } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { AccountRootPrincipal, PolicyStatement, Role, type IRole } from 'aws-cdk-lib/aws-iam';
+import { AccountRootPrincipal, type IRole, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { CONFIG_ENV, callerKeyOf, scopesFor, type CallerKey } from '../../functions/exchange-api/config.ts';
+import { type CallerKey, CONFIG_ENV, callerKeyOf, scopesFor } from '../../functions/exchange-api/config.ts';
 import type { Caller } from '../../functions/exchange-api/scope.ts';
 import type { Ministry, Topology } from '../topology.ts';
-import { suppressCognito, type ExchangeApi } from './exchange-api.ts';
+import { type ExchangeApi, suppressCognito } from './exchange-api.ts';
 import { ExchangeFunction } from './exchange-function.ts';
 
 export interface ExchangeRoutesProps {
@@ -45,7 +45,13 @@ export class ExchangeRoutes extends Construct {
   readonly whoami: ExchangeFunction;
   /** Sees and may redrive every subscription's queue, the exchange log's included. */
   readonly platformRole: Role;
-  readonly methods: { readonly health: Method; readonly deadLetters: Method; readonly redrive: Method; readonly breaches: Method; readonly whoami: Method };
+  readonly methods: {
+    readonly health: Method;
+    readonly deadLetters: Method;
+    readonly redrive: Method;
+    readonly breaches: Method;
+    readonly whoami: Method;
+  };
 
   constructor(scope: Construct, id: string, props: ExchangeRoutesProps) {
     super(scope, id);
@@ -57,7 +63,10 @@ export class ExchangeRoutes extends Construct {
 
     const callers: { caller: Caller; role: IRole }[] = [
       { caller: { kind: 'platform' }, role: this.platformRole },
-      ...[...props.operatorRoles].map(([ministry, role]) => ({ caller: { kind: 'operator', ministry } as Caller, role })),
+      ...[...props.operatorRoles].map(([ministry, role]) => ({
+        caller: { kind: 'operator', ministry } as Caller,
+        role,
+      })),
       ...props.topology.agencies.flatMap((agency) => {
         const role = props.publisherRoles.get(agency.id);
         return role ? [{ caller: { kind: 'agency', id: agency.id, sources: agency.sources } as Caller, role }] : [];
@@ -65,7 +74,11 @@ export class ExchangeRoutes extends Construct {
     ];
     const queues = props.topology.subscriptions.map((s) => {
       const pair = props.queues.get(s.name);
-      if (!pair) throw new Error(`ExchangeRoutes: subscription ${s.name} has no queues; queues were given for ${[...props.queues.keys()].join(', ')}`);
+      if (!pair)
+        throw new Error(
+          `ExchangeRoutes: subscription ${s.name} has no queues; queues were given for ` +
+            `${[...props.queues.keys()].join(', ')}`,
+        );
       return { subscription: s.name, ...pair };
     });
     // Read back by functions/exchange-api/config.ts; tokens resolve at deploy time.
@@ -74,8 +87,13 @@ export class ExchangeRoutes extends Construct {
       queues: Object.fromEntries(queues.map((q) => [q.subscription, [q.queue.queueName, q.deadLetterQueue.queueName]])),
       logSubscription: props.logSubscription,
       breachesTable: props.exchangeLog.tableName,
-      roles: Object.fromEntries(callers.map(({ caller, role }): [string, CallerKey] => [role.roleName, callerKeyOf(caller)])),
-      scopes: scopesFor(props.topology, callers.map((c) => c.caller)),
+      roles: Object.fromEntries(
+        callers.map(({ caller, role }): [string, CallerKey] => [role.roleName, callerKeyOf(caller)]),
+      ),
+      scopes: scopesFor(
+        props.topology,
+        callers.map((c) => c.caller),
+      ),
     };
 
     this.handler = new ExchangeFunction(this, 'Handler', {
@@ -85,19 +103,26 @@ export class ExchangeRoutes extends Construct {
     });
     const queueArns = queues.map((q) => q.queue.queueArn);
     const deadLetterArns = queues.map((q) => q.deadLetterQueue.queueArn);
-    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [...queueArns, ...deadLetterArns] }));
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [...queueArns, ...deadLetterArns] }),
+    );
     this.handler.addToRolePolicy(
       new PolicyStatement({
-        // Receive + ChangeMessageVisibility(Batch) list dead letters without consuming them. StartMessageMoveTask redrives;
-        // SQS's move task then receives and deletes on the caller's behalf, so it needs DeleteMessage on the dead-letter
-        // queue and SendMessage on the queue each message goes back to
+        // Receive + ChangeMessageVisibility(Batch) list dead letters without consuming them. StartMessageMoveTask
+        // redrives; SQS's move task then receives and deletes on the caller's behalf, so it needs DeleteMessage on the
+        // dead-letter queue and SendMessage on the queue each message goes back to
         // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html).
         actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:StartMessageMoveTask', 'sqs:DeleteMessage'],
         resources: deadLetterArns,
       }),
     );
     this.handler.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: queueArns }));
-    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.exchangeLog.tableArn}/index/${BREACHES_INDEX}`] }));
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${props.exchangeLog.tableArn}/index/${BREACHES_INDEX}`],
+      }),
+    );
     this.handler.addToRolePolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
     NagSuppressions.addResourceSuppressions(
       this.handler.role!,
@@ -105,7 +130,11 @@ export class ExchangeRoutes extends Construct {
         {
           id: 'AwsSolutions-IAM5',
           reason:
-            'cloudwatch:GetMetricData supports no resource-level permissions and no condition on namespace or metric (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html), so its only resource is *; it reads metric values and nothing else, and the function asks only for the AWS/SQS metrics of the subscription queues.',
+            'cloudwatch:GetMetricData supports no resource-level permissions and no condition on namespace or ' +
+            'metric ' +
+            '(https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html), so ' +
+            'its only resource is *; it reads metric values and nothing else, and the function asks only for the ' +
+            'AWS/SQS metrics of the subscription queues.',
           appliesTo: ['Resource::*'],
         },
       ],
@@ -131,7 +160,13 @@ export class ExchangeRoutes extends Construct {
 
     // The sign-in's question, answered from the role names alone, the same pure function as the local cloud's route.
     const roleNames = (kind: 'operator' | 'agency') =>
-      stack.toJsonString(Object.fromEntries(callers.flatMap(({ caller, role }) => (caller.kind !== kind ? [] : [[role.roleName, caller.kind === 'operator' ? caller.ministry : caller.id]]))));
+      stack.toJsonString(
+        Object.fromEntries(
+          callers.flatMap(({ caller, role }) =>
+            caller.kind !== kind ? [] : [[role.roleName, caller.kind === 'operator' ? caller.ministry : caller.id]],
+          ),
+        ),
+      );
     this.whoami = new ExchangeFunction(this, 'Whoami', {
       handlerModule: 'functions/query-api/whoami-handler.ts',
       description: 'Who the signed caller is (operator or agency, and its ministry), for the console sign-in',
@@ -142,10 +177,16 @@ export class ExchangeRoutes extends Construct {
     this.methods = { ...routes, whoami };
     for (const method of Object.values(this.methods)) suppressCognito(method);
 
-    // Operators and the platform: every route (their answers scoped by role). Agencies: their breaches, and who they are,
-    // so the console can tell agency keys to use operator keys.
-    const everything = new PolicyStatement({ actions: ['execute-api:Invoke'], resources: Object.values(this.methods).map((m) => m.methodArn) });
-    const agencies = new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [this.methods.breaches.methodArn, this.methods.whoami.methodArn] });
+    // Operators and the platform: every route (their answers scoped by role). Agencies: their breaches, and who they
+    // are, so the console can tell agency keys to use operator keys.
+    const everything = new PolicyStatement({
+      actions: ['execute-api:Invoke'],
+      resources: Object.values(this.methods).map((m) => m.methodArn),
+    });
+    const agencies = new PolicyStatement({
+      actions: ['execute-api:Invoke'],
+      resources: [this.methods.breaches.methodArn, this.methods.whoami.methodArn],
+    });
     for (const { caller, role } of callers) role.addToPrincipalPolicy(caller.kind === 'agency' ? agencies : everything);
   }
 }

@@ -36,8 +36,15 @@ export class SchemaRegistry extends Construct {
     for (const definition of props.definitions) {
       const name = registrySchemaName(definition);
       const content = JSON.stringify(eventEnvelopeSchema(definition, 'draft-04'));
-      if (content.length > MAX_CONTENT) throw new Error(`schema ${name} is ${content.length} characters; the schema registry takes at most ${MAX_CONTENT}`);
-      if (definition.description.length > MAX_DESCRIPTION) throw new Error(`the description of ${name} is ${definition.description.length} characters; the schema registry takes at most ${MAX_DESCRIPTION}`);
+      if (content.length > MAX_CONTENT)
+        throw new Error(
+          `schema ${name} is ${content.length} characters; the schema registry takes at most ${MAX_CONTENT}`,
+        );
+      if (definition.description.length > MAX_DESCRIPTION)
+        throw new Error(
+          `the description of ${name} is ${definition.description.length} characters; the schema registry takes ` +
+            `at most ${MAX_DESCRIPTION}`,
+        );
       // Construct ids name the event and version, so adding an event never renames another's schema.
       schemas.set(
         name,
@@ -51,6 +58,9 @@ export class SchemaRegistry extends Construct {
       );
     }
     this.schemas = schemas;
-    new CfnOutput(this, 'RegistryName', { value: this.registry.attrRegistryName, description: 'The EventBridge schema registry holding the contract (one schema per event version)' });
+    new CfnOutput(this, 'RegistryName', {
+      value: this.registry.attrRegistryName,
+      description: 'The EventBridge schema registry holding the contract (one schema per event version)',
+    });
   }
 }

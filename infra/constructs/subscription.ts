@@ -1,14 +1,14 @@
-import { Duration, type CfnResource } from 'aws-cdk-lib';
+import { type CfnResource, Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { visibilityTimeoutSeconds, type SubscriptionSpec } from '../topology.ts';
-import { ExchangeFunction } from './exchange-function.ts';
 import { LOCAL_NAME_METADATA } from '../template-metadata.ts';
+import { type SubscriptionSpec, visibilityTimeoutSeconds } from '../topology.ts';
+import { ExchangeFunction } from './exchange-function.ts';
 
 export interface SubscriptionProps {
   readonly spec: SubscriptionSpec;
@@ -51,7 +51,13 @@ export class Subscription extends Construct {
       description: `${spec.description} Basis: ${spec.legalBasis.act}, ${spec.legalBasis.article}`.slice(0, 512),
       eventPattern: spec.pattern as never,
       // If SQS itself refuses the message, EventBridge parks it here instead of dropping it.
-      targets: [new SqsQueue(this.queue, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
+      targets: [
+        new SqsQueue(this.queue, {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
     });
 
     this.handler = new ExchangeFunction(this, 'Handler', {
@@ -79,12 +85,14 @@ export class Subscription extends Construct {
       );
     }
     // Set for every subscription, as for the command APIs: a handler never has to guess why a reaction was skipped
-    // (without the variable the projector silently published nothing); the role policy above decides what it may publish.
+    // (without the variable the projector silently published nothing); the role policy
+    // above decides what it may publish.
     this.handler.addEnvironment('EVENT_BUS_NAME', props.bus.eventBusName);
 
     // The local cloud's names for what the template leaves unnamed (infra/local/template/names.ts); `mx`, the console
     // and the tests find them through the cloud, and existing data dirs keep their queues under these names.
-    const localName = (construct: Construct, name: string) => (construct.node.defaultChild as CfnResource).addMetadata(LOCAL_NAME_METADATA, name);
+    const localName = (construct: Construct, name: string) =>
+      (construct.node.defaultChild as CfnResource).addMetadata(LOCAL_NAME_METADATA, name);
     localName(this.queue, `mx-${spec.name}`);
     localName(this.deadLetterQueue, `mx-${spec.name}-dlq`);
     localName(this.rule, spec.name);

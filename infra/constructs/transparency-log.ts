@@ -7,7 +7,7 @@ import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { EXCHANGE_LOG, ACCESS_LEDGER, LEAF_INDEX } from '../../functions/merkle/logs.ts';
+import { ACCESS_LEDGER, EXCHANGE_LOG, LEAF_INDEX } from '../../functions/merkle/logs.ts';
 import { ExchangeFunction } from './exchange-function.ts';
 
 export interface TransparencyLogProps {
@@ -40,13 +40,14 @@ export class TransparencyLog extends Construct {
     this.key = new Key(this, 'SigningKey', {
       keySpec: KeySpec.ECC_NIST_EDWARDS25519,
       keyUsage: KeyUsage.SIGN_VERIFY,
-      description: 'Signs the checkpoints of the exchange log and access ledger Merkle trees (C2SP signed notes, Ed25519)',
+      description:
+        'Signs the checkpoints of the exchange log and access ledger Merkle trees (C2SP signed notes, Ed25519)',
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(props.retainData ? 30 : 7),
     });
     this.bucket = new Bucket(this, 'Checkpoints', {
-      // Object Lock needs versioning; compliance mode: no version can be deleted or overwritten before its retention ends.
-      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+      // Object Lock needs versioning; compliance mode: no version can be deleted or overwritten before its retention
+      // ends. https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
       objectLockEnabled: true,
       objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
       versioned: true,
@@ -60,7 +61,9 @@ export class TransparencyLog extends Construct {
       {
         id: 'AwsSolutions-S1',
         reason:
-          'The bucket holds only signed checkpoints, written once by the checkpointer role and locked (compliance mode); a checkpoint is public evidence whose integrity rests on its signature, not on who read it, so server access logs would add a second bucket to audit nothing.',
+          'The bucket holds only signed checkpoints, written once by the checkpointer role and locked ' +
+          '(compliance mode); a checkpoint is public evidence whose integrity rests on its signature, not on who ' +
+          'read it, so server access logs would add a second bucket to audit nothing.',
       },
     ]);
 
@@ -82,17 +85,30 @@ export class TransparencyLog extends Construct {
       },
     });
     this.key.grant(this.checkpointer, 'kms:Sign', 'kms:GetPublicKey');
-    this.checkpointer.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [this.bucket.arnForObjects('*')] }));
-    this.checkpointer.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
+    this.checkpointer.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [this.bucket.arnForObjects('*')] }),
+    );
+    this.checkpointer.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+    );
     for (const [table, layout] of [
       [props.exchangeLog, EXCHANGE_LOG],
       [props.accessLedger, ACCESS_LEDGER],
     ] as const) {
-      this.checkpointer.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${LEAF_INDEX}`] }));
-      this.checkpointer.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], resources: [table.tableArn] }));
-      // It writes only its bookkeeping (state, tiles, void leaves), never a row: every item it may put has a `#merkle` key.
       this.checkpointer.addToRolePolicy(
-        new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${layout.bookkeepingPrefix}*`] } } }),
+        new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${LEAF_INDEX}`] }),
+      );
+      this.checkpointer.addToRolePolicy(
+        new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], resources: [table.tableArn] }),
+      );
+      // It writes only its bookkeeping (state, tiles, void leaves), never a row: every item
+      // it may put has a `#merkle` key.
+      this.checkpointer.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:PutItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${layout.bookkeepingPrefix}*`] } },
+        }),
       );
     }
     NagSuppressions.addResourceSuppressions(
@@ -100,7 +116,9 @@ export class TransparencyLog extends Construct {
       [
         {
           id: 'AwsSolutions-IAM5',
-          reason: 'Checkpoint objects are named by tree size and time as they are signed, so the checkpointer may put and get objects of its own bucket only (Object Lock keeps it from changing any it wrote).',
+          reason:
+            'Checkpoint objects are named by tree size and time as they are signed, so the checkpointer may put ' +
+            'and get objects of its own bucket only (Object Lock keeps it from changing any it wrote).',
           appliesTo: [`Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as never)}.Arn>/*`],
         },
       ],
@@ -112,7 +130,14 @@ export class TransparencyLog extends Construct {
       // A missed run is not retried: the next one starts within the minute and picks up where the last stopped.
       targets: [new LambdaFunction(this.checkpointer, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
     });
-    new CfnOutput(this, 'CheckpointBucketName', { value: this.bucket.bucketName, description: 'Signed checkpoints of the Merkle logs (S3 Object Lock, compliance mode)' });
-    new CfnOutput(this, 'SigningKeyArn', { value: this.key.keyArn, description: 'The Ed25519 KMS key that signs checkpoints; its public key (kms get-public-key) is what verifiers pin' });
+    new CfnOutput(this, 'CheckpointBucketName', {
+      value: this.bucket.bucketName,
+      description: 'Signed checkpoints of the Merkle logs (S3 Object Lock, compliance mode)',
+    });
+    new CfnOutput(this, 'SigningKeyArn', {
+      value: this.key.keyArn,
+      description:
+        'The Ed25519 KMS key that signs checkpoints; its public key (kms get-public-key) is what verifiers pin',
+    });
   }
 }

@@ -4,8 +4,8 @@
  * check), as if it fired at `time`.
  */
 import type { ServerResponse } from 'node:http';
-import { AwsError, parseJsonBody, sendAwsError, sendJson } from './aws-protocol.ts';
 import type { Caller } from './authorize.ts';
+import { AwsError, parseJsonBody, sendAwsError, sendJson } from './aws-protocol.ts';
 import type { RawRequest } from './in-process-http.ts';
 import { AuthError } from './sigv4.ts';
 

@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { depthProblem } from './json-limits.ts';
 
 /** An error in AWS's JSON-protocol shape; `code` becomes the SDK exception's name. */
@@ -56,7 +56,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       } else chunks.push(chunk);
     };
     const onEnd = () => settle();
-    const gone = () => new ClientClosedError(`the client closed the connection after ${size} of ${declared ?? 'an unknown number of'} body bytes`);
+    const gone = () =>
+      new ClientClosedError(
+        `the client closed the connection after ${size} of ${declared ?? 'an unknown number of'} body bytes`,
+      );
     const onClose = () => settle(req.complete ? undefined : gone());
     req.on('data', onData);
     req.on('end', onEnd);
@@ -71,7 +74,12 @@ const refusals = new WeakMap<object, { code: string; message: string }>();
 export const noteRefusal = (res: object, code: string, message: string) => void refusals.set(res, { code, message });
 export const refusalOf = (res: object) => refusals.get(res);
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, contentType = 'application/x-amz-json-1.1'): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/x-amz-json-1.1',
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': contentType,
@@ -105,8 +113,12 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new AwsError('SerializationException', 'Start of structure or map found where not expected, or the request body is not valid JSON.');
+    throw new AwsError(
+      'SerializationException',
+      'Start of structure or map found where not expected, or the request body is not valid JSON.',
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new AwsError('SerializationException', 'the request body must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new AwsError('SerializationException', 'the request body must be a JSON object');
   return parsed as Record<string, unknown>;
 }

@@ -33,8 +33,20 @@ export function isAlive(pid: number): boolean {
 function parse(text: string): CloudFile | undefined {
   try {
     const value = JSON.parse(text) as Partial<CloudFile>;
-    if (typeof value.pid !== 'number' || typeof value.endpoint !== 'string' || typeof value.port !== 'number' || typeof value.started !== 'string') return undefined;
-    return { pid: value.pid, port: value.port, endpoint: value.endpoint, started: value.started, inMemory: value.inMemory === true };
+    if (
+      typeof value.pid !== 'number' ||
+      typeof value.endpoint !== 'string' ||
+      typeof value.port !== 'number' ||
+      typeof value.started !== 'string'
+    )
+      return undefined;
+    return {
+      pid: value.pid,
+      port: value.port,
+      endpoint: value.endpoint,
+      started: value.started,
+      inMemory: value.inMemory === true,
+    };
   } catch {
     return undefined;
   }
@@ -59,7 +71,8 @@ export async function writeCloudFile(dataDir: string, file: CloudFile): Promise<
 export async function removeCloudFile(dataDir: string, endpoint: string): Promise<void> {
   const text = await readFile(path.join(dataDir, CLOUD_FILE), 'utf8').catch(() => undefined);
   const file = text === undefined ? undefined : parse(text);
-  if (file?.pid === process.pid && file.endpoint === endpoint) await rm(path.join(dataDir, CLOUD_FILE), { force: true });
+  if (file?.pid === process.pid && file.endpoint === endpoint)
+    await rm(path.join(dataDir, CLOUD_FILE), { force: true });
 }
 
 /** Whether a cloud answers its liveness check at `endpoint` within `timeoutMs`. */
@@ -86,8 +99,13 @@ export class DataDirInUseError extends Error {
 }
 
 export function dataDirInUseMessage(dataDir: string, holder: CloudFile | undefined): string {
-  const who = holder ? `process ${holder.pid} (the cloud at ${holder.endpoint}, port ${holder.port}, started ${holder.started})` : 'another process';
-  return `the data dir ${dataDir} is in use by ${who}: stop it with \`npx mx cloud stop\`${holder ? '' : ' (or end that process)'}, or start this one with another --data-dir`;
+  const who = holder
+    ? `process ${holder.pid} (the cloud at ${holder.endpoint}, port ${holder.port}, started ${holder.started})`
+    : 'another process';
+  return (
+    `the data dir ${dataDir} is in use by ${who}: stop it with \`npx mx cloud ` +
+    `stop\`${holder ? '' : ' (or end that process)'}, or start this one with another --data-dir`
+  );
 }
 
 /**
@@ -102,11 +120,14 @@ export async function cloudHolding(dataDir: string): Promise<CloudFile | undefin
   return (await answers(file.endpoint)) ? file : undefined;
 }
 
-/** Whether an error is a LevelDB / classic-level lock held by another process (the message of each layer names LOCK). */
+/**
+ * Whether an error is a LevelDB / classic-level lock held by another process (the message of each layer names LOCK).
+ */
 export function isLockError(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 5) return false;
   const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: unknown };
   if (code === 'LEVEL_LOCKED') return true;
-  if (typeof message === 'string' && /\bLOCK\b/.test(message) && /lock|Resource temporarily unavailable/i.test(message)) return true;
+  if (typeof message === 'string' && /\bLOCK\b/.test(message) && /lock|Resource temporarily unavailable/i.test(message))
+    return true;
   return isLockError(cause, depth + 1);
 }

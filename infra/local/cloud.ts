@@ -14,25 +14,34 @@ import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { AwsClientSettings } from '../../functions/lib/lambda-entry.ts';
-import { checkTopology, TOPOLOGY, type TableSpec, type Topology } from '../topology.ts';
+import { checkTopology, type TableSpec, TOPOLOGY, type Topology } from '../topology.ts';
 import { serveAdmin } from './admin.ts';
-import { AwsError, sendAwsError, sendJson } from './aws-protocol.ts';
 import type { Authorize, Caller } from './authorize.ts';
-import { keyringFor, type KeyHolder } from './callers.ts';
-import { loadOrCreateCredentials, type CloudCredentials, type KeyPair, type Principal } from './credentials.ts';
+import { AwsError, sendAwsError, sendJson } from './aws-protocol.ts';
+import { type KeyHolder, keyringFor } from './callers.ts';
+import {
+  cloudHolding,
+  DataDirInUseError,
+  isLockError,
+  readCloudFile,
+  removeCloudFile,
+  writeCloudFile,
+} from './cloud-file.ts';
 import { LocalCloudWatch } from './cloudwatch.ts';
+import { type CloudCredentials, type KeyPair, loadOrCreateCredentials, type Principal } from './credentials.ts';
 import { Delivery, type DeliveryOptions, type SqsHandler } from './delivery.ts';
+import { LocalDynamo } from './dynamodb.ts';
 import { DynamoMeter } from './dynamodb-meter.ts';
 import { unmeteredLookup } from './dynamodb-metering.ts';
-import { LocalDynamo } from './dynamodb.ts';
 import { ACCOUNT, LocalEventBridge } from './eventbridge.ts';
-import { buildFunction, runtimeEnvironment, type LocalInvocable } from './function-runtime.ts';
+import { buildFunction, type LocalInvocable, runtimeEnvironment } from './function-runtime.ts';
 import { cloudHealth, type HealthSources } from './health.ts';
 import { createGuardedServer, DEFAULT_LIMITS, type ServerLimits } from './http-guard.ts';
-import { InProcessHttpHandler, UNSIGNED, type RawRequest } from './in-process-http.ts';
+import { authorizerFor, cloudAuthorize, iamResolver, LOCAL_PLACE, restApiStage } from './iam/index.ts';
+import { InProcessHttpHandler, type RawRequest, UNSIGNED } from './in-process-http.ts';
 import { QueueMetrics } from './queue-metrics.ts';
+import { type QueueScope, queueScope } from './queue-scope.ts';
 import { QueueStore } from './queue-store.ts';
-import { queueScope, type QueueScope } from './queue-scope.ts';
 import { Queues } from './queues.ts';
 import { RestApi } from './rest-api.ts';
 import { Router } from './router.ts';
@@ -40,21 +49,12 @@ import { LocalSchedules } from './schedules.ts';
 import { AuthError, verifySignature } from './sigv4.ts';
 import { LocalSqs } from './sqs.ts';
 import { TableDirectory } from './tables.ts';
-import { functionEnvironment, planOf, resolveContext, type CloudPlan } from './template/plan.ts';
-import { FUNCTIONS_NOT_RUN } from './template/resources/not-run.ts';
+import { type ResolveContext, resolveString } from './template/intrinsics.ts';
+import { type CloudPlan, functionEnvironment, planOf, resolveContext } from './template/plan.ts';
 import type { LocalFunction } from './template/resources/functions.ts';
+import { FUNCTIONS_NOT_RUN } from './template/resources/not-run.ts';
 import { LOCAL_STACK_NAME, loadTemplate } from './template/source.ts';
-import { resolveString, type ResolveContext } from './template/intrinsics.ts';
 import type { CfnTemplate } from './template/template-types.ts';
-import { authorizerFor, cloudAuthorize, iamResolver, LOCAL_PLACE, restApiStage } from './iam/index.ts';
-import {
-  DataDirInUseError,
-  cloudHolding,
-  isLockError,
-  readCloudFile,
-  removeCloudFile,
-  writeCloudFile,
-} from './cloud-file.ts';
 import { LocalTransparency, type TransparencyOptions } from './transparency.ts';
 
 export interface CloudOptions {

@@ -30,7 +30,9 @@ function bundleApp(): Promise<string> {
 
 /** The hash of each inline `<style>` block: CSP allows exactly these, so an injected one does not apply. */
 export function inlineStyleHashes(html: string): string[] {
-  return [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
+  return [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
+  );
 }
 
 /**
@@ -69,8 +71,19 @@ export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-function send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { ...CONSOLE_HEADERS, ...extra, 'content-type': type, 'content-length': Buffer.byteLength(body) });
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  extra: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    ...CONSOLE_HEADERS,
+    ...extra,
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -87,7 +100,8 @@ export async function serveConsole(url: string, res: ServerResponse): Promise<bo
     return true;
   }
   if (url === '/console/config.json') {
-    // The local cloud's API answers on the page's own host, with no stage: nothing to describe (the console then signs for its host).
+    // The local cloud's API answers on the page's own host, with no stage: nothing to describe (the
+    // console then signs for its host).
     send(res, 200, 'application/json; charset=utf-8', '{}');
     return true;
   }

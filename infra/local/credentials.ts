@@ -51,7 +51,9 @@ export async function readCredentials(dataDir: string): Promise<CloudCredentials
     return JSON.parse(await readFile(path.join(dataDir, CREDENTIALS_FILE), 'utf8')) as CloudCredentials;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read ${path.join(dataDir, CREDENTIALS_FILE)}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`cannot read ${path.join(dataDir, CREDENTIALS_FILE)}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

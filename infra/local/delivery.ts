@@ -7,8 +7,8 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SubscriptionSpec } from '../topology.ts';
 import { lambdaContext, sqsEvent } from './lambda-context.ts';
-import type { Queues } from './queues.ts';
 import type { StoredMessage } from './queue-store.ts';
+import type { Queues } from './queues.ts';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -77,13 +77,22 @@ export class Delivery {
       const failures = await this.invoke(batch);
       const failedIds = new Set(failures.keys());
       const succeeded = batch.filter((m) => !failedIds.has(m.id));
-      await queues.delete(queue, succeeded.map((m) => m.id));
+      await queues.delete(
+        queue,
+        succeeded.map((m) => m.id),
+      );
       this.options.onDelivered?.(spec.name, succeeded);
       if (failures.size > 0) {
-        const moved = await queues.fail(queue, [...failures].map(([id, error]) => ({ id, error })));
+        const moved = await queues.fail(
+          queue,
+          [...failures].map(([id, error]) => ({ id, error })),
+        );
         this.stats.failed += failures.size;
         this.stats.deadLettered += moved.length;
-        if (moved.length) this.options.log(`${spec.name}: ${moved.length} message(s) dead-lettered after ${spec.delivery.maxReceiveCount} receives`);
+        if (moved.length)
+          this.options.log(
+            `${spec.name}: ${moved.length} message(s) dead-lettered after ${spec.delivery.maxReceiveCount} receives`,
+          );
       }
       this.stats.delivered += batch.length - failures.size;
     }
@@ -99,7 +108,11 @@ export class Delivery {
     const { queues, queue, spec } = this.options;
     const windowMs = this.options.batchingWindowMs ?? spec.delivery.maxBatchingWindowSeconds * 1000;
     const deadline = Date.now() + windowMs;
-    while (Date.now() < deadline && queues.visibleCount(queue) < spec.delivery.batchSize && !this.abort.signal.aborted) {
+    while (
+      Date.now() < deadline &&
+      queues.visibleCount(queue) < spec.delivery.batchSize &&
+      !this.abort.signal.aborted
+    ) {
       await new Promise((r) => setTimeout(r, Math.min(BATCH_POLL_MS, deadline - Date.now())));
     }
   }
@@ -116,12 +129,21 @@ export class Delivery {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Task timed out after ${spec.delivery.handlerTimeoutSeconds} seconds`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`Task timed out after ${spec.delivery.handlerTimeoutSeconds} seconds`)),
+          timeoutMs,
+        );
       });
-      const response = await Promise.race([this.options.scope(() => Promise.resolve(handler(event, context))), timeout]);
+      const response = await Promise.race([
+        this.options.scope(() => Promise.resolve(handler(event, context))),
+        timeout,
+      ]);
       const failures = new Map<string, string>();
       for (const item of response?.batchItemFailures ?? []) {
-        failures.set(item.itemIdentifier, reasons.get(item.itemIdentifier) ?? `reported as failed by ${spec.name} (batchItemFailures)`);
+        failures.set(
+          item.itemIdentifier,
+          reasons.get(item.itemIdentifier) ?? `reported as failed by ${spec.name} (batchItemFailures)`,
+        );
       }
       return failures;
     } catch (error) {

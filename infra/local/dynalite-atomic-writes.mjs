@@ -30,7 +30,8 @@ export function atomicSingleItemWrites(store, db) {
       const prefix = (index) => `index-${type.toLowerCase()}~${table.TableName}~${index}~`;
       // Deletes first, as dynalite does: an entry whose index key is unchanged is deleted and put again.
       for (const action of actions.deletes) ops.push({ type: 'del', key: prefix(action.index) + action.key });
-      for (const action of actions.puts) ops.push({ type: 'put', key: prefix(action.index) + action.key, value: action.item });
+      for (const action of actions.puts)
+        ops.push({ type: 'put', key: prefix(action.index) + action.key, value: action.item });
     }
     pending.set(slot(table.TableName, db.createKey(item ?? existingItem, table)), ops);
     cb();
@@ -51,7 +52,8 @@ export function atomicSingleItemWrites(store, db) {
       };
       wrapper = new Proxy(itemDb, {
         get(target, prop) {
-          if (prop === 'put') return (key, value, cb) => write(key, { type: 'put', value }, () => target.put(key, value, cb), cb);
+          if (prop === 'put')
+            return (key, value, cb) => write(key, { type: 'put', value }, () => target.put(key, value, cb), cb);
           if (prop === 'del') return (key, cb) => write(key, { type: 'del' }, () => target.del(key, cb), cb);
           const value = Reflect.get(target, prop);
           return typeof value === 'function' ? value.bind(target) : value;

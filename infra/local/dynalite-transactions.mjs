@@ -53,16 +53,27 @@ function toPromise(fn) {
 /** Validates one action's parameters with dynalite's own rules for the matching single-item call. */
 function validateAction(kind, params, store, index) {
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-    throw validationError(`transactItems.${index + 1}.member.${kind[0].toLowerCase()}${kind.slice(1)} must be an object`);
+    throw validationError(
+      `transactItems.${index + 1}.member.${kind[0].toLowerCase()}${kind.slice(1)} must be an object`,
+    );
   }
   const { ReturnValuesOnConditionCheckFailure, ...single } = params;
-  if (ReturnValuesOnConditionCheckFailure !== undefined && !['ALL_OLD', 'NONE'].includes(ReturnValuesOnConditionCheckFailure)) {
+  if (
+    ReturnValuesOnConditionCheckFailure !== undefined &&
+    !['ALL_OLD', 'NONE'].includes(ReturnValuesOnConditionCheckFailure)
+  ) {
     throw validationError(
-      `1 validation error detected: Value '${ReturnValuesOnConditionCheckFailure}' at 'transactItems.${index + 1}.member.${kind[0].toLowerCase()}${kind.slice(1)}.returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]`,
+      `1 validation error detected: Value '${ReturnValuesOnConditionCheckFailure}' at ` +
+        `'transactItems.${index + 1}.member.${kind[0].toLowerCase()}${kind.slice(1)}` +
+        `.returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: ` +
+        `[ALL_OLD, NONE]`,
     );
   }
   if (kind === 'ConditionCheck' && typeof single.ConditionExpression !== 'string') {
-    throw validationError(`transactItems.${index + 1}.member.conditionCheck.conditionExpression is required: a ConditionCheck checks a ConditionExpression`);
+    throw validationError(
+      `transactItems.${index + 1}.member.conditionCheck.conditionExpression is required: a ConditionCheck checks ` +
+        `a ConditionExpression`,
+    );
   }
   if (kind === 'Update' && typeof single.UpdateExpression !== 'string') {
     throw validationError(`transactItems.${index + 1}.member.update.updateExpression is required`);
@@ -77,16 +88,27 @@ function parseWriteRequest(body, store) {
   const items = body?.TransactItems;
   if (!Array.isArray(items) || items.length < 1 || items.length > MAX_ACTIONS) {
     throw validationError(
-      `1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1 and less than or equal to ${MAX_ACTIONS}`,
+      `1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have ` +
+        `length greater than or equal to 1 and less than or equal to ${MAX_ACTIONS}`,
     );
   }
-  if (body.ClientRequestToken !== undefined && (typeof body.ClientRequestToken !== 'string' || body.ClientRequestToken.length < 1 || body.ClientRequestToken.length > 36)) {
-    throw validationError("1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length between 1 and 36");
+  if (
+    body.ClientRequestToken !== undefined &&
+    (typeof body.ClientRequestToken !== 'string' ||
+      body.ClientRequestToken.length < 1 ||
+      body.ClientRequestToken.length > 36)
+  ) {
+    throw validationError(
+      "1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have " +
+        'length between 1 and 36',
+    );
   }
   return items.map((item, index) => {
     const kinds = item && typeof item === 'object' ? Object.keys(item).filter((k) => item[k] != null) : [];
     if (kinds.length !== 1 || !(kinds[0] in ACTIONS)) {
-      throw validationError(`transactItems.${index + 1}: TransactItems can only contain one of Check, Put, Update or Delete`);
+      throw validationError(
+        `transactItems.${index + 1}: TransactItems can only contain one of Check, Put, Update or Delete`,
+      );
     }
     return validateAction(kinds[0], item[kinds[0]], store, index);
   });
@@ -119,7 +141,11 @@ async function lockAll(store, targets) {
   const releases = [];
   for (const tableName of [...byTable.keys()].sort()) {
     const keys = [...new Set(byTable.get(tableName))];
-    releases.push(await new Promise((resolve) => store.getItemDb(tableName).lock(keys, (release) => resolve(release(() => undefined)))));
+    releases.push(
+      await new Promise((resolve) =>
+        store.getItemDb(tableName).lock(keys, (release) => resolve(release(() => undefined))),
+      ),
+    );
   }
   return () => releases.forEach((release) => release());
 }
@@ -135,7 +161,9 @@ async function lockAll(store, targets) {
 function stagingStore(store, ops) {
   const recorder = (prefix, reads) => ({
     lock: (_key, fn) => fn((cb) => cb),
-    get: reads ? reads.get.bind(reads) : (_key, cb) => cb(Object.assign(new Error('NotFound'), { name: 'NotFoundError' })),
+    get: reads
+      ? reads.get.bind(reads)
+      : (_key, cb) => cb(Object.assign(new Error('NotFound'), { name: 'NotFoundError' })),
     put: (key, value, cb) => (ops.push({ type: 'put', key: prefix + key, value }), setImmediate(cb)),
     del: (key, cb) => (ops.push({ type: 'del', key: prefix + key }), setImmediate(cb)),
   });
@@ -144,18 +172,27 @@ function stagingStore(store, ops) {
     options: store.options,
     getTable: store.getTable,
     getItemDb: (name) => recorder(`item-${name}~`, store.getItemDb(name)),
-    getIndexDb: (indexType, tableName, indexName) => recorder(`index-${indexType.toLowerCase()}~${tableName}~${indexName}~`, undefined),
+    getIndexDb: (indexType, tableName, indexName) =>
+      recorder(`index-${indexType.toLowerCase()}~${tableName}~${indexName}~`, undefined),
   };
 }
 
 async function existingItem(store, action) {
-  return toPromise((cb) => store.getItemDb(action.table.TableName).get(action.key, (err, item) => (err && err.name !== 'NotFoundError' ? cb(err) : cb(null, item))));
+  return toPromise((cb) =>
+    store
+      .getItemDb(action.table.TableName)
+      .get(action.key, (err, item) => (err && err.name !== 'NotFoundError' ? cb(err) : cb(null, item))),
+  );
 }
 
 /** Runs one action against the staging store: undefined when it would succeed, else its cancellation reason. */
 async function stage(store, staging, action) {
   const fail = async (err) => {
-    const code = /ConditionalCheckFailed/.test(err.body?.__type ?? '') ? 'ConditionalCheckFailed' : /ValidationException/.test(err.body?.__type ?? '') ? 'ValidationError' : undefined;
+    const code = /ConditionalCheckFailed/.test(err.body?.__type ?? '')
+      ? 'ConditionalCheckFailed'
+      : /ValidationException/.test(err.body?.__type ?? '')
+        ? 'ValidationError'
+        : undefined;
     if (!code) throw err;
     const reason = { Code: code, Message: err.body.message };
     if (code === 'ConditionalCheckFailed' && action.returnOld) {
@@ -177,7 +214,9 @@ async function stage(store, staging, action) {
 }
 
 function cancelled(reasons) {
-  const message = `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`;
+  const message =
+    `Transaction cancelled, please refer cancellation reasons for specific reasons ` +
+    `[${reasons.map((r) => r.Code).join(', ')}]`;
   const error = new DynamoError('TransactionCanceledException', message, { CancellationReasons: reasons });
   // DynamoDB spells this error's message field "Message".
   delete error.body.message;
@@ -189,7 +228,12 @@ function consumedCapacity(actions, mode) {
   if (mode !== 'TOTAL' && mode !== 'INDEXES') return undefined;
   const units = new Map();
   for (const action of actions) units.set(action.table.TableName, (units.get(action.table.TableName) ?? 0) + 2);
-  return [...units].map(([TableName, CapacityUnits]) => ({ TableName, CapacityUnits, WriteCapacityUnits: CapacityUnits, ...(mode === 'INDEXES' ? { Table: { CapacityUnits } } : {}) }));
+  return [...units].map(([TableName, CapacityUnits]) => ({
+    TableName,
+    CapacityUnits,
+    WriteCapacityUnits: CapacityUnits,
+    ...(mode === 'INDEXES' ? { Table: { CapacityUnits } } : {}),
+  }));
 }
 
 /** Transactions over one dynalite store (the worker's). */
@@ -218,7 +262,10 @@ export function dynaliteTransactions(store) {
       const seen = token === undefined ? undefined : tokens.get(token);
       if (seen && seen.at >= Date.now() - TOKEN_TTL_MS) {
         if (seen.fingerprint !== fingerprint) {
-          throw new DynamoError('IdempotentParameterMismatchException', 'The request uses the same client token as a previous, but non-identical request.');
+          throw new DynamoError(
+            'IdempotentParameterMismatchException',
+            'The request uses the same client token as a previous, but non-identical request.',
+          );
         }
         return seen.response;
       }
@@ -248,7 +295,8 @@ export function dynaliteTransactions(store) {
     const items = body?.TransactItems;
     if (!Array.isArray(items) || items.length < 1 || items.length > MAX_ACTIONS) {
       throw validationError(
-        `1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1 and less than or equal to ${MAX_ACTIONS}`,
+        `1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have ` +
+          `length greater than or equal to 1 and less than or equal to ${MAX_ACTIONS}`,
       );
     }
     const gets = items.map((item, index) => {

@@ -26,7 +26,10 @@ export interface DynamoBackend {
   cpuMs(): number;
 }
 
-/** The file dynoxide keeps its tables in, inside the cloud's DynamoDB folder (dynalite's LevelDB files sit beside it and ignore it). */
+/**
+ * The file dynoxide keeps its tables in, inside the cloud's DynamoDB folder (dynalite's LevelDB
+ * files sit beside it and ignore it).
+ */
 export const DYNOXIDE_FILE = 'dynoxide.sqlite';
 
 /** Which backends' files a DynamoDB folder holds. */
@@ -78,16 +81,27 @@ export function selectBackend({ forced, preferred, dynoxide, stored }: Selection
   }
   if (forced === 'dynalite') return { backend: 'dynalite', reason: 'MX_DYNAMODB=dynalite' };
   if (forced === 'dynoxide') {
-    return dynoxide.ok ? { backend: 'dynoxide', reason: 'MX_DYNAMODB=dynoxide' } : { refuse: `MX_DYNAMODB=dynoxide, but dynoxide cannot run here: ${dynoxide.reason}` };
+    return dynoxide.ok
+      ? { backend: 'dynoxide', reason: 'MX_DYNAMODB=dynoxide' }
+      : { refuse: `MX_DYNAMODB=dynoxide, but dynoxide cannot run here: ${dynoxide.reason}` };
   }
   if (stored.dynoxide && !stored.dynalite) {
     // Never swap the data's backend for the other's empty tables, not even as a fallback.
     return dynoxide.ok
       ? { backend: 'dynoxide', reason: "this data dir's tables are in dynoxide's SQLite file" }
-      : { refuse: `this data dir's tables are in dynoxide's SQLite file, but dynoxide cannot run here (${dynoxide.reason}); MX_DYNAMODB=dynalite starts dynalite without those tables` };
+      : {
+          refuse:
+            `this data dir's tables are in dynoxide's SQLite file, but dynoxide cannot run here ` +
+            `(${dynoxide.reason}); MX_DYNAMODB=dynalite starts dynalite without those tables`,
+        };
   }
   if (stored.dynalite && !stored.dynoxide) {
-    return { backend: 'dynalite', reason: "this data dir's tables are in dynalite's LevelDB" + (dynoxide.ok ? '; MX_DYNAMODB=dynoxide starts dynoxide here, without them' : '') };
+    return {
+      backend: 'dynalite',
+      reason:
+        "this data dir's tables are in dynalite's LevelDB" +
+        (dynoxide.ok ? '; MX_DYNAMODB=dynoxide starts dynoxide here, without them' : ''),
+    };
   }
   if (preferred === 'dynoxide') {
     return dynoxide.ok
@@ -96,7 +110,9 @@ export function selectBackend({ forced, preferred, dynoxide, stored }: Selection
   }
   return {
     backend: 'dynalite',
-    reason: `the faster backend here (npm run bench)${dynoxide.ok ? `; MX_DYNAMODB=dynoxide selects dynoxide ${dynoxide.version}` : `; dynoxide is not available: ${dynoxide.reason}`}`,
+    reason:
+      `the faster backend here (npm run bench)` +
+      `${dynoxide.ok ? `; MX_DYNAMODB=dynoxide selects dynoxide ${dynoxide.version}` : `; dynoxide is not available: ${dynoxide.reason}`}`,
   };
 }
 
@@ -149,7 +165,13 @@ export class DynaliteWorker implements DynamoBackend {
   handle(request: DynamoRequest, res: DynamoResponse): void {
     const id = this.nextId++;
     this.pending.set(id, res);
-    this.worker!.postMessage({ id, headers: request.headers, method: request.method, url: request.url, body: request.body });
+    this.worker!.postMessage({
+      id,
+      headers: request.headers,
+      method: request.method,
+      url: request.url,
+      body: request.body,
+    });
   }
 
   cpuMs(): number {

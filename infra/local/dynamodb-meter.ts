@@ -7,14 +7,30 @@
  * on (`npm run bench`); nothing here does I/O.
  */
 
-type AttributeValue = { S?: string; N?: string; B?: string; BOOL?: boolean; NULL?: boolean; L?: AttributeValue[]; M?: Item; SS?: string[]; NS?: string[]; BS?: string[] };
+type AttributeValue = {
+  S?: string;
+  N?: string;
+  B?: string;
+  BOOL?: boolean;
+  NULL?: boolean;
+  L?: AttributeValue[];
+  M?: Item;
+  SS?: string[];
+  NS?: string[];
+  BS?: string[];
+};
 type Item = Record<string, AttributeValue>;
 
 const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
 
 /** DynamoDB stores a number in about one byte per two significant digits, plus one. */
 function numberSize(text: string): number {
-  const digits = text.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+  const digits = text
+    .replace(/^-/, '')
+    .replace(/[eE].*$/, '')
+    .replace('.', '')
+    .replace(/^0+/, '')
+    .replace(/0+$/, '');
   return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
 }
 
@@ -94,20 +110,24 @@ export class DynamoMeter {
         this.written += 1;
         break;
       case 'UpdateItem': {
-        // Awaited before the sum: `this.written += await …` would add to the total read before the await and lose the writes recorded meanwhile.
+        // Awaited before the sum: `this.written += await …` would add to the total read before the await and lose
+        // the writes recorded meanwhile.
         const after = await this.itemAfter(String(request.TableName), request.Key as Item);
         this.written += this.put(String(request.TableName), after, 1);
         break;
       }
       case 'BatchWriteItem':
-        for (const [table, requests] of Object.entries(request.RequestItems as Record<string, { PutRequest?: { Item: Item } }[]>)) {
+        for (const [table, requests] of Object.entries(
+          request.RequestItems as Record<string, { PutRequest?: { Item: Item } }[]>,
+        )) {
           for (const r of requests) this.written += r.PutRequest ? this.put(table, r.PutRequest.Item, 1) : 1;
         }
         break;
       case 'TransactWriteItems':
         // Transactions are billed twice: a prepare and a commit per item (their index writes once).
         for (const action of request.TransactItems as Record<string, Body>[]) {
-          if (action.Put) this.written += this.put(String((action.Put as Body).TableName), (action.Put as Body).Item as Item, 2);
+          if (action.Put)
+            this.written += this.put(String((action.Put as Body).TableName), (action.Put as Body).Item as Item, 2);
           else if (action.Update) {
             const table = String((action.Update as Body).TableName);
             const after = await this.itemAfter(table, (action.Update as Body).Key as Item);

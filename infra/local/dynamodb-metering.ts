@@ -4,7 +4,7 @@
  * response tells the meter what its request cost once DynamoDB answered it.
  */
 import type { ServerResponse } from 'node:http';
-import { DynamoDBClient, GetItemCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoMeter, ItemLookup } from './dynamodb-meter.ts';
 import type { RawRequest } from './in-process-http.ts';
 

@@ -2,9 +2,10 @@
 // LevelDB reads and writes) uses the second core instead of the event loop
 // that serves EventBridge, SQS and the handlers. It also answers the
 // transaction API, which dynalite lacks (dynalite-transactions.mjs).
+
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import { randomBytes } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { atomicSingleItemWrites } from './dynalite-atomic-writes.mjs';
 import { dynaliteTransactions } from './dynalite-transactions.mjs';
@@ -31,7 +32,12 @@ const createStore = dynaliteDb.create;
 let store;
 dynaliteDb.create = (options) => (store = createStore(options));
 const dynalite = require('dynalite');
-const server = dynalite({ ...(workerData.path ? { path: workerData.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+const server = dynalite({
+  ...(workerData.path ? { path: workerData.path } : {}),
+  createTableMs: 0,
+  deleteTableMs: 0,
+  updateTableMs: 0,
+});
 dynaliteDb.create = createStore;
 const listener = server.listeners('request')[0];
 atomicSingleItemWrites(store, dynaliteDb);
@@ -49,7 +55,12 @@ class CapturedResponse {
     this.headers[name.toLowerCase()] = String(value);
   }
   end(body) {
-    parentPort.postMessage({ id: this.id, status: this.statusCode, headers: this.headers, body: body === undefined ? '' : String(body) });
+    parentPort.postMessage({
+      id: this.id,
+      status: this.statusCode,
+      headers: this.headers,
+      body: body === undefined ? '' : String(body),
+    });
   }
 }
 
@@ -66,7 +77,12 @@ function reply(id, contentType, status, data) {
 }
 
 async function transact(message, operation) {
-  const contentType = String(message.headers['content-type'] ?? '').split(';')[0].trim() === 'application/json' ? 'application/json' : 'application/x-amz-json-1.0';
+  const contentType =
+    String(message.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim() === 'application/json'
+      ? 'application/json'
+      : 'application/x-amz-json-1.0';
   let data;
   try {
     data = JSON.parse(Buffer.from(message.body ?? []).toString('utf8'));
@@ -78,7 +94,10 @@ async function transact(message, operation) {
   } catch (error) {
     if (error && error.statusCode && error.body) return reply(message.id, contentType, error.statusCode, error.body);
     // Never leave the caller hanging: anything unexpected is DynamoDB's InternalServerError.
-    reply(message.id, contentType, 500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(error?.message ?? error) });
+    reply(message.id, contentType, 500, {
+      __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+      message: String(error?.message ?? error),
+    });
   }
 }
 

@@ -9,8 +9,16 @@
 import { mkdirSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import * as path from 'node:path';
-import { DYNOXIDE_FILE, DynaliteWorker, PREFERRED_BACKEND, selectBackend, storedBackends, type BackendName, type DynamoBackend } from './dynamodb-backends.ts';
-import { DynoxideServer, locateDynoxide, type DynamoRequest } from './dynoxide.ts';
+import {
+  type BackendName,
+  DYNOXIDE_FILE,
+  DynaliteWorker,
+  type DynamoBackend,
+  PREFERRED_BACKEND,
+  selectBackend,
+  storedBackends,
+} from './dynamodb-backends.ts';
+import { type DynamoRequest, DynoxideServer, locateDynoxide } from './dynoxide.ts';
 
 export interface LocalDynamoOptions {
   /** Where the one line naming the backend (and any fallback) goes. */
@@ -69,14 +77,21 @@ export class LocalDynamo {
     }
     if ('missing' in located) throw new Error(`local DynamoDB: ${located.missing}`); // selectBackend refused this already
     if (this.dir) mkdirSync(this.dir, { recursive: true });
-    const dynoxide = new DynoxideServer({ ...located, dbPath: this.dir ? path.join(this.dir, DYNOXIDE_FILE) : undefined, log: (m) => this.log(m) });
+    const dynoxide = new DynoxideServer({
+      ...located,
+      dbPath: this.dir ? path.join(this.dir, DYNOXIDE_FILE) : undefined,
+      log: (m) => this.log(m),
+    });
     try {
       await this.use(dynoxide);
       this.log(`DynamoDB: ${this.description}; ${selection.reason}`);
     } catch (error) {
       if (!selection.fallback) throw error;
       await this.use(new DynaliteWorker(this.dir));
-      this.log(`DynamoDB: ${this.description}; dynoxide did not start, so dynalite serves instead: ${(error as Error).message}`);
+      this.log(
+        `DynamoDB: ${this.description}; dynoxide did not start, so dynalite serves instead: ` +
+          `${(error as Error).message}`,
+      );
     }
   }
 

@@ -13,11 +13,17 @@
  * and a parent-pid poll would leave the server running for up to a poll
  * interval and could signal a reused pid; a pipe's EOF is immediate.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
-import { Agent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import * as path from 'node:path';
 import type { DynamoBackend } from './dynamodb-backends.ts';
 
@@ -40,7 +46,9 @@ export function locateDynoxide(override: string | undefined = process.env.MX_DYN
   if (override) {
     try {
       accessSync(override, fsConstants.X_OK);
-      const version = execFileSync(override, ['--version'], { encoding: 'utf8', timeout: 5000 }).trim().replace(/^dynoxide\s+/, '');
+      const version = execFileSync(override, ['--version'], { encoding: 'utf8', timeout: 5000 })
+        .trim()
+        .replace(/^dynoxide\s+/, '');
       return { binary: override, version };
     } catch (error) {
       return { missing: `MX_DYNOXIDE_BIN=${override} does not run: ${(error as Error).message.split('\n')[0]}` };
@@ -53,7 +61,11 @@ export function locateDynoxide(override: string | undefined = process.env.MX_DYN
   try {
     manifest = createRequire(import.meta.url).resolve(`${pkg}/package.json`);
   } catch {
-    return { missing: `${pkg} is not installed (an optional dependency: npm skips it where it does not fit, or with --omit=optional)` };
+    return {
+      missing:
+        `${pkg} is not installed (an optional dependency: npm skips it where it does not fit, or with ` +
+        `--omit=optional)`,
+    };
   }
   const binary = path.join(path.dirname(manifest), 'dynoxide');
   try {
@@ -83,8 +95,18 @@ kill "$watch" 2>/dev/null
 exit "$status"
 `;
 
-/** Only what dynoxide reads: the operation, the body's type and the auth material it checks for presence (the cloud verified the signature). */
-const FORWARDED_HEADERS = ['content-type', 'x-amz-target', 'authorization', 'x-amz-date', 'date', 'x-amz-security-token'] as const;
+/**
+ * Only what dynoxide reads: the operation, the body's type and the auth material it checks for presence (the
+ * cloud verified the signature).
+ */
+const FORWARDED_HEADERS = [
+  'content-type',
+  'x-amz-target',
+  'authorization',
+  'x-amz-date',
+  'date',
+  'x-amz-security-token',
+] as const;
 const RETURNED_HEADERS = ['content-type', 'x-amzn-requestid', 'x-amz-crc32'] as const;
 
 export interface DynamoRequest {
@@ -130,7 +152,8 @@ function get(port: number, timeoutMs: number): Promise<{ status: number; body: s
  */
 export function processCpuMs(pid: number, thread?: number): number | undefined {
   try {
-    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th (proc(5)), in clock ticks of 1/100 s.
+    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th
+    // (proc(5)), in clock ticks of 1/100 s.
     const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -177,7 +200,10 @@ export class DynoxideServer implements DynamoBackend {
 
   get description(): string {
     const where = this.running ? `, pid ${this.running.pid} on 127.0.0.1:${this.running.port}` : '';
-    return `dynoxide ${this.options.version} (${this.options.dbPath ? `SQLite ${this.options.dbPath}` : 'in memory'}${where})`;
+    return (
+      `dynoxide ${this.options.version} (${this.options.dbPath ? `SQLite ${this.options.dbPath}` : 'in memory'}` +
+      `${where})`
+    );
   }
 
   /** The server process's pid, for tests (orphan checks) and the bench. */
@@ -210,8 +236,18 @@ export class DynoxideServer implements DynamoBackend {
   }
 
   private spawnOnce(port: number): Promise<Running> {
-    const args = ['serve', '--host', '127.0.0.1', '--port', String(port), ...(this.options.dbPath ? ['--db-path', this.options.dbPath] : [])];
-    const child = spawn('/bin/sh', ['-c', WATCHDOG, 'dynoxide', this.options.binary, ...args], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const args = [
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      ...(this.options.dbPath ? ['--db-path', this.options.dbPath] : []),
+    ];
+    const child = spawn('/bin/sh', ['-c', WATCHDOG, 'dynoxide', this.options.binary, ...args], {
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
@@ -226,7 +262,12 @@ export class DynoxideServer implements DynamoBackend {
       };
       child.once('error', fail);
       child.once('exit', (code, signal) => {
-        if (!settled) fail(new Error(`dynoxide exited before it answered (${signal ?? `code ${code}`}): ${stderr.trim() || 'no output'}`));
+        if (!settled)
+          fail(
+            new Error(
+              `dynoxide exited before it answered (${signal ?? `code ${code}`}): ${stderr.trim() || 'no output'}`,
+            ),
+          );
       });
       let stdout = '';
       child.stdout!.setEncoding('utf8');
@@ -245,7 +286,13 @@ export class DynoxideServer implements DynamoBackend {
               resolve(running);
               return;
             }
-            if (Date.now() > deadline) return fail(new Error(`dynoxide did not answer a health request on 127.0.0.1:${port} within ${this.options.startTimeoutMs ?? 10_000} ms: ${stderr.trim()}`));
+            if (Date.now() > deadline)
+              return fail(
+                new Error(
+                  `dynoxide did not answer a health request on 127.0.0.1:${port} within ` +
+                    `${this.options.startTimeoutMs ?? 10_000} ms: ${stderr.trim()}`,
+                ),
+              );
             await new Promise((r) => setTimeout(r, 20));
           }
         };
@@ -254,11 +301,16 @@ export class DynoxideServer implements DynamoBackend {
     });
   }
 
-  /** An unexpected exit is logged and the server started again on the same data; a server that keeps dying is given up on. */
+  /**
+   * An unexpected exit is logged and the server started again on the same data; a server
+   * that keeps dying is given up on.
+   */
   private onExit(running: Running, code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
     if (this.running === running) this.running = undefined;
     if (this.closing) return;
-    const why = `dynoxide (pid ${running.pid}) exited unexpectedly (${signal ?? `code ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no output'}`;
+    const why =
+      `dynoxide (pid ${running.pid}) exited unexpectedly (${signal ?? `code ${code}`}): ` +
+      `${stderr.trim().split('\n').slice(-3).join(' | ') || 'no output'}`;
     if (Date.now() - running.startedAt < 5000) {
       this.failure = `${why}; it had run for under 5 s, so it is not restarted`;
       this.options.log(this.failure);
@@ -273,7 +325,8 @@ export class DynoxideServer implements DynamoBackend {
 
   handle(request: DynamoRequest, res: DynamoResponse): void {
     if (this.running) return this.forward(this.running.port, request, res, false);
-    if (this.failure || this.closing) return sendInternalError(res, this.failure ?? 'the local DynamoDB is shutting down');
+    if (this.failure || this.closing)
+      return sendInternalError(res, this.failure ?? 'the local DynamoDB is shutting down');
     this.launch().then(
       (running) => this.forward(running.port, request, res, false),
       (error: Error) => sendInternalError(res, `the local DynamoDB (dynoxide) is not running: ${error.message}`),
@@ -286,28 +339,38 @@ export class DynoxideServer implements DynamoBackend {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    const upstream = httpRequest({ host: '127.0.0.1', port, method: request.method, path: request.url, headers, agent: this.agent }, (answer: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('error', (error) => sendInternalError(res, `the local DynamoDB (dynoxide) broke off its answer: ${error.message}`));
-      answer.on('end', () => {
-        res.statusCode = answer.statusCode ?? 500;
-        for (const name of RETURNED_HEADERS) {
-          const value = answer.headers[name];
-          if (typeof value === 'string') res.setHeader(name, value);
-        }
-        res.end(Buffer.concat(chunks));
-      });
-    });
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port, method: request.method, path: request.url, headers, agent: this.agent },
+      (answer: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('error', (error) =>
+          sendInternalError(res, `the local DynamoDB (dynoxide) broke off its answer: ${error.message}`),
+        );
+        answer.on('end', () => {
+          res.statusCode = answer.statusCode ?? 500;
+          for (const name of RETURNED_HEADERS) {
+            const value = answer.headers[name];
+            if (typeof value === 'string') res.setHeader(name, value);
+          }
+          res.end(Buffer.concat(chunks));
+        });
+      },
+    );
     upstream.on('error', (error: NodeJS.ErrnoException) => {
-      // A kept-alive socket the server closed while idle fails before the request was read: send it once more on a fresh one.
-      if (!isRetry && upstream.reusedSocket && error.code === 'ECONNRESET') return this.forward(port, request, res, true);
+      // A kept-alive socket the server closed while idle fails before the request was read:
+      // send it once more on a fresh one.
+      if (!isRetry && upstream.reusedSocket && error.code === 'ECONNRESET')
+        return this.forward(port, request, res, true);
       sendInternalError(res, `the local DynamoDB (dynoxide) did not answer: ${error.message}`);
     });
     upstream.end(request.body);
   }
 
-  /** CPU time (user + system) the server process has used, in ms: it is a second process, which process.cpuUsage() does not see. */
+  /**
+   * CPU time (user + system) the server process has used, in ms: it is a second process, which
+   * process.cpuUsage() does not see.
+   */
   cpuMs(): number {
     const pid = this.running?.pid;
     return this.exitedCpuMs + (pid === undefined ? 0 : (processCpuMs(pid) ?? 0));

@@ -15,7 +15,7 @@
  * uses a regular expression (wildcard.ts).
  */
 import { BlockList, isIP } from 'node:net';
-import { isPlainObject, PathTrie, type Leaf } from './pattern-paths.ts';
+import { isPlainObject, type Leaf, PathTrie } from './pattern-paths.ts';
 import { compileWildcard } from './wildcard.ts';
 
 export class InvalidEventPatternError extends Error {
@@ -97,7 +97,9 @@ interface OrFrame {
  */
 function compileConjunctions(pattern: Record<string, unknown>, trie: PathTrie): Conjunction[] {
   const conjunctions: Conjunction[] = [{ fields: [], ors: [] }];
-  const stack: (ObjectFrame | OrFrame)[] = [{ kind: 'object', entries: Object.entries(pattern), index: 0, node: PathTrie.ROOT, conjunction: 0 }];
+  const stack: (ObjectFrame | OrFrame)[] = [
+    { kind: 'object', entries: Object.entries(pattern), index: 0, node: PathTrie.ROOT, conjunction: 0 },
+  ];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!;
     if (frame.kind === 'or') {
@@ -108,7 +110,13 @@ function compileConjunctions(pattern: Record<string, unknown>, trie: PathTrie): 
       const branch = frame.branches[frame.index++];
       if (!isPlainObject(branch)) fail('$or must contain objects');
       frame.group.push(conjunctions.length);
-      stack.push({ kind: 'object', entries: Object.entries(branch as Record<string, unknown>), index: 0, node: frame.node, conjunction: conjunctions.length });
+      stack.push({
+        kind: 'object',
+        entries: Object.entries(branch as Record<string, unknown>),
+        index: 0,
+        node: frame.node,
+        conjunction: conjunctions.length,
+      });
       conjunctions.push({ fields: [], ors: [] });
       continue;
     }
@@ -183,7 +191,8 @@ function stringOperator(kind: 'prefix' | 'suffix', operand: unknown, allowIgnore
   let text = operand;
   if (allowIgnoreCase && isPlainObject(operand)) {
     const keys = Object.keys(operand);
-    if (keys.length !== 1 || keys[0] !== 'equals-ignore-case') fail(`Unsupported ${kind} pattern: ${JSON.stringify(operand)}`);
+    if (keys.length !== 1 || keys[0] !== 'equals-ignore-case')
+      fail(`Unsupported ${kind} pattern: ${JSON.stringify(operand)}`);
     ignoreCase = true;
     text = operand['equals-ignore-case'];
   }
@@ -200,7 +209,10 @@ function wildcardTest(operand: unknown): ValueTest {
   // AWS reports the position of the second star.
   if (text.includes('**')) fail(`Consecutive wildcard characters at pos ${text.indexOf('**') + 1}`);
   if (text.split('*').length - 1 > MAX_WILDCARDS) {
-    fail('Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character');
+    fail(
+      'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a ' +
+        'wildcard character',
+    );
   }
   const wildcard = compileWildcard(text);
   return (v) => typeof v === 'string' && wildcard.matches(v);
@@ -216,7 +228,8 @@ function numericTest(operand: unknown): ValueTest {
   let upper = false;
   for (let i = 0; i < ops.length; i += 2) {
     const op = ops[i];
-    if (typeof op !== 'string' || !NUMERIC_OPERATORS.has(op)) fail(`Unrecognized numeric range operator: ${String(op)}`);
+    if (typeof op !== 'string' || !NUMERIC_OPERATORS.has(op))
+      fail(`Unrecognized numeric range operator: ${String(op)}`);
     if (i + 1 >= ops.length || typeof ops[i + 1] !== 'number') fail(`Value of ${String(op)} must be numeric`);
     const bound = ops[i + 1] as number;
     if (op === '=') {
@@ -229,7 +242,13 @@ function numericTest(operand: unknown): ValueTest {
     if (isLower) lower = true;
     else upper = true;
     checks.push(
-      op === '<' ? (v) => (v as number) < bound : op === '<=' ? (v) => (v as number) <= bound : op === '>' ? (v) => (v as number) > bound : (v) => (v as number) >= bound,
+      op === '<'
+        ? (v) => (v as number) < bound
+        : op === '<='
+          ? (v) => (v as number) <= bound
+          : op === '>'
+            ? (v) => (v as number) > bound
+            : (v) => (v as number) >= bound,
     );
   }
   return (v) => typeof v === 'number' && checks.every((check) => check(v));
@@ -244,7 +263,8 @@ function cidrTest(operand: unknown): ValueTest {
   const family = isIP(address);
   if (family === 0) fail(`Nonstandard IP address: ${address}`);
   const mask = Number(maskText);
-  if (mask > (family === 4 ? 32 : 128)) fail(`Malformed CIDR, mask bits must be between 0 and ${family === 4 ? 32 : 128}`);
+  if (mask > (family === 4 ? 32 : 128))
+    fail(`Malformed CIDR, mask bits must be between 0 and ${family === 4 ? 32 : 128}`);
   const type = family === 4 ? 'ipv4' : 'ipv6';
   const list = new BlockList();
   list.addSubnet(address!, mask, type);
@@ -275,7 +295,8 @@ function anythingBut(operand: unknown): ValueTest {
         break;
       case 'equals-ignore-case':
         tests = list.map((text) => {
-          if (typeof text !== 'string') fail('Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.');
+          if (typeof text !== 'string')
+            fail('Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.');
           const lower = (text as string).toLowerCase();
           return (v: Leaf) => typeof v === 'string' && v.toLowerCase() === lower;
         });
@@ -344,7 +365,11 @@ interface OrProgress {
  * holds, as a recursive descent would, but on a stack of its own (a caller may
  * nest `$or`s as deep as it likes).
  */
-function orsHold(conjunction: Conjunction, conjunctions: readonly Conjunction[], leaves: readonly (Leaf[] | undefined)[]): boolean {
+function orsHold(
+  conjunction: Conjunction,
+  conjunctions: readonly Conjunction[],
+  leaves: readonly (Leaf[] | undefined)[],
+): boolean {
   if (conjunction.ors.length === 0) return true;
   const stack: OrProgress[] = [{ conjunction, or: 0, branch: 0 }];
   /** What the last branch decided, until the conjunction waiting on it takes it in. */

@@ -6,12 +6,12 @@
  * persisted before PutEvents answers.
  */
 import type { BusEvent } from '../../schemas/envelope.ts';
-import { AwsError, validationError } from './aws-protocol.ts';
 import type { RefusedEntry } from './authorize.ts';
+import { AwsError, validationError } from './aws-protocol.ts';
 import type { Principal } from './credentials.ts';
-import { compilePattern, InvalidEventPatternError, type CompiledPattern } from './event-pattern.ts';
+import { type CompiledPattern, compilePattern, InvalidEventPatternError } from './event-pattern.ts';
 import { depthProblem, MAX_JSON_DEPTH, parseBoundedJson } from './json-limits.ts';
-import { checkRequest, toBusEvent, type EntryOutcome } from './put-events.ts';
+import { checkRequest, type EntryOutcome, toBusEvent } from './put-events.ts';
 import type { Queues } from './queues.ts';
 
 export const ACCOUNT = '000000000000';
@@ -36,7 +36,12 @@ export class LocalEventBridge {
   /** `rules`: the template's pattern rules on the stack's bus, each with the queue it targets. */
   constructor(
     busName: string,
-    rules: readonly { readonly name: string; readonly pattern: Record<string, unknown>; readonly description: string; readonly queue: string }[],
+    rules: readonly {
+      readonly name: string;
+      readonly pattern: Record<string, unknown>;
+      readonly description: string;
+      readonly queue: string;
+    }[],
     private readonly queues: Queues,
     readonly region: string,
   ) {
@@ -71,7 +76,11 @@ export class LocalEventBridge {
       case 'TestEventPattern':
         return this.testEventPattern(body);
       case 'ListEventBuses':
-        return { EventBuses: [...this.buses].filter((n) => n.startsWith(String(body.NamePrefix ?? ''))).map((Name) => ({ Name, Arn: this.busArn(Name) })) };
+        return {
+          EventBuses: [...this.buses]
+            .filter((n) => n.startsWith(String(body.NamePrefix ?? '')))
+            .map((Name) => ({ Name, Arn: this.busArn(Name) })),
+        };
       case 'DescribeEventBus':
         return this.describeEventBus(body);
       case 'ListRules':
@@ -87,7 +96,10 @@ export class LocalEventBridge {
     }
   }
 
-  /** Publishes already-built events (used by PutEvents and by replays): persists every matching queue message in one write. */
+  /**
+   * Publishes already-built events (used by PutEvents and by replays): persists every
+   * matching queue message in one write.
+   */
   async publish(events: readonly { event: BusEvent; busName: string }[]): Promise<void> {
     const messages = [];
     for (const { event, busName } of events) {
@@ -115,16 +127,29 @@ export class LocalEventBridge {
     await this.publish(outcomes.filter((o) => o.ok));
     return {
       FailedEntryCount: outcomes.filter((o) => !o.ok).length,
-      Entries: outcomes.map((o) => (o.ok ? { EventId: o.event.id } : { ErrorCode: o.ErrorCode, ErrorMessage: o.ErrorMessage })),
+      Entries: outcomes.map((o) =>
+        o.ok ? { EventId: o.event.id } : { ErrorCode: o.ErrorCode, ErrorMessage: o.ErrorMessage },
+      ),
     };
   }
 
   private testEventPattern(body: Body) {
-    if (typeof body.EventPattern !== 'string') throw validationError("1 validation error detected: Value null at 'eventPattern' failed to satisfy constraint: Member must not be null");
-    if (typeof body.Event !== 'string') throw validationError("1 validation error detected: Value null at 'event' failed to satisfy constraint: Member must not be null");
+    if (typeof body.EventPattern !== 'string')
+      throw validationError(
+        "1 validation error detected: Value null at 'eventPattern' failed to satisfy constraint: Member must not " +
+          'be null',
+      );
+    if (typeof body.Event !== 'string')
+      throw validationError(
+        "1 validation error detected: Value null at 'event' failed to satisfy constraint: Member must not be null",
+      );
     // Both are bounded before anything recursive (the compiler, the matcher) sees them.
     const patternTooDeep = depthProblem(body.EventPattern);
-    if (patternTooDeep) throw new AwsError('InvalidEventPatternException', `Event pattern is not valid. Reason: the pattern is ${patternTooDeep}`);
+    if (patternTooDeep)
+      throw new AwsError(
+        'InvalidEventPatternException',
+        `Event pattern is not valid. Reason: the pattern is ${patternTooDeep}`,
+      );
     let compiled: CompiledPattern;
     try {
       compiled = compilePattern(body.EventPattern);
@@ -134,10 +159,15 @@ export class LocalEventBridge {
     }
     const parsed = parseBoundedJson(body.Event);
     if (!parsed.ok) {
-      throw validationError(parsed.reason === 'too-deep' ? `Parameter Event is not valid. Reason: the event is ${parsed.problem} (at most ${MAX_JSON_DEPTH})` : 'Parameter Event is not valid.');
+      throw validationError(
+        parsed.reason === 'too-deep'
+          ? `Parameter Event is not valid. Reason: the event is ${parsed.problem} (at most ${MAX_JSON_DEPTH})`
+          : 'Parameter Event is not valid.',
+      );
     }
     const event = parsed.value;
-    if (typeof event !== 'object' || event === null || Array.isArray(event)) throw validationError('Parameter Event is not valid.');
+    if (typeof event !== 'object' || event === null || Array.isArray(event))
+      throw validationError('Parameter Event is not valid.');
     return { Result: compiled.matches(event) };
   }
 
@@ -149,9 +179,12 @@ export class LocalEventBridge {
 
   private listRules(body: Body) {
     const busName = typeof body.EventBusName === 'string' && body.EventBusName ? body.EventBusName : 'default';
-    if (!this.buses.has(busName)) throw new AwsError('ResourceNotFoundException', `Event bus ${busName} does not exist.`);
+    if (!this.buses.has(busName))
+      throw new AwsError('ResourceNotFoundException', `Event bus ${busName} does not exist.`);
     const prefix = typeof body.NamePrefix === 'string' ? body.NamePrefix : '';
-    return { Rules: this.rules.filter((r) => r.busName === busName && r.name.startsWith(prefix)).map((r) => this.describe(r)) };
+    return {
+      Rules: this.rules.filter((r) => r.busName === busName && r.name.startsWith(prefix)).map((r) => this.describe(r)),
+    };
   }
 
   private describeRule(body: Body) {
@@ -159,7 +192,14 @@ export class LocalEventBridge {
   }
 
   private describe(rule: LocalRule) {
-    return { Name: rule.name, Arn: this.ruleArn(rule), EventPattern: rule.pattern, State: 'ENABLED', Description: rule.description, EventBusName: rule.busName };
+    return {
+      Name: rule.name,
+      Arn: this.ruleArn(rule),
+      EventPattern: rule.pattern,
+      State: 'ENABLED',
+      Description: rule.description,
+      EventBusName: rule.busName,
+    };
   }
 
   private findRule(body: Body): LocalRule {

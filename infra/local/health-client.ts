@@ -7,9 +7,15 @@ import type { CloudCredentials } from './credentials.ts';
  * Undefined when the endpoint is not the embedded cloud (AWS, LocalStack) or
  * does not answer.
  */
-export async function cloudHealth<T extends object>(endpoint: string, credentials: Pick<CloudCredentials, 'platform' | 'region'>): Promise<Partial<T> | undefined> {
+export async function cloudHealth<T extends object>(
+  endpoint: string,
+  credentials: Pick<CloudCredentials, 'platform' | 'region'>,
+): Promise<Partial<T> | undefined> {
   try {
-    const response = await signedFetch(`${endpoint}/_mx/health`, { keys: credentials.platform, region: credentials.region });
+    const response = await signedFetch(`${endpoint}/_mx/health`, {
+      keys: credentials.platform,
+      region: credentials.region,
+    });
     return response.ok ? ((await response.json()) as Partial<T>) : undefined;
   } catch {
     return undefined;

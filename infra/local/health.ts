@@ -7,8 +7,8 @@
 import type { Topology } from '../topology.ts';
 import type { DeliveryStats } from './delivery.ts';
 import type { LocalDynamo } from './dynamodb.ts';
-import type { Queues } from './queues.ts';
 import type { QueueScope } from './queue-scope.ts';
+import type { Queues } from './queues.ts';
 
 export interface HealthSources {
   readonly topology: Topology;

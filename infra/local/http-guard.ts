@@ -22,13 +22,19 @@ export interface ServerLimits {
  * Loopback clients send a 16 MB body in well under a second; a client slower
  * than these is either broken or holding connections open on purpose.
  */
-export const DEFAULT_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 60_000 };
+export const DEFAULT_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 60_000,
+};
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** A log line stays one line, and short. */
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').slice(0, 300);
-const describe = (req: IncomingMessage) => `${req.method ?? '?'} ${(req.url ?? '').slice(0, 200)} from ${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+const describe = (req: IncomingMessage) =>
+  `${req.method ?? '?'} ${(req.url ?? '').slice(0, 200)} from ` +
+  `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
 
 /**
  * Why a request target cannot be served, or undefined when it can. Checked
@@ -47,31 +53,47 @@ export function requestTargetProblem(url: string | undefined): string | undefine
 }
 
 /** Answers a failed request if its client can still hear it; never throws. */
-function answerFailure(req: IncomingMessage, res: ServerResponse, error: unknown, log: (message: string) => void): void {
+function answerFailure(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  log: (message: string) => void,
+): void {
   if (error instanceof ClientClosedError) {
     log(`dropped ${describe(req)}: ${oneLine(error.message)}`);
     return;
   }
-  if (!(error instanceof AwsError)) log(`internal error on ${describe(req)}: ${(error as Error)?.stack ?? String(error)}`);
+  if (!(error instanceof AwsError))
+    log(`internal error on ${describe(req)}: ${(error as Error)?.stack ?? String(error)}`);
   if (res.headersSent || res.writableEnded || res.destroyed) {
     // Half an answer is already on the wire: ending the connection is the only honest signal left.
     res.destroy();
     return;
   }
-  const answer = error instanceof AwsError ? error : new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500);
+  const answer =
+    error instanceof AwsError
+      ? error
+      : new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500);
   sendAwsError(res, answer, 'application/json');
 }
 
 /** Malformed HTTP, oversized headers, timeouts: answered with a bare status line when the socket is still writable. */
 function onClientError(error: NodeJS.ErrnoException, socket: Socket, log: (message: string) => void): void {
   const code = error.code ?? 'unknown';
-  log(`dropped connection from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}: ${code}: ${oneLine(error.message)}`);
+  log(
+    `dropped connection from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}: ${code}: ` +
+      `${oneLine(error.message)}`,
+  );
   if (code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
   const [status, reason] =
-    code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+    code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroySoon();
 }
@@ -80,12 +102,17 @@ function onClientError(error: NodeJS.ErrnoException, socket: Socket, log: (messa
  * Creates the server. `handle` may throw or reject: the failure is caught
  * here, logged and answered, so no request can end the process.
  */
-export function createGuardedServer(handle: RequestHandler, log: (message: string) => void, limits: ServerLimits = DEFAULT_LIMITS): Server {
+export function createGuardedServer(
+  handle: RequestHandler,
+  log: (message: string) => void,
+  limits: ServerLimits = DEFAULT_LIMITS,
+): Server {
   const server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
-      // How often Node checks the two timeouts above (default 30 s, which would let a slow client stay four times longer).
+      // How often Node checks the two timeouts above (default 30 s, which would let a slow
+      // client stay four times longer).
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
     },
     (req, res) => {
@@ -94,7 +121,10 @@ export function createGuardedServer(handle: RequestHandler, log: (message: strin
       res.once('finish', () => {
         if (res.statusCode < 400) return;
         const refusal = refusalOf(res);
-        log(`refused ${describe(req)}: ${res.statusCode}${refusal ? ` ${refusal.code}: ${oneLine(refusal.message)}` : ''}`);
+        log(
+          `refused ${describe(req)}: ${res.statusCode}` +
+            `${refusal ? ` ${refusal.code}: ${oneLine(refusal.message)}` : ''}`,
+        );
       });
       const problem = requestTargetProblem(req.url);
       if (problem) {
@@ -115,6 +145,8 @@ export function createGuardedServer(handle: RequestHandler, log: (message: strin
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => onClientError(error, socket, log));
   // Once listening, a server error (an accept that failed for lack of file descriptors) is logged, not thrown;
   // before that, the caller's listen() handles it (a port in use).
-  server.once('listening', () => server.on('error', (error: NodeJS.ErrnoException) => log(`server error: ${error.code ?? ''} ${error.message}`)));
+  server.once('listening', () =>
+    server.on('error', (error: NodeJS.ErrnoException) => log(`server error: ${error.code ?? ''} ${error.message}`)),
+  );
   return server;
 }

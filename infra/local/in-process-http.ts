@@ -5,10 +5,11 @@
  * embedded cloud gives it to the handlers it invokes, which keeps HTTP off
  * the hot path of every delivery.
  */
-import { Readable } from 'node:stream';
-import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
-import type { RequestSigner } from '@smithy/types';
+
 import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
+import { type HttpRequest, HttpResponse } from '@smithy/protocol-http';
+import type { RequestSigner } from '@smithy/types';
 
 export interface RawRequest {
   readonly method: string;
@@ -86,9 +87,24 @@ export class InProcessHttpHandler {
     const headers: IncomingHttpHeaders = {};
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
     const response = new BufferedResponse();
-    await this.dispatch({ method: request.method, url: `${request.path}${search ? `?${search}` : ''}`, headers, body: bodyOf(request.body), inProcessCaller: this.caller }, response);
+    await this.dispatch(
+      {
+        method: request.method,
+        url: `${request.path}${search ? `?${search}` : ''}`,
+        headers,
+        body: bodyOf(request.body),
+        inProcessCaller: this.caller,
+      },
+      response,
+    );
     const body = await response.done;
-    return { response: new HttpResponse({ statusCode: response.statusCode, headers: response.headers, body: Readable.from([body]) }) };
+    return {
+      response: new HttpResponse({
+        statusCode: response.statusCode,
+        headers: response.headers,
+        body: Readable.from([body]),
+      }),
+    };
   }
 
   updateHttpClientConfig(): void {}

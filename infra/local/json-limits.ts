@@ -23,13 +23,30 @@ export const MAX_JSON_DEPTH = 1000;
  * than the brackets (it runs on every DynamoDB request).
  */
 export function jsonDepth(text: string | Uint8Array, stopAbove = Number.POSITIVE_INFINITY): number {
-  return typeof text === 'string' ? depthOf(text, (from) => text.indexOf('"', from), (i) => text.charCodeAt(i), stopAbove) : depthOf(text, (from) => text.indexOf(0x22, from), (i) => text[i]!, stopAbove);
+  return typeof text === 'string'
+    ? depthOf(
+        text,
+        (from) => text.indexOf('"', from),
+        (i) => text.charCodeAt(i),
+        stopAbove,
+      )
+    : depthOf(
+        text,
+        (from) => text.indexOf(0x22, from),
+        (i) => text[i]!,
+        stopAbove,
+      );
 }
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-function depthOf(text: { readonly length: number }, nextQuote: (from: number) => number, codeAt: (i: number) => number, stopAbove: number): number {
+function depthOf(
+  text: { readonly length: number },
+  nextQuote: (from: number) => number,
+  codeAt: (i: number) => number,
+  stopAbove: number,
+): number {
   let depth = 0;
   let deepest = 0;
   for (let i = 0; i < text.length; i++) {
@@ -61,7 +78,9 @@ export function depthProblem(text: string | Uint8Array, maxDepth = MAX_JSON_DEPT
   return jsonDepth(text, maxDepth) > maxDepth ? `nested more than ${maxDepth} levels deep` : undefined;
 }
 
-export type ParsedJson = { ok: true; value: unknown } | { ok: false; reason: 'too-deep' | 'malformed'; problem: string };
+export type ParsedJson =
+  | { ok: true; value: unknown }
+  | { ok: false; reason: 'too-deep' | 'malformed'; problem: string };
 
 /** JSON.parse behind the depth bound: too deep or malformed, the problem is named and nothing is parsed. */
 export function parseBoundedJson(text: string, maxDepth = MAX_JSON_DEPTH): ParsedJson {

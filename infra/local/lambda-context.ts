@@ -1,10 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSEvent } from 'aws-lambda';
-import type { StoredMessage } from './queue-store.ts';
 import { FAILURE_REASONS } from '../../functions/lib/sqs-batch.ts';
+import type { StoredMessage } from './queue-store.ts';
 
-/** A Lambda context as the runtime passes it, for a function invoked in-process; `reasons` collects why messages failed. */
-export function lambdaContext(functionName: string, region: string, timeoutMs: number, reasons?: Map<string, string>): Context {
+/**
+ * A Lambda context as the runtime passes it, for a function invoked in-process; `reasons` collects why messages failed.
+ */
+export function lambdaContext(
+  functionName: string,
+  region: string,
+  timeoutMs: number,
+  reasons?: Map<string, string>,
+): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     ...(reasons ? { [FAILURE_REASONS]: reasons } : {}),

@@ -13,7 +13,8 @@
 /** A value a pattern's alternatives are tested against: objects and arrays are never leaves. */
 export type Leaf = string | number | boolean | null;
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The trie as it is built, while a pattern compiles. */
 export class PathTrie {
@@ -84,7 +85,13 @@ export class LeafCollector {
   }
 
   /** Records a leaf where it is reached; objects and arrays wait on the stack. */
-  private reach(value: unknown, node: number, values: unknown[], nodes: number[], leaves: (Leaf[] | undefined)[]): void {
+  private reach(
+    value: unknown,
+    node: number,
+    values: unknown[],
+    nodes: number[],
+    leaves: (Leaf[] | undefined)[],
+  ): void {
     if (typeof value === 'object' && value !== null) {
       values.push(value);
       nodes.push(node);

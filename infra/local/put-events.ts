@@ -23,22 +23,31 @@ export interface RawEntry {
   TraceHeader?: unknown;
 }
 
-export type EntryOutcome = { ok: true; event: BusEvent; busName: string } | { ok: false; ErrorCode: string; ErrorMessage: string };
+export type EntryOutcome =
+  | { ok: true; event: BusEvent; busName: string }
+  | { ok: false; ErrorCode: string; ErrorMessage: string };
 
 export function entrySize(entry: RawEntry): number {
   let size = entry.Time !== undefined ? 14 : 0;
-  for (const text of [entry.Source, entry.DetailType, entry.Detail]) if (typeof text === 'string') size += Buffer.byteLength(text);
-  if (Array.isArray(entry.Resources)) for (const r of entry.Resources) if (typeof r === 'string') size += Buffer.byteLength(r);
+  for (const text of [entry.Source, entry.DetailType, entry.Detail])
+    if (typeof text === 'string') size += Buffer.byteLength(text);
+  if (Array.isArray(entry.Resources))
+    for (const r of entry.Resources) if (typeof r === 'string') size += Buffer.byteLength(r);
   return size;
 }
 
 /** Request-level checks: these fail the whole call with a ValidationException. */
 export function checkRequest(body: Record<string, unknown>): RawEntry[] {
   const entries = body.Entries;
-  if (!Array.isArray(entries)) throw validationError("1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+  if (!Array.isArray(entries))
+    throw validationError(
+      "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
+    );
   if (entries.length < 1 || entries.length > MAX_ENTRIES) {
     throw validationError(
-      `1 validation error detected: Value '[${entries.length} entries]' at 'entries' failed to satisfy constraint: Member must have length ${entries.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_ENTRIES}`}`,
+      `1 validation error detected: Value '[${entries.length} entries]' at 'entries' failed to satisfy ` +
+        `constraint: Member must have length ` +
+        `${entries.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_ENTRIES}`}`,
     );
   }
   const total = entries.reduce((sum: number, entry: RawEntry) => sum + entrySize(entry ?? {}), 0);
@@ -59,16 +68,31 @@ function timeOf(value: unknown, now: Date): string {
   return `${valid.toISOString().slice(0, 19)}Z`;
 }
 
-const invalid = (field: string, reason: string): EntryOutcome => ({ ok: false, ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${reason}` });
+const invalid = (field: string, reason: string): EntryOutcome => ({
+  ok: false,
+  ErrorCode: 'InvalidArgument',
+  ErrorMessage: `Parameter ${field} is not valid. Reason: ${reason}`,
+});
 
 /** Entry-level checks and the event a target will receive. */
-export function toBusEvent(entry: RawEntry, context: { account: string; region: string; now: Date; buses: ReadonlySet<string> }): EntryOutcome {
-  if (typeof entry.Source !== 'string' || entry.Source === '') return invalid('Source', 'Source is a required argument.');
-  if (typeof entry.DetailType !== 'string' || entry.DetailType === '') return invalid('DetailType', 'DetailType is a required argument.');
-  if (typeof entry.Detail !== 'string' || entry.Detail === '') return invalid('Detail', 'Detail is a required argument.');
+export function toBusEvent(
+  entry: RawEntry,
+  context: { account: string; region: string; now: Date; buses: ReadonlySet<string> },
+): EntryOutcome {
+  if (typeof entry.Source !== 'string' || entry.Source === '')
+    return invalid('Source', 'Source is a required argument.');
+  if (typeof entry.DetailType !== 'string' || entry.DetailType === '')
+    return invalid('DetailType', 'DetailType is a required argument.');
+  if (typeof entry.Detail !== 'string' || entry.Detail === '')
+    return invalid('Detail', 'Detail is a required argument.');
   // Bounded before it is parsed: the rules' matcher and the queue message's JSON.stringify both recurse.
   const tooDeep = depthProblem(entry.Detail);
-  if (tooDeep) return { ok: false, ErrorCode: 'MalformedDetail', ErrorMessage: `Detail is malformed: ${tooDeep}; PutEvents processes nested JSON up to ${MAX_JSON_DEPTH} levels.` };
+  if (tooDeep)
+    return {
+      ok: false,
+      ErrorCode: 'MalformedDetail',
+      ErrorMessage: `Detail is malformed: ${tooDeep}; PutEvents processes nested JSON up to ${MAX_JSON_DEPTH} levels.`,
+    };
   let detail: unknown;
   try {
     detail = JSON.parse(entry.Detail);
@@ -79,8 +103,11 @@ export function toBusEvent(entry: RawEntry, context: { account: string; region: 
     return { ok: false, ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   }
   const busName = busNameOf(entry.EventBusName);
-  if (!context.buses.has(busName)) return { ok: false, ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` };
-  const resources = Array.isArray(entry.Resources) ? entry.Resources.filter((r): r is string => typeof r === 'string') : [];
+  if (!context.buses.has(busName))
+    return { ok: false, ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` };
+  const resources = Array.isArray(entry.Resources)
+    ? entry.Resources.filter((r): r is string => typeof r === 'string')
+    : [];
   return {
     ok: true,
     busName,

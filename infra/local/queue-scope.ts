@@ -3,4 +3,4 @@
  * the one implementation in functions/exchange-api/scope.ts, which the CDK
  * app's exchange API function follows on AWS as well.
  */
-export { ministrySubscriptions, queueScope, type QueueScope } from '../../functions/exchange-api/scope.ts';
+export { ministrySubscriptions, type QueueScope, queueScope } from '../../functions/exchange-api/scope.ts';

@@ -22,7 +22,10 @@ export interface StoredMessage {
   readonly body: string;
   readonly sentAt: number;
   receiveCount: number;
-  /** Set when a message is dead-lettered: why its last delivery failed, where it came from, and the receives it had there. */
+  /**
+   * Set when a message is dead-lettered: why its last delivery failed, where it came from,
+   * and the receives it had there.
+   */
   error?: string;
   sourceQueue?: string;
   deadLetteredAt?: number;
@@ -44,7 +47,10 @@ interface Db {
 const keyOf = (queue: string, seq: number) => `${queue}\u0000${seq.toString().padStart(16, '0')}`;
 /** Sorts before every message key (queue names are never empty). */
 const RESERVED_SEQ_KEY = '\u0000reserved-seq';
-/** Seqs reserved per write of the reservation: one extra write per million messages, and a restart skips at most a million. */
+/**
+ * Seqs reserved per write of the reservation: one extra write per million messages, and a
+ * restart skips at most a million.
+ */
 export const SEQ_BLOCK = 1_000_000;
 
 export class QueueStore {
@@ -61,7 +67,9 @@ export class QueueStore {
 
   static async open(location: string | undefined): Promise<QueueStore> {
     const options = { valueEncoding: 'json' as const };
-    const db = (location ? new ClassicLevel<string, Value>(location, options) : new MemoryLevel<string, Value>(options)) as unknown as Db;
+    const db = (location
+      ? new ClassicLevel<string, Value>(location, options)
+      : new MemoryLevel<string, Value>(options)) as unknown as Db;
     await db.open();
     const reserved = await db.get(RESERVED_SEQ_KEY);
     return new QueueStore(db, typeof reserved === 'number' ? reserved : 0);
@@ -102,7 +110,8 @@ export class QueueStore {
   /** Every stored message, in key order (queue, then send order). */
   async loadAll(): Promise<StoredMessage[]> {
     const messages: StoredMessage[] = [];
-    for await (const [, value] of this.db.iterator({ gt: RESERVED_SEQ_KEY })) if (typeof value === 'object') messages.push(value);
+    for await (const [, value] of this.db.iterator({ gt: RESERVED_SEQ_KEY }))
+      if (typeof value === 'object') messages.push(value);
     return messages;
   }
 
@@ -112,12 +121,14 @@ export class QueueStore {
    * even when concurrent batches ask for them.
    */
   private reserve(seq: number): Promise<void> {
-    this.reserving = this.reserving.catch(() => undefined).then(async () => {
-      if (seq <= this.reserved) return;
-      const next = seq + SEQ_BLOCK;
-      await this.db.batch([{ type: 'put', key: RESERVED_SEQ_KEY, value: next }]);
-      this.reserved = next;
-    });
+    this.reserving = this.reserving
+      .catch(() => undefined)
+      .then(async () => {
+        if (seq <= this.reserved) return;
+        const next = seq + SEQ_BLOCK;
+        await this.db.batch([{ type: 'put', key: RESERVED_SEQ_KEY, value: next }]);
+        this.reserved = next;
+      });
     return this.reserving;
   }
 

@@ -6,14 +6,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { QueueMetrics } from './queue-metrics.ts';
-import type { QueueStore, StoreOp, StoredMessage } from './queue-store.ts';
+import type { QueueStore, StoredMessage, StoreOp } from './queue-store.ts';
 
 export interface QueueConfig {
   readonly name: string;
   /** Dead-letter queue name and the receives allowed before a message moves there. */
   readonly deadLetter?: { readonly queue: string; readonly maxReceiveCount: number };
   readonly visibilityTimeoutMs: number;
-  /** How soon a failed message is visible again (a ChangeMessageVisibility after the failure); default: the visibility timeout. */
+  /**
+   * How soon a failed message is visible again (a ChangeMessageVisibility after the failure);
+   * default: the visibility timeout.
+   */
   readonly retryDelayMs?: number;
 }
 
@@ -145,7 +148,8 @@ export class Queues {
       batch.push(message);
     }
     this.compact(state);
-    for (const message of batch) state.inFlight.set(message.id, { message, timer: this.hide(state, message.id, hideFor) });
+    for (const message of batch)
+      state.inFlight.set(message.id, { message, timer: this.hide(state, message.id, hideFor) });
     this.measure(state, 'NumberOfMessagesReceived', batch.length);
     return batch;
   }
@@ -202,7 +206,10 @@ export class Queues {
       if (entry.message.receiveCount < deadLetter.maxReceiveCount) {
         ops.push({ type: 'put', message: entry.message });
         clearTimeout(entry.timer);
-        entry.timer = setTimeout(() => this.reappear(state, id), state.config.retryDelayMs ?? state.config.visibilityTimeoutMs);
+        entry.timer = setTimeout(
+          () => this.reappear(state, id),
+          state.config.retryDelayMs ?? state.config.visibilityTimeoutMs,
+        );
         entry.timer.unref();
         continue;
       }
@@ -231,7 +238,10 @@ export class Queues {
   /** Visible messages of a queue without receiving them (for `mx dlq list`). */
   peek(queue: string, max = 1000): StoredMessage[] {
     const state = this.state(queue);
-    return [...state.ready.slice(state.head, state.head + max), ...[...state.inFlight.values()].map((e) => e.message)].slice(0, max);
+    return [
+      ...state.ready.slice(state.head, state.head + max),
+      ...[...state.inFlight.values()].map((e) => e.message),
+    ].slice(0, max);
   }
 
   /**

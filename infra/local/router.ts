@@ -7,8 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ADMIN_ROUTES } from './admin.ts';
-import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
 import type { Authorize, Caller, RefusedEntry } from './authorize.ts';
+import { AwsError, parseJsonBody, readBody, sendAwsError, sendJson } from './aws-protocol.ts';
 import {
   CLOUDWATCH_IAM_PREFIX,
   CLOUDWATCH_SIGNING_NAME,
@@ -16,9 +16,9 @@ import {
   type LocalCloudWatch,
 } from './cloudwatch.ts';
 import { serveConsole } from './console.ts';
+import type { LocalDynamo } from './dynamodb.ts';
 import type { DynamoMeter } from './dynamodb-meter.ts';
 import { metered, UNMETERED_HEADER } from './dynamodb-metering.ts';
-import type { LocalDynamo } from './dynamodb.ts';
 import type { LocalEventBridge } from './eventbridge.ts';
 import type { BufferedResponse, RawRequest } from './in-process-http.ts';
 import { depthProblem } from './json-limits.ts';
@@ -26,8 +26,8 @@ import { withPlatformKeysHint } from './platform-keys.ts';
 import { checkRequest, MAX_REQUEST_BYTES } from './put-events.ts';
 import type { RestApi } from './rest-api.ts';
 import { AuthError } from './sigv4.ts';
-import { isSqsQueryRequest, serveSqsQuery } from './sqs-query-server.ts';
 import type { LocalSqs } from './sqs.ts';
+import { isSqsQueryRequest, serveSqsQuery } from './sqs-query-server.ts';
 
 /**
  * dynalite and dynoxide refuse a request without SigV4's headers, though

@@ -14,15 +14,15 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import {
   AMZ_DATE_HEADER,
+  createScope,
   DATE_HEADER,
+  getCanonicalHeaders,
+  getPayloadHash,
+  getSigningKey,
   HOST_HEADER,
   SHA256_HEADER,
   SignatureV4Base,
   UNSIGNED_PAYLOAD,
-  createScope,
-  getCanonicalHeaders,
-  getPayloadHash,
-  getSigningKey,
 } from '@smithy/signature-v4';
 
 export interface SignedRequest {
@@ -42,7 +42,11 @@ export interface VerifiedCaller {
 /** An authentication failure with the AWS error code a JSON-protocol client expects. */
 export class AuthError extends Error {
   constructor(
-    readonly code: 'MissingAuthenticationTokenException' | 'UnrecognizedClientException' | 'InvalidSignatureException' | 'IncompleteSignatureException',
+    readonly code:
+      | 'MissingAuthenticationTokenException'
+      | 'UnrecognizedClientException'
+      | 'InvalidSignatureException'
+      | 'IncompleteSignatureException',
     message: string,
   ) {
     super(message);
@@ -63,7 +67,9 @@ const MAX_URL_LENGTH = 16 * 1024;
 /** RFC 7230 token characters, lower case as SigV4 requires. */
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
 const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
-const MISMATCH = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.';
+const MISMATCH =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access ' +
+  'Key and signing method.';
 
 interface Authorization {
   readonly accessKeyId: string;
@@ -82,14 +88,17 @@ const incomplete = (message: string) => new AuthError('IncompleteSignatureExcept
  * linear in the (bounded) header length whatever the input.
  */
 export function parseAuthorization(header: string): Authorization {
-  if (header.length > MAX_AUTHORIZATION_LENGTH) throw incomplete(`Authorization header is longer than ${MAX_AUTHORIZATION_LENGTH} characters`);
+  if (header.length > MAX_AUTHORIZATION_LENGTH)
+    throw incomplete(`Authorization header is longer than ${MAX_AUTHORIZATION_LENGTH} characters`);
   const trimmed = header.trim();
-  if (!trimmed.startsWith(`${ALGORITHM} `)) throw incomplete(`Authorization header must start with ${ALGORITHM} (the only algorithm this endpoint accepts)`);
+  if (!trimmed.startsWith(`${ALGORITHM} `))
+    throw incomplete(`Authorization header must start with ${ALGORITHM} (the only algorithm this endpoint accepts)`);
   const parts = new Map<string, string>();
   for (const part of trimmed.slice(ALGORITHM.length).split(',')) {
     const item = part.trim();
     const eq = item.indexOf('=');
-    if (eq <= 0) throw incomplete(`Authorization header component ${JSON.stringify(item.slice(0, 40))} is not name=value`);
+    if (eq <= 0)
+      throw incomplete(`Authorization header component ${JSON.stringify(item.slice(0, 40))} is not name=value`);
     const name = item.slice(0, eq);
     if (parts.has(name)) throw incomplete(`Authorization header repeats ${name}`);
     parts.set(name, item.slice(eq + 1));
@@ -100,20 +109,33 @@ export function parseAuthorization(header: string): Authorization {
   if (parts.size !== 3) throw incomplete('Authorization header takes exactly Credential, SignedHeaders and Signature');
   const credential = parts.get('Credential')!.split('/');
   const [accessKeyId, scopeDate, region, service, terminator] = credential;
-  if (credential.length !== 5 || terminator !== 'aws4_request') throw incomplete('Credential must be <access key id>/<YYYYMMDD>/<region>/<service>/aws4_request');
-  if (!/^[A-Za-z0-9]{1,128}$/.test(accessKeyId!)) throw incomplete('Credential: the access key id must be letters and digits');
+  if (credential.length !== 5 || terminator !== 'aws4_request')
+    throw incomplete('Credential must be <access key id>/<YYYYMMDD>/<region>/<service>/aws4_request');
+  if (!/^[A-Za-z0-9]{1,128}$/.test(accessKeyId!))
+    throw incomplete('Credential: the access key id must be letters and digits');
   if (!/^\d{8}$/.test(scopeDate!)) throw incomplete('Credential: the scope date must be YYYYMMDD');
-  if (!/^[a-z0-9-]{1,64}$/.test(region!)) throw incomplete('Credential: the region must be lower-case letters, digits and dashes');
-  if (!/^[a-z0-9-]{1,64}$/.test(service!)) throw incomplete('Credential: the service must be lower-case letters, digits and dashes');
+  if (!/^[a-z0-9-]{1,64}$/.test(region!))
+    throw incomplete('Credential: the region must be lower-case letters, digits and dashes');
+  if (!/^[a-z0-9-]{1,64}$/.test(service!))
+    throw incomplete('Credential: the service must be lower-case letters, digits and dashes');
   const signedHeaders = parts.get('SignedHeaders')!.split(';');
-  if (signedHeaders.length > MAX_SIGNED_HEADERS) throw incomplete(`SignedHeaders lists more than ${MAX_SIGNED_HEADERS} headers`);
+  if (signedHeaders.length > MAX_SIGNED_HEADERS)
+    throw incomplete(`SignedHeaders lists more than ${MAX_SIGNED_HEADERS} headers`);
   for (const name of signedHeaders) {
-    if (!HEADER_NAME.test(name)) throw incomplete(`SignedHeaders: ${JSON.stringify(name.slice(0, 40))} is not a lower-case header name`);
+    if (!HEADER_NAME.test(name))
+      throw incomplete(`SignedHeaders: ${JSON.stringify(name.slice(0, 40))} is not a lower-case header name`);
   }
   if (new Set(signedHeaders).size !== signedHeaders.length) throw incomplete('SignedHeaders lists a header twice');
   const signature = parts.get('Signature')!;
   if (!/^[0-9a-f]{64}$/.test(signature)) throw incomplete('Signature must be 64 lower-case hex digits');
-  return { accessKeyId: accessKeyId!, scopeDate: scopeDate!, region: region!, service: service!, signedHeaders, signature };
+  return {
+    accessKeyId: accessKeyId!,
+    scopeDate: scopeDate!,
+    region: region!,
+    service: service!,
+    signedHeaders,
+    signature,
+  };
 }
 
 function singleHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -122,21 +144,27 @@ function singleHeader(headers: IncomingHttpHeaders, name: string): string | unde
   return value;
 }
 
-/** The request time the client signed: X-Amz-Date (ISO 8601 basic) or, failing that, Date (HTTP-date), whichever it lists in SignedHeaders. */
+/**
+ * The request time the client signed: X-Amz-Date (ISO 8601 basic) or, failing that, Date (HTTP-date),
+ * whichever it lists in SignedHeaders.
+ */
 function signingDateOf(headers: IncomingHttpHeaders, signed: ReadonlySet<string>): Date {
   const amzDate = singleHeader(headers, AMZ_DATE_HEADER);
   if (amzDate !== undefined) {
     if (!signed.has(AMZ_DATE_HEADER)) throw incomplete('X-Amz-Date must be listed in SignedHeaders');
     const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
     const date = m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)) : undefined;
-    if (!date || Number.isNaN(date.getTime())) throw incomplete('X-Amz-Date must be an ISO 8601 basic date-time such as 20210101T120000Z');
+    if (!date || Number.isNaN(date.getTime()))
+      throw incomplete('X-Amz-Date must be an ISO 8601 basic date-time such as 20210101T120000Z');
     return date;
   }
   const httpDate = singleHeader(headers, DATE_HEADER);
-  if (httpDate === undefined) throw incomplete('Authorization header requires existence of either a X-Amz-Date or a Date header');
+  if (httpDate === undefined)
+    throw incomplete('Authorization header requires existence of either a X-Amz-Date or a Date header');
   if (!signed.has(DATE_HEADER)) throw incomplete('Date must be listed in SignedHeaders');
   const date = httpDate.length <= 64 ? new Date(httpDate) : undefined;
-  if (!date || Number.isNaN(date.getTime())) throw incomplete('Date must be an HTTP-date such as Fri, 01 Jan 2021 12:00:00 GMT');
+  if (!date || Number.isNaN(date.getTime()))
+    throw incomplete('Date must be an HTTP-date such as Fri, 01 Jan 2021 12:00:00 GMT');
   return date;
 }
 
@@ -193,10 +221,12 @@ function signedHeaderBag(headers: IncomingHttpHeaders, signedHeaders: readonly s
   for (const name of signedHeaders) {
     const value = headers[name];
     if (value === undefined) throw incomplete(`SignedHeaders lists ${name}, but the request has no ${name} header`);
-    // Node has already joined a repeated header's values with ", " where AWS joins them with ","; no SDK, CLI or curl repeats a signed header.
+    // Node has already joined a repeated header's values with ", " where AWS joins them with ","; no SDK, CLI
+    // or curl repeats a signed header.
     const text = Array.isArray(value) ? value.join(',') : value;
     bytes += name.length + text.length;
-    if (bytes > MAX_SIGNED_HEADER_BYTES) throw incomplete(`the signed headers are longer than ${MAX_SIGNED_HEADER_BYTES} bytes`);
+    if (bytes > MAX_SIGNED_HEADER_BYTES)
+      throw incomplete(`the signed headers are longer than ${MAX_SIGNED_HEADER_BYTES} bytes`);
     bag[name] = text;
   }
   return bag;
@@ -214,11 +244,29 @@ function signedHeaderBag(headers: IncomingHttpHeaders, signedHeaders: readonly s
  */
 class CanonicalRequests extends SignatureV4Base {
   constructor() {
-    super({ service: 'verify', region: 'verify', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: Hash.bind(null, 'sha256'), uriEscapePath: true, applyChecksum: false });
+    super({
+      service: 'verify',
+      region: 'verify',
+      credentials: { accessKeyId: '', secretAccessKey: '' },
+      sha256: Hash.bind(null, 'sha256'),
+      uriEscapePath: true,
+      applyChecksum: false,
+    });
   }
 
-  stringToSign(longDate: string, scope: string, request: HttpRequest, canonicalHeaders: HeaderBag, payloadHash: string): Promise<string> {
-    return this.createStringToSign(longDate, scope, this.createCanonicalRequest(request, canonicalHeaders, payloadHash), ALGORITHM);
+  stringToSign(
+    longDate: string,
+    scope: string,
+    request: HttpRequest,
+    canonicalHeaders: HeaderBag,
+    payloadHash: string,
+  ): Promise<string> {
+    return this.createStringToSign(
+      longDate,
+      scope,
+      this.createCanonicalRequest(request, canonicalHeaders, payloadHash),
+      ALGORITHM,
+    );
   }
 
   /** ISO 8601 basic, as the string to sign carries it. */
@@ -236,16 +284,27 @@ async function hmacHex(key: Uint8Array, data: string): Promise<string> {
   return Buffer.from(await hash.digest()).toString('hex');
 }
 
-/** The hash of the bytes received; a client's x-amz-content-sha256 must equal it (UNSIGNED-PAYLOAD and streaming are S3 features). */
+/**
+ * The hash of the bytes received; a client's x-amz-content-sha256 must equal it (UNSIGNED-PAYLOAD
+ * and streaming are S3 features).
+ */
 async function payloadHashOf(request: SignedRequest): Promise<string> {
   // No headers passed on purpose: getPayloadHash would return a client's x-amz-content-sha256 unchecked.
   const actual = await getPayloadHash(new HttpRequest({ headers: {}, body: request.body }), sha256);
   const claimed = singleHeader(request.headers, SHA256_HEADER);
   if (claimed === undefined) return actual;
   if (claimed === UNSIGNED_PAYLOAD || claimed.startsWith('STREAMING-')) {
-    throw new AuthError('InvalidSignatureException', `x-amz-content-sha256 ${claimed.slice(0, 40)} is an S3 feature; this service needs the SHA-256 of the body signed`);
+    throw new AuthError(
+      'InvalidSignatureException',
+      `x-amz-content-sha256 ${claimed.slice(0, 40)} is an S3 feature; this service needs the SHA-256 of the body ` +
+        `signed`,
+    );
   }
-  if (claimed !== actual) throw new AuthError('InvalidSignatureException', 'x-amz-content-sha256 does not match the SHA-256 of the body received');
+  if (claimed !== actual)
+    throw new AuthError(
+      'InvalidSignatureException',
+      'x-amz-content-sha256 does not match the SHA-256 of the body received',
+    );
   return actual;
 }
 
@@ -259,26 +318,41 @@ export async function verifySignature(
   } catch (error) {
     if (error instanceof AuthError) throw error;
     // A request no check above foresaw must still be a refusal, never an internal error.
-    throw new AuthError('IncompleteSignatureException', `the request could not be canonicalised for signature verification: ${(error as Error).message}`);
+    throw new AuthError(
+      'IncompleteSignatureException',
+      `the request could not be canonicalised for signature verification: ${(error as Error).message}`,
+    );
   }
 }
 
-async function verify(request: SignedRequest, secretFor: (accessKeyId: string) => string | undefined, now: Date): Promise<VerifiedCaller> {
+async function verify(
+  request: SignedRequest,
+  secretFor: (accessKeyId: string) => string | undefined,
+  now: Date,
+): Promise<VerifiedCaller> {
   const authorization = request.headers.authorization;
-  if (!authorization) throw new AuthError('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
+  if (!authorization)
+    throw new AuthError('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
   const auth = parseAuthorization(authorization);
   const signed = new Set(auth.signedHeaders);
   if (!signed.has(HOST_HEADER)) throw incomplete('SignedHeaders must include host');
   const secretAccessKey = secretFor(auth.accessKeyId);
-  if (!secretAccessKey) throw new AuthError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  if (!secretAccessKey)
+    throw new AuthError('UnrecognizedClientException', 'The security token included in the request is invalid.');
 
   const signingDate = signingDateOf(request.headers, signed);
   if (Math.abs(now.getTime() - signingDate.getTime()) > MAX_SKEW_MS) {
-    throw new AuthError('InvalidSignatureException', 'Signature expired: the request time is more than 15 minutes from the server time');
+    throw new AuthError(
+      'InvalidSignatureException',
+      'Signature expired: the request time is more than 15 minutes from the server time',
+    );
   }
   const longDate = canonical.longDate(signingDate);
   if (auth.scopeDate !== longDate.slice(0, 8)) {
-    throw new AuthError('InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from the request time (${longDate.slice(0, 8)})`);
+    throw new AuthError(
+      'InvalidSignatureException',
+      `Date in Credential scope does not match YYYYMMDD from the request time (${longDate.slice(0, 8)})`,
+    );
   }
 
   const { path, rawQuery } = splitTarget(request.url);
@@ -288,8 +362,15 @@ async function verify(request: SignedRequest, secretFor: (accessKeyId: string) =
   const canonicalHeaders = getCanonicalHeaders(httpRequest, undefined, signed);
   const scope = createScope(auth.scopeDate, auth.region, auth.service);
   const stringToSign = await canonical.stringToSign(longDate, scope, httpRequest, canonicalHeaders, payloadHash);
-  const key = await getSigningKey(sha256, { accessKeyId: auth.accessKeyId, secretAccessKey }, auth.scopeDate, auth.region, auth.service);
+  const key = await getSigningKey(
+    sha256,
+    { accessKeyId: auth.accessKeyId, secretAccessKey },
+    auth.scopeDate,
+    auth.region,
+    auth.service,
+  );
   const expected = await hmacHex(key, stringToSign);
-  if (!timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature))) throw new AuthError('InvalidSignatureException', MISMATCH);
+  if (!timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature)))
+    throw new AuthError('InvalidSignatureException', MISMATCH);
   return { accessKeyId: auth.accessKeyId, region: auth.region, service: auth.service };
 }

@@ -4,15 +4,16 @@
  * body, SigV4 (service `sqs`), the same authorize hook as the JSON path
  * (the template's IAM), LocalSqs, and every answer or refusal in XML.
  */
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+
 import { randomUUID } from 'node:crypto';
-import { AwsError, ClientClosedError, noteRefusal, readBody } from './aws-protocol.ts';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Authorize, Caller } from './authorize.ts';
+import { AwsError, ClientClosedError, noteRefusal, readBody } from './aws-protocol.ts';
 import type { RawRequest } from './in-process-http.ts';
-import { AuthError } from './sigv4.ts';
 import { withPlatformKeysHint } from './platform-keys.ts';
+import { AuthError } from './sigv4.ts';
 import type { LocalSqs } from './sqs.ts';
-import { decodeForm, toJsonRequest, toQueryError, toXmlError, toXmlResponse, type QueryError } from './sqs-query.ts';
+import { decodeForm, type QueryError, toJsonRequest, toQueryError, toXmlError, toXmlResponse } from './sqs-query.ts';
 
 /**
  * SQS's largest request is a 256 KiB message sent in a form (SendMessage,
@@ -21,7 +22,9 @@ import { decodeForm, toJsonRequest, toQueryError, toXmlError, toXmlResponse, typ
  */
 export const MAX_QUERY_BODY_BYTES = 256 * 1024;
 
-/** A queue's URL path, `/<12-digit account>/<queue name>` (names: letters, digits, - and _, up to 80, as SQS allows). */
+/**
+ * A queue's URL path, `/<12-digit account>/<queue name>` (names: letters, digits, - and _, up to 80, as SQS allows).
+ */
 const QUEUE_PATH = /^\/\d{12}\/[A-Za-z0-9_-]{1,80}(?:\.fifo)?\/?$/;
 
 function splitTarget(url: string): { path: string; query: string } {
@@ -29,7 +32,11 @@ function splitTarget(url: string): { path: string; query: string } {
   return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
 }
 
-const mediaType = (contentType: string | string[] | undefined) => String(contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+const mediaType = (contentType: string | string[] | undefined) =>
+  String(contentType ?? '')
+    .split(';', 1)[0]!
+    .trim()
+    .toLowerCase();
 
 /**
  * Whether a request is for SQS's query protocol: no X-Amz-Target (that is
@@ -84,9 +91,17 @@ export async function serveSqsQuery(req: IncomingMessage, res: ServerResponse, d
   try {
     const body = await readBody(req, MAX_QUERY_BODY_BYTES);
     const caller = await deps.authenticate({ method, url, headers: req.headers, body });
-    if (caller.service !== 'sqs') throw new AwsError('SignatureDoesNotMatch', `Credential should be scoped to correct service: 'sqs', not '${caller.service}'.`, 403);
+    if (caller.service !== 'sqs')
+      throw new AwsError(
+        'SignatureDoesNotMatch',
+        `Credential should be scoped to correct service: 'sqs', not '${caller.service}'.`,
+        403,
+      );
     const { path, query } = splitTarget(url);
-    const parameters = [...decodeForm(query, 'query string'), ...(method === 'POST' ? decodeForm(body, 'request body') : [])];
+    const parameters = [
+      ...decodeForm(query, 'query string'),
+      ...(method === 'POST' ? decodeForm(body, 'request body') : []),
+    ];
     const { action, input } = toJsonRequest(parameters, path === '/' ? undefined : path.replace(/\/$/, ''));
     // The JSON path's decision (router.ts): the query protocol's request, once translated, is the same call.
     const decision = deps.authorize(caller, { service: 'sqs', action, parameters: () => input });
@@ -100,8 +115,15 @@ export async function serveSqsQuery(req: IncomingMessage, res: ServerResponse, d
     if (error instanceof ClientClosedError) throw error;
     let refusal = refusalOf(error);
     if (!refusal) {
-      deps.log(`internal error on SQS query request ${method} ${url.slice(0, 200)}: ${(error as Error)?.stack ?? String(error)}`);
-      refusal = { code: 'InternalFailure', message: 'The request processing has failed because of an unknown error.', status: 500 };
+      deps.log(
+        `internal error on SQS query request ${method} ${url.slice(0, 200)}: ` +
+          `${(error as Error)?.stack ?? String(error)}`,
+      );
+      refusal = {
+        code: 'InternalFailure',
+        message: 'The request processing has failed because of an unknown error.',
+        status: 500,
+      };
     }
     if (res.headersSent) {
       res.destroy();

@@ -40,7 +40,10 @@ const queryError = (code: string, message: string, status = 400) => new AwsError
 const malformed = (message: string) => queryError('MalformedQueryString', message, 404);
 const invalidQueryParameter = (message: string) => queryError('InvalidQueryParameter', message);
 const invalidValue = (name: string, value: string, reason: string) =>
-  queryError('InvalidParameterValue', `Value ${JSON.stringify(value.slice(0, 100))} for parameter ${name} is invalid. Reason: ${reason}`);
+  queryError(
+    'InvalidParameterValue',
+    `Value ${JSON.stringify(value.slice(0, 100))} for parameter ${name} is invalid. Reason: ${reason}`,
+  );
 
 // ---------------------------------------------------------------- requests
 
@@ -89,10 +92,19 @@ interface StructureShape {
 
 const TEXT: XmlShape = { kind: 'text' };
 const BOOLEAN: XmlShape = { kind: 'boolean' };
-const structure = (...members: (readonly [string, string, XmlShape])[]): StructureShape => ({ kind: 'structure', members });
+const structure = (...members: (readonly [string, string, XmlShape])[]): StructureShape => ({
+  kind: 'structure',
+  members,
+});
 const field = (name: string, shape: XmlShape = TEXT) => [name, name, shape] as const;
 const list = (member: string, of: XmlShape = TEXT): ListShape => ({ kind: 'list', member, of });
-const nameValueMap = (entry: string, of: XmlShape = TEXT): MapShape => ({ kind: 'map', entry, key: 'Name', value: 'Value', of });
+const nameValueMap = (entry: string, of: XmlShape = TEXT): MapShape => ({
+  kind: 'map',
+  entry,
+  key: 'Name',
+  value: 'Value',
+  of,
+});
 
 const MESSAGE_ATTRIBUTE_VALUE = structure(
   field('StringValue'),
@@ -148,17 +160,36 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   ChangeMessageVisibilityBatch: {
     input: {
       QueueUrl: s('QueueUrl'),
-      ChangeMessageVisibilityBatchRequestEntry: { json: 'Entries', kind: 'structures', fields: { Id: 'string', ReceiptHandle: 'string', VisibilityTimeout: 'integer' } },
+      ChangeMessageVisibilityBatchRequestEntry: {
+        json: 'Entries',
+        kind: 'structures',
+        fields: { Id: 'string', ReceiptHandle: 'string', VisibilityTimeout: 'integer' },
+      },
     },
     // No entries at all is SQS's own AWS.SimpleQueueService.EmptyBatchRequest, which LocalSqs answers.
     required: ['QueueUrl'],
     output: structure(
-      ['Successful', 'ChangeMessageVisibilityBatchResultEntry', list('ChangeMessageVisibilityBatchResultEntry', structure(field('Id')))],
-      ['Failed', 'BatchResultErrorEntry', list('BatchResultErrorEntry', structure(field('Id'), field('SenderFault', BOOLEAN), field('Code'), field('Message')))],
+      [
+        'Successful',
+        'ChangeMessageVisibilityBatchResultEntry',
+        list('ChangeMessageVisibilityBatchResultEntry', structure(field('Id'))),
+      ],
+      [
+        'Failed',
+        'BatchResultErrorEntry',
+        list(
+          'BatchResultErrorEntry',
+          structure(field('Id'), field('SenderFault', BOOLEAN), field('Code'), field('Message')),
+        ),
+      ],
     ),
   },
   StartMessageMoveTask: {
-    input: { SourceArn: s('SourceArn'), DestinationArn: s('DestinationArn'), MaxNumberOfMessagesPerSecond: i('MaxNumberOfMessagesPerSecond') },
+    input: {
+      SourceArn: s('SourceArn'),
+      DestinationArn: s('DestinationArn'),
+      MaxNumberOfMessagesPerSecond: i('MaxNumberOfMessagesPerSecond'),
+    },
     required: ['SourceArn'],
     output: structure(field('TaskHandle')),
   },
@@ -166,7 +197,10 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
 
 export const QUERY_ACTIONS: readonly string[] = Object.keys(OPERATIONS);
 
-/** Whether a queue URL and a request path (`/<account>/<queue>`) name the same queue: the last path segment is the name, as LocalSqs reads it. */
+/**
+ * Whether a queue URL and a request path (`/<account>/<queue>`) name the same queue: the last path segment is
+ * the name, as LocalSqs reads it.
+ */
 const queueNameOf = (urlOrPath: string) => urlOrPath.replace(/\/+$/, '').split('/').pop() ?? '';
 
 /**
@@ -189,7 +223,8 @@ export function decodeForm(input: Buffer | string, where: string): [name: string
   let count = 0;
   for (const pair of text.split('&')) {
     if (pair === '') continue;
-    if (++count > MAX_QUERY_PARAMETERS) throw malformed(`the ${where} has more than ${MAX_QUERY_PARAMETERS} parameters`);
+    if (++count > MAX_QUERY_PARAMETERS)
+      throw malformed(`the ${where} has more than ${MAX_QUERY_PARAMETERS} parameters`);
     const eq = pair.indexOf('=');
     const rawName = eq < 0 ? pair : pair.slice(0, eq);
     const rawValue = eq < 0 ? '' : pair.slice(eq + 1);
@@ -197,7 +232,10 @@ export function decodeForm(input: Buffer | string, where: string): [name: string
       try {
         return decodeURIComponent(raw.replace(/\+/g, ' '));
       } catch {
-        throw malformed(`the ${where} parameter ${JSON.stringify(rawName.slice(0, 60))} is not valid percent-encoded UTF-8 (a % must start two hex digits)`);
+        throw malformed(
+          `the ${where} parameter ${JSON.stringify(rawName.slice(0, 60))} is not valid percent-encoded UTF-8 (a ` +
+            `% must start two hex digits)`,
+        );
       }
     };
     const name = decode(rawName);
@@ -210,7 +248,10 @@ export function decodeForm(input: Buffer | string, where: string): [name: string
 /** `AttributeName.3` → 3; anything but a plain positive number is refused with the parameter named. */
 function listIndex(parameter: string, text: string | undefined): number {
   if (text === undefined || !/^[1-9]\d{0,2}$/.test(text) || Number(text) > MAX_LIST_INDEX) {
-    throw invalidQueryParameter(`parameter ${parameter}: list members are numbered 1 to ${MAX_LIST_INDEX} (${parameter.split('.')[0]}.1, ${parameter.split('.')[0]}.2, …)`);
+    throw invalidQueryParameter(
+      `parameter ${parameter}: list members are numbered 1 to ${MAX_LIST_INDEX} (${parameter.split('.')[0]}.1, ` +
+        `${parameter.split('.')[0]}.2, …)`,
+    );
   }
   return Number(text);
 }
@@ -218,15 +259,22 @@ function listIndex(parameter: string, text: string | undefined): number {
 function scalar(kind: Scalar, parameter: string, value: string): string | number {
   if (kind === 'string') return value;
   // Integers as AWS's query parsers read them: an optional sign and decimal digits, within a 32-bit integer.
-  if (!/^[+-]?\d{1,10}$/.test(value) || Math.abs(Number(value)) > 2 ** 31 - 1) throw invalidValue(parameter, value, 'must be a whole number between -2147483648 and 2147483647.');
+  if (!/^[+-]?\d{1,10}$/.test(value) || Math.abs(Number(value)) > 2 ** 31 - 1)
+    throw invalidValue(parameter, value, 'must be a whole number between -2147483648 and 2147483647.');
   return Number(value);
 }
 
-/** List members 1..n, with no gaps: `AttributeName.2` without `AttributeName.1` is refused rather than read as a shorter list. */
+/**
+ * List members 1..n, with no gaps: `AttributeName.2` without `AttributeName.1` is refused
+ * rather than read as a shorter list.
+ */
 function dense<T>(name: string, members: Map<number, T>): T[] {
   const out: T[] = [];
   for (let n = 1; n <= members.size; n++) {
-    if (!members.has(n)) throw invalidQueryParameter(`parameter ${name}.${n} is missing: list members are numbered 1, 2, 3, … without gaps`);
+    if (!members.has(n))
+      throw invalidQueryParameter(
+        `parameter ${name}.${n} is missing: list members are numbered 1, 2, 3, … without gaps`,
+      );
     out.push(members.get(n)!);
   }
   return out;
@@ -251,14 +299,20 @@ export function toJsonRequest(parameters: readonly (readonly [string, string])[]
     given.set(name, value);
   }
   const action = given.get('Action');
-  if (action === undefined || action === '') throw queryError('MissingAction', 'The request must contain the parameter Action.');
+  if (action === undefined || action === '')
+    throw queryError('MissingAction', 'The request must contain the parameter Action.');
   // Own properties only: an Action named `constructor` or `__proto__` is an unknown action, not a prototype's member.
   const operation = Object.hasOwn(OPERATIONS, action) ? OPERATIONS[action] : undefined;
   if (!operation) {
-    throw queryError('InvalidAction', `The action ${JSON.stringify(action.slice(0, 100))} is not valid for this endpoint; the local cloud answers SQS ${QUERY_ACTIONS.join(', ')}.`);
+    throw queryError(
+      'InvalidAction',
+      `The action ${JSON.stringify(action.slice(0, 100))} is not valid for this endpoint; the local cloud ` +
+        `answers SQS ${QUERY_ACTIONS.join(', ')}.`,
+    );
   }
   const version = given.get('Version');
-  if (version !== undefined && version !== SQS_API_VERSION) throw invalidValue('Version', version, `this endpoint speaks SQS API version ${SQS_API_VERSION}.`);
+  if (version !== undefined && version !== SQS_API_VERSION)
+    throw invalidValue('Version', version, `this endpoint speaks SQS API version ${SQS_API_VERSION}.`);
 
   const input: Record<string, unknown> = {};
   const lists = new Map<string, Map<number, string | Record<string, string | number>>>();
@@ -266,9 +320,13 @@ export function toJsonRequest(parameters: readonly (readonly [string, string])[]
     if (parameter === 'Action' || parameter === 'Version') continue;
     const [head = '', index, sub, ...rest] = parameter.split('.');
     const member = Object.hasOwn(operation.input, head) ? operation.input[head] : undefined;
-    if (!member) throw invalidQueryParameter(`parameter ${parameter.slice(0, 100)} is not one ${action} takes (${Object.keys(operation.input).join(', ')})`);
+    if (!member)
+      throw invalidQueryParameter(
+        `parameter ${parameter.slice(0, 100)} is not one ${action} takes (${Object.keys(operation.input).join(', ')})`,
+      );
     if (member.kind === 'scalar') {
-      if (index !== undefined) throw invalidQueryParameter(`parameter ${parameter.slice(0, 100)}: ${head} is a single value, not a list`);
+      if (index !== undefined)
+        throw invalidQueryParameter(`parameter ${parameter.slice(0, 100)}: ${head} is a single value, not a list`);
       input[member.json] = scalar(member.type, parameter, value);
       continue;
     }
@@ -276,12 +334,21 @@ export function toJsonRequest(parameters: readonly (readonly [string, string])[]
     const members = lists.get(head) ?? new Map<number, string | Record<string, string | number>>();
     lists.set(head, members);
     if (member.kind === 'strings') {
-      if (sub !== undefined) throw invalidQueryParameter(`parameter ${parameter.slice(0, 100)}: members of ${head} are single values (${head}.${n})`);
+      if (sub !== undefined)
+        throw invalidQueryParameter(
+          `parameter ${parameter.slice(0, 100)}: members of ${head} are single values (${head}.${n})`,
+        );
       members.set(n, value);
       continue;
     }
-    const kind = sub !== undefined && rest.length === 0 && Object.hasOwn(member.fields, sub) ? member.fields[sub] : undefined;
-    if (!kind) throw invalidQueryParameter(`parameter ${parameter.slice(0, 100)}: a ${head} has ${Object.keys(member.fields).map((f) => `${head}.${n}.${f}`).join(', ')}`);
+    const kind =
+      sub !== undefined && rest.length === 0 && Object.hasOwn(member.fields, sub) ? member.fields[sub] : undefined;
+    if (!kind)
+      throw invalidQueryParameter(
+        `parameter ${parameter.slice(0, 100)}: a ${head} has ${Object.keys(member.fields)
+          .map((f) => `${head}.${n}.${f}`)
+          .join(', ')}`,
+      );
     const entry = (members.get(n) as Record<string, string | number> | undefined) ?? {};
     entry[sub!] = scalar(kind, parameter, value);
     members.set(n, entry);
@@ -292,11 +359,16 @@ export function toJsonRequest(parameters: readonly (readonly [string, string])[]
     const named = input.QueueUrl;
     if (named === undefined) input.QueueUrl = queuePath;
     else if (queueNameOf(String(named)) !== queueNameOf(queuePath)) {
-      throw invalidValue('QueueUrl', String(named), `the request was sent to the URL of queue ${queueNameOf(queuePath)}, and QueueUrl names another.`);
+      throw invalidValue(
+        'QueueUrl',
+        String(named),
+        `the request was sent to the URL of queue ${queueNameOf(queuePath)}, and QueueUrl names another.`,
+      );
     }
   }
   for (const required of operation.required) {
-    if (input[operation.input[required]!.json] === undefined) throw queryError('MissingParameter', `The request must contain the parameter ${required}.`);
+    if (input[operation.input[required]!.json] === undefined)
+      throw queryError('MissingParameter', `The request must contain the parameter ${required}.`);
   }
   return { action, input };
 }
@@ -305,7 +377,14 @@ export function toJsonRequest(parameters: readonly (readonly [string, string])[]
 
 /** Characters XML 1.0 can carry at all (https://www.w3.org/TR/xml/#charsets); lone surrogates and most C0 controls it cannot, not even as references. */
 const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#xD;' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\r': '&#xD;',
+};
 
 /**
  * Element text. A carriage return is written as a reference because an XML
@@ -331,7 +410,9 @@ function serialize(shape: XmlShape, value: unknown, name: string): string {
       return (Array.isArray(value) ? value : []).map((item) => serialize(shape.of, item, shape.member)).join('');
     case 'map':
       return Object.entries(value as Record<string, unknown>)
-        .map(([key, item]) => element(shape.entry, `${element(shape.key, xmlText(key))}${serialize(shape.of, item, shape.value)}`))
+        .map(([key, item]) =>
+          element(shape.entry, `${element(shape.key, xmlText(key))}${serialize(shape.of, item, shape.value)}`),
+        )
         .join('');
     case 'structure':
       return element(name, structureContent(shape, value as Record<string, unknown>));
@@ -344,12 +425,20 @@ function structureContent(shape: StructureShape, value: Record<string, unknown>)
 
 const responseMetadata = (requestId: string) => element('ResponseMetadata', element('RequestId', xmlText(requestId)));
 
-/** `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>…</ResponseMetadata></ActionResponse>`, from the JSON operation's output. */
+/**
+ * `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>…</ResponseMetadata></ActionResponse>`,
+ * from the JSON operation's output.
+ */
 export function toXmlResponse(action: string, output: unknown, requestId: string): string {
   const operation = OPERATIONS[action];
   if (!operation) throw new Error(`no query-protocol shape for SQS ${action}`);
-  const result = operation.output ? element(`${action}Result`, structureContent(operation.output, (output ?? {}) as Record<string, unknown>)) : '';
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${SQS_XML_NAMESPACE}">${result}${responseMetadata(requestId)}</${action}Response>`;
+  const result = operation.output
+    ? element(`${action}Result`, structureContent(operation.output, (output ?? {}) as Record<string, unknown>))
+    : '';
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${SQS_XML_NAMESPACE}">` +
+    `${result}${responseMetadata(requestId)}</${action}Response>`
+  );
 }
 
 /**
@@ -380,9 +469,17 @@ export function toQueryError(error: QueryError): QueryError {
   return mapped ? { code: mapped.code, message: error.message, status: mapped.status ?? error.status } : error;
 }
 
-/** `<ErrorResponse><Error><Type>Sender|Receiver</Type><Code/><Message/><Detail/></Error><RequestId/></ErrorResponse>`. */
+/**
+ * `<ErrorResponse><Error><Type>Sender|Receiver</Type><Code/><Message/><Detail/></Error><RequestId/></ErrorResponse>`.
+ */
 export function toXmlError(error: QueryError, requestId: string): string {
   const type = error.status >= 500 ? 'Receiver' : 'Sender';
-  const inner = `${element('Type', type)}${element('Code', xmlText(error.code))}${element('Message', xmlText(error.message))}<Detail/>`;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${SQS_XML_NAMESPACE}">${element('Error', inner)}${element('RequestId', xmlText(requestId))}</ErrorResponse>`;
+  const inner =
+    `${element('Type', type)}${element('Code', xmlText(error.code))}` +
+    `${element('Message', xmlText(error.message))}<Detail/>`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse ` +
+    `xmlns="${SQS_XML_NAMESPACE}">${element('Error', inner)}${element('RequestId', xmlText(requestId))}` +
+    `</ErrorResponse>`
+  );
 }

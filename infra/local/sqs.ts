@@ -7,9 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { AwsError } from './aws-protocol.ts';
-import type { Queues } from './queues.ts';
-import type { StoredMessage } from './queue-store.ts';
 import { ACCOUNT } from './eventbridge.ts';
+import type { StoredMessage } from './queue-store.ts';
+import type { Queues } from './queues.ts';
 
 type Body = Record<string, unknown>;
 
@@ -19,17 +19,22 @@ const MAX_VISIBILITY_SECONDS = 43_200;
 const MAX_WAIT_SECONDS = 20;
 
 const invalidParameter = (name: string, value: unknown, rule: string) =>
-  new AwsError('InvalidParameterValue', `Value ${JSON.stringify(value)} for parameter ${name} is invalid. Reason: ${rule}`);
+  new AwsError(
+    'InvalidParameterValue',
+    `Value ${JSON.stringify(value)} for parameter ${name} is invalid. Reason: ${rule}`,
+  );
 
 function wholeNumber(body: Body, name: string, min: number, max: number, fallback: number): number {
   const value = body[name];
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw invalidParameter(name, value, `Must be between ${min} and ${max}, if provided.`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw invalidParameter(name, value, `Must be between ${min} and ${max}, if provided.`);
   return value;
 }
 
 /** A receipt handle names the message and the receive that issued it, so a stale one is refused. */
-const receiptHandle = (id: string, receiveCount: number) => Buffer.from(JSON.stringify([id, receiveCount])).toString('base64url');
+const receiptHandle = (id: string, receiveCount: number) =>
+  Buffer.from(JSON.stringify([id, receiveCount])).toString('base64url');
 
 function parseReceipt(handle: unknown): { id: string; receiveCount: number } {
   try {
@@ -38,7 +43,10 @@ function parseReceipt(handle: unknown): { id: string; receiveCount: number } {
   } catch {
     // falls through to the refusal
   }
-  throw new AwsError('ReceiptHandleIsInvalid', `The input receipt handle "${String(handle ?? '').slice(0, 100)}" is not a valid receipt handle.`);
+  throw new AwsError(
+    'ReceiptHandleIsInvalid',
+    `The input receipt handle "${String(handle ?? '').slice(0, 100)}" is not a valid receipt handle.`,
+  );
 }
 
 export class LocalSqs {
@@ -60,7 +68,12 @@ export class LocalSqs {
     switch (operation) {
       case 'ListQueues': {
         const prefix = typeof body.QueueNamePrefix === 'string' ? body.QueueNamePrefix : '';
-        return { QueueUrls: this.queues.names().filter((n) => n.startsWith(prefix)).map((n) => this.url(n)) };
+        return {
+          QueueUrls: this.queues
+            .names()
+            .filter((n) => n.startsWith(prefix))
+            .map((n) => this.url(n)),
+        };
       }
       case 'GetQueueUrl':
         return { QueueUrl: this.url(this.nameOf(String(body.QueueName ?? ''))) };
@@ -71,17 +84,24 @@ export class LocalSqs {
       case 'ChangeMessageVisibility': {
         const name = this.nameFromUrl(body.QueueUrl);
         const receipt = parseReceipt(body.ReceiptHandle);
-        if (body.VisibilityTimeout === undefined) throw new AwsError('MissingParameter', 'The request must contain the parameter VisibilityTimeout.');
+        if (body.VisibilityTimeout === undefined)
+          throw new AwsError('MissingParameter', 'The request must contain the parameter VisibilityTimeout.');
         const seconds = wholeNumber(body, 'VisibilityTimeout', 0, MAX_VISIBILITY_SECONDS, 0);
         if (!this.queues.changeVisibility(name, receipt.id, receipt.receiveCount, seconds * 1000)) {
-          throw new AwsError('MessageNotInflight', `Message ${receipt.id} is not in flight on ${name} (deleted, moved, visible again, or received since).`);
+          throw new AwsError(
+            'MessageNotInflight',
+            `Message ${receipt.id} is not in flight on ${name} (deleted, moved, visible again, or received since).`,
+          );
         }
         return {};
       }
       case 'ChangeMessageVisibilityBatch':
         return this.changeVisibilityBatch(body);
       case 'StartMessageMoveTask': {
-        const source = String(body.SourceArn ?? '').split(':').pop() ?? '';
+        const source =
+          String(body.SourceArn ?? '')
+            .split(':')
+            .pop() ?? '';
         const moved = await this.queues.redrive(this.nameOf(source));
         return { TaskHandle: `local-redrive-${source}-${moved}` };
       }
@@ -99,7 +119,14 @@ export class LocalSqs {
       ApproximateNumberOfMessagesNotVisible: String(stats.inFlight),
       // As the template declares them (infra/local/template), so a caller can check what it runs.
       VisibilityTimeout: String(Math.round(config.visibilityTimeoutMs / 1000)),
-      ...(config.deadLetter ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: this.arn(config.deadLetter.queue), maxReceiveCount: config.deadLetter.maxReceiveCount }) } : {}),
+      ...(config.deadLetter
+        ? {
+            RedrivePolicy: JSON.stringify({
+              deadLetterTargetArn: this.arn(config.deadLetter.queue),
+              maxReceiveCount: config.deadLetter.maxReceiveCount,
+            }),
+          }
+        : {}),
     };
   }
 
@@ -124,10 +151,19 @@ export class LocalSqs {
   private changeVisibilityBatch(body: Body) {
     const name = this.nameFromUrl(body.QueueUrl);
     const entries = Array.isArray(body.Entries) ? (body.Entries as Body[]) : [];
-    if (entries.length === 0) throw new AwsError('EmptyBatchRequest', 'There should be at least one ChangeMessageVisibilityBatchRequestEntry in the request.');
-    if (entries.length > MAX_RECEIVE) throw new AwsError('TooManyEntriesInBatchRequest', `Maximum number of entries per request are ${MAX_RECEIVE}. You have sent ${entries.length}.`);
+    if (entries.length === 0)
+      throw new AwsError(
+        'EmptyBatchRequest',
+        'There should be at least one ChangeMessageVisibilityBatchRequestEntry in the request.',
+      );
+    if (entries.length > MAX_RECEIVE)
+      throw new AwsError(
+        'TooManyEntriesInBatchRequest',
+        `Maximum number of entries per request are ${MAX_RECEIVE}. You have sent ${entries.length}.`,
+      );
     const ids = entries.map((e) => String(e?.Id ?? ''));
-    if (new Set(ids).size !== ids.length) throw new AwsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+    if (new Set(ids).size !== ids.length)
+      throw new AwsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
     const Successful: { Id: string }[] = [];
     const Failed: { Id: string; SenderFault: boolean; Code: string; Message: string }[] = [];
     for (const [i, entry] of entries.entries()) {
@@ -157,15 +193,23 @@ export class LocalSqs {
       MessageAttributes: {
         ...(m.error ? { 'mx-error': { DataType: 'String', StringValue: m.error } } : {}),
         ...(m.sourceQueue ? { 'mx-source-queue': { DataType: 'String', StringValue: m.sourceQueue } } : {}),
-        ...(m.deadLetteredAt ? { 'mx-dead-lettered-at': { DataType: 'String', StringValue: new Date(m.deadLetteredAt).toISOString() } } : {}),
+        ...(m.deadLetteredAt
+          ? { 'mx-dead-lettered-at': { DataType: 'String', StringValue: new Date(m.deadLetteredAt).toISOString() } }
+          : {}),
         // Receives in the queue it came from: ApproximateReceiveCount goes on counting every look at a dead letter.
-        ...(m.sourceReceiveCount !== undefined ? { 'mx-source-receive-count': { DataType: 'Number', StringValue: String(m.sourceReceiveCount) } } : {}),
+        ...(m.sourceReceiveCount !== undefined
+          ? { 'mx-source-receive-count': { DataType: 'Number', StringValue: String(m.sourceReceiveCount) } }
+          : {}),
       },
     };
   }
 
   private nameFromUrl(url: unknown): string {
-    return this.nameOf(String(url ?? '').split('/').pop() ?? '');
+    return this.nameOf(
+      String(url ?? '')
+        .split('/')
+        .pop() ?? '',
+    );
   }
 
   private nameOf(name: string): string {

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  ResourceNotFoundException,
   type DynamoDBClient,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { AwsError } from './aws-protocol.ts';
 import type { LocalTable } from './template/resources/tables.ts';

@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../../functions/lib/document-client.ts';
 import { DirectoryArchive } from '../../functions/merkle/archive.ts';
-import { localSigner, newSecretKey, verifierOf, vkeyText, type NoteSigner } from '../../functions/merkle/checkpoint.ts';
-import { LogCheckpointer, type CheckpointPolicy, type TickReport } from '../../functions/merkle/checkpointer.ts';
-import { LOG_NAMES, LOGS, originOf, type LogName } from '../../functions/merkle/logs.ts';
+import { localSigner, type NoteSigner, newSecretKey, verifierOf, vkeyText } from '../../functions/merkle/checkpoint.ts';
+import { type CheckpointPolicy, LogCheckpointer, type TickReport } from '../../functions/merkle/checkpointer.ts';
+import { LOG_NAMES, LOGS, type LogName, originOf } from '../../functions/merkle/logs.ts';
 import { readCounter } from '../../functions/merkle/tree-store.ts';
 
 export const TRANSPARENCY_DIR = 'transparency';
@@ -28,13 +28,18 @@ export interface TransparencyOptions {
   readonly seconds?: number;
   /** How often the checkpointer looks for new rows (default 1 s). */
   readonly tickMs?: number;
-  /** How long an empty leaf index is waited for before it is voided (default 2 minutes; see functions/merkle/sequencer.ts). */
+  /**
+   * How long an empty leaf index is waited for before it is voided (default 2 minutes; see
+   * functions/merkle/sequencer.ts).
+   */
   readonly leaseMs?: number;
   /** `false` runs no checkpointer (rows are still sequenced): the bench's baseline. */
   readonly checkpointer?: boolean;
 }
 
-/** What the cloud's health tells a platform caller about its logs: where checkpoints are and the keys that sign them. */
+/**
+ * What the cloud's health tells a platform caller about its logs: where checkpoints are and the keys that sign them.
+ */
 export interface TransparencyDescription {
   readonly checkpoints: string;
   readonly logs: Readonly<Record<LogName, { readonly origin: string; readonly vkey: string }>>;
@@ -53,11 +58,16 @@ export async function loadOrCreateLogKey(dataDir: string): Promise<Record<LogNam
   try {
     secretKey = new Uint8Array(Buffer.from((JSON.parse(await readFile(file, 'utf8')) as KeyFile).secretKey, 'base64'));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the log key ${file}: ${(error as Error).message}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`cannot read the log key ${file}: ${(error as Error).message}`, { cause: error });
     secretKey = newSecretKey();
     const signers = signersOf(secretKey);
     await mkdir(path.dirname(file), { recursive: true });
-    const content: KeyFile = { algorithm: 'ed25519', secretKey: Buffer.from(secretKey).toString('base64'), vkeys: vkeysOf(signers) };
+    const content: KeyFile = {
+      algorithm: 'ed25519',
+      secretKey: Buffer.from(secretKey).toString('base64'),
+      vkeys: vkeysOf(signers),
+    };
     await writeFile(file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   }
   return signersOf(secretKey);
@@ -73,11 +83,15 @@ export async function readLocalVkeys(dataDir: string): Promise<Record<LogName, s
 }
 
 function signersOf(secretKey: Uint8Array): Record<LogName, NoteSigner> {
-  return Object.fromEntries(LOG_NAMES.map((log) => [log, localSigner(originOf(LOCAL_ORIGIN_PREFIX, log), secretKey)])) as Record<LogName, NoteSigner>;
+  return Object.fromEntries(
+    LOG_NAMES.map((log) => [log, localSigner(originOf(LOCAL_ORIGIN_PREFIX, log), secretKey)]),
+  ) as Record<LogName, NoteSigner>;
 }
 
 function vkeysOf(signers: Record<LogName, NoteSigner>): Record<LogName, string> {
-  return Object.fromEntries(LOG_NAMES.map((log) => [log, vkeyText(verifierOf(signers[log].name, signers[log].publicKey))])) as Record<LogName, string>;
+  return Object.fromEntries(
+    LOG_NAMES.map((log) => [log, vkeyText(verifierOf(signers[log].name, signers[log].publicKey))]),
+  ) as Record<LogName, string>;
 }
 
 function envNumber(name: string, fallback: number): number {
@@ -119,10 +133,22 @@ export class LocalTransparency {
    * below them that no row holds was left by a process that is gone, and is
    * voided at once (see functions/merkle/sequencer.ts).
    */
-  static async start({ dataDir, inMemory, clientConfig, tableName, hasTable, options = {}, log }: StartOptions): Promise<LocalTransparency> {
+  static async start({
+    dataDir,
+    inMemory,
+    clientConfig,
+    tableName,
+    hasTable,
+    options = {},
+    log,
+  }: StartOptions): Promise<LocalTransparency> {
     const signers = await loadOrCreateLogKey(dataDir);
     // An in-memory cloud's tables go with it, so its checkpoints must too.
-    const checkpoints = path.join(dataDir, TRANSPARENCY_DIR, inMemory ? `in-memory-${process.pid}-${randomBytes(4).toString('hex')}` : 'checkpoints');
+    const checkpoints = path.join(
+      dataDir,
+      TRANSPARENCY_DIR,
+      inMemory ? `in-memory-${process.pid}-${randomBytes(4).toString('hex')}` : 'checkpoints',
+    );
     const archive = new DirectoryArchive(checkpoints);
     const raw = new DynamoDBClient(clientConfig);
     const doc = documentClient(raw);
@@ -137,17 +163,27 @@ export class LocalTransparency {
       if (!hasTable(layout.tableId)) continue;
       const table = tableName(layout.tableId);
       const voidBelow = await readCounter(doc, table, layout);
-      checkpointers.push(new LogCheckpointer({ raw, doc, table, layout, signer: signers[name], archive, policy, voidBelow, log }));
+      checkpointers.push(
+        new LogCheckpointer({ raw, doc, table, layout, signer: signers[name], archive, policy, voidBelow, log }),
+      );
     }
     const description: TransparencyDescription = {
       checkpoints,
-      logs: Object.fromEntries(LOG_NAMES.map((log) => [log, { origin: signers[log].name, vkey: vkeysOf(signers)[log] }])) as TransparencyDescription['logs'],
+      logs: Object.fromEntries(
+        LOG_NAMES.map((log) => [log, { origin: signers[log].name, vkey: vkeysOf(signers)[log] }]),
+      ) as TransparencyDescription['logs'],
     };
     const cleanup = async () => {
       raw.destroy();
       if (inMemory) await rm(checkpoints, { recursive: true, force: true });
     };
-    const transparency = new LocalTransparency(options.checkpointer === false ? [] : checkpointers, description, options.tickMs ?? 1000, log, cleanup);
+    const transparency = new LocalTransparency(
+      options.checkpointer === false ? [] : checkpointers,
+      description,
+      options.tickMs ?? 1000,
+      log,
+      cleanup,
+    );
     transparency.schedule();
     return transparency;
   }
@@ -192,7 +228,11 @@ export class LocalTransparency {
     for (;;) {
       const reports = await this.tickAll(true);
       const counters = await Promise.all(this.checkpointers.map((c) => c.counter()));
-      if (reports.every((r, i) => r.stalled !== undefined || (r.signedSize >= counters[i]! && r.size >= counters[i]!)) || Date.now() > deadline) return reports;
+      if (
+        reports.every((r, i) => r.stalled !== undefined || (r.signedSize >= counters[i]! && r.size >= counters[i]!)) ||
+        Date.now() > deadline
+      )
+        return reports;
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -6,11 +6,11 @@
  * are in the registries before later commands depend on them.
  */
 import { randomUUID } from 'node:crypto';
-import type { Ministry } from '../topology.ts';
+import type { CommandResult } from '../../functions/command-api/execute.ts';
+import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import type { CloudCredentials } from '../local/credentials.ts';
 import { cloudHealth } from '../local/health-client.ts';
-import { signedFetch } from '../../functions/lib/signed-fetch.ts';
-import type { CommandResult } from '../../functions/command-api/execute.ts';
+import type { Ministry } from '../topology.ts';
 import type { PlannedCommand, SimulationPlan } from './plan.ts';
 import { commandCount, schedule } from './schedule.ts';
 
@@ -27,7 +27,13 @@ export interface SimulationSummary {
   year: number;
   scale: number;
   seed: number;
-  commands: { sent: number; accepted: number; refused: number; byCommand: Record<string, { accepted: number; refused: number }>; refusals: Record<string, number> };
+  commands: {
+    sent: number;
+    accepted: number;
+    refused: number;
+    byCommand: Record<string, { accepted: number; refused: number }>;
+    refusals: Record<string, number>;
+  };
   events: { produced: number; byDetailType: Record<string, number> };
   seconds: number;
 }
@@ -87,7 +93,12 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
   let commandNumber = 0;
   const send = async (group: readonly PlannedCommand[]) => {
     const { system, agency } = group[0]!;
-    const commands = group.map((c) => ({ commandId: `${runId}:${commandNumber++}`, command: c.command, input: c.input, occurredAt: c.occurredAt }));
+    const commands = group.map((c) => ({
+      commandId: `${runId}:${commandNumber++}`,
+      command: c.command,
+      input: c.input,
+      occurredAt: c.occurredAt,
+    }));
     const request = () =>
       signedFetch(`${options.api}/commands/${system}`, {
         method: 'POST',
@@ -98,7 +109,10 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
       });
     const response = await withRetries(request);
     const body = (await response.json()) as { results?: CommandResult[]; error?: { message: string } };
-    if (!response.ok || !body.results) throw new Error(`command API ${system} answered ${response.status}: ${body.error?.message ?? JSON.stringify(body)}`);
+    if (!response.ok || !body.results)
+      throw new Error(
+        `command API ${system} answered ${response.status}: ${body.error?.message ?? JSON.stringify(body)}`,
+      );
     body.results.forEach((result, i) => record(group[i]!, result));
   };
 
@@ -110,7 +124,8 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
       groups.set(key, [...(groups.get(key) ?? []), c]);
     }
     const batches: PlannedCommand[][] = [];
-    for (const group of groups.values()) for (let i = 0; i < group.length; i += BATCH) batches.push(group.slice(i, i + BATCH));
+    for (const group of groups.values())
+      for (let i = 0; i < group.length; i += BATCH) batches.push(group.slice(i, i + BATCH));
     let next = 0;
     const workers = Array.from({ length: options.concurrency ?? 4 }, async () => {
       while (next < batches.length) await send(batches[next++]!);
@@ -127,13 +142,20 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
 }
 
 /** Waits until the local cloud reports no pending deliveries (its health endpoint, read as the platform). */
-export async function settleLocalCloud(endpoint: string, credentials: Pick<CloudCredentials, 'platform' | 'region'>, timeoutMs = 30 * 60_000): Promise<void> {
+export async function settleLocalCloud(
+  endpoint: string,
+  credentials: Pick<CloudCredentials, 'platform' | 'region'>,
+  timeoutMs = 30 * 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const health = await cloudHealth<{ pending: number }>(endpoint, credentials);
     if (health?.pending === undefined) return; // not the embedded cloud: nothing to wait on
     if (health.pending === 0) return;
-    if (Date.now() > deadline) throw new Error(`the exchange did not settle within ${timeoutMs / 1000} s (${health.pending} deliveries pending)`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the exchange did not settle within ${timeoutMs / 1000} s (${health.pending} deliveries pending)`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

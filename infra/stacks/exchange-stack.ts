@@ -1,19 +1,19 @@
-import { CfnOutput, RemovalPolicy, Stack, type CfnResource, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, type CfnResource, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { CONTRACT_BREACH_METRIC, ExchangeAlarms } from '../constructs/exchange-alarms.ts';
-import { ExchangeBus } from '../constructs/exchange-bus.ts';
-import { Subscription } from '../constructs/subscription.ts';
-import { LOCAL_NAME_METADATA } from '../template-metadata.ts';
-import { ExchangeApi } from '../constructs/exchange-api.ts';
-import { SchemaRegistry } from '../constructs/schema-registry.ts';
 import { CATALOG } from '../../schemas/catalog.ts';
-import { ExchangeRoutes } from '../constructs/exchange-routes.ts';
 import { ConsoleHosting } from '../constructs/console-hosting.ts';
+import { CONTRACT_BREACH_METRIC, ExchangeAlarms } from '../constructs/exchange-alarms.ts';
+import { ExchangeApi } from '../constructs/exchange-api.ts';
+import { ExchangeBus } from '../constructs/exchange-bus.ts';
+import { ExchangeRoutes } from '../constructs/exchange-routes.ts';
+import { SchemaRegistry } from '../constructs/schema-registry.ts';
+import { Subscription } from '../constructs/subscription.ts';
 import { TransparencyLog } from '../constructs/transparency-log.ts';
+import { LOCAL_NAME_METADATA } from '../template-metadata.ts';
 import { checkTopology, type KeySpec, type Topology } from '../topology.ts';
 
 export interface ExchangeStackProps extends StackProps {
@@ -43,9 +43,15 @@ const EXCHANGE_LOG_TABLE = 'ExchangeLog';
 /** Requests per client IP per 5 minutes: ~67/s, room for an agency's batch uploads behind one NAT address. */
 export const DEFAULT_API_RATE_LIMIT = 20_000;
 
-const attributeType = (key: KeySpec) => ({ name: key.name, type: key.type === 'N' ? AttributeType.NUMBER : AttributeType.STRING });
+const attributeType = (key: KeySpec) => ({
+  name: key.name,
+  type: key.type === 'N' ? AttributeType.NUMBER : AttributeType.STRING,
+});
 
-/** The whole exchange: bus, tables, one Subscription per topology entry, the APIs and their alarms. The stack only composes. */
+/**
+ * The whole exchange: bus, tables, one Subscription per topology entry, the APIs and their
+ * alarms. The stack only composes.
+ */
 export class ExchangeStack extends Stack {
   constructor(scope: Construct, id: string, props: ExchangeStackProps) {
     super(scope, id, props);
@@ -56,7 +62,8 @@ export class ExchangeStack extends Stack {
       archiveRetentionDays: props.archiveRetentionDays,
     });
 
-    // The bus's name on the local cloud, where callers address it by the topology's name (infra/local/template/names.ts).
+    // The bus's name on the local cloud, where callers address it by the topology's name
+    // (infra/local/template/names.ts).
     (exchange.bus.node.defaultChild as CfnResource).addMetadata(LOCAL_NAME_METADATA, props.topology.busName);
 
     const tables = new Map<string, Table>();
@@ -91,7 +98,9 @@ export class ExchangeStack extends Stack {
       {
         id: 'AwsSolutions-SMG4',
         reason:
-          "The HMAC key behind every personKey must never rotate on a schedule: a new key changes every person's key and orphans every record in every view and the access ledger. It changes only in a planned re-keying with a full replay of the exchange log.",
+          "The HMAC key behind every personKey must never rotate on a schedule: a new key changes every person's " +
+          'key and orphans every record in every view and the access ledger. It changes only in a planned ' +
+          're-keying with a full replay of the exchange log.',
       },
     ]);
     const alarms = new ExchangeAlarms(this, 'Alarms', { email: props.alarmEmail });
@@ -104,8 +113,13 @@ export class ExchangeStack extends Stack {
         spec,
         bus: exchange.bus,
         table: tables.get(spec.table)!,
-        // Powertools Metrics reads its namespace and `service` dimension from these (the contract-breach metric among them).
-        environment: { ...secretEnvironment, POWERTOOLS_SERVICE_NAME: spec.name, POWERTOOLS_METRICS_NAMESPACE: CONTRACT_BREACH_METRIC.namespace },
+        // Powertools Metrics reads its namespace and `service` dimension from these (the
+        // contract-breach metric among them).
+        environment: {
+          ...secretEnvironment,
+          POWERTOOLS_SERVICE_NAME: spec.name,
+          POWERTOOLS_METRICS_NAMESPACE: CONTRACT_BREACH_METRIC.namespace,
+        },
       });
       subscriptions.set(spec.name, subscription);
       alarms.watchDeadLetters(`Sub-${spec.name}`, subscription.deadLetterQueue, `subscription ${spec.name}`);
@@ -120,13 +134,19 @@ export class ExchangeStack extends Stack {
       publisherRoles: exchange.publisherRoles,
       environment: secretEnvironment,
       retainData: props.retainData,
-      ...(props.firewall === false ? {} : { firewall: props.firewall ?? { rateLimitPerFiveMinutes: DEFAULT_API_RATE_LIMIT } }),
+      ...(props.firewall === false
+        ? {}
+        : { firewall: props.firewall ?? { rateLimitPerFiveMinutes: DEFAULT_API_RATE_LIMIT } }),
     });
     for (const [name, fn] of api.functions) alarms.watchFunction(name, fn, `The ${name} API function`);
     alarms.watchDeadLetters('ScheduledCheck', api.scheduledCheckDeadLetters, 'the nightly overstay check');
 
     const logSubscription = props.topology.subscriptions.find((s) => s.table === EXCHANGE_LOG_TABLE);
-    if (!logSubscription) throw new Error(`the topology has no subscription owning the ${EXCHANGE_LOG_TABLE} table, which the exchange routes count events by`);
+    if (!logSubscription)
+      throw new Error(
+        `the topology has no subscription owning the ${EXCHANGE_LOG_TABLE} table, which the exchange routes ` +
+          `count events by`,
+      );
     const routes = new ExchangeRoutes(this, 'ExchangeRoutes', {
       api,
       topology: props.topology,
@@ -146,29 +166,52 @@ export class ExchangeStack extends Stack {
       retainData: props.retainData,
       environment: { POWERTOOLS_SERVICE_NAME: 'transparency-checkpointer' },
     });
-    alarms.watchFunction('TransparencyCheckpointer', transparency.checkpointer, 'The Merkle log checkpointer (a failure may mean a log no longer matches what it signed)');
+    alarms.watchFunction(
+      'TransparencyCheckpointer',
+      transparency.checkpointer,
+      'The Merkle log checkpointer (a failure may mean a log no longer matches what it signed)',
+    );
 
     // The roles' names on the local cloud, which callers' ARNs carry there (infra/local/template/names.ts).
-    const localName = (role: Role, name: string) => (role.node.defaultChild as CfnResource).addMetadata(LOCAL_NAME_METADATA, name);
+    const localName = (role: Role, name: string) =>
+      (role.node.defaultChild as CfnResource).addMetadata(LOCAL_NAME_METADATA, name);
     for (const [agency, role] of exchange.publisherRoles) localName(role, `mx-agency-${agency}`);
     for (const [ministry, role] of api.operatorRoles) localName(role, `mx-operator-${ministry}`);
     localName(routes.platformRole, 'mx-platform-operator');
 
-    new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the command and query APIs, stage included' });
-    new CfnOutput(this, 'ApiAccessLogGroup', { value: api.accessLogs.logGroupName, description: 'One JSON line per API request: caller ARN, request id, resource, status' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: api.api.url,
+      description: 'Base URL of the command and query APIs, stage included',
+    });
+    new CfnOutput(this, 'ApiAccessLogGroup', {
+      value: api.accessLogs.logGroupName,
+      description: 'One JSON line per API request: caller ARN, request id, resource, status',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
-    new CfnOutput(this, 'ContractBreachMetricName', { value: CONTRACT_BREACH_METRIC.metricName, description: `Namespace ${CONTRACT_BREACH_METRIC.namespace}, dimension service=${CONTRACT_BREACH_METRIC.service}` });
+    new CfnOutput(this, 'ContractBreachMetricName', {
+      value: CONTRACT_BREACH_METRIC.metricName,
+      description: `Namespace ${CONTRACT_BREACH_METRIC.namespace}, dimension service=${CONTRACT_BREACH_METRIC.service}`,
+    });
     new CfnOutput(this, 'ContractBreachMetricNamespace', { value: CONTRACT_BREACH_METRIC.namespace });
-    for (const [ministry, role] of api.operatorRoles) new CfnOutput(this, `OperatorRole${ministry.replace(/-/g, '')}`, { value: role.roleArn });
-    new CfnOutput(this, 'PlatformOperatorRole', { value: routes.platformRole.roleArn, description: 'Every queue, dead letter and breach of the exchange' });
+    for (const [ministry, role] of api.operatorRoles)
+      new CfnOutput(this, `OperatorRole${ministry.replace(/-/g, '')}`, { value: role.roleArn });
+    new CfnOutput(this, 'PlatformOperatorRole', {
+      value: routes.platformRole.roleArn,
+      description: 'Every queue, dead letter and breach of the exchange',
+    });
     if (props.console !== false) {
       const hosting = new ConsoleHosting(this, 'Console', { api: api.api });
-      new CfnOutput(this, 'ConsoleUrl', { value: hosting.url, description: 'The operator console (sign in with an operator role\'s temporary keys); npx mx smoke --console <ConsoleUrl>' });
+      new CfnOutput(this, 'ConsoleUrl', {
+        value: hosting.url,
+        description:
+          "The operator console (sign in with an operator role's temporary keys); npx mx smoke --console <ConsoleUrl>",
+      });
     }
 
     new SchemaRegistry(this, 'Contract', { definitions: CATALOG });
     new CfnOutput(this, 'EventBusName', { value: exchange.bus.eventBusName });
     new CfnOutput(this, 'EventBusArn', { value: exchange.bus.eventBusArn });
-    for (const [agency, role] of exchange.publisherRoles) new CfnOutput(this, `PublisherRole${agency.replace(/-/g, '')}`, { value: role.roleArn });
+    for (const [agency, role] of exchange.publisherRoles)
+      new CfnOutput(this, `PublisherRole${agency.replace(/-/g, '')}`, { value: role.roleArn });
   }
 }

@@ -1,7 +1,7 @@
-import * as z from '../zod.ts';
 import { defineEvent, SOURCES } from '../define.ts';
 import { PersonRef } from '../person.ts';
 import { IsoDateTime } from '../primitives.ts';
+import * as z from '../zod.ts';
 import { VisaNumber } from './foreign-affairs.ts';
 
 /** Border checkpoint code, e.g. "KZ-ALA-AIR" (airport) or "KZ-KHORGOS-ROAD". */

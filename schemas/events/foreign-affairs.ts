@@ -1,7 +1,7 @@
-import * as z from '../zod.ts';
 import { defineEvent, SOURCES } from '../define.ts';
 import { Holder, PersonRef } from '../person.ts';
 import { CountryCode, IsoDate } from '../primitives.ts';
+import * as z from '../zod.ts';
 
 /** Visa categories of the Rules for issuing invitations and visas (Order No. 5/95, 2016). */
 export const VisaType = z.enum([

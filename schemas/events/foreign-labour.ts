@@ -1,7 +1,7 @@
-import * as z from '../zod.ts';
 import { defineEvent, SOURCES } from '../define.ts';
 import { Holder, PersonRef } from '../person.ts';
 import { Bin, IsoDate, QuotaSize, RegionCode, Year } from '../primitives.ts';
+import * as z from '../zod.ts';
 import { VisaNumber } from './foreign-affairs.ts';
 
 /**

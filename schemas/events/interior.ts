@@ -1,7 +1,7 @@
-import * as z from '../zod.ts';
 import { defineEvent, SOURCES } from '../define.ts';
 import { Holder, PersonRef } from '../person.ts';
 import { Iin, IsoDate, MciAmount, RegionCode, RegistryNumber } from '../primitives.ts';
+import * as z from '../zod.ts';
 import { QandasId } from './qandas-id.ts';
 
 const untilNotBeforeFrom = <T extends { validFrom: string; validUntil?: string | undefined }>(d: T) =>
@@ -229,7 +229,8 @@ export const WorkPatentIssued = defineEvent({
   source: SOURCES.interior,
   detailType: 'WorkPatentIssued',
   description:
-    'The migration police issued a labour immigrant a permit ("patent") to work for individuals, for the months paid in advance.',
+    'The migration police issued a labour immigrant a permit ("patent") to work for individuals, for the months ' +
+    'paid in advance.',
   data: z
     .strictObject({
       person: PersonRef,

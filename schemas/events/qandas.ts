@@ -1,7 +1,7 @@
-import * as z from '../zod.ts';
 import { defineEvent, SOURCES } from '../define.ts';
 import { Holder, PersonRef } from '../person.ts';
 import { CountryCode, IsoDate, MciAmount, Month, QuotaSize, RegionCode, TengeAmount, Year } from '../primitives.ts';
+import * as z from '../zod.ts';
 import { QandasId } from './qandas-id.ts';
 
 export { QandasId };

@@ -54,4 +54,3 @@ export function regionExistsOn(code: string, isoDate: string): boolean {
   if (!region) return false;
   return !region.establishedOn || isoDate.slice(0, 10) >= region.establishedOn;
 }
-

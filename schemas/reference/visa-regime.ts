@@ -5,7 +5,24 @@
  * visa-free list only in November 2023). Border rules and the simulator use it.
  */
 export const VISA_REQUIRED_2021: ReadonlySet<string> = new Set([
-  'AFG', 'BGD', 'CHN', 'EGY', 'IND', 'IRN', 'IRQ', 'LKA', 'NGA', 'NPL', 'PAK', 'SYR', 'VNM', 'YEM', 'SOM', 'SDN', 'LBY', 'ETH',
+  'AFG',
+  'BGD',
+  'CHN',
+  'EGY',
+  'IND',
+  'IRN',
+  'IRQ',
+  'LKA',
+  'NGA',
+  'NPL',
+  'PAK',
+  'SYR',
+  'VNM',
+  'YEM',
+  'SOM',
+  'SDN',
+  'LBY',
+  'ETH',
 ]);
 
 export function visaRequired(citizenship: string | undefined): boolean {

@@ -1,10 +1,10 @@
-import { statSync, readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ExchangeStack } from '../../infra/stacks/exchange-stack.ts';
 import { LAMBDA_RUNTIME } from '../../infra/constructs/exchange-function.ts';
+import { ExchangeStack } from '../../infra/stacks/exchange-stack.ts';
 import { checkTopology, TOPOLOGY, type Topology } from '../../infra/topology.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
@@ -22,7 +22,9 @@ beforeAll(() => {
 });
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const logicalIdOf = (ref: unknown) => (ref as { Ref?: string; 'Fn::GetAtt'?: [string, string] }).Ref ?? (ref as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+const logicalIdOf = (ref: unknown) =>
+  (ref as { Ref?: string; 'Fn::GetAtt'?: [string, string] }).Ref ??
+  (ref as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
 
 describe('rules equal the topology', () => {
   it('has one rule per subscription, on the exchange bus, with exactly its pattern', () => {
@@ -31,7 +33,9 @@ describe('rules equal the topology', () => {
       .filter(([, r]) => r.Properties.EventPattern)
       .map(([, r]) => ({ bus: logicalIdOf(r.Properties.EventBusName), pattern: r.Properties.EventPattern }));
     expect(rules).toHaveLength(TOPOLOGY.subscriptions.length);
-    expect(rules).toEqual(expect.arrayContaining(TOPOLOGY.subscriptions.map((s) => ({ bus: busId, pattern: s.pattern }))));
+    expect(rules).toEqual(
+      expect.arrayContaining(TOPOLOGY.subscriptions.map((s) => ({ bus: busId, pattern: s.pattern }))),
+    );
   });
 
   it('targets each rule at its own queue, with the DLQ as the target dead-letter config', () => {
@@ -39,31 +43,44 @@ describe('rules equal the topology', () => {
       const [target] = rule.Properties.Targets;
       const queue = resources[logicalIdOf(target.Arn)]!;
       expect(queue.Type).toBe('AWS::SQS::Queue');
-      expect(logicalIdOf(target.DeadLetterConfig.Arn)).toBe(logicalIdOf(queue.Properties.RedrivePolicy.deadLetterTargetArn));
+      expect(logicalIdOf(target.DeadLetterConfig.Arn)).toBe(
+        logicalIdOf(queue.Properties.RedrivePolicy.deadLetterTargetArn),
+      );
     }
   });
 });
 
 describe('queue → DLQ → Lambda wiring', () => {
-  it.each(TOPOLOGY.subscriptions.map((s) => [s.name, s] as const))('%s: queue redrives to a DLQ after maxReceiveCount', (name, spec) => {
-    const queueId = Object.keys(resources).find((id) => id.startsWith(`Sub${name.replace(/-/g, '')}Queue`) && resources[id]!.Type === 'AWS::SQS::Queue')!;
-    const queue = resources[queueId]!.Properties;
-    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetters/), 'Arn'] }, maxReceiveCount: spec.delivery.maxReceiveCount });
-    // AWS Lambda's guide: a source queue's visibility timeout is at least six times the function's timeout (so Lambda
-    // can retry a throttled batch); the batching window comes on top, as messages wait in flight through it.
-    const { handlerTimeoutSeconds, maxBatchingWindowSeconds } = spec.delivery;
-    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * handlerTimeoutSeconds + maxBatchingWindowSeconds);
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
-      BatchSize: spec.delivery.batchSize,
-      MaximumBatchingWindowInSeconds: spec.delivery.maxBatchingWindowSeconds,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-    });
-  });
+  it.each(TOPOLOGY.subscriptions.map((s) => [s.name, s] as const))(
+    '%s: queue redrives to a DLQ after maxReceiveCount',
+    (name, spec) => {
+      const queueId = Object.keys(resources).find(
+        (id) => id.startsWith(`Sub${name.replace(/-/g, '')}Queue`) && resources[id]!.Type === 'AWS::SQS::Queue',
+      )!;
+      const queue = resources[queueId]!.Properties;
+      expect(queue.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetters/), 'Arn'] },
+        maxReceiveCount: spec.delivery.maxReceiveCount,
+      });
+      // AWS Lambda's guide: a source queue's visibility timeout is at least six times the function's timeout (so Lambda
+      // can retry a throttled batch); the batching window comes on top, as messages wait in flight through it.
+      const { handlerTimeoutSeconds, maxBatchingWindowSeconds } = spec.delivery;
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * handlerTimeoutSeconds + maxBatchingWindowSeconds);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        BatchSize: spec.delivery.batchSize,
+        MaximumBatchingWindowInSeconds: spec.delivery.maxBatchingWindowSeconds,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    },
+  );
 
   it('lets only EventBridge rules of this stack send to the queues', () => {
     for (const [, policy] of ofType('AWS::SQS::QueuePolicy')) {
-      const sends = policy.Properties.PolicyDocument.Statement.filter((s: { Action: string }) => s.Action === 'sqs:SendMessage' || (Array.isArray(s.Action) && s.Action.includes('sqs:SendMessage')));
+      const sends = policy.Properties.PolicyDocument.Statement.filter(
+        (s: { Action: string }) =>
+          s.Action === 'sqs:SendMessage' || (Array.isArray(s.Action) && s.Action.includes('sqs:SendMessage')),
+      );
       for (const statement of sends) {
         expect(statement.Principal).toEqual({ Service: 'events.amazonaws.com' });
         expect(statement.Condition.ArnEquals['aws:SourceArn']).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
@@ -75,16 +92,23 @@ describe('queue → DLQ → Lambda wiring', () => {
 
 describe('functions', () => {
   it('run on the nodejs22.x runtime the platform targets, ESM, with only their own table in the environment', () => {
-    // The console deployment's copy function is CDK's own (Python), run only by CloudFormation during a deploy; the Merkle
-    // checkpointer (infra/constructs/transparency-log.ts) reads two tables of others and is tested there.
-    const functions = ofType('AWS::Lambda::Function').filter(([id, f]) => !id.startsWith('CustomCDKBucketDeployment') && !String(f.Properties.Description).startsWith('Extends the exchange log and access ledger Merkle trees'));
+    // The console deployment's copy function is CDK's own (Python), run only by CloudFormation during a deploy; the
+    // Merkle checkpointer (infra/constructs/transparency-log.ts) reads two tables of others and is tested there.
+    const functions = ofType('AWS::Lambda::Function').filter(
+      ([id, f]) =>
+        !id.startsWith('CustomCDKBucketDeployment') &&
+        !String(f.Properties.Description).startsWith('Extends the exchange log and access ledger Merkle trees'),
+    );
     // And the console's exchange routes and whoami.
-    expect(functions).toHaveLength(TOPOLOGY.subscriptions.length + TOPOLOGY.commandApis.length + TOPOLOGY.queryApis.length + 2);
+    expect(functions).toHaveLength(
+      TOPOLOGY.subscriptions.length + TOPOLOGY.commandApis.length + TOPOLOGY.queryApis.length + 2,
+    );
     expect(LAMBDA_RUNTIME.name).toBe('nodejs22.x');
     for (const [id, fn] of functions) {
       expect(fn.Properties.Handler).toBe('index.handler');
       expect(fn.Properties.Runtime).toBe(LAMBDA_RUNTIME.name);
-      // The exchange routes read queues and an index, whoami nothing: no table of their own (test/infra/exchange-routes.test.ts).
+      // The exchange routes read queues and an index, whoami nothing: no table of their own
+      // (test/infra/exchange-routes.test.ts).
       if (id.startsWith('ExchangeRoutes')) expect(fn.Properties.Environment.Variables.TABLE_NAME).toBeUndefined();
       else expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: expect.any(String) });
     }
@@ -93,10 +117,18 @@ describe('functions', () => {
   it('may touch only their own table, their own queue and their own log group (least privilege)', () => {
     for (const spec of TOPOLOGY.subscriptions) {
       const prefix = `Sub${spec.name.replace(/-/g, '')}`;
-      const logGroupId = Object.keys(resources).find((id) => id.startsWith(`${prefix}HandlerLogs`) && resources[id]!.Type === 'AWS::Logs::LogGroup');
-      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${prefix}HandlerServiceRoleDefaultPolicy`))!;
-      const tableId = Object.keys(resources).find((id) => id.startsWith(spec.table) && resources[id]!.Type === 'AWS::DynamoDB::Table');
-      const queueId = Object.keys(resources).find((id) => id.startsWith(`${prefix}Queue`) && resources[id]!.Type === 'AWS::SQS::Queue');
+      const logGroupId = Object.keys(resources).find(
+        (id) => id.startsWith(`${prefix}HandlerLogs`) && resources[id]!.Type === 'AWS::Logs::LogGroup',
+      );
+      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) =>
+        id.startsWith(`${prefix}HandlerServiceRoleDefaultPolicy`),
+      )!;
+      const tableId = Object.keys(resources).find(
+        (id) => id.startsWith(spec.table) && resources[id]!.Type === 'AWS::DynamoDB::Table',
+      );
+      const queueId = Object.keys(resources).find(
+        (id) => id.startsWith(`${prefix}Queue`) && resources[id]!.Type === 'AWS::SQS::Queue',
+      );
       const touched = new Set<string>();
       const [busId] = ofType('AWS::Events::EventBus')[0]!;
       for (const statement of policy.Properties.PolicyDocument.Statement) {
@@ -129,10 +161,22 @@ describe('functions', () => {
       const logGroupId = logicalIdOf(fn.Properties.LoggingConfig.LogGroup);
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: roleId }],
-        PolicyDocument: { Statement: Match.arrayWith([{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } }]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+            },
+          ]),
+        },
       });
       // Lambda starts only once the role's policy is attached, so its first log lines are not refused.
-      expect(resources[id]!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${roleId.replace(/[0-9A-F]{8}$/, '')}DefaultPolicy`))]));
+      expect(resources[id]!.DependsOn).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(new RegExp(`^${roleId.replace(/[0-9A-F]{8}$/, '')}DefaultPolicy`)),
+        ]),
+      );
     }
     // The one managed policy left: API Gateway's account-level logging role (suppressed in cdk-nag with its reason).
     const managed = ofType('AWS::IAM::Role').filter(([, r]) => r.Properties.ManagedPolicyArns);
@@ -150,7 +194,9 @@ describe('event bus and publishing rights', () => {
         Effect: 'Allow',
         Action: 'events:PutEvents',
         Condition: { StringEquals: { 'events:source': [...agency.sources] } },
-        Principal: { AWS: { 'Fn::GetAtt': [expect.stringContaining(`Publisher${agency.id.replace(/-/g, '')}`), 'Arn'] } },
+        Principal: {
+          AWS: { 'Fn::GetAtt': [expect.stringContaining(`Publisher${agency.id.replace(/-/g, '')}`), 'Arn'] },
+        },
       });
     }
   });
@@ -160,14 +206,24 @@ describe('event bus and publishing rights', () => {
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: Match.stringLikeRegexp(`Publisher${agency.id.replace(/-/g, '')}`) }],
         PolicyDocument: {
-          Statement: Match.arrayWith([{ Action: 'events:PutEvents', Effect: 'Allow', Condition: { StringEquals: { 'events:source': [...agency.sources] } }, Resource: Match.anyValue() }]),
+          Statement: Match.arrayWith([
+            {
+              Action: 'events:PutEvents',
+              Effect: 'Allow',
+              Condition: { StringEquals: { 'events:source': [...agency.sources] } },
+              Resource: Match.anyValue(),
+            },
+          ]),
         },
       });
     }
   });
 
   it('archives the bus with the configured retention', () => {
-    template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 30, SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ExchangeBus'), 'Arn'] } });
+    template.hasResourceProperties('AWS::Events::Archive', {
+      RetentionDays: 30,
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ExchangeBus'), 'Arn'] },
+    });
   });
 });
 
@@ -184,7 +240,9 @@ describe('tables', () => {
 
   it('keep their logical ids, so a deploy never replaces a table holding data', () => {
     // Pinned on purpose: changing one means CloudFormation deletes and recreates the table.
-    const ids = ofType('AWS::DynamoDB::Table').map(([id]) => id).sort();
+    const ids = ofType('AWS::DynamoDB::Table')
+      .map(([id]) => id)
+      .sort();
     expect(ids).toEqual([
       'AccessLedger527E570D',
       'BerkutRegistry8C5554C1',
@@ -203,8 +261,13 @@ describe('tables', () => {
   it('declare the keys and indexes of the topology', () => {
     for (const spec of TOPOLOGY.tables) {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
-        KeySchema: [{ AttributeName: spec.partitionKey.name, KeyType: 'HASH' }, ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' }] : [])],
-        GlobalSecondaryIndexes: spec.indexes?.length ? spec.indexes.map((index) => Match.objectLike({ IndexName: index.name })) : Match.absent(),
+        KeySchema: [
+          { AttributeName: spec.partitionKey.name, KeyType: 'HASH' },
+          ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' }] : []),
+        ],
+        GlobalSecondaryIndexes: spec.indexes?.length
+          ? spec.indexes.map((index) => Match.objectLike({ IndexName: index.name }))
+          : Match.absent(),
       });
     }
   });
@@ -212,7 +275,8 @@ describe('tables', () => {
   it('expire smoke traffic on their own (TTL on expiresAt, which only mx smoke\u2019s records carry)', () => {
     const tables = ofType('AWS::DynamoDB::Table');
     expect(tables).toHaveLength(TOPOLOGY.tables.length);
-    for (const [, table] of tables) expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    for (const [, table] of tables)
+      expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   });
 });
 
@@ -240,7 +304,8 @@ describe('REST API', () => {
       expect(statements.map((s) => s.Action)).toEqual(['execute-api:Invoke', 'execute-api:Invoke']);
       const views = JSON.stringify(statements[0]!.Resource);
       expect(views).toContain(`/GET/api/views/${ministry}/*`);
-      // Which queues and breaches the exchange routes show it is decided by its role (test/infra/exchange-routes.test.ts).
+      // Which queues and breaches the exchange routes show it is decided by its role
+      // (test/infra/exchange-routes.test.ts).
       const exchange = JSON.stringify(statements[1]!.Resource);
       expect(exchange).not.toContain('/api/views/');
       expect(exchange.match(/\/api\/exchange\//g)).toHaveLength(4);
@@ -248,30 +313,58 @@ describe('REST API', () => {
     }
   });
 
-  it('lets query functions only append to and read the access ledger, and command functions publish only their systems\u2019 sources', () => {
-    const ledgerId = Object.keys(resources).find((id) => id.startsWith('AccessLedger'))!;
-    for (const spec of TOPOLOGY.queryApis) {
-      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`ApisQueries${spec.ministry.replace(/-/g, '')}`))!;
-      const onLedger = (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).filter((st) => JSON.stringify(st.Resource).includes(ledgerId));
-      // GetItem reads back its own entry when a write's answer was lost; the one update claims a leaf of the ledger's Merkle tree.
-      expect(onLedger).toEqual([
-        { Action: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] } },
-        { Action: 'dynamodb:UpdateItem', Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#merkle'] } }, Effect: 'Allow', Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] } },
-      ]);
-    }
-    for (const spec of TOPOLOGY.commandApis) {
-      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`ApisCommands${spec.system.replace(/-/g, '')}`))!;
-      const publish = (policy.Properties.PolicyDocument.Statement as { Action: string; Condition?: unknown }[]).filter((st) => st.Action === 'events:PutEvents');
-      expect(publish).toEqual([expect.objectContaining({ Condition: { StringEquals: { 'events:source': [...spec.publishes] } } })]);
-    }
-  });
+  it(
+    'lets query functions only append to and read the access ledger, and command functions publish only their ' +
+      'systems\u2019 sources',
+    () => {
+      const ledgerId = Object.keys(resources).find((id) => id.startsWith('AccessLedger'))!;
+      for (const spec of TOPOLOGY.queryApis) {
+        const [, policy] = ofType('AWS::IAM::Policy').find(([id]) =>
+          id.startsWith(`ApisQueries${spec.ministry.replace(/-/g, '')}`),
+        )!;
+        const onLedger = (
+          policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]
+        ).filter((st) => JSON.stringify(st.Resource).includes(ledgerId));
+        // GetItem reads back its own entry when a write's answer was lost; the one update claims a
+        // leaf of the ledger's Merkle tree.
+        expect(onLedger).toEqual([
+          {
+            Action: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] },
+          },
+          {
+            Action: 'dynamodb:UpdateItem',
+            Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#merkle'] } },
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [ledgerId, 'Arn'] },
+          },
+        ]);
+      }
+      for (const spec of TOPOLOGY.commandApis) {
+        const [, policy] = ofType('AWS::IAM::Policy').find(([id]) =>
+          id.startsWith(`ApisCommands${spec.system.replace(/-/g, '')}`),
+        )!;
+        const publish = (
+          policy.Properties.PolicyDocument.Statement as { Action: string; Condition?: unknown }[]
+        ).filter((st) => st.Action === 'events:PutEvents');
+        expect(publish).toEqual([
+          expect.objectContaining({ Condition: { StringEquals: { 'events:source': [...spec.publishes] } } }),
+        ]);
+      }
+    },
+  );
 
   it('lets each command function remember answers only under its own system\u2019s keys of the idempotency table', () => {
-    const tableId = Object.keys(resources).find((id) => id.startsWith('CommandIdempotency') && resources[id]!.Type === 'AWS::DynamoDB::Table')!;
+    const tableId = Object.keys(resources).find(
+      (id) => id.startsWith('CommandIdempotency') && resources[id]!.Type === 'AWS::DynamoDB::Table',
+    )!;
     for (const spec of TOPOLOGY.commandApis) {
       const prefix = `ApisCommands${spec.system.replace(/-/g, '')}`;
       const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(prefix))!;
-      const onTable = (policy.Properties.PolicyDocument.Statement as { Resource: unknown }[]).filter((st) => JSON.stringify(st.Resource).includes(tableId));
+      const onTable = (policy.Properties.PolicyDocument.Statement as { Resource: unknown }[]).filter((st) =>
+        JSON.stringify(st.Resource).includes(tableId),
+      );
       expect(onTable).toEqual([
         {
           Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -294,13 +387,26 @@ describe('topology checks', () => {
   };
 
   it('refuses a subscription that owns an unknown table, naming both', () => {
-    expect(() => checkTopology(broken((t) => (t.subscriptions[0].table = 'Nope')))).toThrow(/subscription exchange-log owns unknown table Nope/);
+    expect(() => checkTopology(broken((t) => (t.subscriptions[0].table = 'Nope')))).toThrow(
+      /subscription exchange-log owns unknown table Nope/,
+    );
   });
 
   it('refuses duplicate names and oversize batches without a batching window', () => {
-    expect(() => checkTopology(broken((t) => t.subscriptions.push({ ...t.subscriptions[0], table: 'ExchangeLog' })))).toThrow(/used twice/);
     expect(() =>
-      checkTopology(broken((t) => (t.subscriptions[0].delivery = { ...t.subscriptions[0].delivery, batchSize: 50, maxBatchingWindowSeconds: 0 }))),
+      checkTopology(broken((t) => t.subscriptions.push({ ...t.subscriptions[0], table: 'ExchangeLog' }))),
+    ).toThrow(/used twice/);
+    expect(() =>
+      checkTopology(
+        broken(
+          (t) =>
+            (t.subscriptions[0].delivery = {
+              ...t.subscriptions[0].delivery,
+              batchSize: 50,
+              maxBatchingWindowSeconds: 0,
+            }),
+        ),
+      ),
     ).toThrow(/maxBatchingWindowSeconds/);
   });
 });
@@ -312,12 +418,12 @@ describe('bundles', () => {
       const file = path.join(assemblyDir, entry, 'index.mjs');
       try {
         sizes[entry] = statSync(file).size;
-      } catch {
-        continue;
-      }
+      } catch {}
     }
     // Subscriptions that share a handler module share its asset.
-    expect(Object.keys(sizes).length).toBeGreaterThanOrEqual(new Set(TOPOLOGY.subscriptions.map((s) => s.handler)).size);
+    expect(Object.keys(sizes).length).toBeGreaterThanOrEqual(
+      new Set(TOPOLOGY.subscriptions.map((s) => s.handler)).size,
+    );
     for (const [asset, bytes] of Object.entries(sizes)) {
       console.log(`lambda bundle ${asset}: ${(bytes / 1024).toFixed(1)} KB`);
       // A hard ceiling that catches an accidentally bundled SDK (which alone is several MB).

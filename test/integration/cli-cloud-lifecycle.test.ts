@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MX, startCloudProcess, type CloudProcess } from './cloud-harness.ts';
+import { type CloudProcess, MX, startCloudProcess } from './cloud-harness.ts';
 import { remote } from './target.ts';
 
 const run = promisify(execFile);
@@ -28,7 +28,11 @@ async function mx(...args: string[]): Promise<{ code: number; stdout: string; st
   }
 }
 
-const exists = (file: string) => access(file).then(() => true, () => false);
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 afterAll(async () => {
   for (const cloud of clouds) {
@@ -51,17 +55,34 @@ describe.skipIf(remote)('mx cloud on a data dir', () => {
 
     // Assess: cloud.json names this process and its endpoint, and status reads it.
     const file = JSON.parse(await readFile(path.join(dataDir, 'cloud.json'), 'utf8'));
-    expect(file).toEqual({ pid, port: Number(new URL(endpoint).port), endpoint, started: expect.any(String), inMemory: false });
+    expect(file).toEqual({
+      pid,
+      port: Number(new URL(endpoint).port),
+      endpoint,
+      started: expect.any(String),
+      inMemory: false,
+    });
     const status = await mx('cloud', 'status', '--data-dir', dataDir, '--json');
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ running: true, pid, endpoint, dataDir, inMemory: false, pending: 0, deadLetters: 0 });
-    expect((await mx('cloud', 'status', '--data-dir', dataDir)).stdout).toMatch(new RegExp(`^running: the cloud at ${endpoint}\\n {2}pid {7}${pid}\\n`));
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      running: true,
+      pid,
+      endpoint,
+      dataDir,
+      inMemory: false,
+      pending: 0,
+      deadLetters: 0,
+    });
+    expect((await mx('cloud', 'status', '--data-dir', dataDir)).stdout).toMatch(
+      new RegExp(`^running: the cloud at ${endpoint}\\n {2}pid {7}${pid}\\n`),
+    );
 
     // Act: a second start on the same dir.
     const second = await mx('cloud', 'start', '--port', '0', '--data-dir', dataDir);
     expect(second.code).toBe(1);
     expect(second.stderr).toBe(
-      `mx: the data dir ${dataDir} is in use by process ${pid} (the cloud at ${endpoint}, port ${file.port}, started ${file.started}): stop it with \`npx mx cloud stop\`, or start this one with another --data-dir\n`,
+      `mx: the data dir ${dataDir} is in use by process ${pid} (the cloud at ${endpoint}, port ${file.port}, ` +
+        `started ${file.started}): stop it with \`npx mx cloud stop\`, or start this one with another --data-dir\n`,
     );
 
     // With cloud.json out of the way the dir's databases are still locked: refused all the same, in one line.
@@ -69,16 +90,25 @@ describe.skipIf(remote)('mx cloud on a data dir', () => {
     const locked = await mx('cloud', 'start', '--port', '0', '--data-dir', dataDir);
     await rename(path.join(dataDir, 'cloud.json.aside'), path.join(dataDir, 'cloud.json'));
     expect(locked.code).toBe(1);
-    expect(locked.stderr).toBe(`mx: the data dir ${dataDir} is in use by another process: stop it with \`npx mx cloud stop\` (or end that process), or start this one with another --data-dir\n`);
+    expect(locked.stderr).toBe(
+      `mx: the data dir ${dataDir} is in use by another process: stop it with \`npx mx cloud stop\` (or end that ` +
+        `process), or start this one with another --data-dir\n`,
+    );
     expect(first.child.exitCode).toBeNull();
 
     // Act: stop it.
     const stopped = await mx('cloud', 'stop', '--data-dir', dataDir);
-    expect(stopped).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^stopped the cloud at ${endpoint} \\(pid ${pid}\\) in [\\d.]+ s\\n$`)) });
+    expect(stopped).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(new RegExp(`^stopped the cloud at ${endpoint} \\(pid ${pid}\\) in [\\d.]+ s\\n$`)),
+    });
     await first.exited();
     expect(first.child.exitCode).toBe(0);
     expect(await exists(path.join(dataDir, 'cloud.json'))).toBe(false);
-    expect(await mx('cloud', 'status', '--data-dir', dataDir)).toMatchObject({ code: 3, stdout: `no cloud is running on ${dataDir}: start it with \`npm start\`\n` });
+    expect(await mx('cloud', 'status', '--data-dir', dataDir)).toMatchObject({
+      code: 3,
+      stdout: `no cloud is running on ${dataDir}: start it with \`npm start\`\n`,
+    });
   });
 
   it('starts on a dir whose cloud.json a killed cloud left behind', async () => {
@@ -94,7 +124,10 @@ describe.skipIf(remote)('mx cloud on a data dir', () => {
     const again = startCloudProcess(dataDir);
     clouds.push(again);
     const endpoint = await again.ready;
-    expect(JSON.parse(await readFile(path.join(dataDir, 'cloud.json'), 'utf8'))).toMatchObject({ pid: again.child.pid, endpoint });
+    expect(JSON.parse(await readFile(path.join(dataDir, 'cloud.json'), 'utf8'))).toMatchObject({
+      pid: again.child.pid,
+      endpoint,
+    });
     expect((await mx('cloud', 'stop', '--data-dir', dataDir, '--json')).stdout).toMatch(/"stopped": true/);
     await again.exited();
   });

@@ -7,11 +7,11 @@
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { SQSClient, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPOLOGY } from '../../infra/topology.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
-import { TOPOLOGY } from '../../infra/topology.ts';
 import { settled, startTestCloud, type TestCloud } from './cloud-harness.ts';
 import { remote } from './target.ts';
 
@@ -37,7 +37,9 @@ const tables = async () => (await env.dynamo().send(new ListTablesCommand({}))).
 describe.skipIf(remote)('mx view', () => {
   it('prints stats as a table unless --json', async () => {
     const text = (await env.mx('view', 'labour', 'stats', '--year', '2021')).stdout;
-    expect(text).toMatch(/^labour view, 2021-01-01 to 2021-12-31 \(in force on 2021-12-31\)\n\nqandas\n {2}granted +\d/);
+    expect(text).toMatch(
+      /^labour view, 2021-01-01 to 2021-12-31 \(in force on 2021-12-31\)\n\nqandas\n {2}granted +\d/,
+    );
     expect(text).toMatch(/^work permits$/m);
     expect(() => JSON.parse(text)).toThrow();
     const json = JSON.parse((await env.mx('view', 'labour', 'stats', '--year', '2021', '--json')).stdout);
@@ -45,7 +47,14 @@ describe.skipIf(remote)('mx view', () => {
   });
 
   it('prints a dossier and a lineage as tables, each read recorded in the ledger', async () => {
-    const who = ['--citizenship', visaPerson.citizenship, '--document', visaPerson.documentNumber, '--purpose', 'cli table check'];
+    const who = [
+      '--citizenship',
+      visaPerson.citizenship,
+      '--document',
+      visaPerson.documentNumber,
+      '--purpose',
+      'cli table check',
+    ];
     const dossier = (await env.mx('view', 'foreign-affairs', 'person', ...who)).stdout;
     expect(dossier).toMatch(/^foreign-affairs view: person \S+\n\nprofile\n/);
     expect(dossier).toMatch(/^kind +key +state$/m);
@@ -54,7 +63,18 @@ describe.skipIf(remote)('mx view', () => {
     const lineage = (await env.mx('view', 'foreign-affairs', 'lineage', ...who)).stdout;
     expect(lineage).toMatch(/^foreign-affairs view: lineage of person \S+, 1 event\(s\)/);
     expect(lineage).toMatch(/^\S+ +VisaIssued +kz\.foreign-affairs\.berkut +/m);
-    const ledger = JSON.parse((await env.mx('ledger', '--citizenship', visaPerson.citizenship, '--document', visaPerson.documentNumber, '--json')).stdout) as { what: string }[];
+    const ledger = JSON.parse(
+      (
+        await env.mx(
+          'ledger',
+          '--citizenship',
+          visaPerson.citizenship,
+          '--document',
+          visaPerson.documentNumber,
+          '--json',
+        )
+      ).stdout,
+    ) as { what: string }[];
     expect(ledger.map((e) => e.what)).toEqual(['person', 'lineage']);
   });
 });
@@ -71,7 +91,12 @@ describe.skipIf(remote)('the platform\u2019s keys', () => {
       note: expect.stringContaining('the only ones that may call DynamoDB and SQS directly'),
     });
     const keys = { accessKeyId: out.platform.accessKeyId, secretAccessKey: out.platform.secretAccessKey };
-    const dynamo = new DynamoDBClient({ endpoint: env.endpoint, region: out.region, credentials: keys, maxAttempts: 1 });
+    const dynamo = new DynamoDBClient({
+      endpoint: env.endpoint,
+      region: out.region,
+      credentials: keys,
+      maxAttempts: 1,
+    });
     const sqs = new SQSClient({ endpoint: env.endpoint, region: out.region, credentials: keys, maxAttempts: 1 });
     try {
       expect((await dynamo.send(new ListTablesCommand({}))).TableNames).toContain('ExchangeLog');
@@ -95,7 +120,9 @@ describe.skipIf(remote)('the platform\u2019s keys', () => {
             /^User: arn:aws:sts::000000000000:assumed-role\/mx-(agency|operator)-\S+ is not authorized to perform: dynamodb:ListTables .*under "platform" in `npx mx credentials --json`\)$/,
           ),
         });
-        await expect(sqs.send(new ListQueuesCommand({}))).rejects.toMatchObject({ message: expect.stringContaining('under "platform" in `npx mx credentials --json`') });
+        await expect(sqs.send(new ListQueuesCommand({}))).rejects.toMatchObject({
+          message: expect.stringContaining('under "platform" in `npx mx credentials --json`'),
+        });
       } finally {
         dynamo.destroy();
         sqs.destroy();
@@ -110,11 +137,21 @@ describe.skipIf(remote)('mx replay', () => {
     const { stdout, stderr } = await env.mx('replay', 'labour');
     const table = env.cloud.tableName('LabourView');
     expect(table).toMatch(/^LabourView-\d{14}$/);
-    expect(stdout).toMatch(new RegExp(`^rebuilt the labour view from [1-9]\\d* logged events into ${table}; identical to LabourView; switched; removed LabourView\n$`));
+    expect(stdout).toMatch(
+      new RegExp(
+        `^rebuilt the labour view from [1-9]\\d* logged events into ${table}; identical to LabourView; switched; ` +
+          `removed LabourView\n$`,
+      ),
+    );
     expect(stderr.split('\n')).toEqual(
       expect.arrayContaining([
         `rebuilding the labour view into ${table}`,
-        expect.stringMatching(new RegExp(`^replayed [1-9]\\d* of [1-9]\\d* logged event\\(s\\) over 1 day\\(s\\); comparing ${table} with LabourView$`)),
+        expect.stringMatching(
+          new RegExp(
+            `^replayed [1-9]\\d* of [1-9]\\d* logged event\\(s\\) over 1 day\\(s\\); comparing ${table} with ` +
+              `LabourView$`,
+          ),
+        ),
         `identical; the labour view now reads and writes ${table}`,
         'removed the replaced table LabourView',
       ]),
@@ -122,7 +159,9 @@ describe.skipIf(remote)('mx replay', () => {
     expect(await tables()).not.toContain('LabourView');
     expect(await tables()).toContain(table);
     // The view still answers, from the rebuilt table.
-    expect(JSON.parse((await env.mx('view', 'labour', 'stats', '--year', '2021', '--json')).stdout)).toMatchObject({ ministry: 'labour' });
+    expect(JSON.parse((await env.mx('view', 'labour', 'stats', '--year', '2021', '--json')).stdout)).toMatchObject({
+      ministry: 'labour',
+    });
   });
 
   it('keeps the replaced table on request, lists the view\u2019s tables and prunes those not in use', async () => {

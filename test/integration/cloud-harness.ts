@@ -1,18 +1,18 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/lib/document-client.ts';
-import { LocalCloud, type CloudOptions } from '../../infra/local/cloud.ts';
+import { type CloudOptions, LocalCloud } from '../../infra/local/cloud.ts';
 import type { CloudCredentials, KeyPair } from '../../infra/local/credentials.ts';
-import type { PutEventsEntry } from '../../schemas/entries.ts';
 import type { Ministry } from '../../infra/topology.ts';
+import type { PutEventsEntry } from '../../schemas/entries.ts';
 
 export const MX = path.resolve(import.meta.dirname, '../../infra/bin/mx.mjs');
 
@@ -35,9 +35,17 @@ const run = promisify(execFile);
 /** Starts a local cloud in this process on a free port with a fresh temp data dir. */
 export async function startTestCloud(options: Partial<CloudOptions> = {}): Promise<TestCloud> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'mx-cloud-')));
-  // Deliveries go out at once: the tests wait for the exchange to settle, and Lambda's one-second batching window would only slow them.
-  // Schedules fire only when a test triggers them: a test running at 01:30 UTC must not see the nightly check.
-  const cloud = await LocalCloud.start({ port: 0, dataDir, retryDelayMs: 50, batchingWindowMs: 0, schedules: 'on-trigger', ...options });
+  // Deliveries go out at once: the tests wait for the exchange to settle, and Lambda's one-second batching
+  // window would only slow them. Schedules fire only when a test triggers them: a test running at 01:30 UTC
+  // must not see the nightly check.
+  const cloud = await LocalCloud.start({
+    port: 0,
+    dataDir,
+    retryDelayMs: 50,
+    batchingWindowMs: 0,
+    schedules: 'on-trigger',
+    ...options,
+  });
   const clients: { destroy(): void }[] = [];
   const track = <T extends { destroy(): void }>(client: T) => (clients.push(client), client);
   const config = (keys: KeyPair) => ({ ...cloud.clientConfig(keys), maxAttempts: 1 });
@@ -51,7 +59,10 @@ export async function startTestCloud(options: Partial<CloudOptions> = {}): Promi
     dynamo: () => track(new DynamoDBClient(config(cloud.credentials.platform))),
     doc: () => documentClient(track(new DynamoDBClient(config(cloud.credentials.platform)))),
     sqs: () => track(new SQSClient(config(cloud.credentials.platform))),
-    mx: (...args) => run(process.execPath, [MX, ...args], { env: { ...process.env, AWS_ENDPOINT_URL: cloud.endpoint, MX_DATA_DIR: dataDir } }),
+    mx: (...args) =>
+      run(process.execPath, [MX, ...args], {
+        env: { ...process.env, AWS_ENDPOINT_URL: cloud.endpoint, MX_DATA_DIR: dataDir },
+      }),
     async stop() {
       for (const client of clients) client.destroy();
       await cloud.stop();
@@ -61,7 +72,10 @@ export async function startTestCloud(options: Partial<CloudOptions> = {}): Promi
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after the timeout with the last error. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, { timeoutMs = 10_000, intervalMs = 25, what = 'condition' } = {}): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  { timeoutMs = 10_000, intervalMs = 25, what = 'condition' } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -71,7 +85,8 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, { timeoutM
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
@@ -114,18 +129,32 @@ export interface CloudProcessOptions {
 
 /** Starts `mx cloud start` as a child process without waiting for it (a test may race it). */
 export function startCloudProcess(dataDir: string, port = 0, options: CloudProcessOptions = {}): CloudProcess {
-  const child = spawn(process.execPath, [
-    MX, 'cloud', 'start', '--port', String(port), '--data-dir', dataDir,
-    // A test decides when the nightly check runs; a run that crosses 01:30 UTC must not get one of its own.
-    '--schedules', 'on-trigger',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      MX,
+      'cloud',
+      'start',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      // A test decides when the nightly check runs; a run that crosses 01:30 UTC must not get one of its own.
+      '--schedules',
+      'on-trigger',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const keep = options.keepOutputChars ?? Number.POSITIVE_INFINITY;
   let output = '';
   let endpoint: string | undefined;
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = new Promise<string>((resolve, reject) => {
     const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
-    const timer = setTimeout(() => reject(new Error(`cloud did not start within ${readyTimeoutMs / 1000} s:\n${output}`)), readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`cloud did not start within ${readyTimeoutMs / 1000} s:\n${output}`)),
+      readyTimeoutMs,
+    );
     const collect = (chunk: Buffer, stdout: boolean) => {
       const text = chunk.toString();
       output += text;
@@ -148,7 +177,12 @@ export function startCloudProcess(dataDir: string, port = 0, options: CloudProce
     });
   });
   ready.catch(() => undefined);
-  return { child, ready, output: () => (output.length > keep ? output.slice(-keep) : output), exited: () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : exit) };
+  return {
+    child,
+    ready,
+    output: () => (output.length > keep ? output.slice(-keep) : output),
+    exited: () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : exit),
+  };
 }
 
 /** Starts `mx cloud start` as a child process and resolves with its endpoint once it is ready. */
@@ -195,12 +229,21 @@ export async function publishUntil(
 
 /** The event ids of every exchange-log row (a Scan: for tests and the chaos bench, never a request path). */
 export async function loggedEventIds(endpoint: string, credentials: CloudCredentials): Promise<Set<string>> {
-  const client = documentClient(new DynamoDBClient({ endpoint, region: credentials.region, credentials: { ...credentials.platform }, maxAttempts: 1 }));
+  const client = documentClient(
+    new DynamoDBClient({
+      endpoint,
+      region: credentials.region,
+      credentials: { ...credentials.platform },
+      maxAttempts: 1,
+    }),
+  );
   const ids = new Set<string>();
   try {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
-      const page = await client.send(new ScanCommand({ TableName: 'ExchangeLog', ProjectionExpression: 'eventId', ExclusiveStartKey }));
+      const page = await client.send(
+        new ScanCommand({ TableName: 'ExchangeLog', ProjectionExpression: 'eventId', ExclusiveStartKey }),
+      );
       for (const item of page.Items ?? []) ids.add(item.eventId as string);
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);

@@ -163,7 +163,10 @@ describe('the local CloudWatch', () => {
         new GetMetricDataCommand({ MetricDataQueries: [sqsQuery('sent', 'NumberOfMessagesSent', 'Sum')], ...window() }),
       )
       .catch((error: Error) => error);
-    expect(refused).toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('is not authorized to perform: cloudwatch:GetMetricData') });
+    expect(refused).toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('is not authorized to perform: cloudwatch:GetMetricData'),
+    });
   });
 });
 

@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
-import { exampleEntry } from '../../schemas/entries.ts';
-import { latestDefinition } from '../../schemas/catalog.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
+import { latestDefinition } from '../../schemas/catalog.ts';
+import { exampleEntry } from '../../schemas/entries.ts';
 import { settled, startTestCloud, type TestCloud } from './cloud-harness.ts';
 
 let env: TestCloud;
@@ -23,7 +23,10 @@ afterAll(() => env.stop());
 /** An exit at the border: decided without reading any earlier record, so only idempotency can stop a second one. */
 function exit(documentNumber: string) {
   const example = JSON.parse(exampleEntry(latestDefinition('BorderCrossingRecorded')!, TOPOLOGY.busName).Detail).data;
-  return { command: 'record-crossing', input: { ...example, direction: 'exit', visaNumber: undefined, person: { ...example.person, documentNumber } } };
+  return {
+    command: 'record-crossing',
+    input: { ...example, direction: 'exit', visaNumber: undefined, person: { ...example.person, documentNumber } },
+  };
 }
 
 async function send(body: unknown, headers: Record<string, string> = {}) {
@@ -40,7 +43,13 @@ async function send(body: unknown, headers: Record<string, string> = {}) {
 /** The crossings the exchange log holds for a document (the log keeps every published event once). */
 async function crossingsLogged(documentNumber: string): Promise<number> {
   await settled(env);
-  const rows = await env.doc().send(new ScanCommand({ TableName: env.cloud.tableName('ExchangeLog'), FilterExpression: 'detailType = :t', ExpressionAttributeValues: { ':t': 'BorderCrossingRecorded' } }));
+  const rows = await env.doc().send(
+    new ScanCommand({
+      TableName: env.cloud.tableName('ExchangeLog'),
+      FilterExpression: 'detailType = :t',
+      ExpressionAttributeValues: { ':t': 'BorderCrossingRecorded' },
+    }),
+  );
   return (rows.Items ?? []).filter((row) => JSON.stringify(row).includes(documentNumber)).length;
 }
 
@@ -56,7 +65,13 @@ describe('a command retried under the same idempotency key', () => {
   });
 
   it('keys each command of a batch by its commandId', async () => {
-    const batch = { ordered: false, commands: [{ ...exit('IDEM00002'), commandId: `a-${randomUUID()}` }, { ...exit('IDEM00003'), commandId: `b-${randomUUID()}` }] };
+    const batch = {
+      ordered: false,
+      commands: [
+        { ...exit('IDEM00002'), commandId: `a-${randomUUID()}` },
+        { ...exit('IDEM00003'), commandId: `b-${randomUUID()}` },
+      ],
+    };
     const first = await send(batch);
     expect(first.body).toMatchObject({ failedCount: 0 });
     expect(await send(batch)).toEqual(first);
@@ -70,7 +85,10 @@ describe('a command retried under the same idempotency key', () => {
     const reused = await send(exit('IDEM00005'), { 'Idempotency-Key': key });
     expect(reused).toMatchObject({ status: 409, body: { error: { code: 'idempotency-key-reused' } } });
     const bad = await send({ ...exit('IDEM00006'), commandId: 'not a key!' });
-    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid-idempotency-key', field: 'commandId' } } });
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid-idempotency-key', field: 'commandId' } },
+    });
     expect(await crossingsLogged('IDEM00005')).toBe(0);
     expect(await crossingsLogged('IDEM00006')).toBe(0);
   });

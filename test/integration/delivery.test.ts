@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DeadLetterListing } from '../../infra/cli/dlq-command.ts';
+import { DEFAULT_DELIVERY, TOPOLOGY, type Topology } from '../../infra/topology.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
-import { DEFAULT_DELIVERY, TOPOLOGY, type Topology } from '../../infra/topology.ts';
-import type { DeadLetterListing } from '../../infra/cli/dlq-command.ts';
-import { startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
+import { startTestCloud, type TestCloud, waitFor } from './cloud-harness.ts';
 import { remote } from './target.ts';
 
 const MAX_RECEIVES = 3;
@@ -51,40 +51,52 @@ function offence(documentNumber: string) {
   return { ...entry, Detail: JSON.stringify(detail) };
 }
 
-const docsIn = async () => ((await env.doc().send(new ScanCommand({ TableName: 'FlakyTable' }))).Items ?? []).map((i) => i.doc as string);
+const docsIn = async () =>
+  ((await env.doc().send(new ScanCommand({ TableName: 'FlakyTable' }))).Items ?? []).map((i) => i.doc as string);
 
 // Remote: skipped, it runs its own topology with an in-process flaky handler.
 describe.skipIf(remote)('delivery through the queue', () => {
-  it('fails only the reported messages of a batch, retries them, and dead-letters them after maxReceiveCount with the reason', async () => {
-    // Prepare
-    const good = `G${randomUUID().slice(0, 8).toUpperCase()}`;
-    const bad = `B${randomUUID().slice(0, 8).toUpperCase()}`;
-    state.mxFailDocuments = new Set([bad]);
-    // Act
-    const out = await interior.send(new PutEventsCommand({ Entries: [offence(good), offence(bad)] }));
-    expect(out.FailedEntryCount).toBe(0);
-    // Assess: the good one is stored once; the bad one ends in the DLQ after exactly MAX_RECEIVES receives.
-    await waitFor(async () => ((await docsIn()).includes(good) ? true : undefined), { what: 'good message handled' });
-    const letters = await waitFor(
-      async () => {
-        const list = (JSON.parse((await env.mx('dlq', 'list', '--json')).stdout) as DeadLetterListing).messages;
-        return list.length > 0 ? list : undefined;
-      },
-      { what: 'dead letter' },
-    );
-    expect(letters).toEqual([
-      expect.objectContaining({ queue: 'mx-flaky-dlq', receiveCount: MAX_RECEIVES, detailType: 'AdministrativeOffenceRecorded', error: expect.stringMatching(/reported as failed by flaky/) }),
-    ]);
-    expect((await docsIn()).filter((d) => d === good)).toHaveLength(1);
-    expect((await docsIn()).includes(bad)).toBe(false);
+  it(
+    'fails only the reported messages of a batch, retries them, and dead-letters them after maxReceiveCount with ' +
+      'the reason',
+    async () => {
+      // Prepare
+      const good = `G${randomUUID().slice(0, 8).toUpperCase()}`;
+      const bad = `B${randomUUID().slice(0, 8).toUpperCase()}`;
+      state.mxFailDocuments = new Set([bad]);
+      // Act
+      const out = await interior.send(new PutEventsCommand({ Entries: [offence(good), offence(bad)] }));
+      expect(out.FailedEntryCount).toBe(0);
+      // Assess: the good one is stored once; the bad one ends in the DLQ after exactly MAX_RECEIVES receives.
+      await waitFor(async () => ((await docsIn()).includes(good) ? true : undefined), { what: 'good message handled' });
+      const letters = await waitFor(
+        async () => {
+          const list = (JSON.parse((await env.mx('dlq', 'list', '--json')).stdout) as DeadLetterListing).messages;
+          return list.length > 0 ? list : undefined;
+        },
+        { what: 'dead letter' },
+      );
+      expect(letters).toEqual([
+        expect.objectContaining({
+          queue: 'mx-flaky-dlq',
+          receiveCount: MAX_RECEIVES,
+          detailType: 'AdministrativeOffenceRecorded',
+          error: expect.stringMatching(/reported as failed by flaky/),
+        }),
+      ]);
+      expect((await docsIn()).filter((d) => d === good)).toHaveLength(1);
+      expect((await docsIn()).includes(bad)).toBe(false);
 
-    // Redrive after the fault is fixed: the message is delivered.
-    state.mxFailDocuments = undefined;
-    const { stdout } = await env.mx('dlq', 'redrive', 'mx-flaky-dlq');
-    expect(stdout).toMatch(/redrove 1 message\(s\) from mx-flaky-dlq/);
-    await waitFor(async () => ((await docsIn()).includes(bad) ? true : undefined), { what: 'redriven message handled' });
-    expect((JSON.parse((await env.mx('dlq', 'list', '--json')).stdout) as DeadLetterListing).messages).toEqual([]);
-  });
+      // Redrive after the fault is fixed: the message is delivered.
+      state.mxFailDocuments = undefined;
+      const { stdout } = await env.mx('dlq', 'redrive', 'mx-flaky-dlq');
+      expect(stdout).toMatch(/redrove 1 message\(s\) from mx-flaky-dlq/);
+      await waitFor(async () => ((await docsIn()).includes(bad) ? true : undefined), {
+        what: 'redriven message handled',
+      });
+      expect((JSON.parse((await env.mx('dlq', 'list', '--json')).stdout) as DeadLetterListing).messages).toEqual([]);
+    },
+  );
 
   it('retries a whole batch when the handler throws, and parks it with the error', async () => {
     state.mxThrow = 'database on fire';
@@ -97,7 +109,9 @@ describe.skipIf(remote)('delivery through the queue', () => {
       },
       { what: 'dead letter after throw' },
     );
-    expect(letters).toEqual([expect.objectContaining({ receiveCount: MAX_RECEIVES, error: 'Error: database on fire' })]);
+    expect(letters).toEqual([
+      expect.objectContaining({ receiveCount: MAX_RECEIVES, error: 'Error: database on fire' }),
+    ]);
     // The exchange log subscription is independent: it logged the same event once.
     expect(env.cloud.deliveryStats().find((s) => s.subscription === 'exchange-log')!.deadLettered).toBe(0);
     state.mxThrow = undefined;
@@ -106,21 +120,38 @@ describe.skipIf(remote)('delivery through the queue', () => {
   });
 
   it('refuses to redrive something that is not a dead-letter queue, naming it', async () => {
-    await expect(env.mx('dlq', 'redrive', 'mx-flaky')).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/mx-flaky is not a dead-letter queue/) });
-    await expect(env.mx('dlq', 'redrive', 'nothing')).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/no dead-letter queue mx-nothing-dlq/) });
+    await expect(env.mx('dlq', 'redrive', 'mx-flaky')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/mx-flaky is not a dead-letter queue/),
+    });
+    await expect(env.mx('dlq', 'redrive', 'nothing')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no dead-letter queue mx-nothing-dlq/),
+    });
   });
 
   it('lists every dead-letter queue with its depth, empty ones too, and pages through all of a queue\u2019s messages', async () => {
     // Prepare: 23 dead letters on one queue (more than one SQS page of 10), none on the others.
-    const docs = Array.from({ length: 23 }, (_, i) => `P${String(i).padStart(2, '0')}${randomUUID().slice(0, 6).toUpperCase()}`);
+    const docs = Array.from(
+      { length: 23 },
+      (_, i) => `P${String(i).padStart(2, '0')}${randomUUID().slice(0, 6).toUpperCase()}`,
+    );
     state.mxFailDocuments = new Set(docs);
-    for (let i = 0; i < docs.length; i += 10) await interior.send(new PutEventsCommand({ Entries: docs.slice(i, i + 10).map(offence) }));
+    for (let i = 0; i < docs.length; i += 10)
+      await interior.send(new PutEventsCommand({ Entries: docs.slice(i, i + 10).map(offence) }));
     const depthOf = async () => {
       const { QueueUrl } = await env.sqs().send(new GetQueueUrlCommand({ QueueName: 'mx-flaky-dlq' }));
-      const { Attributes = {} } = await env.sqs().send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
-      return { visible: Number(Attributes.ApproximateNumberOfMessages), hidden: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
+      const { Attributes = {} } = await env
+        .sqs()
+        .send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+      return {
+        visible: Number(Attributes.ApproximateNumberOfMessages),
+        hidden: Number(Attributes.ApproximateNumberOfMessagesNotVisible),
+      };
     };
-    await waitFor(async () => ((await depthOf()).visible === docs.length ? true : undefined), { what: '23 dead letters' });
+    await waitFor(async () => ((await depthOf()).visible === docs.length ? true : undefined), {
+      what: '23 dead letters',
+    });
 
     // Act
     const all = JSON.parse((await env.mx('dlq', 'list', '--json')).stdout) as DeadLetterListing;
@@ -128,22 +159,45 @@ describe.skipIf(remote)('delivery through the queue', () => {
     const table = (await env.mx('dlq', 'list', '--limit', '0')).stdout;
 
     // Assess: every queue is listed with its depth; every message once, each with the receives that parked it.
-    expect(all.queues).toEqual(TEST_TOPOLOGY.subscriptions.map((s) => ({ queue: `mx-${s.name}-dlq`, depth: s.name === 'flaky' ? docs.length : 0, listed: s.name === 'flaky' ? docs.length : 0 })));
+    expect(all.queues).toEqual(
+      TEST_TOPOLOGY.subscriptions.map((s) => ({
+        queue: `mx-${s.name}-dlq`,
+        depth: s.name === 'flaky' ? docs.length : 0,
+        listed: s.name === 'flaky' ? docs.length : 0,
+      })),
+    );
     expect(new Set(all.messages.map((m) => m.messageId)).size).toBe(docs.length);
-    expect(all.messages.every((m) => m.queue === 'mx-flaky-dlq' && m.receiveCount === MAX_RECEIVES && /reported as failed by flaky/.test(m.error ?? ''))).toBe(true);
-    expect(limited.queues.find((q) => q.queue === 'mx-flaky-dlq')).toEqual({ queue: 'mx-flaky-dlq', depth: docs.length, listed: 7 });
+    expect(
+      all.messages.every(
+        (m) =>
+          m.queue === 'mx-flaky-dlq' &&
+          m.receiveCount === MAX_RECEIVES &&
+          /reported as failed by flaky/.test(m.error ?? ''),
+      ),
+    ).toBe(true);
+    expect(limited.queues.find((q) => q.queue === 'mx-flaky-dlq')).toEqual({
+      queue: 'mx-flaky-dlq',
+      depth: docs.length,
+      listed: 7,
+    });
     expect(limited.messages).toHaveLength(7);
-    for (const s of TEST_TOPOLOGY.subscriptions) expect(table).toMatch(new RegExp(`mx-${s.name}-dlq\\s+${s.name === 'flaky' ? docs.length : 0}\\s+0`));
+    for (const s of TEST_TOPOLOGY.subscriptions)
+      expect(table).toMatch(new RegExp(`mx-${s.name}-dlq\\s+${s.name === 'flaky' ? docs.length : 0}\\s+0`));
     // Listing gave every message back: all visible again, none left hidden.
     expect(await depthOf()).toEqual({ visible: docs.length, hidden: 0 });
 
     // Redrive after the fault is fixed: every one of them is delivered.
     state.mxFailDocuments = undefined;
-    expect((await env.mx('dlq', 'redrive', 'flaky')).stdout).toMatch(new RegExp(`redrove ${docs.length} message\\(s\\)`));
-    await waitFor(async () => {
-      const stored = new Set(await docsIn());
-      return docs.every((d) => stored.has(d)) ? true : undefined;
-    }, { what: 'every redriven message handled' });
+    expect((await env.mx('dlq', 'redrive', 'flaky')).stdout).toMatch(
+      new RegExp(`redrove ${docs.length} message\\(s\\)`),
+    );
+    await waitFor(
+      async () => {
+        const stored = new Set(await docsIn());
+        return docs.every((d) => stored.has(d)) ? true : undefined;
+      },
+      { what: 'every redriven message handled' },
+    );
     expect(await depthOf()).toEqual({ visible: 0, hidden: 0 });
   });
 });
@@ -155,10 +209,18 @@ describe.skipIf(remote)('the batching window', () => {
     const windowed = await startTestCloud({ topology: TEST_TOPOLOGY, batchingWindowMs: undefined });
     try {
       const agency = windowed.events('interior');
-      const invocations = () => windowed.cloud.deliveryStats().find((d) => d.subscription === 'flaky')!.invocations ?? 0;
+      const invocations = () =>
+        windowed.cloud.deliveryStats().find((d) => d.subscription === 'flaky')!.invocations ?? 0;
       // Act: six offences, one PutEvents each, a few milliseconds apart.
-      for (let i = 0; i < 6; i++) await agency.send(new PutEventsCommand({ Entries: [offence(`WIN${String(i).padStart(6, '0')}`)] }));
-      await waitFor(async () => ((windowed.cloud.deliveryStats().find((d) => d.subscription === 'flaky')!.delivered ?? 0) >= 6 ? true : undefined), { what: 'six deliveries' });
+      for (let i = 0; i < 6; i++)
+        await agency.send(new PutEventsCommand({ Entries: [offence(`WIN${String(i).padStart(6, '0')}`)] }));
+      await waitFor(
+        async () =>
+          (windowed.cloud.deliveryStats().find((d) => d.subscription === 'flaky')!.delivered ?? 0) >= 6
+            ? true
+            : undefined,
+        { what: 'six deliveries' },
+      );
       // Assess: one batch of six, not six batches of one.
       expect(invocations()).toBe(1);
     } finally {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, describe, expect, it } from 'vitest';
-import { latestDefinition } from '../../schemas/catalog.ts';
-import { exampleEntry } from '../../schemas/entries.ts';
 import type { CloudCredentials } from '../../infra/local/credentials.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
+import { latestDefinition } from '../../schemas/catalog.ts';
+import { exampleEntry } from '../../schemas/entries.ts';
 import { loggedEventIds, spawnCloud, waitFor } from './cloud-harness.ts';
 import { remote } from './target.ts';
 
@@ -14,7 +14,6 @@ const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
-
 
 // Remote: skipped, it kills the cloud with SIGKILL and SIGTERM and restarts it on the same data dir.
 describe.skipIf(remote)('durability', () => {
@@ -24,7 +23,12 @@ describe.skipIf(remote)('durability', () => {
     dirs.push(dataDir);
     const first = await spawnCloud(dataDir);
     const credentials = JSON.parse(await readFile(path.join(dataDir, 'credentials.json'), 'utf8')) as CloudCredentials;
-    const client = new EventBridgeClient({ endpoint: first.endpoint, region: credentials.region, credentials: { ...credentials.agencies.interior }, maxAttempts: 1 });
+    const client = new EventBridgeClient({
+      endpoint: first.endpoint,
+      region: credentials.region,
+      credentials: { ...credentials.agencies.interior },
+      maxAttempts: 1,
+    });
     const definition = latestDefinition('StayRegistered')!;
 
     // Act: publish batches concurrently and kill the process while deliveries are in flight.
@@ -40,7 +44,11 @@ describe.skipIf(remote)('durability', () => {
         }
       }
     });
-    await waitFor(async () => (acknowledged.length >= 1500 ? true : undefined), { timeoutMs: 30_000, intervalMs: 1, what: '1500 acknowledged events' });
+    await waitFor(async () => (acknowledged.length >= 1500 ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 1,
+      what: '1500 acknowledged events',
+    });
     first.child.kill('SIGKILL');
     await Promise.all(publishers);
     client.destroy();
@@ -69,12 +77,19 @@ describe.skipIf(remote)('durability', () => {
     dirs.push(dataDir);
     const first = await spawnCloud(dataDir);
     const credentials = JSON.parse(await readFile(path.join(dataDir, 'credentials.json'), 'utf8')) as CloudCredentials;
-    const client = new EventBridgeClient({ endpoint: first.endpoint, region: credentials.region, credentials: { ...credentials.agencies['border-service'] }, maxAttempts: 1 });
+    const client = new EventBridgeClient({
+      endpoint: first.endpoint,
+      region: credentials.region,
+      credentials: { ...credentials.agencies['border-service'] },
+      maxAttempts: 1,
+    });
     const entry = exampleEntry(latestDefinition('EntryDenied')!, TOPOLOGY.busName);
     await client.send(new PutEventsCommand({ Entries: [entry] }));
     client.destroy();
     const eventId = JSON.parse(entry.Detail).meta.eventId as string;
-    await waitFor(async () => ((await loggedEventIds(first.endpoint, credentials)).has(eventId) ? true : undefined), { what: 'logged before restart' });
+    await waitFor(async () => ((await loggedEventIds(first.endpoint, credentials)).has(eventId) ? true : undefined), {
+      what: 'logged before restart',
+    });
     first.child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => first.child.once('exit', (exitCode) => r(exitCode)));
     expect(code).toBe(0);

@@ -10,18 +10,18 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig, scopesFor, type CallerKey, type ExchangeApiConfig } from '../../functions/exchange-api/config.ts';
+import { type CallerKey, type ExchangeApiConfig, parseConfig, scopesFor } from '../../functions/exchange-api/config.ts';
 import type { MetricsReader, MetricWindow } from '../../functions/exchange-api/metrics.ts';
 import { answer, type ExchangePorts } from '../../functions/exchange-api/routes.ts';
-import { ExchangeRefusal, type Caller } from '../../functions/exchange-api/scope.ts';
+import { type Caller, ExchangeRefusal } from '../../functions/exchange-api/scope.ts';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
-import { latestDefinition } from '../../schemas/catalog.ts';
-import { newMeta, toEntry } from '../../schemas/entries.ts';
 import { deadLetterQueueName, queueName } from '../../infra/local/cloud.ts';
 import type { KeyPair } from '../../infra/local/credentials.ts';
 import { agencyRoleName, operatorRoleName } from '../../infra/local/rest-api.ts';
-import { MINISTRIES, TOPOLOGY, type Ministry } from '../../infra/topology.ts';
-import { settled, startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
+import { MINISTRIES, type Ministry, TOPOLOGY } from '../../infra/topology.ts';
+import { latestDefinition } from '../../schemas/catalog.ts';
+import { newMeta, toEntry } from '../../schemas/entries.ts';
+import { settled, startTestCloud, type TestCloud, waitFor } from './cloud-harness.ts';
 import { remote } from './target.ts';
 
 let env: TestCloud;
@@ -44,15 +44,32 @@ beforeAll(async () => {
   const callers: [string, Caller][] = [
     [PLATFORM_ROLE, { kind: 'platform' }],
     ...MINISTRIES.map((ministry): [string, Caller] => [operatorRoleName(ministry), { kind: 'operator', ministry }]),
-    ...TOPOLOGY.agencies.map((a): [string, Caller] => [agencyRoleName(a.id), { kind: 'agency', id: a.id, sources: a.sources }]),
+    ...TOPOLOGY.agencies.map((a): [string, Caller] => [
+      agencyRoleName(a.id),
+      { kind: 'agency', id: a.id, sources: a.sources },
+    ]),
   ];
   config = {
     queueUrlPrefix: `${env.endpoint}/000000000000/`,
-    queues: Object.fromEntries(TOPOLOGY.subscriptions.map((s) => [s.name, [queueName(s.name), deadLetterQueueName(s.name)] as [string, string]])),
+    queues: Object.fromEntries(
+      TOPOLOGY.subscriptions.map((s) => [s.name, [queueName(s.name), deadLetterQueueName(s.name)] as [string, string]]),
+    ),
     logSubscription: 'exchange-log',
     breachesTable: 'ExchangeLog',
-    roles: Object.fromEntries(callers.map(([role, caller]) => [role, (caller.kind === 'platform' ? 'platform' : caller.kind === 'operator' ? `operator:${caller.ministry}` : `agency:${caller.id}`) as CallerKey])),
-    scopes: scopesFor(TOPOLOGY, callers.map(([, caller]) => caller)),
+    roles: Object.fromEntries(
+      callers.map(([role, caller]) => [
+        role,
+        (caller.kind === 'platform'
+          ? 'platform'
+          : caller.kind === 'operator'
+            ? `operator:${caller.ministry}`
+            : `agency:${caller.id}`) as CallerKey,
+      ]),
+    ),
+    scopes: scopesFor(
+      TOPOLOGY,
+      callers.map(([, caller]) => caller),
+    ),
   };
   ports = { sqs: env.sqs(), dynamo: env.doc(), metrics, now: () => new Date('2026-11-29T10:00:30Z') };
 });
@@ -64,18 +81,32 @@ const local = async (keys: KeyPair, resource: string, method = 'GET') => {
 };
 
 /** The AWS function's answer for a role, as the status and body API Gateway would send. */
-async function onAws(role: string, resource: string, query: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; body: Record<string, unknown> }> {
+async function onAws(
+  role: string,
+  resource: string,
+  query: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; body: Record<string, unknown> }> {
   try {
-    const body = await answer(config, { resource, method, query: Object.keys(query).length ? query : null, callerArn: arnOf(role) }, ports);
+    const body = await answer(
+      config,
+      { resource, method, query: Object.keys(query).length ? query : null, callerArn: arnOf(role) },
+      ports,
+    );
     return { status: 200, body: body as Record<string, unknown> };
   } catch (error) {
-    if (error instanceof ExchangeRefusal) return { status: error.status, body: { error: { code: error.code, message: error.message } } };
+    if (error instanceof ExchangeRefusal)
+      return { status: error.status, body: { error: { code: error.code, message: error.message } } };
     throw error;
   }
 }
 
 async function park(subscription: string, detailType: string, error: string): Promise<string> {
-  const event = { source: latestDefinition(detailType)!.source, 'detail-type': detailType, detail: { meta: { eventId: crypto.randomUUID() }, data: {} } };
+  const event = {
+    source: latestDefinition(detailType)!.source,
+    'detail-type': detailType,
+    detail: { meta: { eventId: crypto.randomUUID() }, data: {} },
+  };
   const [message] = env.cloud.queues.prepare(deadLetterQueueName(subscription), [JSON.stringify(event)]);
   message!.sourceQueue = queueName(subscription);
   message!.error = error;
@@ -106,7 +137,9 @@ describe.skipIf(remote)('exchange routes on AWS, against the local cloud\u2019s 
     const depths = (body: Record<string, unknown>) => ({
       pending: body.pending,
       deadLetters: body.deadLetters,
-      rows: (body.subscriptions as Record<string, unknown>[]).map(({ subscription, visible, inFlight, deadLetters }) => ({ subscription, visible, inFlight, deadLetters })),
+      rows: (body.subscriptions as Record<string, unknown>[]).map(
+        ({ subscription, visible, inFlight, deadLetters }) => ({ subscription, visible, inFlight, deadLetters }),
+      ),
     });
     expect(depths(aws.body)).toEqual(depths(cloud.body));
     expect(Object.keys(aws.body)).toEqual(expect.arrayContaining(Object.keys(cloud.body)));
@@ -127,7 +160,9 @@ describe.skipIf(remote)('exchange routes on AWS, against the local cloud\u2019s 
     expect([...queuesAsked].sort()).toEqual(['mx-exchange-log', 'mx-foreign-labour', 'mx-qandas', 'mx-view-labour']);
     // The platform sees every subscription, as locally.
     const platform = await onAws(PLATFORM_ROLE, '/api/exchange/health');
-    expect(depths(platform.body)).toEqual(depths((await local(env.cloud.credentials.platform, '/api/exchange/health')).body));
+    expect(depths(platform.body)).toEqual(
+      depths((await local(env.cloud.credentials.platform, '/api/exchange/health')).body),
+    );
   });
 
   it('list dead letters as the local cloud does, without consuming them', async () => {
@@ -140,12 +175,25 @@ describe.skipIf(remote)('exchange routes on AWS, against the local cloud\u2019s 
       const aws = await onAws(role, '/api/exchange/dead-letters');
       const cloud = await local(keys, '/api/exchange/dead-letters');
       expect(aws.status).toBe(200);
-      const sorted = (letters: unknown) => [...(letters as { messageId: string }[])].sort((a, b) => a.messageId.localeCompare(b.messageId));
+      const sorted = (letters: unknown) =>
+        [...(letters as { messageId: string }[])].sort((a, b) => a.messageId.localeCompare(b.messageId));
       expect(sorted(aws.body.deadLetters)).toEqual(sorted(cloud.body.deadLetters));
     }
     const labour = (await onAws(operatorRoleName('labour'), '/api/exchange/dead-letters')).body;
     expect(labour.deadLetters).toEqual(
-      expect.arrayContaining([{ queue: 'mx-qandas-dlq', messageId: expect.any(String), receiveCount: 5, error: 'test: listed, not consumed', deadLetteredAt: expect.any(String), source: 'kz.labour.qandas', sourceQueue: 'mx-qandas', detailType: 'QandasStatusGranted', eventId }]),
+      expect.arrayContaining([
+        {
+          queue: 'mx-qandas-dlq',
+          messageId: expect.any(String),
+          receiveCount: 5,
+          error: 'test: listed, not consumed',
+          deadLetteredAt: expect.any(String),
+          source: 'kz.labour.qandas',
+          sourceQueue: 'mx-qandas',
+          detailType: 'QandasStatusGranted',
+          eventId,
+        },
+      ]),
     );
     expect(labour.queues).toEqual([
       { queue: 'mx-foreign-labour-dlq', depth: 0, listed: 0 },
@@ -153,37 +201,68 @@ describe.skipIf(remote)('exchange routes on AWS, against the local cloud\u2019s 
       { queue: 'mx-view-labour-dlq', depth: 1, listed: 1 },
     ]);
     // Given back at once: visible, and listed again the same way.
-    expect(env.cloud.health().queues.find((q) => q.name === 'mx-qandas-dlq')).toMatchObject({ visible: 1, inFlight: 0 });
-    expect((await onAws(operatorRoleName('labour'), '/api/exchange/dead-letters')).body.deadLetters).toEqual(labour.deadLetters);
+    expect(env.cloud.health().queues.find((q) => q.name === 'mx-qandas-dlq')).toMatchObject({
+      visible: 1,
+      inFlight: 0,
+    });
+    expect((await onAws(operatorRoleName('labour'), '/api/exchange/dead-letters')).body.deadLetters).toEqual(
+      labour.deadLetters,
+    );
   });
 
   it('redrive only the caller\u2019s own dead letters, refusing with the local cloud\u2019s words', async () => {
-    const forbidden = await onAws(operatorRoleName('labour'), '/api/exchange/dead-letters/redrive', { queue: 'mx-view-interior-dlq' }, 'POST');
-    const locally = await local(env.cloud.credentials.operators.labour, '/api/exchange/dead-letters/redrive?queue=mx-view-interior-dlq', 'POST');
+    const forbidden = await onAws(
+      operatorRoleName('labour'),
+      '/api/exchange/dead-letters/redrive',
+      { queue: 'mx-view-interior-dlq' },
+      'POST',
+    );
+    const locally = await local(
+      env.cloud.credentials.operators.labour,
+      '/api/exchange/dead-letters/redrive?queue=mx-view-interior-dlq',
+      'POST',
+    );
     expect(forbidden).toEqual(locally);
     expect(forbidden.status).toBe(403);
     expect(depthOf('mx-view-interior-dlq')).toBe(1);
     for (const queue of ['mx-nope-dlq', '']) {
       const bad = await onAws(PLATFORM_ROLE, '/api/exchange/dead-letters/redrive', { queue }, 'POST');
-      expect(bad).toEqual(await local(env.cloud.credentials.platform, `/api/exchange/dead-letters/redrive?queue=${queue}`, 'POST'));
+      expect(bad).toEqual(
+        await local(env.cloud.credentials.platform, `/api/exchange/dead-letters/redrive?queue=${queue}`, 'POST'),
+      );
       expect(bad.status).toBe(400);
     }
     // Act: the platform redrives Interior's; an empty queue starts no task.
-    expect(await onAws(PLATFORM_ROLE, '/api/exchange/dead-letters/redrive', { queue: 'mx-view-interior-dlq' }, 'POST')).toEqual({
+    expect(
+      await onAws(PLATFORM_ROLE, '/api/exchange/dead-letters/redrive', { queue: 'mx-view-interior-dlq' }, 'POST'),
+    ).toEqual({
       status: 200,
       body: { queue: 'mx-view-interior-dlq', redriven: 1, taskHandle: expect.any(String) },
     });
     expect(depthOf('mx-view-interior-dlq')).toBe(0);
-    expect(await onAws(operatorRoleName('labour'), '/api/exchange/dead-letters/redrive', { queue: 'mx-foreign-labour-dlq' }, 'POST')).toEqual({ status: 200, body: { queue: 'mx-foreign-labour-dlq', redriven: 0 } });
+    expect(
+      await onAws(
+        operatorRoleName('labour'),
+        '/api/exchange/dead-letters/redrive',
+        { queue: 'mx-foreign-labour-dlq' },
+        'POST',
+      ),
+    ).toEqual({ status: 200, body: { queue: 'mx-foreign-labour-dlq', redriven: 0 } });
   });
 
   it('list contract breaches by the caller\u2019s sources, from the exchange log\u2019s index', async () => {
     // Prepare: an Interior offence with an impossible fine, accepted by the bus and kept as a breach.
     const definition = latestDefinition('AdministrativeOffenceRecorded')!;
-    const data = { ...(structuredClone(definition.example) as Record<string, unknown>), penalty: { kind: 'fine', fineMci: 1e300 } };
+    const data = {
+      ...(structuredClone(definition.example) as Record<string, unknown>),
+      penalty: { kind: 'fine', fineMci: 1e300 },
+    };
     const entry = toEntry(definition, { meta: newMeta(definition), data } as never, TOPOLOGY.busName);
     expect((await env.events('interior').send(new PutEventsCommand({ Entries: [entry] }))).FailedEntryCount).toBe(0);
-    await waitFor(async () => ((await onAws(PLATFORM_ROLE, '/api/exchange/breaches')).body.count === 1 ? true : undefined), { what: 'the breach in the log' });
+    await waitFor(
+      async () => ((await onAws(PLATFORM_ROLE, '/api/exchange/breaches')).body.count === 1 ? true : undefined),
+      { what: 'the breach in the log' },
+    );
     // Assess: each caller sees what it sees locally.
     const callers: [string, KeyPair][] = [
       [operatorRoleName('interior'), env.cloud.credentials.operators.interior],
@@ -192,18 +271,53 @@ describe.skipIf(remote)('exchange routes on AWS, against the local cloud\u2019s 
       [agencyRoleName('foreign-affairs'), env.cloud.credentials.agencies['foreign-affairs']],
       [PLATFORM_ROLE, env.cloud.credentials.platform],
     ];
-    for (const [role, keys] of callers) expect(await onAws(role, '/api/exchange/breaches', { limit: '5' }), role).toEqual(await local(keys, '/api/exchange/breaches?limit=5'));
-    expect((await onAws(operatorRoleName('interior'), '/api/exchange/breaches')).body).toMatchObject({ count: 1, breaches: [{ source: 'kz.interior.berkut', detailType: 'AdministrativeOffenceRecorded', issues: [expect.objectContaining({ path: 'detail.data.penalty.fineMci' })] }] });
-    expect((await onAws(operatorRoleName('labour'), '/api/exchange/breaches')).body).toEqual({ count: 0, breaches: [] });
-    const refused = await onAws(agencyRoleName('foreign-affairs'), '/api/exchange/breaches', { source: 'kz.interior.berkut' });
-    expect(refused).toEqual(await local(env.cloud.credentials.agencies['foreign-affairs'], '/api/exchange/breaches?source=kz.interior.berkut'));
+    for (const [role, keys] of callers)
+      expect(await onAws(role, '/api/exchange/breaches', { limit: '5' }), role).toEqual(
+        await local(keys, '/api/exchange/breaches?limit=5'),
+      );
+    expect((await onAws(operatorRoleName('interior'), '/api/exchange/breaches')).body).toMatchObject({
+      count: 1,
+      breaches: [
+        {
+          source: 'kz.interior.berkut',
+          detailType: 'AdministrativeOffenceRecorded',
+          issues: [expect.objectContaining({ path: 'detail.data.penalty.fineMci' })],
+        },
+      ],
+    });
+    expect((await onAws(operatorRoleName('labour'), '/api/exchange/breaches')).body).toEqual({
+      count: 0,
+      breaches: [],
+    });
+    const refused = await onAws(agencyRoleName('foreign-affairs'), '/api/exchange/breaches', {
+      source: 'kz.interior.berkut',
+    });
+    expect(refused).toEqual(
+      await local(
+        env.cloud.credentials.agencies['foreign-affairs'],
+        '/api/exchange/breaches?source=kz.interior.berkut',
+      ),
+    );
     expect(refused.status).toBe(403);
   });
 
   it('refuse a caller none of its roles, an agency inspecting queues, a wrong method and an unknown route, by name', async () => {
-    expect(await onAws('SomeAdminRole', '/api/exchange/health')).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.stringMatching(/SomeAdminRole\/local is none of the exchange's roles: assume your ministry's operator role/) } } });
+    expect(await onAws('SomeAdminRole', '/api/exchange/health')).toMatchObject({
+      status: 403,
+      body: {
+        error: {
+          code: 'forbidden',
+          message: expect.stringMatching(
+            /SomeAdminRole\/local is none of the exchange's roles: assume your ministry's operator role/,
+          ),
+        },
+      },
+    });
     const agency = await onAws(agencyRoleName('labour'), '/api/exchange/dead-letters');
-    expect(agency).toEqual({ status: 403, body: { error: { code: 'forbidden', message: 'only operators may inspect the exchange' } } });
+    expect(agency).toEqual({
+      status: 403,
+      body: { error: { code: 'forbidden', message: 'only operators may inspect the exchange' } },
+    });
     // Locally the template's IAM refuses first, as API Gateway would before the function (which refuses too, above).
     expect(await local(env.cloud.credentials.agencies.labour, '/api/exchange/dead-letters')).toMatchObject({
       status: 403,
@@ -214,26 +328,51 @@ describe.skipIf(remote)('exchange routes on AWS, against the local cloud\u2019s 
         },
       },
     });
-    expect(await onAws(PLATFORM_ROLE, '/api/exchange/health', {}, 'POST')).toEqual({ status: 405, body: { error: { code: 'method-not-allowed', message: '/api/exchange/health takes GET' } } });
+    expect(await onAws(PLATFORM_ROLE, '/api/exchange/health', {}, 'POST')).toEqual({
+      status: 405,
+      body: { error: { code: 'method-not-allowed', message: '/api/exchange/health takes GET' } },
+    });
     expect((await onAws(PLATFORM_ROLE, '/api/exchange/nothing')).status).toBe(404);
   });
 });
 
 // Remote: skipped, it runs the AWS exchange handlers in this process on the cloud’s queues.
 describe.skipIf(remote)('exchange API handler', () => {
-  it('answers API Gateway proxy events with JSON, refusals as 4xx and its own failures as a 500 that says nothing inside', async () => {
-    const { exchangeApi } = await import('../../functions/exchange-api/handler.ts');
-    const respond = (event: APIGatewayProxyEvent, with_: ExchangePorts) => exchangeApi(parseConfig(JSON.stringify(config)), with_)(event);
-    const event = (resource: string, role: string, method = 'GET') =>
-      ({ resource, path: resource, httpMethod: method, queryStringParameters: null, requestContext: { identity: { userArn: arnOf(role) } } }) as unknown as APIGatewayProxyEvent;
-    const ok = await respond(event('/api/exchange/health', operatorRoleName('interior' as Ministry)), ports);
-    expect(ok).toMatchObject({ statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
-    expect(JSON.parse(ok.body).subscriptions.map((s: { subscription: string }) => s.subscription)).toEqual(['berkut', 'view-interior']);
-    const refused = await respond(event('/api/exchange/health', agencyRoleName('interior')), ports);
-    expect(refused.statusCode).toBe(403);
-    const broken = { ...ports, metrics: async () => Promise.reject(new Error('secret internal detail: throttled at arn:aws:cloudwatch')) };
-    const failed = await respond(event('/api/exchange/health', PLATFORM_ROLE), broken);
-    expect(failed).toMatchObject({ statusCode: 500 });
-    expect(JSON.parse(failed.body)).toEqual({ error: { code: 'internal', message: 'the exchange could not be read; retry later' } });
-  });
+  it(
+    'answers API Gateway proxy events with JSON, refusals as 4xx and its own failures as a 500 that says nothing ' +
+      'inside',
+    async () => {
+      const { exchangeApi } = await import('../../functions/exchange-api/handler.ts');
+      const respond = (event: APIGatewayProxyEvent, with_: ExchangePorts) =>
+        exchangeApi(parseConfig(JSON.stringify(config)), with_)(event);
+      const event = (resource: string, role: string, method = 'GET') =>
+        ({
+          resource,
+          path: resource,
+          httpMethod: method,
+          queryStringParameters: null,
+          requestContext: { identity: { userArn: arnOf(role) } },
+        }) as unknown as APIGatewayProxyEvent;
+      const ok = await respond(event('/api/exchange/health', operatorRoleName('interior' as Ministry)), ports);
+      expect(ok).toMatchObject({
+        statusCode: 200,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      });
+      expect(JSON.parse(ok.body).subscriptions.map((s: { subscription: string }) => s.subscription)).toEqual([
+        'berkut',
+        'view-interior',
+      ]);
+      const refused = await respond(event('/api/exchange/health', agencyRoleName('interior')), ports);
+      expect(refused.statusCode).toBe(403);
+      const broken = {
+        ...ports,
+        metrics: async () => Promise.reject(new Error('secret internal detail: throttled at arn:aws:cloudwatch')),
+      };
+      const failed = await respond(event('/api/exchange/health', PLATFORM_ROLE), broken);
+      expect(failed).toMatchObject({ statusCode: 500 });
+      expect(JSON.parse(failed.body)).toEqual({
+        error: { code: 'internal', message: 'the exchange could not be read; retry later' },
+      });
+    },
+  );
 });

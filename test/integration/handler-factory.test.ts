@@ -8,9 +8,9 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../../infra/local/authorize.ts';
+import { DEFAULT_DELIVERY, TOPOLOGY, type Topology } from '../../infra/topology.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
-import { DEFAULT_DELIVERY, TOPOLOGY, type Topology } from '../../infra/topology.ts';
 import { settled, startTestCloud, type TestCloud } from './cloud-harness.ts';
 
 const WITH_FACTORY: Topology = {

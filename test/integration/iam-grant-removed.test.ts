@@ -7,21 +7,21 @@
  * with the refusal as its reason, and nothing is written. The other subscriptions, whose grants are intact, take the
  * same event. A cloud from the stack as it deploys writes the entry (the control).
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { Stack, type IAspect } from 'aws-cdk-lib';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type IAspect, Stack } from 'aws-cdk-lib';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logKey } from '../../functions/exchange-log/log-entry.ts';
+import type { Queues } from '../../infra/local/queues.ts';
 import { loadTemplate, synthesizeTemplate } from '../../infra/local/template/source.ts';
 import type { CfnTemplate } from '../../infra/local/template/template-types.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { exampleEntry } from '../../schemas/entries.ts';
-import { settled, startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
-
-import type { Queues } from '../../infra/local/queues.ts';
+import { settled, startTestCloud, type TestCloud, waitFor } from './cloud-harness.ts';
 
 /** The dead letters parked on the given queues, as the cloud's queues hold them. */
 const listDeadLetters = (queues: Queues, names: string[]) =>

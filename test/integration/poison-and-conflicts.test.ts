@@ -7,16 +7,16 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { personKey } from '../../functions/domain/person-key.ts';
+import { REGISTRIES } from '../../functions/domain/views.ts';
 import { listBreaches } from '../../functions/exchange-log/breaches.ts';
 import { logKey } from '../../functions/exchange-log/log-entry.ts';
 import { loadDetail } from '../../functions/exchange-log/store.ts';
-import { REGISTRIES } from '../../functions/domain/views.ts';
-import { personKey } from '../../functions/domain/person-key.ts';
-import { projectEvents } from '../../functions/projector/project.ts';
 import { rebuiltBusEvent } from '../../functions/lib/bus-event.ts';
+import { projectEvents } from '../../functions/projector/project.ts';
+import { type Ministry, TOPOLOGY } from '../../infra/topology.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
-import { newMeta, toEntry, type PutEventsEntry } from '../../schemas/entries.ts';
-import { TOPOLOGY, type Ministry } from '../../infra/topology.ts';
+import { newMeta, type PutEventsEntry, toEntry } from '../../schemas/entries.ts';
 import { settled, startTestCloud, type TestCloud } from './cloud-harness.ts';
 import { remote } from './target.ts';
 
@@ -53,7 +53,10 @@ describe.skipIf(remote)('poison events', () => {
   it('park no good event: breaches are logged whole and listed, good events reach the log and the views', async () => {
     // Prepare: 150 good offences, two fines of 1e300 MCI and a visa whose number is 450 kB, in one burst.
     const good = Array.from({ length: 150 }, (_, i) => rawEntry('AdministrativeOffenceRecorded', offence(i, 10)));
-    const poisonFines = [rawEntry('AdministrativeOffenceRecorded', offence(1000, 1e300)), rawEntry('AdministrativeOffenceRecorded', offence(1001, 1e300))];
+    const poisonFines = [
+      rawEntry('AdministrativeOffenceRecorded', offence(1000, 1e300)),
+      rawEntry('AdministrativeOffenceRecorded', offence(1001, 1e300)),
+    ];
     const visa = structuredClone(latestDefinition('VisaIssued')!.example) as Record<string, unknown>;
     const hugeVisa = rawEntry('VisaIssued', { ...visa, visaNumber: 'A'.repeat(450_000) });
     const burst = [...good.slice(0, 75), ...poisonFines, ...good.slice(75)];
@@ -65,10 +68,19 @@ describe.skipIf(remote)('poison events', () => {
     const doc = env.doc();
     for (const entry of good) {
       const { meta, data } = JSON.parse(entry.Detail);
-      const row = (await doc.send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey(entry.Source, meta.eventId) } }))).Item;
-      expect(row, `log row of ${meta.eventId}`).toMatchObject({ valid: true, detailType: 'AdministrativeOffenceRecorded' });
+      const row = (
+        await doc.send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey(entry.Source, meta.eventId) } }))
+      ).Item;
+      expect(row, `log row of ${meta.eventId}`).toMatchObject({
+        valid: true,
+        detailType: 'AdministrativeOffenceRecorded',
+      });
       const key = personKey(data.person, env.cloud.credentials.personKeySecret);
-      const record = (await doc.send(new GetCommand({ TableName: 'InteriorView', Key: { pk: `p#${key}`, sk: `offence#${data.offenceId}` } }))).Item;
+      const record = (
+        await doc.send(
+          new GetCommand({ TableName: 'InteriorView', Key: { pk: `p#${key}`, sk: `offence#${data.offenceId}` } }),
+        )
+      ).Item;
       expect(record, `interior view offence ${data.offenceId}`).toBeDefined();
     }
     // The breaches are listed, each with its own field named, and the 450 kB detail is kept byte for byte.
@@ -77,37 +89,75 @@ describe.skipIf(remote)('poison events', () => {
     expect(breaches.filter((b) => b.issues.some((i) => i.path === 'detail.data.penalty.fineMci'))).toHaveLength(2);
     const visaBreach = breaches.find((b) => b.detailType === 'VisaIssued')!;
     expect(visaBreach.issues.map((i) => i.path)).toContain('detail.data.visaNumber');
-    const row = (await doc.send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey(hugeVisa.Source, visaBreach.eventId) } }))).Item!;
+    const row = (
+      await doc.send(
+        new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey(hugeVisa.Source, visaBreach.eventId) } }),
+      )
+    ).Item!;
     expect(await loadDetail(doc, 'ExchangeLog', row as never)).toBe(hugeVisa.Detail);
     // And the agency or an operator sees them without reading a server log.
     const cli = JSON.parse((await env.mx('breaches', '--source', 'kz.interior.berkut', '--json')).stdout);
     expect(cli.count).toBe(2);
-    expect(cli.breaches.map((b: { detailType: string }) => b.detailType)).toEqual(['AdministrativeOffenceRecorded', 'AdministrativeOffenceRecorded']);
+    expect(cli.breaches.map((b: { detailType: string }) => b.detailType)).toEqual([
+      'AdministrativeOffenceRecorded',
+      'AdministrativeOffenceRecorded',
+    ]);
     // Through the exchange API, the agency that sent them sees its own breaches and no one else's.
     const interior = JSON.parse((await env.mx('breaches', '--as', 'interior', '--json')).stdout);
     expect(interior).toMatchObject({ count: 2 });
     const mfa = JSON.parse((await env.mx('breaches', '--as', 'foreign-affairs', '--json')).stdout);
     expect(mfa.breaches.map((b: { detailType: string }) => b.detailType)).toEqual(['VisaIssued']);
-    await expect(env.mx('breaches', '--as', 'foreign-affairs', '--source', 'kz.interior.berkut')).rejects.toMatchObject({ stderr: expect.stringMatching(/may read the breaches of kz\.foreign-affairs\.berkut, not "kz\.interior\.berkut"/) });
+    await expect(env.mx('breaches', '--as', 'foreign-affairs', '--source', 'kz.interior.berkut')).rejects.toMatchObject(
+      {
+        stderr: expect.stringMatching(
+          /may read the breaches of kz\.foreign-affairs\.berkut, not "kz\.interior\.berkut"/,
+        ),
+      },
+    );
   });
 
   it('fail only the record DynamoDB cannot store, never its neighbours, and say why', async () => {
     // Prepare: three valid-looking events folded straight into a registry; the middle one makes an item over 400 KB.
     const definition = latestDefinition('VisaIssued')!;
     const event = (n: number, surname: string) => {
-      const data = { ...(structuredClone(definition.example) as Record<string, unknown>), person: { citizenship: 'CHN', documentNumber: `BIG${String(n).padStart(6, '0')}` }, holder: { surname, givenNames: 'LEI', birthDate: '1988-04-12', sex: 'M' } };
+      const data = {
+        ...(structuredClone(definition.example) as Record<string, unknown>),
+        person: { citizenship: 'CHN', documentNumber: `BIG${String(n).padStart(6, '0')}` },
+        holder: { surname, givenNames: 'LEI', birthDate: '1988-04-12', sex: 'M' },
+      };
       const detail = { meta: newMeta(definition), data };
-      return { messageId: `m${n}`, bus: rebuiltBusEvent({ id: `bus-${n}`, source: definition.source, detailType: definition.detailType, time: '2021-02-01T00:00:00Z', detail }) };
+      return {
+        messageId: `m${n}`,
+        bus: rebuiltBusEvent({
+          id: `bus-${n}`,
+          source: definition.source,
+          detailType: definition.detailType,
+          time: '2021-02-01T00:00:00Z',
+          detail,
+        }),
+      };
     };
     const batch = [event(1, 'WANG'), event(2, 'W'.repeat(500_000)), event(3, 'LI')];
     // Act
-    const failed = await projectEvents(env.doc(), 'BerkutRegistry', REGISTRIES.berkut, env.cloud.credentials.personKeySecret, batch as never);
+    const failed = await projectEvents(
+      env.doc(),
+      'BerkutRegistry',
+      REGISTRIES.berkut,
+      env.cloud.credentials.personKeySecret,
+      batch as never,
+    );
     // Assess
     expect([...failed.keys()]).toEqual(['m2']);
     expect(failed.get('m2')).toMatch(/cannot store .* record: ValidationException/);
     for (const n of [1, 3]) {
-      const key = personKey({ citizenship: 'CHN', documentNumber: `BIG${String(n).padStart(6, '0')}` }, env.cloud.credentials.personKeySecret);
-      expect((await env.doc().send(new GetCommand({ TableName: 'BerkutRegistry', Key: { pk: `p#${key}`, sk: 'profile' } }))).Item).toBeDefined();
+      const key = personKey(
+        { citizenship: 'CHN', documentNumber: `BIG${String(n).padStart(6, '0')}` },
+        env.cloud.credentials.personKeySecret,
+      );
+      expect(
+        (await env.doc().send(new GetCommand({ TableName: 'BerkutRegistry', Key: { pk: `p#${key}`, sk: 'profile' } })))
+          .Item,
+      ).toBeDefined();
     }
   });
 });
@@ -128,13 +178,21 @@ describe.skipIf(remote)('event ids', () => {
     await publish('foreign-affairs', [rewrite]);
     await settled(env);
     // Assess
-    const get = async (source: string) => (await env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey(source, eventId) } }))).Item;
+    const get = async (source: string) =>
+      (await env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey(source, eventId) } }))).Item;
     expect(await get(visa.Source)).toMatchObject({ detailType: 'VisaIssued', detail: visa.Detail, valid: true });
     expect(await get(stay.Source)).toMatchObject({ detailType: 'StayRegistered', detail: stay.Detail, valid: true });
-    const { breaches } = await listBreaches(env.doc(), 'ExchangeLog', { partitions: ['kz.foreign-affairs.berkut'], limit: 50 });
+    const { breaches } = await listBreaches(env.doc(), 'ExchangeLog', {
+      partitions: ['kz.foreign-affairs.berkut'],
+      limit: 50,
+    });
     const conflicts = breaches.filter((b) => b.breach === 'id-conflict');
     expect(conflicts).toHaveLength(1);
     // The row it conflicts with is the MFA's, keyed `<source>#<eventId>` (written out, not computed by logKey).
-    expect(conflicts[0]).toMatchObject({ detailType: 'VisaRevoked', eventId, conflictsWith: `kz.foreign-affairs.berkut#${eventId}` });
+    expect(conflicts[0]).toMatchObject({
+      detailType: 'VisaRevoked',
+      eventId,
+      conflictsWith: `kz.foreign-affairs.berkut#${eventId}`,
+    });
   });
 });

@@ -6,9 +6,9 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
+import type { Ministry } from '../../infra/topology.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { newMeta, toEntry } from '../../schemas/entries.ts';
-import type { Ministry } from '../../infra/topology.ts';
 import { mxReachable, startTarget, type TestTarget } from './target.ts';
 
 let env: TestTarget;
@@ -19,8 +19,19 @@ const who = `citizenship=${person.citizenship}&document=${person.documentNumber}
 beforeAll(async () => {
   env = await startTarget();
   const definition = latestDefinition('AdministrativeOffenceRecorded')!;
-  const data = definition.data.parse({ person, offenceId: 'AO-L-000017', article: '517', region: 'KZ-75', committedOn: '2021-03-01', penalty: { kind: 'fine', fineMci: 10 } });
-  const entry = toEntry(definition, { meta: newMeta(definition, { occurredAt: '2021-03-01T09:00:00Z' }), data } as never, env.busName);
+  const data = definition.data.parse({
+    person,
+    offenceId: 'AO-L-000017',
+    article: '517',
+    region: 'KZ-75',
+    committedOn: '2021-03-01',
+    penalty: { kind: 'fine', fineMci: 10 },
+  });
+  const entry = toEntry(
+    definition,
+    { meta: newMeta(definition, { occurredAt: '2021-03-01T09:00:00Z' }), data } as never,
+    env.busName,
+  );
   expect((await env.events('interior').send(new PutEventsCommand({ Entries: [entry] }))).FailedEntryCount).toBe(0);
   await env.settle();
 });
@@ -33,31 +44,51 @@ interface Access {
   readonly what: string;
 }
 
-async function read(ministry: Ministry, resource: string, query: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await signedFetch(`${env.api}/api/views/${ministry}/${resource}?${query}`, { keys: env.credentials.operators[ministry], region: env.credentials.region });
+async function read(
+  ministry: Ministry,
+  resource: string,
+  query: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await signedFetch(`${env.api}/api/views/${ministry}/${resource}?${query}`, {
+    keys: env.credentials.operators[ministry],
+    region: env.credentials.region,
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 async function ledger(): Promise<Access[]> {
-  return JSON.parse((await env.mx('ledger', '--citizenship', person.citizenship, '--document', person.documentNumber, '--json')).stdout) as Access[];
+  return JSON.parse(
+    (await env.mx('ledger', '--citizenship', person.citizenship, '--document', person.documentNumber, '--json')).stdout,
+  ) as Access[];
 }
 
 // Remote without a data dir: skipped, `mx ledger` (the platform's view of every read) needs the local cloud's data dir.
 describe.skipIf(!mxReachable)('GET /api/views/<ministry>/accesses', () => {
   it('needs a purpose, shows only the ministry\u2019s own reads, and is itself recorded', async () => {
-    expect((await read('interior', 'person', `${who}&purpose=${encodeURIComponent('offence review AO-L-000017')}`)).status).toBe(200);
+    expect(
+      (await read('interior', 'person', `${who}&purpose=${encodeURIComponent('offence review AO-L-000017')}`)).status,
+    ).toBe(200);
 
     // Labour holds nothing on this person; Interior's read (its operator and purpose) is not Labour's to see.
     const withoutPurpose = await read('labour', 'accesses', who);
-    expect(withoutPurpose).toMatchObject({ status: 400, body: { error: { code: 'bad-parameter', parameter: 'purpose' } } });
+    expect(withoutPurpose).toMatchObject({
+      status: 400,
+      body: { error: { code: 'bad-parameter', parameter: 'purpose' } },
+    });
 
     const labour = await read('labour', 'accesses', `${who}&purpose=${encodeURIComponent('permit check 2021/17')}`);
     expect(labour.status).toBe(200);
     const labourAccesses = labour.body.accesses as Access[];
-    expect(labourAccesses.map((a) => [a.ministry, a.what, a.purpose])).toEqual([['labour', 'accesses', 'permit check 2021/17']]);
+    expect(labourAccesses.map((a) => [a.ministry, a.what, a.purpose])).toEqual([
+      ['labour', 'accesses', 'permit check 2021/17'],
+    ]);
     expect(JSON.stringify(labour.body)).not.toMatch(/interior|offence review/);
 
-    const interior = await read('interior', 'accesses', `${who}&purpose=${encodeURIComponent('who looked at AO-L-000017')}`);
+    const interior = await read(
+      'interior',
+      'accesses',
+      `${who}&purpose=${encodeURIComponent('who looked at AO-L-000017')}`,
+    );
     expect((interior.body.accesses as Access[]).map((a) => [a.ministry, a.what, a.purpose])).toEqual([
       ['interior', 'person', 'offence review AO-L-000017'],
       ['interior', 'accesses', 'who looked at AO-L-000017'],
@@ -84,7 +115,10 @@ describe.skipIf(!mxReachable)('a purpose made of nothing', () => {
     const before = (await ledger()).length;
     for (const resource of ['person', 'lineage', 'accesses']) {
       const answer = await read('interior', resource, `${who}&purpose=${encodeURIComponent(purpose)}`);
-      expect(answer).toMatchObject({ status: 400, body: { error: { code: 'bad-parameter', parameter: 'purpose', message: expect.stringMatching(/^purpose: /) } } });
+      expect(answer).toMatchObject({
+        status: 400,
+        body: { error: { code: 'bad-parameter', parameter: 'purpose', message: expect.stringMatching(/^purpose: /) } },
+      });
       expect(answer.body).not.toHaveProperty('records');
     }
     expect(await ledger()).toHaveLength(before);

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryPorts } from '../../functions/command-api/ports.ts';
 import { quotaCounterKey } from '../../functions/domain/aggregates.ts';
 import { REGISTRIES } from '../../functions/domain/views.ts';
 import { rebuiltBusEvent } from '../../functions/lib/bus-event.ts';
-import { projectEvents } from '../../functions/projector/project.ts';
 import type { ValidEvent } from '../../functions/projector/plan.ts';
+import { projectEvents } from '../../functions/projector/project.ts';
 import type { CommandPorts } from '../../functions/systems/command.ts';
 import { latestDefinition } from '../../schemas/catalog.ts';
 import { newMeta } from '../../schemas/entries.ts';
@@ -23,13 +23,23 @@ let env: TestCloud;
 let ports: CommandPorts;
 let table: string;
 const SECRET = 'test-secret';
-const free = async (quota: string) => (await env.doc().send(new GetCommand({ TableName: table, Key: quotaCounterKey(quota) }))).Item?.free;
+const free = async (quota: string) =>
+  (await env.doc().send(new GetCommand({ TableName: table, Key: quotaCounterKey(quota) }))).Item?.free;
 
 /** Folds a quota being set into the registry, as its subscription does. */
 async function setQuota(region: string, quota: number, occurredAt: string, eventId = randomUUID()): Promise<void> {
   const definition = latestDefinition('QandasQuotaSet')!;
   const detail = { meta: newMeta(definition, { eventId, occurredAt }), data: { year: 2021, region, quota } };
-  const event: ValidEvent = { messageId: eventId, bus: rebuiltBusEvent({ id: randomUUID(), source: definition.source, detailType: definition.detailType, time: occurredAt, detail }) };
+  const event: ValidEvent = {
+    messageId: eventId,
+    bus: rebuiltBusEvent({
+      id: randomUUID(),
+      source: definition.source,
+      detailType: definition.detailType,
+      time: occurredAt,
+      detail,
+    }),
+  };
   expect(await projectEvents(env.doc(), table, REGISTRIES.qandas, SECRET, [event])).toEqual(new Map());
 }
 
@@ -72,7 +82,9 @@ describe.skipIf(remote)('a quota reservation', () => {
 
   it('never overbooks under concurrent reservations', async () => {
     await setQuota('KZ-55', 10, '2021-01-05T09:00:00Z');
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => ports.reserve('qandas#2021#KZ-55', 1 + (i % 3))));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => ports.reserve('qandas#2021#KZ-55', 1 + (i % 3))),
+    );
     const taken = results.reduce((sum, r, i) => sum + (r === 'reserved' ? 1 + (i % 3) : 0), 0);
     expect(10 - taken).toBe(await free('qandas#2021#KZ-55'));
     expect(taken).toBeLessThanOrEqual(10);

@@ -3,11 +3,18 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, describe, expect, it } from 'vitest';
-import { latestDefinition } from '../../schemas/catalog.ts';
-import { exampleEntry, type PutEventsEntry } from '../../schemas/entries.ts';
 import type { CloudCredentials } from '../../infra/local/credentials.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
-import { freePort, loggedEventIds, publishUntil, startCloudProcess, waitFor, type CloudProcess } from './cloud-harness.ts';
+import { latestDefinition } from '../../schemas/catalog.ts';
+import { exampleEntry, type PutEventsEntry } from '../../schemas/entries.ts';
+import {
+  type CloudProcess,
+  freePort,
+  loggedEventIds,
+  publishUntil,
+  startCloudProcess,
+  waitFor,
+} from './cloud-harness.ts';
 import { remote } from './target.ts';
 
 const dirs: string[] = [];
@@ -38,11 +45,25 @@ describe.skipIf(remote)('restart durability', () => {
     processes.push(first);
     await first.ready;
     const credentials = JSON.parse(await readFile(path.join(dataDir, 'credentials.json'), 'utf8')) as CloudCredentials;
-    const client = new EventBridgeClient({ endpoint, region: credentials.region, credentials: { ...credentials.agencies.interior }, maxAttempts: 1 });
+    const client = new EventBridgeClient({
+      endpoint,
+      region: credentials.region,
+      credentials: { ...credentials.agencies.interior },
+      maxAttempts: 1,
+    });
     const acknowledged: string[] = [];
     let killed = false;
-    const load = publishUntil(client, stays, (e) => acknowledged.push(eventIdOf(e)), () => killed);
-    await waitFor(async () => (acknowledged.length >= 3000 ? true : undefined), { timeoutMs: 30_000, intervalMs: 1, what: '3000 acknowledged events' });
+    const load = publishUntil(
+      client,
+      stays,
+      (e) => acknowledged.push(eventIdOf(e)),
+      () => killed,
+    );
+    await waitFor(async () => (acknowledged.length >= 3000 ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 1,
+      what: '3000 acknowledged events',
+    });
     first.child.kill('SIGKILL');
     killed = true;
     await load;
@@ -53,8 +74,17 @@ describe.skipIf(remote)('restart durability', () => {
     const second = startCloudProcess(dataDir, port);
     processes.push(second);
     let secondKilled = false;
-    const early = publishUntil(client, stays, (e) => acknowledged.push(eventIdOf(e)), () => secondKilled);
-    await waitFor(async () => (acknowledged.length >= beforeRestart + 1000 ? true : undefined), { timeoutMs: 30_000, intervalMs: 1, what: 'acknowledgements from the restarted cloud' });
+    const early = publishUntil(
+      client,
+      stays,
+      (e) => acknowledged.push(eventIdOf(e)),
+      () => secondKilled,
+    );
+    await waitFor(async () => (acknowledged.length >= beforeRestart + 1000 ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 1,
+      what: 'acknowledgements from the restarted cloud',
+    });
     second.child.kill('SIGKILL');
     secondKilled = true;
     await early;
@@ -75,7 +105,10 @@ describe.skipIf(remote)('restart durability', () => {
       },
       { timeoutMs: 30_000, intervalMs: 250, what: 'every acknowledged event in the exchange log' },
     ).catch(() => undefined);
-    expect({ lostAfterRestart: afterRestart.filter((id) => !logged.has(id)).length, lostBefore: acknowledged.slice(0, beforeRestart).filter((id) => !logged.has(id)).length }).toEqual({
+    expect({
+      lostAfterRestart: afterRestart.filter((id) => !logged.has(id)).length,
+      lostBefore: acknowledged.slice(0, beforeRestart).filter((id) => !logged.has(id)).length,
+    }).toEqual({
       lostAfterRestart: 0,
       lostBefore: 0,
     });

@@ -35,9 +35,19 @@ function forge(body: string, from: string, to: string): string {
   return forged;
 }
 
-const replay = (captured: Captured, body: string) => fetch(`${env.endpoint!}${captured.path}`, { method: 'POST', headers: captured.headers, body });
+const replay = (captured: Captured, body: string) =>
+  fetch(`${env.endpoint!}${captured.path}`, { method: 'POST', headers: captured.headers, body });
 /** The log row of a visa the MFA published (the log is keyed by source and event id). */
-const logged = (eventId: string) => env.doc().send(new GetCommand({ TableName: env.tableName('ExchangeLog'), Key: { pk: logKey('kz.foreign-affairs.berkut', eventId) } })).then((out) => out.Item);
+const logged = (eventId: string) =>
+  env
+    .doc()
+    .send(
+      new GetCommand({
+        TableName: env.tableName('ExchangeLog'),
+        Key: { pk: logKey('kz.foreign-affairs.berkut', eventId) },
+      }),
+    )
+    .then((out) => out.Item);
 
 describe('a captured PutEvents replayed with another body', () => {
   it('is refused, and the forged event never reaches the log, while the genuine replay is accepted', async () => {
@@ -48,7 +58,11 @@ describe('a captured PutEvents replayed with another body', () => {
     client.middlewareStack.add(
       (next) => async (args) => {
         const request = args.request as { path: string; headers: Record<string, string>; body: string | Uint8Array };
-        captured = { path: request.path, headers: { ...request.headers }, body: typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body) };
+        captured = {
+          path: request.path,
+          headers: { ...request.headers },
+          body: typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body),
+        };
         return next(args);
       },
       { step: 'deserialize', name: 'captureSignedRequest' },
@@ -62,13 +76,23 @@ describe('a captured PutEvents replayed with another body', () => {
     const forged = forge(forge(captured!.body, eventId, forgedId), 'EA1234567', 'EA7654321');
     const refused = await replay(captured!, forged);
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({ __type: 'InvalidSignatureException', message: 'x-amz-content-sha256 does not match the SHA-256 of the body received' });
+    expect(await refused.json()).toEqual({
+      __type: 'InvalidSignatureException',
+      message: 'x-amz-content-sha256 does not match the SHA-256 of the body received',
+    });
 
     // Without the (signed) hash header the forged body fails the signature itself.
     const { 'x-amz-content-sha256': _hash, ...withoutHash } = captured!.headers;
-    const stripped = await fetch(`${env.endpoint!}${captured!.path}`, { method: 'POST', headers: withoutHash, body: forged });
+    const stripped = await fetch(`${env.endpoint!}${captured!.path}`, {
+      method: 'POST',
+      headers: withoutHash,
+      body: forged,
+    });
     expect(stripped.status).toBe(400);
-    expect(await stripped.json()).toMatchObject({ __type: 'IncompleteSignatureException', message: expect.stringMatching(/x-amz-content-sha256/) });
+    expect(await stripped.json()).toMatchObject({
+      __type: 'IncompleteSignatureException',
+      message: expect.stringMatching(/x-amz-content-sha256/),
+    });
 
     const genuine = await replay(captured!, captured!.body);
     expect(genuine.status).toBe(200);
@@ -86,7 +110,9 @@ describe('a captured PutEvents replayed with another body', () => {
       },
       { step: 'build', name: 'unsignedPayload' },
     );
-    await expect(client.send(new PutEventsCommand({ Entries: [exampleEntry(latestDefinition('VisaIssued')!, env.busName)] }))).rejects.toMatchObject({
+    await expect(
+      client.send(new PutEventsCommand({ Entries: [exampleEntry(latestDefinition('VisaIssued')!, env.busName)] })),
+    ).rejects.toMatchObject({
       name: 'InvalidSignatureException',
       message: expect.stringMatching(/UNSIGNED-PAYLOAD is an S3 feature/),
     });
@@ -106,7 +132,12 @@ describe('a captured command replayed with another body', () => {
     const forgedNumber = `RP${String((Date.now() + 1) % 10_000_000).padStart(7, '0')}`;
     const input = { ...JSON.parse(exampleEntry(latestDefinition('VisaIssued')!, env.busName).Detail).data, visaNumber };
     const keys = env.credentials.agencies['foreign-affairs'];
-    const issued = await signedFetch(`${env.api}/commands/berkut`, { method: 'POST', body: JSON.stringify({ command: 'issue-visa', input }), keys, region: env.credentials.region });
+    const issued = await signedFetch(`${env.api}/commands/berkut`, {
+      method: 'POST',
+      body: JSON.stringify({ command: 'issue-visa', input }),
+      keys,
+      region: env.credentials.region,
+    });
     expect(issued.status).toBe(201);
     vi.restoreAllMocks();
 
@@ -116,7 +147,12 @@ describe('a captured command replayed with another body', () => {
     const forged = forge(body, visaNumber, forgedNumber);
     const refused = await fetch(call!.url, { method: 'POST', headers, body: forged });
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toEqual({ error: { code: 'InvalidSignatureException', message: 'x-amz-content-sha256 does not match the SHA-256 of the body received' } });
+    expect(await refused.json()).toEqual({
+      error: {
+        code: 'InvalidSignatureException',
+        message: 'x-amz-content-sha256 does not match the SHA-256 of the body received',
+      },
+    });
 
     await env.settle();
     const again = await fetch(call!.url, { method: 'POST', headers, body });

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
-import { verifySignature, type SignedRequest } from '../../infra/local/sigv4.ts';
+import { type SignedRequest, verifySignature } from '../../infra/local/sigv4.ts';
 
 const KEYS = { accessKeyId: 'AKIALOCALTESTKEY0002', secretAccessKey: 'another-secret-of-forty-characters-0123' };
 let server: Server;
@@ -20,7 +20,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) });
+      received.push({
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -31,16 +36,33 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 async function sendAndVerify(url: string, body?: string) {
   received.length = 0;
-  expect((await signedFetch(url, { keys: KEYS, region: 'eu-central-1', ...(body !== undefined ? { method: 'POST', body } : {}) })).status).toBe(200);
+  expect(
+    (
+      await signedFetch(url, {
+        keys: KEYS,
+        region: 'eu-central-1',
+        ...(body !== undefined ? { method: 'POST', body } : {}),
+      })
+    ).status,
+  ).toBe(200);
   const [request] = received;
-  return { request: request!, verified: await verifySignature(request!, (id) => (id === KEYS.accessKeyId ? KEYS.secretAccessKey : undefined)) };
+  return {
+    request: request!,
+    verified: await verifySignature(request!, (id) => (id === KEYS.accessKeyId ? KEYS.secretAccessKey : undefined)),
+  };
 }
 
 describe('signedFetch', () => {
   const urls: [string, string][] = [
     ['a plain query', '/api/views/labour/stats?year=2021'],
-    ['a repeated key, kept and signed twice', '/api/views/labour/person?iin=900101300017&tag=b&tag=a&purpose=case%2017'],
-    ['`+` for a space and reserved characters', '/api/views/labour/person?purpose=case+2021/17+%26+more&iin=900101300017'],
+    [
+      'a repeated key, kept and signed twice',
+      '/api/views/labour/person?iin=900101300017&tag=b&tag=a&purpose=case%2017',
+    ],
+    [
+      '`+` for a space and reserved characters',
+      '/api/views/labour/person?purpose=case+2021/17+%26+more&iin=900101300017',
+    ],
     ['an API Gateway stage and an encoded path segment', '/prod/api/views/labour/a%20b?year=2021'],
   ];
   it.each(urls)('sends what it signs: %s', async (_, target) => {

@@ -10,20 +10,35 @@ import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it } from 'vitest';
+import { documentClient } from '../../functions/lib/document-client.ts';
 import { localSigner, newSecretKey, signNote } from '../../functions/merkle/checkpoint.ts';
 import { EXCHANGE_LOG, LEAF_INDEX } from '../../functions/merkle/logs.ts';
 import { checkProofFile, type ProofFile } from '../../functions/merkle/proof-file.ts';
-import type { LogVerification } from '../../functions/merkle/verify-log.ts';
-import { latestDefinition } from '../../schemas/catalog.ts';
-import { exampleEntry, newMeta, toEntry, type PutEventsEntry } from '../../schemas/entries.ts';
-import { TOPOLOGY } from '../../infra/topology.ts';
-import { documentClient } from '../../functions/lib/document-client.ts';
 import { claimLeaves } from '../../functions/merkle/sequencer.ts';
+import type { LogVerification } from '../../functions/merkle/verify-log.ts';
 import type { CloudCredentials } from '../../infra/local/credentials.ts';
-import { MX, settled, spawnCloud, startCloudProcess, startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
+import { TOPOLOGY } from '../../infra/topology.ts';
+import { latestDefinition } from '../../schemas/catalog.ts';
+import { exampleEntry, newMeta, type PutEventsEntry, toEntry } from '../../schemas/entries.ts';
+import {
+  MX,
+  settled,
+  spawnCloud,
+  startCloudProcess,
+  startTestCloud,
+  type TestCloud,
+  waitFor,
+} from './cloud-harness.ts';
 import { remote } from './target.ts';
 
 const run = promisify(execFile);
@@ -75,7 +90,12 @@ async function verify(cloud: TestCloud, ...args: string[]): Promise<{ ok: boolea
 /** The exchange log's row at a leaf, as stored. */
 async function rowAt(cloud: TestCloud, index: number): Promise<Record<string, AttributeValue>> {
   const out = await cloud.dynamo().send(
-    new QueryCommand({ TableName: 'ExchangeLog', IndexName: LEAF_INDEX, KeyConditionExpression: 'leafShard = :s AND leafIndex = :i', ExpressionAttributeValues: { ':s': { N: String(index % 8) }, ':i': { N: String(index) } } }),
+    new QueryCommand({
+      TableName: 'ExchangeLog',
+      IndexName: LEAF_INDEX,
+      KeyConditionExpression: 'leafShard = :s AND leafIndex = :i',
+      ExpressionAttributeValues: { ':s': { N: String(index % 8) }, ':i': { N: String(index) } },
+    }),
   );
   expect(out.Items).toHaveLength(1);
   return out.Items![0]!;
@@ -92,7 +112,13 @@ describe.skipIf(remote)('signed exchange log', () => {
     await publish(cloud, [again, again]);
     const reused = stays(1)[0]!;
     const reusedId = (JSON.parse(again.Detail) as { meta: { eventId: string } }).meta.eventId;
-    const conflict = { ...reused, Detail: JSON.stringify({ ...JSON.parse(reused.Detail), meta: { ...(JSON.parse(reused.Detail) as { meta: object }).meta, eventId: reusedId } }) };
+    const conflict = {
+      ...reused,
+      Detail: JSON.stringify({
+        ...JSON.parse(reused.Detail),
+        meta: { ...(JSON.parse(reused.Detail) as { meta: object }).meta, eventId: reusedId },
+      }),
+    };
     await publish(cloud, [conflict]);
     await settled(cloud);
     await cloud.cloud.transparency!.checkpointNow();
@@ -121,16 +147,23 @@ describe.skipIf(remote)('signed exchange log', () => {
     const bare = await mkdtemp(path.join(tmpdir(), 'mx-offline-'));
     try {
       const env0 = { PATH: process.env.PATH ?? '', HOME: bare };
-      const { stdout } = await run(process.execPath, [MX, 'log', 'check-proof', out, '--vkey', vkey, '--json'], { cwd: bare, env: env0 });
+      const { stdout } = await run(process.execPath, [MX, 'log', 'check-proof', out, '--vkey', vkey, '--json'], {
+        cwd: bare,
+        env: env0,
+      });
       const checked = JSON.parse(stdout) as { ok: boolean; keyPinned: boolean; established: { leafIndex: number } };
       expect(checked).toMatchObject({ ok: true, keyPinned: true });
       // Another log's key does not verify the checkpoint.
       const other = `${vkey.split('+')[0]}+${'00000000'}+${vkey.split('+')[2]}`;
-      await expect(run(process.execPath, [MX, 'log', 'check-proof', out, '--vkey', other], { cwd: bare, env: env0 })).rejects.toMatchObject({ code: 2, stdout: expect.stringMatching(/key: the pinned vkey is not usable/) });
+      await expect(
+        run(process.execPath, [MX, 'log', 'check-proof', out, '--vkey', other], { cwd: bare, env: env0 }),
+      ).rejects.toMatchObject({ code: 2, stdout: expect.stringMatching(/key: the pinned vkey is not usable/) });
       const stranger = localSigner('migration-exchange.local/exchange-log', newSecretKey());
       const { vkeyText, verifierOf } = await import('../../functions/merkle/checkpoint.ts');
       const strangerKey = vkeyText(verifierOf(stranger.name, stranger.publicKey));
-      await expect(run(process.execPath, [MX, 'log', 'check-proof', out, '--vkey', strangerKey], { cwd: bare, env: env0 })).rejects.toMatchObject({ code: 2, stdout: expect.stringMatching(/no signature by/) });
+      await expect(
+        run(process.execPath, [MX, 'log', 'check-proof', out, '--vkey', strangerKey], { cwd: bare, env: env0 }),
+      ).rejects.toMatchObject({ code: 2, stdout: expect.stringMatching(/no signature by/) });
     } finally {
       await rm(bare, { recursive: true, force: true });
     }
@@ -141,11 +174,18 @@ describe.skipIf(remote)('signed exchange log', () => {
     const row = await rowAt(cloud, 7);
     const detail = row.detail!.S!;
     const at = detail.indexOf('FS');
-    await cloud.dynamo().send(new PutItemCommand({ TableName: 'ExchangeLog', Item: { ...row, detail: { S: `${detail.slice(0, at)}FT${detail.slice(at + 2)}` } } }));
+    await cloud.dynamo().send(
+      new PutItemCommand({
+        TableName: 'ExchangeLog',
+        Item: { ...row, detail: { S: `${detail.slice(0, at)}FT${detail.slice(at + 2)}` } },
+      }),
+    );
     const log = exchangeLog(await verify(cloud));
     expect(log.ok).toBe(false);
     expect(log.problems[0]).toMatchObject({ kind: 'row-changed', leafIndex: 7, row: row.pk!.S });
-    expect(log.problems[0]!.message).toMatch(/first row that does not fit: leaf 7 \(kz\.interior\.berkut#.*\) was changed/);
+    expect(log.problems[0]!.message).toMatch(
+      /first row that does not fit: leaf 7 \(kz\.interior\.berkut#.*\) was changed/,
+    );
   });
 
   it('names a deleted row', async () => {
@@ -154,14 +194,26 @@ describe.skipIf(remote)('signed exchange log', () => {
     await cloud.dynamo().send(new DeleteItemCommand({ TableName: 'ExchangeLog', Key: { pk: row.pk! } }));
     const log = exchangeLog(await verify(cloud));
     expect(log.problems[0]).toMatchObject({ kind: 'row-missing', leafIndex: 5 });
-    expect(log.problems[0]!.message).toMatch(/leaf 5 is held by no row \(the log recorded a row hashing to [0-9a-f]{64} there\)/);
+    expect(log.problems[0]!.message).toMatch(
+      /leaf 5 is held by no row \(the log recorded a row hashing to [0-9a-f]{64} there\)/,
+    );
   });
 
   it('names two reordered rows', async () => {
     const cloud = await signedCloud();
     const [a, b] = [await rowAt(cloud, 3), await rowAt(cloud, 9)];
-    await cloud.dynamo().send(new PutItemCommand({ TableName: 'ExchangeLog', Item: { ...a, leafIndex: b.leafIndex!, leafShard: b.leafShard! } }));
-    await cloud.dynamo().send(new PutItemCommand({ TableName: 'ExchangeLog', Item: { ...b, leafIndex: a.leafIndex!, leafShard: a.leafShard! } }));
+    await cloud.dynamo().send(
+      new PutItemCommand({
+        TableName: 'ExchangeLog',
+        Item: { ...a, leafIndex: b.leafIndex!, leafShard: b.leafShard! },
+      }),
+    );
+    await cloud.dynamo().send(
+      new PutItemCommand({
+        TableName: 'ExchangeLog',
+        Item: { ...b, leafIndex: a.leafIndex!, leafShard: a.leafShard! },
+      }),
+    );
     const log = exchangeLog(await verify(cloud));
     expect(log.problems[0]).toMatchObject({ kind: 'rows-reordered', leafIndex: 3, row: `${b.pk!.S}, ${a.pk!.S}` });
     expect(log.problems[0]!.message).toMatch(/leaves 3 and 9 hold each other\u2019s rows/);
@@ -170,7 +222,11 @@ describe.skipIf(remote)('signed exchange log', () => {
   it('names a checkpoint replaced by one signed with another key', async () => {
     const cloud = await signedCloud();
     const dir = path.join(cloud.dataDir, 'transparency');
-    const archive = path.join(dir, (await readdir(dir)).find((d) => d.startsWith('in-memory-') || d === 'checkpoints')!, 'exchange-log');
+    const archive = path.join(
+      dir,
+      (await readdir(dir)).find((d) => d.startsWith('in-memory-') || d === 'checkpoints')!,
+      'exchange-log',
+    );
     const [first] = (await readdir(archive)).sort();
     const file = path.join(archive, first!);
     const genuine = await readFile(file, 'utf8');
@@ -179,7 +235,9 @@ describe.skipIf(remote)('signed exchange log', () => {
     await chmod(file, 0o644);
     await writeFile(file, forged);
     const log = exchangeLog(await verify(cloud));
-    expect(log.problems).toEqual([expect.objectContaining({ kind: 'checkpoint-signature', checkpoint: `exchange-log/${first}` })]);
+    expect(log.problems).toEqual([
+      expect.objectContaining({ kind: 'checkpoint-signature', checkpoint: `exchange-log/${first}` }),
+    ]);
     expect(log.problems[0]!.message).toMatch(/no signature by migration-exchange\.local\/exchange-log\+[0-9a-f]{8}/);
   });
 });
@@ -195,17 +253,28 @@ describe.skipIf(remote)('signed access ledger', () => {
     const stay = exampleEntry(latestDefinition('StayRegistered')!, TOPOLOGY.busName);
     await publish(env, [stay]);
     await settled(env);
-    const person = (JSON.parse(stay.Detail) as { data: { person: { citizenship: string; documentNumber: string } } }).data.person;
+    const person = (JSON.parse(stay.Detail) as { data: { person: { citizenship: string; documentNumber: string } } })
+      .data.person;
     const who = ['--citizenship', person.citizenship, '--document', person.documentNumber];
     await env.mx('view', 'interior', 'person', ...who, '--purpose', 'case 2021/17', '--json');
     await env.mx('view', 'interior', 'lineage', ...who, '--purpose', 'appeal 2021/18', '--json');
     // Act
     const { stdout } = await env.mx('ledger', ...who, '--format', 'data-tracker', '--json');
     // Assess
-    const entries = JSON.parse(stdout) as { personCode: string; action: string; purpose: string; receiver: string; proof: ProofFile }[];
+    const entries = JSON.parse(stdout) as {
+      personCode: string;
+      action: string;
+      purpose: string;
+      receiver: string;
+      proof: ProofFile;
+    }[];
     expect(entries.map((e) => [e.personCode, e.action, e.purpose])).toEqual([
       [`${person.citizenship} ${person.documentNumber}`, 'read the person\u2019s dossier', 'case 2021/17'],
-      [`${person.citizenship} ${person.documentNumber}`, 'read the events behind the person\u2019s records', 'appeal 2021/18'],
+      [
+        `${person.citizenship} ${person.documentNumber}`,
+        'read the events behind the person\u2019s records',
+        'appeal 2021/18',
+      ],
     ]);
     const { stdout: keys } = await env.mx('log', 'key', '--json');
     const vkey = (JSON.parse(keys) as Record<string, string>)['access-ledger']!;
@@ -215,7 +284,10 @@ describe.skipIf(remote)('signed access ledger', () => {
       // The proof is of this entry: another purpose in the row breaks it.
       const altered = structuredClone(entry.proof);
       altered.row.purpose = { S: 'something else' };
-      expect(checkProofFile(altered, vkey)).toMatchObject({ ok: false, problem: expect.stringMatching(/^inclusion: /) });
+      expect(checkProofFile(altered, vkey)).toMatchObject({
+        ok: false,
+        problem: expect.stringMatching(/^inclusion: /),
+      });
     }
     const result = await verify(env);
     expect(result.logs.find((l) => l.log === 'access-ledger')).toMatchObject({ ok: true, leaves: 2, counter: 2 });
@@ -231,7 +303,12 @@ describe.skipIf(remote)('sequencing across kill -9', () => {
     process.env.MX_CHECKPOINT_SECONDS = '0.2';
     const first = await spawnCloud(dataDir);
     const credentials = JSON.parse(await readFile(path.join(dataDir, 'credentials.json'), 'utf8')) as CloudCredentials;
-    const config = (endpoint: string, keys: { accessKeyId: string; secretAccessKey: string }) => ({ endpoint, region: credentials.region, credentials: { ...keys }, maxAttempts: 1 });
+    const config = (endpoint: string, keys: { accessKeyId: string; secretAccessKey: string }) => ({
+      endpoint,
+      region: credentials.region,
+      credentials: { ...keys },
+      maxAttempts: 1,
+    });
     const client = new EventBridgeClient(config(first.endpoint, credentials.agencies.interior));
     const acknowledged: string[] = [];
     const publishers = Array.from({ length: 6 }, async () => {
@@ -239,13 +316,21 @@ describe.skipIf(remote)('sequencing across kill -9', () => {
         const entries = stays(10);
         try {
           const out = await client.send(new PutEventsCommand({ Entries: entries }));
-          out.Entries!.forEach((e, i) => e.EventId && acknowledged.push((JSON.parse(entries[i]!.Detail) as { meta: { eventId: string } }).meta.eventId));
+          out.Entries!.forEach(
+            (e, i) =>
+              e.EventId &&
+              acknowledged.push((JSON.parse(entries[i]!.Detail) as { meta: { eventId: string } }).meta.eventId),
+          );
         } catch {
           return;
         }
       }
     });
-    await waitFor(async () => (acknowledged.length >= 600 ? true : undefined), { timeoutMs: 30_000, intervalMs: 1, what: '600 acknowledged events' });
+    await waitFor(async () => (acknowledged.length >= 600 ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 1,
+      what: '600 acknowledged events',
+    });
     // A writer that claims three leaves and dies before writing them, as a crashed Lambda would.
     const raw = new DynamoDBClient(config(first.endpoint, credentials.platform));
     const claim = await claimLeaves(documentClient(raw), 'ExchangeLog', EXCHANGE_LOG, 3);
@@ -258,20 +343,29 @@ describe.skipIf(remote)('sequencing across kill -9', () => {
     const restarted = startCloudProcess(dataDir);
     const second = { child: restarted.child, endpoint: await restarted.ready };
     process.env.MX_CHECKPOINT_SECONDS = saved;
-    const mx = (...args: string[]) => run(process.execPath, [MX, ...args], { env: { ...process.env, AWS_ENDPOINT_URL: second.endpoint, MX_DATA_DIR: dataDir } });
+    const mx = (...args: string[]) =>
+      run(process.execPath, [MX, ...args], {
+        env: { ...process.env, AWS_ENDPOINT_URL: second.endpoint, MX_DATA_DIR: dataDir },
+      });
     try {
       // Assess: once everything acknowledged is logged and signed, the log verifies with every index held.
       let last: unknown;
       const result = await waitFor(
         async () => {
-          const out = JSON.parse((await mx('log', 'verify', '--json', '--log', 'exchange-log').catch((e: { stdout: string }) => e)).stdout) as { logs: LogVerification[] };
+          const out = JSON.parse(
+            (await mx('log', 'verify', '--json', '--log', 'exchange-log').catch((e: { stdout: string }) => e)).stdout,
+          ) as { logs: LogVerification[] };
           const log = out.logs[0]!;
           last = log;
-          return log.unsigned === 0 && log.leaves === log.counter && log.leaves >= acknowledged.length + 3 ? log : undefined;
+          return log.unsigned === 0 && log.leaves === log.counter && log.leaves >= acknowledged.length + 3
+            ? log
+            : undefined;
         },
         { timeoutMs: 45_000, intervalMs: 300, what: 'the restarted log signed up to its counter' },
       ).catch((error: Error) => {
-        throw new Error(`${error.message}; last verification: ${JSON.stringify(last)}; the cloud said: ${restarted.output()}`);
+        throw new Error(
+          `${error.message}; last verification: ${JSON.stringify(last)}; the cloud said: ${restarted.output()}`,
+        );
       });
       expect(result.problems).toEqual([]);
       expect(result.ok).toBe(true);
@@ -280,12 +374,21 @@ describe.skipIf(remote)('sequencing across kill -9', () => {
       const items: Record<string, AttributeValue>[] = [];
       let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
       do {
-        const page = await scan.send(new ScanCommand({ TableName: 'ExchangeLog', ProjectionExpression: 'pk, leafIndex, eventId', ExclusiveStartKey }));
+        const page = await scan.send(
+          new ScanCommand({
+            TableName: 'ExchangeLog',
+            ProjectionExpression: 'pk, leafIndex, eventId',
+            ExclusiveStartKey,
+          }),
+        );
         items.push(...(page.Items ?? []));
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
       scan.destroy();
-      const leaves = items.filter((i) => i.leafIndex !== undefined).map((i) => Number(i.leafIndex!.N)).sort((a, b) => a - b);
+      const leaves = items
+        .filter((i) => i.leafIndex !== undefined)
+        .map((i) => Number(i.leafIndex!.N))
+        .sort((a, b) => a - b);
       expect(leaves).toEqual(Array.from({ length: result.counter }, (_, i) => i));
       // The three claimed and never written are void leaves, as is anything the kill left claimed and unwritten.
       const voids = items.filter((i) => i.pk!.S!.startsWith('#merkle#void#')).map((i) => Number(i.leafIndex!.N));

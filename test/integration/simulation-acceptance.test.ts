@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import { planYear, type SimulationPlan } from '../../infra/simulator/plan.ts';
+import { runPlan, type SimulationSummary, settleLocalCloud } from '../../infra/simulator/run.ts';
 import { commandCount } from '../../infra/simulator/schedule.ts';
-import { runPlan, settleLocalCloud, type SimulationSummary } from '../../infra/simulator/run.ts';
 import type { Ministry } from '../../infra/topology.ts';
 import { startTestCloud, type TestCloud } from './cloud-harness.ts';
 import { remote } from './target.ts';
@@ -19,7 +19,10 @@ let plan: SimulationPlan;
 let summary: SimulationSummary;
 
 const stats = async (ministry: Ministry, query: string) => {
-  const response = await signedFetch(`${env.endpoint}/api/views/${ministry}/stats?${query}`, { keys: env.cloud.credentials.operators[ministry], region: 'us-east-1' });
+  const response = await signedFetch(`${env.endpoint}/api/views/${ministry}/stats?${query}`, {
+    keys: env.cloud.credentials.operators[ministry],
+    region: 'us-east-1',
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as Record<string, any>;
 };
@@ -27,7 +30,11 @@ const stats = async (ministry: Ministry, query: string) => {
 beforeAll(async () => {
   env = await startTestCloud({ retryDelayMs: 200 });
   plan = planYear(2021, SCALE, 2021);
-  summary = await runPlan(plan, { api: env.endpoint, credentials: env.cloud.credentials, settle: () => settleLocalCloud(env.endpoint, env.cloud.credentials) });
+  summary = await runPlan(plan, {
+    api: env.endpoint,
+    credentials: env.cloud.credentials,
+    settle: () => settleLocalCloud(env.endpoint, env.cloud.credentials),
+  });
 }, 300_000);
 afterAll(() => env.stop());
 
@@ -53,15 +60,19 @@ describe.skipIf(remote)(`a simulated 2021 at scale ${SCALE}`, () => {
     });
   });
 
-  it('labour: LEA permits in force on 1 December 2021, by country; 2021\u2019s work for individuals is on Interior patents, not Labour permits', async () => {
-    const labour = await stats('labour', `asOf=${plan.targets.leaActiveOn}`);
-    expect(labour.workPermits.active).toBe(plan.targets.leaActive);
-    expect(labour.workPermits.activeByCountry).toEqual(plan.targets.leaActiveByCountry);
-    expect(labour.workPermits.individual).toMatchObject({ active: 0, issued: 0 });
-    const interior = await stats('interior', `asOf=${plan.targets.patentsActiveOn.on}`);
-    expect(interior.patents.active).toBe(plan.targets.patentsActiveOn.active);
-    expect((await stats('interior', 'year=2021')).patents.issued).toBe(plan.targets.patentsIssued);
-  });
+  it(
+    'labour: LEA permits in force on 1 December 2021, by country; 2021\u2019s work for individuals is on Interior ' +
+      'patents, not Labour permits',
+    async () => {
+      const labour = await stats('labour', `asOf=${plan.targets.leaActiveOn}`);
+      expect(labour.workPermits.active).toBe(plan.targets.leaActive);
+      expect(labour.workPermits.activeByCountry).toEqual(plan.targets.leaActiveByCountry);
+      expect(labour.workPermits.individual).toMatchObject({ active: 0, issued: 0 });
+      const interior = await stats('interior', `asOf=${plan.targets.patentsActiveOn.on}`);
+      expect(interior.patents.active).toBe(plan.targets.patentsActiveOn.active);
+      expect((await stats('interior', 'year=2021')).patents.issued).toBe(plan.targets.patentsIssued);
+    },
+  );
 
   it('interior: offences, offenders, deportations and overstays, nothing lost and nothing counted twice', async () => {
     const interior = await stats('interior', 'year=2021');
@@ -72,7 +83,9 @@ describe.skipIf(remote)(`a simulated 2021 at scale ${SCALE}`, () => {
   });
 
   it('mx contradictions finds exactly the inconsistencies the year contains', async () => {
-    const found = JSON.parse((await env.mx('contradictions', '--as-of', plan.targets.contradictions.on, '--json')).stdout) as { rule: string }[];
+    const found = JSON.parse(
+      (await env.mx('contradictions', '--as-of', plan.targets.contradictions.on, '--json')).stdout,
+    ) as { rule: string }[];
     const byRule: Record<string, number> = {};
     for (const c of found) byRule[c.rule] = (byRule[c.rule] ?? 0) + 1;
     expect(byRule).toEqual(plan.targets.contradictions.byRule);
@@ -81,23 +94,35 @@ describe.skipIf(remote)(`a simulated 2021 at scale ${SCALE}`, () => {
   it('foreign-affairs and border-service agree with the commands that were accepted', async () => {
     const fa = await stats('foreign-affairs', 'year=2021');
     // Visas count in the year they start; some issued for early-January arrivals start in December 2020.
-    const visas2021 = plan.scripts.flat().filter((c) => c.command === 'issue-visa' && String(c.input.validFrom).startsWith('2021'));
+    const visas2021 = plan.scripts
+      .flat()
+      .filter((c) => c.command === 'issue-visa' && String(c.input.validFrom).startsWith('2021'));
     expect(fa.visas.issued).toBe(visas2021.length);
     const border = await stats('border-service', 'year=2021');
     expect(border.entryDenied).toBe(summary.commands.byCommand['deny-entry']!.accepted);
     // Crossings count in the year they happen; some qandas arrived in December 2020.
-    const crossings2021 = plan.scripts.flat().filter((c) => c.command === 'record-crossing' && String(c.input.crossedAt).startsWith('2021'));
+    const crossings2021 = plan.scripts
+      .flat()
+      .filter((c) => c.command === 'record-crossing' && String(c.input.crossedAt).startsWith('2021'));
     expect(border.crossings.entry + border.crossings.exit).toBe(crossings2021.length);
     expect(border.crossings).toMatchObject(plan.targets.crossings);
   });
 
-  it('mx replay rebuilds a view from the exchange log into a fresh table that equals the live one, and switches to it', async () => {
-    const before = await stats('labour', 'year=2021');
-    const result = JSON.parse((await env.mx('replay', 'labour', '--json')).stdout);
-    expect(result).toMatchObject({ ministry: 'labour', previousTable: 'LabourView', table: expect.stringMatching(/^LabourView-\d{14}$/), identical: true });
-    expect(result.eventsReplayed).toBeGreaterThan(0);
-    expect(env.cloud.tableName('LabourView')).toBe(result.table);
-    expect(await stats('labour', 'year=2021')).toEqual(before);
-  });
+  it(
+    'mx replay rebuilds a view from the exchange log into a fresh table that equals the live one, and switches to ' +
+      'it',
+    async () => {
+      const before = await stats('labour', 'year=2021');
+      const result = JSON.parse((await env.mx('replay', 'labour', '--json')).stdout);
+      expect(result).toMatchObject({
+        ministry: 'labour',
+        previousTable: 'LabourView',
+        table: expect.stringMatching(/^LabourView-\d{14}$/),
+        identical: true,
+      });
+      expect(result.eventsReplayed).toBeGreaterThan(0);
+      expect(env.cloud.tableName('LabourView')).toBe(result.table);
+      expect(await stats('labour', 'year=2021')).toEqual(before);
+    },
+  );
 });
-

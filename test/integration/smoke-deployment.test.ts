@@ -31,7 +31,11 @@ interface TemporaryKeys {
   readonly secretAccessKey: string;
   readonly sessionToken: string;
 }
-const temporaryKeys = (): TemporaryKeys => ({ accessKeyId: `ASIA${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`, secretAccessKey: randomUUID(), sessionToken: `token-${randomUUID()}` });
+const temporaryKeys = (): TemporaryKeys => ({
+  accessKeyId: `ASIA${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`,
+  secretAccessKey: randomUUID(),
+  sessionToken: `token-${randomUUID()}`,
+});
 
 /** What the stand-in accepted: each request's service, caller key and path. */
 interface Seen {
@@ -40,28 +44,56 @@ interface Seen {
   readonly path: string;
 }
 
-async function verify(request: IncomingMessage, body: string, keys: ReadonlyMap<string, TemporaryKeys>): Promise<{ service: string; accessKeyId: string } | string> {
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(request.headers.authorization ?? '');
+async function verify(
+  request: IncomingMessage,
+  body: string,
+  keys: ReadonlyMap<string, TemporaryKeys>,
+): Promise<{ service: string; accessKeyId: string } | string> {
+  const match =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+      request.headers.authorization ?? '',
+    );
   if (!match) return 'no SigV4 Authorization header';
-  const [, accessKeyId, , region, service, signedHeaderList, signature] = match as unknown as [string, string, string, string, string, string, string];
+  const [, accessKeyId, , region, service, signedHeaderList, signature] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const key = keys.get(accessKeyId);
   if (!key) return `unknown access key ${accessKeyId}`;
   if (region !== REGION) return `signed for ${region}, not ${REGION}`;
   const signedHeaders = signedHeaderList.split(';');
   // AWS: temporary keys without their (signed) session token are refused.
-  if (request.headers['x-amz-security-token'] !== key.sessionToken || !signedHeaders.includes('x-amz-security-token')) return 'The security token included in the request is invalid.';
+  if (request.headers['x-amz-security-token'] !== key.sessionToken || !signedHeaders.includes('x-amz-security-token'))
+    return 'The security token included in the request is invalid.';
   const amzDate = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(String(request.headers['x-amz-date']));
   if (!amzDate) return 'no x-amz-date';
-  const signingDate = new Date(Date.UTC(+amzDate[1]!, +amzDate[2]! - 1, +amzDate[3]!, +amzDate[4]!, +amzDate[5]!, +amzDate[6]!));
+  const signingDate = new Date(
+    Date.UTC(+amzDate[1]!, +amzDate[2]! - 1, +amzDate[3]!, +amzDate[4]!, +amzDate[5]!, +amzDate[6]!),
+  );
   const url = new URL(request.url!, 'http://stand-in');
   const query: Record<string, string> = {};
   url.searchParams.forEach((value, name) => (query[name] = value));
   const headers = Object.fromEntries(signedHeaders.map((name) => [name, String(request.headers[name])]));
   const resigned = await new SignatureV4({ credentials: key, region, service, sha256: Hash.bind(null, 'sha256') }).sign(
-    new HttpRequest({ method: request.method!, protocol: 'http:', hostname: 'stand-in', path: url.pathname, query, headers, body }),
+    new HttpRequest({
+      method: request.method!,
+      protocol: 'http:',
+      hostname: 'stand-in',
+      path: url.pathname,
+      query,
+      headers,
+      body,
+    }),
     { signingDate, signableHeaders: new Set(signedHeaders) },
   );
-  return String(resigned.headers.authorization).endsWith(`Signature=${signature}`) ? { service, accessKeyId } : 'signature mismatch';
+  return String(resigned.headers.authorization).endsWith(`Signature=${signature}`)
+    ? { service, accessKeyId }
+    : 'signature mismatch';
 }
 
 /** EventBridge PutEvents on `/` and the query API's lineage under `/prod/api/views/…`. */
@@ -73,24 +105,43 @@ function startStandIn(keys: ReadonlyMap<string, TemporaryKeys>) {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', async () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const answer = (status: number, value: unknown, type = 'application/json') => response.writeHead(status, { 'content-type': type }).end(JSON.stringify(value));
+      const answer = (status: number, value: unknown, type = 'application/json') =>
+        response.writeHead(status, { 'content-type': type }).end(JSON.stringify(value));
       const caller = await verify(request, body, keys);
       const url = new URL(request.url!, 'http://stand-in');
       if (typeof caller === 'string') return answer(403, { __type: 'UnrecognizedClientException', message: caller });
       seen.push({ ...caller, path: url.pathname });
       if (caller.service === 'events' && request.headers['x-amz-target'] === 'AWSEvents.PutEvents') {
         const entries = (JSON.parse(body) as { Entries: { EventBusName: string; Detail: string }[] }).Entries;
-        if (entries.some((e) => e.EventBusName !== BUS)) return answer(400, { __type: 'ResourceNotFoundException', message: 'Event bus not found' }, 'application/x-amz-json-1.1');
+        if (entries.some((e) => e.EventBusName !== BUS))
+          return answer(
+            400,
+            { __type: 'ResourceNotFoundException', message: 'Event bus not found' },
+            'application/x-amz-json-1.1',
+          );
         for (const entry of entries) {
-          const detail = JSON.parse(entry.Detail) as { meta: { eventId: string }; data: { person: { citizenship?: string; documentNumber?: string } } };
+          const detail = JSON.parse(entry.Detail) as {
+            meta: { eventId: string };
+            data: { person: { citizenship?: string; documentNumber?: string } };
+          };
           published.push({ eventId: detail.meta.eventId, person: detail.data.person });
         }
-        return answer(200, { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: randomUUID() })) }, 'application/x-amz-json-1.1');
+        return answer(
+          200,
+          { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: randomUUID() })) },
+          'application/x-amz-json-1.1',
+        );
       }
       const lineage = /^\/prod\/api\/views\/([a-z-]+)\/lineage$/.exec(url.pathname);
       if (caller.service === 'execute-api' && request.method === 'GET' && lineage) {
-        const events = published.filter((p) => p.person.citizenship === url.searchParams.get('citizenship') && p.person.documentNumber === url.searchParams.get('document'));
-        return events.length ? answer(200, { events: events.map((e) => ({ eventId: e.eventId })) }) : answer(404, { error: { message: 'not found' } });
+        const events = published.filter(
+          (p) =>
+            p.person.citizenship === url.searchParams.get('citizenship') &&
+            p.person.documentNumber === url.searchParams.get('document'),
+        );
+        return events.length
+          ? answer(200, { events: events.map((e) => ({ eventId: e.eventId })) })
+          : answer(404, { error: { message: 'not found' } });
       }
       return answer(404, { message: `no route ${request.method} ${url.pathname}` });
     });
@@ -106,7 +157,9 @@ describe('mx smoke against a deployment', () => {
   const agencies = Object.fromEntries(MINISTRIES.map((m) => [m, temporaryKeys()]));
   const operators = Object.fromEntries(MINISTRIES.map((m) => [m, temporaryKeys()]));
   const assumed = temporaryKeys();
-  const keys = new Map([...Object.values(agencies), ...Object.values(operators), assumed].map((k) => [k.accessKeyId, k]));
+  const keys = new Map(
+    [...Object.values(agencies), ...Object.values(operators), assumed].map((k) => [k.accessKeyId, k]),
+  );
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'mx-smoke-'));
@@ -128,33 +181,99 @@ describe('mx smoke against a deployment', () => {
     ...extra,
   });
 
-  it('signs with each agency\u2019s and operator\u2019s temporary keys, session token included, and joins paths after the stage', async () => {
-    await listen();
-    const file = path.join(dir, 'creds.json');
-    await writeFile(file, JSON.stringify({ region: REGION, agencies, operators }));
-    const { stdout } = await run(process.execPath, [MX, 'smoke', '--credentials', file, '--endpoint', endpoint, '--api', `${endpoint}/prod/`, '--bus', BUS, '--timeout', '10', '--json'], { env: isolatedEnv() });
-    const out = JSON.parse(stdout) as { ok: boolean; checks: { agency: string; view: string }[] };
-    expect(out.ok).toBe(true);
-    expect(out.checks.map((c) => c.view).sort()).toEqual([...MINISTRIES].sort());
-    for (const ministry of MINISTRIES) {
-      expect(seen).toContainEqual({ service: 'events', accessKeyId: agencies[ministry]!.accessKeyId, path: '/' });
-      expect(seen).toContainEqual({ service: 'execute-api', accessKeyId: operators[ministry]!.accessKeyId, path: `/prod/api/views/${ministry}/lineage` });
-    }
-  });
+  it(
+    'signs with each agency\u2019s and operator\u2019s temporary keys, session token included, and joins paths ' +
+      'after the stage',
+    async () => {
+      await listen();
+      const file = path.join(dir, 'creds.json');
+      await writeFile(file, JSON.stringify({ region: REGION, agencies, operators }));
+      const { stdout } = await run(
+        process.execPath,
+        [
+          MX,
+          'smoke',
+          '--credentials',
+          file,
+          '--endpoint',
+          endpoint,
+          '--api',
+          `${endpoint}/prod/`,
+          '--bus',
+          BUS,
+          '--timeout',
+          '10',
+          '--json',
+        ],
+        { env: isolatedEnv() },
+      );
+      const out = JSON.parse(stdout) as { ok: boolean; checks: { agency: string; view: string }[] };
+      expect(out.ok).toBe(true);
+      expect(out.checks.map((c) => c.view).sort()).toEqual([...MINISTRIES].sort());
+      for (const ministry of MINISTRIES) {
+        expect(seen).toContainEqual({ service: 'events', accessKeyId: agencies[ministry]!.accessKeyId, path: '/' });
+        expect(seen).toContainEqual({
+          service: 'execute-api',
+          accessKeyId: operators[ministry]!.accessKeyId,
+          path: `/prod/api/views/${ministry}/lineage`,
+        });
+      }
+    },
+  );
 
-  it('signs as the principal of the SDK\u2019s default provider chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)', async () => {
-    await listen();
-    const env = isolatedEnv({ AWS_ACCESS_KEY_ID: assumed.accessKeyId, AWS_SECRET_ACCESS_KEY: assumed.secretAccessKey, AWS_SESSION_TOKEN: assumed.sessionToken });
-    const { stdout } = await run(process.execPath, [MX, 'smoke', '--default-credentials', '--region', REGION, '--endpoint', endpoint, '--api', `${endpoint}/prod`, '--bus', BUS, '--timeout', '10', '--json'], { env });
-    expect((JSON.parse(stdout) as { ok: boolean }).ok).toBe(true);
-    expect(new Set(seen.map((s) => s.accessKeyId))).toEqual(new Set([assumed.accessKeyId]));
-    expect(seen.filter((s) => s.service === 'execute-api').map((s) => s.path).sort()).toEqual(MINISTRIES.map((m) => `/prod/api/views/${m}/lineage`).sort());
-  });
+  it(
+    'signs as the principal of the SDK\u2019s default provider chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ' +
+      'AWS_SESSION_TOKEN)',
+    async () => {
+      await listen();
+      const env = isolatedEnv({
+        AWS_ACCESS_KEY_ID: assumed.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: assumed.secretAccessKey,
+        AWS_SESSION_TOKEN: assumed.sessionToken,
+      });
+      const { stdout } = await run(
+        process.execPath,
+        [
+          MX,
+          'smoke',
+          '--default-credentials',
+          '--region',
+          REGION,
+          '--endpoint',
+          endpoint,
+          '--api',
+          `${endpoint}/prod`,
+          '--bus',
+          BUS,
+          '--timeout',
+          '10',
+          '--json',
+        ],
+        { env },
+      );
+      expect((JSON.parse(stdout) as { ok: boolean }).ok).toBe(true);
+      expect(new Set(seen.map((s) => s.accessKeyId))).toEqual(new Set([assumed.accessKeyId]));
+      expect(
+        seen
+          .filter((s) => s.service === 'execute-api')
+          .map((s) => s.path)
+          .sort(),
+      ).toEqual(MINISTRIES.map((m) => `/prod/api/views/${m}/lineage`).sort());
+    },
+  );
 
   it('says which flag is missing on a deployment instead of publishing to the local cloud\u2019s bus name', async () => {
     await listen();
-    const env = isolatedEnv({ AWS_ACCESS_KEY_ID: assumed.accessKeyId, AWS_SECRET_ACCESS_KEY: assumed.secretAccessKey, AWS_SESSION_TOKEN: assumed.sessionToken });
-    const failed = await run(process.execPath, [MX, 'smoke', '--default-credentials', '--api', 'https://abc.execute-api.eu-central-1.amazonaws.com/prod/'], { env }).catch((error: { stderr: string }) => error);
+    const env = isolatedEnv({
+      AWS_ACCESS_KEY_ID: assumed.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: assumed.secretAccessKey,
+      AWS_SESSION_TOKEN: assumed.sessionToken,
+    });
+    const failed = await run(
+      process.execPath,
+      [MX, 'smoke', '--default-credentials', '--api', 'https://abc.execute-api.eu-central-1.amazonaws.com/prod/'],
+      { env },
+    ).catch((error: { stderr: string }) => error);
     expect((failed as { stderr: string }).stderr).toMatch(/pass --bus <EventBusName stack output>/);
     expect(seen).toEqual([]);
   });

@@ -26,9 +26,9 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { documentClient } from '../../functions/lib/document-client.ts';
 import { credentialsFileSchema } from '../../infra/cli/smoke-identities.ts';
-import { readCredentials, type KeyPair } from '../../infra/local/credentials.ts';
-import { MINISTRIES, TOPOLOGY, type Ministry } from '../../infra/topology.ts';
-import { MX, settled, startTestCloud, waitFor, type TestCloud } from './cloud-harness.ts';
+import { type KeyPair, readCredentials } from '../../infra/local/credentials.ts';
+import { MINISTRIES, type Ministry, TOPOLOGY } from '../../infra/topology.ts';
+import { MX, settled, startTestCloud, type TestCloud, waitFor } from './cloud-harness.ts';
 
 /** Keys as a caller holds them: temporary ones (an assumed role's) carry a session token. */
 export type Keys = KeyPair & { readonly sessionToken?: string };

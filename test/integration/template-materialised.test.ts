@@ -6,17 +6,18 @@
  * template itself. Every call a function makes carries its own role's ARN
  * through the authorize hook.
  */
-import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+
 import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { latestDefinition } from '../../schemas/catalog.ts';
-import { exampleEntry } from '../../schemas/entries.ts';
+import { signedFetch } from '../../functions/lib/signed-fetch.ts';
 import type { AuthorizationRequest, Caller } from '../../infra/local/authorize.ts';
 import { loadTemplate } from '../../infra/local/template/source.ts';
 import type { CfnResourceDefinition, CfnTemplate } from '../../infra/local/template/template-types.ts';
 import { TOPOLOGY } from '../../infra/topology.ts';
-import { signedFetch } from '../../functions/lib/signed-fetch.ts';
+import { latestDefinition } from '../../schemas/catalog.ts';
+import { exampleEntry } from '../../schemas/entries.ts';
 import { settled, startTestCloud, type TestCloud } from './cloud-harness.ts';
 
 let env: TestCloud;
@@ -56,7 +57,8 @@ describe('the local cloud materialises the synthesized template', () => {
       // SQS's default when the template sets none.
       expect(Number(attributes.VisibilityTimeout)).toBe(props(queue).VisibilityTimeout ?? 30);
       const redrive = props(queue).RedrivePolicy as
-        { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] }; maxReceiveCount: number } | undefined;
+        | { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] }; maxReceiveCount: number }
+        | undefined;
       if (redrive) {
         const dlq = localName(template.Resources[redrive.deadLetterTargetArn['Fn::GetAtt'][0]]!);
         expect(JSON.parse(attributes.RedrivePolicy!)).toEqual({

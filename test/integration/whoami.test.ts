@@ -5,10 +5,10 @@
  * console turns each refusal into one plain sentence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keysProblem } from '../../functions/console/sign-in.ts';
 import { fetchSigned } from '../../infra/cli/signed-request.ts';
 import { MINISTRIES } from '../../infra/topology.ts';
-import { keysProblem } from '../../functions/console/sign-in.ts';
-import { startTarget, type Keys, type TestTarget } from './target.ts';
+import { type Keys, startTarget, type TestTarget } from './target.ts';
 
 let env: TestTarget;
 beforeAll(async () => {
@@ -19,8 +19,16 @@ afterAll(async () => {
 });
 
 async function whoami(keys: TestTarget['credentials']['platform'], method = 'GET') {
-  const response = await fetchSigned(`${env.api}/api/whoami`, { credentials: keys, region: env.credentials.region, method });
-  return { status: response.status, errorType: response.headers.get('x-amzn-errortype') ?? undefined, body: (await response.json()) as Record<string, any> };
+  const response = await fetchSigned(`${env.api}/api/whoami`, {
+    credentials: keys,
+    region: env.credentials.region,
+    method,
+  });
+  return {
+    status: response.status,
+    errorType: response.headers.get('x-amzn-errortype') ?? undefined,
+    body: (await response.json()) as Record<string, any>,
+  };
 }
 
 describe('GET /api/whoami', () => {
@@ -35,21 +43,35 @@ describe('GET /api/whoami', () => {
 
   it('tells an agency’s keys from an operator’s, and knows the platform as neither', async () => {
     expect((await whoami(env.credentials.agencies.labour)).body).toMatchObject({ kind: 'agency', ministry: 'labour' });
-    expect((await whoami(env.credentials.agencies['border-service'])).body).toMatchObject({ kind: 'agency', ministry: 'border-service' });
+    expect((await whoami(env.credentials.agencies['border-service'])).body).toMatchObject({
+      kind: 'agency',
+      ministry: 'border-service',
+    });
     expect((await whoami(env.credentials.platform)).body).toMatchObject({ kind: 'unknown' });
   });
 
   it('refuses wrong keys as API Gateway does, and the console says why in one sentence', async () => {
     const operator: Keys = env.credentials.operators.interior;
-    const wrongSecret = await whoami({ accessKeyId: operator.accessKeyId, secretAccessKey: `${operator.secretAccessKey}x` });
+    const wrongSecret = await whoami({
+      accessKeyId: operator.accessKeyId,
+      secretAccessKey: `${operator.secretAccessKey}x`,
+    });
     expect(wrongSecret.status).toBe(403);
     expect(wrongSecret.errorType).toBe('InvalidSignatureException');
-    expect(keysProblem({ status: wrongSecret.status, code: wrongSecret.errorType, message: wrongSecret.body.error?.message })).toBe('The secret access key does not belong to this access key ID; copy both again.');
+    expect(
+      keysProblem({
+        status: wrongSecret.status,
+        code: wrongSecret.errorType,
+        message: wrongSecret.body.error?.message,
+      }),
+    ).toBe('The secret access key does not belong to this access key ID; copy both again.');
 
     const unknownKey = await whoami({ accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'whatever' });
     expect(unknownKey.status).toBe(403);
     expect(unknownKey.errorType).toBe('UnrecognizedClientException');
-    expect(keysProblem({ status: unknownKey.status, code: unknownKey.errorType, message: unknownKey.body.error?.message })).toBe('This access key ID is not known here; copy it again from your ministry’s operator keys.');
+    expect(
+      keysProblem({ status: unknownKey.status, code: unknownKey.errorType, message: unknownKey.body.error?.message }),
+    ).toBe('This access key ID is not known here; copy it again from your ministry’s operator keys.');
 
     const unsigned = await fetch(`${env.api}/api/whoami`);
     expect(unsigned.status).toBe(401);

@@ -4,14 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { explain, localIamResolver, UnknownNameError, type Explanation } from '../../infra/cli/explain.ts';
+import { type Explanation, explain, localIamResolver, type UnknownNameError } from '../../infra/cli/explain.ts';
 import { renderExplanation } from '../../infra/cli/explain-view.ts';
 import { authorizerFor, LOCAL_PLACE, type StackAuthorizer } from '../../infra/local/iam/index.ts';
 import { actionMatches, arnMatches } from '../../infra/local/iam/matching.ts';
 import { loadTemplate } from '../../infra/local/template/source.ts';
 import type { CfnTemplate } from '../../infra/local/template/template-types.ts';
-import { TOPOLOGY, visibilityTimeoutSeconds } from '../../infra/topology.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
+import { TOPOLOGY, visibilityTimeoutSeconds } from '../../infra/topology.ts';
 
 let template: CfnTemplate;
 const source = readFileSync(`${REPO_ROOT}/infra/topology.ts`, 'utf8');

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { isReplay, toConflictWrite, toLogWrite } from '../../functions/exchange-log/log-entry.ts';
 import { personKey } from '../../functions/domain/person-key.ts';
+import { isReplay, toConflictWrite, toLogWrite } from '../../functions/exchange-log/log-entry.ts';
 import { SOURCES } from '../../schemas/define.ts';
 import { busEvent } from '../fixtures/bus-events.ts';
 

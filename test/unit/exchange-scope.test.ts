@@ -8,6 +8,7 @@ import {
   roleNameOf,
   scopesFor,
 } from '../../functions/exchange-api/config.ts';
+import { resolveCaller } from '../../functions/exchange-api/routes.ts';
 import {
   breachPartitionsFor,
   breachRequest,
@@ -16,7 +17,6 @@ import {
   queueScope,
   redriveTarget,
 } from '../../functions/exchange-api/scope.ts';
-import { resolveCaller } from '../../functions/exchange-api/routes.ts';
 import { BREACH_PARTITIONS } from '../../functions/exchange-log/breaches.ts';
 import { queueScope as localQueueScope } from '../../infra/local/queue-scope.ts';
 import { breachPartitionsFor as localBreachPartitions } from '../../infra/local/rest-api.ts';

@@ -42,7 +42,9 @@ describe('functions/', () => {
   });
 
   it('is read by the compiler, so a type-only or dynamic import of infra/ would be seen too', () => {
-    const text = "import type { X } from '../../infra/a.ts';\nexport { Y } from '../infra/b.ts';\nawait import('../../infra/c.ts');";
+    const text =
+      "import type { X } from '../../infra/a.ts';\nexport { Y } from '../infra/b.ts';\nawait " +
+      "import('../../infra/c.ts');";
     const names = ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
     expect(names).toEqual(['../../infra/a.ts', '../infra/b.ts', '../../infra/c.ts']);
   });

@@ -27,17 +27,41 @@ describe('Lambda entry modules', () => {
   it('build from deps.env alone, and name what it lacks', async () => {
     const { createHandler } = await load('functions/projector/handler.ts');
     expect(process.env.TABLE_NAME).toBeUndefined();
-    const env = { TABLE_NAME: 'LabourView', PERSON_KEY_SECRET: 's', TABLE_VIEW: 'labour', POWERTOOLS_METRICS_DISABLED: 'true' };
+    const env = {
+      TABLE_NAME: 'LabourView',
+      PERSON_KEY_SECRET: 's',
+      TABLE_VIEW: 'labour',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    };
     expect(typeof createHandler!({ env, aws: { region: 'us-east-1' } })).toBe('function');
-    expect(() => createHandler!({ env: { ...env, TABLE_NAME: '' }, aws: {} })).toThrow('missing required environment variable TABLE_NAME');
-    expect(() => createHandler!({ env: { ...env, TABLE_VIEW: 'nobody' }, aws: {} })).toThrow('TABLE_VIEW nobody is not a declared view or registry');
+    expect(() => createHandler!({ env: { ...env, TABLE_NAME: '' }, aws: {} })).toThrow(
+      'missing required environment variable TABLE_NAME',
+    );
+    expect(() => createHandler!({ env: { ...env, TABLE_VIEW: 'nobody' }, aws: {} })).toThrow(
+      'TABLE_VIEW nobody is not a declared view or registry',
+    );
   });
 
   it('give each built function its own configuration (the command API of each system from one module)', async () => {
-    const { commandApiConfig } = (await load('functions/command-api/handler.ts')) as Entry & { commandApiConfig: (env: Record<string, string>) => { system: string; table: string } };
-    const base = { EVENT_BUS_NAME: 'b', PERSON_KEY_SECRET: 's', AGENCY_ROLES: '{}', IDEMPOTENCY_TABLE: 'CommandIdempotency' };
-    expect(commandApiConfig({ ...base, SYSTEM: 'berkut', TABLE_NAME: 'BerkutRegistry' })).toMatchObject({ system: 'berkut', table: 'BerkutRegistry' });
-    expect(commandApiConfig({ ...base, SYSTEM: 'qandas', TABLE_NAME: 'QandasRegistry' })).toMatchObject({ system: 'qandas', table: 'QandasRegistry' });
-    expect(() => commandApiConfig({ ...base, SYSTEM: 'qandas', TABLE_NAME: 'QandasRegistry', IDEMPOTENCY_TABLE: '' })).toThrow('IDEMPOTENCY_TABLE');
+    const { commandApiConfig } = (await load('functions/command-api/handler.ts')) as Entry & {
+      commandApiConfig: (env: Record<string, string>) => { system: string; table: string };
+    };
+    const base = {
+      EVENT_BUS_NAME: 'b',
+      PERSON_KEY_SECRET: 's',
+      AGENCY_ROLES: '{}',
+      IDEMPOTENCY_TABLE: 'CommandIdempotency',
+    };
+    expect(commandApiConfig({ ...base, SYSTEM: 'berkut', TABLE_NAME: 'BerkutRegistry' })).toMatchObject({
+      system: 'berkut',
+      table: 'BerkutRegistry',
+    });
+    expect(commandApiConfig({ ...base, SYSTEM: 'qandas', TABLE_NAME: 'QandasRegistry' })).toMatchObject({
+      system: 'qandas',
+      table: 'QandasRegistry',
+    });
+    expect(() =>
+      commandApiConfig({ ...base, SYSTEM: 'qandas', TABLE_NAME: 'QandasRegistry', IDEMPOTENCY_TABLE: '' }),
+    ).toThrow('IDEMPOTENCY_TABLE');
   });
 });

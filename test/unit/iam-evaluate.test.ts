@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, type AuthorizationRequest, type RequestPrincipal } from '../../infra/local/iam/evaluate.ts';
-import { arnMatches, actionMatches, iamPattern } from '../../infra/local/iam/matching.ts';
-import { readPolicy, type Policy } from '../../infra/local/iam/policy.ts';
+import { type AuthorizationRequest, evaluate, type RequestPrincipal } from '../../infra/local/iam/evaluate.ts';
+import { actionMatches, arnMatches, iamPattern } from '../../infra/local/iam/matching.ts';
+import { type Policy, readPolicy } from '../../infra/local/iam/policy.ts';
 
 const asIs = (v: unknown) => String(v);
 const policy = (...Statement: unknown[]): Policy => readPolicy('test', { Version: '2012-10-17', Statement }, asIs);

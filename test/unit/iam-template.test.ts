@@ -3,6 +3,8 @@
  * Every expectation names a caller, a request and the outcome; the grants come from the template, never from here.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cloudAuthorize } from '../../infra/local/iam/cloud-hook.ts';
+import { LocalIam } from '../../infra/local/iam/hook.ts';
 import {
   authorizerFor,
   firstOf,
@@ -10,9 +12,7 @@ import {
   type StackAuthorizer,
   type Verdict,
 } from '../../infra/local/iam/index.ts';
-import { LocalIam } from '../../infra/local/iam/hook.ts';
-import { cloudAuthorize } from '../../infra/local/iam/cloud-hook.ts';
-import { templateResolver, LOCAL_PLACE, type IamTemplate } from '../../infra/local/iam/resolve.ts';
+import { type IamTemplate, LOCAL_PLACE, templateResolver } from '../../infra/local/iam/resolve.ts';
 import { stackPolicies } from '../../infra/local/iam/template-policies.ts';
 import { AGENCIES, SUBSCRIPTIONS } from '../../infra/topology.ts';
 import { templateOf } from '../infra/synth.ts';

@@ -42,7 +42,9 @@ describe('metrics switched off in the function environment', () => {
       const o = observability({}, 'test-service');
       o.metrics.addMetric('EventsProjected', MetricUnit.Count, 3);
       o.metrics.publishStoredMetrics();
-      const emf = written.filter((line) => line.includes('_aws')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const emf = written
+        .filter((line) => line.includes('_aws'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(emf).toHaveLength(1);
       expect(emf[0]?.EventsProjected).toBe(3);
     } finally {

@@ -59,20 +59,25 @@ describe('simulation plan', () => {
     // copied here, so a plan that sends other commands than its targets claim fails. Paper's words in quotes.
     const plan = planYear(2021, 1, 1);
     const all = [...plan.setup, ...plan.scripts.flat()];
-    const inputs = (command: string) => all.filter((c) => c.command === command).map((c) => c.input as unknown as PlannedInput);
+    const inputs = (command: string) =>
+      all.filter((c) => c.command === command).map((c) => c.input as unknown as PlannedInput);
     const person = (i: PlannedInput) => `${i.person.citizenship} ${i.person.documentNumber}`;
 
     // "By the end of 2021, 17,540 ethnic Kazakhs have returned ... and received the qandas status."
     const grants = inputs('grant-qandas-status');
     expect(grants).toHaveLength(17_540);
-    const share = (key: 'settlementRegion' | 'originCountry', value: string) => grants.filter((g) => g[key] === value).length / grants.length;
+    const share = (key: 'settlementRegion' | 'originCountry', value: string) =>
+      grants.filter((g) => g[key] === value).length / grants.length;
     // "mainly settled in Almaty (28.5%), Mangystau (19%)" regions: KZ-19 and KZ-47.
     expect(share('settlementRegion', 'KZ-19')).toBeCloseTo(0.285, 2);
     expect(share('settlementRegion', 'KZ-47')).toBeCloseTo(0.19, 2);
     // "76.2% ... from Uzbekistan"; the paper's five shares add up to 100.2 %, so 76.2 / 100.2 = 0.7605.
     expect(share('originCountry', 'UZB')).toBeCloseTo(0.7605, 3);
     // "the regional qandas quota ... was set at 941 people for 2021"; "for 2022 ... increased to 1,499 people".
-    const quota = (year: number) => inputs('set-qandas-quota').filter((q) => q.year === year).reduce((n, q) => n + q.quota!, 0);
+    const quota = (year: number) =>
+      inputs('set-qandas-quota')
+        .filter((q) => q.year === year)
+        .reduce((n, q) => n + q.quota!, 0);
     expect(quota(2021)).toBe(941);
     expect(quota(2022)).toBe(1_499);
     // The quota is of people: the families settled in the five quota regions (Akmola KZ-11, Kostanay KZ-39, Pavlodar
@@ -85,9 +90,16 @@ describe('simulation plan', () => {
     // "As of December 1, 2021, 15,527 foreign citizens are engaged in labor activity ... based on the permits of local
     // executive authorities ... China (3,784 people), Great Britain (1,996), Turkey (1,985), India (1,182), and
     // Uzbekistan (1,138)." In force that day: issued, not yet ended, and not on a visa revoked by then.
-    const revokedVisas = new Set(inputs('revoke-visa').filter((r) => r.revokedOn! <= '2021-12-01').map((r) => r.visaNumber));
+    const revokedVisas = new Set(
+      inputs('revoke-visa')
+        .filter((r) => r.revokedOn! <= '2021-12-01')
+        .map((r) => r.visaNumber),
+    );
     const inForce = inputs('issue-work-permit').filter(
-      (p) => p.validFrom! <= '2021-12-01' && p.validUntil! >= '2021-12-01' && !(p.visaNumber && revokedVisas.has(p.visaNumber)),
+      (p) =>
+        p.validFrom! <= '2021-12-01' &&
+        p.validUntil! >= '2021-12-01' &&
+        !(p.visaNumber && revokedVisas.has(p.visaNumber)),
     );
     expect(inForce).toHaveLength(15_527);
     const byCountry = count(inForce, (p) => p.person.citizenship);

@@ -6,14 +6,26 @@
  */
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { FAILURE_REASONS, sqsBatchHandler, type DeliveredEvent } from '../../functions/lib/sqs-batch.ts';
+import { type DeliveredEvent, FAILURE_REASONS, sqsBatchHandler } from '../../functions/lib/sqs-batch.ts';
 
-const record = (messageId: string, body: string) => ({ messageId, body, attributes: { ApproximateReceiveCount: '1' } }) as unknown as SQSRecord;
-const busEvent = (id: string) => JSON.stringify({ version: '0', id, source: 'test', 'detail-type': 'Probe', time: '2026-01-01T00:00:00Z', detail: {} });
+const record = (messageId: string, body: string) =>
+  ({ messageId, body, attributes: { ApproximateReceiveCount: '1' } }) as unknown as SQSRecord;
+const busEvent = (id: string) =>
+  JSON.stringify({
+    version: '0',
+    id,
+    source: 'test',
+    'detail-type': 'Probe',
+    time: '2026-01-01T00:00:00Z',
+    detail: {},
+  });
 
 function invocation() {
   const reasons = new Map<string, string>();
-  return { reasons, context: { functionName: 'probe', awsRequestId: '1', [FAILURE_REASONS]: reasons } as unknown as Context };
+  return {
+    reasons,
+    context: { functionName: 'probe', awsRequestId: '1', [FAILURE_REASONS]: reasons } as unknown as Context,
+  };
 }
 
 describe('an SQS batch handler', () => {
@@ -24,11 +36,21 @@ describe('an SQS batch handler', () => {
       return [{ messageId: 'm3', reason: 'cannot apply m3: its registry row is locked' }];
     });
     const { reasons, context } = invocation();
-    const event: SQSEvent = { Records: [record('m1', busEvent('e1')), record('m2', '{not json'), record('m3', busEvent('e3')), record('m4', busEvent('e4'))] };
+    const event: SQSEvent = {
+      Records: [
+        record('m1', busEvent('e1')),
+        record('m2', '{not json'),
+        record('m3', busEvent('e3')),
+        record('m4', busEvent('e4')),
+      ],
+    };
     const response = await handler(event, context);
     expect(calls).toEqual([['m1', 'm3', 'm4']]);
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m2', 'm3']);
-    expect(Object.fromEntries(reasons)).toEqual({ m2: 'SQS message m2 is not JSON', m3: 'cannot apply m3: its registry row is locked' });
+    expect(Object.fromEntries(reasons)).toEqual({
+      m2: 'SQS message m2 is not JSON',
+      m3: 'cannot apply m3: its registry row is locked',
+    });
   });
 
   it('returns every message, each saying why, when the processor itself fails; never throws for a fully failed batch', async () => {
@@ -38,7 +60,10 @@ describe('an SQS batch handler', () => {
     const { reasons, context } = invocation();
     const response = await handler({ Records: [record('a', busEvent('x')), record('b', busEvent('y'))] }, context);
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['a', 'b']);
-    expect([...reasons.values()]).toEqual(['the batch failed: Error: DynamoDB unavailable', 'the batch failed: Error: DynamoDB unavailable']);
+    expect([...reasons.values()]).toEqual([
+      'the batch failed: Error: DynamoDB unavailable',
+      'the batch failed: Error: DynamoDB unavailable',
+    ]);
   });
 
   it('deletes everything when nothing fails, and does not call the processor for a batch of unreadable messages', async () => {
@@ -47,8 +72,12 @@ describe('an SQS batch handler', () => {
       called += 1;
       return [];
     });
-    expect(await handler({ Records: [record('ok', busEvent('z'))] }, invocation().context)).toEqual({ batchItemFailures: [] });
-    expect((await handler({ Records: [record('bad', 'x')] }, invocation().context)).batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
+    expect(await handler({ Records: [record('ok', busEvent('z'))] }, invocation().context)).toEqual({
+      batchItemFailures: [],
+    });
+    expect((await handler({ Records: [record('bad', 'x')] }, invocation().context)).batchItemFailures).toEqual([
+      { itemIdentifier: 'bad' },
+    ]);
     expect(called).toBe(1);
   });
 });

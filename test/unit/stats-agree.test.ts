@@ -5,10 +5,10 @@
  * simulated year. Any disagreement fails.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeStats, periodOf, type Period } from '../../functions/domain/stats.ts';
+import { computeStats, type Period, periodOf } from '../../functions/domain/stats.ts';
 import { MINISTRY_VIEWS } from '../../functions/domain/views.ts';
 import type { ValidEvent } from '../../functions/projector/plan.ts';
-import { MINISTRIES, VIEW_DETAIL_TYPES, type Ministry } from '../../infra/topology.ts';
+import { MINISTRIES, type Ministry, VIEW_DETAIL_TYPES } from '../../infra/topology.ts';
 import { SECRET } from '../fixtures/memory-registry.ts';
 import { MemoryTable } from '../fixtures/memory-table.ts';
 import { simulatedEvents } from '../fixtures/simulated-events.ts';
@@ -20,7 +20,12 @@ const within = (v: unknown, p: Period) => day(v) >= p.from && day(v) <= p.to;
 const bump = (c: Counts, k: unknown, by = 1) => {
   c[String(k)] = (c[String(k)] ?? 0) + by;
 };
-const clean = (c: Counts) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== 0).sort(([a], [b]) => a.localeCompare(b)));
+const clean = (c: Counts) =>
+  Object.fromEntries(
+    Object.entries(c)
+      .filter(([, v]) => v !== 0)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 const personId = (d: Data) => `${d.person.citizenship}:${d.person.documentNumber}:${d.person.iin ?? ''}`;
 
 /** The events of a type in occurrence order, with their data. */
@@ -34,33 +39,51 @@ function of(events: readonly ValidEvent[], type: string): Data[] {
 function permitsByNumber(events: readonly ValidEvent[]) {
   const permits = new Map<string, Data>();
   for (const d of of(events, 'WorkPermitIssued')) permits.set(d.permitNumber, { ...d, status: 'active' });
-  for (const d of of(events, 'WorkPermitExtended')) if (permits.has(d.permitNumber)) permits.get(d.permitNumber)!.validUntil = d.validUntil;
-  for (const d of of(events, 'WorkPermitRevoked')) if (permits.has(d.permitNumber)) Object.assign(permits.get(d.permitNumber)!, { status: 'revoked', revokedOn: d.revokedOn });
+  for (const d of of(events, 'WorkPermitExtended'))
+    if (permits.has(d.permitNumber)) permits.get(d.permitNumber)!.validUntil = d.validUntil;
+  for (const d of of(events, 'WorkPermitRevoked'))
+    if (permits.has(d.permitNumber))
+      Object.assign(permits.get(d.permitNumber)!, { status: 'revoked', revokedOn: d.revokedOn });
   return [...permits.values()];
 }
 
 function labour(events: readonly ValidEvent[], p: Period) {
   const year = Number(p.from.slice(0, 4));
   const granted = of(events, 'QandasStatusGranted').filter((d) => within(d.grantedOn, p));
-  const byOrigin: Counts = {}, bySettlement: Counts = {}, byMonth: Counts = {};
-  for (const d of granted) (bump(byOrigin, d.originCountry), bump(bySettlement, d.settlementRegion), bump(byMonth, day(d.grantedOn).slice(0, 7)));
+  const byOrigin: Counts = {},
+    bySettlement: Counts = {},
+    byMonth: Counts = {};
+  for (const d of granted)
+    bump(byOrigin, d.originCountry),
+      bump(bySettlement, d.settlementRegion),
+      bump(byMonth, day(d.grantedOn).slice(0, 7));
   const quotas = new Map<string, number>();
   for (const d of of(events, 'QandasQuotaSet')) if (d.year === year) quotas.set(d.region, d.quota);
   const subsidies = of(events, 'ResettlementSubsidyPaid').filter((d) => within(d.paidOn, p));
   const byKind: Counts = {};
   for (const d of subsidies) bump(byKind, d.kind);
   const permits = permitsByNumber(events);
-  const active = (d: Data) => day(d.validFrom) <= p.asOf && day(d.validUntil) >= p.asOf && !(d.status === 'revoked' && day(d.revokedOn) <= p.asOf);
+  const active = (d: Data) =>
+    day(d.validFrom) <= p.asOf &&
+    day(d.validUntil) >= p.asOf &&
+    !(d.status === 'revoked' && day(d.revokedOn) <= p.asOf);
   const lea = permits.filter((d) => d.kind === 'lea-employer');
   const individual = permits.filter((d) => d.kind === 'individual');
-  const country: Counts = {}, region: Counts = {}, category: Counts = {}, indCountry: Counts = {};
-  for (const d of lea.filter(active)) (bump(country, d.person.citizenship), bump(region, d.region), bump(category, d.category));
+  const country: Counts = {},
+    region: Counts = {},
+    category: Counts = {},
+    indCountry: Counts = {};
+  for (const d of lea.filter(active))
+    bump(country, d.person.citizenship), bump(region, d.region), bump(category, d.category);
   for (const d of individual.filter(active)) bump(indCountry, d.person.citizenship);
   const quotaUse: Record<string, { quota: number; issued: number }> = {};
   const labourQuotas = new Map<string, number>();
-  for (const d of of(events, 'LabourQuotaSet')) if (d.year === year) labourQuotas.set(`${d.region}#${d.category}`, d.quota);
+  for (const d of of(events, 'LabourQuotaSet'))
+    if (d.year === year) labourQuotas.set(`${d.region}#${d.category}`, d.quota);
   for (const [k, q] of labourQuotas) (quotaUse[k] ??= { quota: 0, issued: 0 }).quota = q;
-  for (const d of lea) if (day(d.validFrom).startsWith(String(year))) (quotaUse[`${d.region}#${d.category}`] ??= { quota: 0, issued: 0 }).issued += 1;
+  for (const d of lea)
+    if (day(d.validFrom).startsWith(String(year)))
+      (quotaUse[`${d.region}#${d.category}`] ??= { quota: 0, issued: 0 }).issued += 1;
   return {
     qandas: {
       granted: granted.length,
@@ -74,7 +97,11 @@ function labour(events: readonly ValidEvent[], p: Period) {
       peopleInQuota: granted.filter((d) => d.inQuota).reduce((n, d) => n + d.familyMembers, 0),
       closed: of(events, 'QandasStatusClosed').filter((d) => within(d.closedOn, p)).length,
     },
-    subsidies: { paid: subsidies.length, amountKzt: subsidies.reduce((n, d) => n + d.amountKzt, 0), byKind: clean(byKind) },
+    subsidies: {
+      paid: subsidies.length,
+      amountKzt: subsidies.reduce((n, d) => n + d.amountKzt, 0),
+      byKind: clean(byKind),
+    },
     workPermits: {
       activeOn: p.asOf,
       active: lea.filter(active).length,
@@ -96,8 +123,15 @@ function labour(events: readonly ValidEvent[], p: Period) {
 
 function interior(events: readonly ValidEvent[], p: Period) {
   const offences = of(events, 'AdministrativeOffenceRecorded').filter((d) => within(d.committedOn, p));
-  const byCitizenship: Counts = {}, byMonth: Counts = {}, byArticle: Counts = {}, offenders = new Map<string, string>();
-  for (const d of offences) (bump(byCitizenship, d.person.citizenship), bump(byMonth, day(d.committedOn).slice(0, 7)), bump(byArticle, d.article), offenders.set(personId(d), d.person.citizenship));
+  const byCitizenship: Counts = {},
+    byMonth: Counts = {},
+    byArticle: Counts = {},
+    offenders = new Map<string, string>();
+  for (const d of offences)
+    bump(byCitizenship, d.person.citizenship),
+      bump(byMonth, day(d.committedOn).slice(0, 7)),
+      bump(byArticle, d.article),
+      offenders.set(personId(d), d.person.citizenship);
   const offendersByCitizenship: Counts = {};
   for (const c of offenders.values()) bump(offendersByCitizenship, c);
   const deportations = of(events, 'DeportationOrdered').filter((d) => within(d.orderedOn, p));
@@ -110,8 +144,14 @@ function interior(events: readonly ValidEvent[], p: Period) {
     const previous = last.get(personId(d));
     if (!previous || d.crossedAt >= previous.crossedAt) last.set(personId(d), d);
   }
-  const citizens = new Set(of(events, 'CitizenshipGranted').filter((d) => day(d.grantedOn) <= p.asOf).map(personId));
-  const present = [...last.entries()].filter(([id, d]) => d.direction === 'entry' && !citizens.has(id)).map(([, d]) => d);
+  const citizens = new Set(
+    of(events, 'CitizenshipGranted')
+      .filter((d) => day(d.grantedOn) <= p.asOf)
+      .map(personId),
+  );
+  const present = [...last.entries()]
+    .filter(([id, d]) => d.direction === 'entry' && !citizens.has(id))
+    .map(([, d]) => d);
   const presentByCitizenship: Counts = {};
   for (const d of present) bump(presentByCitizenship, d.person.citizenship);
   const patents = of(events, 'WorkPatentIssued');
@@ -130,29 +170,51 @@ function interior(events: readonly ValidEvent[], p: Period) {
     overstays: of(events, 'OverstayDetected').filter((d) => within(d.detectedOn, p)).length,
     staysRegistered: of(events, 'StayRegistered').filter((d) => within(d.validFrom, p)).length,
     peopleInCountry: { on: p.asOf, total: present.length, byCitizenship: clean(presentByCitizenship) },
-    patents: { issued: patents.filter((d) => within(d.validFrom, p)).length, activeOn: p.asOf, active: activePatents.length, activeByCountry: clean(patentsByCountry) },
+    patents: {
+      issued: patents.filter((d) => within(d.validFrom, p)).length,
+      activeOn: p.asOf,
+      active: activePatents.length,
+      activeByCountry: clean(patentsByCountry),
+    },
   };
 }
 
 function foreignAffairs(events: readonly ValidEvent[], p: Period) {
   const issued = of(events, 'VisaIssued').filter((d) => within(d.validFrom, p));
-  const byType: Counts = {}, byCitizenship: Counts = {}, byMonth: Counts = {};
-  for (const d of issued) (bump(byType, d.visaType), bump(byCitizenship, d.person.citizenship), bump(byMonth, day(d.validFrom).slice(0, 7)));
+  const byType: Counts = {},
+    byCitizenship: Counts = {},
+    byMonth: Counts = {};
+  for (const d of issued)
+    bump(byType, d.visaType), bump(byCitizenship, d.person.citizenship), bump(byMonth, day(d.validFrom).slice(0, 7));
   return {
-    visas: { issued: issued.length, byType: clean(byType), byCitizenship: clean(byCitizenship), byMonth: clean(byMonth), revoked: of(events, 'VisaRevoked').filter((d) => within(d.revokedOn, p)).length },
+    visas: {
+      issued: issued.length,
+      byType: clean(byType),
+      byCitizenship: clean(byCitizenship),
+      byMonth: clean(byMonth),
+      revoked: of(events, 'VisaRevoked').filter((d) => within(d.revokedOn, p)).length,
+    },
     deportationsNeedingConsularNotice: of(events, 'DeportationOrdered').filter((d) => within(d.orderedOn, p)).length,
   };
 }
 
 function border(events: readonly ValidEvent[], p: Period) {
   const crossings = of(events, 'BorderCrossingRecorded').filter((d) => within(d.crossedAt, p));
-  const byCheckpoint: Counts = {}, byMonth: Counts = {};
-  for (const d of crossings) (bump(byCheckpoint, `${d.checkpoint} ${d.direction}`), bump(byMonth, `${day(d.crossedAt).slice(0, 7)} ${d.direction}`));
+  const byCheckpoint: Counts = {},
+    byMonth: Counts = {};
+  for (const d of crossings)
+    bump(byCheckpoint, `${d.checkpoint} ${d.direction}`),
+      bump(byMonth, `${day(d.crossedAt).slice(0, 7)} ${d.direction}`);
   const denied = of(events, 'EntryDenied').filter((d) => within(d.deniedAt, p));
   const byReason: Counts = {};
   for (const d of denied) bump(byReason, d.reason);
   return {
-    crossings: { entry: crossings.filter((d) => d.direction === 'entry').length, exit: crossings.filter((d) => d.direction === 'exit').length, byCheckpoint: clean(byCheckpoint), byMonth: clean(byMonth) },
+    crossings: {
+      entry: crossings.filter((d) => d.direction === 'entry').length,
+      exit: crossings.filter((d) => d.direction === 'exit').length,
+      byCheckpoint: clean(byCheckpoint),
+      byMonth: clean(byMonth),
+    },
     entryDenied: denied.length,
     entryDeniedByReason: clean(byReason),
   };
@@ -179,15 +241,18 @@ const PERIODS = [
 ] as const satisfies readonly (readonly [string, { year?: number; asOf?: string }, Period])[];
 
 describe.each(MINISTRIES.map((m) => [m] as const))('%s stats', (ministry) => {
-  it.each(PERIODS)('over %s agree with the figures computed from the events the view receives', (_, options, expected) => {
-    // Prepare: the view's events, delivered in batches of 100 as its subscription would.
-    const entitled = events.filter((e) => VIEW_DETAIL_TYPES[ministry].includes(e.bus['detail-type']));
-    const table = new MemoryTable(MINISTRY_VIEWS[ministry], SECRET);
-    for (let i = 0; i < entitled.length; i += 100) table.project(entitled.slice(i, i + 100));
-    const period = periodOf(options, '2026-01-01');
-    // Act
-    const stats = computeStats(ministry, table.statsInput(ministry, period), period);
-    // Assess
-    expect(stats).toEqual({ ministry, period: expected, ...REFERENCE[ministry](entitled, expected) });
-  });
+  it.each(PERIODS)(
+    'over %s agree with the figures computed from the events the view receives',
+    (_, options, expected) => {
+      // Prepare: the view's events, delivered in batches of 100 as its subscription would.
+      const entitled = events.filter((e) => VIEW_DETAIL_TYPES[ministry].includes(e.bus['detail-type']));
+      const table = new MemoryTable(MINISTRY_VIEWS[ministry], SECRET);
+      for (let i = 0; i < entitled.length; i += 100) table.project(entitled.slice(i, i + 100));
+      const period = periodOf(options, '2026-01-01');
+      // Act
+      const stats = computeStats(ministry, table.statsInput(ministry, period), period);
+      // Assess
+      expect(stats).toEqual({ ministry, period: expected, ...REFERENCE[ministry](entitled, expected) });
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoMeter, type ItemLookup } from '../../infra/local/dynamodb-meter.ts';
 import { splitByTable } from '../../bench/table-meter.ts';
+import { DynamoMeter, type ItemLookup } from '../../infra/local/dynamodb-meter.ts';
 
 type Body = Record<string, unknown>;
 
@@ -23,7 +23,11 @@ const requests: readonly [string, Body, Body | undefined][] = [
     },
     {},
   ],
-  ['BatchWriteItem', { RequestItems: { Log: [{ PutRequest: { Item: big } }], View: [{ PutRequest: { Item: small('v') } }] } }, {}],
+  [
+    'BatchWriteItem',
+    { RequestItems: { Log: [{ PutRequest: { Item: big } }], View: [{ PutRequest: { Item: small('v') } }] } },
+    {},
+  ],
   [
     'BatchGetItem',
     { RequestItems: { Registry: { Keys: [small('r1')], ConsistentRead: true }, View: { Keys: [small('v')] } } },

@@ -5,7 +5,7 @@
  * it has just published), and the idempotency table it remembers answers in.
  */
 import { describe, expect, it } from 'vitest';
-import { checkTopology, TOPOLOGY, type CommandApiSpec, type Topology } from '../../infra/topology.ts';
+import { type CommandApiSpec, checkTopology, TOPOLOGY, type Topology } from '../../infra/topology.ts';
 
 /** Table id → who writes it, as the topology declares. */
 function writers(topology: Topology): Record<string, string[]> {
@@ -31,16 +31,25 @@ describe('table writers', () => {
     expect(all.BerkutRegistry).toEqual(['subscription berkut', 'command API berkut (quota-counters, own-events)']);
     expect(all.QandasRegistry).toEqual(['subscription qandas', 'command API qandas (quota-counters, own-events)']);
     expect(all.CommandIdempotency).toEqual(['command API berkut', 'command API foreign-labour', 'command API qandas']);
-    for (const table of ['ExchangeLog', 'InteriorView', 'LabourView', 'ForeignAffairsView', 'BorderServiceView']) expect(all[table], table).toHaveLength(1);
+    for (const table of ['ExchangeLog', 'InteriorView', 'LabourView', 'ForeignAffairsView', 'BorderServiceView'])
+      expect(all[table], table).toHaveLength(1);
   });
 
   it('refuses a command API that would write another system’s registry or a view, naming both', () => {
-    expect(() => checkTopology(withApi({ table: 'BerkutRegistry' }))).toThrow('command API qandas writes BerkutRegistry, which is not the qandas registry (owned by berkut)');
-    expect(() => checkTopology(withApi({ table: 'LabourView' }))).toThrow('command API qandas writes LabourView, which is not the qandas registry (owned by view-labour)');
+    expect(() => checkTopology(withApi({ table: 'BerkutRegistry' }))).toThrow(
+      'command API qandas writes BerkutRegistry, which is not the qandas registry (owned by berkut)',
+    );
+    expect(() => checkTopology(withApi({ table: 'LabourView' }))).toThrow(
+      'command API qandas writes LabourView, which is not the qandas registry (owned by view-labour)',
+    );
   });
 
   it('refuses an idempotency table that is missing or that a subscription owns', () => {
-    expect(() => checkTopology(withApi({ idempotencyTable: 'Nowhere' }))).toThrow('command API qandas remembers answers in unknown table Nowhere');
-    expect(() => checkTopology(withApi({ idempotencyTable: 'ExchangeLog' }))).toThrow('command API qandas remembers answers in ExchangeLog, which a subscription owns');
+    expect(() => checkTopology(withApi({ idempotencyTable: 'Nowhere' }))).toThrow(
+      'command API qandas remembers answers in unknown table Nowhere',
+    );
+    expect(() => checkTopology(withApi({ idempotencyTable: 'ExchangeLog' }))).toThrow(
+      'command API qandas remembers answers in ExchangeLog, which a subscription owns',
+    );
   });
 });

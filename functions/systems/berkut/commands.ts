@@ -3,19 +3,30 @@
  * visas (MFA), border crossings and refusals (Border Service), and stays,
  * offences, deportations, residence and citizenship (Interior).
  */
-import * as z from '../../../schemas/zod.ts';
-import { events, type DataOf } from '../../../schemas/index.ts';
+
 import { addMonths } from '../../../schemas/events/interior.ts';
-import { PersonRef, Holder } from '../../../schemas/person.ts';
-import { IsoDate, Iin, RegionCode, RegistryNumber } from '../../../schemas/primitives.ts';
+import { type DataOf, events } from '../../../schemas/index.ts';
+import { Holder, PersonRef } from '../../../schemas/person.ts';
+import { Iin, IsoDate, RegionCode, RegistryNumber } from '../../../schemas/primitives.ts';
 import { visaRequired } from '../../../schemas/reference/visa-regime.ts';
-import { defineCommand, entryBanOn, event, ofKind, Refusal, refuseIfBanned, type CommandDefinition } from '../command.ts';
-import type { StoredRecord } from '../../domain/stored-record.ts';
+import * as z from '../../../schemas/zod.ts';
 import { VISA_FREE_STAY_DAYS } from '../../domain/stay-rules.ts';
+import type { StoredRecord } from '../../domain/stored-record.ts';
+import {
+  type CommandDefinition,
+  defineCommand,
+  entryBanOn,
+  event,
+  ofKind,
+  Refusal,
+  refuseIfBanned,
+} from '../command.ts';
 
 const addYears = (date: string, years: number) => `${Number(date.slice(0, 4)) + years}${date.slice(4, 10)}`;
-const addDays = (date: string, days: number) => new Date(Date.parse(date.slice(0, 10)) + days * 86_400_000).toISOString().slice(0, 10);
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000);
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(date.slice(0, 10)) + days * 86_400_000).toISOString().slice(0, 10);
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000);
 
 export const issueVisa = defineCommand({
   name: 'issue-visa',
@@ -27,9 +38,18 @@ export const issueVisa = defineCommand({
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
     const ban = entryBanOn(records, input.validFrom);
-    if (ban) throw new Refusal('entry-ban', `the person is banned from entry until ${ban.state.entryBanUntil} (deportation order ${ban.state.orderNumber})`);
+    if (ban)
+      throw new Refusal(
+        'entry-ban',
+        `the person is banned from entry until ${ban.state.entryBanUntil} (deportation order ${ban.state.orderNumber})`,
+      );
     if (ofKind(records, 'visa').some((v) => v.state.visaNumber === input.visaNumber)) {
-      throw new Refusal('visa-number-taken', `visa ${input.visaNumber} is already recorded for this person`, 409, 'visaNumber');
+      throw new Refusal(
+        'visa-number-taken',
+        `visa ${input.visaNumber} is already recorded for this person`,
+        409,
+        'visaNumber',
+      );
     }
     return [event(events.VisaIssued, input)];
   },
@@ -43,9 +63,13 @@ export const revokeVisa = defineCommand({
   input: events.VisaRevoked.data,
   emits: [events.VisaRevoked],
   async decide(input, ports) {
-    const visa = ofKind(await ports.personRecords(input.person), 'visa').find((v) => v.state.visaNumber === input.visaNumber);
-    if (!visa) throw new Refusal('visa-not-found', `no visa ${input.visaNumber} is recorded for this person`, 404, 'visaNumber');
-    if (visa.state.status === 'revoked') throw new Refusal('visa-already-revoked', `visa ${input.visaNumber} was revoked on ${visa.state.revokedOn}`);
+    const visa = ofKind(await ports.personRecords(input.person), 'visa').find(
+      (v) => v.state.visaNumber === input.visaNumber,
+    );
+    if (!visa)
+      throw new Refusal('visa-not-found', `no visa ${input.visaNumber} is recorded for this person`, 404, 'visaNumber');
+    if (visa.state.status === 'revoked')
+      throw new Refusal('visa-already-revoked', `visa ${input.visaNumber} was revoked on ${visa.state.revokedOn}`);
     return [event(events.VisaRevoked, input)];
   },
 });
@@ -61,15 +85,29 @@ export const recordCrossing = defineCommand({
     if (input.direction === 'exit') return [event(events.BorderCrossingRecorded, input)];
     const records = await ports.personRecords(input.person);
     const ban = entryBanOn(records, input.crossedAt);
-    if (ban) throw new Refusal('entry-ban', `the person is banned from entry until ${ban.state.entryBanUntil}; record an entry denial instead`);
+    if (ban)
+      throw new Refusal(
+        'entry-ban',
+        `the person is banned from entry until ${ban.state.entryBanUntil}; record an entry denial instead`,
+      );
     const day = input.crossedAt.slice(0, 10);
     if (input.visaNumber) {
       const visa = ofKind(records, 'visa').find((v) => v.state.visaNumber === input.visaNumber);
-      if (!visa || visa.state.status !== 'issued' || String(visa.state.validFrom) > day || String(visa.state.validUntil) < day) {
+      if (
+        !visa ||
+        visa.state.status !== 'issued' ||
+        String(visa.state.validFrom) > day ||
+        String(visa.state.validUntil) < day
+      ) {
         throw new Refusal('visa-not-valid', `visa ${input.visaNumber} is not valid on ${day}`, 409, 'visaNumber');
       }
     } else if (visaRequired(input.person.citizenship) && !ofKind(records, 'residence').length && !input.person.iin) {
-      throw new Refusal('visa-required', `citizens of ${input.person.citizenship} need a visa to enter`, 409, 'visaNumber');
+      throw new Refusal(
+        'visa-required',
+        `citizens of ${input.person.citizenship} need a visa to enter`,
+        409,
+        'visaNumber',
+      );
     }
     return [event(events.BorderCrossingRecorded, input)];
   },
@@ -122,21 +160,32 @@ export const orderDeportation = defineCommand({
   agency: 'interior',
   description: 'Order a foreigner\u2019s expulsion; an entry ban (five years unless stated) follows.',
   input: z.strictObject({
-      person: PersonRef,
-      orderNumber: RegistryNumber(),
-      orderedOn: IsoDate,
-      region: RegionCode,
-      basis: events.DeportationOrdered.data.shape.basis,
-      entryBanUntil: z.optional(IsoDate),
-    }),
+    person: PersonRef,
+    orderNumber: RegistryNumber(),
+    orderedOn: IsoDate,
+    region: RegionCode,
+    basis: events.DeportationOrdered.data.shape.basis,
+    entryBanUntil: z.optional(IsoDate),
+  }),
   emits: [events.DeportationOrdered],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
-    if (ofKind(records, 'citizenship').length) throw new Refusal('citizen', 'a citizen of Kazakhstan cannot be deported');
+    if (ofKind(records, 'citizenship').length)
+      throw new Refusal('citizen', 'a citizen of Kazakhstan cannot be deported');
     if (ofKind(records, 'deportation').some((d) => d.state.orderNumber === input.orderNumber)) {
-      throw new Refusal('order-number-taken', `deportation order ${input.orderNumber} already exists`, 409, 'orderNumber');
+      throw new Refusal(
+        'order-number-taken',
+        `deportation order ${input.orderNumber} already exists`,
+        409,
+        'orderNumber',
+      );
     }
-    return [event(events.DeportationOrdered, { ...input, entryBanUntil: input.entryBanUntil ?? addYears(input.orderedOn, 5) })];
+    return [
+      event(events.DeportationOrdered, {
+        ...input,
+        entryBanUntil: input.entryBanUntil ?? addYears(input.orderedOn, 5),
+      }),
+    ];
   },
 });
 
@@ -159,20 +208,25 @@ export const grantCitizenship = defineCommand({
   agency: 'interior',
   description: 'Grant citizenship (by decree, or the simplified procedure for qandas).',
   input: z.strictObject({
-      person: PersonRef,
-      iin: Iin,
-      grantedOn: IsoDate,
-      procedure: events.CitizenshipGranted.data.shape.procedure,
-      decreeNumber: RegistryNumber(1),
-      holder: z.optional(Holder),
-    }),
+    person: PersonRef,
+    iin: Iin,
+    grantedOn: IsoDate,
+    procedure: events.CitizenshipGranted.data.shape.procedure,
+    decreeNumber: RegistryNumber(1),
+    holder: z.optional(Holder),
+  }),
   emits: [events.CitizenshipGranted],
   async decide(input, ports) {
     const records = await ports.personRecords(input.person);
     if (ofKind(records, 'citizenship').length) throw new Refusal('already-citizen', 'the person is already a citizen');
-    if (entryBanOn(records, input.grantedOn)) throw new Refusal('entry-ban', 'a person under a deportation order cannot be granted citizenship');
+    if (entryBanOn(records, input.grantedOn))
+      throw new Refusal('entry-ban', 'a person under a deportation order cannot be granted citizenship');
     if (!ofKind(records, 'residence').length) {
-      throw new Refusal('no-residence', 'citizenship needs a residence permit first (for qandas it comes with the status: one window)', 422);
+      throw new Refusal(
+        'no-residence',
+        'citizenship needs a residence permit first (for qandas it comes with the status: one window)',
+        422,
+      );
     }
     const { holder: _holder, ...data } = input;
     return [event(events.CitizenshipGranted, data)];
@@ -207,7 +261,13 @@ type StayGround = { readonly until: string; readonly basis: OverstayData['basis'
 export function detectOverstay(records: readonly StoredRecord[], asOf: string): OverstayData | undefined {
   const profile = ofKind(records, 'profile')[0];
   const person = identityOf(records);
-  if (!person.citizenship || !person.documentNumber || profile?.state.citizen || profile?.state.foreignerRecord === 'closed') return undefined;
+  if (
+    !person.citizenship ||
+    !person.documentNumber ||
+    profile?.state.citizen ||
+    profile?.state.foreignerRecord === 'closed'
+  )
+    return undefined;
   if (ofKind(records, 'residence').length || ofKind(records, 'citizenship').length) return undefined;
   const last = ofKind(records, 'crossing')
     .sort((a, b) => String(a.state.crossedAt).localeCompare(String(b.state.crossedAt)))
@@ -219,9 +279,12 @@ export function detectOverstay(records: readonly StoredRecord[], asOf: string): 
     const revokedOn = v.state.status === 'revoked' ? String(v.state.revokedOn) : undefined;
     return { until: revokedOn && revokedOn < until ? revokedOn : until, basis: 'visa' };
   });
-  const stays = ofKind(records, 'stay').map((s): StayGround => ({ until: String(s.state.validUntil), basis: 'stay-registration' }));
+  const stays = ofKind(records, 'stay').map(
+    (s): StayGround => ({ until: String(s.state.validUntil), basis: 'stay-registration' }),
+  );
   const grounds = [...visas, ...stays].filter((g) => g.until >= entered);
-  if (grounds.length === 0 && !visaRequired(person.citizenship)) grounds.push({ until: addDays(entered, VISA_FREE_STAY_DAYS), basis: 'visa-free-limit' });
+  if (grounds.length === 0 && !visaRequired(person.citizenship))
+    grounds.push({ until: addDays(entered, VISA_FREE_STAY_DAYS), basis: 'visa-free-limit' });
   const latest = grounds.sort((a, b) => a.until.localeCompare(b.until)).at(-1);
   if (!latest || latest.until >= asOf) return undefined;
   if (ofKind(records, 'overstay').some((o) => o.state.stayValidUntil === latest.until)) return undefined;
@@ -246,7 +309,12 @@ export const runOverstayCheck = defineCommand({
   system: 'berkut',
   agency: 'interior',
   description: 'Raise OverstayDetected for stays that ended with no exit recorded.',
-  input: z.strictObject({ asOf: IsoDate, since: z.optional(IsoDate) }).check(z.refine((i) => i.since === undefined || i.since <= i.asOf, { path: ['since'], error: 'since must not be after asOf' })),
+  input: z.strictObject({ asOf: IsoDate, since: z.optional(IsoDate) }).check(
+    z.refine((i) => i.since === undefined || i.since <= i.asOf, {
+      path: ['since'],
+      error: 'since must not be after asOf',
+    }),
+  ),
   emits: [events.OverstayDetected],
   async decide(input, ports) {
     const raised = [];
@@ -269,24 +337,50 @@ export const issuePatent = defineCommand({
   name: 'issue-patent',
   system: 'berkut',
   agency: 'interior',
-  description: 'Issue a labour immigrant who entered visa-free a patent to work for individuals, for the 1-12 months paid in advance (until 2022).',
+  description:
+    'Issue a labour immigrant who entered visa-free a patent to work for individuals, for the 1-12 months paid ' +
+    'in advance (until 2022).',
   input: z.strictObject({
-      person: PersonRef,
-      holder: z.optional(Holder),
-      patentNumber: events.WorkPatentIssued.data.shape.patentNumber,
-      region: RegionCode,
-      validFrom: IsoDate,
-      paidMonths: events.WorkPatentIssued.data.shape.paidMonths,
-    }),
+    person: PersonRef,
+    holder: z.optional(Holder),
+    patentNumber: events.WorkPatentIssued.data.shape.patentNumber,
+    region: RegionCode,
+    validFrom: IsoDate,
+    paidMonths: events.WorkPatentIssued.data.shape.paidMonths,
+  }),
   emits: [events.WorkPatentIssued],
   async decide(input, ports) {
     const citizenship = input.person.citizenship;
-    if (!citizenship) throw new Refusal('not-a-foreigner', 'a patent is issued to a foreigner, identified by citizenship and document number', 422, 'person');
-    if (input.validFrom >= PATENTS_END) throw new Refusal('patents-ended', `from ${PATENTS_END} work for individuals needs a Labour permit (issue-work-permit, kind individual)`, 422, 'validFrom');
-    if (EAEU_MEMBERS.has(citizenship)) throw new Refusal('eaeu-citizen', `citizens of ${citizenship} (EAEU) work without a patent`, 422, 'person');
-    if (visaRequired(citizenship)) throw new Refusal('visa-national', `a patent is for foreigners who enter visa-free; citizens of ${citizenship} need a work visa and an LEA permit`, 422, 'person');
+    if (!citizenship)
+      throw new Refusal(
+        'not-a-foreigner',
+        'a patent is issued to a foreigner, identified by citizenship and document number',
+        422,
+        'person',
+      );
+    if (input.validFrom >= PATENTS_END)
+      throw new Refusal(
+        'patents-ended',
+        `from ${PATENTS_END} work for individuals needs a Labour permit (issue-work-permit, kind individual)`,
+        422,
+        'validFrom',
+      );
+    if (EAEU_MEMBERS.has(citizenship))
+      throw new Refusal('eaeu-citizen', `citizens of ${citizenship} (EAEU) work without a patent`, 422, 'person');
+    if (visaRequired(citizenship))
+      throw new Refusal(
+        'visa-national',
+        `a patent is for foreigners who enter visa-free; citizens of ${citizenship} need a work visa and an LEA permit`,
+        422,
+        'person',
+      );
     if (input.holder && addYears(input.holder.birthDate, 18) > input.validFrom) {
-      throw new Refusal('under-age', `a labour immigrant must be 18 or older; born ${input.holder.birthDate}`, 422, 'holder.birthDate');
+      throw new Refusal(
+        'under-age',
+        `a labour immigrant must be 18 or older; born ${input.holder.birthDate}`,
+        422,
+        'holder.birthDate',
+      );
     }
     const records = await ports.personRecords(input.person);
     refuseIfBanned(records, input.validFrom);
@@ -300,5 +394,15 @@ export const issuePatent = defineCommand({
 });
 
 export const BERKUT_COMMANDS: readonly CommandDefinition[] = [
-  issueVisa, revokeVisa, recordCrossing, denyEntry, registerStay, recordOffence, orderDeportation, issueResidencePermit, grantCitizenship, runOverstayCheck, issuePatent,
+  issueVisa,
+  revokeVisa,
+  recordCrossing,
+  denyEntry,
+  registerStay,
+  recordOffence,
+  orderDeportation,
+  issueResidencePermit,
+  grantCitizenship,
+  runOverstayCheck,
+  issuePatent,
 ] as unknown as CommandDefinition[];

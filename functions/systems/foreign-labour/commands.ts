@@ -2,15 +2,20 @@
 import { events } from '../../../schemas/index.ts';
 import { QUOTA_PK } from '../../domain/projections.ts';
 import { PATENTS_END } from '../berkut/commands.ts';
-import { defineCommand, event, ofKind, Refusal, type CommandDefinition, type CommandPorts } from '../command.ts';
+import { type CommandDefinition, type CommandPorts, defineCommand, event, ofKind, Refusal } from '../command.ts';
 
-async function existingPermit(ports: CommandPorts, person: { citizenship?: string; documentNumber?: string; iin?: string }, permitNumber: string) {
+async function existingPermit(
+  ports: CommandPorts,
+  person: { citizenship?: string; documentNumber?: string; iin?: string },
+  permitNumber: string,
+) {
   const permit = ofKind(await ports.personRecords(person), 'permit').find((p) => p.state.permitNumber === permitNumber);
   if (!permit) throw new Refusal('permit-not-found', `no permit ${permitNumber} for this person`, 404, 'permitNumber');
   return permit;
 }
 
-export const labourQuotaCounter = (year: number, region: string, category: string) => `labour#${year}#${region}#${category}`;
+export const labourQuotaCounter = (year: number, region: string, category: string) =>
+  `labour#${year}#${region}#${category}`;
 
 export const setLabourQuota = defineCommand({
   name: 'set-labour-quota',
@@ -37,17 +42,33 @@ export const issueWorkPermit = defineCommand({
       throw new Refusal('permit-number-taken', `permit ${input.permitNumber} already exists`, 409, 'permitNumber');
     }
     if (input.kind === 'individual' && input.validFrom < PATENTS_END) {
-      throw new Refusal('patent-period', `until ${PATENTS_END} work for individuals is on an Interior patent (issue-patent), not a Labour permit`, 422, 'kind');
+      throw new Refusal(
+        'patent-period',
+        `until ${PATENTS_END} work for individuals is on an Interior patent (issue-patent), not a Labour permit`,
+        422,
+        'kind',
+      );
     }
     if (input.kind === 'lea-employer') {
       const year = Number(input.validFrom.slice(0, 4));
       const quota = labourQuotaCounter(year, input.region, input.category);
       const reservation = await ports.reserve(quota);
-      if (reservation === 'no-quota') throw new Refusal('no-quota', `no labour quota is set for ${input.region}, category ${input.category}, ${year}`, 409, 'region');
+      if (reservation === 'no-quota')
+        throw new Refusal(
+          'no-quota',
+          `no labour quota is set for ${input.region}, category ${input.category}, ${year}`,
+          409,
+          'region',
+        );
       if (reservation === 'exhausted') {
         const set = await ports.record(QUOTA_PK, quota);
         const limit = set?.kind === 'labour-quota' ? ` of ${set.state.quota}` : '';
-        throw new Refusal('quota-exhausted', `the ${year} quota${limit} for ${input.region}, category ${input.category} is exhausted`, 409, 'region');
+        throw new Refusal(
+          'quota-exhausted',
+          `the ${year} quota${limit} for ${input.region}, category ${input.category} is exhausted`,
+          409,
+          'region',
+        );
       }
     }
     return [event(events.WorkPermitIssued, input)];
@@ -63,9 +84,15 @@ export const extendWorkPermit = defineCommand({
   emits: [events.WorkPermitExtended],
   async decide(input, ports) {
     const permit = await existingPermit(ports, input.person, input.permitNumber);
-    if (permit.state.status !== 'active') throw new Refusal('permit-not-active', `permit ${input.permitNumber} was revoked on ${permit.state.revokedOn}`);
+    if (permit.state.status !== 'active')
+      throw new Refusal('permit-not-active', `permit ${input.permitNumber} was revoked on ${permit.state.revokedOn}`);
     if (input.validUntil <= String(permit.state.validUntil)) {
-      throw new Refusal('not-an-extension', `the new end ${input.validUntil} is not after the current end ${permit.state.validUntil}`, 422, 'validUntil');
+      throw new Refusal(
+        'not-an-extension',
+        `the new end ${input.validUntil} is not after the current end ${permit.state.validUntil}`,
+        422,
+        'validUntil',
+      );
     }
     return [event(events.WorkPermitExtended, input)];
   },
@@ -80,9 +107,15 @@ export const revokeWorkPermit = defineCommand({
   emits: [events.WorkPermitRevoked],
   async decide(input, ports) {
     const permit = await existingPermit(ports, input.person, input.permitNumber);
-    if (permit.state.status !== 'active') throw new Refusal('permit-not-active', `permit ${input.permitNumber} is already revoked`);
+    if (permit.state.status !== 'active')
+      throw new Refusal('permit-not-active', `permit ${input.permitNumber} is already revoked`);
     return [event(events.WorkPermitRevoked, input)];
   },
 });
 
-export const FOREIGN_LABOUR_COMMANDS: readonly CommandDefinition[] = [setLabourQuota, issueWorkPermit, extendWorkPermit, revokeWorkPermit] as unknown as CommandDefinition[];
+export const FOREIGN_LABOUR_COMMANDS: readonly CommandDefinition[] = [
+  setLabourQuota,
+  issueWorkPermit,
+  extendWorkPermit,
+  revokeWorkPermit,
+] as unknown as CommandDefinition[];

@@ -15,16 +15,16 @@
  * a plain-HTTP request from any other address counts as insecure and is refused by those policies' Deny, as it
  * would be on AWS.
  */
-import { evaluate, type Decision, type RequestPrincipal } from './evaluate.ts';
+import { type Decision, evaluate, type RequestPrincipal } from './evaluate.ts';
 import type { Policy } from './policy.ts';
 import {
+  cloudWatchPermissions,
   dynamodbPermissions,
   eventsPermissions,
   invokePermission,
-  sqsPermissions,
-  cloudWatchPermissions,
   type PartitionKeyOf,
   type RequiredPermission,
+  sqsPermissions,
   type Where,
 } from './requests.ts';
 import type { StackPolicies } from './template-policies.ts';

@@ -8,8 +8,8 @@
  * within the same account allows the request and the other doesn't, the request is still allowed",
  * reference_policies_evaluation-logic_policy-eval-basics.html); otherwise the request is implicitly denied.
  */
-import { conditionHolds, type ConditionContext } from './conditions.ts';
-import { compileActionPattern, compileArnPattern, splitArn, type SplitArn } from './matching.ts';
+import { type ConditionContext, conditionHolds } from './conditions.ts';
+import { compileActionPattern, compileArnPattern, type SplitArn, splitArn } from './matching.ts';
 import type { Policy, PrincipalSpec, Statement } from './policy.ts';
 
 /** Who asks, as a resource policy's `Principal` sees them. */

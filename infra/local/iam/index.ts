@@ -1,18 +1,18 @@
 /** IAM from the template, enforced on the local cloud: one call builds the authorizer the dispatch path asks. */
 import { StackAuthorizer } from './authorize.ts';
-import { firstOf, templateResolver, LOCAL_PLACE, type IamTemplate, type Place, type Resolve } from './resolve.ts';
+import { firstOf, type IamTemplate, LOCAL_PLACE, type Place, type Resolve, templateResolver } from './resolve.ts';
 import { partitionKeys, stackPolicies } from './template-policies.ts';
 
 export {
+  type Caller,
+  type Refusal,
+  type ServiceCall,
   StackAuthorizer,
   secureTransport,
-  type Caller,
-  type ServiceCall,
   type Verdict,
-  type Refusal,
 } from './authorize.ts';
 export { cloudAuthorize } from './cloud-hook.ts';
-export { firstOf, templateResolver, LOCAL_PLACE, type IamTemplate, type Place, type Resolve } from './resolve.ts';
+export { firstOf, type IamTemplate, LOCAL_PLACE, type Place, type Resolve, templateResolver } from './resolve.ts';
 
 /**
  * The resolver an authorizer for `template` uses: the local cloud's general one (infra/local/template/) where

@@ -19,8 +19,9 @@
  *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/
  *   api-gateway-control-access-using-iam-policies-to-invoke-api.html).
  */
-import type { AuthorizationRequest } from './evaluate.ts';
+
 import type { ConditionContext } from './conditions.ts';
+import type { AuthorizationRequest } from './evaluate.ts';
 
 export interface Where {
   readonly partition: string;

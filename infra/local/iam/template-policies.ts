@@ -10,7 +10,7 @@
  * on its role ({@link RolePolicies.managed}) and grants nothing locally. A function role given a managed policy
  * would therefore be refused what that policy grants, which is the safe direction and names the action.
  */
-import { readPolicy, readStatement, type Policy } from './policy.ts';
+import { type Policy, readPolicy, readStatement } from './policy.ts';
 import type { IamTemplate, Resolve } from './resolve.ts';
 
 export interface RolePolicies {

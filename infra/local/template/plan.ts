@@ -3,16 +3,16 @@
  * resource type (./resources), the names every resource gets locally, and the
  * values of `Ref` and `Fn::GetAtt` for the intrinsic resolver.
  */
-import { IntrinsicError, resolveValue, type PseudoParameters, type ResolveContext } from './intrinsics.ts';
+import { IntrinsicError, type PseudoParameters, type ResolveContext, resolveValue } from './intrinsics.ts';
 import { physicalName } from './names.ts';
+import { type LocalRoute, routesOf } from './resources/api-routes.ts';
 import { eventSourceMappingsOf, type LocalEventSourceMapping } from './resources/event-source-mappings.ts';
 import { functionsOf, type LocalFunction } from './resources/functions.ts';
 import { NOT_RUN } from './resources/not-run.ts';
-import { queuesOf, type LocalQueue } from './resources/queues.ts';
-import { rolesOf, type LocalRole } from './resources/roles.ts';
-import { routesOf, type LocalRoute } from './resources/api-routes.ts';
-import { rulesOf, type LocalPatternRule, type LocalSchedule } from './resources/rules.ts';
-import { tablesOf, type LocalTable } from './resources/tables.ts';
+import { type LocalQueue, queuesOf } from './resources/queues.ts';
+import { type LocalRole, rolesOf } from './resources/roles.ts';
+import { type LocalPatternRule, type LocalSchedule, rulesOf } from './resources/rules.ts';
+import { type LocalTable, tablesOf } from './resources/tables.ts';
 import type { CfnTemplate } from './template-types.ts';
 
 /** The resource types the local cloud materialises (everything else is in NOT_RUN, or the start fails). */

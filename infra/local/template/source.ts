@@ -13,9 +13,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { IAspect } from 'aws-cdk-lib';
 import { REPO_ROOT } from '../../paths.ts';
 import type { Topology } from '../../topology.ts';
-import type { IAspect } from 'aws-cdk-lib';
 import type { CfnTemplate } from './template-types.ts';
 
 /** The stack's name locally; part of a few generated values (the transparency log's origin), never of a name we use. */

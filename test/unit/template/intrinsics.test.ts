@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IntrinsicError, resolveValue, type ResolveContext } from '../../../infra/local/template/intrinsics.ts';
+import { IntrinsicError, type ResolveContext, resolveValue } from '../../../infra/local/template/intrinsics.ts';
 
 const context: ResolveContext = {
   pseudo: {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionEnvironment, planOf, resolveContext, type CloudPlan } from '../../../infra/local/template/plan.ts';
+import { type CloudPlan, functionEnvironment, planOf, resolveContext } from '../../../infra/local/template/plan.ts';
 import { loadTemplate } from '../../../infra/local/template/source.ts';
 import type { CfnTemplate } from '../../../infra/local/template/template-types.ts';
 import { TOPOLOGY, visibilityTimeoutSeconds } from '../../../infra/topology.ts';
