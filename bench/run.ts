@@ -57,6 +57,11 @@ const FULL_RATE = Number(args.get('full-rate') ?? 200);
 /** Every figure of this run, for the closing table and --json. */
 const figures: { section: string; figure: string; value: string; note?: string }[] = [];
 const json: Record<string, unknown> = {};
+/** The object under `json[key]` (throughput, latency, merkle…), created on first use. */
+const jsonGroup = (key: string): Record<string, unknown> => {
+  json[key] ??= {};
+  return json[key] as Record<string, unknown>;
+};
 const report = (section: string, figure: string, value: string, note?: string) => {
   figures.push({ section, figure, value, ...(note ? { note } : {}) });
   if (!args.has('json')) console.log(`${figure}: ${value}${note ? ` (${note})` : ''}`);
@@ -234,7 +239,7 @@ async function benchThroughput(name: string, options: Partial<CloudOptions> = {}
       const done = await settledAt(cloud, 300_000);
       const seconds = (done - result.started) / 1000;
       const rate = Math.round(ids.length / seconds);
-      ((json.throughput ??= {}) as Record<string, unknown>)[label] = {
+      jsonGroup('throughput')[label] = {
         events: ids.length,
         seconds: Number(seconds.toFixed(2)),
         eventsPerSecond: rate,
@@ -255,7 +260,7 @@ async function benchThroughput(name: string, options: Partial<CloudOptions> = {}
         while (((await archive.latest('exchange-log'))?.size ?? 0) < ids.length && Date.now() < deadline)
           await new Promise((r) => setTimeout(r, 20));
         const lag = (wallClock() - done) / 1000;
-        ((json.merkle ??= {}) as Record<string, unknown>)[`signedAfter ${label}`] = Number(lag.toFixed(2));
+        jsonGroup('merkle')[`signedAfter ${label}`] = Number(lag.toFixed(2));
         report(
           label === name ? 'throughput' : 'merkle',
           `every event signed, ${label}`,
@@ -282,7 +287,7 @@ async function benchCheckpointOverhead(name: string): Promise<void> {
   }
   const [off, on] = [Math.max(...without), Math.max(...withIt)];
   const overhead = (1 - on / off) * 100;
-  ((json.merkle ??= {}) as Record<string, unknown>)[`overhead ${name}`] = {
+  jsonGroup('merkle')[`overhead ${name}`] = {
     off: without,
     on: withIt,
     overheadPercent: Number(overhead.toFixed(1)),
@@ -307,7 +312,7 @@ async function benchLatency(name: string, rate: number): Promise<void> {
       60_000,
     );
     const latencies = result.sent.map(([id, t0]) => delivered.get(id)! - t0).sort((a, b) => a - b);
-    ((json.latency ??= {}) as Record<string, unknown>)[name] = {
+    jsonGroup('latency')[name] = {
       rate,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
@@ -506,7 +511,7 @@ if (sections.has('merkle')) {
   const merkle = await benchMerkle(Number(args.get('merkle-rows') ?? 1_000_000), (line) =>
     args.has('json') ? undefined : console.log(line),
   );
-  ((json.merkle ??= {}) as Record<string, unknown>).verify = merkle;
+  jsonGroup('merkle').verify = merkle;
   report(
     'merkle',
     `mx log verify, ${merkle.rows} rows`,

@@ -94,7 +94,10 @@ export async function meterPerTable(
   let tables = new Map<string, DynamoMeter>();
   const tableMeter = (table: string) => {
     let own = tables.get(table);
-    if (!own) tables.set(table, (own = new DynamoMeter(lookup, (t) => indexKeys.get(t) ?? [])));
+    if (!own) {
+      own = new DynamoMeter(lookup, (t) => indexKeys.get(t) ?? []);
+      tables.set(table, own);
+    }
     return own;
   };
   // The bench taps the instance rather than changing the cloud: the meter is the cloud's, the split is the bench's.

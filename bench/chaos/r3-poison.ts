@@ -180,8 +180,12 @@ export async function runPoison(options: PoisonOptions): Promise<ScenarioReport>
       }
     }
     while (burst.length < options.burstSize) {
-      for (const event of personEvents(options.seed, nextGood++))
-        if (burst.length < options.burstSize) good.push(event), burst.push(event);
+      for (const event of personEvents(options.seed, nextGood++)) {
+        if (burst.length < options.burstSize) {
+          good.push(event);
+          burst.push(event);
+        }
+      }
     }
     bursts.push(burstOrder(burst, random));
   }
@@ -267,11 +271,13 @@ export async function runPoison(options: PoisonOptions): Promise<ScenarioReport>
       ...breaches
         .filter((b) => !breachesNamed.includes(b))
         .slice(0, 5)
-        .map(
-          (b) =>
+        .map((b) => {
+          const row = audit.rows.get(`${b.event.entry.Source}#bus:${busIds.get(b.event)}`);
+          return (
             `breach ${b.event.entry.DetailType} (${b.field}) not logged with its field named: ` +
-            `${JSON.stringify(audit.rows.get(`${b.event.entry.Source}#bus:${busIds.get(b.event)}`)?.issues ?? 'no row')}`,
-        ),
+            `${JSON.stringify(row?.issues ?? 'no row')}`
+          );
+        }),
       ...views.samples,
     ];
     return scenario(

@@ -271,7 +271,11 @@ export function sumBuckets(items: readonly Record<string, unknown>[]): {
   for (const item of items) {
     const sk = String(item.sk);
     const month = sk.slice(2, 9);
-    const bucket = (months[month] ??= {});
+    let bucket = months[month];
+    if (!bucket) {
+      bucket = {};
+      months[month] = bucket;
+    }
     for (const [name, value] of Object.entries(item)) {
       if (name === 'pk' || name === 'sk' || typeof value !== 'number') continue;
       total[name] = (total[name] ?? 0) + value;

@@ -130,7 +130,11 @@ export function mergeEvents(
   incoming: readonly AppliedEvent[],
 ): AppliedEvent[] | undefined {
   const seen = new Set(existing.map((e) => e.id));
-  const fresh = incoming.filter((e) => !seen.has(e.id) && (seen.add(e.id), true));
+  const fresh = incoming.filter((e) => {
+    if (seen.has(e.id)) return false;
+    seen.add(e.id);
+    return true;
+  });
   if (fresh.length === 0) return undefined;
   const merged = [...existing, ...fresh].sort(byOccurrence);
   if (KIND_RULES[kind].evolving) return merged;

@@ -82,10 +82,13 @@ function labourStats(input: StatsInput, period: Period) {
   const active = input.balance['permits-active'] ?? {};
   const q = qandas.total;
   const quotaUse: Record<string, { quota: number; issued: number }> = {};
-  for (const [key, value] of Object.entries(breakdown(permits.total, 'quotaUse.quota')))
-    (quotaUse[key] ??= { quota: 0, issued: 0 }).quota = value;
+  const quotaUseOf = (key: string) => {
+    quotaUse[key] ??= { quota: 0, issued: 0 };
+    return quotaUse[key];
+  };
+  for (const [key, value] of Object.entries(breakdown(permits.total, 'quotaUse.quota'))) quotaUseOf(key).quota = value;
   for (const [key, value] of Object.entries(breakdown(permits.total, 'quotaUse.issued')))
-    (quotaUse[key] ??= { quota: 0, issued: 0 }).issued = value;
+    quotaUseOf(key).issued = value;
   return {
     qandas: {
       granted: n(q, 'granted'),

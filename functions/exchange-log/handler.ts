@@ -93,7 +93,9 @@ export function logAppender(
           reason: `cannot claim the batch's leaves in the log's Merkle tree: ${reasonOf(error)}`,
         }));
       }
-      leaves.forEach((slot, i) => (slot.write = atLeaf(slot.write, leafPosition(claim!.first + i))));
+      leaves.forEach((slot, i) => {
+        slot.write = atLeaf(slot.write, leafPosition(claim!.first + i));
+      });
     }
     const unused: { index: number; reason: string }[] = [];
     const guard = () => {

@@ -128,7 +128,7 @@ export async function signNote(text: string, signer: NoteSigner): Promise<string
  */
 export function openNote(note: string, verifier: NoteVerifier): { text: string } | { problem: string } {
   if (Buffer.byteLength(note) > MAX_NOTE_BYTES) return { problem: `the note is over ${MAX_NOTE_BYTES} bytes` };
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters (but newline) is the point
   if (/[\u0000-\u0009\u000b-\u001f]/.test(note))
     return { problem: 'the note holds a control character other than newline' };
   const split = note.lastIndexOf('\n\n');

@@ -135,10 +135,11 @@ export class LogCheckpointer {
           } else waitingFor ??= event.index;
           continue;
         }
-        return this.stall(
-          `leaf ${event.index} ` +
-            `${event.kind === 'duplicate' ? `is held by ${event.items.length} rows (${event.items.map(rowLabel).join(', ')})` : `is claimed by row ${rowLabel(event.item)}, filed under another partition`}`,
-        );
+        const holder =
+          event.kind === 'duplicate'
+            ? `is held by ${event.items.length} rows (${event.items.map(rowLabel).join(', ')})`
+            : `is claimed by row ${rowLabel(event.item)}, filed under another partition`;
+        return this.stall(`leaf ${event.index} ${holder}`);
       }
       if (voided.length)
         this.log(

@@ -63,7 +63,7 @@ export function nodeFromTile(hashes: Uint8Array, from: number, count: number): U
  */
 export function storedCounts(size: number): number[] {
   const counts: number[] = [];
-  for (let level = 0, width = 1; width <= size; level++, width *= TILE_WIDTH) counts.push(Math.floor(size / width));
+  for (let width = 1; width <= size; width *= TILE_WIDTH) counts.push(Math.floor(size / width));
   return counts;
 }
 

@@ -263,8 +263,11 @@ async function rootProblem(
     ...(first ? { leafIndex: first.index, row: first.row } : {}),
     message:
       `checkpoint ${checkpoint.name} (${checkpoint.size} leaves) does not match the rows: a row under it was ` +
-      `changed` +
-      `${first ? `; leaf ${first.index} (${first.row}) hashes differently from the stored record, which was altered too and proves nothing` : ', and so were the stored leaf hashes that would name it'}`,
+      'changed' +
+      (first
+        ? `; leaf ${first.index} (${first.row}) hashes differently from the stored record, which was altered too ` +
+          'and proves nothing'
+        : ', and so were the stored leaf hashes that would name it'),
   };
 }
 

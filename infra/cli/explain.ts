@@ -506,8 +506,8 @@ function rolesAllowed(ctx: Context, actions: readonly string[], arns: readonly s
       if (s.effect !== 'Allow' || !s.action || !s.resource) continue;
       if (!s.resource.some((pattern) => arns.some((arn) => arnMatches(pattern, arn)))) continue;
       const matched = actions.filter((a) => s.action!.some((pattern) => actionMatches(pattern, a)));
-      matched.forEach((a) => allowed.add(a));
-      if (matched.length) conditionsOf(s).forEach((c) => conditions.add(c));
+      for (const a of matched) allowed.add(a);
+      if (matched.length) for (const c of conditionsOf(s)) conditions.add(c);
     }
     if (allowed.size) {
       out.push({

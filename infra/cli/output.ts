@@ -16,13 +16,12 @@ export function formatTable<T extends object>(rows: readonly T[], columns?: read
       .map((v, i) => v.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  return (
-    [
-      line([...cols]),
-      line(widths.map((w) => '-'.repeat(w))),
-      ...rows.map((row) => line(cols.map((c) => cell(get(row, c))))),
-    ].join('\n') + '\n'
-  );
+  const lines = [
+    line([...cols]),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((row) => line(cols.map((c) => cell(get(row, c))))),
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 export function printTable<T extends object>(rows: readonly T[], columns?: readonly string[]): void {

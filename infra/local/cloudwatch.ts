@@ -88,7 +88,7 @@ function queryOf(entry: unknown, index: number): Query {
     );
   const dimensions = Array.isArray(metric.Dimensions) ? metric.Dimensions : [];
   const queue = dimensions.length === 1 && isObject(dimensions[0]) ? dimensions[0] : undefined;
-  if (!queue || queue.Name !== 'QueueName' || typeof queue.Value !== 'string')
+  if (queue?.Name !== 'QueueName' || typeof queue.Value !== 'string')
     throw invalid(`${at}.MetricStat.Metric.Dimensions must be exactly one QueueName dimension.`);
   const period = stat.Period;
   if (typeof period !== 'number' || !Number.isInteger(period) || period < 60 || period % 60 !== 0)

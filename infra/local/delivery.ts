@@ -10,7 +10,7 @@ import { lambdaContext, sqsEvent } from './lambda-context.ts';
 import type { StoredMessage } from './queue-store.ts';
 import type { Queues } from './queues.ts';
 
-export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
 export interface DeliveryOptions {
   /** The subscription's name and delivery settings (from the template's queue, event source mapping and function). */

@@ -147,7 +147,9 @@ async function lockAll(store, targets) {
       ),
     );
   }
-  return () => releases.forEach((release) => release());
+  return () => {
+    for (const release of releases) release();
+  };
 }
 
 /**
@@ -164,8 +166,14 @@ function stagingStore(store, ops) {
     get: reads
       ? reads.get.bind(reads)
       : (_key, cb) => cb(Object.assign(new Error('NotFound'), { name: 'NotFoundError' })),
-    put: (key, value, cb) => (ops.push({ type: 'put', key: prefix + key, value }), setImmediate(cb)),
-    del: (key, cb) => (ops.push({ type: 'del', key: prefix + key }), setImmediate(cb)),
+    put: (key, value, cb) => {
+      ops.push({ type: 'put', key: prefix + key, value });
+      return setImmediate(cb);
+    },
+    del: (key, cb) => {
+      ops.push({ type: 'del', key: prefix + key });
+      return setImmediate(cb);
+    },
   });
   return {
     ...store,

@@ -111,8 +111,10 @@ export function selectBackend({ forced, preferred, dynoxide, stored }: Selection
   return {
     backend: 'dynalite',
     reason:
-      `the faster backend here (npm run bench)` +
-      `${dynoxide.ok ? `; MX_DYNAMODB=dynoxide selects dynoxide ${dynoxide.version}` : `; dynoxide is not available: ${dynoxide.reason}`}`,
+      'the faster backend here (npm run bench)' +
+      (dynoxide.ok
+        ? `; MX_DYNAMODB=dynoxide selects dynoxide ${dynoxide.version}`
+        : `; dynoxide is not available: ${dynoxide.reason}`),
   };
 }
 

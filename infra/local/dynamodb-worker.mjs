@@ -92,7 +92,7 @@ async function transact(message, operation) {
   try {
     reply(message.id, contentType, 200, await transactions[operation](data));
   } catch (error) {
-    if (error && error.statusCode && error.body) return reply(message.id, contentType, error.statusCode, error.body);
+    if (error?.statusCode && error.body) return reply(message.id, contentType, error.statusCode, error.body);
     // Never leave the caller hanging: anything unexpected is DynamoDB's InternalServerError.
     reply(message.id, contentType, 500, {
       __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',

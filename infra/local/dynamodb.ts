@@ -75,7 +75,8 @@ export class LocalDynamo {
       this.log(`DynamoDB: ${this.description}; ${selection.reason}`);
       return;
     }
-    if ('missing' in located) throw new Error(`local DynamoDB: ${located.missing}`); // selectBackend refused this already
+    // selectBackend refused this already
+    if ('missing' in located) throw new Error(`local DynamoDB: ${located.missing}`);
     if (this.dir) mkdirSync(this.dir, { recursive: true });
     const dynoxide = new DynoxideServer({
       ...located,

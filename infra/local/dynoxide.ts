@@ -324,9 +324,14 @@ export class DynoxideServer implements DynamoBackend {
   }
 
   handle(request: DynamoRequest, res: DynamoResponse): void {
-    if (this.running) return this.forward(this.running.port, request, res, false);
-    if (this.failure || this.closing)
-      return sendInternalError(res, this.failure ?? 'the local DynamoDB is shutting down');
+    if (this.running) {
+      this.forward(this.running.port, request, res, false);
+      return;
+    }
+    if (this.failure || this.closing) {
+      sendInternalError(res, this.failure ?? 'the local DynamoDB is shutting down');
+      return;
+    }
     this.launch().then(
       (running) => this.forward(running.port, request, res, false),
       (error: Error) => sendInternalError(res, `the local DynamoDB (dynoxide) is not running: ${error.message}`),

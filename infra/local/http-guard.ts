@@ -42,7 +42,7 @@ const describe = (req: IncomingMessage) =>
  * would otherwise throw a URIError deep inside signature checking or routing.
  */
 export function requestTargetProblem(url: string | undefined): string | undefined {
-  if (!url || !url.startsWith('/')) return `the request target ${JSON.stringify(url ?? '')} is not an absolute path`;
+  if (!url?.startsWith('/')) return `the request target ${JSON.stringify(url ?? '')} is not an absolute path`;
   const pathname = url.split('?', 1)[0]!;
   try {
     decodeURIComponent(pathname);

@@ -96,7 +96,9 @@ export class LeafCollector {
       values.push(value);
       nodes.push(node);
     } else if (this.tested[node]) {
-      (leaves[node] ??= []).push(value as Leaf);
+      const found = leaves[node];
+      if (found) found.push(value as Leaf);
+      else leaves[node] = [value as Leaf];
     }
   }
 
@@ -127,7 +129,9 @@ export class LeafCollector {
           if (next !== undefined) this.reach(value[key], next, values, nodes, leaves);
         }
       } else if (this.tested[node]) {
-        (leaves[node] ??= []).push(value as Leaf);
+        const found = leaves[node];
+        if (found) found.push(value as Leaf);
+        else leaves[node] = [value as Leaf];
       }
     }
     return leaves;

@@ -89,7 +89,10 @@ export class QueueMetrics {
   private ring(queue: string, metric: QueueMetricName): MinuteRing {
     const key = `${metric}\u0000${queue}`;
     let ring = this.rings.get(key);
-    if (!ring) this.rings.set(key, (ring = new MinuteRing()));
+    if (!ring) {
+      ring = new MinuteRing();
+      this.rings.set(key, ring);
+    }
     return ring;
   }
 }

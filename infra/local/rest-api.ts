@@ -167,7 +167,9 @@ export class RestApi {
     const tooDeep = depthProblem(request.body);
     if (tooDeep) return send(res, 400, { error: { code: 'bad-request', message: `the request body is ${tooDeep}` } });
     const query: Record<string, string> = {};
-    url.searchParams.forEach((value, key) => (query[key] = value));
+    url.searchParams.forEach((value, key) => {
+      query[key] = value;
+    });
     const values = route.pattern.exec(url.pathname)!.slice(1);
     let pathParameters: Record<string, string> | null = null;
     try {

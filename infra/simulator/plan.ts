@@ -118,9 +118,8 @@ class Identities {
 
   bin(index: number): string {
     for (let n = index * 7; ; n++) {
-      const bin = withCheckDigit(
-        `0${String(100_000_000 + n).slice(-9)}4`.slice(0, 4) + `40${String(n).padStart(5, '0')}`,
-      );
+      const head = `0${String(100_000_000 + n).slice(-9)}4`.slice(0, 4);
+      const bin = withCheckDigit(`${head}40${String(n).padStart(5, '0')}`);
       if (bin) return bin;
     }
   }

@@ -71,7 +71,11 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
   const total = commandCount(plan);
   const record = (planned: PlannedCommand, result: CommandResult) => {
     summary.commands.sent += 1;
-    const entry = (summary.commands.byCommand[planned.command] ??= { accepted: 0, refused: 0 });
+    let entry = summary.commands.byCommand[planned.command];
+    if (!entry) {
+      entry = { accepted: 0, refused: 0 };
+      summary.commands.byCommand[planned.command] = entry;
+    }
     if (result.ok) {
       summary.commands.accepted += 1;
       entry.accepted += 1;
@@ -113,7 +117,9 @@ export async function runPlan(plan: SimulationPlan, options: RunOptions): Promis
       throw new Error(
         `command API ${system} answered ${response.status}: ${body.error?.message ?? JSON.stringify(body)}`,
       );
-    body.results.forEach((result, i) => record(group[i]!, result));
+    body.results.forEach((result, i) => {
+      record(group[i]!, result);
+    });
   };
 
   /** Sends independent commands: grouped by system and agency, in batches, several at once. */

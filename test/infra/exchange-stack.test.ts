@@ -5,8 +5,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_RUNTIME } from '../../infra/constructs/exchange-function.ts';
 import { ExchangeStack } from '../../infra/stacks/exchange-stack.ts';
-import { checkTopology, TOPOLOGY, type Topology } from '../../infra/topology.ts';
+import { checkTopology, type SubscriptionSpec, type TableSpec, TOPOLOGY, type Topology } from '../../infra/topology.ts';
 
+// A synthesized template is untyped JSON: the assertions reach into resource properties by path and fail when a
+// path is wrong, so typing every CloudFormation resource here would add nothing the assertions do not check.
+// biome-ignore lint/suspicious/noExplicitAny: properties of arbitrary CloudFormation resources, read by path
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
 
 let template: Template;
@@ -355,57 +358,71 @@ describe('REST API', () => {
     },
   );
 
-  it('lets each command function remember answers only under its own system\u2019s keys of the idempotency table', () => {
-    const tableId = Object.keys(resources).find(
-      (id) => id.startsWith('CommandIdempotency') && resources[id]!.Type === 'AWS::DynamoDB::Table',
-    )!;
-    for (const spec of TOPOLOGY.commandApis) {
-      const prefix = `ApisCommands${spec.system.replace(/-/g, '')}`;
-      const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(prefix))!;
-      const onTable = (policy.Properties.PolicyDocument.Statement as { Resource: unknown }[]).filter((st) =>
-        JSON.stringify(st.Resource).includes(tableId),
-      );
-      expect(onTable).toEqual([
-        {
-          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`commands-${spec.system}#*`] } },
-          Effect: 'Allow',
-          Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-        },
-      ]);
-      const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))!;
-      expect(fn.Properties.Environment.Variables.IDEMPOTENCY_TABLE).toEqual({ Ref: tableId });
-    }
-  });
+  it(
+    'lets each command function remember answers ' + 'only under its own system\u2019s keys of the idempotency table',
+    () => {
+      const tableId = Object.keys(resources).find(
+        (id) => id.startsWith('CommandIdempotency') && resources[id]!.Type === 'AWS::DynamoDB::Table',
+      )!;
+      for (const spec of TOPOLOGY.commandApis) {
+        const prefix = `ApisCommands${spec.system.replace(/-/g, '')}`;
+        const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(prefix))!;
+        const onTable = (policy.Properties.PolicyDocument.Statement as { Resource: unknown }[]).filter((st) =>
+          JSON.stringify(st.Resource).includes(tableId),
+        );
+        expect(onTable).toEqual([
+          {
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`commands-${spec.system}#*`] } },
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+          },
+        ]);
+        const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))!;
+        expect(fn.Properties.Environment.Variables.IDEMPOTENCY_TABLE).toEqual({ Ref: tableId });
+      }
+    },
+  );
 });
 
 describe('topology checks', () => {
-  const broken = (change: (t: { subscriptions: any[]; tables: any[] }) => void): Topology => {
-    const copy = structuredClone({ ...TOPOLOGY }) as unknown as { subscriptions: any[]; tables: any[] };
-    change(copy);
+  type Writable<T> = { -readonly [K in keyof T]: T[K] };
+  interface EditableTopology {
+    subscriptions: Writable<SubscriptionSpec>[];
+    tables: Writable<TableSpec>[];
+  }
+  /** A copy of the topology, changed; `first` is the copy's first subscription. */
+  const broken = (change: (t: EditableTopology, first: Writable<SubscriptionSpec>) => void): Topology => {
+    const copy = structuredClone({ ...TOPOLOGY }) as unknown as EditableTopology;
+    const first = copy.subscriptions[0];
+    if (!first) throw new Error('the topology declares no subscription');
+    change(copy, first);
     return copy as unknown as Topology;
   };
 
   it('refuses a subscription that owns an unknown table, naming both', () => {
-    expect(() => checkTopology(broken((t) => (t.subscriptions[0].table = 'Nope')))).toThrow(
-      /subscription exchange-log owns unknown table Nope/,
-    );
+    expect(() =>
+      checkTopology(
+        broken((_, first) => {
+          first.table = 'Nope';
+        }),
+      ),
+    ).toThrow(/subscription exchange-log owns unknown table Nope/);
   });
 
   it('refuses duplicate names and oversize batches without a batching window', () => {
     expect(() =>
-      checkTopology(broken((t) => t.subscriptions.push({ ...t.subscriptions[0], table: 'ExchangeLog' }))),
+      checkTopology(
+        broken((t, first) => {
+          t.subscriptions.push({ ...first, table: 'ExchangeLog' });
+        }),
+      ),
     ).toThrow(/used twice/);
     expect(() =>
       checkTopology(
-        broken(
-          (t) =>
-            (t.subscriptions[0].delivery = {
-              ...t.subscriptions[0].delivery,
-              batchSize: 50,
-              maxBatchingWindowSeconds: 0,
-            }),
-        ),
+        broken((_, first) => {
+          first.delivery = { ...first.delivery, batchSize: 50, maxBatchingWindowSeconds: 0 };
+        }),
       ),
     ).toThrow(/maxBatchingWindowSeconds/);
   });

@@ -92,26 +92,29 @@ describe('cdk-nag AwsSolutions', () => {
     expect(nag({ firewall: false, console: false }).suppressed).toEqual({ ...accepted, 'AwsSolutions-APIG3': 1 });
   });
 
-  it('keeps every suppression on its resource, with a written reason, and wildcard ones bound to the exact finding', () => {
-    const { json } = templateOf();
-    // Never a blanket suppression for the whole stack.
-    expect(json.Metadata?.cdk_nag).toBeUndefined();
-    const suppressions = suppressionsIn(json.Resources);
-    expect(suppressions.length).toBeGreaterThan(0);
-    for (const { resource, suppression } of suppressions) {
-      const reason = suppression.is_reason_encoded
-        ? Buffer.from(suppression.reason, 'base64').toString()
-        : suppression.reason;
-      expect(reason.length, `${resource} ${suppression.id}`).toBeGreaterThanOrEqual(60);
-      if (suppression.id === 'AwsSolutions-IAM4' || suppression.id === 'AwsSolutions-IAM5') {
-        expect(
-          suppression.applies_to,
-          `${resource} ${suppression.id} must name the policy or resource it accepts`,
-        ).toHaveLength(1);
-        expect(JSON.stringify(suppression.applies_to)).not.toContain('regex');
+  it(
+    'keeps every suppression on its resource, with a written reason, ' + 'and wildcard ones bound to the exact finding',
+    () => {
+      const { json } = templateOf();
+      // Never a blanket suppression for the whole stack.
+      expect(json.Metadata?.cdk_nag).toBeUndefined();
+      const suppressions = suppressionsIn(json.Resources);
+      expect(suppressions.length).toBeGreaterThan(0);
+      for (const { resource, suppression } of suppressions) {
+        const reason = suppression.is_reason_encoded
+          ? Buffer.from(suppression.reason, 'base64').toString()
+          : suppression.reason;
+        expect(reason.length, `${resource} ${suppression.id}`).toBeGreaterThanOrEqual(60);
+        if (suppression.id === 'AwsSolutions-IAM4' || suppression.id === 'AwsSolutions-IAM5') {
+          expect(
+            suppression.applies_to,
+            `${resource} ${suppression.id} must name the policy or resource it accepts`,
+          ).toHaveLength(1);
+          expect(JSON.stringify(suppression.applies_to)).not.toContain('regex');
+        }
       }
-    }
-  });
+    },
+  );
 
   it('would fail on a new finding: a queue with neither a DLQ nor a TLS-only policy', () => {
     const { errors } = nag({}, (stack) => new Queue(stack, 'Careless'));

@@ -67,7 +67,8 @@ describe.skipIf(remote)('chaos slice', () => {
     expect(failures(report)).toEqual({ missed: [], findings: [] });
   }, 60_000);
 
-  it('R4: every key is refused at every door the policy closes to it, and every person read is in the ledger', async () => {
+  it('R4: every key is refused at every door the policy closes to it, ' +
+    'and every person read is in the ledger', async () => {
     const report = await runAuthorisation({ seed: SEED, people: 2, settleTimeoutMs: 30_000, log });
     expect(failures(report)).toEqual({ missed: [], findings: [] });
   }, 60_000);

@@ -117,7 +117,11 @@ describe.skipIf(remote)('the platform\u2019s keys', () => {
           name: 'AccessDeniedException',
           // IAM's words (the roles have no dynamodb:ListTables), then where the platform's keys are.
           message: expect.stringMatching(
-            /^User: arn:aws:sts::000000000000:assumed-role\/mx-(agency|operator)-\S+ is not authorized to perform: dynamodb:ListTables .*under "platform" in `npx mx credentials --json`\)$/,
+            new RegExp(
+              String.raw`^User: arn:aws:sts::000000000000:assumed-role\/mx-(agency|operator)-\S+ is not authorized ` +
+                'to perform: dynamodb:ListTables .*under "platform" in ' +
+                '`npx mx credentials --json`\\)$',
+            ),
           ),
         });
         await expect(sqs.send(new ListQueuesCommand({}))).rejects.toMatchObject({

@@ -47,7 +47,10 @@ export async function startTestCloud(options: Partial<CloudOptions> = {}): Promi
     ...options,
   });
   const clients: { destroy(): void }[] = [];
-  const track = <T extends { destroy(): void }>(client: T) => (clients.push(client), client);
+  const track = <T extends { destroy(): void }>(client: T) => {
+    clients.push(client);
+    return client;
+  };
   const config = (keys: KeyPair) => ({ ...cloud.clientConfig(keys), maxAttempts: 1 });
   return {
     cloud,
@@ -215,7 +218,10 @@ export async function publishUntil(
         const entries = nextBatch();
         try {
           const out = await client.send(new PutEventsCommand({ Entries: entries }));
-          out.Entries!.forEach((e, i) => (e.EventId ? onAcknowledged(entries[i]!) : (refusedEntries += 1)));
+          out.Entries!.forEach((e, i) => {
+            if (e.EventId) onAcknowledged(entries[i]!);
+            else refusedEntries += 1;
+          });
           await pace();
         } catch {
           failedCalls += 1;

@@ -130,101 +130,108 @@ describe.skipIf(remote)('delivery through the queue', () => {
     });
   });
 
-  it('lists every dead-letter queue with its depth, empty ones too, and pages through all of a queue\u2019s messages', async () => {
-    // Prepare: 23 dead letters on one queue (more than one SQS page of 10), none on the others.
-    const docs = Array.from(
-      { length: 23 },
-      (_, i) => `P${String(i).padStart(2, '0')}${randomUUID().slice(0, 6).toUpperCase()}`,
-    );
-    state.mxFailDocuments = new Set(docs);
-    for (let i = 0; i < docs.length; i += 10)
-      await interior.send(new PutEventsCommand({ Entries: docs.slice(i, i + 10).map(offence) }));
-    const depthOf = async () => {
-      const { QueueUrl } = await env.sqs().send(new GetQueueUrlCommand({ QueueName: 'mx-flaky-dlq' }));
-      const { Attributes = {} } = await env
-        .sqs()
-        .send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
-      return {
-        visible: Number(Attributes.ApproximateNumberOfMessages),
-        hidden: Number(Attributes.ApproximateNumberOfMessagesNotVisible),
+  it(
+    'lists every dead-letter queue with its depth, empty ones too, ' +
+      'and pages through all of a queue\u2019s messages',
+    async () => {
+      // Prepare: 23 dead letters on one queue (more than one SQS page of 10), none on the others.
+      const docs = Array.from(
+        { length: 23 },
+        (_, i) => `P${String(i).padStart(2, '0')}${randomUUID().slice(0, 6).toUpperCase()}`,
+      );
+      state.mxFailDocuments = new Set(docs);
+      for (let i = 0; i < docs.length; i += 10)
+        await interior.send(new PutEventsCommand({ Entries: docs.slice(i, i + 10).map(offence) }));
+      const depthOf = async () => {
+        const { QueueUrl } = await env.sqs().send(new GetQueueUrlCommand({ QueueName: 'mx-flaky-dlq' }));
+        const { Attributes = {} } = await env
+          .sqs()
+          .send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+        return {
+          visible: Number(Attributes.ApproximateNumberOfMessages),
+          hidden: Number(Attributes.ApproximateNumberOfMessagesNotVisible),
+        };
       };
-    };
-    await waitFor(async () => ((await depthOf()).visible === docs.length ? true : undefined), {
-      what: '23 dead letters',
-    });
+      await waitFor(async () => ((await depthOf()).visible === docs.length ? true : undefined), {
+        what: '23 dead letters',
+      });
 
-    // Act
-    const all = JSON.parse((await env.mx('dlq', 'list', '--json')).stdout) as DeadLetterListing;
-    const limited = JSON.parse((await env.mx('dlq', 'list', '--json', '--limit', '7')).stdout) as DeadLetterListing;
-    const table = (await env.mx('dlq', 'list', '--limit', '0')).stdout;
+      // Act
+      const all = JSON.parse((await env.mx('dlq', 'list', '--json')).stdout) as DeadLetterListing;
+      const limited = JSON.parse((await env.mx('dlq', 'list', '--json', '--limit', '7')).stdout) as DeadLetterListing;
+      const table = (await env.mx('dlq', 'list', '--limit', '0')).stdout;
 
-    // Assess: every queue is listed with its depth; every message once, each with the receives that parked it.
-    expect(all.queues).toEqual(
-      TEST_TOPOLOGY.subscriptions.map((s) => ({
-        queue: `mx-${s.name}-dlq`,
-        depth: s.name === 'flaky' ? docs.length : 0,
-        listed: s.name === 'flaky' ? docs.length : 0,
-      })),
-    );
-    expect(new Set(all.messages.map((m) => m.messageId)).size).toBe(docs.length);
-    expect(
-      all.messages.every(
-        (m) =>
-          m.queue === 'mx-flaky-dlq' &&
-          m.receiveCount === MAX_RECEIVES &&
-          /reported as failed by flaky/.test(m.error ?? ''),
-      ),
-    ).toBe(true);
-    expect(limited.queues.find((q) => q.queue === 'mx-flaky-dlq')).toEqual({
-      queue: 'mx-flaky-dlq',
-      depth: docs.length,
-      listed: 7,
-    });
-    expect(limited.messages).toHaveLength(7);
-    for (const s of TEST_TOPOLOGY.subscriptions)
-      expect(table).toMatch(new RegExp(`mx-${s.name}-dlq\\s+${s.name === 'flaky' ? docs.length : 0}\\s+0`));
-    // Listing gave every message back: all visible again, none left hidden.
-    expect(await depthOf()).toEqual({ visible: docs.length, hidden: 0 });
+      // Assess: every queue is listed with its depth; every message once, each with the receives that parked it.
+      expect(all.queues).toEqual(
+        TEST_TOPOLOGY.subscriptions.map((s) => ({
+          queue: `mx-${s.name}-dlq`,
+          depth: s.name === 'flaky' ? docs.length : 0,
+          listed: s.name === 'flaky' ? docs.length : 0,
+        })),
+      );
+      expect(new Set(all.messages.map((m) => m.messageId)).size).toBe(docs.length);
+      expect(
+        all.messages.every(
+          (m) =>
+            m.queue === 'mx-flaky-dlq' &&
+            m.receiveCount === MAX_RECEIVES &&
+            /reported as failed by flaky/.test(m.error ?? ''),
+        ),
+      ).toBe(true);
+      expect(limited.queues.find((q) => q.queue === 'mx-flaky-dlq')).toEqual({
+        queue: 'mx-flaky-dlq',
+        depth: docs.length,
+        listed: 7,
+      });
+      expect(limited.messages).toHaveLength(7);
+      for (const s of TEST_TOPOLOGY.subscriptions)
+        expect(table).toMatch(new RegExp(`mx-${s.name}-dlq\\s+${s.name === 'flaky' ? docs.length : 0}\\s+0`));
+      // Listing gave every message back: all visible again, none left hidden.
+      expect(await depthOf()).toEqual({ visible: docs.length, hidden: 0 });
 
-    // Redrive after the fault is fixed: every one of them is delivered.
-    state.mxFailDocuments = undefined;
-    expect((await env.mx('dlq', 'redrive', 'flaky')).stdout).toMatch(
-      new RegExp(`redrove ${docs.length} message\\(s\\)`),
-    );
-    await waitFor(
-      async () => {
-        const stored = new Set(await docsIn());
-        return docs.every((d) => stored.has(d)) ? true : undefined;
-      },
-      { what: 'every redriven message handled' },
-    );
-    expect(await depthOf()).toEqual({ visible: 0, hidden: 0 });
-  });
+      // Redrive after the fault is fixed: every one of them is delivered.
+      state.mxFailDocuments = undefined;
+      expect((await env.mx('dlq', 'redrive', 'flaky')).stdout).toMatch(
+        new RegExp(`redrove ${docs.length} message\\(s\\)`),
+      );
+      await waitFor(
+        async () => {
+          const stored = new Set(await docsIn());
+          return docs.every((d) => stored.has(d)) ? true : undefined;
+        },
+        { what: 'every redriven message handled' },
+      );
+      expect(await depthOf()).toEqual({ visible: 0, hidden: 0 });
+    },
+  );
 });
 
 // Remote: skipped, it runs its own topology with an in-process flaky handler.
 describe.skipIf(remote)('the batching window', () => {
-  it('gathers messages that arrive within the subscription\u2019s window into one invocation, as Lambda does', async () => {
-    // Prepare: a cloud that applies the topology's windows (one second for the flaky subscription).
-    const windowed = await startTestCloud({ topology: TEST_TOPOLOGY, batchingWindowMs: undefined });
-    try {
-      const agency = windowed.events('interior');
-      const invocations = () =>
-        windowed.cloud.deliveryStats().find((d) => d.subscription === 'flaky')!.invocations ?? 0;
-      // Act: six offences, one PutEvents each, a few milliseconds apart.
-      for (let i = 0; i < 6; i++)
-        await agency.send(new PutEventsCommand({ Entries: [offence(`WIN${String(i).padStart(6, '0')}`)] }));
-      await waitFor(
-        async () =>
-          (windowed.cloud.deliveryStats().find((d) => d.subscription === 'flaky')!.delivered ?? 0) >= 6
-            ? true
-            : undefined,
-        { what: 'six deliveries' },
-      );
-      // Assess: one batch of six, not six batches of one.
-      expect(invocations()).toBe(1);
-    } finally {
-      await windowed.stop();
-    }
-  });
+  it(
+    'gathers messages that arrive within the subscription\u2019s window into one invocation, ' + 'as Lambda does',
+    async () => {
+      // Prepare: a cloud that applies the topology's windows (one second for the flaky subscription).
+      const windowed = await startTestCloud({ topology: TEST_TOPOLOGY, batchingWindowMs: undefined });
+      try {
+        const agency = windowed.events('interior');
+        const invocations = () =>
+          windowed.cloud.deliveryStats().find((d) => d.subscription === 'flaky')!.invocations ?? 0;
+        // Act: six offences, one PutEvents each, a few milliseconds apart.
+        for (let i = 0; i < 6; i++)
+          await agency.send(new PutEventsCommand({ Entries: [offence(`WIN${String(i).padStart(6, '0')}`)] }));
+        await waitFor(
+          async () =>
+            (windowed.cloud.deliveryStats().find((d) => d.subscription === 'flaky')!.delivered ?? 0) >= 6
+              ? true
+              : undefined,
+          { what: 'six deliveries' },
+        );
+        // Assess: one batch of six, not six batches of one.
+        expect(invocations()).toBe(1);
+      } finally {
+        await windowed.stop();
+      }
+    },
+  );
 });

@@ -307,89 +307,102 @@ describe.skipIf(remote).each(BACKENDS)('DynamoDB on %s', (backend) => {
     expect(scanned).toHaveLength(25);
   });
 
-  it('applies a TransactWriteItems (ConditionCheck + Put + Update + Delete) across two tables, indexes included', async () => {
-    const doc = env.doc();
-    await doc.send(new PutCommand({ TableName: 'Conformance', Item: { pk: 'tx', sk: 1, state: 'open', count: 1 } }));
-    await doc.send(new PutCommand({ TableName: 'Conformance', Item: { pk: 'tx', sk: 2, kind: 'doomed' } }));
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: 'Conformance',
-              Key: { pk: 'tx', sk: 1 },
-              ConditionExpression: '#s = :open',
-              ExpressionAttributeNames: { '#s': 'state' },
-              ExpressionAttributeValues: { ':open': 'open' },
+  it(
+    'applies a TransactWriteItems (ConditionCheck + Put + Update + Delete) across two tables, ' + 'indexes included',
+    async () => {
+      const doc = env.doc();
+      await doc.send(new PutCommand({ TableName: 'Conformance', Item: { pk: 'tx', sk: 1, state: 'open', count: 1 } }));
+      await doc.send(new PutCommand({ TableName: 'Conformance', Item: { pk: 'tx', sk: 2, kind: 'doomed' } }));
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: 'Conformance',
+                Key: { pk: 'tx', sk: 1 },
+                ConditionExpression: '#s = :open',
+                ExpressionAttributeNames: { '#s': 'state' },
+                ExpressionAttributeValues: { ':open': 'open' },
+              },
             },
-          },
-          {
-            Put: {
-              TableName: 'Journal',
-              Item: { id: 'tx-1', subject: 'person-1', occurredAt: '2021-05-01', day: '2021-05-01', position: '0001' },
-              ConditionExpression: 'attribute_not_exists(id)',
+            {
+              Put: {
+                TableName: 'Journal',
+                Item: {
+                  id: 'tx-1',
+                  subject: 'person-1',
+                  occurredAt: '2021-05-01',
+                  day: '2021-05-01',
+                  position: '0001',
+                },
+                ConditionExpression: 'attribute_not_exists(id)',
+              },
             },
-          },
-          {
-            Update: {
-              TableName: 'Conformance',
-              Key: { pk: 'tx', sk: 3 },
-              UpdateExpression: 'ADD #c :one SET kind = :k',
-              ExpressionAttributeNames: { '#c': 'count' },
-              ExpressionAttributeValues: { ':one': 1, ':k': 'tx' },
+            {
+              Update: {
+                TableName: 'Conformance',
+                Key: { pk: 'tx', sk: 3 },
+                UpdateExpression: 'ADD #c :one SET kind = :k',
+                ExpressionAttributeNames: { '#c': 'count' },
+                ExpressionAttributeValues: { ':one': 1, ':k': 'tx' },
+              },
             },
-          },
-          {
-            Delete: { TableName: 'Conformance', Key: { pk: 'tx', sk: 2 }, ConditionExpression: 'attribute_exists(pk)' },
-          },
-        ],
-      }),
-    );
-    expect((await doc.send(new GetCommand({ TableName: 'Journal', Key: { id: 'tx-1' } }))).Item).toEqual({
-      id: 'tx-1',
-      subject: 'person-1',
-      occurredAt: '2021-05-01',
-      day: '2021-05-01',
-      position: '0001',
-    });
-    expect((await doc.send(new GetCommand({ TableName: 'Conformance', Key: { pk: 'tx', sk: 3 } }))).Item).toEqual({
-      pk: 'tx',
-      sk: 3,
-      count: 1,
-      kind: 'tx',
-    });
-    expect(
-      (await doc.send(new GetCommand({ TableName: 'Conformance', Key: { pk: 'tx', sk: 2 } }))).Item,
-    ).toBeUndefined();
-    const bySubject = await doc.send(
-      new QueryCommand({
-        TableName: 'Journal',
-        IndexName: 'bySubject',
-        KeyConditionExpression: 'subject = :s',
-        ExpressionAttributeValues: { ':s': 'person-1' },
-      }),
-    );
-    expect(bySubject.Items?.map((i) => i.id)).toEqual(['tx-1']);
-    const byDay = await doc.send(
-      new QueryCommand({
-        TableName: 'Journal',
-        IndexName: 'byDay',
-        KeyConditionExpression: '#d = :d',
-        ExpressionAttributeNames: { '#d': 'day' },
-        ExpressionAttributeValues: { ':d': '2021-05-01' },
-      }),
-    );
-    expect(byDay.Items).toEqual([{ id: 'tx-1', day: '2021-05-01', position: '0001' }]);
-    const byKind = await doc.send(
-      new QueryCommand({
-        TableName: 'Conformance',
-        IndexName: 'byKind',
-        KeyConditionExpression: 'kind = :k',
-        ExpressionAttributeValues: { ':k': 'doomed' },
-      }),
-    );
-    expect(byKind.Items).toEqual([]);
-  });
+            {
+              Delete: {
+                TableName: 'Conformance',
+                Key: { pk: 'tx', sk: 2 },
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      expect((await doc.send(new GetCommand({ TableName: 'Journal', Key: { id: 'tx-1' } }))).Item).toEqual({
+        id: 'tx-1',
+        subject: 'person-1',
+        occurredAt: '2021-05-01',
+        day: '2021-05-01',
+        position: '0001',
+      });
+      expect((await doc.send(new GetCommand({ TableName: 'Conformance', Key: { pk: 'tx', sk: 3 } }))).Item).toEqual({
+        pk: 'tx',
+        sk: 3,
+        count: 1,
+        kind: 'tx',
+      });
+      expect(
+        (await doc.send(new GetCommand({ TableName: 'Conformance', Key: { pk: 'tx', sk: 2 } }))).Item,
+      ).toBeUndefined();
+      const bySubject = await doc.send(
+        new QueryCommand({
+          TableName: 'Journal',
+          IndexName: 'bySubject',
+          KeyConditionExpression: 'subject = :s',
+          ExpressionAttributeValues: { ':s': 'person-1' },
+        }),
+      );
+      expect(bySubject.Items?.map((i) => i.id)).toEqual(['tx-1']);
+      const byDay = await doc.send(
+        new QueryCommand({
+          TableName: 'Journal',
+          IndexName: 'byDay',
+          KeyConditionExpression: '#d = :d',
+          ExpressionAttributeNames: { '#d': 'day' },
+          ExpressionAttributeValues: { ':d': '2021-05-01' },
+        }),
+      );
+      expect(byDay.Items).toEqual([{ id: 'tx-1', day: '2021-05-01', position: '0001' }]);
+      const byKind = await doc.send(
+        new QueryCommand({
+          TableName: 'Conformance',
+          IndexName: 'byKind',
+          KeyConditionExpression: 'kind = :k',
+          ExpressionAttributeValues: { ':k': 'doomed' },
+        }),
+      );
+      expect(byKind.Items).toEqual([]);
+    },
+  );
 
   it(
     'cancels a TransactWriteItems whose condition fails: TransactionCanceledException with a reason per item, ' +

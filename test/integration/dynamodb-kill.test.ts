@@ -109,9 +109,10 @@ describe.skipIf(remote).each(BACKENDS)('kill -9 of the cloud on %s', (backend) =
       dirs.push(dataDir);
       const forced = process.env.MX_DYNAMODB;
       process.env.MX_DYNAMODB = backend;
-      const first = await spawnTracked(dataDir).finally(() =>
-        forced === undefined ? delete process.env.MX_DYNAMODB : (process.env.MX_DYNAMODB = forced),
-      );
+      const first = await spawnTracked(dataDir).finally(() => {
+        if (forced === undefined) delete process.env.MX_DYNAMODB;
+        else process.env.MX_DYNAMODB = forced;
+      });
       const credentials = JSON.parse(
         await readFile(path.join(dataDir, 'credentials.json'), 'utf8'),
       ) as CloudCredentials;
@@ -329,7 +330,10 @@ describe.skipIf(remote)('choosing the backend', () => {
       expect(dynamo.backend).toBe('dynoxide');
       expect(lines).toEqual([
         expect.stringMatching(
-          /^DynamoDB: dynoxide 1\.2\.1 \(SQLite .*dynoxide\.sqlite, pid \d+ on 127\.0\.0\.1:\d+\); the faster backend here/,
+          new RegExp(
+            String.raw`^DynamoDB: dynoxide 1\.2\.1 \(SQLite .*dynoxide\.sqlite, pid \d+ on 127\.0\.0\.1:\d+\); ` +
+              'the faster backend here',
+          ),
         ),
       ]);
     } finally {

@@ -108,7 +108,10 @@ describe('PutEvents', () => {
       expect(out).toMatchObject({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'NotAuthorizedForSourceException' }] });
       // The template's IAM: the publisher role's events:source condition.
       expect(out.Entries![0]!.ErrorMessage).toMatch(
-        /^Not authorized for the source \S+\. User: \S+assumed-role\/mx-agency-foreign-affairs\/\S+ is not authorized to perform: events:PutEvents/,
+        new RegExp(
+          String.raw`^Not authorized for the source \S+\. User: \S+assumed-role\/mx-agency-foreign-affairs\/\S+ ` +
+            'is not authorized to perform: events:PutEvents',
+        ),
       );
       expect(cloud.queues.stats().every((q) => q.visible === 0)).toBe(true);
       // A marker event published after it is logged; the refused one never is.

@@ -301,39 +301,42 @@ describe.skipIf(remote)('exchange routes on AWS, against the local cloud\u2019s 
     expect(refused.status).toBe(403);
   });
 
-  it('refuse a caller none of its roles, an agency inspecting queues, a wrong method and an unknown route, by name', async () => {
-    expect(await onAws('SomeAdminRole', '/api/exchange/health')).toMatchObject({
-      status: 403,
-      body: {
-        error: {
-          code: 'forbidden',
-          message: expect.stringMatching(
-            /SomeAdminRole\/local is none of the exchange's roles: assume your ministry's operator role/,
-          ),
+  it(
+    'refuse a caller none of its roles, an agency inspecting queues, a wrong method and an unknown route, ' + 'by name',
+    async () => {
+      expect(await onAws('SomeAdminRole', '/api/exchange/health')).toMatchObject({
+        status: 403,
+        body: {
+          error: {
+            code: 'forbidden',
+            message: expect.stringMatching(
+              /SomeAdminRole\/local is none of the exchange's roles: assume your ministry's operator role/,
+            ),
+          },
         },
-      },
-    });
-    const agency = await onAws(agencyRoleName('labour'), '/api/exchange/dead-letters');
-    expect(agency).toEqual({
-      status: 403,
-      body: { error: { code: 'forbidden', message: 'only operators may inspect the exchange' } },
-    });
-    // Locally the template's IAM refuses first, as API Gateway would before the function (which refuses too, above).
-    expect(await local(env.cloud.credentials.agencies.labour, '/api/exchange/dead-letters')).toMatchObject({
-      status: 403,
-      body: {
-        error: {
-          code: 'AccessDeniedException',
-          message: expect.stringMatching(/mx-agency-labour\/local is not authorized to perform: execute-api:Invoke /),
+      });
+      const agency = await onAws(agencyRoleName('labour'), '/api/exchange/dead-letters');
+      expect(agency).toEqual({
+        status: 403,
+        body: { error: { code: 'forbidden', message: 'only operators may inspect the exchange' } },
+      });
+      // Locally the template's IAM refuses first, as API Gateway would before the function (which refuses too, above).
+      expect(await local(env.cloud.credentials.agencies.labour, '/api/exchange/dead-letters')).toMatchObject({
+        status: 403,
+        body: {
+          error: {
+            code: 'AccessDeniedException',
+            message: expect.stringMatching(/mx-agency-labour\/local is not authorized to perform: execute-api:Invoke /),
+          },
         },
-      },
-    });
-    expect(await onAws(PLATFORM_ROLE, '/api/exchange/health', {}, 'POST')).toEqual({
-      status: 405,
-      body: { error: { code: 'method-not-allowed', message: '/api/exchange/health takes GET' } },
-    });
-    expect((await onAws(PLATFORM_ROLE, '/api/exchange/nothing')).status).toBe(404);
-  });
+      });
+      expect(await onAws(PLATFORM_ROLE, '/api/exchange/health', {}, 'POST')).toEqual({
+        status: 405,
+        body: { error: { code: 'method-not-allowed', message: '/api/exchange/health takes GET' } },
+      });
+      expect((await onAws(PLATFORM_ROLE, '/api/exchange/nothing')).status).toBe(404);
+    },
+  );
 });
 
 // Remote: skipped, it runs the AWS exchange handlers in this process on the cloud’s queues.

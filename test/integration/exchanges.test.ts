@@ -83,45 +83,48 @@ const permit = (person: object, n: number, validFrom = '2021-02-01') => ({
 
 // Remote: skipped, it reads registry rows by person key, whose secret only a cloud in this process gives.
 describe.skipIf(remote)('exchanges between the systems', () => {
-  it('a deportation order revokes the person\u2019s active work permits, once however often the order arrives', async () => {
-    const person = someone();
-    await publish('labour', entry('WorkPermitIssued', permit(person, 101), '2021-02-01T09:00:00Z'));
-    await waitFor(async () => registryPermit(person, 'WP-75-2021-000101'), { what: 'permit in the registry' });
-    const order = entry(
-      'DeportationOrdered',
-      {
+  it(
+    'a deportation order revokes the person\u2019s active work permits, ' + 'once however often the order arrives',
+    async () => {
+      const person = someone();
+      await publish('labour', entry('WorkPermitIssued', permit(person, 101), '2021-02-01T09:00:00Z'));
+      await waitFor(async () => registryPermit(person, 'WP-75-2021-000101'), { what: 'permit in the registry' });
+      const order = entry(
+        'DeportationOrdered',
+        {
+          person,
+          orderNumber: 'DO-T-0001',
+          orderedOn: '2021-06-01',
+          region: 'KZ-75',
+          basis: 'court-expulsion',
+          entryBanUntil: '2026-06-01',
+        },
+        '2021-06-01T09:00:00Z',
+      );
+      const [causeId] = await publish('interior', order);
+      const [reaction] = await waitForReactions(causeId!);
+      expect(reaction).toMatchObject({
+        source: 'kz.labour.foreign-labour',
+        detailType: 'WorkPermitRevoked',
+        causationId: causeId,
+        valid: true,
+      });
+      expect(JSON.parse(reaction!.detail as string).data).toEqual({
         person,
-        orderNumber: 'DO-T-0001',
-        orderedOn: '2021-06-01',
-        region: 'KZ-75',
-        basis: 'court-expulsion',
-        entryBanUntil: '2026-06-01',
-      },
-      '2021-06-01T09:00:00Z',
-    );
-    const [causeId] = await publish('interior', order);
-    const [reaction] = await waitForReactions(causeId!);
-    expect(reaction).toMatchObject({
-      source: 'kz.labour.foreign-labour',
-      detailType: 'WorkPermitRevoked',
-      causationId: causeId,
-      valid: true,
-    });
-    expect(JSON.parse(reaction!.detail as string).data).toEqual({
-      person,
-      permitNumber: 'WP-75-2021-000101',
-      revokedOn: '2021-06-01',
-      reason: 'deportation',
-    });
+        permitNumber: 'WP-75-2021-000101',
+        revokedOn: '2021-06-01',
+        reason: 'deportation',
+      });
 
-    // The same cause delivered again: still one reaction event, one revocation in the registry.
-    await publish('interior', order);
-    await env.settle();
-    expect(await reactionsTo(causeId!)).toHaveLength(1);
-    const record = await registryPermit(person, 'WP-75-2021-000101');
-    expect(record!.state).toMatchObject({ status: 'revoked', revocationReason: 'deportation' });
-    expect(record!.events.filter((e: { type: string }) => e.type === 'WorkPermitRevoked')).toHaveLength(1);
-  });
+      // The same cause delivered again: still one reaction event, one revocation in the registry.
+      await publish('interior', order);
+      await env.settle();
+      expect(await reactionsTo(causeId!)).toHaveLength(1);
+      const record = await registryPermit(person, 'WP-75-2021-000101');
+      expect(record!.state).toMatchObject({ status: 'revoked', revocationReason: 'deportation' });
+      expect(record!.events.filter((e: { type: string }) => e.type === 'WorkPermitRevoked')).toHaveLength(1);
+    },
+  );
 
   it('a revoked visa revokes the work permits issued on it', async () => {
     const person = someone('CHN');
@@ -405,7 +408,10 @@ describe.skipIf(!mxReachable)('query API', () => {
       error: {
         code: 'AccessDeniedException',
         message: expect.stringMatching(
-          /assumed-role\/mx-operator-interior\/\S+ is not authorized to perform: execute-api:Invoke on resource: \S+\/GET\/api\/views\/labour\/stats /,
+          new RegExp(
+            String.raw`assumed-role\/mx-operator-interior\/\S+ is not authorized to perform: execute-api:Invoke ` +
+              String.raw`on resource: \S+\/GET\/api\/views\/labour\/stats `,
+          ),
         ),
       },
     });

@@ -58,7 +58,7 @@ function raw(
     socket.on('data', (chunk) => {
       response += chunk.toString();
       // A complete answer on a kept-alive connection: nothing more will come.
-      const head = /^HTTP\/1\.1 \d+[^]*?\r\n\r\n/.exec(response);
+      const head = /^HTTP\/1\.1 \d+[\s\S]*?\r\n\r\n/.exec(response);
       const length = head && /\r\ncontent-length: *(\d+)/i.exec(head[0]);
       if (
         !options.untilClosed &&
@@ -72,9 +72,9 @@ function raw(
     socket.on('error', () => finish(true));
     socket.write(data);
     if (options.trickle) {
-      [...options.trickle].forEach((c, i) =>
-        timers.push(setTimeout(() => socket.writable && socket.write(c), (i + 1) * (options.trickleMs ?? 100))),
-      );
+      [...options.trickle].forEach((c, i) => {
+        timers.push(setTimeout(() => socket.writable && socket.write(c), (i + 1) * (options.trickleMs ?? 100)));
+      });
     }
     if (options.closeAfterMs !== undefined) timers.push(setTimeout(() => finish(false), options.closeAfterMs));
     timers.push(setTimeout(() => finish(false), options.giveUpMs ?? 15_000));
@@ -347,7 +347,8 @@ describe.skipIf(remote)('hostile requests (cloud in this process)', () => {
           new TestEventPatternCommand({
             EventPattern: '{"source":["x"]}',
             Event:
-              `{"id":"1","source":"x","detail-type":"t","account":"1","region":"r","time":"2021-01-01T00:00:00Z","resources":[],"detail":` +
+              `{"id":"1","source":"x","detail-type":"t","account":"1","region":"r",` +
+              `"time":"2021-01-01T00:00:00Z","resources":[],"detail":` +
               `${deepObject(DEEP)}}`,
           }),
         ),
@@ -372,36 +373,39 @@ describe.skipIf(remote)('hostile requests (cloud in this process)', () => {
       expect(response).toMatch(/SerializationException.*nested more than 1000 levels deep/);
     });
 
-    it('refuses a DynamoDB item nested 10,000 deep before dynalite sees it, and DynamoDB goes on answering', async () => {
-      const item = `${'{"M":{"a":'.repeat(DEEP)}{"S":"x"}${'}}'.repeat(DEEP)}`;
-      const body = `{"TableName":"ExchangeLog","Item":{"eventId":{"S":"deep"},"x":${item}}}`;
-      const headers = await signedHeaders(
-        env.endpoint,
-        env.cloud.credentials.platform,
-        'DynamoDB_20120810.PutItem',
-        body,
-      );
-      const { response } = await raw(port, httpRequest('POST', '/', headers, body), { giveUpMs: 5000 });
-      expect(response).toMatch(/^HTTP\/1\.1 400 /);
-      expect(response).toMatch(/ValidationException.*Nesting Levels have exceeded supported limits/);
-      const describe = '{"TableName":"ExchangeLog"}';
-      const after = await raw(
-        port,
-        httpRequest(
-          'POST',
-          '/',
-          await signedHeaders(
-            env.endpoint,
-            env.cloud.credentials.platform,
-            'DynamoDB_20120810.DescribeTable',
+    it(
+      'refuses a DynamoDB item nested 10,000 deep before dynalite sees it, ' + 'and DynamoDB goes on answering',
+      async () => {
+        const item = `${'{"M":{"a":'.repeat(DEEP)}{"S":"x"}${'}}'.repeat(DEEP)}`;
+        const body = `{"TableName":"ExchangeLog","Item":{"eventId":{"S":"deep"},"x":${item}}}`;
+        const headers = await signedHeaders(
+          env.endpoint,
+          env.cloud.credentials.platform,
+          'DynamoDB_20120810.PutItem',
+          body,
+        );
+        const { response } = await raw(port, httpRequest('POST', '/', headers, body), { giveUpMs: 5000 });
+        expect(response).toMatch(/^HTTP\/1\.1 400 /);
+        expect(response).toMatch(/ValidationException.*Nesting Levels have exceeded supported limits/);
+        const describe = '{"TableName":"ExchangeLog"}';
+        const after = await raw(
+          port,
+          httpRequest(
+            'POST',
+            '/',
+            await signedHeaders(
+              env.endpoint,
+              env.cloud.credentials.platform,
+              'DynamoDB_20120810.DescribeTable',
+              describe,
+            ),
             describe,
           ),
-          describe,
-        ),
-        { giveUpMs: 5000 },
-      );
-      expect(after.response).toMatch(/^HTTP\/1\.1 200 /);
-    });
+          { giveUpMs: 5000 },
+        );
+        expect(after.response).toMatch(/^HTTP\/1\.1 200 /);
+      },
+    );
 
     it('refuses a command API body nested 10,000 deep', async () => {
       const response = await signedFetch(`${env.endpoint}/commands/berkut`, {
@@ -569,7 +573,10 @@ describe.skipIf(remote)('hostile requests (cloud in this process)', () => {
         error: {
           code: 'forbidden',
           message: expect.stringMatching(
-            /labour operator may not redrive mx-view-interior-dlq; its dead-letter queues: mx-foreign-labour-dlq, mx-qandas-dlq, mx-view-labour-dlq/,
+            new RegExp(
+              'labour operator may not redrive mx-view-interior-dlq; its dead-letter queues: ' +
+                'mx-foreign-labour-dlq, mx-qandas-dlq, mx-view-labour-dlq',
+            ),
           ),
         },
       });

@@ -59,7 +59,7 @@ function exchangeLog(template: CfnTemplate): { fn: string; role: string } {
       (r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.SUBSCRIPTION ===
         'exchange-log',
   )!;
-  const role = (resource.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const role = (resource.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   return { fn, role };
 }
 

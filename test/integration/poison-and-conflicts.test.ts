@@ -164,35 +164,38 @@ describe.skipIf(remote)('poison events', () => {
 
 // Remote: skipped, it projects in this process and reads the cloud’s dead-letter counts.
 describe.skipIf(remote)('event ids', () => {
-  it('cannot be used by one agency to overwrite another\u2019s log row, nor by an agency to rewrite its own', async () => {
-    // Prepare: a visa, then the same id used by Interior for a stay, and by the MFA again for something else.
-    const eventId = '7d0c1f1e-8a51-4d61-9c5e-3c0e5b0e9f01';
-    const visa = rawEntry('VisaIssued', latestDefinition('VisaIssued')!.example, { eventId });
-    const stay = rawEntry('StayRegistered', latestDefinition('StayRegistered')!.example, { eventId });
-    const rewrite = rawEntry('VisaRevoked', latestDefinition('VisaRevoked')!.example, { eventId });
-    // Act: the visa twice (a retry), then the others.
-    await publish('foreign-affairs', [visa]);
-    await publish('foreign-affairs', [visa]);
-    await publish('interior', [stay]);
-    await settled(env);
-    await publish('foreign-affairs', [rewrite]);
-    await settled(env);
-    // Assess
-    const get = async (source: string) =>
-      (await env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey(source, eventId) } }))).Item;
-    expect(await get(visa.Source)).toMatchObject({ detailType: 'VisaIssued', detail: visa.Detail, valid: true });
-    expect(await get(stay.Source)).toMatchObject({ detailType: 'StayRegistered', detail: stay.Detail, valid: true });
-    const { breaches } = await listBreaches(env.doc(), 'ExchangeLog', {
-      partitions: ['kz.foreign-affairs.berkut'],
-      limit: 50,
-    });
-    const conflicts = breaches.filter((b) => b.breach === 'id-conflict');
-    expect(conflicts).toHaveLength(1);
-    // The row it conflicts with is the MFA's, keyed `<source>#<eventId>` (written out, not computed by logKey).
-    expect(conflicts[0]).toMatchObject({
-      detailType: 'VisaRevoked',
-      eventId,
-      conflictsWith: `kz.foreign-affairs.berkut#${eventId}`,
-    });
-  });
+  it(
+    'cannot be used by one agency to overwrite another\u2019s log row, ' + 'nor by an agency to rewrite its own',
+    async () => {
+      // Prepare: a visa, then the same id used by Interior for a stay, and by the MFA again for something else.
+      const eventId = '7d0c1f1e-8a51-4d61-9c5e-3c0e5b0e9f01';
+      const visa = rawEntry('VisaIssued', latestDefinition('VisaIssued')!.example, { eventId });
+      const stay = rawEntry('StayRegistered', latestDefinition('StayRegistered')!.example, { eventId });
+      const rewrite = rawEntry('VisaRevoked', latestDefinition('VisaRevoked')!.example, { eventId });
+      // Act: the visa twice (a retry), then the others.
+      await publish('foreign-affairs', [visa]);
+      await publish('foreign-affairs', [visa]);
+      await publish('interior', [stay]);
+      await settled(env);
+      await publish('foreign-affairs', [rewrite]);
+      await settled(env);
+      // Assess
+      const get = async (source: string) =>
+        (await env.doc().send(new GetCommand({ TableName: 'ExchangeLog', Key: { pk: logKey(source, eventId) } }))).Item;
+      expect(await get(visa.Source)).toMatchObject({ detailType: 'VisaIssued', detail: visa.Detail, valid: true });
+      expect(await get(stay.Source)).toMatchObject({ detailType: 'StayRegistered', detail: stay.Detail, valid: true });
+      const { breaches } = await listBreaches(env.doc(), 'ExchangeLog', {
+        partitions: ['kz.foreign-affairs.berkut'],
+        limit: 50,
+      });
+      const conflicts = breaches.filter((b) => b.breach === 'id-conflict');
+      expect(conflicts).toHaveLength(1);
+      // The row it conflicts with is the MFA's, keyed `<source>#<eventId>` (written out, not computed by logKey).
+      expect(conflicts[0]).toMatchObject({
+        detailType: 'VisaRevoked',
+        eventId,
+        conflictsWith: `kz.foreign-affairs.berkut#${eventId}`,
+      });
+    },
+  );
 });

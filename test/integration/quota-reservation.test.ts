@@ -71,14 +71,17 @@ describe.skipIf(remote)('a quota reservation', () => {
     expect(await free('qandas#2021#KZ-11')).toBe(2);
   });
 
-  it('moves the free places by the change when a quota is set again, once however often the setting is delivered', async () => {
-    await setQuota('KZ-39', 10, '2021-01-05T09:00:00Z');
-    expect(await ports.reserve('qandas#2021#KZ-39', 6)).toBe('reserved');
-    const raise = randomUUID();
-    await setQuota('KZ-39', 15, '2021-03-01T09:00:00Z', raise);
-    await setQuota('KZ-39', 15, '2021-03-01T09:00:00Z', raise);
-    expect(await free('qandas#2021#KZ-39')).toBe(9);
-  });
+  it(
+    'moves the free places by the change when a quota is set again, ' + 'once however often the setting is delivered',
+    async () => {
+      await setQuota('KZ-39', 10, '2021-01-05T09:00:00Z');
+      expect(await ports.reserve('qandas#2021#KZ-39', 6)).toBe('reserved');
+      const raise = randomUUID();
+      await setQuota('KZ-39', 15, '2021-03-01T09:00:00Z', raise);
+      await setQuota('KZ-39', 15, '2021-03-01T09:00:00Z', raise);
+      expect(await free('qandas#2021#KZ-39')).toBe(9);
+    },
+  );
 
   it('never overbooks under concurrent reservations', async () => {
     await setQuota('KZ-55', 10, '2021-01-05T09:00:00Z');

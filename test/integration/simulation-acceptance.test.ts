@@ -18,13 +18,30 @@ let env: TestCloud;
 let plan: SimulationPlan;
 let summary: SimulationSummary;
 
-const stats = async (ministry: Ministry, query: string) => {
+/** The parts of each ministry's stats answer (computeStats: a Record<string, unknown>) these tests read. */
+interface StatsAnswers {
+  labour: {
+    qandas: Record<string, unknown>;
+    workPermits: { active: number; activeByCountry: Record<string, number>; individual: Record<string, unknown> };
+  };
+  interior: {
+    offences: number;
+    offenders: number;
+    deportations: number;
+    overstays: number;
+    patents: { active: number; issued: number };
+  };
+  'foreign-affairs': { visas: { issued: number } };
+  'border-service': { entryDenied: number; crossings: { entry: number; exit: number } };
+}
+
+const stats = async <M extends Ministry>(ministry: M, query: string) => {
   const response = await signedFetch(`${env.endpoint}/api/views/${ministry}/stats?${query}`, {
     keys: env.cloud.credentials.operators[ministry],
     region: 'us-east-1',
   });
   expect(response.status).toBe(200);
-  return (await response.json()) as Record<string, any>;
+  return (await response.json()) as StatsAnswers[M];
 };
 
 beforeAll(async () => {

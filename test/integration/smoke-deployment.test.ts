@@ -49,10 +49,10 @@ async function verify(
   body: string,
   keys: ReadonlyMap<string, TemporaryKeys>,
 ): Promise<{ service: string; accessKeyId: string } | string> {
-  const match =
-    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-      request.headers.authorization ?? '',
-    );
+  const match = new RegExp(
+    String.raw`^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ` +
+      'SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$',
+  ).exec(request.headers.authorization ?? '');
   if (!match) return 'no SigV4 Authorization header';
   const [, accessKeyId, , region, service, signedHeaderList, signature] = match as unknown as [
     string,
@@ -77,7 +77,9 @@ async function verify(
   );
   const url = new URL(request.url!, 'http://stand-in');
   const query: Record<string, string> = {};
-  url.searchParams.forEach((value, name) => (query[name] = value));
+  url.searchParams.forEach((value, name) => {
+    query[name] = value;
+  });
   const headers = Object.fromEntries(signedHeaders.map((name) => [name, String(request.headers[name])]));
   const resigned = await new SignatureV4({ credentials: key, region, service, sha256: Hash.bind(null, 'sha256') }).sign(
     new HttpRequest({
@@ -262,19 +264,22 @@ describe('mx smoke against a deployment', () => {
     },
   );
 
-  it('says which flag is missing on a deployment instead of publishing to the local cloud\u2019s bus name', async () => {
-    await listen();
-    const env = isolatedEnv({
-      AWS_ACCESS_KEY_ID: assumed.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: assumed.secretAccessKey,
-      AWS_SESSION_TOKEN: assumed.sessionToken,
-    });
-    const failed = await run(
-      process.execPath,
-      [MX, 'smoke', '--default-credentials', '--api', 'https://abc.execute-api.eu-central-1.amazonaws.com/prod/'],
-      { env },
-    ).catch((error: { stderr: string }) => error);
-    expect((failed as { stderr: string }).stderr).toMatch(/pass --bus <EventBusName stack output>/);
-    expect(seen).toEqual([]);
-  });
+  it(
+    'says which flag is missing on a deployment instead of publishing to the local cloud\u2019s bus ' + 'name',
+    async () => {
+      await listen();
+      const env = isolatedEnv({
+        AWS_ACCESS_KEY_ID: assumed.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: assumed.secretAccessKey,
+        AWS_SESSION_TOKEN: assumed.sessionToken,
+      });
+      const failed = await run(
+        process.execPath,
+        [MX, 'smoke', '--default-credentials', '--api', 'https://abc.execute-api.eu-central-1.amazonaws.com/prod/'],
+        { env },
+      ).catch((error: { stderr: string }) => error);
+      expect((failed as { stderr: string }).stderr).toMatch(/pass --bus <EventBusName stack output>/);
+      expect(seen).toEqual([]);
+    },
+  );
 });

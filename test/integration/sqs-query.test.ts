@@ -118,7 +118,7 @@ function chunked(bytes: number): Promise<Answer> {
 const form = (params: Record<string, string>) => new URLSearchParams({ Version: '2012-11-05', ...params }).toString();
 
 /** Element text as an XML parser reads it (the five entities and a CR, all the cloud writes). */
-const unescape = (text: string) =>
+const unescapeXml = (text: string) =>
   text.replace(
     /&(quot|apos|lt|gt|amp|#xD);/g,
     (_, entity: string) => ({ quot: '"', apos: "'", lt: '<', gt: '>', amp: '&', '#xD': '\r' })[entity]!,
@@ -127,13 +127,14 @@ const unescape = (text: string) =>
 /** An XML ErrorResponse with this status and code, and a message matching `message`. */
 function expectXmlError(answer: Answer, status: number, code: string, message: RegExp = /./) {
   expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status, contentType: 'text/xml' });
-  const match =
-    /^<\?xml[^>]*>\n<ErrorResponse xmlns="http:\/\/queue\.amazonaws\.com\/doc\/2012-11-05\/"><Error><Type>Sender<\/Type><Code>([^<]*)<\/Code><Message>([^<]*)<\/Message><Detail\/><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/.exec(
-      answer.text,
-    );
+  const match = new RegExp(
+    String.raw`^<\?xml[^>]*>\n<ErrorResponse xmlns="http:\/\/queue\.amazonaws\.com\/doc\/2012-11-05\/">` +
+      String.raw`<Error><Type>Sender<\/Type><Code>([^<]*)<\/Code><Message>([^<]*)<\/Message><Detail\/><\/Error>` +
+      String.raw`<RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$`,
+  ).exec(answer.text);
   expect(match, answer.text).not.toBeNull();
-  expect(unescape(match![1]!)).toBe(code);
-  expect(unescape(match![2]!)).toMatch(message);
+  expect(unescapeXml(match![1]!)).toBe(code);
+  expect(unescapeXml(match![2]!)).toMatch(message);
 }
 
 // Remote: skipped, it compares with the cloud’s queues in this process and reads its log.
@@ -152,24 +153,31 @@ describe.skipIf(remote)('SQS query protocol on the wire', () => {
         .map((n) => `${env.endpoint}/000000000000/${n}`),
     );
     expect(answer.text).toMatch(
-      /^<\?xml[^>]*>\n<ListQueuesResponse xmlns="http:\/\/queue\.amazonaws\.com\/doc\/2012-11-05\/"><ListQueuesResult>.*<\/ListQueuesResult><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/ListQueuesResponse>$/,
+      new RegExp(
+        String.raw`^<\?xml[^>]*>\n<ListQueuesResponse xmlns="http:\/\/queue\.amazonaws\.com\/doc\/2012-11-05\/">` +
+          String.raw`<ListQueuesResult>.*<\/ListQueuesResult><ResponseMetadata>` +
+          String.raw`<RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/ListQueuesResponse>$`,
+      ),
     );
   });
 
-  it('answers a signed GET with the parameters in the query string, sent to the endpoint or to a queue\u2019s URL', async () => {
-    const listed = await call({ method: 'GET', query: 'Action=ListQueues&Version=2012-11-05' });
-    expect(listed.status).toBe(200);
-    expect(listed.text).toContain(`<QueueUrl>${env.endpoint}/000000000000/${DLQ}</QueueUrl>`);
-    const attributes = await call({
-      method: 'GET',
-      path: `/000000000000/${DLQ}`,
-      query: 'Action=GetQueueAttributes&AttributeName.1=All&Version=2012-11-05',
-    });
-    expect(attributes.status).toBe(200);
-    expect(attributes.text).toContain(
-      `<Attribute><Name>QueueArn</Name><Value>arn:aws:sqs:us-east-1:000000000000:${DLQ}</Value></Attribute>`,
-    );
-  });
+  it(
+    'answers a signed GET with the parameters in the query string, ' + 'sent to the endpoint or to a queue\u2019s URL',
+    async () => {
+      const listed = await call({ method: 'GET', query: 'Action=ListQueues&Version=2012-11-05' });
+      expect(listed.status).toBe(200);
+      expect(listed.text).toContain(`<QueueUrl>${env.endpoint}/000000000000/${DLQ}</QueueUrl>`);
+      const attributes = await call({
+        method: 'GET',
+        path: `/000000000000/${DLQ}`,
+        query: 'Action=GetQueueAttributes&AttributeName.1=All&Version=2012-11-05',
+      });
+      expect(attributes.status).toBe(200);
+      expect(attributes.text).toContain(
+        `<Attribute><Name>QueueArn</Name><Value>arn:aws:sqs:us-east-1:000000000000:${DLQ}</Value></Attribute>`,
+      );
+    },
+  );
 
   it('starts a redrive with StartMessageMoveTask', async () => {
     const answer = await call({
@@ -318,7 +326,10 @@ describe.skipIf(remote)('SQS query protocol on the wire', () => {
     // Prepare: a deterministic stream of mutations of real request bodies (bytes flipped, cut, and
     // the form's own syntax inserted).
     let seed = 42;
-    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
     const bases = [
       form({ Action: 'ListQueues', QueueNamePrefix: 'mx-' }),
       form({

@@ -171,7 +171,10 @@ function embeddedTarget(env: TestCloud): TestTarget {
 async function remoteTarget(settings: RemoteSettings): Promise<TestTarget> {
   const credentials = await remoteCredentials(settings);
   const clients: { destroy(): void }[] = [];
-  const track = <T extends { destroy(): void }>(client: T) => (clients.push(client), client);
+  const track = <T extends { destroy(): void }>(client: T) => {
+    clients.push(client);
+    return client;
+  };
   const config = (keys: TargetCredentials['platform']) => ({
     endpoint: settings.endpoint,
     region: credentials.region,

@@ -5,7 +5,7 @@
  * console turns each refusal into one plain sentence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keysProblem } from '../../functions/console/sign-in.ts';
+import { type Caller, keysProblem } from '../../functions/console/sign-in.ts';
 import { fetchSigned } from '../../infra/cli/signed-request.ts';
 import { MINISTRIES } from '../../infra/topology.ts';
 import { type Keys, startTarget, type TestTarget } from './target.ts';
@@ -18,6 +18,9 @@ afterAll(async () => {
   await env?.stop();
 });
 
+/** What /api/whoami answers: who the keys belong to, or API Gateway's refusal. */
+type WhoamiAnswer = Partial<Caller> & { error?: { message?: string } };
+
 async function whoami(keys: TestTarget['credentials']['platform'], method = 'GET') {
   const response = await fetchSigned(`${env.api}/api/whoami`, {
     credentials: keys,
@@ -27,7 +30,7 @@ async function whoami(keys: TestTarget['credentials']['platform'], method = 'GET
   return {
     status: response.status,
     errorType: response.headers.get('x-amzn-errortype') ?? undefined,
-    body: (await response.json()) as Record<string, any>,
+    body: (await response.json()) as WhoamiAnswer,
   };
 }
 
@@ -80,6 +83,6 @@ describe('GET /api/whoami', () => {
   it('takes GET only', async () => {
     const answer = await whoami(env.credentials.operators.labour, 'POST');
     expect(answer.status).toBe(405);
-    expect(answer.body.error.message).toMatch(/GET/);
+    expect(answer.body.error!.message).toMatch(/GET/);
   });
 });

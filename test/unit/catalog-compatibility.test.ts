@@ -60,9 +60,12 @@ describe('the published contract', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(CATALOG.length * 2);
   });
 
-  it('still accepts every fixture, projects it in every consumer, and keeps every published schema\u2019s promises', () => {
-    expect(compatibilityProblems({ definitions: CATALOG, fixtures, published })).toEqual([]);
-  });
+  it(
+    'still accepts every fixture, projects it in every consumer, ' + 'and keeps every published schema\u2019s promises',
+    () => {
+      expect(compatibilityProblems({ definitions: CATALOG, fixtures, published })).toEqual([]);
+    },
+  );
 });
 
 /** VisaIssued's data as published (v1), redefined here so versions of it can be made up. */

@@ -45,7 +45,10 @@ describe('QueueMetrics', () => {
     const time = clock();
     const metrics = new QueueMetrics(time.now);
     let asked = 0;
-    const age = (seconds: number) => () => (asked++, seconds);
+    const age = (seconds: number) => () => {
+      asked++;
+      return seconds;
+    };
     metrics.sampleAge('q', age(7));
     metrics.sampleAge('q', age(9));
     time.advanceMinutes(1);

@@ -53,31 +53,38 @@ describe('an SQS batch handler', () => {
     });
   });
 
-  it('returns every message, each saying why, when the processor itself fails; never throws for a fully failed batch', async () => {
-    const handler = sqsBatchHandler(async () => {
-      throw new Error('DynamoDB unavailable');
-    });
-    const { reasons, context } = invocation();
-    const response = await handler({ Records: [record('a', busEvent('x')), record('b', busEvent('y'))] }, context);
-    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['a', 'b']);
-    expect([...reasons.values()]).toEqual([
-      'the batch failed: Error: DynamoDB unavailable',
-      'the batch failed: Error: DynamoDB unavailable',
-    ]);
-  });
+  it(
+    'returns every message, each saying why, when the processor ' +
+      'itself fails; never throws for a fully failed batch',
+    async () => {
+      const handler = sqsBatchHandler(async () => {
+        throw new Error('DynamoDB unavailable');
+      });
+      const { reasons, context } = invocation();
+      const response = await handler({ Records: [record('a', busEvent('x')), record('b', busEvent('y'))] }, context);
+      expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['a', 'b']);
+      expect([...reasons.values()]).toEqual([
+        'the batch failed: Error: DynamoDB unavailable',
+        'the batch failed: Error: DynamoDB unavailable',
+      ]);
+    },
+  );
 
-  it('deletes everything when nothing fails, and does not call the processor for a batch of unreadable messages', async () => {
-    let called = 0;
-    const handler = sqsBatchHandler(async () => {
-      called += 1;
-      return [];
-    });
-    expect(await handler({ Records: [record('ok', busEvent('z'))] }, invocation().context)).toEqual({
-      batchItemFailures: [],
-    });
-    expect((await handler({ Records: [record('bad', 'x')] }, invocation().context)).batchItemFailures).toEqual([
-      { itemIdentifier: 'bad' },
-    ]);
-    expect(called).toBe(1);
-  });
+  it(
+    'deletes everything when nothing fails, ' + 'and does not call the processor for a batch of unreadable messages',
+    async () => {
+      let called = 0;
+      const handler = sqsBatchHandler(async () => {
+        called += 1;
+        return [];
+      });
+      expect(await handler({ Records: [record('ok', busEvent('z'))] }, invocation().context)).toEqual({
+        batchItemFailures: [],
+      });
+      expect((await handler({ Records: [record('bad', 'x')] }, invocation().context)).batchItemFailures).toEqual([
+        { itemIdentifier: 'bad' },
+      ]);
+      expect(called).toBe(1);
+    },
+  );
 });

@@ -9,11 +9,13 @@ import { computeStats, type Period, periodOf } from '../../functions/domain/stat
 import { MINISTRY_VIEWS } from '../../functions/domain/views.ts';
 import type { ValidEvent } from '../../functions/projector/plan.ts';
 import { MINISTRIES, type Ministry, VIEW_DETAIL_TYPES } from '../../infra/topology.ts';
+import type { DataOf, EventDefinition } from '../../schemas/define.ts';
+import * as schemas from '../../schemas/events/all.ts';
+import type { PersonRef } from '../../schemas/person.ts';
 import { SECRET } from '../fixtures/memory-registry.ts';
 import { MemoryTable } from '../fixtures/memory-table.ts';
 import { simulatedEvents } from '../fixtures/simulated-events.ts';
 
-type Data = Record<string, any>;
 type Counts = Record<string, number>;
 const day = (v: unknown) => String(v ?? '').slice(0, 10);
 const within = (v: unknown, p: Period) => day(v) >= p.from && day(v) <= p.to;
@@ -26,22 +28,25 @@ const clean = (c: Counts) =>
       .filter(([, v]) => v !== 0)
       .sort(([a], [b]) => a.localeCompare(b)),
   );
-const personId = (d: Data) => `${d.person.citizenship}:${d.person.documentNumber}:${d.person.iin ?? ''}`;
+const personId = (d: { person: PersonRef }) =>
+  `${d.person.citizenship}:${d.person.documentNumber}:${d.person.iin ?? ''}`;
 
-/** The events of a type in occurrence order, with their data. */
-function of(events: readonly ValidEvent[], type: string): Data[] {
+/** The events of a type in occurrence order, with their data (typed by the schema, read by none of its code). */
+function of<E extends EventDefinition>(events: readonly ValidEvent[], definition: E): DataOf<E>[] {
   return events
-    .filter((e) => e.bus['detail-type'] === type)
+    .filter((e) => e.bus['detail-type'] === definition.detailType)
     .sort((a, b) => a.bus.detail.meta.occurredAt.localeCompare(b.bus.detail.meta.occurredAt))
-    .map((e) => e.bus.detail.data as Data);
+    .map((e) => e.bus.detail.data as DataOf<E>);
 }
 
+type Permit = DataOf<typeof schemas.WorkPermitIssued> & { status: 'active' | 'revoked'; revokedOn?: string };
+
 function permitsByNumber(events: readonly ValidEvent[]) {
-  const permits = new Map<string, Data>();
-  for (const d of of(events, 'WorkPermitIssued')) permits.set(d.permitNumber, { ...d, status: 'active' });
-  for (const d of of(events, 'WorkPermitExtended'))
+  const permits = new Map<string, Permit>();
+  for (const d of of(events, schemas.WorkPermitIssued)) permits.set(d.permitNumber, { ...d, status: 'active' });
+  for (const d of of(events, schemas.WorkPermitExtended))
     if (permits.has(d.permitNumber)) permits.get(d.permitNumber)!.validUntil = d.validUntil;
-  for (const d of of(events, 'WorkPermitRevoked'))
+  for (const d of of(events, schemas.WorkPermitRevoked))
     if (permits.has(d.permitNumber))
       Object.assign(permits.get(d.permitNumber)!, { status: 'revoked', revokedOn: d.revokedOn });
   return [...permits.values()];
@@ -49,21 +54,22 @@ function permitsByNumber(events: readonly ValidEvent[]) {
 
 function labour(events: readonly ValidEvent[], p: Period) {
   const year = Number(p.from.slice(0, 4));
-  const granted = of(events, 'QandasStatusGranted').filter((d) => within(d.grantedOn, p));
+  const granted = of(events, schemas.QandasStatusGranted).filter((d) => within(d.grantedOn, p));
   const byOrigin: Counts = {},
     bySettlement: Counts = {},
     byMonth: Counts = {};
-  for (const d of granted)
-    bump(byOrigin, d.originCountry),
-      bump(bySettlement, d.settlementRegion),
-      bump(byMonth, day(d.grantedOn).slice(0, 7));
+  for (const d of granted) {
+    bump(byOrigin, d.originCountry);
+    bump(bySettlement, d.settlementRegion);
+    bump(byMonth, day(d.grantedOn).slice(0, 7));
+  }
   const quotas = new Map<string, number>();
-  for (const d of of(events, 'QandasQuotaSet')) if (d.year === year) quotas.set(d.region, d.quota);
-  const subsidies = of(events, 'ResettlementSubsidyPaid').filter((d) => within(d.paidOn, p));
+  for (const d of of(events, schemas.QandasQuotaSet)) if (d.year === year) quotas.set(d.region, d.quota);
+  const subsidies = of(events, schemas.ResettlementSubsidyPaid).filter((d) => within(d.paidOn, p));
   const byKind: Counts = {};
   for (const d of subsidies) bump(byKind, d.kind);
   const permits = permitsByNumber(events);
-  const active = (d: Data) =>
+  const active = (d: Permit) =>
     day(d.validFrom) <= p.asOf &&
     day(d.validUntil) >= p.asOf &&
     !(d.status === 'revoked' && day(d.revokedOn) <= p.asOf);
@@ -73,17 +79,22 @@ function labour(events: readonly ValidEvent[], p: Period) {
     region: Counts = {},
     category: Counts = {},
     indCountry: Counts = {};
-  for (const d of lea.filter(active))
-    bump(country, d.person.citizenship), bump(region, d.region), bump(category, d.category);
+  for (const d of lea.filter(active)) {
+    bump(country, d.person.citizenship);
+    bump(region, d.region);
+    bump(category, d.category);
+  }
   for (const d of individual.filter(active)) bump(indCountry, d.person.citizenship);
   const quotaUse: Record<string, { quota: number; issued: number }> = {};
   const labourQuotas = new Map<string, number>();
-  for (const d of of(events, 'LabourQuotaSet'))
+  for (const d of of(events, schemas.LabourQuotaSet))
     if (d.year === year) labourQuotas.set(`${d.region}#${d.category}`, d.quota);
-  for (const [k, q] of labourQuotas) (quotaUse[k] ??= { quota: 0, issued: 0 }).quota = q;
-  for (const d of lea)
-    if (day(d.validFrom).startsWith(String(year)))
-      (quotaUse[`${d.region}#${d.category}`] ??= { quota: 0, issued: 0 }).issued += 1;
+  const use = (key: string) => {
+    quotaUse[key] ??= { quota: 0, issued: 0 };
+    return quotaUse[key];
+  };
+  for (const [k, q] of labourQuotas) use(k).quota = q;
+  for (const d of lea) if (day(d.validFrom).startsWith(String(year))) use(`${d.region}#${d.category}`).issued += 1;
   return {
     qandas: {
       granted: granted.length,
@@ -95,7 +106,7 @@ function labour(events: readonly ValidEvent[], p: Period) {
       quotaByRegion: clean(Object.fromEntries(quotas)),
       grantedInQuota: granted.filter((d) => d.inQuota).length,
       peopleInQuota: granted.filter((d) => d.inQuota).reduce((n, d) => n + d.familyMembers, 0),
-      closed: of(events, 'QandasStatusClosed').filter((d) => within(d.closedOn, p)).length,
+      closed: of(events, schemas.QandasStatusClosed).filter((d) => within(d.closedOn, p)).length,
     },
     subsidies: {
       paid: subsidies.length,
@@ -122,30 +133,31 @@ function labour(events: readonly ValidEvent[], p: Period) {
 }
 
 function interior(events: readonly ValidEvent[], p: Period) {
-  const offences = of(events, 'AdministrativeOffenceRecorded').filter((d) => within(d.committedOn, p));
+  const offences = of(events, schemas.AdministrativeOffenceRecorded).filter((d) => within(d.committedOn, p));
   const byCitizenship: Counts = {},
     byMonth: Counts = {},
     byArticle: Counts = {},
-    offenders = new Map<string, string>();
-  for (const d of offences)
-    bump(byCitizenship, d.person.citizenship),
-      bump(byMonth, day(d.committedOn).slice(0, 7)),
-      bump(byArticle, d.article),
-      offenders.set(personId(d), d.person.citizenship);
+    offenders = new Map<string, string | undefined>();
+  for (const d of offences) {
+    bump(byCitizenship, d.person.citizenship);
+    bump(byMonth, day(d.committedOn).slice(0, 7));
+    bump(byArticle, d.article);
+    offenders.set(personId(d), d.person.citizenship);
+  }
   const offendersByCitizenship: Counts = {};
   for (const c of offenders.values()) bump(offendersByCitizenship, c);
-  const deportations = of(events, 'DeportationOrdered').filter((d) => within(d.orderedOn, p));
+  const deportations = of(events, schemas.DeportationOrdered).filter((d) => within(d.orderedOn, p));
   const deportationsByCitizenship: Counts = {};
   for (const d of deportations) bump(deportationsByCitizenship, d.person.citizenship);
   // In the country on asOf: the last crossing on or before that day is an entry, and the person is not yet a citizen.
-  const last = new Map<string, Data>();
-  for (const d of of(events, 'BorderCrossingRecorded')) {
+  const last = new Map<string, DataOf<typeof schemas.BorderCrossingRecorded>>();
+  for (const d of of(events, schemas.BorderCrossingRecorded)) {
     if (day(d.crossedAt) > p.asOf) continue;
     const previous = last.get(personId(d));
     if (!previous || d.crossedAt >= previous.crossedAt) last.set(personId(d), d);
   }
   const citizens = new Set(
-    of(events, 'CitizenshipGranted')
+    of(events, schemas.CitizenshipGranted)
       .filter((d) => day(d.grantedOn) <= p.asOf)
       .map(personId),
   );
@@ -154,7 +166,7 @@ function interior(events: readonly ValidEvent[], p: Period) {
     .map(([, d]) => d);
   const presentByCitizenship: Counts = {};
   for (const d of present) bump(presentByCitizenship, d.person.citizenship);
-  const patents = of(events, 'WorkPatentIssued');
+  const patents = of(events, schemas.WorkPatentIssued);
   const activePatents = patents.filter((d) => day(d.validFrom) <= p.asOf && day(d.validUntil) >= p.asOf);
   const patentsByCountry: Counts = {};
   for (const d of activePatents) bump(patentsByCountry, d.person.citizenship);
@@ -167,8 +179,8 @@ function interior(events: readonly ValidEvent[], p: Period) {
     offencesByArticle: clean(byArticle),
     deportations: deportations.length,
     deportationsByCitizenship: clean(deportationsByCitizenship),
-    overstays: of(events, 'OverstayDetected').filter((d) => within(d.detectedOn, p)).length,
-    staysRegistered: of(events, 'StayRegistered').filter((d) => within(d.validFrom, p)).length,
+    overstays: of(events, schemas.OverstayDetected).filter((d) => within(d.detectedOn, p)).length,
+    staysRegistered: of(events, schemas.StayRegistered).filter((d) => within(d.validFrom, p)).length,
     peopleInCountry: { on: p.asOf, total: present.length, byCitizenship: clean(presentByCitizenship) },
     patents: {
       issued: patents.filter((d) => within(d.validFrom, p)).length,
@@ -180,32 +192,37 @@ function interior(events: readonly ValidEvent[], p: Period) {
 }
 
 function foreignAffairs(events: readonly ValidEvent[], p: Period) {
-  const issued = of(events, 'VisaIssued').filter((d) => within(d.validFrom, p));
+  const issued = of(events, schemas.VisaIssued).filter((d) => within(d.validFrom, p));
   const byType: Counts = {},
     byCitizenship: Counts = {},
     byMonth: Counts = {};
-  for (const d of issued)
-    bump(byType, d.visaType), bump(byCitizenship, d.person.citizenship), bump(byMonth, day(d.validFrom).slice(0, 7));
+  for (const d of issued) {
+    bump(byType, d.visaType);
+    bump(byCitizenship, d.person.citizenship);
+    bump(byMonth, day(d.validFrom).slice(0, 7));
+  }
   return {
     visas: {
       issued: issued.length,
       byType: clean(byType),
       byCitizenship: clean(byCitizenship),
       byMonth: clean(byMonth),
-      revoked: of(events, 'VisaRevoked').filter((d) => within(d.revokedOn, p)).length,
+      revoked: of(events, schemas.VisaRevoked).filter((d) => within(d.revokedOn, p)).length,
     },
-    deportationsNeedingConsularNotice: of(events, 'DeportationOrdered').filter((d) => within(d.orderedOn, p)).length,
+    deportationsNeedingConsularNotice: of(events, schemas.DeportationOrdered).filter((d) => within(d.orderedOn, p))
+      .length,
   };
 }
 
 function border(events: readonly ValidEvent[], p: Period) {
-  const crossings = of(events, 'BorderCrossingRecorded').filter((d) => within(d.crossedAt, p));
+  const crossings = of(events, schemas.BorderCrossingRecorded).filter((d) => within(d.crossedAt, p));
   const byCheckpoint: Counts = {},
     byMonth: Counts = {};
-  for (const d of crossings)
-    bump(byCheckpoint, `${d.checkpoint} ${d.direction}`),
-      bump(byMonth, `${day(d.crossedAt).slice(0, 7)} ${d.direction}`);
-  const denied = of(events, 'EntryDenied').filter((d) => within(d.deniedAt, p));
+  for (const d of crossings) {
+    bump(byCheckpoint, `${d.checkpoint} ${d.direction}`);
+    bump(byMonth, `${day(d.crossedAt).slice(0, 7)} ${d.direction}`);
+  }
+  const denied = of(events, schemas.EntryDenied).filter((d) => within(d.deniedAt, p));
   const byReason: Counts = {};
   for (const d of denied) bump(byReason, d.reason);
   return {

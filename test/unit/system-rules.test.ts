@@ -340,17 +340,25 @@ describe('patents (Interior, until 2022)', () => {
     ...extra,
   });
 
-  it('runs for the months paid (to the corresponding day, or the last of a shorter month), at 2 MCI a month', async () => {
-    const registry = new MemoryRegistry('berkut');
-    const [issued] = await registry.run(berkut.issuePatent, patent());
-    expect(issued!.definition.detailType).toBe('WorkPatentIssued');
-    expect(issued!.data).toMatchObject({ validFrom: '2021-01-31', validUntil: '2021-04-30', paidMonths: 3, feeMci: 6 });
-    const [year] = await registry.run(
-      berkut.issuePatent,
-      patent({ patentNumber: 'PT-75-2021-000002', validFrom: '2021-03-01', paidMonths: 12 }),
-    );
-    expect(year!.data).toMatchObject({ validUntil: '2022-03-01', feeMci: 24 });
-  });
+  it(
+    'runs for the months paid (to the corresponding day, or the last of a shorter month), ' + 'at 2 MCI a month',
+    async () => {
+      const registry = new MemoryRegistry('berkut');
+      const [issued] = await registry.run(berkut.issuePatent, patent());
+      expect(issued!.definition.detailType).toBe('WorkPatentIssued');
+      expect(issued!.data).toMatchObject({
+        validFrom: '2021-01-31',
+        validUntil: '2021-04-30',
+        paidMonths: 3,
+        feeMci: 6,
+      });
+      const [year] = await registry.run(
+        berkut.issuePatent,
+        patent({ patentNumber: 'PT-75-2021-000002', validFrom: '2021-03-01', paidMonths: 12 }),
+      );
+      expect(year!.data).toMatchObject({ validUntil: '2022-03-01', feeMci: 24 });
+    },
+  );
 
   it('is for visa-free foreigners outside the EAEU, adults, before 2022, not under an entry ban', async () => {
     const registry = new MemoryRegistry('berkut');

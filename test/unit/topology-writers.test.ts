@@ -10,7 +10,10 @@ import { type CommandApiSpec, checkTopology, TOPOLOGY, type Topology } from '../
 /** Table id → who writes it, as the topology declares. */
 function writers(topology: Topology): Record<string, string[]> {
   const byTable: Record<string, string[]> = {};
-  const add = (table: string, writer: string) => (byTable[table] ??= []).push(writer);
+  const add = (table: string, writer: string): void => {
+    byTable[table] ??= [];
+    byTable[table].push(writer);
+  };
   for (const sub of topology.subscriptions) add(sub.table, `subscription ${sub.name}`);
   for (const api of topology.commandApis) {
     if (api.registryWrites.length > 0) add(api.table, `command API ${api.system} (${api.registryWrites.join(', ')})`);
@@ -25,15 +28,22 @@ const withApi = (change: Partial<CommandApiSpec>): Topology => ({
 });
 
 describe('table writers', () => {
-  it('are one subscription per table, plus each system’s command API in its own registry and the idempotency table', () => {
-    expect(() => checkTopology(TOPOLOGY)).not.toThrow();
-    const all = writers(TOPOLOGY);
-    expect(all.BerkutRegistry).toEqual(['subscription berkut', 'command API berkut (quota-counters, own-events)']);
-    expect(all.QandasRegistry).toEqual(['subscription qandas', 'command API qandas (quota-counters, own-events)']);
-    expect(all.CommandIdempotency).toEqual(['command API berkut', 'command API foreign-labour', 'command API qandas']);
-    for (const table of ['ExchangeLog', 'InteriorView', 'LabourView', 'ForeignAffairsView', 'BorderServiceView'])
-      expect(all[table], table).toHaveLength(1);
-  });
+  it(
+    'are one subscription per table, ' + 'plus each system’s command API in its own registry and the idempotency table',
+    () => {
+      expect(() => checkTopology(TOPOLOGY)).not.toThrow();
+      const all = writers(TOPOLOGY);
+      expect(all.BerkutRegistry).toEqual(['subscription berkut', 'command API berkut (quota-counters, own-events)']);
+      expect(all.QandasRegistry).toEqual(['subscription qandas', 'command API qandas (quota-counters, own-events)']);
+      expect(all.CommandIdempotency).toEqual([
+        'command API berkut',
+        'command API foreign-labour',
+        'command API qandas',
+      ]);
+      for (const table of ['ExchangeLog', 'InteriorView', 'LabourView', 'ForeignAffairsView', 'BorderServiceView'])
+        expect(all[table], table).toHaveLength(1);
+    },
+  );
 
   it('refuses a command API that would write another system’s registry or a view, naming both', () => {
     expect(() => checkTopology(withApi({ table: 'BerkutRegistry' }))).toThrow(

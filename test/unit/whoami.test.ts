@@ -21,7 +21,8 @@ describe('whoami', () => {
   it('reads the role from assumed-role and role ARNs', () => {
     expect(
       roleNameOf(
-        'arn:aws:sts::123456789012:assumed-role/MigrationExchange-ApiOperatorlabour1A2B3C4D-XyZ0123abcd/alice@example.kz',
+        'arn:aws:sts::123456789012:assumed-role/' +
+          'MigrationExchange-ApiOperatorlabour1A2B3C4D-XyZ0123abcd/alice@example.kz',
       ),
     ).toBe('MigrationExchange-ApiOperatorlabour1A2B3C4D-XyZ0123abcd');
     expect(roleNameOf('arn:aws:iam::123456789012:role/service-role/mx-operator-interior')).toBe('mx-operator-interior');

@@ -94,8 +94,7 @@ export const recordCrossing = defineCommand({
     if (input.visaNumber) {
       const visa = ofKind(records, 'visa').find((v) => v.state.visaNumber === input.visaNumber);
       if (
-        !visa ||
-        visa.state.status !== 'issued' ||
+        visa?.state.status !== 'issued' ||
         String(visa.state.validFrom) > day ||
         String(visa.state.validUntil) < day
       ) {
@@ -272,7 +271,7 @@ export function detectOverstay(records: readonly StoredRecord[], asOf: string): 
   const last = ofKind(records, 'crossing')
     .sort((a, b) => String(a.state.crossedAt).localeCompare(String(b.state.crossedAt)))
     .at(-1);
-  if (!last || last.state.direction !== 'entry') return undefined;
+  if (last?.state.direction !== 'entry') return undefined;
   const entered = String(last.state.crossedAt).slice(0, 10);
   const visas = ofKind(records, 'visa').map((v): StayGround => {
     const until = String(v.state.validUntil);

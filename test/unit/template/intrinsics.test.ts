@@ -38,14 +38,15 @@ describe('the intrinsic resolver', () => {
 
   it('joins, substitutes, splits and selects', () => {
     expect(resolve({ 'Fn::Join': ['/', ['a', { Ref: 'Table' }]] })).toBe('a/ExchangeLog');
-    expect(
-      resolve({
-        'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Table} ${!Literal}',
-      }),
-    ).toBe('arn:aws:dynamodb:us-east-1:000000000000:table/ExchangeLog ${Literal}');
-    expect(resolve({ 'Fn::Sub': ['${Name}-${Queue.QueueName}', { Name: { Ref: 'Table' } }] })).toBe(
-      'ExchangeLog-mx-berkut',
-    );
+    // The `${…}` below are Fn::Sub placeholders (`${!…}` is its escape), not JavaScript template slots.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an Fn::Sub template, the input under test
+    const arnSub = 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Table} ${!Literal}';
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub turns the escape `${!Literal}` into this text
+    const arnResolved = 'arn:aws:dynamodb:us-east-1:000000000000:table/ExchangeLog ${Literal}';
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an Fn::Sub template with a variable map, under test
+    const nameSub = '${Name}-${Queue.QueueName}';
+    expect(resolve({ 'Fn::Sub': arnSub })).toBe(arnResolved);
+    expect(resolve({ 'Fn::Sub': [nameSub, { Name: { Ref: 'Table' } }] })).toBe('ExchangeLog-mx-berkut');
     expect(resolve({ 'Fn::Select': [1, { 'Fn::Split': [':', 'a:b:c'] }] })).toBe('b');
   });
 

@@ -17,11 +17,11 @@ export interface LocalRoute {
 
 /** The logical ids a value names through `Fn::GetAtt [X, 'Arn']` (so a proxy integration's URI names its function). */
 function arnTargets(value: unknown, found: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => arnTargets(v, found));
+  if (Array.isArray(value)) for (const v of value) arnTargets(v, found);
   else if (typeof value === 'object' && value !== null) {
     const att = (value as Record<string, unknown>)['Fn::GetAtt'];
     if (Array.isArray(att) && att[1] === 'Arn' && typeof att[0] === 'string') found.push(att[0]);
-    else Object.values(value).forEach((v) => arnTargets(v, found));
+    else for (const v of Object.values(value)) arnTargets(v, found);
   }
   return found;
 }
