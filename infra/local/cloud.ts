@@ -383,7 +383,6 @@ export class LocalCloud {
           queues: this.queues,
           concurrency: this.options.concurrency ?? 2,
           ...(this.options.batchingWindowMs !== undefined ? { batchingWindowMs: this.options.batchingWindowMs } : {}),
-          scope: (run) => running.invocable.scope(run),
           log: this.log,
           ...(this.options.onDelivered ? { onDelivered: this.options.onDelivered } : {}),
         }),
@@ -441,7 +440,7 @@ export class LocalCloud {
                 awsRequestId: event && typeof event === 'object' ? String((event as { id?: unknown }).id) : '',
                 getRemainingTimeInMillis: () => 30_000,
               };
-              await fn.scope(() => fn.handler(event, context));
+              await fn.handler(event, context);
             }
           },
         },

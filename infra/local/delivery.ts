@@ -22,8 +22,6 @@ export interface DeliveryOptions {
   readonly queues: Queues;
   /** Batches in flight at once (Lambda would scale out; here it bounds memory). */
   readonly concurrency: number;
-  /** Runs the invocation inside the subscription's own client scope. */
-  readonly scope: <T>(fn: () => Promise<T>) => Promise<T>;
   readonly log: (message: string) => void;
   /** The batching window in ms (default: the subscription's, as Lambda applies it; tests pass 0 to deliver at once). */
   readonly batchingWindowMs?: number;
@@ -134,10 +132,7 @@ export class Delivery {
           timeoutMs,
         );
       });
-      const response = await Promise.race([
-        this.options.scope(() => Promise.resolve(handler(event, context))),
-        timeout,
-      ]);
+      const response = await Promise.race([Promise.resolve(handler(event, context)), timeout]);
       const failures = new Map<string, string>();
       for (const item of response?.batchItemFailures ?? []) {
         failures.set(

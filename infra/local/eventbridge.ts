@@ -30,8 +30,6 @@ type Body = Record<string, unknown>;
 export class LocalEventBridge {
   readonly buses: ReadonlySet<string>;
   readonly rules: readonly LocalRule[];
-  /** Called with each accepted event (after it is durable); used for metrics. */
-  onAccepted?: (events: readonly BusEvent[]) => void;
 
   /** `rules`: the template's pattern rules on the stack's bus, each with the queue it targets. */
   constructor(
@@ -111,7 +109,6 @@ export class LocalEventBridge {
       }
     }
     await this.queues.send(messages);
-    this.onAccepted?.(events.map((e) => e.event));
   }
 
   private async putEvents(body: Body, refusedEntries: readonly RefusedEntry[]) {

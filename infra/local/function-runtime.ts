@@ -12,8 +12,6 @@ import type { LocalFunction } from './template/resources/functions.ts';
 
 export interface LocalInvocable<H> {
   readonly handler: H;
-  /** Runs an invocation in the function's scope (a seam for per-invocation context; nothing binds there today). */
-  readonly scope: <T>(fn: () => Promise<T>) => Promise<T>;
   dispose(): void;
 }
 
@@ -34,5 +32,5 @@ export async function buildFunction<H>(
   aws: AwsClientSettings,
 ): Promise<LocalInvocable<H>> {
   const handler = await loadHandler<H>(REPO_ROOT, fn.module, env, aws);
-  return { handler, scope: (run) => run(), dispose: () => undefined };
+  return { handler, dispose: () => undefined };
 }

@@ -98,7 +98,7 @@ export class RestApi {
       const invoke: Route['invoke'] = async (event, context) => {
         const fn = await options.functionOf(route.functionLogicalId);
         if (!fn) throw new Error(`no function ${route.functionLogicalId} runs locally`);
-        return fn.scope(() => fn.handler(event, context));
+        return fn.handler(event, context);
       };
       return {
         method: route.method,
